@@ -1,0 +1,20 @@
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { endpoints } from './endpoints.ts';
+
+export const checkResults = pgTable(
+  'check_results',
+  {
+    id: uuid('id').primaryKey(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    responseTime: integer('response_time').notNull(),
+    statusCode: integer('status_code'),
+    errorMessage: text('error_message'),
+    checkedAt: timestamp('checked_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc())],
+);
+
+export type CheckResultRow = typeof checkResults.$inferSelect;

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Millisecond precision everywhere: timestamps round-trip through JavaScript Dates and cursors.
+const ms = { withTimezone: true, precision: 3 } as const;
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    method: text('method').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    body: text('body'),
+    intervalSeconds: integer('interval_seconds').notNull(),
+    timeoutMs: integer('timeout_ms').notNull(),
+    expectedStatusCodes: text('expected_status_codes').array().notNull(),
+    degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
+    failureThreshold: integer('failure_threshold').notNull(),
+    paused: boolean('paused').notNull().default(false),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status').notNull().default('PENDING'),
+    lastCheckedAt: timestamp('last_checked_at', ms),
+    lastResponseTime: integer('last_response_time'),
+    lastStatusCode: integer('last_status_code'),
+    lastErrorMessage: text('last_error_message'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: timestamp('created_at', ms).notNull(),
+    updatedAt: timestamp('updated_at', ms).notNull(),
+  },
+  (t) => [
+    index('endpoints_created_at_id_idx').on(t.createdAt, t.id),
+    index('endpoints_status_idx').on(t.status),
+    index('endpoints_tags_idx').using('gin', t.tags),
+  ],
+);
+
+export type EndpointRow = typeof endpoints.$inferSelect;

@@ -1,0 +1,295 @@
+/**
+ * Performs ONE HTTP check against a target and reports what it observed.
+ *
+ * A failing target is data, never a thrown error: `probe()` always resolves, either with the
+ * HTTP answer (any status code; judging it is done elsewhere) or with a readable failure message.
+ *
+ * Built directly on `node:http` / `node:https` with keep-alive agents owned by the prober, so
+ * that checking the same hosts over and over reuses connections instead of paying for a TCP
+ * (and TLS) handshake every time.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { HttpMethod } from '../contract/types.ts';
+import { TIMEOUT_MESSAGE, type ProbeObservation } from '../domain/check-rules.ts';
+
+export interface ProbeTarget {
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body: string | null;
+  timeoutMs: number;
+}
+
+export interface HttpProberOptions {
+  /** Sent unless the target's own headers set a User-Agent. */
+  userAgent?: string;
+  /** How many redirects one probe may follow (default 5). */
+  maxRedirects?: number;
+}
+
+export const DEFAULT_USER_AGENT = 'Vigil/0.1 (+health check)';
+export const DEFAULT_MAX_REDIRECTS = 5;
+/** Past this many body bytes the response counts as received and the socket is dropped. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Headers that describe a request body, dropped when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'content-language', 'transfer-encoding'];
+/** Credentials (and a forced Host) are not carried to another origin by a redirect. */
+const ORIGIN_BOUND_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+/** setTimeout's ceiling (2^31 - 1 ms); larger values fire immediately. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Idle keep-alive sockets are closed after this long (servers' `Keep-Alive: timeout=` hints shorten it). */
+const IDLE_SOCKET_TIMEOUT_MS = 30_000;
+
+interface Hop {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  redirectsLeft: number;
+}
+
+type ErrnoLike = Error & { code?: unknown };
+
+export class HttpProber {
+  readonly #userAgent: string;
+  readonly #maxRedirects: number;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+
+  constructor(options: HttpProberOptions = {}) {
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#maxRedirects = Math.max(0, Math.floor(options.maxRedirects ?? DEFAULT_MAX_REDIRECTS));
+    const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: IDLE_SOCKET_TIMEOUT_MS };
+    this.#httpAgent = new http.Agent(agentOptions);
+    this.#httpsAgent = new https.Agent(agentOptions);
+  }
+
+  /** Checks the target once. Never rejects. */
+  probe(target: ProbeTarget): Promise<ProbeObservation> {
+    return new Promise<ProbeObservation>((resolve) => {
+      const start = performance.now();
+      const elapsed = (): number => Math.round(performance.now() - start);
+
+      let settled = false;
+      let activeReq: ClientRequest | null = null;
+      let activeRes: IncomingMessage | null = null;
+      let timer: NodeJS.Timeout | undefined;
+
+      const finish = (observation: ProbeObservation): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        activeReq = null;
+        activeRes = null;
+        resolve(observation);
+      };
+      const fail = (errorMessage: string): void => {
+        finish({ kind: 'failure', errorMessage, responseTime: elapsed() });
+      };
+
+      const send = (hop: Hop, freshConnection: boolean): void => {
+        if (settled) return;
+        const isHttps = hop.url.protocol === 'https:';
+        let req: ClientRequest;
+        try {
+          const options: http.RequestOptions = {
+            method: hop.method,
+            headers: hop.headers as OutgoingHttpHeaders,
+            // A retry must not pick another stale socket from the pool: `false` = a one-off connection.
+            agent: freshConnection ? false : isHttps ? this.#httpsAgent : this.#httpAgent,
+          };
+          req = isHttps ? https.request(hop.url, options) : http.request(hop.url, options);
+        } catch (err) {
+          // Synchronous throws: invalid header names/values, bad characters in the path, ...
+          fail(`Invalid request: ${(err as Error).message}`);
+          return;
+        }
+        activeReq = req;
+
+        req.on('error', (err: ErrnoLike) => {
+          if (settled || activeReq !== req) return;
+          const code = err.code;
+          // Node's documented advice: the server may close an idle keep-alive socket just as we
+          // reuse it. That is not the target being down: retry once on a fresh connection.
+          if (!freshConnection && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+            send(hop, true);
+            return;
+          }
+          fail(describeError(err, hop.url));
+        });
+
+        req.on('response', (res: IncomingMessage) => {
+          if (settled || activeReq !== req) {
+            res.destroy();
+            return;
+          }
+          activeRes = res;
+          receive(hop, res);
+        });
+
+        if (hop.body !== null) req.end(hop.body);
+        else req.end();
+      };
+
+      const receive = (hop: Hop, res: IncomingMessage): void => {
+        let received = 0;
+        let complete = false;
+
+        const onComplete = (): void => {
+          if (complete) return;
+          complete = true;
+          res.removeListener('data', onData);
+          if (settled || activeRes !== res) return;
+          const statusCode = res.statusCode ?? 0;
+          const location = res.headers.location;
+          if (REDIRECT_STATUSES.has(statusCode) && typeof location === 'string' && location !== '') {
+            follow(hop, statusCode, location);
+          } else {
+            finish({ kind: 'response', statusCode, responseTime: elapsed() });
+          }
+        };
+        const onData = (chunk: Buffer): void => {
+          received += chunk.length;
+          if (received >= MAX_BODY_BYTES) {
+            // Enough: the answer counts as received now; do not read (or buffer) the rest.
+            onComplete();
+            res.destroy();
+          }
+        };
+
+        // The body is drained (counted, never kept) so the socket can go back to the pool.
+        res.on('data', onData);
+        res.on('end', onComplete);
+        res.on('error', (err: ErrnoLike) => {
+          if (complete || settled || activeRes !== res) return;
+          complete = true;
+          fail(describeError(err, hop.url));
+        });
+        res.on('close', () => {
+          if (complete || settled || activeRes !== res) return;
+          complete = true;
+          fail('Connection reset by peer');
+        });
+      };
+
+      const follow = (hop: Hop, statusCode: number, location: string): void => {
+        let next: URL;
+        try {
+          next = new URL(location, hop.url);
+        } catch {
+          fail(`Invalid redirect location: ${location}`);
+          return;
+        }
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          fail(`Invalid redirect location: ${location}`);
+          return;
+        }
+        if (hop.redirectsLeft <= 0) {
+          fail(`Too many redirects (more than ${this.#maxRedirects})`);
+          return;
+        }
+
+        let { method, body } = hop;
+        let headers = hop.headers;
+        const toGet = (statusCode === 303 && method !== 'GET' && method !== 'HEAD') ||
+          ((statusCode === 301 || statusCode === 302) && method === 'POST');
+        if (toGet) {
+          method = 'GET';
+          body = null;
+          headers = withoutHeaders(headers, BODY_HEADERS);
+        }
+        if (next.origin !== hop.url.origin) headers = withoutHeaders(headers, ORIGIN_BOUND_HEADERS);
+
+        send({ url: next, method, headers, body, redirectsLeft: hop.redirectsLeft - 1 }, false);
+      };
+
+      let url: URL;
+      try {
+        url = new URL(target.url);
+      } catch {
+        fail('Invalid URL');
+        return;
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+        fail('Invalid URL');
+        return;
+      }
+
+      const timeoutMs = Number.isFinite(target.timeoutMs) ? Math.min(Math.max(target.timeoutMs, 0), MAX_TIMER_MS) : MAX_TIMER_MS;
+      timer = setTimeout(() => {
+        if (settled) return;
+        const req = activeReq;
+        const res = activeRes;
+        fail(TIMEOUT_MESSAGE);
+        // Listeners stay attached (and ignore everything once settled), so destroying cannot
+        // surface as an unhandled 'error'.
+        res?.destroy();
+        req?.destroy();
+      }, timeoutMs);
+
+      send(
+        {
+          url,
+          method: target.method,
+          headers: this.#requestHeaders(target),
+          body: target.body,
+          redirectsLeft: this.#maxRedirects,
+        },
+        false,
+      );
+    });
+  }
+
+  /** Destroys the keep-alive agents and their sockets. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+
+  #requestHeaders(target: ProbeTarget): Record<string, string> {
+    const headers: Record<string, string> = {};
+    let hasUserAgent = false;
+    for (const [name, value] of Object.entries(target.headers)) {
+      const lower = name.toLowerCase();
+      if (lower === 'user-agent') hasUserAgent = true;
+      // The body's length is ours to state; a user-set length or encoding could only contradict it.
+      if (target.body !== null && (lower === 'content-length' || lower === 'transfer-encoding')) continue;
+      headers[name] = value;
+    }
+    if (!hasUserAgent) headers['User-Agent'] = this.#userAgent;
+    if (target.body !== null) headers['Content-Length'] = String(Buffer.byteLength(target.body));
+    return headers;
+  }
+}
+
+function withoutHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!names.includes(name.toLowerCase())) result[name] = value;
+  }
+  return result;
+}
+
+const TLS_CODE_PREFIXES = ['ERR_TLS', 'ERR_SSL', 'CERT_', 'UNABLE_TO_', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED', 'HOSTNAME_MISMATCH'];
+
+/** Turns a socket/DNS/TLS error into the message shown to users. */
+export function describeError(err: ErrnoLike, url: URL): string {
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const message = err.message || String(err);
+  const host = url.hostname;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+
+  if (code === 'ECONNREFUSED') return `Connection refused (${host}:${port})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed for ${host.replace(/^\[|\]$/g, '')}`;
+  if (code === 'ECONNRESET') return 'Connection reset by peer';
+  if (code !== undefined && TLS_CODE_PREFIXES.some((prefix) => code.startsWith(prefix))) return `TLS error: ${message}`;
+  // OpenSSL handshake failures (e.g. https:// against a plain-HTTP port) arrive as EPROTO.
+  if (code === 'EPROTO' && /ssl|tls/i.test(message)) return `TLS error: ${message}`;
+  if (code !== undefined) return `${code}: ${message}`;
+  return message;
+}

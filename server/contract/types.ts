@@ -1,0 +1,96 @@
+/**
+ * The public shapes of Vigil (see CONTRACT.md). Types only: the web app imports them with
+ * `import type`, so a field cannot drift between server and clients.
+ */
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const ENDPOINT_STATUSES = ['PENDING', 'UP', 'DEGRADED', 'DOWN'] as const;
+export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+
+/** The result of one check; never PENDING. */
+export type CheckStatus = Exclude<EndpointStatus, 'PENDING'>;
+
+/** What a user sets on an endpoint. */
+export interface EndpointDefinition {
+  name: string;
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body: string | null;
+  intervalSeconds: number;
+  timeoutMs: number;
+  expectedStatusCodes: string[];
+  degradedThresholdMs: number;
+  failureThreshold: number;
+  paused: boolean;
+  tags: string[];
+}
+
+export interface Endpoint extends EndpointDefinition {
+  id: string;
+  status: EndpointStatus;
+  lastCheckedAt: string | null;
+  lastResponseTime: number | null;
+  lastStatusCode: number | null;
+  lastErrorMessage: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Check {
+  id: string;
+  endpointId: string;
+  status: CheckStatus;
+  responseTime: number;
+  statusCode: number | null;
+  errorMessage: string | null;
+  checkedAt: string;
+}
+
+export interface Incident {
+  id: string;
+  endpointId: string;
+  endpointName: string;
+  startedAt: string;
+  resolvedAt: string | null;
+  failureCount: number;
+  errorMessage: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface UptimeWindow {
+  uptime: number | null;
+  checks: number;
+  avgResponseTime: number | null;
+}
+
+export interface Uptime {
+  '24h': UptimeWindow;
+  '7d': UptimeWindow;
+  '30d': UptimeWindow;
+}
+
+export interface Summary {
+  total: number;
+  up: number;
+  down: number;
+  degraded: number;
+  pending: number;
+  paused: number;
+  openIncidents: number;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}

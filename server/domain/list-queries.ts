@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ENDPOINT_STATUSES, type EndpointStatus } from '../contract/types.ts';
+import { ValidationError } from './errors.ts';
+
+/** Query strings of the list routes, parsed with the same care as bodies. Unknown parameters are ignored. */
+
+const limit = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
+    .default(fallback);
+
+const isoTime = z
+  .string()
+  .refine((v) => /^\d{4}-\d\d-\d\d/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time')
+  .transform((v) => new Date(v));
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+const statusList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()))
+  .refine(
+    (list) => list.every((s) => (ENDPOINT_STATUSES as readonly string[]).includes(s)),
+    `must be one or more of ${ENDPOINT_STATUSES.join(', ')} (comma-separated)`,
+  )
+  .transform((list) => list as EndpointStatus[]);
+
+const EndpointList = z.object({
+  status: statusList.optional(),
+  tag: z.string().min(1).max(50).optional(),
+  q: z.string().max(200, 'must be at most 200 characters').optional(),
+  paused: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  limit: limit(500, 50),
+  cursor: z.string().max(200).optional(),
+});
+
+const CheckList = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    limit: limit(1000, 100),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+
+const IncidentList = z.object({
+  status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
+  endpointId: uuid.optional(),
+  limit: limit(500, 50),
+  cursor: z.string().max(200).optional(),
+});
+
+export type EndpointListQuery = z.infer<typeof EndpointList>;
+export type CheckListQuery = z.infer<typeof CheckList>;
+export type IncidentListQuery = z.infer<typeof IncidentList>;
+
+export const parseEndpointListQuery = (raw: Record<string, string>) => parseQuery(EndpointList, raw);
+export const parseCheckListQuery = (raw: Record<string, string>) => parseQuery(CheckList, raw);
+export const parseIncidentListQuery = (raw: Record<string, string>) => parseQuery(IncidentList, raw);
+
+function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ValidationError(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+}

@@ -1,0 +1,77 @@
+import type { CheckStatus, EndpointStatus } from '../contract/types.ts';
+
+/** The part of an endpoint that checks change, as the incident rules see it. */
+export interface MonitorState {
+  status: EndpointStatus;
+  consecutiveFailures: number;
+  openIncident: OpenIncident | null;
+}
+
+export interface OpenIncident {
+  id: string;
+  startedAt: Date;
+  failureCount: number;
+  errorMessage: string | null;
+}
+
+export interface CheckFacts {
+  status: CheckStatus;
+  errorMessage: string | null;
+  checkedAt: Date;
+}
+
+export interface Transition {
+  next: MonitorState;
+  statusChanged: boolean;
+  /** Set when this check opened an incident. */
+  opened: OpenIncident | null;
+  /** Set when this check resolved an incident; `resolvedAt` is the check's time. */
+  resolved: (OpenIncident & { resolvedAt: Date }) | null;
+  /** Set when an open incident stays open and its failure count grew. */
+  continued: OpenIncident | null;
+}
+
+/**
+ * Applies one check to an endpoint's state:
+ * 1. a DOWN check adds one consecutive failure, any other check resets the count;
+ * 2. when the count reaches `failureThreshold` and no incident is open, one opens;
+ * 3. an open incident resolves at the first check that is not DOWN.
+ * At most one incident is open at any time.
+ */
+export function applyCheck(
+  state: MonitorState,
+  check: CheckFacts,
+  failureThreshold: number,
+  newIncidentId: () => string,
+): Transition {
+  const down = check.status === 'DOWN';
+  const consecutiveFailures = down ? state.consecutiveFailures + 1 : 0;
+  let openIncident = state.openIncident;
+  let opened: OpenIncident | null = null;
+  let resolved: Transition['resolved'] = null;
+  let continued: OpenIncident | null = null;
+
+  if (down && openIncident) {
+    openIncident = { ...openIncident, failureCount: openIncident.failureCount + 1 };
+    continued = openIncident;
+  } else if (down && consecutiveFailures >= failureThreshold) {
+    opened = {
+      id: newIncidentId(),
+      startedAt: check.checkedAt,
+      failureCount: consecutiveFailures,
+      errorMessage: check.errorMessage,
+    };
+    openIncident = opened;
+  } else if (!down && openIncident) {
+    resolved = { ...openIncident, resolvedAt: check.checkedAt };
+    openIncident = null;
+  }
+
+  return {
+    next: { status: check.status, consecutiveFailures, openIncident },
+    statusChanged: state.status !== check.status,
+    opened,
+    resolved,
+    continued,
+  };
+}

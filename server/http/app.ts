@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Services } from '../services/index.ts';
+import { requireKey } from './middleware/require-key.ts';
+import { handleError, problem } from './problem.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { systemRoutes, type SystemDeps } from './routes/system.ts';
+
+export interface AppDeps extends SystemDeps {
+  services: Services;
+  apiKeys: string[];
+  bodyLimitBytes: number;
+  logError?: (error: unknown) => void;
+}
+
+/** The REST API and probes; transports and static files are attached elsewhere. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError((error, c) => handleError(error, c, deps.logError));
+  app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) => problem(c, 413, `The request body is larger than ${deps.bodyLimitBytes} bytes.`),
+    }),
+  );
+  app.use('/api/*', requireKey({ keys: deps.apiKeys }));
+
+  app.route('/', systemRoutes(deps));
+  app.route('/api/endpoints', endpointRoutes(deps.services));
+  app.route('/api/incidents', incidentRoutes(deps.services));
+  return app;
+}

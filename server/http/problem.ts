@@ -1,0 +1,32 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HTTPException } from 'hono/http-exception';
+import type { ProblemDetails } from '../contract/types.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+export function problem(c: Context, status: ContentfulStatusCode, detail: string, errors?: ProblemDetails['errors']): Response {
+  const body: ProblemDetails = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail };
+  if (errors?.length) body.errors = errors;
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+}
+
+/** The one place where errors become answers: a client's mistake is never a 500. */
+export function handleError(error: Error, c: Context, log: (e: unknown) => void = console.error): Response {
+  if (error instanceof ValidationError) return problem(c, 400, error.message, error.errors);
+  if (error instanceof NotFoundError) return problem(c, 404, error.message);
+  if (error instanceof ConflictError) return problem(c, 409, error.message);
+  if (error instanceof HTTPException) return problem(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Error');
+  log(error);
+  return problem(c, 500, 'An unexpected error occurred; it has been logged.');
+}

@@ -1,0 +1,6 @@
+import { Hono } from 'hono';
+import type { Services } from '../../services/index.ts';
+
+export function incidentRoutes(services: Services) {
+  return new Hono().get('/', async (c) => c.json(await services.listIncidents(c.req.query())));
+}

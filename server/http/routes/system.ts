@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import type { Services } from '../../services/index.ts';
+import { problem } from '../problem.ts';
+
+export interface SystemDeps {
+  services: Services;
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
+  /** Prometheus text. */
+  metrics: () => Promise<string>;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+export function systemRoutes(deps: SystemDeps) {
+  return new Hono()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          deps.ping(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('database did not answer in time')), READY_TIMEOUT_MS))),
+        ]);
+        return c.json({ status: 'ready' });
+      } catch (error) {
+        c.header('Retry-After', '5');
+        return problem(c, 503 as never, `The database does not answer: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    })
+    .get('/metrics', async (c) => c.text(await deps.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
+    .get('/api/summary', async (c) => c.json(await deps.services.getSummary()));
+}

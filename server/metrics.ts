@@ -1,0 +1,51 @@
+import type { Summary } from './contract/types.ts';
+import type { SchedulerStats } from './scheduler/scheduler.ts';
+import type { WriterStats } from './services/checks/write-results.ts';
+
+export interface MetricsSources {
+  summary: () => Promise<Summary>;
+  scheduler: () => SchedulerStats;
+  lagQuantiles: () => (number | null)[];
+  writer: () => WriterStats & { pending: number };
+}
+
+export const LAG_QUANTILES = [0.5, 0.9, 0.99] as const;
+
+/** Renders the Prometheus text exposition of Vigil's counters and gauges. */
+export async function renderMetrics(sources: MetricsSources): Promise<string> {
+  const summary = await sources.summary();
+  const scheduler = sources.scheduler();
+  const writer = sources.writer();
+  const lag = sources.lagQuantiles();
+  const memory = process.memoryUsage();
+  const lines: string[] = [];
+  const metric = (name: string, type: string, help: string, samples: [string, number | null][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) if (value !== null) lines.push(`${name}${labels} ${value}`);
+  };
+  metric('vigil_endpoints', 'gauge', 'Endpoints by current status.', [
+    ['{status="UP"}', summary.up],
+    ['{status="DEGRADED"}', summary.degraded],
+    ['{status="DOWN"}', summary.down],
+    ['{status="PENDING"}', summary.pending],
+  ]);
+  metric('vigil_endpoints_paused', 'gauge', 'Paused endpoints.', [['', summary.paused]]);
+  metric('vigil_incidents_open', 'gauge', 'Open incidents.', [['', summary.openIncidents]]);
+  metric('vigil_checks_started_total', 'counter', 'Scheduled checks started.', [['', scheduler.started]]);
+  metric('vigil_checks_skipped_overlap_total', 'counter', 'Scheduled runs skipped because the previous check was still running.', [
+    ['', scheduler.skippedOverlaps],
+  ]);
+  metric('vigil_checks_running', 'gauge', 'Checks in progress.', [['', scheduler.running]]);
+  metric('vigil_scheduler_lag_ms', 'summary', 'Actual minus planned start of the last 10,000 checks, in ms.', [
+    ...LAG_QUANTILES.map((q, i): [string, number | null] => [`{quantile="${q}"}`, lag[i] ?? null]),
+  ]);
+  metric('vigil_check_results_written_total', 'counter', 'Check results written.', [['', writer.written]]);
+  metric('vigil_check_result_batches_total', 'counter', 'Transactions that wrote check results.', [['', writer.batches]]);
+  metric('vigil_check_result_write_retries_total', 'counter', 'Failed result batches, retried.', [['', writer.retries]]);
+  metric('vigil_check_results_pending', 'gauge', 'Check results waiting to be written.', [['', writer.pending]]);
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', memory.rss]]);
+  metric('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
+    ['', (process.cpuUsage().user + process.cpuUsage().system) / 1e6],
+  ]);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,40 @@
+import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { checkResults } from '../../../db/schema/index.ts';
+import type { Check, CheckStatus, Page } from '../../contract/types.ts';
+import { parseCheckListQuery } from '../../domain/list-queries.ts';
+import type { ServiceContext } from '../context.ts';
+import { findEndpointRow } from '../endpoints/get.ts';
+import { decodeCursor, pageOf } from '../pagination.ts';
+
+/** An endpoint's checks, newest first, optionally between `from` and `to` (inclusive). */
+export async function listChecks(ctx: ServiceContext, endpointId: string, rawQuery: Record<string, string>): Promise<Page<Check>> {
+  const query = parseCheckListQuery(rawQuery);
+  await findEndpointRow(ctx.db, endpointId);
+  const where: (SQL | undefined)[] = [eq(checkResults.endpointId, endpointId)];
+  if (query.from) where.push(gte(checkResults.checkedAt, query.from));
+  if (query.to) where.push(lte(checkResults.checkedAt, query.to));
+  if (query.cursor) {
+    const { at, id } = decodeCursor(query.cursor);
+    where.push(or(lt(checkResults.checkedAt, at), and(eq(checkResults.checkedAt, at), lt(checkResults.id, id))));
+  }
+  const rows = await ctx.db
+    .select()
+    .from(checkResults)
+    .where(and(...where))
+    .orderBy(desc(checkResults.checkedAt), desc(checkResults.id))
+    .limit(query.limit + 1);
+  return pageOf(
+    rows,
+    query.limit,
+    (r) => ({ at: r.checkedAt, id: r.id }),
+    (r): Check => ({
+      id: r.id,
+      endpointId: r.endpointId,
+      status: r.status as CheckStatus,
+      responseTime: r.responseTime,
+      statusCode: r.statusCode,
+      errorMessage: r.errorMessage,
+      checkedAt: r.checkedAt.toISOString(),
+    }),
+  );
+}

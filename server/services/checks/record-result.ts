@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Check } from '../../contract/types.ts';
+import type { CheckVerdict } from '../../domain/check-rules.ts';
+import { applyCheck } from '../../domain/monitor-state.ts';
+import type { MonitorRegistry } from '../monitor-registry.ts';
+import type { PendingWrite, QueuedEvent, ResultWriter } from './write-results.ts';
+
+export interface RecordDeps {
+  registry: MonitorRegistry;
+  writer: ResultWriter;
+}
+
+/**
+ * Records one check of one endpoint:
+ * 1. applies the incident rules to the endpoint's in-memory state, at once and in completion order;
+ * 2. queues the result, the new state and the incident change for the batch writer;
+ * 3. resolves with the stored Check once written (null if the endpoint was deleted meanwhile).
+ * The events go out when the batch commits.
+ */
+export function recordResult(deps: RecordDeps, endpointId: string, verdict: CheckVerdict, checkedAt: Date): Promise<Check | null> {
+  const entry = deps.registry.get(endpointId);
+  if (!entry) return Promise.resolve(null);
+
+  const check: Check = {
+    id: randomUUID(),
+    endpointId,
+    status: verdict.status,
+    responseTime: verdict.responseTime,
+    statusCode: verdict.statusCode,
+    errorMessage: verdict.errorMessage,
+    checkedAt: checkedAt.toISOString(),
+  };
+  const previousStatus = entry.state.status;
+  const transition = applyCheck(
+    entry.state,
+    { status: verdict.status, errorMessage: verdict.errorMessage, checkedAt },
+    entry.definition.failureThreshold,
+    randomUUID,
+  );
+  entry.state = transition.next;
+  const name = entry.definition.name;
+
+  const events: QueuedEvent[] = [
+    [
+      'check:completed',
+      {
+        checkId: check.id,
+        endpointId,
+        status: check.status,
+        responseTime: check.responseTime,
+        statusCode: check.statusCode,
+        errorMessage: check.errorMessage,
+        timestamp: check.checkedAt,
+      },
+    ],
+  ];
+  if (transition.statusChanged) {
+    events.push([
+      'endpoint:status-changed',
+      {
+        endpointId,
+        endpointName: name,
+        previousStatus,
+        currentStatus: check.status,
+        timestamp: check.checkedAt,
+        responseTime: check.responseTime,
+        errorMessage: check.errorMessage,
+      },
+    ]);
+  }
+  let incident: PendingWrite['incident'] = null;
+  if (transition.resolved) {
+    const r = transition.resolved;
+    incident = { kind: 'resolved', id: r.id, resolvedAt: r.resolvedAt, failureCount: r.failureCount };
+    events.push([
+      'incident:resolved',
+      {
+        incidentId: r.id,
+        endpointId,
+        endpointName: name,
+        startedAt: r.startedAt.toISOString(),
+        resolvedAt: r.resolvedAt.toISOString(),
+        durationMs: r.resolvedAt.getTime() - r.startedAt.getTime(),
+      },
+    ]);
+  } else if (transition.opened) {
+    const o = transition.opened;
+    incident = { kind: 'opened', ...o };
+    events.push([
+      'incident:started',
+      { incidentId: o.id, endpointId, endpointName: name, startedAt: o.startedAt.toISOString(), failureCount: o.failureCount },
+    ]);
+  } else if (transition.continued) {
+    incident = { kind: 'continued', id: transition.continued.id, failureCount: transition.continued.failureCount };
+  }
+
+  return new Promise<Check | null>((resolve, reject) => {
+    deps.writer.enqueue({
+      check,
+      consecutiveFailures: transition.next.consecutiveFailures,
+      incident,
+      events,
+      settle: (stored, error) => (error ? reject(error) : resolve(stored)),
+    });
+  });
+}

@@ -1,0 +1,31 @@
+import type { Check } from '../../contract/types.ts';
+import { judgeObservation } from '../../domain/check-rules.ts';
+import type { HttpProber } from '../../checker/http-prober.ts';
+import type { MonitorRegistry } from '../monitor-registry.ts';
+import { recordResult } from './record-result.ts';
+import type { ResultWriter } from './write-results.ts';
+
+export interface RunCheckDeps {
+  registry: MonitorRegistry;
+  writer: ResultWriter;
+  prober: HttpProber;
+}
+
+/**
+ * Checks one endpoint now with its current definition and records the result.
+ * Resolves with the stored Check, or null when the endpoint no longer exists.
+ */
+export async function runCheck(deps: RunCheckDeps, endpointId: string): Promise<Check | null> {
+  const entry = deps.registry.get(endpointId);
+  if (!entry) return null;
+  const definition = entry.definition;
+  const checkedAt = new Date();
+  const observation = await deps.prober.probe({
+    url: definition.url,
+    method: definition.method,
+    headers: definition.headers,
+    body: definition.body,
+    timeoutMs: definition.timeoutMs,
+  });
+  return recordResult(deps, endpointId, judgeObservation(observation, definition), checkedAt);
+}

@@ -1,0 +1,16 @@
+import type { Database } from '../../db/client.ts';
+import type { HttpProber } from '../checker/http-prober.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { ScheduleControl } from '../scheduler/scheduler.ts';
+import type { MonitorRegistry } from './monitor-registry.ts';
+import type { ResultWriter } from './checks/write-results.ts';
+
+/** What every service function is given; built once in server/main.ts. */
+export interface ServiceContext {
+  db: Database;
+  bus: EventBus;
+  registry: MonitorRegistry;
+  scheduler: ScheduleControl;
+  writer: ResultWriter;
+  prober: HttpProber;
+}

@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { endpoints } from '../../../db/schema/index.ts';
+import type { Endpoint } from '../../contract/types.ts';
+import { parseEndpointCreate } from '../../domain/endpoint-input.ts';
+import type { ServiceContext } from '../context.ts';
+import { toEndpoint } from './to-endpoint.ts';
+
+/** Validates, stores, starts checking (at once) and announces a new endpoint. */
+export async function createEndpoint(ctx: ServiceContext, input: unknown): Promise<Endpoint> {
+  const definition = parseEndpointCreate(input);
+  const now = new Date();
+  const [row] = await ctx.db
+    .insert(endpoints)
+    .values({ id: randomUUID(), ...definition, createdAt: now, updatedAt: now })
+    .returning();
+  ctx.registry.add(row!);
+  if (!definition.paused) ctx.scheduler.schedule(row!.id, definition.intervalSeconds, { immediately: true });
+  const endpoint = toEndpoint(row!);
+  ctx.bus.emit('endpoint:created', endpoint);
+  return endpoint;
+}

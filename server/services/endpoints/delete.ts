@@ -1,0 +1,27 @@
+import { eq } from 'drizzle-orm';
+import { endpoints } from '../../../db/schema/index.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { assertEndpointId } from './get.ts';
+
+/** Stops checking an endpoint and deletes it with its checks and incidents. */
+export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<void> {
+  assertEndpointId(id);
+  // Forget it first: results still in flight for it are then dropped, not written or announced.
+  const entry = ctx.registry.get(id);
+  ctx.scheduler.unschedule(id);
+  ctx.registry.remove(id);
+  let deleted: { id: string }[];
+  try {
+    deleted = await ctx.db.delete(endpoints).where(eq(endpoints.id, id)).returning({ id: endpoints.id });
+  } catch (error) {
+    // The row is still there: keep checking it.
+    if (entry) {
+      ctx.registry.restore(entry);
+      if (!entry.definition.paused) ctx.scheduler.schedule(id, entry.definition.intervalSeconds);
+    }
+    throw error;
+  }
+  if (deleted.length === 0) throw new NotFoundError('Endpoint', id);
+  ctx.bus.emit('endpoint:deleted', { endpointId: id });
+}

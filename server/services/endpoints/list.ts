@@ -1,0 +1,31 @@
+import { and, arrayContains, asc, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { endpoints } from '../../../db/schema/index.ts';
+import type { Endpoint, Page } from '../../contract/types.ts';
+import { parseEndpointListQuery } from '../../domain/list-queries.ts';
+import type { ServiceContext } from '../context.ts';
+import { decodeCursor, pageOf } from '../pagination.ts';
+import { toEndpoint } from './to-endpoint.ts';
+
+/** Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL. */
+export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Endpoint>> {
+  const query = parseEndpointListQuery(rawQuery);
+  const where: (SQL | undefined)[] = [];
+  if (query.status) where.push(inArray(endpoints.status, query.status));
+  if (query.tag) where.push(arrayContains(endpoints.tags, [query.tag]));
+  if (query.paused !== undefined) where.push(eq(endpoints.paused, query.paused));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(endpoints.name, pattern), ilike(endpoints.url, pattern)));
+  }
+  if (query.cursor) {
+    const { at, id } = decodeCursor(query.cursor);
+    where.push(or(gt(endpoints.createdAt, at), and(eq(endpoints.createdAt, at), gt(endpoints.id, id))));
+  }
+  const rows = await ctx.db
+    .select()
+    .from(endpoints)
+    .where(and(...where))
+    .orderBy(asc(endpoints.createdAt), asc(endpoints.id))
+    .limit(query.limit + 1);
+  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }), toEndpoint);
+}

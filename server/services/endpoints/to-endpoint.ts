@@ -1,0 +1,19 @@
+import type { EndpointRow } from '../../../db/schema/index.ts';
+import type { Endpoint, EndpointStatus } from '../../contract/types.ts';
+import { definitionOf } from '../monitor-registry.ts';
+
+/** The public Endpoint resource of a stored row. */
+export function toEndpoint(row: EndpointRow): Endpoint {
+  return {
+    id: row.id,
+    ...definitionOf(row),
+    status: row.status as EndpointStatus,
+    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
+    lastResponseTime: row.lastResponseTime,
+    lastStatusCode: row.lastStatusCode,
+    lastErrorMessage: row.lastErrorMessage,
+    consecutiveFailures: row.consecutiveFailures,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm';
+import { endpoints } from '../../../db/schema/index.ts';
+import type { Endpoint } from '../../contract/types.ts';
+import { mergeEndpointPatch, parseEndpointPatch } from '../../domain/endpoint-input.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { definitionOf } from '../monitor-registry.ts';
+import { findEndpointRow } from './get.ts';
+import { toEndpoint } from './to-endpoint.ts';
+
+/**
+ * Applies a partial update; the schedule follows at once:
+ * pausing stops checks, resuming checks now, a new interval takes effect from the last check.
+ */
+export async function updateEndpoint(ctx: ServiceContext, id: string, input: unknown): Promise<Endpoint> {
+  const patch = parseEndpointPatch(input);
+  const current = await findEndpointRow(ctx.db, id);
+  const before = definitionOf(current);
+  const definition = mergeEndpointPatch(before, patch);
+  const [row] = await ctx.db
+    .update(endpoints)
+    .set({ ...definition, updatedAt: new Date() })
+    .where(eq(endpoints.id, id))
+    .returning();
+  if (!row) throw new NotFoundError('Endpoint', id);
+
+  ctx.registry.updateDefinition(row);
+  if (definition.paused) {
+    ctx.scheduler.unschedule(id);
+  } else if (before.paused) {
+    ctx.scheduler.schedule(id, definition.intervalSeconds, { immediately: true });
+  } else if (before.intervalSeconds !== definition.intervalSeconds) {
+    ctx.scheduler.schedule(id, definition.intervalSeconds);
+  }
+  const endpoint = toEndpoint(row);
+  ctx.bus.emit('endpoint:updated', endpoint);
+  return endpoint;
+}
+
+export function setPaused(ctx: ServiceContext, id: string, paused: boolean): Promise<Endpoint> {
+  return updateEndpoint(ctx, id, { paused });
+}

@@ -1,0 +1,40 @@
+import { and, desc, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { endpoints, incidents } from '../../../db/schema/index.ts';
+import type { Incident, Page } from '../../contract/types.ts';
+import { parseIncidentListQuery } from '../../domain/list-queries.ts';
+import type { ServiceContext } from '../context.ts';
+import { decodeCursor, pageOf } from '../pagination.ts';
+
+/** Incidents, newest first, optionally only open or resolved ones, or one endpoint's. */
+export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Incident>> {
+  const query = parseIncidentListQuery(rawQuery);
+  const where: (SQL | undefined)[] = [];
+  if (query.status === 'open') where.push(isNull(incidents.resolvedAt));
+  if (query.status === 'resolved') where.push(isNotNull(incidents.resolvedAt));
+  if (query.endpointId) where.push(eq(incidents.endpointId, query.endpointId));
+  if (query.cursor) {
+    const { at, id } = decodeCursor(query.cursor);
+    where.push(or(lt(incidents.startedAt, at), and(eq(incidents.startedAt, at), lt(incidents.id, id))));
+  }
+  const rows = await ctx.db
+    .select({ incident: incidents, endpointName: endpoints.name })
+    .from(incidents)
+    .innerJoin(endpoints, eq(endpoints.id, incidents.endpointId))
+    .where(and(...where))
+    .orderBy(desc(incidents.startedAt), desc(incidents.id))
+    .limit(query.limit + 1);
+  return pageOf(
+    rows,
+    query.limit,
+    (r) => ({ at: r.incident.startedAt, id: r.incident.id }),
+    ({ incident, endpointName }): Incident => ({
+      id: incident.id,
+      endpointId: incident.endpointId,
+      endpointName,
+      startedAt: incident.startedAt.toISOString(),
+      resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+      failureCount: incident.failureCount,
+      errorMessage: incident.errorMessage,
+    }),
+  );
+}

@@ -1,0 +1,31 @@
+import type { ServiceContext } from './context.ts';
+import { checkNow } from './checks/check-now.ts';
+import { listChecks } from './checks/list.ts';
+import { getUptime } from './checks/uptime.ts';
+import { createEndpoint } from './endpoints/create.ts';
+import { deleteEndpoint } from './endpoints/delete.ts';
+import { getEndpoint } from './endpoints/get.ts';
+import { listEndpoints } from './endpoints/list.ts';
+import { setPaused, updateEndpoint } from './endpoints/update.ts';
+import { listIncidents } from './incidents/list.ts';
+import { getSummary } from './summary.ts';
+
+/** The operations the transports may call, bound to one context. */
+export function createServices(ctx: ServiceContext) {
+  return {
+    createEndpoint: (input: unknown) => createEndpoint(ctx, input),
+    listEndpoints: (query: Record<string, string>) => listEndpoints(ctx, query),
+    getEndpoint: (id: string) => getEndpoint(ctx, id),
+    updateEndpoint: (id: string, input: unknown) => updateEndpoint(ctx, id, input),
+    deleteEndpoint: (id: string) => deleteEndpoint(ctx, id),
+    pauseEndpoint: (id: string) => setPaused(ctx, id, true),
+    resumeEndpoint: (id: string) => setPaused(ctx, id, false),
+    checkNow: (id: string) => checkNow(ctx, id),
+    listChecks: (id: string, query: Record<string, string>) => listChecks(ctx, id, query),
+    getUptime: (id: string) => getUptime(ctx, id),
+    listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
+    getSummary: () => getSummary(ctx),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

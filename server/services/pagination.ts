@@ -1,0 +1,36 @@
+import { ValidationError } from '../domain/errors.ts';
+
+/** A keyset position: the sort time and the id of the last item of a page. */
+export interface Cursor {
+  at: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Cursor {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const at = new Date(iso ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
+  }
+  return { at, id };
+}
+
+/** Given limit+1 rows, returns the page and the cursor of the next one. */
+export function pageOf<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => { at: Date; id: string },
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  const key = hasMore && last ? keyOf(last) : null;
+  return { items: pageRows.map(toItem), nextCursor: key ? encodeCursor(key.at, key.id) : null };
+}

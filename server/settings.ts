@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const SettingsSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  API_KEY: z.string().min(1).optional(),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** How long shutdown waits for running checks, in ms. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Largest number of check results written in one transaction. */
+  WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** PostgreSQL connection pool size. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  apiKey: string | undefined;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  writeBatchSize: number;
+  databasePoolSize: number;
+}
+
+export class SettingsError extends Error {}
+
+/**
+ * Reads the environment once; nothing else in Vigil looks at process.env.
+ * Empty strings count as unset. Throws SettingsError naming every bad variable.
+ */
+export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = SettingsSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new SettingsError(`Invalid settings:\n  ${lines.join('\n  ')}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    databaseUrl: s.DATABASE_URL,
+    dataDir: s.DATA_DIR,
+    apiKey: s.API_KEY,
+    bodyLimitBytes: s.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+    writeBatchSize: s.WRITE_BATCH_SIZE,
+    databasePoolSize: s.DATABASE_POOL_SIZE,
+  };
+}

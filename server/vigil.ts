@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { createDatabase, type DatabaseHandle } from '../db/client.ts';
+import { HttpProber } from './checker/http-prober.ts';
+import { EventBus } from './events/bus.ts';
+import { createApp } from './http/app.ts';
+import { LAG_QUANTILES, renderMetrics } from './metrics.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { runCheck } from './services/checks/run-check.ts';
+import { ResultWriter } from './services/checks/write-results.ts';
+import type { ServiceContext } from './services/context.ts';
+import { createServices, type Services } from './services/index.ts';
+import { MonitorRegistry } from './services/monitor-registry.ts';
+import type { Settings } from './settings.ts';
+
+export interface Vigil {
+  url: string;
+  port: number;
+  server: Server;
+  bus: EventBus;
+  services: Services;
+  scheduler: Scheduler;
+  writer: ResultWriter;
+  registry: MonitorRegistry;
+  database: DatabaseHandle;
+  /** Graceful stop: no new checks, running ones finish (bounded), every result written, all closed. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: (message: string) => void;
+  logError?: (error: unknown) => void;
+}
+
+/**
+ * Starts Vigil, in reading order: database → migrations → state → services → HTTP → scheduler.
+ * @example const vigil = await startVigil(loadSettings()); … await vigil.stop();
+ */
+export async function startVigil(settings: Settings, options: StartOptions = {}): Promise<Vigil> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const logError = options.logError ?? ((e: unknown) => console.error(e));
+
+  const database = await createDatabase({
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    maxConnections: settings.databasePoolSize,
+  });
+  await database.migrate();
+
+  const registry = new MonitorRegistry();
+  await registry.load(database.db);
+  const bus = new EventBus(logError);
+  const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, logError);
+  const prober = new HttpProber();
+  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
+  const scheduler = new Scheduler((endpointId) => runCheck(ctx, endpointId));
+  ctx.scheduler = scheduler;
+  const services = createServices(ctx);
+
+  const app = createApp({
+    services,
+    apiKeys: settings.apiKey ? settings.apiKey.split(',').map((k) => k.trim()).filter(Boolean) : [],
+    bodyLimitBytes: settings.bodyLimitBytes,
+    logError,
+    ping: database.ping,
+    metrics: () =>
+      renderMetrics({
+        summary: services.getSummary,
+        scheduler: () => scheduler.snapshot(),
+        lagQuantiles: () => scheduler.lag.quantiles(LAG_QUANTILES),
+        writer: () => ({ ...writer.stats, pending: writer.pending }),
+      }),
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  for (const entry of registry.values()) {
+    if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+  }
+  scheduler.start();
+  log(`Vigil listening on ${url} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
+      if (unfinished > 0) log(`shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
+      await writer.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(force);
+      prober.close();
+      await database.close();
+    })());
+
+  return { url, port, server, bus, services, scheduler, writer, registry, database, stop };
+}
