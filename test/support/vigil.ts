@@ -1,0 +1,114 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { loadSettings, type Settings } from '../../server/settings.ts';
+import { startVigil, type Vigil } from '../../server/vigil.ts';
+
+export type TestDriver = 'pglite' | 'postgres';
+
+export const driver: TestDriver = process.env.VIGIL_TEST_DRIVER === 'postgres' ? 'postgres' : 'pglite';
+
+/** A fresh, migrated, empty database of the driver under test; `dispose` removes it. */
+export interface TestDatabase {
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (driver === 'postgres') {
+    const adminUrl = process.env.VIGIL_TEST_DATABASE_URL!;
+    const name = `vigil_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      dispose: async () => {
+        const admin2 = postgres(adminUrl, { max: 1, onnotice: () => {} });
+        await admin2.unsafe(`drop database if exists ${name} with (force)`);
+        await admin2.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+  cpSync(inject('pgliteTemplateDir'), join(dir, 'data'), { recursive: true });
+  return {
+    env: { DATA_DIR: join(dir, 'data') },
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface TestVigil extends Vigil {
+  settings: Settings;
+  /** fetch() against this instance, JSON in and out. */
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  /** Stops the instance (if running) and removes its database. */
+  dispose(): Promise<void>;
+  /** Stops this instance and starts a new one on the same database (a restart). */
+  restart(): Promise<TestVigil>;
+  errors: unknown[];
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Starts a real Vigil on 127.0.0.1 and a free port, on a fresh database. */
+export async function startTestVigil(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestVigil> {
+  const db = database ?? (await createTestDatabase());
+  const settings = loadSettings({ HOST: '127.0.0.1', PORT: '0', SHUTDOWN_TIMEOUT_MS: '3000', ...db.env, ...env });
+  const errors: unknown[] = [];
+  const vigil = await startVigil(settings, { log: () => {}, logError: (e) => errors.push(e) });
+  let stopped = false;
+  const self: TestVigil = {
+    ...vigil,
+    settings,
+    errors,
+    stop: async () => {
+      stopped = true;
+      await vigil.stop();
+    },
+    api: async (method, path, body, headers = {}) => {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      const res = await fetch(`http://127.0.0.1:${vigil.port}${path}`, init);
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* plain text answer, e.g. /metrics */
+      }
+      return { status: res.status, headers: res.headers, body: parsed as never };
+    },
+    dispose: async () => {
+      if (!stopped) await self.stop();
+      await db.dispose();
+    },
+    restart: async () => {
+      if (!stopped) await self.stop();
+      return startTestVigil(env, db);
+    },
+  };
+  return self;
+}
+
+/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
