@@ -76,6 +76,7 @@ export class ResultWriter {
   private async flushLoop(): Promise<void> {
     // Let the checks that finish in the same turn of the event loop join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    let quickRetries = 0;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, this.batchSize);
@@ -83,9 +84,12 @@ export class ResultWriter {
           await this.writeBatch(batch);
           this.queue.splice(0, batch.length);
           this.retryDelayMs = 0;
+          quickRetries = 0;
           this.publish(batch);
         } catch (error) {
           this.stats.retries++;
+          // An endpoint deleted while its result was in flight: the retry leaves that result out.
+          if (isForeignKeyViolation(error) && quickRetries++ < 3) continue;
           this.onError(error);
           this.retryDelayMs = Math.min(5000, this.retryDelayMs ? this.retryDelayMs * 2 : 50);
           await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
@@ -214,4 +218,11 @@ function mergeIncident(writes: Map<string, IncidentWrite>, endpointId: string, c
   write.failureCount = change.failureCount;
   if (change.kind === 'resolved') write.resolvedAt = change.resolvedAt;
   writes.set(change.id, write);
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23503') return true;
+  }
+  return false;
 }
