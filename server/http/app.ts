@@ -6,6 +6,7 @@ import { handleError, problem } from './problem.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { systemRoutes, type SystemDeps } from './routes/system.ts';
+import { webRoutes } from './routes/web.ts';
 
 export interface AppDeps extends SystemDeps {
   services: Services;
@@ -32,5 +33,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', systemRoutes(deps));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
+  app.route('/', webRoutes());
   return app;
 }
