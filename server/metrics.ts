@@ -7,6 +7,7 @@ export interface MetricsSources {
   scheduler: () => SchedulerStats;
   lagQuantiles: () => (number | null)[];
   writer: () => WriterStats & { pending: number };
+  realtimeClients: () => { socketio: number; ws: number; sse: number };
 }
 
 export const LAG_QUANTILES = [0.5, 0.9, 0.99] as const;
@@ -43,6 +44,12 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_check_result_batches_total', 'counter', 'Transactions that wrote check results.', [['', writer.batches]]);
   metric('vigil_check_result_write_retries_total', 'counter', 'Failed result batches, retried.', [['', writer.retries]]);
   metric('vigil_check_results_pending', 'gauge', 'Check results waiting to be written.', [['', writer.pending]]);
+  const clients = sources.realtimeClients();
+  metric('vigil_realtime_clients', 'gauge', 'Connected realtime clients by transport.', [
+    ['{transport="socketio"}', clients.socketio],
+    ['{transport="ws"}', clients.ws],
+    ['{transport="sse"}', clients.sse],
+  ]);
   metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', memory.rss]]);
   metric('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
     ['', (process.cpuUsage().user + process.cpuUsage().system) / 1e6],

@@ -17,6 +17,14 @@ const SettingsSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Largest number of check results written in one transaction. */
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Where notifications are POSTed (status changes, incidents). */
+  WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  /** Signs each webhook body: X-Vigil-Signature: sha256=<hex HMAC>. */
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** How long Socket.io keeps a dropped client's session to replay what it missed. */
+  REALTIME_RECOVERY_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+  /** Keepalive ping interval of the native WebSocket bridge. */
+  WS_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** PostgreSQL connection pool size. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
@@ -31,6 +39,10 @@ export interface Settings {
   shutdownTimeoutMs: number;
   writeBatchSize: number;
   databasePoolSize: number;
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  realtimeRecoveryMs: number;
+  wsPingIntervalMs: number;
 }
 
 export class SettingsError extends Error {}
@@ -57,5 +69,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     writeBatchSize: s.WRITE_BATCH_SIZE,
     databasePoolSize: s.DATABASE_POOL_SIZE,
+    webhookUrl: s.WEBHOOK_URL,
+    webhookSecret: s.WEBHOOK_SECRET,
+    realtimeRecoveryMs: s.REALTIME_RECOVERY_MS,
+    wsPingIntervalMs: s.WS_PING_INTERVAL_MS,
   };
 }

@@ -5,7 +5,13 @@ import { createDatabase, type DatabaseHandle } from '../db/client.ts';
 import { HttpProber } from './checker/http-prober.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
+import { keyMatches } from './http/middleware/require-key.ts';
 import { LAG_QUANTILES, renderMetrics } from './metrics.ts';
+import { WebhookNotifier } from './notifications/webhook.ts';
+import { SubscriptionHub } from './realtime/hub.ts';
+import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
+import { sseRoutes } from './realtime/sse.ts';
+import { attachWsBridge, type WsBridge } from './realtime/ws-bridge.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { runCheck } from './services/checks/run-check.ts';
 import { ResultWriter } from './services/checks/write-results.ts';
@@ -24,6 +30,10 @@ export interface Vigil {
   writer: ResultWriter;
   registry: MonitorRegistry;
   database: DatabaseHandle;
+  hub: SubscriptionHub;
+  socketIo: SocketIoBridge;
+  ws: WsBridge;
+  webhook: WebhookNotifier | undefined;
   /** Graceful stop: no new checks, running ones finish (bounded), every result written, all closed. */
   stop(): Promise<void>;
 }
@@ -34,7 +44,8 @@ export interface StartOptions {
 }
 
 /**
- * Starts Vigil, in reading order: database → migrations → state → services → HTTP → scheduler.
+ * Starts Vigil, in reading order: database → migrations → state → services → HTTP → realtime →
+ * notifications → scheduler. `stop()` undoes it in reverse.
  * @example const vigil = await startVigil(loadSettings()); … await vigil.stop();
  */
 export async function startVigil(settings: Settings, options: StartOptions = {}): Promise<Vigil> {
@@ -58,21 +69,57 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   ctx.scheduler = scheduler;
   const services = createServices(ctx);
 
+  const apiKeys = settings.apiKey ? settings.apiKey.split(',').map((k) => k.trim()).filter(Boolean) : [];
+  const authorize = (token: string | undefined) => apiKeys.length === 0 || keyMatches(token, apiKeys);
+  const hub = new SubscriptionHub(bus);
+  let sseClients = 0;
+  let socketIo: SocketIoBridge | undefined;
+  let ws: WsBridge | undefined;
+
   const app = createApp({
     services,
-    apiKeys: settings.apiKey ? settings.apiKey.split(',').map((k) => k.trim()).filter(Boolean) : [],
+    apiKeys,
     bodyLimitBytes: settings.bodyLimitBytes,
     logError,
     ping: database.ping,
+    realtimeRoutes: sseRoutes({
+      hub,
+      endpointExists: services.endpointExists,
+      authorize,
+      onOpen: (delta) => (sseClients += delta),
+    }),
     metrics: () =>
       renderMetrics({
         summary: services.getSummary,
         scheduler: () => scheduler.snapshot(),
         lagQuantiles: () => scheduler.lag.quantiles(LAG_QUANTILES),
         writer: () => ({ ...writer.stats, pending: writer.pending }),
+        realtimeClients: () => ({ socketio: socketIo?.clientCount() ?? 0, ws: ws?.clientCount() ?? 0, sse: sseClients }),
       }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  socketIo = attachSocketIo({
+    server,
+    bus,
+    endpointExists: services.endpointExists,
+    authorize,
+    recoveryWindowMs: settings.realtimeRecoveryMs,
+  });
+  ws = attachWsBridge({
+    server,
+    hub,
+    endpointExists: services.endpointExists,
+    authorize: (request, url) => {
+      const header = request.headers.authorization;
+      const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+      return authorize(bearer ?? url.searchParams.get('token') ?? undefined);
+    },
+    pingIntervalMs: settings.wsPingIntervalMs,
+  });
+  const webhook = settings.webhookUrl
+    ? new WebhookNotifier(bus, { url: settings.webhookUrl, secret: settings.webhookSecret, log })
+    : undefined;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {
@@ -96,14 +143,19 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
       if (unfinished > 0) log(`shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
       await writer.drain();
+      await webhook?.stop();
+      await ws!.close();
+      await socketIo!.close();
+      hub.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      // Open SSE streams and unfinished requests get a moment, then are cut.
+      const force = setTimeout(() => server.closeAllConnections(), 1000);
       await closed;
       clearTimeout(force);
       prober.close();
       await database.close();
     })());
 
-  return { url, port, server, bus, services, scheduler, writer, registry, database, stop };
+  return { url, port, server, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, stop };
 }

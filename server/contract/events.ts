@@ -56,3 +56,31 @@ export const SERVER_EVENT_NAMES = [
 export type EventEnvelope = {
   [K in ServerEventName]: { event: K; data: ServerEvents[K] };
 }[ServerEventName];
+
+/** Why a subscription was refused. */
+export type SubscriptionErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'RATE_LIMITED' | 'LIMIT_EXCEEDED';
+
+/** The acknowledgement of every client → server event. */
+export type SubscriptionAck = { ok: true } | { ok: false; error: { code: SubscriptionErrorCode; message: string } };
+
+export const CLIENT_EVENT_NAMES = ['subscribe:all', 'unsubscribe:all', 'subscribe:endpoint', 'unsubscribe:endpoint'] as const;
+export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number];
+
+/** Socket.io typing of client → server events (data, then the acknowledgement callback). */
+export interface ClientToServerEvents {
+  'subscribe:all': (ack: (answer: SubscriptionAck) => void) => void;
+  'unsubscribe:all': (ack: (answer: SubscriptionAck) => void) => void;
+  'subscribe:endpoint': (data: { endpointId: string }, ack: (answer: SubscriptionAck) => void) => void;
+  'unsubscribe:endpoint': (data: { endpointId: string }, ack: (answer: SubscriptionAck) => void) => void;
+}
+
+/** Socket.io typing of server → client events. */
+export type ServerToClientEvents = { [K in ServerEventName]: (data: ServerEvents[K]) => void };
+
+/** Frames of the native WebSocket bridge at /ws. */
+export type WsClientFrame = { event: ClientEventName | 'ping'; data?: unknown; id?: number | string };
+export type WsServerFrame =
+  | EventEnvelope
+  | { event: 'ack'; id: number | string | null; data: SubscriptionAck }
+  | { event: 'error'; data: { code: SubscriptionErrorCode; message: string } }
+  | { event: 'pong'; data: Record<string, never> };

@@ -13,6 +13,8 @@ export interface AppDeps extends SystemDeps {
   apiKeys: string[];
   bodyLimitBytes: number;
   logError?: (error: unknown) => void;
+  /** Routes of the realtime transports that speak plain HTTP (SSE). */
+  realtimeRoutes?: Hono;
 }
 
 /** The REST API and probes; transports and static files are attached elsewhere. */
@@ -33,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', systemRoutes(deps));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
+  if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes());
   return app;
 }

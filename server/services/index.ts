@@ -25,6 +25,8 @@ export function createServices(ctx: ServiceContext) {
     getUptime: (id: string) => getUptime(ctx, id),
     listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
     getSummary: () => getSummary(ctx),
+    /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
+    endpointExists: (id: string) => ctx.registry.has(id),
   };
 }
 

@@ -1,0 +1,75 @@
+import type { ServerEventName, ServerEvents } from '../contract/events.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { SubscriptionTarget } from './commands.ts';
+import { endpointOf } from './routing.ts';
+
+/** One connected client of a transport that has no rooms of its own (/ws, SSE). */
+export interface HubClient {
+  send<K extends ServerEventName>(event: K, data: ServerEvents[K]): void;
+}
+
+/**
+ * Subscriptions of the /ws and SSE clients, indexed so that an event finds its recipients without
+ * scanning every client, and each recipient gets it once whatever mix of subscriptions it holds.
+ */
+export class SubscriptionHub {
+  private readonly everything = new Set<HubClient>();
+  private readonly byEndpoint = new Map<string, Set<HubClient>>();
+  private readonly endpointsOf = new Map<HubClient, Set<string>>();
+  private readonly unsubscribeBus: () => void;
+
+  constructor(bus: EventBus) {
+    this.unsubscribeBus = bus.onAny((event, data) => this.deliver(event, data));
+  }
+
+  /** The subscription operations of one client, for `runCommand`. */
+  targetFor(client: HubClient): SubscriptionTarget {
+    return {
+      subscribeAll: () => this.everything.add(client),
+      unsubscribeAll: () => this.everything.delete(client),
+      subscribe: (endpointId) => {
+        let clients = this.byEndpoint.get(endpointId);
+        if (!clients) this.byEndpoint.set(endpointId, (clients = new Set()));
+        clients.add(client);
+        let ids = this.endpointsOf.get(client);
+        if (!ids) this.endpointsOf.set(client, (ids = new Set()));
+        ids.add(endpointId);
+      },
+      unsubscribe: (endpointId) => this.unsubscribe(client, endpointId),
+      endpointCount: () => this.endpointsOf.get(client)?.size ?? 0,
+    };
+  }
+
+  /** Forgets a client entirely (it disconnected). */
+  remove(client: HubClient): void {
+    this.everything.delete(client);
+    for (const endpointId of this.endpointsOf.get(client) ?? []) this.unsubscribe(client, endpointId);
+    this.endpointsOf.delete(client);
+  }
+
+  close(): void {
+    this.unsubscribeBus();
+  }
+
+  /** Sizes of the indexes, to prove they shrink when clients leave. */
+  size(): { all: number; endpoints: number; clientsWithEndpoints: number } {
+    return { all: this.everything.size, endpoints: this.byEndpoint.size, clientsWithEndpoints: this.endpointsOf.size };
+  }
+
+  private unsubscribe(client: HubClient, endpointId: string): void {
+    const clients = this.byEndpoint.get(endpointId);
+    clients?.delete(client);
+    if (clients?.size === 0) this.byEndpoint.delete(endpointId);
+    const ids = this.endpointsOf.get(client);
+    ids?.delete(endpointId);
+    if (ids?.size === 0) this.endpointsOf.delete(client);
+  }
+
+  private deliver<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
+    for (const client of this.everything) client.send(event, data);
+    const endpointId = endpointOf(event, data);
+    if (endpointId === null) return;
+    const clients = this.byEndpoint.get(endpointId);
+    if (clients) for (const client of clients) if (!this.everything.has(client)) client.send(event, data);
+  }
+}

@@ -1,0 +1,96 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  CLIENT_EVENT_NAMES,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SubscriptionAck,
+} from '../contract/events.ts';
+import type { EventBus } from '../events/bus.ts';
+import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
+import { endpointOf } from './routing.ts';
+
+export interface SocketIoOptions {
+  server: HttpServer;
+  bus: EventBus;
+  endpointExists: (id: string) => boolean;
+  /** Whether a handshake may connect (API key). */
+  authorize: (token: string | undefined) => boolean;
+  /** How long a dropped client's session is kept for connection state recovery. */
+  recoveryWindowMs?: number;
+  maxPayloadBytes?: number;
+}
+
+export const ALL_ROOM = 'all';
+export const endpointRoom = (endpointId: string) => `endpoint:${endpointId}`;
+
+type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+const knownEvents = new Set<string>(CLIENT_EVENT_NAMES);
+
+/**
+ * Socket.io on Vigil's own HTTP server. Subscriptions are rooms ("all", "endpoint:<id>"); one
+ * broadcast to the union of rooms reaches each socket once. Connection state recovery replays
+ * what a client missed during a short drop, rooms included.
+ */
+export function attachSocketIo(options: SocketIoOptions) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(options.server, {
+    path: '/socket.io',
+    serveClient: false,
+    // Upgrades for /ws belong to the native bridge: engine.io must not destroy them.
+    destroyUpgrade: false,
+    maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: options.recoveryWindowMs ?? 120_000, skipMiddlewares: true },
+  });
+
+  io.use((socket, next) => {
+    const header = socket.handshake.headers.authorization;
+    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearer;
+    if (options.authorize(token)) return next();
+    next(new Error('unauthorized: pass auth: { token: "<API key>" }'));
+  });
+
+  const unsubscribeBus = options.bus.onAny((event, data) => {
+    const endpointId = endpointOf(event, data);
+    const rooms = endpointId ? [ALL_ROOM, endpointRoom(endpointId)] : [ALL_ROOM];
+    (io.to(rooms).emit as (e: string, d: unknown) => boolean)(event, data);
+  });
+
+  io.on('connection', (socket: VigilSocket) => {
+    const limiter = new CommandRateLimiter();
+    const target: SubscriptionTarget = {
+      subscribeAll: () => void socket.join(ALL_ROOM),
+      unsubscribeAll: () => void socket.leave(ALL_ROOM),
+      subscribe: (id) => void socket.join(endpointRoom(id)),
+      unsubscribe: (id) => void socket.leave(endpointRoom(id)),
+      endpointCount: () => socket.rooms.size - 1 - (socket.rooms.has(ALL_ROOM) ? 1 : 0),
+    };
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: SubscriptionAck) => void) : undefined;
+      if (!knownEvents.has(event)) {
+        ack?.({ ok: false, error: { code: 'BAD_REQUEST', message: `unknown event "${event.slice(0, 60)}"; expected one of ${CLIENT_EVENT_NAMES.join(', ')}` } });
+        return;
+      }
+      const verdict = limiter.take();
+      if (verdict === 'disconnect') return void socket.disconnect(true);
+      const answer = verdict === 'refuse' ? RATE_LIMITED : runCommand(event as ClientEventName, args[0], target, options.endpointExists);
+      ack?.(answer);
+    });
+  });
+
+  return {
+    io,
+    clientCount: () => io.engine.clientsCount,
+    /** Disconnects every client and detaches from the HTTP server (without closing it). */
+    close: async () => {
+      unsubscribeBus();
+      io.disconnectSockets(true);
+      io.engine.close();
+      // Not io.close(): it would also close the HTTP server, which Vigil closes itself, once.
+      await io.of('/').adapter.close();
+    },
+  };
+}
+
+export type SocketIoBridge = ReturnType<typeof attachSocketIo>;
