@@ -1,0 +1,128 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Check, Endpoint } from '../server/contract/types.ts';
+import { EventBus } from '../server/events/bus.ts';
+import { WebhookNotifier } from '../server/notifications/webhook.ts';
+import { startTargetServer, type TargetServer } from './support/target-server.ts';
+import { startTestVigil, waitFor, type TestVigil } from './support/vigil.ts';
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  raw: string;
+  body: { event: string; data: Record<string, unknown>; sentAt: string };
+  at: number;
+}
+
+/** A local webhook receiver that answers with the statuses it is given, then 200. */
+async function startReceiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  let hang = false;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, raw, body: JSON.parse(raw), at: Date.now() });
+      if (hang) return;
+      res.writeHead(statuses.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    hangFromNowOn: () => (hang = true),
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('the webhook notifier', () => {
+  it('posts status changes and incidents of a real Vigil, signed with the secret', async () => {
+    const receiver = await startReceiver();
+    const target: TargetServer = await startTargetServer();
+    const vigil: TestVigil = await startTestVigil({ WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 's3cret' });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+
+    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', {
+      name: 'API Server', url: target.url('/hooked'), intervalSeconds: 3600, failureThreshold: 1,
+    });
+    await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
+    target.setMode('/hooked', { kind: 'ok', status: 500 });
+    await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
+    target.setMode('/hooked', { kind: 'ok' });
+    await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
+    await waitFor(() => receiver.received.length === 5, 5000, 'five notifications');
+
+    expect(receiver.received.map((r) => r.body.event)).toEqual([
+      'endpoint:status-changed', // PENDING → UP
+      'endpoint:status-changed', // UP → DOWN
+      'incident:started',
+      'endpoint:status-changed', // DOWN → UP
+      'incident:resolved',
+    ]);
+    for (const r of receiver.received) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-vigil-event']).toBe(r.body.event);
+      const expected = `sha256=${createHmac('sha256', 's3cret').update(r.raw).digest('hex')}`;
+      expect(r.headers['x-vigil-signature']).toBe(expected);
+      expect(r.body.data.endpointId).toBe(created.body.id);
+    }
+    expect(receiver.received[1]!.body.data).toMatchObject({ previousStatus: 'UP', currentStatus: 'DOWN', endpointName: 'API Server' });
+    // check:completed is not a notification
+    expect(receiver.received.some((r) => r.body.event === 'check:completed')).toBe(false);
+  });
+
+  it('retries a failed delivery with growing delays, keeping the order', async () => {
+    const receiver = await startReceiver([500, 503]);
+    const bus = new EventBus();
+    const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 100 });
+    cleanups.push(receiver.close, () => notifier.stop(0));
+
+    const base = { endpointName: 'A', timestamp: new Date().toISOString(), responseTime: 1, errorMessage: null };
+    bus.emit('endpoint:status-changed', { endpointId: 'first', previousStatus: 'UP', currentStatus: 'DOWN', ...base });
+    bus.emit('endpoint:status-changed', { endpointId: 'second', previousStatus: 'DOWN', currentStatus: 'UP', ...base });
+    await waitFor(() => receiver.received.length === 4, 5000, 'two failed attempts and two deliveries');
+
+    expect(receiver.received.map((r) => r.body.data.endpointId)).toEqual(['first', 'first', 'first', 'second']);
+    const gaps = [receiver.received[1]!.at - receiver.received[0]!.at, receiver.received[2]!.at - receiver.received[1]!.at];
+    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]).toBeGreaterThanOrEqual(190);
+    expect(receiver.received[0]!.headers['x-vigil-signature']).toBeUndefined();
+    expect(notifier.snapshot()).toMatchObject({ delivered: 2, failed: 0, queued: 0 });
+  });
+
+  it('gives up after the last attempt and goes on with the next event', async () => {
+    const receiver = await startReceiver([500, 500, 500]);
+    const bus = new EventBus();
+    const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 10, maxAttempts: 3 });
+    cleanups.push(receiver.close, () => notifier.stop(0));
+    bus.emit('incident:started', { incidentId: 'i1', endpointId: 'e', endpointName: 'E', startedAt: new Date().toISOString(), failureCount: 3 });
+    bus.emit('incident:started', { incidentId: 'i2', endpointId: 'e', endpointName: 'E', startedAt: new Date().toISOString(), failureCount: 3 });
+    await waitFor(() => notifier.snapshot().delivered === 1, 5000, 'the second event delivered');
+    expect(notifier.snapshot()).toMatchObject({ failed: 1, delivered: 1 });
+    expect(receiver.received.map((r) => r.body.data.incidentId)).toEqual(['i1', 'i1', 'i1', 'i2']);
+  });
+
+  it('never delays checks, even when the receiver hangs', async () => {
+    const receiver = await startReceiver();
+    receiver.hangFromNowOn();
+    const target = await startTargetServer();
+    const vigil = await startTestVigil({ WEBHOOK_URL: receiver.url });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Fast', url: target.url('/fast'), intervalSeconds: 3600 });
+    target.setMode('/fast', { kind: 'ok', status: 500 });
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const check = await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
+      expect(check.status).toBe(200);
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(receiver.received.length).toBeGreaterThanOrEqual(1);
+  });
+});
