@@ -5,7 +5,7 @@ import { createDatabase, type DatabaseHandle } from '../db/client.ts';
 import { HttpProber } from './checker/http-prober.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
-import { keyMatches } from './http/middleware/require-key.ts';
+import { bearerToken, keyMatches } from './http/middleware/require-key.ts';
 import { LAG_QUANTILES, renderMetrics } from './metrics.ts';
 import { WebhookNotifier } from './notifications/webhook.ts';
 import { SubscriptionHub } from './realtime/hub.ts';
@@ -110,9 +110,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     hub,
     endpointExists: services.endpointExists,
     authorize: (request, url) => {
-      const header = request.headers.authorization;
-      const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-      return authorize(bearer ?? url.searchParams.get('token') ?? undefined);
+      return authorize(bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? undefined);
     },
     pingIntervalMs: settings.wsPingIntervalMs,
   });

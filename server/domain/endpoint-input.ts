@@ -18,6 +18,10 @@ export const ENDPOINT_DEFAULTS = {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+// PostgreSQL text cannot hold NUL; refusing it here makes it a 400 rather than a database error.
+const noNul = (v: string) => !v.includes('\0');
+const NUL_MESSAGE = 'must not contain NUL characters';
+
 const int = (min: number, max: number) =>
   z
     .number()
@@ -26,10 +30,11 @@ const int = (min: number, max: number) =>
     .max(max, `must be at most ${max}`);
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').refine(noNul, NUL_MESSAGE),
   url: z
     .string()
     .max(2048, 'must be at most 2048 characters')
+    .refine(noNul, NUL_MESSAGE)
     .refine((value) => {
       try {
         const url = new URL(value);
@@ -48,7 +53,7 @@ const fields = {
         .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
     )
     .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers'),
-  body: z.string().max(65_536, 'must be at most 65536 characters').nullable(),
+  body: z.string().max(65_536, 'must be at most 65536 characters').refine(noNul, NUL_MESSAGE).nullable(),
   intervalSeconds: int(1, 86_400),
   timeoutMs: int(100, 60_000),
   expectedStatusCodes: z
@@ -65,12 +70,12 @@ const fields = {
   failureThreshold: int(1, 100),
   paused: z.boolean(),
   tags: z
-    .array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'))
+    .array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').refine(noNul, NUL_MESSAGE))
     .max(20, 'at most 20 tags')
     .transform((tags) => [...new Set(tags)]),
 };
 
-const CreateSchema = z.strictObject({
+export const CreateSchema = z.strictObject({
   name: fields.name,
   url: fields.url,
   method: fields.method.default(ENDPOINT_DEFAULTS.method),
@@ -85,7 +90,7 @@ const CreateSchema = z.strictObject({
   tags: fields.tags.default([]),
 });
 
-const PatchSchema = z.strictObject(fields).partial();
+export const PatchSchema = z.strictObject(fields).partial();
 
 export type EndpointPatch = z.infer<typeof PatchSchema>;
 

@@ -14,8 +14,20 @@ const limit = (max: number, fallback: number) =>
 
 const isoTime = z
   .string()
-  .refine((v) => /^\d{4}-\d\d-\d\d/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time')
+  .refine((v) => /^\d{4}-\d\d-\d\d/.test(v) && isStorableTime(new Date(v)), 'must be an ISO 8601 time between years 1 and 9999')
   .transform((v) => new Date(v));
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => !v.includes('\0'), 'must not contain NUL characters');
+
+/** Whether PostgreSQL can store this time (it refuses year 0 and earlier). */
+export function isStorableTime(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(date.getTime()) && year >= 1 && year <= 9999;
+}
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 
@@ -30,8 +42,8 @@ const statusList = z
 
 const EndpointList = z.object({
   status: statusList.optional(),
-  tag: z.string().min(1).max(50).optional(),
-  q: z.string().max(200, 'must be at most 200 characters').optional(),
+  tag: text(50).optional(),
+  q: text(200).optional(),
   paused: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
   limit: limit(500, 50),
   cursor: z.string().max(200).optional(),

@@ -27,7 +27,11 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
-      onError: (c) => problem(c, 413, `The request body is larger than ${deps.bodyLimitBytes} bytes.`),
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('Connection', 'close');
+        return problem(c, 413, `The request body is larger than ${deps.bodyLimitBytes} bytes.`);
+      },
     }),
   );
   app.use('/api/*', requireKey({ keys: deps.apiKeys }));

@@ -8,6 +8,7 @@ import {
   type SubscriptionAck,
 } from '../contract/events.ts';
 import type { EventBus } from '../events/bus.ts';
+import { bearerToken } from '../http/middleware/require-key.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
 
@@ -44,9 +45,7 @@ export function attachSocketIo(options: SocketIoOptions) {
   });
 
   io.use((socket, next) => {
-    const header = socket.handshake.headers.authorization;
-    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearer;
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearerToken(socket.handshake.headers.authorization);
     if (options.authorize(token)) return next();
     next(new Error('unauthorized: pass auth: { token: "<API key>" }'));
   });

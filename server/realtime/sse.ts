@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { ValidationError, NotFoundError } from '../domain/errors.ts';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
+import { bearerToken } from '../http/middleware/require-key.ts';
 import { checkEndpointId } from './commands.ts';
 
 export interface SseOptions {
@@ -24,8 +25,7 @@ export function sseRoutes(options: SseOptions) {
   const keepaliveMs = options.keepaliveMs ?? 15_000;
   const maxPending = options.maxPendingWrites ?? 10_000;
   return new Hono().get('/api/events', async (c) => {
-    const header = c.req.header('authorization');
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token');
+    const token = bearerToken(c.req.header('authorization')) ?? c.req.query('token');
     if (!options.authorize(token)) {
       c.header('WWW-Authenticate', 'Bearer realm="vigil"');
       return c.body(

@@ -1,4 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
+import { isStorableTime } from '../domain/list-queries.ts';
 
 /** A keyset position: the sort time and the id of the last item of a page. */
 export interface Cursor {
@@ -15,7 +16,7 @@ export function encodeCursor(at: Date, id: string): string {
 export function decodeCursor(cursor: string): Cursor {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+  if (!id || !UUID.test(id) || !isStorableTime(at)) {
     throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
   }
   return { at, id };

@@ -11,6 +11,12 @@ export interface RequireKeyOptions {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The token of an `Authorization: Bearer <token>` header (the scheme in any letter case). */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  const match = /^bearer\s+(.+)$/i.exec(header ?? '');
+  return match?.[1]?.trim() || undefined;
+}
+
 /** Whether `presented` equals one of `keys`, compared in constant time. */
 export function keyMatches(presented: string | undefined, keys: readonly string[]): boolean {
   if (!presented) return false;
@@ -26,8 +32,7 @@ export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler {
   const methods = new Set(options.methods ?? ['POST', 'PUT', 'PATCH', 'DELETE']);
   return async function requireKeyMiddleware(c, next) {
     if (keys.length === 0 || !methods.has(c.req.method)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const presented = bearerToken(c.req.header('authorization'));
     if (!keyMatches(presented, keys)) {
       c.header('WWW-Authenticate', 'Bearer realm="vigil"');
       return problem(c, 401, presented ? 'The API key is not valid.' : 'This call needs an API key: Authorization: Bearer <key>.');

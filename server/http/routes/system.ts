@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Services } from '../../services/index.ts';
+import { buildOpenApi } from '../openapi.ts';
 import { problem } from '../problem.ts';
 
 export interface SystemDeps {
@@ -13,7 +14,9 @@ export interface SystemDeps {
 const READY_TIMEOUT_MS = 2000;
 
 export function systemRoutes(deps: SystemDeps) {
+  const openApi = JSON.stringify(buildOpenApi());
   return new Hono()
+    .get('/api/openapi.json', (c) => c.body(openApi, 200, { 'content-type': 'application/json' }))
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
       let timer: NodeJS.Timeout | undefined;
