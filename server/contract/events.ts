@@ -74,8 +74,16 @@ export interface ClientToServerEvents {
   'unsubscribe:endpoint': (data: { endpointId: string }, ack: (answer: SubscriptionAck) => void) => void;
 }
 
-/** Socket.io typing of server → client events. */
-export type ServerToClientEvents = { [K in ServerEventName]: (data: ServerEvents[K]) => void };
+/**
+ * Socket.io typing of server → client events: the contract's events, plus two of Socket.io alone
+ * that keep connection state recovery working (a client may ignore them).
+ */
+export type ServerToClientEvents = { [K in ServerEventName]: (data: ServerEvents[K]) => void } & {
+  /** Sent once to a new (not recovered) connection. */
+  'realtime:ready': (data: { recovered: false }) => void;
+  /** Broadcast every third of REALTIME_RECOVERY_MS. */
+  'realtime:heartbeat': (data: { at: string }) => void;
+};
 
 /** Frames of the native WebSocket bridge at /ws. */
 export type WsClientFrame = { event: ClientEventName | 'ping'; data?: unknown; id?: number | string };

@@ -18,7 +18,10 @@ export class SubscriptionHub {
   private readonly endpointsOf = new Map<HubClient, Set<string>>();
   private readonly unsubscribeBus: () => void;
 
-  constructor(bus: EventBus) {
+  constructor(
+    bus: EventBus,
+    private readonly onClientError: (error: unknown) => void = (e) => console.error('realtime client failed', e),
+  ) {
     this.unsubscribeBus = bus.onAny((event, data) => this.deliver(event, data));
   }
 
@@ -66,10 +69,20 @@ export class SubscriptionHub {
   }
 
   private deliver<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
-    for (const client of this.everything) client.send(event, data);
+    for (const client of this.everything) this.sendTo(client, event, data);
     const endpointId = endpointOf(event, data);
     if (endpointId === null) return;
     const clients = this.byEndpoint.get(endpointId);
-    if (clients) for (const client of clients) if (!this.everything.has(client)) client.send(event, data);
+    if (clients) for (const client of clients) if (!this.everything.has(client)) this.sendTo(client, event, data);
+  }
+
+  /** One client's failure never keeps the event from the others. */
+  private sendTo<K extends ServerEventName>(client: HubClient, event: K, data: ServerEvents[K]): void {
+    try {
+      client.send(event, data);
+    } catch (error) {
+      this.onClientError(error);
+      this.remove(client);
+    }
   }
 }

@@ -56,6 +56,12 @@ export function attachSocketIo(options: SocketIoOptions) {
     (io.to(rooms).emit as (e: string, d: unknown) => boolean)(event, data);
   });
 
+  // A broadcast well inside the recovery window keeps every client's offset recoverable, even on
+  // an endpoint page that has been quiet for longer than the window.
+  const recoveryWindowMs = options.recoveryWindowMs ?? 120_000;
+  const heartbeat = recoveryWindowMs > 0 ? setInterval(() => io.emit('realtime:heartbeat', { at: new Date().toISOString() }), Math.max(1000, Math.floor(recoveryWindowMs / 3))) : undefined;
+  heartbeat?.unref();
+
   io.on('connection', (socket: VigilSocket) => {
     const limiter = new CommandRateLimiter();
     const target: SubscriptionTarget = {
@@ -67,15 +73,18 @@ export function attachSocketIo(options: SocketIoOptions) {
     };
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: SubscriptionAck) => void) : undefined;
+      const verdict = limiter.take();
+      if (verdict === 'disconnect') return void socket.disconnect(true);
+      if (verdict === 'refuse') return ack?.(RATE_LIMITED);
       if (!knownEvents.has(event)) {
         ack?.({ ok: false, error: { code: 'BAD_REQUEST', message: `unknown event "${event.slice(0, 60)}"; expected one of ${CLIENT_EVENT_NAMES.join(', ')}` } });
         return;
       }
-      const verdict = limiter.take();
-      if (verdict === 'disconnect') return void socket.disconnect(true);
-      const answer = verdict === 'refuse' ? RATE_LIMITED : runCommand(event as ClientEventName, args[0], target, options.endpointExists);
-      ack?.(answer);
+      ack?.(runCommand(event as ClientEventName, args[0], target, options.endpointExists));
     });
+    // Recovery needs the client to hold the offset of a broadcast it received: give it one at
+    // once, so that a client dropped before any event arrived is still recovered.
+    if (!socket.recovered) io.to(socket.id).emit('realtime:ready', { recovered: false });
   });
 
   return {
@@ -83,6 +92,7 @@ export function attachSocketIo(options: SocketIoOptions) {
     clientCount: () => io.engine.clientsCount,
     /** Disconnects every client and detaches from the HTTP server (without closing it). */
     close: async () => {
+      clearInterval(heartbeat);
       unsubscribeBus();
       io.disconnectSockets(true);
       io.engine.close();
