@@ -58,14 +58,17 @@ process.stderr.write(`clients: ${clientCount} connected and subscribed\n`);
 await new Promise((r) => setTimeout(r, warmupMs));
 measuring = true;
 const started = Date.now();
+const cpuStart = process.cpuUsage();
 await new Promise((r) => setTimeout(r, windowMs));
 measuring = false;
 const seconds = (Date.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const cpuPercent = Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100);
 const sorted = latencies.slice(0, kept).sort();
 const q = (p: number) => (kept ? sorted[Math.min(kept - 1, Math.floor(p * kept))] : null);
 const disconnected = sockets.filter((s) => !s.connected).length;
 for (const s of sockets) s.close();
 process.stdout.write(
-  JSON.stringify({ clients: clientCount, seconds, received, perClientPerSecond: received / clientCount / seconds, p50: q(0.5), p99: q(0.99), max: kept ? sorted[kept - 1] : null, disconnected }) + '\n',
+  JSON.stringify({ clients: clientCount, seconds, received, perClientPerSecond: received / clientCount / seconds, p50: q(0.5), p99: q(0.99), max: kept ? sorted[kept - 1] : null, disconnected, cpuPercent }) + '\n',
 );
 process.exit(0);

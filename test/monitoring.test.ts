@@ -5,6 +5,7 @@ import { startTargetServer, type TargetServer } from './support/target-server.ts
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../db/client.ts';
 import type { Check, Incident, Page } from '../server/contract/types.ts';
+import { recordResult } from '../server/services/checks/record-result.ts';
 import { startTestVigil, waitFor, type TestVigil } from './support/vigil.ts';
 
 let target: TargetServer;
@@ -197,6 +198,23 @@ describe('statuses and incidents', () => {
       await vigil.database.db.execute(sql`select count(*)::int as n from incidents where endpoint_id = ${endpoint.id}::uuid`),
     );
     expect(Number(rows[0]!.n)).toBe(1);
+  });
+});
+
+describe('storing results', () => {
+  it('stores any error text exactly: quotes, backslashes, commas, braces, NULL-like words and non-Latin script', async () => {
+    const endpoint = await createEndpoint({ path: '/odd-text', paused: true });
+    const messages = ['say "hi"', 'C:\\path\\x', 'a,b', '{1,2}', 'NULL', '장애 발생 ✅', "it's"];
+    const stored = await Promise.all(
+      messages.map((errorMessage, i) =>
+        recordResult(vigil, endpoint.id, { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage }, new Date(Date.now() + i)),
+      ),
+    );
+    expect(stored.map((c) => c?.errorMessage)).toEqual(messages);
+    const page = await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks`);
+    expect(page.body.items.map((c) => c.errorMessage).reverse()).toEqual(messages);
+    const got = await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`);
+    expect(got.body).toMatchObject({ lastErrorMessage: "it's", lastStatusCode: 506, consecutiveFailures: messages.length });
   });
 });
 

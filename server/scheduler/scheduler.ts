@@ -71,7 +71,8 @@ export class Scheduler implements ScheduleControl {
     } else if (existing) {
       nextAt = Math.max(now, Math.min(existing.nextAt, now + intervalMs));
     } else if (options.lastCheckedAt && options.lastCheckedAt.getTime() + intervalMs > now) {
-      nextAt = options.lastCheckedAt.getTime() + intervalMs;
+      // Keep the rhythm, on the endpoint's own grid (a burst of creations does not stay a burst).
+      nextAt = onGrid(Math.max(now, options.lastCheckedAt.getTime() + intervalMs / 2), intervalMs, phaseOf(endpointId));
     } else {
       nextAt = now + (phaseOf(endpointId) % Math.min(intervalMs, MAX_INITIAL_SPREAD_MS));
     }
@@ -149,7 +150,9 @@ export class Scheduler implements ScheduleControl {
     if (this.stopping || this.entries.get(entry.id) !== entry) return;
     const now = Date.now();
     const plannedAt = entry.nextAt;
-    entry.nextAt = plannedAt + entry.intervalMs;
+    // The grid point nearest to one interval on: after an immediate or start-up run the endpoint
+    // joins its own phase (phaseOf(id) + k × interval), so the load stays spread over the interval.
+    entry.nextAt = onGrid(plannedAt + entry.intervalMs / 2, entry.intervalMs, phaseOf(entry.id));
     while (entry.nextAt <= now) entry.nextAt += entry.intervalMs;
 
     if (entry.running) {
@@ -175,4 +178,9 @@ export class Scheduler implements ScheduleControl {
 /** A stable pseudo-random phase for an endpoint, from its UUID. */
 function phaseOf(endpointId: string): number {
   return Number.parseInt(endpointId.replaceAll('-', '').slice(-8), 16) || 0;
+}
+
+/** The first time ≥ t on an endpoint's grid: phase + k × interval. */
+function onGrid(t: number, intervalMs: number, phase: number): number {
+  return t + ((((phase - t) % intervalMs) + intervalMs) % intervalMs);
 }

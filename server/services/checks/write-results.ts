@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { checkResults, incidents } from '../../../db/schema/index.ts';
+import { incidents } from '../../../db/schema/index.ts';
 import type { ServerEventName, ServerEvents } from '../../contract/events.ts';
 import type { Check } from '../../contract/types.ts';
 import type { EventBus } from '../../events/bus.ts';
@@ -115,30 +115,12 @@ export class ResultWriter {
     const changedIncidents = [...incidentWrites.values()].filter((i) => !i.isNew);
 
     let conflicts: string[] = [];
-    await this.db.transaction(async (tx) => {
-      await tx.insert(checkResults).values(
-        live.map((w) => ({
-          id: w.check.id,
-          endpointId: w.check.endpointId,
-          status: w.check.status,
-          responseTime: w.check.responseTime,
-          statusCode: w.check.statusCode,
-          errorMessage: w.check.errorMessage,
-          checkedAt: new Date(w.check.checkedAt),
-        })),
-      );
-      const endpointRows = [...latestByEndpoint.values()].map(
-        (w) =>
-          sql`(${w.check.endpointId}::uuid, ${w.check.status}::text, ${w.check.checkedAt}::timestamptz, ${w.check.responseTime}::int, ${w.check.statusCode}::int, ${w.check.errorMessage}::text, ${w.consecutiveFailures}::int)`,
-      );
-      await tx.execute(sql`
-        update endpoints as e set
-          status = v.status, last_checked_at = v.checked_at, last_response_time = v.response_time,
-          last_status_code = v.status_code, last_error_message = v.error_message,
-          consecutive_failures = v.consecutive_failures
-        from (values ${sql.join(endpointRows, sql`, `)})
-          as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures)
-        where e.id = v.id`);
+    const checksAndEndpoints = checksAndEndpointsStatement(live, [...latestByEndpoint.values()]);
+    if (incidentWrites.size === 0) {
+      // The common case: one statement (atomic by itself), no BEGIN/COMMIT round trips.
+      await this.db.execute(checksAndEndpoints);
+    } else await this.db.transaction(async (tx) => {
+      await tx.execute(checksAndEndpoints);
       // Resolutions first, so that an incident opened in this batch never meets the old open one.
       if (changedIncidents.length > 0) {
         const rows = changedIncidents.map(
@@ -190,6 +172,42 @@ export class ResultWriter {
       w.settle(w.check);
     }
   }
+}
+
+/**
+ * Inserts the batch's checks and updates each endpoint's current state in ONE statement whatever
+ * the batch size: every column travels as one array parameter, unnested by the database.
+ */
+function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrite[]): SQL {
+  const column = (rows: PendingWrite[], pick: (w: PendingWrite) => string | number | null) => pgArray(rows.map(pick));
+  return sql`
+    with inserted as (
+      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, checked_at)
+      select * from unnest(
+        ${column(checks, (w) => w.check.id)}::uuid[], ${column(checks, (w) => w.check.endpointId)}::uuid[],
+        ${column(checks, (w) => w.check.status)}::text[], ${column(checks, (w) => w.check.responseTime)}::int[],
+        ${column(checks, (w) => w.check.statusCode)}::int[], ${column(checks, (w) => w.check.errorMessage)}::text[],
+        ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
+    )
+    update endpoints as e set
+      status = v.status, last_checked_at = v.checked_at, last_response_time = v.response_time,
+      last_status_code = v.status_code, last_error_message = v.error_message,
+      consecutive_failures = v.consecutive_failures
+    from unnest(
+      ${column(latest, (w) => w.check.endpointId)}::uuid[], ${column(latest, (w) => w.check.status)}::text[],
+      ${column(latest, (w) => w.check.checkedAt)}::timestamptz[], ${column(latest, (w) => w.check.responseTime)}::int[],
+      ${column(latest, (w) => w.check.statusCode)}::int[], ${column(latest, (w) => w.check.errorMessage)}::text[],
+      ${column(latest, (w) => w.consecutiveFailures)}::int[])
+      as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures)
+    where e.id = v.id`;
+}
+
+/**
+ * A PostgreSQL array literal ('{"a",NULL,"b"}') bound as one text parameter and cast to T[]
+ * (drizzle's postgres.js driver does not serialise JavaScript arrays).
+ */
+function pgArray(values: readonly (string | number | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 function mergeIncident(writes: Map<string, IncidentWrite>, endpointId: string, change: NonNullable<PendingWrite['incident']>): void {
