@@ -401,6 +401,32 @@ describe('Socket.io once the recovery window has passed', () => {
   });
 });
 
+describe('Socket.io recovery buffer', () => {
+  let quiet: TestVigil;
+  beforeAll(async () => {
+    quiet = await startTestVigil();
+  });
+  afterAll(async () => {
+    await closeRealtimeClients();
+    await quiet?.dispose();
+  });
+  const buffered = () => ((quiet.socketIo.io.of('/').adapter as unknown as { packets: unknown[] }).packets ?? []).length;
+
+  it('keeps nothing while nobody is connected, and starts keeping events once somebody is', async () => {
+    const qs = scenario(quiet, target);
+    const endpoint = await qs.createEndpoint('/sio-buffer');
+    await qs.checkNow(endpoint.id);
+    await qs.checkNow(endpoint.id);
+    expect(buffered()).toBe(0);
+
+    const client = await connectSocketIo(quiet.port);
+    expect(await client.command('subscribe:all')).toEqual({ ok: true });
+    const seen = await qs.checkNow(endpoint.id);
+    await received(client, isCheckOf(seen.id), 'a check while connected');
+    expect(buffered()).toBeGreaterThan(0);
+  });
+});
+
 describe('Socket.io with an API key', () => {
   let keyed: TestVigil;
   beforeAll(async () => {

@@ -50,7 +50,11 @@ export function attachSocketIo(options: SocketIoOptions) {
     next(new Error('unauthorized: pass auth: { token: "<API key>" }'));
   });
 
+  // Recovery keeps every broadcast for the whole window, even with nobody connected: skip
+  // broadcasting while no socket is connected and no dropped session could still be recovered.
+  let recoverableUntil = 0;
   const unsubscribeBus = options.bus.onAny((event, data) => {
+    if (io.of('/').sockets.size === 0 && Date.now() > recoverableUntil) return;
     const endpointId = endpointOf(event, data);
     const rooms = endpointId ? [ALL_ROOM, endpointRoom(endpointId)] : [ALL_ROOM];
     (io.to(rooms).emit as (e: string, d: unknown) => boolean)(event, data);
@@ -85,6 +89,9 @@ export function attachSocketIo(options: SocketIoOptions) {
     // Recovery needs the client to hold the offset of a broadcast it received: give it one at
     // once, so that a client dropped before any event arrived is still recovered.
     if (!socket.recovered) io.to(socket.id).emit('realtime:ready', { recovered: false });
+    socket.on('disconnect', () => {
+      recoverableUntil = Math.max(recoverableUntil, Date.now() + recoveryWindowMs);
+    });
   });
 
   return {
