@@ -5,11 +5,12 @@
  * afterEach: a leaked socket keeps vitest from exiting).
  */
 import type { IncomingMessage } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { Check, Endpoint, Incident, Page } from '../../server/contract/types.ts';
-import type { TargetServer } from './target-server.ts';
-import { waitFor, type TestVigil } from './vigil.ts';
+import { startTargetServer, type TargetServer } from './target-server.ts';
+import { startTestVigil, waitFor, type TestVigil } from './vigil.ts';
 
 /** One server → client event as a client received it. */
 export interface Received {
@@ -430,3 +431,278 @@ export const received = (client: RealtimeClient, match: (e: Received) => boolean
 
 /** Resolves after `ms`: only to prove that nothing more arrives. */
 export const quietFor = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The per-file setup, and the delivery rules Socket.io and /ws share
+
+/** A target server, a Vigil and a scenario on them, for one test file (filled in by beforeAll). */
+export interface RealtimeTestEnv {
+  target: TargetServer;
+  vigil: TestVigil;
+  s: Scenario;
+}
+
+/**
+ * Starts a target server and a Vigil for the file, closes every realtime client after each test
+ * (and checks that the server forgot them and logged no error), and stops everything at the end.
+ */
+export function useRealtimeTestEnv(): RealtimeTestEnv {
+  const env = {} as RealtimeTestEnv;
+  beforeAll(async () => {
+    env.target = await startTargetServer();
+    env.vigil = await startTestVigil();
+    env.s = scenario(env.vigil, env.target);
+  });
+  afterAll(async () => {
+    await closeRealtimeClients();
+    await env.vigil?.dispose();
+    await env.target?.close();
+  });
+  afterEach(async () => {
+    await closeRealtimeClients();
+    await waitFor(() => realtimeIsIdle(env.vigil), 5000, 'every realtime client to leave');
+    expect(env.vigil.errors).toEqual([]);
+  });
+  return env;
+}
+
+export const isCheckOf = (checkId: string) => (e: Received) => e.event === 'check:completed' && e.data.checkId === checkId;
+
+/** The ids of the check:completed events `client` received about one endpoint, in arrival order. */
+export const checkIdsAbout = (client: RealtimeClient, endpointId: string) =>
+  eventsAbout(client.events, endpointId).filter((e) => e.event === 'check:completed').map((e) => e.data.checkId as string);
+
+/** A connected client subscribed to all; fails the test unless the server acknowledges. */
+export async function subscribeToAll<C extends CommandingClient>(client: C): Promise<C> {
+  expect(await client.command('subscribe:all')).toEqual({ ok: true });
+  return client;
+}
+
+/** A connected client subscribed to each endpoint; fails the test unless the server acknowledges. */
+export async function subscribeTo<C extends CommandingClient>(client: C, ...endpointIds: string[]): Promise<C> {
+  for (const endpointId of endpointIds) expect(await client.command('subscribe:endpoint', { endpointId })).toEqual({ ok: true });
+  return client;
+}
+
+export interface DeliveryTransport {
+  /** Prefix of the target paths, e.g. 'sio' for /sio-a. */
+  prefix: string;
+  /** A new connected client, without subscriptions. */
+  connect(): Promise<CommandingClient>;
+  /** Everything a client received (by default its events); must stay empty without subscriptions. */
+  everythingReceived?: (client: CommandingClient) => unknown[];
+  /** Further tests of the block, declared after the unsubscribe tests. */
+  moreTests?: () => void;
+}
+
+/** Declares, in a describe block named `title`, the tests of who gets which event over a commanding transport. */
+export function describeDeliveryRules(title: string, env: RealtimeTestEnv, transport: DeliveryTransport): void {
+  const { prefix, connect, everythingReceived = (client) => client.events } = transport;
+  const subscribedToAll = async () => subscribeToAll(await connect());
+  const subscribedTo = async (...endpointIds: string[]) => subscribeTo(await connect(), ...endpointIds);
+
+  describe(title, () => {
+    it('sends nothing to a client without subscriptions', async () => {
+      const { s } = env;
+      const client = await connect();
+      const endpoint = await s.createEndpoint(`/${prefix}-nobody`);
+      await s.checkNow(endpoint.id);
+      await s.rename(endpoint.id, 'Nobody listens');
+      await s.remove(endpoint.id);
+      await quietFor();
+      expect(everythingReceived(client)).toEqual([]);
+    });
+
+    it('sends a subscriber of endpoint A none of the events of B, nor endpoint:created of a new endpoint', async () => {
+      const { s } = env;
+      const a = await s.createEndpoint(`/${prefix}-a`);
+      const b = await s.createEndpoint(`/${prefix}-b`);
+      const client = await subscribedTo(a.id);
+
+      await s.checkNow(b.id);
+      await s.rename(b.id, 'B renamed');
+      const c = await s.createEndpoint(`/${prefix}-c`);
+      await s.remove(c.id);
+      const aCheck = await s.checkNow(a.id);
+      // One connection delivers in order: once A's check is in, anything sent before it is too.
+      await received(client, isCheckOf(aCheck.id), "A's check");
+
+      expect(client.events).toEqual([{ event: 'check:completed', data: checkCompletedOf(aCheck) }]);
+    });
+
+    it('sends a subscriber of all every event, endpoint:created included', async () => {
+      const { s } = env;
+      const client = await subscribedToAll();
+      const endpoint = await s.createEndpoint(`/${prefix}-everything`);
+      const check = await s.checkNow(endpoint.id);
+      await s.rename(endpoint.id, 'Everything renamed');
+      await s.remove(endpoint.id);
+      await received(client, (e) => e.event === 'endpoint:deleted' && e.data.endpointId === endpoint.id, 'endpoint:deleted');
+
+      expect(namesOf(eventsAbout(client.events, endpoint.id))).toEqual([
+        'endpoint:created',
+        'check:completed',
+        'endpoint:status-changed',
+        'check:completed',
+        'endpoint:updated',
+        'endpoint:deleted',
+      ]);
+      expect(checkIdsAbout(client, endpoint.id)).toContain(check.id);
+    });
+
+    it('delivers each event once to a client subscribed to all and to the endpoint, in either order', async () => {
+      const { s } = env;
+      const endpoint = await s.createEndpoint(`/${prefix}-twice`);
+      const allFirst = await subscribedToAll();
+      expect(await allFirst.command('subscribe:endpoint', { endpointId: endpoint.id })).toEqual({ ok: true });
+      const endpointFirst = await subscribedTo(endpoint.id);
+      expect(await endpointFirst.command('subscribe:all')).toEqual({ ok: true });
+
+      const checks = [];
+      for (let i = 0; i < 5; i++) checks.push(await s.checkNow(endpoint.id));
+      await s.rename(endpoint.id, 'Twice renamed');
+      for (const client of [allFirst, endpointFirst]) {
+        await received(client, (e) => e.event === 'endpoint:updated' && e.data.id === endpoint.id, 'endpoint:updated');
+        await quietFor(100);
+        expect(checkIdsAbout(client, endpoint.id)).toEqual(checks.map((c) => c.id));
+        expect(namesOf(eventsAbout(client.events, endpoint.id)).filter((n) => n === 'endpoint:updated')).toHaveLength(1);
+      }
+    });
+
+    it('stops delivering an endpoint after unsubscribe:endpoint', async () => {
+      const { s } = env;
+      const a = await s.createEndpoint(`/${prefix}-unsub-a`);
+      const b = await s.createEndpoint(`/${prefix}-unsub-b`);
+      const client = await subscribedTo(a.id, b.id);
+      const before = await s.checkNow(a.id);
+      await received(client, isCheckOf(before.id), 'the check before unsubscribing');
+
+      expect(await client.command('unsubscribe:endpoint', { endpointId: a.id })).toEqual({ ok: true });
+      const after = await s.checkNow(a.id);
+      const bCheck = await s.checkNow(b.id);
+      await received(client, isCheckOf(bCheck.id), "B's check");
+
+      expect(checkIdsAbout(client, a.id)).toEqual([before.id]);
+      expect(checkIdsAbout(client, a.id)).not.toContain(after.id);
+    });
+
+    it('stops delivering everything after unsubscribe:all, keeping endpoint subscriptions', async () => {
+      const { s } = env;
+      const b = await s.createEndpoint(`/${prefix}-unsub-all-b`);
+      const client = await subscribedToAll();
+      expect(await client.command('subscribe:endpoint', { endpointId: b.id })).toEqual({ ok: true });
+      expect(await client.command('unsubscribe:all')).toEqual({ ok: true });
+
+      const a = await s.createEndpoint(`/${prefix}-unsub-all-a`);
+      await s.checkNow(a.id);
+      const bCheck = await s.checkNow(b.id);
+      await received(client, isCheckOf(bCheck.id), "B's check");
+
+      expect(client.events).toEqual([{ event: 'check:completed', data: checkCompletedOf(bCheck) }]);
+    });
+
+    transport.moreTests?.();
+
+    it('delivers twenty quick checks of one endpoint in the order of their checkedAt', async () => {
+      const { s } = env;
+      const endpoint = await s.createEndpoint(`/${prefix}-order`);
+      const client = await subscribedTo(endpoint.id);
+      for (let i = 0; i < 20; i++) await s.checkNow(endpoint.id);
+      const stored = (await s.checksOf(endpoint.id)).reverse().slice(1); // oldest first, without the first check
+      await waitFor(() => checkIdsAbout(client, endpoint.id).length >= 20, 10_000, 'twenty checks');
+
+      expect(checkIdsAbout(client, endpoint.id)).toEqual(stored.map((c) => c.id));
+      const times = client.events.map((e) => Date.parse(e.data.timestamp));
+      expect(times).toEqual([...times].sort((x, y) => x - y));
+    });
+
+    itDeliversConcurrentChecksInOrder(env, prefix, subscribedTo);
+  });
+}
+
+/**
+ * Declares the test that twenty checks of one endpoint running together reach a client of that
+ * endpoint (opened by `subscribedTo`) in the order the bus emitted their events.
+ */
+export function itDeliversConcurrentChecksInOrder(env: RealtimeTestEnv, prefix: string, subscribedTo: (endpointId: string) => Promise<RealtimeClient>): void {
+  it('delivers the events of one endpoint in the order they happened when twenty checks run together', async () => {
+    const { s } = env;
+    const path = `/${prefix}-order-together`;
+    const endpoint = await s.createEndpoint(path, { failureThreshold: 1 });
+    const client = await subscribedTo(endpoint.id);
+    s.fail(path);
+    await Promise.all(Array.from({ length: 20 }, () => s.checkNow(endpoint.id)));
+    s.heal(path);
+    const last = await s.checkNow(endpoint.id);
+    await received(client, isCheckOf(last.id), 'the last check');
+
+    const happened = eventsAbout(s.emitted, endpoint.id).filter((e) => e.event !== 'endpoint:created');
+    const fromFirstFailure = happened.slice(happened.findIndex((e) => e.event === 'check:completed' && e.data.status === 'DOWN'));
+    expect(client.events).toEqual(fromFirstFailure);
+  });
+}
+
+/** Declares the test that a client subscribing to a new endpoint gets its events from then on. */
+export function itSendsOneEndpointFromSubscription(env: RealtimeTestEnv, prefix: string, connect: () => Promise<CommandingClient>): void {
+  it('sends a subscriber of one endpoint the events of that endpoint from the moment it subscribed', async () => {
+    const client = await connect();
+    const life = await runLifecycle(env.s, `/${prefix}-life-one`, async (endpoint) => {
+      expect(await client.command('subscribe:endpoint', { endpointId: endpoint.id })).toEqual({ ok: true });
+    });
+    await received(client, (e) => e.event === 'endpoint:deleted', 'endpoint:deleted');
+    expect(client.events).toEqual(lifecycleEvents(life).slice(3));
+  });
+}
+
+/** Declares the test that a flood of subscriptions is partly refused as RATE_LIMITED while other clients are served. */
+export function itRateLimitsAFlood(env: RealtimeTestEnv, prefix: string, connect: () => Promise<CommandingClient>): void {
+  it('answers a flood of subscriptions with RATE_LIMITED for the excess and keeps serving other clients', async () => {
+    const { s } = env;
+    const endpoint = await s.createEndpoint(`/${prefix}-flood`);
+    const bystander = await subscribeToAll(await connect());
+    const flooder = await connect();
+
+    const acks = await Promise.all(Array.from({ length: 250 }, () => flooder.command('subscribe:endpoint', { endpointId: endpoint.id })));
+    const accepted = acks.filter((a) => a.ok);
+    const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');
+    expect(accepted.length).toBeGreaterThanOrEqual(100);
+    expect(limited.length).toBeGreaterThanOrEqual(100);
+    expect(accepted.length + limited.length).toBe(250);
+    expect(limited[0]).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+
+    const check = await s.checkNow(endpoint.id);
+    await received(bystander, isCheckOf(check.id), 'the check at the bystander');
+    await received(flooder, isCheckOf(check.id), 'the check at the flooder, still subscribed');
+  });
+}
+
+/** A Vigil of its own for one describe block (started with `vars` in beforeAll, disposed with its clients in afterAll). */
+export function useOwnVigil(vars?: Record<string, string>): { vigil: TestVigil } {
+  const own = {} as { vigil: TestVigil };
+  beforeAll(async () => {
+    own.vigil = await startTestVigil(vars);
+  });
+  afterAll(async () => {
+    await closeRealtimeClients();
+    await own.vigil?.dispose();
+  });
+  return own;
+}
+
+/** Declares the tests that malformed (un)subscriptions are refused as BAD_REQUEST; `moreCases` come after the common ones. */
+export function itRefusesMalformedSubscriptions(connect: () => Promise<CommandingClient>, moreCases: [string, unknown][] = []): void {
+  it.each([
+    ['no data at all', undefined],
+    ['no endpointId', {}],
+    ['a bare string instead of an object', 'not-an-object'],
+    ['a number', { endpointId: 42 }],
+    ['null', { endpointId: null }],
+    ['a malformed UUID', { endpointId: 'not-a-uuid' }],
+    ...moreCases,
+  ])('refuses a subscription with %s as BAD_REQUEST', async (_, data) => {
+    const client = await connect();
+    for (const event of ['subscribe:endpoint', 'unsubscribe:endpoint']) {
+      expect(await client.command(event, data)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.any(String) } });
+    }
+  });
+}
