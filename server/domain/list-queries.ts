@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from './ids.ts';
 import { z } from 'zod';
 import { ENDPOINT_STATUSES, type EndpointStatus } from '../contract/types.ts';
 import { ValidationError } from './errors.ts';
@@ -29,7 +30,7 @@ export function isStorableTime(date: Date): boolean {
   return !Number.isNaN(date.getTime()) && year >= 1 && year <= 9999;
 }
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(UUID_PATTERN, 'must be a UUID');
 
 const statusList = z
   .string()

@@ -1,6 +1,6 @@
+import { UUID_PATTERN } from '../domain/ids.ts';
 import type { ClientEventName, SubscriptionAck, SubscriptionErrorCode } from '../contract/events.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How one transport changes one client's subscriptions. */
 export interface SubscriptionTarget {
@@ -60,7 +60,7 @@ export function runCommand(
 /** The refusal for a missing, malformed or unknown endpoint id, or null when it is fine. */
 export function checkEndpointId(endpointId: unknown, endpointExists: (id: string) => boolean): SubscriptionAck | null {
   if (typeof endpointId !== 'string') return fail('BAD_REQUEST', 'endpointId is required: { "endpointId": "<uuid>" }');
-  if (!UUID.test(endpointId)) return fail('BAD_REQUEST', `endpointId must be a UUID, got "${endpointId.slice(0, 60)}"`);
+  if (!UUID_PATTERN.test(endpointId)) return fail('BAD_REQUEST', `endpointId must be a UUID, got "${endpointId.slice(0, 60)}"`);
   if (!endpointExists(endpointId)) return fail('NOT_FOUND', `Endpoint ${endpointId} does not exist`);
   return null;
 }

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../domain/ids.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isStorableTime } from '../domain/list-queries.ts';
 
@@ -7,7 +8,6 @@ export interface Cursor {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
@@ -16,7 +16,7 @@ export function encodeCursor(at: Date, id: string): string {
 export function decodeCursor(cursor: string): Cursor {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || !isStorableTime(at)) {
+  if (!id || !UUID_PATTERN.test(id) || !isStorableTime(at)) {
     throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
   }
   return { at, id };

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../../domain/ids.ts';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { endpoints, type EndpointRow } from '../../../db/schema/index.ts';
@@ -6,11 +7,10 @@ import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rejects ids that are not UUIDs before they reach the database. */
 export function assertEndpointId(id: string, path = 'id'): void {
-  if (!UUID.test(id)) throw new ValidationError([{ path, message: 'must be a UUID' }]);
+  if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path, message: 'must be a UUID' }]);
 }
 
 export async function findEndpointRow(db: Database, id: string): Promise<EndpointRow> {
