@@ -1,3 +1,11 @@
 import { render } from 'solid-js/web';
+import { App } from './App.tsx';
+import { enqueueLiveEvent } from './services/live-events.ts';
+import { socketService } from './services/socket.service.ts';
+import { startEventToasts } from './stores/toast.store.ts';
+import './stores/subscription.store.ts';
+import './styles.css';
 
-render(() => <h1>Vigil</h1>, document.getElementById('app')!);
+startEventToasts();
+socketService.start(enqueueLiveEvent);
+render(() => <App />, document.getElementById('app')!);

@@ -1,0 +1,57 @@
+import { Match, Show, Switch, createMemo, lazy } from 'solid-js';
+import { Toaster } from 'solid-sonner';
+import { ConnectionBanner } from './components/ConnectionStatus.tsx';
+import { Header } from './components/Header.tsx';
+import { matchPath, pathname } from './lib/router.ts';
+import { DashboardPage } from './pages/DashboardPage.tsx';
+import { EndpointListPage } from './pages/EndpointListPage.tsx';
+import { IncidentsPage } from './pages/IncidentsPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { MAX_TOASTS, TOAST_DURATION_MS } from './stores/toast.store.ts';
+
+// Pages that are not the first view load their code when visited (the chart library with them).
+const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
+const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
+
+export function App() {
+  const path = pathname;
+  const endpointId = createMemo(() => {
+    const params = matchPath('/endpoints/:id', path());
+    return params && params.id !== 'new' ? params.id : null;
+  });
+  const editId = createMemo(() => matchPath('/endpoints/:id/edit', path())?.id ?? null);
+
+  return (
+    <>
+      <Header />
+      <ConnectionBanner />
+      <main id="main" tabIndex={-1}>
+        <Switch fallback={<NotFoundPage />}>
+          <Match when={path() === '/'}>
+            <DashboardPage />
+          </Match>
+          <Match when={path() === '/endpoints' || path() === '/endpoints/'}>
+            <EndpointListPage />
+          </Match>
+          <Match when={path() === '/endpoints/new'}>
+            <EndpointFormPage />
+          </Match>
+          <Match when={editId()}>
+            <Show when={editId()} keyed>
+              {(id) => <EndpointFormPage id={id} />}
+            </Show>
+          </Match>
+          <Match when={endpointId()}>
+            <Show when={endpointId()} keyed>
+              {(id) => <EndpointPage id={id} />}
+            </Show>
+          </Match>
+          <Match when={path() === '/incidents'}>
+            <IncidentsPage />
+          </Match>
+        </Switch>
+      </main>
+      <Toaster position="top-right" duration={TOAST_DURATION_MS} visibleToasts={MAX_TOASTS} richColors closeButton />
+    </>
+  );
+}

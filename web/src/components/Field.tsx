@@ -1,0 +1,27 @@
+import { Show, type JSX } from 'solid-js';
+
+/** A labelled form control with its hint and its error beside it (linked for screen readers). */
+export function Field(props: { name: string; label: string; hint?: string; error?: string; children: JSX.Element }) {
+  return (
+    <div class="field" data-field={props.name} data-invalid={props.error ? 'true' : undefined}>
+      <label for={`f-${props.name}`}>{props.label}</label>
+      {props.children}
+      <Show when={props.hint}>
+        <small id={`f-${props.name}-hint`} class="muted">
+          {props.hint}
+        </small>
+      </Show>
+      <Show when={props.error}>
+        <small id={`f-${props.name}-error`} class="field-error" role="alert">
+          {props.error}
+        </small>
+      </Show>
+    </div>
+  );
+}
+
+/** Attributes that tie a control to its Field's hint and error. */
+export function controlProps(name: string, error: string | undefined, hint = false) {
+  const described = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : ''].filter(Boolean).join(' ');
+  return { id: `f-${name}`, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': described || undefined };
+}

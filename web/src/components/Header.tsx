@@ -1,0 +1,44 @@
+import { For } from 'solid-js';
+import { LOCALES, LOCALE_NAMES, locale, setLocale, t, type Locale } from '../i18n/index.ts';
+import { pathname } from '../lib/router.ts';
+import { ConnectionStatus } from './ConnectionStatus.tsx';
+
+const NAV = [
+  { href: '/', key: 'nav.dashboard', active: (p: string) => p === '/' },
+  { href: '/endpoints', key: 'nav.endpoints', active: (p: string) => p.startsWith('/endpoints') && p !== '/endpoints/new' },
+  { href: '/incidents', key: 'nav.incidents', active: (p: string) => p.startsWith('/incidents') },
+] as const;
+
+export function Header() {
+  return (
+    <header class="header">
+      <a class="skip" href="#main">
+        {t('nav.skip')}
+      </a>
+      <a class="brand" href="/">
+        Vigil
+      </a>
+      <nav aria-label="Vigil">
+        <For each={NAV}>
+          {(item) => (
+            <a href={item.href} aria-current={item.active(pathname()) ? 'page' : undefined}>
+              {t(item.key)}
+            </a>
+          )}
+        </For>
+        <a class="button primary" href="/endpoints/new">
+          + {t('nav.add')}
+        </a>
+      </nav>
+      <div class="header-end">
+        <ConnectionStatus />
+        <label class="lang">
+          <span class="sr-only">{t('lang.label')}</span>
+          <select value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+            <For each={LOCALES}>{(l) => <option value={l}>{LOCALE_NAMES[l]}</option>}</For>
+          </select>
+        </label>
+      </div>
+    </header>
+  );
+}

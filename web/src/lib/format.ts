@@ -1,0 +1,44 @@
+import { locale, t } from '../i18n/index.ts';
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function formatter(options: Intl.DateTimeFormatOptions) {
+  const key = locale() + JSON.stringify(options);
+  let f = timeFormats.get(key);
+  if (!f) timeFormats.set(key, (f = new Intl.DateTimeFormat(locale(), options)));
+  return f;
+}
+
+/** Clock time for today, date and time otherwise. A fixed text: it does not tick every second. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return t('card.never');
+  const date = new Date(iso);
+  const today = new Date().toDateString() === date.toDateString();
+  return formatter(
+    today
+      ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }
+      : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
+  ).format(date);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return formatter({ year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(
+    new Date(iso),
+  );
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : t('time.ms', { value: Math.round(ms) });
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return t('time.duration.s', { value: s });
+  if (s < 3600) return t('time.duration.m', { value: Math.round(s / 60) });
+  if (s < 86400) return t('time.duration.h', { value: Math.round((s / 3600) * 10) / 10 });
+  return t('time.duration.d', { value: Math.round((s / 86400) * 10) / 10 });
+}
+
+export function formatPercent(value: number | null): string {
+  return value === null ? '—' : `${value >= 99.995 ? '100' : value.toFixed(2)} %`;
+}

@@ -1,0 +1,234 @@
+import { For, Show, createSignal, onMount } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { HTTP_METHODS, type Endpoint, type EndpointDefinition, type HttpMethod } from '../../../server/contract/types.ts';
+import { Field, controlProps } from '../components/Field.tsx';
+import { t, type MessageKey } from '../i18n/index.ts';
+import { navigate } from '../lib/router.ts';
+import { ApiError, api } from '../services/api.ts';
+import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
+import { addToast } from '../stores/toast.store.ts';
+
+/** The form's fields as typed text; turned into an EndpointDefinition on submit. */
+interface FormValues {
+  name: string;
+  url: string;
+  method: HttpMethod;
+  intervalSeconds: string;
+  timeoutMs: string;
+  expectedStatusCodes: string;
+  degradedThresholdMs: string;
+  failureThreshold: string;
+  tags: string;
+  headers: string;
+  body: string;
+  paused: boolean;
+}
+
+const DEFAULTS: FormValues = {
+  name: '',
+  url: '',
+  method: 'GET',
+  intervalSeconds: '60',
+  timeoutMs: '10000',
+  expectedStatusCodes: '200-299',
+  degradedThresholdMs: '2000',
+  failureThreshold: '3',
+  tags: '',
+  headers: '',
+  body: '',
+  paused: false,
+};
+
+/** Same bounds as the API, checked before sending so the common mistakes are caught at once. */
+const NUMBERS = {
+  intervalSeconds: [1, 86400],
+  timeoutMs: [100, 60000],
+  degradedThresholdMs: [1, 3_600_000],
+  failureThreshold: [1, 100],
+} as const;
+
+function valuesOf(e: Endpoint): FormValues {
+  return {
+    name: e.name,
+    url: e.url,
+    method: e.method,
+    intervalSeconds: String(e.intervalSeconds),
+    timeoutMs: String(e.timeoutMs),
+    expectedStatusCodes: e.expectedStatusCodes.join(', '),
+    degradedThresholdMs: String(e.degradedThresholdMs),
+    failureThreshold: String(e.failureThreshold),
+    tags: e.tags.join(', '),
+    headers: Object.entries(e.headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n'),
+    body: e.body ?? '',
+    paused: e.paused,
+  };
+}
+
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Client-side checks; returns the definition, or the errors by field. */
+function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (!v.name.trim()) errors.name = t('form.err.required');
+  if (!v.url.trim()) errors.url = t('form.err.required');
+  else if (!/^https?:\/\/\S+$/i.test(v.url.trim())) errors.url = t('form.err.url');
+  const numbers: Record<string, number> = {};
+  for (const [field, [min, max]] of Object.entries(NUMBERS)) {
+    const text = v[field as keyof typeof NUMBERS].trim();
+    if (!/^\d+$/.test(text)) errors[field] = t('form.err.integer');
+    else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
+    else numbers[field] = Number(text);
+  }
+  const headers: Record<string, string> = {};
+  v.headers.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    const colon = line.indexOf(':');
+    if (colon <= 0) errors.headers ??= t('form.err.header', { line: index + 1 });
+    else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  });
+  if (Object.keys(errors).length) return { errors };
+  return {
+    errors,
+    definition: {
+      name: v.name.trim(),
+      url: v.url.trim(),
+      method: v.method,
+      intervalSeconds: numbers.intervalSeconds,
+      timeoutMs: numbers.timeoutMs,
+      degradedThresholdMs: numbers.degradedThresholdMs,
+      failureThreshold: numbers.failureThreshold,
+      expectedStatusCodes: list(v.expectedStatusCodes),
+      tags: list(v.tags),
+      headers,
+      body: v.body === '' ? null : v.body,
+    },
+  };
+}
+
+/** Adds an endpoint, or edits one when given its id. The API's field errors appear beside the fields. */
+export default function EndpointFormPage(props: { id?: string }) {
+  const [values, setValues] = createStore<FormValues>({ ...DEFAULTS });
+  const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [formError, setFormError] = createSignal('');
+  const [saving, setSaving] = createSignal(false);
+  const [loaded, setLoaded] = createSignal(!props.id);
+  const [original, setOriginal] = createSignal<Endpoint | null>(null);
+
+  onMount(() => {
+    if (!props.id) return;
+    const known = endpoints.byId[props.id];
+    const fill = (e: Endpoint) => {
+      setOriginal(e);
+      setValues(valuesOf(e));
+      setLoaded(true);
+    };
+    if (known) fill({ ...known });
+    else api.getEndpoint(props.id).then(fill, (error: Error) => setFormError(error.message));
+  });
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const { definition, errors: found } = toDefinition(values);
+    setErrors(found);
+    if (!definition) {
+      setFormError(t('form.failed'));
+      focusFirstError();
+      return;
+    }
+    setFormError('');
+    setSaving(true);
+    try {
+      const saved = props.id
+        ? await api.updateEndpoint(props.id, definition)
+        : await api.createEndpoint({ ...definition, paused: values.paused });
+      upsertEndpoint(saved);
+      addToast('success', t(props.id ? 'toast.saved' : 'toast.created', { name: saved.name }));
+      navigate(`/endpoints/${saved.id}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const fields = error.fieldErrors();
+        setErrors(fields);
+        setFormError(Object.keys(fields).length ? t('form.failed') : error.message);
+        focusFirstError();
+      } else {
+        setFormError((error as Error).message);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const text = (name: keyof typeof DEFAULTS, label: MessageKey, opts: { hint?: MessageKey; type?: string; inputmode?: 'numeric' } = {}) => (
+    <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]}>
+      <input
+        {...controlProps(name, errors()[name], !!opts.hint)}
+        type={opts.type ?? 'text'}
+        inputmode={opts.inputmode}
+        value={values[name] as string}
+        onInput={(e) => setValues(name, e.currentTarget.value as never)}
+      />
+    </Field>
+  );
+
+  return (
+    <section class="form-page" aria-labelledby="form-title">
+      <h1 id="form-title">{props.id ? t('form.editTitle', { name: original()?.name ?? '' }) : t('form.newTitle')}</h1>
+      <Show when={loaded()} fallback={<p class="muted">{formError() || t('common.loading')}</p>}>
+        <form class="form" onSubmit={submit} novalidate>
+          <Show when={formError()}>
+            <p class="form-error" role="alert">
+              {formError()}
+            </p>
+          </Show>
+          {text('name', 'form.name')}
+          {text('url', 'form.url', { type: 'url' })}
+          <Field name="method" label={t('form.method')} error={errors().method}>
+            <select {...controlProps('method', errors().method)} value={values.method} onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}>
+              <For each={HTTP_METHODS}>{(m) => <option value={m}>{m}</option>}</For>
+            </select>
+          </Field>
+          <div class="form-row">
+            {text('intervalSeconds', 'form.interval', { inputmode: 'numeric' })}
+            {text('timeoutMs', 'form.timeout', { inputmode: 'numeric' })}
+          </div>
+          <div class="form-row">
+            {text('degradedThresholdMs', 'form.degraded', { inputmode: 'numeric' })}
+            {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
+          </div>
+          {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
+          {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
+          <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
+            <textarea {...controlProps('headers', errors().headers, true)} rows={3} value={values.headers} onInput={(e) => setValues('headers', e.currentTarget.value)} />
+          </Field>
+          <Field name="body" label={t('form.body')} error={errors().body}>
+            <textarea {...controlProps('body', errors().body)} rows={3} value={values.body} onInput={(e) => setValues('body', e.currentTarget.value)} />
+          </Field>
+          <Show when={!props.id}>
+            <label class="check">
+              <input type="checkbox" name="paused" checked={values.paused} onChange={(e) => setValues('paused', e.currentTarget.checked)} />
+              {t('form.paused')}
+            </label>
+          </Show>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={saving()}>
+              {saving() ? t('form.saving') : props.id ? t('form.save') : t('form.create')}
+            </button>
+            <a class="button" href={props.id ? `/endpoints/${props.id}` : '/'}>
+              {t('form.cancel')}
+            </a>
+          </div>
+        </form>
+      </Show>
+    </section>
+  );
+}
+
+function focusFirstError() {
+  queueMicrotask(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}

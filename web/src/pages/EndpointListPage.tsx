@@ -1,0 +1,124 @@
+import { For, Show, createMemo } from 'solid-js';
+import { ENDPOINT_STATUSES } from '../../../server/contract/types.ts';
+import type { Endpoint } from '../../../server/contract/types.ts';
+import { StatusBadge, displayStatus, type DisplayStatus } from '../components/StatusBadge.tsx';
+import { t } from '../i18n/index.ts';
+import { formatMs, formatTime } from '../lib/format.ts';
+import { useLiveData } from '../lib/page-data.ts';
+import { searchParams, setSearchParams } from '../lib/router.ts';
+import { allTags, endpoints } from '../stores/endpoints.store.ts';
+import { load } from './DashboardPage.tsx';
+
+const SORTS = ['name', 'status', 'responseTime', 'lastCheck'] as const;
+type Sort = (typeof SORTS)[number];
+const FILTER_STATUSES: DisplayStatus[] = [...ENDPOINT_STATUSES, 'PAUSED'];
+const SEVERITY: Record<DisplayStatus, number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
+
+const compare: Record<Sort, (a: Endpoint, b: Endpoint) => number> = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  status: (a, b) => SEVERITY[displayStatus(a)] - SEVERITY[displayStatus(b)] || a.name.localeCompare(b.name),
+  responseTime: (a, b) => (b.lastResponseTime ?? -1) - (a.lastResponseTime ?? -1),
+  lastCheck: (a, b) => (b.lastCheckedAt ?? '').localeCompare(a.lastCheckedAt ?? ''),
+};
+
+/** Every endpoint in a table; search, filters and sort live in the URL so links and reloads keep them. */
+export function EndpointListPage() {
+  useLiveData({ load });
+  const q = () => searchParams().get('q') ?? '';
+  const status = () => searchParams().get('status') ?? '';
+  const tag = () => searchParams().get('tag') ?? '';
+  const sort = (): Sort => {
+    const s = searchParams().get('sort') as Sort;
+    return SORTS.includes(s) ? s : 'name';
+  };
+
+  const visible = createMemo(() => {
+    const needle = q().trim().toLowerCase();
+    const wantStatus = status();
+    const wantTag = tag();
+    const rows: Endpoint[] = [];
+    for (const id of endpoints.ids) {
+      const e = endpoints.byId[id];
+      if (!e) continue;
+      if (needle && !e.name.toLowerCase().includes(needle) && !e.url.toLowerCase().includes(needle)) continue;
+      if (wantStatus && displayStatus(e) !== wantStatus) continue;
+      if (wantTag && !e.tags.includes(wantTag)) continue;
+      rows.push(e);
+    }
+    const order = compare[sort()];
+    return sort() === 'name' ? rows.map((e) => e.id) : rows.sort(order).map((e) => e.id);
+  });
+
+  return (
+    <section aria-labelledby="list-title">
+      <h1 id="list-title">{t('list.title')}</h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span>{t('list.search')}</span>
+          <input type="search" name="q" value={q()} onInput={(e) => setSearchParams({ q: e.currentTarget.value })} />
+        </label>
+        <label>
+          <span>{t('list.status')}</span>
+          <select name="status" value={status()} onChange={(e) => setSearchParams({ status: e.currentTarget.value })}>
+            <option value="">{t('list.any')}</option>
+            <For each={FILTER_STATUSES}>{(s) => <option value={s}>{t(`status.${s}`)}</option>}</For>
+          </select>
+        </label>
+        <label>
+          <span>{t('list.tag')}</span>
+          <select name="tag" value={tag()} onChange={(e) => setSearchParams({ tag: e.currentTarget.value })}>
+            <option value="">{t('list.any')}</option>
+            <For each={allTags()}>{(tg) => <option value={tg}>{tg}</option>}</For>
+          </select>
+        </label>
+        <label>
+          <span>{t('list.sort')}</span>
+          <select name="sort" value={sort()} onChange={(e) => setSearchParams({ sort: e.currentTarget.value === 'name' ? '' : e.currentTarget.value })}>
+            <For each={SORTS}>{(s) => <option value={s}>{t(`list.sort.${s}`)}</option>}</For>
+          </select>
+        </label>
+      </form>
+      <p class="muted" aria-live="polite">
+        {t('list.count', { shown: visible().length, total: endpoints.ids.length })}
+      </p>
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('col.name')}</th>
+              <th scope="col">{t('col.status')}</th>
+              <th scope="col">{t('col.responseTime')}</th>
+              <th scope="col">{t('col.lastCheck')}</th>
+              <th scope="col" class="hide-narrow">{t('col.url')}</th>
+              <th scope="col" class="hide-narrow">{t('col.tags')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={visible()}>
+              {(id) => {
+                const e = () => endpoints.byId[id]!;
+                return (
+                  <tr data-endpoint-id={id}>
+                    <td>
+                      <a href={`/endpoints/${id}`}>{e().name}</a>
+                    </td>
+                    <td>
+                      <StatusBadge status={displayStatus(e())} />
+                    </td>
+                    <td class="num">{formatMs(e().lastResponseTime)}</td>
+                    <td>{formatTime(e().lastCheckedAt)}</td>
+                    <td class="hide-narrow url">{e().url}</td>
+                    <td class="hide-narrow">{e().tags.join(', ')}</td>
+                  </tr>
+                );
+              }}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <Show when={endpoints.loaded && visible().length === 0}>
+        <p class="empty">{endpoints.ids.length === 0 ? t('dash.empty') : t('list.noMatch')}</p>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,313 @@
+import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
+import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
+import { ResponseChart } from '../components/ResponseChart.tsx';
+import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
+import { t } from '../i18n/index.ts';
+import { formatDateTime, formatDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { useLiveData } from '../lib/page-data.ts';
+import { navigate } from '../lib/router.ts';
+import { ApiError, api } from '../services/api.ts';
+import { onLiveEvent } from '../services/live-events.ts';
+import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.store.ts';
+import { addToast } from '../stores/toast.store.ts';
+
+const RANGES = { '1h': 3600_000, '6h': 6 * 3600_000, '24h': 24 * 3600_000 } as const;
+type Range = keyof typeof RANGES;
+/** At most this many checks are kept for the chart (the API's page size). */
+const CHART_LIMIT = 1000;
+const RECENT_ROWS = 20;
+/** Uptime is re-read after checks, but not more often than this. */
+const UPTIME_REFRESH_MS = 10_000;
+
+/** One endpoint: live status, chart, uptime, recent checks, incidents and the actions on it. */
+export default function EndpointPage(props: { id: string }) {
+  const endpoint = () => endpoints.byId[props.id];
+  const [missing, setMissing] = createSignal(false);
+  const [range, setRange] = createSignal<Range>('1h');
+  const [checks, setChecks] = createSignal<Check[]>([]);
+  const [uptime, setUptime] = createSignal<Uptime | null>(null);
+  const [incidents, setIncidents] = createSignal<Incident[]>([]);
+  const [busy, setBusy] = createSignal(false);
+  const [confirmingDelete, setConfirmingDelete] = createSignal(false);
+
+  const fail = (error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) setMissing(true);
+    else addToast('error', t('toast.loadFailed', { message: (error as Error).message }));
+  };
+
+  const loadChecks = () =>
+    api
+      .checks(props.id, { from: new Date(Date.now() - RANGES[range()]).toISOString(), limit: CHART_LIMIT })
+      .then((page) => setChecks(page.items), fail);
+  const loadUptime = () => api.uptime(props.id).then(setUptime, fail);
+  const loadIncidents = () => api.incidents({ endpointId: props.id, limit: 20 }).then((page) => setIncidents(page.items), fail);
+  const load = () => {
+    api.getEndpoint(props.id).then(upsertEndpoint, fail);
+    void loadChecks();
+    void loadUptime();
+    void loadIncidents();
+  };
+
+  useLiveData({ endpointId: props.id, load });
+
+  let uptimeTimer: ReturnType<typeof setTimeout> | undefined;
+  const stops = [
+    onLiveEvent('check:completed', (e) => {
+      if (e.endpointId !== props.id) return;
+      const check: Check = {
+        id: e.checkId,
+        endpointId: e.endpointId,
+        status: e.status,
+        responseTime: e.responseTime,
+        statusCode: e.statusCode,
+        errorMessage: e.errorMessage,
+        checkedAt: e.timestamp,
+      };
+      const since = new Date(Date.now() - RANGES[range()]).toISOString();
+      setChecks((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
+      uptimeTimer ??= setTimeout(() => {
+        uptimeTimer = undefined;
+        void loadUptime();
+      }, UPTIME_REFRESH_MS);
+    }),
+    onLiveEvent('incident:started', (e) => e.endpointId === props.id && void loadIncidents()),
+    onLiveEvent('incident:resolved', (e) => e.endpointId === props.id && void loadIncidents()),
+    onLiveEvent('endpoint:deleted', (e) => e.endpointId === props.id && setMissing(true)),
+  ];
+  onCleanup(() => {
+    stops.forEach((stop) => stop());
+    clearTimeout(uptimeTimer);
+  });
+
+  const act = async (action: () => Promise<unknown>, message: () => string) => {
+    setBusy(true);
+    try {
+      await action();
+      addToast('info', message());
+    } catch (error) {
+      addToast('error', t('toast.actionFailed', { message: (error as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const name = () => endpoint()?.name ?? '';
+  const checkNow = () =>
+    act(
+      () => api.checkNow(props.id),
+      () => t('toast.checked', { name: name(), status: t(`status.${endpoint()?.status ?? 'PENDING'}`) }),
+    );
+  const togglePause = () =>
+    endpoint()?.paused
+      ? act(async () => upsertEndpoint(await api.resume(props.id)), () => t('toast.resumed', { name: name() }))
+      : act(async () => upsertEndpoint(await api.pause(props.id)), () => t('toast.paused', { name: name() }));
+  const remove = () => {
+    const deletedName = name();
+    return act(
+      async () => {
+        await api.deleteEndpoint(props.id);
+        removeEndpoint(props.id);
+        navigate('/endpoints');
+      },
+      () => t('toast.deleted', { name: deletedName }),
+    );
+  };
+
+  const pickRange = (next: Range) => {
+    setRange(next);
+    void loadChecks();
+  };
+
+  return (
+    <Switch fallback={<p class="muted">{t('common.loading')}</p>}>
+      <Match when={missing()}>
+        <section>
+          <h1>{t('ep.notFound')}</h1>
+          <p>
+            <a href="/endpoints">{t('ep.back')}</a>
+          </p>
+        </section>
+      </Match>
+      <Match when={endpoint()}>
+        {(e) => (
+          <section class="endpoint" aria-labelledby="ep-title" data-endpoint-id={props.id}>
+            <p class="crumbs">
+              <a href="/endpoints">← {t('ep.back')}</a>
+            </p>
+            <div class="ep-head">
+              <h1 id="ep-title">{e().name}</h1>
+              <StatusBadge status={displayStatus(e())} />
+            </div>
+            <p class="url">
+              <code>{e().method}</code> {e().url}
+            </p>
+            <div class="actions">
+              <button type="button" onClick={checkNow} disabled={busy()}>
+                {t('ep.checkNow')}
+              </button>
+              <button type="button" onClick={togglePause} disabled={busy()}>
+                {e().paused ? t('ep.resume') : t('ep.pause')}
+              </button>
+              <a class="button" href={`/endpoints/${props.id}/edit`}>
+                {t('ep.edit')}
+              </a>
+              <Show
+                when={confirmingDelete()}
+                fallback={
+                  <button type="button" class="danger" onClick={() => setConfirmingDelete(true)} disabled={busy()}>
+                    {t('ep.delete')}
+                  </button>
+                }
+              >
+                <span class="confirm" role="group" aria-label={t('ep.deleteConfirm', { name: e().name })}>
+                  <span>{t('ep.deleteConfirm', { name: e().name })}</span>
+                  <button type="button" class="danger" onClick={remove} disabled={busy()}>
+                    {t('ep.deleteYes')}
+                  </button>
+                  <button type="button" onClick={() => setConfirmingDelete(false)}>
+                    {t('ep.cancel')}
+                  </button>
+                </span>
+              </Show>
+            </div>
+
+            <dl class="facts">
+              <div>
+                <dt>{t('card.responseTime')}</dt>
+                <dd data-field="lastResponseTime">{formatMs(e().lastResponseTime)}</dd>
+              </div>
+              <div>
+                <dt>{t('card.lastCheck')}</dt>
+                <dd data-field="lastCheckedAt">{formatTime(e().lastCheckedAt)}</dd>
+              </div>
+              <div>
+                <dt>{t('check.code')}</dt>
+                <dd>{e().lastStatusCode ?? '—'}</dd>
+              </div>
+              <div>
+                <dt>{t('ep.consecutiveFailures')}</dt>
+                <dd>{e().consecutiveFailures}</dd>
+              </div>
+              <Show when={e().lastErrorMessage}>
+                <div>
+                  <dt>{t('check.error')}</dt>
+                  <dd>{e().lastErrorMessage}</dd>
+                </div>
+              </Show>
+            </dl>
+
+            <h2>{t('ep.uptime')}</h2>
+            <ul class="uptime">
+              <For each={['24h', '7d', '30d'] as const}>
+                {(w) => (
+                  <li data-window={w}>
+                    <span class="uptime-value">{formatPercent(uptime()?.[w].uptime ?? null)}</span>
+                    <span class="muted">
+                      {t(`ep.uptime.${w}`)} ·{' '}
+                      {uptime()?.[w].checks ? t('ep.uptime.checks', { count: uptime()![w].checks }) : t('ep.uptime.none')}
+                    </span>
+                  </li>
+                )}
+              </For>
+            </ul>
+
+            <div class="chart-head">
+              <h2>{t('ep.chart')}</h2>
+              <div class="segmented" role="group" aria-label={t('ep.chart.range')}>
+                <For each={Object.keys(RANGES) as Range[]}>
+                  {(r) => (
+                    <button type="button" aria-pressed={range() === r} onClick={() => pickRange(r)}>
+                      {t(`ep.chart.${r}`)}
+                    </button>
+                  )}
+                </For>
+              </div>
+            </div>
+            <Show when={checks().length > 0} fallback={<p class="muted chart-empty">{t('ep.chart.empty')}</p>}>
+              <ResponseChart checks={checks()} />
+            </Show>
+
+            <h2>{t('ep.recent')}</h2>
+            <div class="table-wrap">
+              <table class="table" data-testid="recent-checks">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('check.time')}</th>
+                    <th scope="col">{t('check.status')}</th>
+                    <th scope="col">{t('check.code')}</th>
+                    <th scope="col">{t('check.responseTime')}</th>
+                    <th scope="col">{t('check.error')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={checks().slice(0, RECENT_ROWS)}>
+                    {(c) => (
+                      <tr>
+                        <td>{formatTime(c.checkedAt)}</td>
+                        <td>
+                          <StatusBadge status={c.status} />
+                        </td>
+                        <td class="num">{c.statusCode ?? '—'}</td>
+                        <td class="num">{formatMs(c.responseTime)}</td>
+                        <td>{c.errorMessage ?? ''}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+
+            <h2>{t('ep.incidents')}</h2>
+            <Show when={incidents().length > 0} fallback={<p class="muted">{t('ep.noIncidents')}</p>}>
+              <ul class="incident-list">
+                <For each={incidents()}>
+                  {(i) => (
+                    <li data-open={i.resolvedAt ? 'false' : 'true'}>
+                      <strong>{i.resolvedAt ? `✨ ${t('inc.filter.resolved')}` : `🚨 ${t('inc.ongoing')}`}</strong>{' '}
+                      {formatDateTime(i.startedAt)}
+                      {i.resolvedAt ? ` → ${formatDateTime(i.resolvedAt)} (${formatDuration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))})` : ''}
+                      {' · '}
+                      {t('ep.failures', { count: i.failureCount })}
+                      <Show when={i.errorMessage}>
+                        {' · '}
+                        <span class="muted">{i.errorMessage}</span>
+                      </Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+
+            <h2>{t('ep.details')}</h2>
+            <dl class="facts">
+              <div>
+                <dt>{t('form.interval')}</dt>
+                <dd>{t('ep.interval', { seconds: e().intervalSeconds })}</dd>
+              </div>
+              <div>
+                <dt>{t('ep.timeout')}</dt>
+                <dd>{formatMs(e().timeoutMs)}</dd>
+              </div>
+              <div>
+                <dt>{t('ep.expected')}</dt>
+                <dd>{e().expectedStatusCodes.join(', ')}</dd>
+              </div>
+              <div>
+                <dt>{t('ep.degradedAfter')}</dt>
+                <dd>{formatMs(e().degradedThresholdMs)}</dd>
+              </div>
+              <div>
+                <dt>{t('ep.failureThreshold')}</dt>
+                <dd>{t('ep.failures', { count: e().failureThreshold })}</dd>
+              </div>
+              <div>
+                <dt>{t('col.tags')}</dt>
+                <dd>{e().tags.join(', ') || '—'}</dd>
+              </div>
+            </dl>
+          </section>
+        )}
+      </Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,97 @@
+import type {
+  Check,
+  Endpoint,
+  EndpointDefinition,
+  Incident,
+  Page,
+  ProblemDetails,
+  RecentChecks,
+  Summary,
+  Uptime,
+} from '../../../server/contract/types.ts';
+
+/** A refused or failed request, with the server's problem+json when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemDetails | null,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+
+  /** Field messages keyed by the first segment of each error path ("headers.X" → "headers"). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem?.errors ?? []) {
+      const field = String(e.path).split(/[.[]/)[0] || '_';
+      out[field] ??= e.message;
+    }
+    return out;
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: (error as Error).message });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const json = text ? safeParse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, json as ProblemDetails | null);
+  return json as T;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+};
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listEndpoints: (params: { limit?: number; cursor?: string } = {}) => request<Page<Endpoint>>('GET', `/api/endpoints${query(params)}`),
+
+  /** Every endpoint, following the cursor pages. */
+  async allEndpoints(): Promise<Endpoint[]> {
+    const all: Endpoint[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.listEndpoints({ limit: 500, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return all;
+  },
+
+  getEndpoint: (id: string) => request<Endpoint>('GET', `/api/endpoints/${enc(id)}`),
+  createEndpoint: (definition: Partial<EndpointDefinition>) => request<Endpoint>('POST', '/api/endpoints', definition),
+  updateEndpoint: (id: string, patch: Partial<EndpointDefinition>) => request<Endpoint>('PATCH', `/api/endpoints/${enc(id)}`, patch),
+  deleteEndpoint: (id: string) => request<void>('DELETE', `/api/endpoints/${enc(id)}`),
+  checkNow: (id: string) => request<Check>('POST', `/api/endpoints/${enc(id)}/check`),
+  pause: (id: string) => request<Endpoint>('POST', `/api/endpoints/${enc(id)}/pause`),
+  resume: (id: string) => request<Endpoint>('POST', `/api/endpoints/${enc(id)}/resume`),
+  checks: (id: string, params: { from?: string; to?: string; limit?: number; cursor?: string }) =>
+    request<Page<Check>>('GET', `/api/endpoints/${enc(id)}/checks${query(params)}`),
+  uptime: (id: string) => request<Uptime>('GET', `/api/endpoints/${enc(id)}/uptime`),
+  incidents: (params: { status?: 'open' | 'resolved'; endpointId?: string; limit?: number; cursor?: string }) =>
+    request<Page<Incident>>('GET', `/api/incidents${query(params)}`),
+  summary: () => request<Summary>('GET', '/api/summary'),
+  recentChecks: (perEndpoint: number) => request<RecentChecks>('GET', `/api/checks/recent${query({ perEndpoint })}`),
+};

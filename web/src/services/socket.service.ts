@@ -1,0 +1,157 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  SERVER_EVENT_NAMES,
+  type ClientToServerEvents,
+  type ServerEventName,
+  type ServerEvents,
+  type ServerToClientEvents,
+  type SubscriptionAck,
+} from '../../../server/contract/events.ts';
+import { connection, setConnection } from '../stores/connection.store.ts';
+
+/** The seed's options: WebSocket only, reconnect with exponential backoff 1 s → 5 s, 5 attempts. */
+export const SOCKET_OPTIONS = {
+  transports: ['websocket'],
+  reconnection: true,
+  reconnectionDelay: 1000,
+  reconnectionDelayMax: 5000,
+  reconnectionAttempts: 5,
+} as const;
+
+/** While WebSocket is unavailable, data is refreshed from REST this often… */
+export const REST_REFRESH_MS = 10_000;
+/** …and a new round of WebSocket attempts starts this often. */
+export const WEBSOCKET_RETRY_MS = 30_000;
+
+type VigilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type EventSink = <K extends ServerEventName>(name: K, data: ServerEvents[K]) => void;
+
+/**
+ * The one Socket.io connection of the page. It reports its state to the connection store,
+ * hands every server event to one sink, and tells listeners when a new (not recovered) session
+ * starts so that they resubscribe and resync from REST.
+ */
+class SocketService {
+  private socket: VigilSocket | null = null;
+  private sink: EventSink = () => {};
+  private readonly sessionListeners = new Set<(reconnect: boolean) => void>();
+  private readonly refreshListeners = new Set<() => void>();
+  private connectedBefore = false;
+  private fallbackTimers: ReturnType<typeof setInterval>[] = [];
+
+  /** Opens the connection (once). */
+  start(sink: EventSink) {
+    if (this.socket) return;
+    this.sink = sink;
+    const socket: VigilSocket = io({ ...SOCKET_OPTIONS, transports: [...SOCKET_OPTIONS.transports] });
+    this.socket = socket;
+    this.watchBackoff(socket);
+
+    socket.on('connect', () => {
+      const reconnect = this.connectedBefore;
+      this.connectedBefore = true;
+      this.stopFallback();
+      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null, lastError: null });
+      // A recovered session kept its rooms and got the missed events replayed: nothing to redo.
+      if (!socket.recovered) for (const listener of this.sessionListeners) listener(reconnect);
+    });
+    socket.on('disconnect', (reason) => {
+      setConnection({ state: 'disconnected', lastError: reason });
+    });
+    socket.on('connect_error', (error) => {
+      console.warn('Vigil realtime connection error:', error.message);
+      setConnection({ state: 'disconnected', lastError: error.message });
+    });
+    socket.io.on('reconnect_attempt', (attempt) => setConnection({ state: 'connecting', attempt, nextRetryAt: null }));
+    socket.io.on('reconnect_failed', () => this.startFallback());
+
+    for (const name of SERVER_EVENT_NAMES) {
+      socket.on(name, ((data: ServerEvents[typeof name]) => this.sink(name, data)) as never);
+    }
+
+    window.addEventListener('offline', () => {
+      setConnection({ offline: true, state: 'disconnected', nextRetryAt: null, attempt: 0 });
+      socket.disconnect();
+    });
+    window.addEventListener('online', () => {
+      setConnection({ offline: false });
+      this.retryNow();
+    });
+  }
+
+  /** Ends the fallback and starts a fresh round of WebSocket attempts at once. */
+  retryNow() {
+    const socket = this.socket;
+    if (!socket || socket.connected) return;
+    setConnection({ state: 'connecting', attempt: 1, nextRetryAt: null });
+    socket.disconnect();
+    socket.connect();
+  }
+
+  get connected() {
+    return this.socket?.connected ?? false;
+  }
+
+  /** `reconnect` is false for the first session of the page. Returns the unsubscribe function. */
+  onSession(listener: (reconnect: boolean) => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  /** Called every REST_REFRESH_MS while the page cannot receive events. */
+  onRefresh(listener: () => void): () => void {
+    this.refreshListeners.add(listener);
+    return () => this.refreshListeners.delete(listener);
+  }
+
+  /** Emits a subscription command and waits for its acknowledgement (rejects on timeout). */
+  async command(
+    event: 'subscribe:all' | 'unsubscribe:all' | 'subscribe:endpoint' | 'unsubscribe:endpoint',
+    data: { endpointId: string } | undefined,
+    timeoutMs: number,
+  ): Promise<SubscriptionAck> {
+    const socket = this.socket;
+    if (!socket?.connected) throw new Error('not connected');
+    const timed = socket.timeout(timeoutMs) as unknown as {
+      emitWithAck(event: string, ...args: unknown[]): Promise<SubscriptionAck>;
+    };
+    return data === undefined ? timed.emitWithAck(event) : timed.emitWithAck(event, data);
+  }
+
+  /**
+   * Socket.io does not tell when its next attempt starts; the delay is drawn by its backoff right
+   * before the timer is set, so reading it there gives the header an exact countdown.
+   */
+  private watchBackoff(socket: VigilSocket) {
+    const backoff = (socket.io as unknown as { backoff?: { duration(): number; attempts: number } }).backoff;
+    if (!backoff) return;
+    const duration = backoff.duration.bind(backoff);
+    backoff.duration = () => {
+      const delay = duration();
+      if (!connection.offline) setConnection({ nextRetryAt: Date.now() + delay, attempt: backoff.attempts });
+      return delay;
+    };
+  }
+
+  private startFallback() {
+    if (this.fallbackTimers.length) return;
+    setConnection({ state: 'disconnected', mode: 'rest-refresh', nextRetryAt: null });
+    const refresh = () => {
+      for (const listener of this.refreshListeners) listener();
+    };
+    refresh();
+    this.fallbackTimers.push(
+      setInterval(refresh, REST_REFRESH_MS),
+      setInterval(() => {
+        if (!connection.offline) this.retryNow();
+      }, WEBSOCKET_RETRY_MS),
+    );
+  }
+
+  private stopFallback() {
+    for (const timer of this.fallbackTimers) clearInterval(timer);
+    this.fallbackTimers = [];
+  }
+}
+
+export const socketService = new SocketService();
