@@ -87,7 +87,9 @@ export function EndpointListPage() {
             <tr>
               <th scope="col">{t('col.name')}</th>
               <th scope="col">{t('col.status')}</th>
-              <th scope="col">{t('col.responseTime')}</th>
+              <th scope="col" class="num">
+                {t('col.responseTime')}
+              </th>
               <th scope="col">{t('col.lastCheck')}</th>
               <th scope="col" class="hide-narrow">{t('col.url')}</th>
               <th scope="col" class="hide-narrow">{t('col.tags')}</th>

@@ -234,8 +234,12 @@ export default function EndpointPage(props: { id: string }) {
                   <tr>
                     <th scope="col">{t('check.time')}</th>
                     <th scope="col">{t('check.status')}</th>
-                    <th scope="col">{t('check.code')}</th>
-                    <th scope="col">{t('check.responseTime')}</th>
+                    <th scope="col" class="num">
+                      {t('check.code')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('check.responseTime')}
+                    </th>
                     <th scope="col">{t('check.error')}</th>
                   </tr>
                 </thead>

@@ -5,7 +5,6 @@ type Handler<K extends ServerEventName> = (data: ServerEvents[K]) => void;
 type Queued = { [K in ServerEventName]: { name: K; data: ServerEvents[K] } }[ServerEventName];
 
 const handlers = new Map<ServerEventName, Set<Handler<never>>>();
-const flushListeners = new Set<() => void>();
 let queue: Queued[] = [];
 let scheduled = false;
 
@@ -32,12 +31,6 @@ export function onLiveEvent<K extends ServerEventName>(name: K, handler: Handler
   return () => set.delete(handler as Handler<never>);
 }
 
-/** Runs after each applied batch of events (toasts use it to summarise bursts). */
-export function onLiveFlush(listener: () => void): () => void {
-  flushListeners.add(listener);
-  return () => flushListeners.delete(listener);
-}
-
 function flush() {
   scheduled = false;
   const events = queue;
@@ -54,6 +47,5 @@ function flush() {
         }
       }
     }
-    for (const listener of flushListeners) listener();
   });
 }

@@ -30,13 +30,9 @@ export function unsubscribe(endpointId: string) {
 export function subscribeAll() {
   want(ALL, +1);
 }
-/** Drops the subscription to all endpoints and every single-endpoint one. */
+/** The counterpart of subscribeAll; single-endpoint subscriptions stay. */
 export function unsubscribeAll() {
-  for (const key of [...counts.keys()]) {
-    counts.delete(key);
-    void send(key, false);
-  }
-  publish();
+  want(ALL, -1);
 }
 
 function want(key: string, delta: 1 | -1) {

@@ -1,6 +1,6 @@
 import { toast } from 'solid-sonner';
 import { t } from '../i18n/index.ts';
-import { onLiveEvent, onLiveFlush } from '../services/live-events.ts';
+import { onLiveEvent } from '../services/live-events.ts';
 
 export type ToastType = 'success' | 'error' | 'warning' | 'info';
 
@@ -31,16 +31,32 @@ function forget(id: string | number) {
   if (index >= 0) shown.splice(index, 1);
 }
 
+/** Event toasts allowed per second; beyond that a burst is summed up in one toast per second. */
+export const EVENT_TOASTS_PER_SECOND = 2 * MAX_TOASTS;
+
 /**
- * Status and incident toasts for the events this page receives. A burst gets at most MAX_TOASTS
- * toasts per frame, and one summary for the rest.
+ * Status and incident toasts for the events this page receives. Under a burst (hundreds of
+ * changes a second) a user cannot read toasts anyway: past the budget they are counted and
+ * announced as one summary.
  */
 export function startEventToasts() {
-  let inThisFrame = 0;
+  const recent: number[] = [];
   let overflow = 0;
+  let summaryTimer: ReturnType<typeof setTimeout> | undefined;
   const announce = (type: ToastType, message: () => string) => {
-    if (inThisFrame++ < MAX_TOASTS) addToast(type, message());
-    else overflow++;
+    const now = Date.now();
+    while (recent.length && recent[0]! <= now - 1000) recent.shift();
+    if (recent.length < EVENT_TOASTS_PER_SECOND) {
+      recent.push(now);
+      addToast(type, message());
+      return;
+    }
+    overflow++;
+    summaryTimer ??= setTimeout(() => {
+      summaryTimer = undefined;
+      addToast('info', t('toast.more', { count: overflow }));
+      overflow = 0;
+    }, 1000);
   };
   const stops = [
     onLiveEvent('endpoint:status-changed', (e) => {
@@ -51,11 +67,9 @@ export function startEventToasts() {
     }),
     onLiveEvent('incident:started', (e) => announce('error', () => t('toast.incidentStarted', { name: e.endpointName }))),
     onLiveEvent('incident:resolved', (e) => announce('success', () => t('toast.incidentResolved', { name: e.endpointName }))),
-    onLiveFlush(() => {
-      if (overflow > 0) addToast('info', t('toast.more', { count: overflow }));
-      inThisFrame = 0;
-      overflow = 0;
-    }),
   ];
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    stops.forEach((stop) => stop());
+    clearTimeout(summaryTimer);
+  };
 }
