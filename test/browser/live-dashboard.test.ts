@@ -248,4 +248,11 @@ describe('subscriptions follow the pages', () => {
     await page.locator('h1', { hasText: 'Beta' }).waitFor();
     expect(opened.errors).toEqual([]);
   });
+
+  it('says so with an error toast when a subscription is refused', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const { page } = await open(`/endpoints/${unknown}`);
+    await page.locator('h1', { hasText: 'This endpoint does not exist' }).waitFor();
+    await page.locator('[data-sonner-toast][data-type="error"]', { hasText: 'Subscription failed: NOT_FOUND' }).waitFor({ timeout: 8000 });
+  });
 });
