@@ -41,6 +41,8 @@ export interface Vigil {
 export interface StartOptions {
   log?: (message: string) => void;
   logError?: (error: unknown) => void;
+  /** The built web app to serve (default web/dist beside the sources). */
+  webDir?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     apiKeys,
     bodyLimitBytes: settings.bodyLimitBytes,
     logError,
+    webDir: options.webDir,
     ping: database.ping,
     realtimeRoutes: sseRoutes({
       hub,

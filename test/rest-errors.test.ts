@@ -538,7 +538,8 @@ describe('an unknown route', () => {
     ['GET', '/api/nope'],
     ['GET', '/api/endpoint'],
     ['POST', '/api/incidents/x'],
-    ['GET', '/nope'],
+    ['POST', '/nope'], // (GET /nope is a deep link of the web app: it answers index.html)
+    ['GET', '/healthz/nope'],
     ['POST', `/api/endpoints/{id}/explode`],
     ['GET', `/api/endpoints/{id}/checks/extra`],
   ])('answers %s %s with a 404 problem', async (method, path) => {

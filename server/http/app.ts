@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Services } from '../services/index.ts';
+import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { handleError, problem } from './problem.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -15,13 +16,17 @@ export interface AppDeps extends SystemDeps {
   logError?: (error: unknown) => void;
   /** Routes of the realtime transports that speak plain HTTP (SSE). */
   realtimeRoutes?: Hono;
+  /** The built web app (default web/dist beside the sources). */
+  webDir?: string;
 }
 
-/** The REST API and probes; transports and static files are attached elsewhere. */
+/** The REST API, probes, SSE and the built web app; Socket.io and /ws are attached to the server elsewhere. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError((error, c) => handleError(error, c, deps.logError));
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
+
+  app.use(compressText());
 
   app.use(
     '/api/*',
@@ -40,6 +45,6 @@ export function createApp(deps: AppDeps) {
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
-  app.route('/', webRoutes());
+  app.route('/', webRoutes({ dir: deps.webDir }));
   return app;
 }

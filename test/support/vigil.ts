@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { loadSettings, type Settings } from '../../server/settings.ts';
-import { startVigil, type Vigil } from '../../server/vigil.ts';
+import { startVigil, type StartOptions, type Vigil } from '../../server/vigil.ts';
 
 export type TestDriver = 'pglite' | 'postgres';
 
@@ -59,12 +59,16 @@ export interface ApiAnswer<T> {
   body: T;
 }
 
-/** Starts a real Vigil on 127.0.0.1 and a free port, on a fresh database. */
-export async function startTestVigil(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestVigil> {
+/** Starts a real Vigil on 127.0.0.1 and a free port, on a fresh database (`options.webDir`: another built web app to serve). */
+export async function startTestVigil(
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+  options: Pick<StartOptions, 'webDir'> = {},
+): Promise<TestVigil> {
   const db = database ?? (await createTestDatabase());
   const settings = loadSettings({ HOST: '127.0.0.1', PORT: '0', SHUTDOWN_TIMEOUT_MS: '3000', ...db.env, ...env });
   const errors: unknown[] = [];
-  const vigil = await startVigil(settings, { log: () => {}, logError: (e) => errors.push(e) });
+  const vigil = await startVigil(settings, { ...options, log: () => {}, logError: (e) => errors.push(e) });
   let stopped = false;
   const self: TestVigil = {
     ...vigil,
@@ -96,7 +100,7 @@ export async function startTestVigil(env: Record<string, string> = {}, database?
     },
     restart: async () => {
       if (!stopped) await self.stop();
-      return startTestVigil(env, db);
+      return startTestVigil(env, db, options);
     },
   };
   return self;

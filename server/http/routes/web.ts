@@ -1,11 +1,72 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { ValidationError } from '../../domain/errors.ts';
+import { acceptsGzip } from '../middleware/compress.ts';
+import { loadWebFiles, type WebFile } from '../web-files.ts';
 
-const indexFile = fileURLToPath(new URL('../../../web/index.html', import.meta.url));
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-/** The web app's entry page (read once at start). */
-export function webRoutes() {
-  const html = readFileSync(indexFile, 'utf8');
-  return new Hono().get('/', (c) => c.html(html));
+/** Paths the server answers itself: never the web app, so a mistake there stays a problem+json 404. */
+const SERVER_PATHS = /^\/(?:api|socket\.io|ws|metrics|healthz|readyz)(?:\/|$)/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const NOT_BUILT =
+  'The web app is not built: run `npm run build` (it writes web/dist), then restart Vigil. The REST API and realtime transports work meanwhile.\n';
+
+export interface WebRoutesOptions {
+  /** The built web app (default web/dist beside the sources); read once, now. */
+  dir?: string;
+}
+
+/**
+ * The built web app: hashed files under /assets/ cached for good, everything else revalidated;
+ * any other GET that names no file gets index.html, so deep links like /endpoints/<id> load the
+ * app. A missing asset is a 404, and without a build every page answers 503 saying how to make one.
+ */
+export function webRoutes(options: WebRoutesOptions = {}) {
+  const files = loadWebFiles(options.dir ?? DEFAULT_WEB_DIR);
+  const index = files.get('index.html');
+  return new Hono().get('*', async (c, next) => {
+    if (SERVER_PATHS.test(c.req.path)) return next();
+    const name = fileNameOf(new URL(c.req.url).pathname);
+    const file = files.get(name);
+    if (file) return send(c, file, name.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+    if (name.startsWith('assets/')) return next();
+    if (!index) return c.text(NOT_BUILT, 503, { 'Retry-After': '60' });
+    return send(c, index, 'no-cache');
+  });
+}
+
+/** The file a request path names, relative to the web app's root; refuses paths that try to climb out. */
+function fileNameOf(pathname: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new ValidationError([{ path: 'path', message: 'is not valid percent-encoding' }]);
+  }
+  const segments = decoded.split('/').slice(1);
+  if (segments.some((s) => s === '..' || s === '.' || s.includes('\\') || s.includes('\0'))) {
+    throw new ValidationError([{ path: 'path', message: 'must not contain "." or ".." segments, backslashes or NUL' }]);
+  }
+  return segments.join('/');
+}
+
+function send(c: Context, file: WebFile, cacheControl: string): Response {
+  const packed = file.gzip && acceptsGzip(c.req.header('accept-encoding')) ? file.gzip : undefined;
+  const etag = packed?.etag ?? file.etag;
+  const headers: Record<string, string> = { 'Content-Type': file.type, 'Cache-Control': cacheControl, ETag: etag };
+  if (file.gzip) headers.Vary = 'Accept-Encoding';
+  if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+  if (packed) headers['Content-Encoding'] = 'gzip';
+  const body = packed?.body ?? file.body;
+  headers['Content-Length'] = String(body.byteLength);
+  return c.body(body, 200, headers);
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
 }
