@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkResults, incidents as incidentsTable } from '../db/schema/index.ts';
-import type { Check, Endpoint, Incident, Page, Summary, Uptime } from '../server/contract/types.ts';
+import type { Check, Endpoint, Incident, Page, RecentChecks, Summary, Uptime } from '../server/contract/types.ts';
 import { startTargetServer, type TargetServer } from './support/target-server.ts';
 import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './support/vigil.ts';
 
@@ -611,6 +611,81 @@ describe('GET /api/endpoints/:id/checks', () => {
   });
 });
 
+describe('GET /api/checks/recent', () => {
+  const recent = async (query = '') => {
+    const res = await vigil.api<RecentChecks>('GET', `/api/checks/recent${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items;
+  };
+  const stripOf = (checks: Check[]) => checks.map((c) => ({ status: c.status, responseTime: c.responseTime, checkedAt: c.checkedAt }));
+
+  it('gives each endpoint its newest checks first, at most perEndpoint of them', async () => {
+    const downPath = `/${unique('recent-down')}`;
+    const a = await create();
+    const b = await create({ path: downPath });
+    const aChecks: Check[] = [];
+    for (let i = 0; i < 5; i++) aChecks.push(await checkNow(a));
+    target.setMode(downPath, { kind: 'ok', status: 503 });
+    const bChecks = [await checkNow(b)];
+    target.setMode(downPath, { kind: 'ok' });
+    bChecks.push(await checkNow(b));
+
+    const items = await recent('?perEndpoint=3');
+
+    expect(items[a.id]).toEqual(stripOf(aChecks.slice(2).reverse()));
+    expect(items[b.id]).toEqual(stripOf([...bChecks].reverse()));
+    expect(items[b.id]!.map((c) => c.status)).toEqual(['UP', 'DOWN']);
+  });
+
+  it('lists every endpoint, those never checked with []', async () => {
+    const never = await create();
+    const checked = await create();
+    await checkNow(checked);
+
+    const items = await recent();
+
+    expect(items[never.id]).toEqual([]);
+    expect(items[checked.id]).toHaveLength(1);
+    const everyId = (await allPages<Endpoint>('/api/endpoints', { limit: '500' })).flatMap((p) => idsOf(p.items));
+    expect(Object.keys(items).sort()).toEqual([...everyId].sort());
+  });
+
+  it('defaults to 20 checks, allows 1 to 100, and breaks ties of checkedAt by id, as the checks list does', async () => {
+    const endpoint = await create();
+    const base = Date.parse('2025-01-01T00:00:00.000Z');
+    // 25 checks a minute apart, the last two in the same millisecond.
+    await vigil.database.db.insert(checkResults).values(
+      Array.from({ length: 25 }, (_, i) => ({
+        id: crypto.randomUUID(),
+        endpointId: endpoint.id,
+        status: i % 7 === 0 ? 'DOWN' : 'UP',
+        responseTime: 100 + i,
+        checkedAt: new Date(base + Math.min(i, 23) * 60_000),
+      })),
+    );
+    const listed = (await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks`)).body.items;
+    expect(listed).toHaveLength(25);
+
+    expect((await recent())[endpoint.id]).toEqual(stripOf(listed.slice(0, 20)));
+    expect((await recent('?perEndpoint=1'))[endpoint.id]).toEqual(stripOf(listed.slice(0, 1)));
+    expect((await recent('?perEndpoint=100'))[endpoint.id]).toEqual(stripOf(listed));
+  });
+
+  it.each([
+    ['0', 'must be at least 1'],
+    ['101', 'must be at most 100'],
+    ['abc', 'must be a whole number'],
+    ['2.5', 'must be a whole number'],
+    ['-1', 'must be a whole number'],
+    ['', 'must be a whole number'],
+  ])('refuses perEndpoint=%s with a 400 problem naming perEndpoint', async (value, message) => {
+    const res = await vigil.api('GET', `/api/checks/recent?perEndpoint=${encodeURIComponent(value)}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 400, errors: [{ path: 'perEndpoint', message }] });
+  });
+});
+
 describe('GET /api/endpoints/:id/uptime', () => {
   it('answers three empty windows before any check', async () => {
     const endpoint = await create();
@@ -811,6 +886,7 @@ describe('GET /api/openapi.json', () => {
       ['/api/endpoints/{id}/resume', 'post'],
       ['/api/endpoints/{id}/checks', 'get'],
       ['/api/endpoints/{id}/uptime', 'get'],
+      ['/api/checks/recent', 'get'],
       ['/api/incidents', 'get'],
       ['/api/summary', 'get'],
       ['/healthz', 'get'],

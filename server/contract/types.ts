@@ -50,6 +50,14 @@ export interface Check {
   checkedAt: string;
 }
 
+/** One check as the dashboard's strips draw it. */
+export type RecentCheck = Pick<Check, 'status' | 'responseTime' | 'checkedAt'>;
+
+/** GET /api/checks/recent: every endpoint's newest checks, newest first, keyed by endpoint id ([] before its first check). */
+export interface RecentChecks {
+  items: Record<string, RecentCheck[]>;
+}
+
 export interface Incident {
   id: string;
   endpointId: string;

@@ -66,13 +66,19 @@ const IncidentList = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const RecentChecks = z.object({
+  perEndpoint: limit(100, 20),
+});
+
 export type EndpointListQuery = z.infer<typeof EndpointList>;
 export type CheckListQuery = z.infer<typeof CheckList>;
 export type IncidentListQuery = z.infer<typeof IncidentList>;
+export type RecentChecksQuery = z.infer<typeof RecentChecks>;
 
 export const parseEndpointListQuery = (raw: Record<string, string>) => parseQuery(EndpointList, raw);
 export const parseCheckListQuery = (raw: Record<string, string>) => parseQuery(CheckList, raw);
 export const parseIncidentListQuery = (raw: Record<string, string>) => parseQuery(IncidentList, raw);
+export const parseRecentChecksQuery = (raw: Record<string, string>) => parseQuery(RecentChecks, raw);
 
 function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
   const result = schema.safeParse(raw);

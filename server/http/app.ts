@@ -4,6 +4,7 @@ import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { handleError, problem } from './problem.ts';
+import { checkRoutes } from './routes/checks.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { systemRoutes, type SystemDeps } from './routes/system.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', systemRoutes(deps));
   app.route('/api/endpoints', endpointRoutes(deps.services));
+  app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));

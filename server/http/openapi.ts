@@ -81,6 +81,23 @@ export function buildOpenApi(): Json {
             errorMessage: nullable('string'),
           },
         },
+        RecentCheck: {
+          type: 'object',
+          required: ['status', 'responseTime', 'checkedAt'],
+          properties: { status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: { type: 'integer' }, checkedAt: time },
+        },
+        RecentChecks: {
+          type: 'object',
+          required: ['items'],
+          properties: {
+            items: {
+              type: 'object',
+              description: 'Every endpoint id → its newest checks, newest first ([] before its first check)',
+              propertyNames: uuid,
+              additionalProperties: { type: 'array', items: ref('RecentCheck') },
+            },
+          },
+        },
         UptimeWindow: {
           type: 'object',
           properties: { uptime: nullable('number'), checks: { type: 'integer' }, avgResponseTime: nullable('integer') },
@@ -158,6 +175,13 @@ export function buildOpenApi(): Json {
       '/api/endpoints/{id}/uptime': {
         parameters: [idParam],
         get: { summary: 'Uptime over 24 h, 7 d and 30 d', responses: { '200': json(ref('Uptime')), ...problems(400, 404) } },
+      },
+      '/api/checks/recent': {
+        get: {
+          summary: "Every endpoint's newest checks, newest first (the dashboard's strips)",
+          parameters: [query('perEndpoint', { type: 'integer', minimum: 1, maximum: 100, default: 20 }, 'Checks per endpoint')],
+          responses: { '200': json(ref('RecentChecks')), ...problems(400) },
+        },
       },
       '/api/incidents': {
         get: {

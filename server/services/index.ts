@@ -1,6 +1,7 @@
 import type { ServiceContext } from './context.ts';
 import { checkNow } from './checks/check-now.ts';
 import { listChecks } from './checks/list.ts';
+import { recentChecks } from './checks/recent.ts';
 import { getUptime } from './checks/uptime.ts';
 import { createEndpoint } from './endpoints/create.ts';
 import { deleteEndpoint } from './endpoints/delete.ts';
@@ -23,6 +24,7 @@ export function createServices(ctx: ServiceContext) {
     checkNow: (id: string) => checkNow(ctx, id),
     listChecks: (id: string, query: Record<string, string>) => listChecks(ctx, id, query),
     getUptime: (id: string) => getUptime(ctx, id),
+    recentChecks: (query: Record<string, string>) => recentChecks(ctx, query),
     listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
     getSummary: () => getSummary(ctx),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */

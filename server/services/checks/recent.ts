@@ -1,0 +1,36 @@
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import { checkResults, endpoints } from '../../../db/schema/index.ts';
+import type { CheckStatus, RecentCheck, RecentChecks } from '../../contract/types.ts';
+import { parseRecentChecksQuery } from '../../domain/list-queries.ts';
+import type { ServiceContext } from '../context.ts';
+
+/**
+ * The newest `perEndpoint` checks of every endpoint, newest first, in one query: a LATERAL join
+ * reads each endpoint's top rows straight from check_results_endpoint_checked_idx
+ * (endpoint_id, checked_at desc, id desc) instead of ranking all of its history.
+ */
+export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<RecentChecks> {
+  const { perEndpoint } = parseRecentChecksQuery(rawQuery);
+  const latest = ctx.db
+    .select({ id: checkResults.id, status: checkResults.status, responseTime: checkResults.responseTime, checkedAt: checkResults.checkedAt })
+    .from(checkResults)
+    .where(eq(checkResults.endpointId, endpoints.id))
+    // NULLS LAST as in the index (drizzle's .desc()); a plain DESC means NULLS FIRST, which the
+    // index cannot deliver, and PostgreSQL would then read and sort the endpoint's whole history.
+    .orderBy(sql`${checkResults.checkedAt} desc nulls last`, sql`${checkResults.id} desc nulls last`)
+    .limit(perEndpoint)
+    .as('latest');
+  const rows = await ctx.db
+    .select({ endpointId: endpoints.id, status: latest.status, responseTime: latest.responseTime, checkedAt: latest.checkedAt })
+    .from(endpoints)
+    .leftJoinLateral(latest, sql`true`)
+    .orderBy(asc(endpoints.createdAt), asc(endpoints.id), desc(latest.checkedAt), desc(latest.id));
+
+  const items: Record<string, RecentCheck[]> = {};
+  for (const row of rows) {
+    const list = (items[row.endpointId] ??= []);
+    if (row.checkedAt === null) continue; // no check yet: the left join's one empty row
+    list.push({ status: row.status as CheckStatus, responseTime: row.responseTime!, checkedAt: row.checkedAt.toISOString() });
+  }
+  return { items };
+}
