@@ -1,11 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Every suite runs on embedded PGlite; set VIGIL_TEST_DATABASE_URL (a PostgreSQL server whose user
-// may create databases) to run the whole suite a second time on PostgreSQL.
+// may create databases) to run the whole suite a second time on PostgreSQL. Browser tests run once.
 const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
 const shared = {
   include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+  exclude: [...configDefaults.exclude, 'test/browser/**'],
   globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -18,6 +19,19 @@ export default defineConfig({
       ...(postgresUrl
         ? [{ test: { ...shared, name: 'postgres', env: { VIGIL_TEST_DRIVER: 'postgres', VIGIL_TEST_DATABASE_URL: postgresUrl } } }]
         : []),
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/support/browser-setup.ts'],
+          env: { VIGIL_TEST_DRIVER: 'pglite' },
+          // One file at a time, after the database projects: timing assertions need a quiet machine.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });
