@@ -85,9 +85,11 @@ describe('the live dashboard (seed scenario 1)', () => {
 
   it('shows incident toasts in English when the browser speaks English', async () => {
     target.setMode('/inc', { kind: 'ok', status: 503 });
-    const endpoint = await createEndpoint({ path: '/inc', name: 'Search', intervalSeconds: 1, failureThreshold: 2 });
+    const endpoint = await createEndpoint({ path: '/inc', name: 'Search', intervalSeconds: 1, failureThreshold: 2, paused: true });
     const { page } = await open('/');
     await connected(page);
+    await card(page, endpoint.id).waitFor();
+    expect((await vigil.api('POST', `/api/endpoints/${endpoint.id}/resume`)).status).toBe(200);
     await page.locator('[data-sonner-toast]', { hasText: '🚨 Search: incident started' }).waitFor({ timeout: 8000 });
     await expect.poll(() => card(page, endpoint.id).locator('.card-incident').count()).toBe(1);
     target.setMode('/inc', { kind: 'ok' });
@@ -106,8 +108,10 @@ describe('the live dashboard (seed scenario 1)', () => {
       expect((await vigil.api('POST', `/api/endpoints/${e.id}/check`)).status).toBe(200);
       await page.locator('[data-sonner-toast]', { hasText: `❌ ${e.name} is down` }).waitFor();
     }
-    const texts = await page.locator('[data-sonner-toast]').allTextContents();
-    expect(texts).toHaveLength(5);
+    // A pushed-out toast plays its exit animation (data-removed) before it leaves the DOM.
+    const shown = page.locator('[data-sonner-toast]:not([data-removed="true"])');
+    await expect.poll(() => shown.count()).toBe(5);
+    const texts = await shown.allTextContents();
     expect(texts.join('|')).not.toContain('Six 1 ');
     for (let i = 2; i <= 6; i++) expect(texts.join('|')).toContain(`Six ${i} is down`);
   });
@@ -182,25 +186,35 @@ describe('reconnection (seed scenario 2)', () => {
   it('after the WebSocket attempts are exhausted it says so, refreshes from REST, and "Retry now" reconnects', async () => {
     target.setMode('/fb', { kind: 'ok' });
     const endpoint = await createEndpoint({ path: '/fb', name: 'Fallback test', intervalSeconds: 1, failureThreshold: 100 });
-    const { page } = await open('/');
+    const opened = await newPage(browser, {});
+    context = opened.context;
+    const { page } = opened;
+    // Routing must be set up before the page opens its socket; until `refuse` it passes through.
+    let refuse = false;
+    await page.routeWebSocket(/socket\.io/, (ws) => (refuse ? ws.close() : ws.connectToServer()));
+    await page.goto(`${base()}/`);
     await connected(page);
-    // From now on every WebSocket the page opens is refused.
-    await page.routeWebSocket(/socket\.io/, (ws) => ws.close());
+    await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
+
+    refuse = true;
     await page.evaluate(() => window.dispatchEvent(new Event('offline')));
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await page.locator('.conn-detail', { hasText: /Reconnect attempt \d of 5/ }).waitFor({ timeout: 5000 });
+    await page.locator('.conn-detail', { hasText: /Reconnect attempt [2-5] of 5 · next try in \d s/ }).waitFor({ timeout: 20_000 });
     const banner = page.locator('.banner', { hasText: 'Live updates are unavailable' });
-    await banner.waitFor({ timeout: 40_000 });
+    await banner.waitFor({ timeout: 70_000 });
     await saveScreenshot(page, 'dashboard-fallback');
 
+    // No socket, yet the page follows the endpoint through REST.
     target.setMode('/fb', { kind: 'ok', status: 500 });
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 15_000 }).toBe('DOWN');
 
-    await page.unrouteAll();
+    refuse = false;
     await banner.getByRole('button', { name: 'Retry now' }).click();
     await connected(page);
     await expect.poll(() => banner.count()).toBe(0);
-  });
+    target.setMode('/fb', { kind: 'ok' });
+    await page.locator('[data-sonner-toast]', { hasText: '✅ Fallback test is up' }).waitFor({ timeout: 8000 });
+  }, 150_000);
 });
 
 describe('subscriptions follow the pages', () => {

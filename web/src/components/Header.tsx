@@ -33,8 +33,7 @@ export function Header() {
       <div class="header-end">
         <ConnectionStatus />
         <label class="lang">
-          <span class="sr-only">{t('lang.label')}</span>
-          <select value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+          <select aria-label={t('lang.label')} value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
             <For each={LOCALES}>{(l) => <option value={l}>{LOCALE_NAMES[l]}</option>}</For>
           </select>
         </label>

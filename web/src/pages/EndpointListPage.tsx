@@ -53,30 +53,30 @@ export function EndpointListPage() {
     <section aria-labelledby="list-title">
       <h1 id="list-title">{t('list.title')}</h1>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>{t('list.search')}</span>
-          <input type="search" name="q" value={q()} onInput={(e) => setSearchParams({ q: e.currentTarget.value })} />
-        </label>
-        <label>
-          <span>{t('list.status')}</span>
-          <select name="status" value={status()} onChange={(e) => setSearchParams({ status: e.currentTarget.value })}>
+        <div class="filter">
+          <label for="filter-q">{t('list.search')}</label>
+          <input id="filter-q" type="search" name="q" value={q()} onInput={(e) => setSearchParams({ q: e.currentTarget.value })} />
+        </div>
+        <div class="filter">
+          <label for="filter-status">{t('list.status')}</label>
+          <select id="filter-status" name="status" value={status()} onChange={(e) => setSearchParams({ status: e.currentTarget.value })}>
             <option value="">{t('list.any')}</option>
             <For each={FILTER_STATUSES}>{(s) => <option value={s}>{t(`status.${s}`)}</option>}</For>
           </select>
-        </label>
-        <label>
-          <span>{t('list.tag')}</span>
-          <select name="tag" value={tag()} onChange={(e) => setSearchParams({ tag: e.currentTarget.value })}>
+        </div>
+        <div class="filter">
+          <label for="filter-tag">{t('list.tag')}</label>
+          <select id="filter-tag" name="tag" value={tag()} onChange={(e) => setSearchParams({ tag: e.currentTarget.value })}>
             <option value="">{t('list.any')}</option>
             <For each={allTags()}>{(tg) => <option value={tg}>{tg}</option>}</For>
           </select>
-        </label>
-        <label>
-          <span>{t('list.sort')}</span>
-          <select name="sort" value={sort()} onChange={(e) => setSearchParams({ sort: e.currentTarget.value === 'name' ? '' : e.currentTarget.value })}>
+        </div>
+        <div class="filter">
+          <label for="filter-sort">{t('list.sort')}</label>
+          <select id="filter-sort" name="sort" value={sort()} onChange={(e) => setSearchParams({ sort: e.currentTarget.value === 'name' ? '' : e.currentTarget.value })}>
             <For each={SORTS}>{(s) => <option value={s}>{t(`list.sort.${s}`)}</option>}</For>
           </select>
-        </label>
+        </div>
       </form>
       <p class="muted" aria-live="polite">
         {t('list.count', { shown: visible().length, total: endpoints.ids.length })}

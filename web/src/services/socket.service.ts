@@ -9,13 +9,18 @@ import {
 } from '../../../server/contract/events.ts';
 import { connection, setConnection } from '../stores/connection.store.ts';
 
-/** The seed's options: WebSocket only, reconnect with exponential backoff 1 s → 5 s, 5 attempts. */
+/**
+ * The seed's options: WebSocket only, reconnect with exponential backoff 1 s → 5 s, 5 attempts.
+ * Plus a 5 s connect timeout (Socket.io's default is 20 s): a proxy that accepts the WebSocket and
+ * then closes it cleanly raises no error, and each attempt would otherwise hang for 20 s.
+ */
 export const SOCKET_OPTIONS = {
   transports: ['websocket'],
   reconnection: true,
   reconnectionDelay: 1000,
   reconnectionDelayMax: 5000,
   reconnectionAttempts: 5,
+  timeout: 5000,
 } as const;
 
 /** While WebSocket is unavailable, data is refreshed from REST this often… */
