@@ -1,3 +1,4 @@
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { UUID_PATTERN } from '../domain/ids.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isStorableTime } from '../domain/list-queries.ts';
@@ -35,3 +36,9 @@ export function pageOf<Row, Item>(
   const key = hasMore && last ? keyOf(last) : null;
   return { items: pageRows.map(toItem), nextCursor: key ? encodeCursor(key.at, key.id) : null };
 }
+
+/**
+ * Newest first, in the order the indexes are built (drizzle's `.desc()` is DESC NULLS LAST). A plain
+ * DESC means NULLS FIRST, which no index can deliver: PostgreSQL would read and sort every row.
+ */
+export const descIndexed = (column: AnyColumn) => sql`${column} desc nulls last`;

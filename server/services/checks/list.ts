@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { checkResults } from '../../../db/schema/index.ts';
 import type { Check, CheckStatus, Page } from '../../contract/types.ts';
 import { parseCheckListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
 import { findEndpointRow } from '../endpoints/get.ts';
-import { decodeCursor, pageOf } from '../pagination.ts';
+import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
 
 /** An endpoint's checks, newest first, optionally between `from` and `to` (inclusive). */
 export async function listChecks(ctx: ServiceContext, endpointId: string, rawQuery: Record<string, string>): Promise<Page<Check>> {
@@ -21,7 +21,7 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
     .select()
     .from(checkResults)
     .where(and(...where))
-    .orderBy(desc(checkResults.checkedAt), desc(checkResults.id))
+    .orderBy(descIndexed(checkResults.checkedAt), descIndexed(checkResults.id))
     .limit(query.limit + 1);
   return pageOf(
     rows,

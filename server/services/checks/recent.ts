@@ -3,6 +3,7 @@ import { checkResults, endpoints } from '../../../db/schema/index.ts';
 import type { CheckStatus, RecentCheck, RecentChecks } from '../../contract/types.ts';
 import { parseRecentChecksQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
+import { descIndexed } from '../pagination.ts';
 
 /**
  * The newest `perEndpoint` checks of every endpoint, newest first, in one query: a LATERAL join
@@ -15,9 +16,7 @@ export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string,
     .select({ id: checkResults.id, status: checkResults.status, responseTime: checkResults.responseTime, checkedAt: checkResults.checkedAt })
     .from(checkResults)
     .where(eq(checkResults.endpointId, endpoints.id))
-    // NULLS LAST as in the index (drizzle's .desc()); a plain DESC means NULLS FIRST, which the
-    // index cannot deliver, and PostgreSQL would then read and sort the endpoint's whole history.
-    .orderBy(sql`${checkResults.checkedAt} desc nulls last`, sql`${checkResults.id} desc nulls last`)
+    .orderBy(descIndexed(checkResults.checkedAt), descIndexed(checkResults.id))
     .limit(perEndpoint)
     .as('latest');
   const rows = await ctx.db

@@ -1,9 +1,9 @@
-import { and, desc, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { endpoints, incidents } from '../../../db/schema/index.ts';
 import type { Incident, Page } from '../../contract/types.ts';
 import { parseIncidentListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
-import { decodeCursor, pageOf } from '../pagination.ts';
+import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
 
 /** Incidents, newest first, optionally only open or resolved ones, or one endpoint's. */
 export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Incident>> {
@@ -21,7 +21,7 @@ export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string
     .from(incidents)
     .innerJoin(endpoints, eq(endpoints.id, incidents.endpointId))
     .where(and(...where))
-    .orderBy(desc(incidents.startedAt), desc(incidents.id))
+    .orderBy(descIndexed(incidents.startedAt), descIndexed(incidents.id))
     .limit(query.limit + 1);
   return pageOf(
     rows,
