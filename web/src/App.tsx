@@ -51,7 +51,17 @@ export function App() {
           </Match>
         </Switch>
       </main>
-      <Toaster position="top-right" duration={TOAST_DURATION_MS} visibleToasts={MAX_TOASTS} richColors closeButton />
+      {/* Below the header, so the connection status stays visible; expanded, so all five are readable. */}
+      <Toaster
+        position="top-right"
+        offset={{ top: '4rem', right: '1rem' }}
+        mobileOffset={{ top: '9rem' }}
+        duration={TOAST_DURATION_MS}
+        visibleToasts={MAX_TOASTS}
+        expand
+        richColors
+        closeButton
+      />
     </>
   );
 }
