@@ -32,7 +32,7 @@ export function StatusCard(props: { id: string }) {
       <Show when={endpoints.openIncidents[props.id]}>
         <span class="card-incident">🚨 {t('card.openIncident')}</span>
       </Show>
-      <CheckStrip items={endpoints.strips[props.id] ?? []} />
+      <CheckStrip endpointId={props.id} />
     </a>
   );
 }

@@ -1,4 +1,4 @@
-import { For, Match, Switch, createMemo } from 'solid-js';
+import { For, Match, Switch, createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import { StatusCard } from '../components/StatusCard.tsx';
 import { STATUS_ICONS, type DisplayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
@@ -8,6 +8,24 @@ import { addToast } from '../stores/toast.store.ts';
 
 const COUNTED: DisplayStatus[] = ['UP', 'DEGRADED', 'DOWN', 'PENDING', 'PAUSED'];
 
+/** Cards created per frame: 2,000 at once would block the page for most of a second. */
+const CARDS_PER_FRAME = 150;
+
+/** How many of `total` cards to show: grows by CARDS_PER_FRAME each frame until all are there. */
+function useProgressiveCount(total: () => number) {
+  const [count, setCount] = createSignal(CARDS_PER_FRAME);
+  let frame = 0;
+  createEffect(() => {
+    if (count() >= total() || frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      setCount((n) => n + CARDS_PER_FRAME);
+    });
+  });
+  onCleanup(() => cancelAnimationFrame(frame));
+  return count;
+}
+
 export function load() {
   loadEndpoints().catch((error: Error) => addToast('error', t('toast.loadFailed', { message: error.message })));
 }
@@ -15,6 +33,8 @@ export function load() {
 export function DashboardPage() {
   useLiveData({ load });
   const total = createMemo(() => statusCounts().total);
+  const shown = useProgressiveCount(() => endpoints.ids.length);
+  const cardIds = createMemo(() => (shown() >= endpoints.ids.length ? endpoints.ids : endpoints.ids.slice(0, shown())));
   return (
     <section aria-labelledby="dash-title">
       <h1 id="dash-title">{t('dash.title')}</h1>
@@ -58,7 +78,7 @@ export function DashboardPage() {
         </Match>
       </Switch>
       <div class="grid" data-testid="status-grid">
-        <For each={endpoints.ids}>{(id) => <StatusCard id={id} />}</For>
+        <For each={cardIds()}>{(id) => <StatusCard id={id} />}</For>
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
-import { createMemo, createRoot } from 'solid-js';
-import { createStore, produce, reconcile } from 'solid-js/store';
+import { createMemo, createRoot, createSignal, type Accessor } from 'solid-js';
+import { createStore, produce, reconcile, unwrap } from 'solid-js/store';
 import type { CheckStatus, Endpoint } from '../../../server/contract/types.ts';
 import { api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
@@ -17,7 +17,6 @@ interface EndpointsState {
   byId: Record<string, Endpoint>;
   /** Ids sorted by name: the order of the dashboard grid. */
   ids: string[];
-  strips: Record<string, StripItem[]>;
   /** Open incident id per endpoint id. */
   openIncidents: Record<string, string>;
   loaded: boolean;
@@ -28,9 +27,45 @@ interface EndpointsState {
  * Every endpoint the page knows, keyed by id. Socket events write only the fields they carry,
  * so one check re-renders one card's changed text and nothing else.
  */
-const [state, setState] = createStore<EndpointsState>({ byId: {}, ids: [], strips: {}, openIncidents: {}, loaded: false, error: null });
+const [state, setState] = createStore<EndpointsState>({ byId: {}, ids: [], openIncidents: {}, loaded: false, error: null });
 
 export const endpoints = state;
+
+/**
+ * Each card's recent checks, oldest first. Plain arrays outside the store, each with one signal
+ * that says "changed": 40,000 squares behind store proxies cost most of the page's memory and
+ * a tenth of its time under load.
+ */
+interface Strip {
+  items: StripItem[];
+  changed: Accessor<number>;
+  touch: () => void;
+}
+const strips = new Map<string, Strip>();
+
+function stripOf(endpointId: string): Strip {
+  let strip = strips.get(endpointId);
+  if (!strip) {
+    const [changed, setChanged] = createSignal(0);
+    strip = { items: [], changed, touch: () => setChanged((n) => n + 1) };
+    strips.set(endpointId, strip);
+  }
+  return strip;
+}
+
+/** The recent checks of one endpoint (reactive: re-read when a check arrives). Do not mutate. */
+export function stripItems(endpointId: string): readonly StripItem[] {
+  const strip = stripOf(endpointId);
+  strip.changed();
+  return strip.items;
+}
+
+/**
+ * Bumped whenever an endpoint's status or paused flag, or the set of endpoints, may have changed:
+ * the counts are then taken from the raw data (2,000 plain reads instead of 4,000 proxy reads).
+ */
+const [statusVersion, setStatusVersion] = createSignal(0);
+const statusesChanged = () => setStatusVersion((n) => n + 1);
 
 const byName = (a: Endpoint, b: Endpoint) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
@@ -58,15 +93,22 @@ export function loadEndpoints(): Promise<void> {
       ]);
       const byId: Record<string, Endpoint> = {};
       for (const e of list) byId[e.id] = newer(state.byId[e.id], e);
-      const strips: Record<string, StripItem[]> = {};
-      for (const e of list) strips[e.id] = (recent.items[e.id] ?? []).slice().reverse();
       const openIncidents: Record<string, string> = {};
       for (const incident of open.items) openIncidents[incident.endpointId] = incident.id;
       setState('byId', reconcile(byId));
-      setState('strips', reconcile(strips, { key: 'checkedAt', merge: false }));
+      for (const e of list) {
+        const strip = stripOf(e.id);
+        const fetched = (recent.items[e.id] ?? []).slice().reverse();
+        // Keep the live array when it already ends with the same check: nothing to redraw.
+        if (strip.items.at(-1)?.checkedAt !== fetched.at(-1)?.checkedAt) {
+          strip.items = fetched;
+          strip.touch();
+        }
+      }
       setState('openIncidents', reconcile(openIncidents));
       setState('ids', reconcile(sortedIds(byId)));
       setState({ loaded: true, error: null });
+      statusesChanged();
     } catch (error) {
       setState('error', (error as Error).message);
       throw error;
@@ -82,8 +124,8 @@ export function upsertEndpoint(endpoint: Endpoint) {
   const known = endpoint.id in state.byId;
   const nameChanged = known && state.byId[endpoint.id]!.name !== endpoint.name;
   setState('byId', endpoint.id, known ? reconcile(newer(state.byId[endpoint.id], endpoint)) : endpoint);
+  statusesChanged();
   if (!known) {
-    setState('strips', endpoint.id, (strip) => strip ?? []);
     if (state.loaded) setState('ids', insertSorted(state.ids, endpoint));
   } else if (nameChanged) {
     setState('ids', sortedIds(state.byId));
@@ -96,10 +138,11 @@ export function removeEndpoint(endpointId: string) {
   setState(
     produce((s) => {
       delete s.byId[endpointId];
-      delete s.strips[endpointId];
       delete s.openIncidents[endpointId];
     }),
   );
+  strips.delete(endpointId);
+  statusesChanged();
 }
 
 function insertSorted(ids: string[], endpoint: Endpoint) {
@@ -117,15 +160,17 @@ function insertSorted(ids: string[], endpoint: Endpoint) {
 /** Counts per status for the dashboard header (paused endpoints count as paused only). */
 export const statusCounts = createRoot(() =>
   createMemo(() => {
-  const counts = { total: 0, UP: 0, DEGRADED: 0, DOWN: 0, PENDING: 0, PAUSED: 0 };
-  for (const id of state.ids) {
-    const e = state.byId[id];
-    if (!e) continue;
-    counts.total++;
-    if (e.paused) counts.PAUSED++;
-    else counts[e.status]++;
-  }
-  return counts;
+    statusVersion();
+    const raw = unwrap(state);
+    const counts = { total: 0, UP: 0, DEGRADED: 0, DOWN: 0, PENDING: 0, PAUSED: 0 };
+    for (const id of raw.ids) {
+      const e = raw.byId[id];
+      if (!e) continue;
+      counts.total++;
+      if (e.paused) counts.PAUSED++;
+      else counts[e.status]++;
+    }
+    return counts;
   }),
 );
 
@@ -153,14 +198,15 @@ onLiveEvent('check:completed', (e) => {
       endpoint.consecutiveFailures = e.status === 'DOWN' ? endpoint.consecutiveFailures + 1 : 0;
     }),
   );
-  const item: StripItem = { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp };
-  setState('strips', e.endpointId, (strip = []) =>
-    strip.length >= STRIP_LENGTH ? [...strip.slice(strip.length - STRIP_LENGTH + 1), item] : [...strip, item],
-  );
+  const strip = stripOf(e.endpointId);
+  strip.items = [...strip.items.slice(Math.max(0, strip.items.length - STRIP_LENGTH + 1)), { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp }];
+  strip.touch();
 });
 
 onLiveEvent('endpoint:status-changed', (e) => {
-  if (e.endpointId in state.byId) setState('byId', e.endpointId, 'status', e.currentStatus);
+  if (!(e.endpointId in state.byId)) return;
+  setState('byId', e.endpointId, 'status', e.currentStatus);
+  statusesChanged();
 });
 
 onLiveEvent('incident:started', (e) => setState('openIncidents', e.endpointId, e.incidentId));
