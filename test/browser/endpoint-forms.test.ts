@@ -1,45 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Endpoint, Page as ListPage } from '../../server/contract/types.ts';
-import { launchBrowser, newPage, saveScreenshot } from '../support/browser.ts';
-import { startTargetServer, type TargetServer } from '../support/target-server.ts';
-import { startTestVigil, type TestVigil } from '../support/vigil.ts';
+import { saveScreenshot } from '../support/browser.ts';
+import { useBrowserTestEnv } from '../support/browser-env.ts';
 
-let browser: Browser;
-let target: TargetServer;
-let vigil: TestVigil;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  target = await startTargetServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await target?.close();
-});
-beforeEach(async () => {
-  vigil = await startTestVigil();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await vigil.dispose();
-  expect(vigil.errors).toEqual([]);
-});
-
-async function open(path: string, locale = 'en-US') {
-  const opened = await newPage(browser, { locale });
-  context = opened.context;
-  await opened.page.goto(`http://127.0.0.1:${vigil.port}${path}`);
-  return opened;
-}
+const env = useBrowserTestEnv();
+const { open } = env;
 
 const fieldError = (page: Page, name: string) => page.locator(`.field[data-field="${name}"] .field-error`);
-const endpointsInApi = async () => (await vigil.api<ListPage<Endpoint>>('GET', '/api/endpoints')).body.items;
+const endpointsInApi = async () => (await env.vigil.api<ListPage<Endpoint>>('GET', '/api/endpoints')).body.items;
 
 it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with field errors beside the fields', async () => {
-  target.setMode('/crud', { kind: 'ok' });
+  env.target.setMode('/crud', { kind: 'ok' });
   const { page, errors } = await open('/');
   await page.getByRole('link', { name: '+ Add endpoint' }).click();
   await page.locator('#form-title', { hasText: 'Add an endpoint' }).waitFor();
@@ -58,7 +30,7 @@ it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with
   expect(await endpointsInApi()).toEqual([]);
 
   // Refused by the API: its message appears beside the field it names.
-  await page.getByLabel('URL').fill(target.url('/crud'));
+  await page.getByLabel('URL').fill(env.target.url('/crud'));
   await page.getByLabel('Check every (seconds)').fill('1');
   await page.getByLabel('Expected status codes').fill('banana');
   await page.getByRole('button', { name: 'Add endpoint' }).click();
@@ -72,7 +44,7 @@ it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with
   await page.getByRole('button', { name: 'Add endpoint' }).click();
   await page.locator('#ep-title', { hasText: 'Orders API' }).waitFor();
   const [created] = await endpointsInApi();
-  expect(created).toMatchObject({ name: 'Orders API', url: target.url('/crud'), intervalSeconds: 1, tags: ['shop', 'critical'] });
+  expect(created).toMatchObject({ name: 'Orders API', url: env.target.url('/crud'), intervalSeconds: 1, tags: ['shop', 'critical'] });
   expect(new URL(page.url()).pathname).toBe(`/endpoints/${created!.id}`);
   await expect.poll(() => page.locator('.ep-head .badge').getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
 
@@ -80,33 +52,33 @@ it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with
   await page.getByLabel('Name').fill('Orders API v2');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#ep-title', { hasText: 'Orders API v2' }).waitFor();
-  expect((await vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.name).toBe('Orders API v2');
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.name).toBe('Orders API v2');
 
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();
-  expect((await vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.paused).toBe(true);
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.paused).toBe(true);
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('button', { name: 'Pause' }).waitFor();
-  expect((await vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.paused).toBe(false);
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.paused).toBe(false);
 
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Yes, delete' }).click();
   await page.locator('#list-title').waitFor();
   expect(new URL(page.url()).pathname).toBe('/endpoints');
   expect(await endpointsInApi()).toEqual([]);
-  expect((await vigil.api('GET', `/api/endpoints/${created!.id}`)).status).toBe(404);
+  expect((await env.vigil.api('GET', `/api/endpoints/${created!.id}`)).status).toBe(404);
   expect(errors).toEqual([]);
 });
 
 it('filters and searches the endpoint list, keeping the filters in the URL', async () => {
-  target.setMode('/up', { kind: 'ok' });
-  target.setMode('/down', { kind: 'ok', status: 500 });
+  env.target.setMode('/up', { kind: 'ok' });
+  env.target.setMode('/down', { kind: 'ok', status: 500 });
   for (const [name, path, tags] of [
     ['Checkout', '/up', ['shop']],
     ['Catalog', '/up', ['shop']],
     ['Mailer', '/down', ['mail']],
   ] as const) {
-    const res = await vigil.api('POST', '/api/endpoints', { name, url: target.url(path), intervalSeconds: 1, tags });
+    const res = await env.vigil.api('POST', '/api/endpoints', { name, url: env.target.url(path), intervalSeconds: 1, tags });
     expect(res.status).toBe(201);
   }
   const { page } = await open('/endpoints');
@@ -138,10 +110,9 @@ it('speaks Korean when asked, and remembers the choice', async () => {
 });
 
 it('fits a phone screen: no horizontal scrolling and every control reachable by keyboard', async () => {
-  const res = await vigil.api('POST', '/api/endpoints', { name: 'Phone check', url: target.url('/p'), intervalSeconds: 1 });
+  const res = await env.vigil.api('POST', '/api/endpoints', { name: 'Phone check', url: env.target.url('/p'), intervalSeconds: 1 });
   expect(res.status).toBe(201);
-  const opened = await newPage(browser, { viewport: { width: 375, height: 740 } });
-  context = opened.context;
+  const opened = await env.newPage({ viewport: { width: 375, height: 740 } });
   const page = opened.page;
   await page.addInitScript(() => {
     const w = window as unknown as { layoutShift: number };
@@ -152,7 +123,7 @@ it('fits a phone screen: no horizontal scrolling and every control reachable by 
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  await page.goto(`http://127.0.0.1:${vigil.port}/`);
+  await page.goto(`${env.base()}/`);
   await page.locator('.card').first().waitFor();
   await expect.poll(() => page.locator('.card .badge').getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -1,48 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
-import { launchBrowser, newPage, saveScreenshot } from '../support/browser.ts';
-import { startTargetServer, type TargetServer } from '../support/target-server.ts';
-import { startTestVigil, waitFor, type TestVigil } from '../support/vigil.ts';
+import { saveScreenshot } from '../support/browser.ts';
+import { useBrowserTestEnv } from '../support/browser-env.ts';
 
-let browser: Browser;
-let target: TargetServer;
-let vigil: TestVigil;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  target = await startTargetServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await target?.close();
-});
-beforeEach(async () => {
-  vigil = await startTestVigil();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await vigil.dispose();
-  expect(vigil.errors).toEqual([]);
-});
-
-const base = () => `http://127.0.0.1:${vigil.port}`;
-
-async function open(path: string, locale = 'en-US') {
-  const opened = await newPage(browser, { locale });
-  context = opened.context;
-  await opened.page.goto(base() + path);
-  return opened;
-}
-
-async function createEndpoint(fields: Partial<Endpoint> & { path: string }): Promise<Endpoint> {
-  const { path, ...rest } = fields;
-  const res = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, ...rest });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const env = useBrowserTestEnv();
+const { open, createEndpoint } = env;
 
 const card = (page: Page, id: string) => page.locator(`.card[data-endpoint-id="${id}"]`);
 const connected = (page: Page) => page.locator('.conn[data-state="connected"]').waitFor();
@@ -61,14 +24,14 @@ function recordFrames(page: Page) {
 
 describe('the live dashboard (seed scenario 1)', () => {
   it('turns a card DOWN and shows the seed toast when its target fails outside the browser, and the toast closes after about 3 s', async () => {
-    target.setMode('/pay', { kind: 'ok' });
+    env.target.setMode('/pay', { kind: 'ok' });
     const endpoint = await createEndpoint({ path: '/pay', name: 'Payments API', intervalSeconds: 1, failureThreshold: 100 });
-    const { page, errors } = await open('/', 'ko-KR');
+    const { page, errors } = await open('/', { locale: 'ko-KR' });
     await connected(page);
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
     await saveScreenshot(page, 'dashboard');
 
-    target.setMode('/pay', { kind: 'ok', status: 500 });
+    env.target.setMode('/pay', { kind: 'ok', status: 500 });
     const toast = page.locator('[data-sonner-toast]', { hasText: '❌ Payments API 장애 발생' });
     await toast.waitFor({ timeout: 5000 });
     const shownAt = Date.now();
@@ -84,28 +47,28 @@ describe('the live dashboard (seed scenario 1)', () => {
   });
 
   it('shows incident toasts in English when the browser speaks English', async () => {
-    target.setMode('/inc', { kind: 'ok', status: 503 });
+    env.target.setMode('/inc', { kind: 'ok', status: 503 });
     const endpoint = await createEndpoint({ path: '/inc', name: 'Search', intervalSeconds: 1, failureThreshold: 2, paused: true });
     const { page } = await open('/');
     await connected(page);
     await card(page, endpoint.id).waitFor();
-    expect((await vigil.api('POST', `/api/endpoints/${endpoint.id}/resume`)).status).toBe(200);
+    expect((await env.vigil.api('POST', `/api/endpoints/${endpoint.id}/resume`)).status).toBe(200);
     await page.locator('[data-sonner-toast]', { hasText: '🚨 Search: incident started' }).waitFor({ timeout: 8000 });
     await expect.poll(() => card(page, endpoint.id).locator('.card-incident').count()).toBe(1);
-    target.setMode('/inc', { kind: 'ok' });
+    env.target.setMode('/inc', { kind: 'ok' });
     await page.locator('[data-sonner-toast]', { hasText: '✨ Search recovered' }).waitFor({ timeout: 8000 });
     await expect.poll(() => card(page, endpoint.id).locator('.card-incident').count()).toBe(0);
   });
 
   it('shows at most five toasts: a sixth pushes the first out', async () => {
-    target.setMode('/six', { kind: 'ok', status: 500 });
+    env.target.setMode('/six', { kind: 'ok', status: 500 });
     const endpoints: Endpoint[] = [];
     for (let i = 1; i <= 6; i++) endpoints.push(await createEndpoint({ path: '/six', name: `Six ${i}`, paused: true }));
     const { page } = await open('/');
     await connected(page);
     await page.locator(`.card`).nth(5).waitFor();
     for (const e of endpoints) {
-      expect((await vigil.api('POST', `/api/endpoints/${e.id}/check`)).status).toBe(200);
+      expect((await env.vigil.api('POST', `/api/endpoints/${e.id}/check`)).status).toBe(200);
       await page.locator('[data-sonner-toast]', { hasText: `❌ ${e.name} is down` }).waitFor();
     }
     // A pushed-out toast plays its exit animation (data-removed) before it leaves the DOM.
@@ -117,7 +80,7 @@ describe('the live dashboard (seed scenario 1)', () => {
   });
 
   it('re-renders only the affected card: one check changes a handful of nodes inside that card', async () => {
-    target.setMode('/quiet', { kind: 'ok' });
+    env.target.setMode('/quiet', { kind: 'ok' });
     const endpoints: Endpoint[] = [];
     for (let i = 0; i < 30; i++) endpoints.push(await createEndpoint({ path: '/quiet', name: `Quiet ${String(i).padStart(2, '0')}`, paused: true }));
     const { page } = await open('/');
@@ -144,7 +107,7 @@ describe('the live dashboard (seed scenario 1)', () => {
 
     for (let round = 1; round <= 3; round++) {
       await observe();
-      expect((await vigil.api('POST', `/api/endpoints/${chosen.id}/check`)).status).toBe(200);
+      expect((await env.vigil.api('POST', `/api/endpoints/${chosen.id}/check`)).status).toBe(200);
       await expect.poll(() => card(page, chosen.id).locator('.strip i').count()).toBe(round);
       await page.waitForTimeout(100);
       const records = await stop();
@@ -158,7 +121,7 @@ describe('the live dashboard (seed scenario 1)', () => {
 
 describe('reconnection (seed scenario 2)', () => {
   it('turns red when the browser goes offline, green by itself when it is back, and events flow again', async () => {
-    target.setMode('/net', { kind: 'ok' });
+    env.target.setMode('/net', { kind: 'ok' });
     const endpoint = await createEndpoint({ path: '/net', name: 'Network test', intervalSeconds: 1, failureThreshold: 100 });
     const { page, context: ctx } = await open('/');
     await connected(page);
@@ -169,7 +132,7 @@ describe('reconnection (seed scenario 2)', () => {
     expect(await page.locator('.conn').getAttribute('title')).toBe('disconnected');
     await saveScreenshot(page, 'dashboard-offline');
     // While offline the target fails; the page cannot know yet.
-    target.setMode('/net', { kind: 'ok', status: 500 });
+    env.target.setMode('/net', { kind: 'ok', status: 500 });
     await page.waitForTimeout(1500);
     expect(await card(page, endpoint.id).getAttribute('data-status')).toBe('UP');
 
@@ -178,21 +141,20 @@ describe('reconnection (seed scenario 2)', () => {
     expect(await page.locator('.conn').getAttribute('title')).toBe('real-time connected');
     // Resynced from REST and live again: DOWN arrives, then UP from a live event.
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 10_000 }).toBe('DOWN');
-    target.setMode('/net', { kind: 'ok' });
+    env.target.setMode('/net', { kind: 'ok' });
     await page.locator('[data-sonner-toast]', { hasText: '✅ Network test is up' }).waitFor({ timeout: 8000 });
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status')).toBe('UP');
   });
 
   it('after the WebSocket attempts are exhausted it says so, refreshes from REST, and "Retry now" reconnects', async () => {
-    target.setMode('/fb', { kind: 'ok' });
+    env.target.setMode('/fb', { kind: 'ok' });
     const endpoint = await createEndpoint({ path: '/fb', name: 'Fallback test', intervalSeconds: 1, failureThreshold: 100 });
-    const opened = await newPage(browser, {});
-    context = opened.context;
+    const opened = await env.newPage();
     const { page } = opened;
     // Routing must be set up before the page opens its socket; until `refuse` it passes through.
     let refuse = false;
     await page.routeWebSocket(/socket\.io/, (ws) => (refuse ? ws.close() : ws.connectToServer()));
-    await page.goto(`${base()}/`);
+    await page.goto(`${env.base()}/`);
     await connected(page);
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
 
@@ -205,29 +167,28 @@ describe('reconnection (seed scenario 2)', () => {
     await saveScreenshot(page, 'dashboard-fallback');
 
     // No socket, yet the page follows the endpoint through REST.
-    target.setMode('/fb', { kind: 'ok', status: 500 });
+    env.target.setMode('/fb', { kind: 'ok', status: 500 });
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 15_000 }).toBe('DOWN');
 
     refuse = false;
     await banner.getByRole('button', { name: 'Retry now' }).click();
     await connected(page);
     await expect.poll(() => banner.count()).toBe(0);
-    target.setMode('/fb', { kind: 'ok' });
+    env.target.setMode('/fb', { kind: 'ok' });
     await page.locator('[data-sonner-toast]', { hasText: '✅ Fallback test is up' }).waitFor({ timeout: 8000 });
   }, 150_000);
 });
 
 describe('subscriptions follow the pages', () => {
   it('the endpoint page receives only its endpoint’s events; the dashboard receives all; leaving a page unsubscribes', async () => {
-    target.setMode('/a', { kind: 'ok' });
-    target.setMode('/b', { kind: 'ok' });
+    env.target.setMode('/a', { kind: 'ok' });
+    env.target.setMode('/b', { kind: 'ok' });
     const a = await createEndpoint({ path: '/a', name: 'Alpha', intervalSeconds: 1 });
     const b = await createEndpoint({ path: '/b', name: 'Beta', intervalSeconds: 1 });
-    const opened = await newPage(browser, {});
-    context = opened.context;
+    const opened = await env.newPage();
     const { page } = opened;
     const frames = recordFrames(page);
-    await page.goto(`${base()}/endpoints/${a.id}`);
+    await page.goto(`${env.base()}/endpoints/${a.id}`);
     await connected(page);
     await page.locator('h1', { hasText: 'Alpha' }).waitFor();
     await page.waitForTimeout(3500);
