@@ -35,19 +35,18 @@
  * to bench/results/. Child processes, bench databases and temp dirs are removed on success, failure
  * and Ctrl-C. Every wait is bounded.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, type WriteStream } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupAll, cleanUpOnSignals, isAborting } from './support/cleanup.ts';
+import { adminSql, createBenchDatabase, postgresVersion, usePostgres, type BenchDatabase } from './support/databases.ts';
+import { readMetrics } from './support/metrics.ts';
+import { dbKinds, localPgUrl, optionsOrExit, parseFlags } from './support/options.ts';
+import { machineCpu, machineCpuPercent, processCpuSeconds, runQueueWaitMs } from './support/proc.ts';
+import { startTarget, startVigil, stopGracefully, type VigilProcess } from './support/processes.ts';
+import { benchStart, cell, codeState, machineInfo, progress, RESULTS_DIR, round } from './support/report.ts';
+import { sleep, withTimeout } from './support/waits.ts';
 
 // ─── options ─────────────────────────────────────────────────────────────────────────────────────
-
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
 interface Options {
   dbs: ('pglite' | 'postgres')[];
@@ -65,18 +64,8 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const flags = new Map<string, string>();
-  for (const arg of argv) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}`);
-    flags.set(m[1]!, m[2] ?? 'true');
-  }
   const known = ['db', 'endpoints', 'rates', 'window', 'warmup', 'start', 'cpu-prof', 'concurrency', 'vigil-env', 'pg-url', 'drop-stale', 'vigil-node-args', 'help'];
-  for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
-  if (flags.has('help')) {
-    process.stderr.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0] + '*/\n');
-    process.exit(0);
-  }
+  const flags = parseFlags(argv, known, import.meta.url);
   const list = (key: string, fallback: string) =>
     (flags.get(key) ?? fallback).split(',').map((s) => {
       const n = Number(s.trim());
@@ -88,8 +77,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number`);
     return n;
   };
-  const db = flags.get('db') ?? 'both';
-  if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db must be pglite, postgres or both');
+  const dbs = dbKinds(flags, 'both');
   const start = flags.get('start') ?? 'spread';
   if (start !== 'spread' && start !== 'rhythm') throw new Error('--start must be spread or rhythm');
   const vigilEnv: Record<string, string> = {};
@@ -98,11 +86,9 @@ function parseOptions(argv: string[]): Options {
     if (!k || v.length === 0) throw new Error(`--vigil-env: ${pair} is not KEY=VALUE`);
     vigilEnv[k] = v.join('=');
   }
-  const pgUrl = flags.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const pgHost = new URL(pgUrl).hostname;
-  if (pgHost !== '127.0.0.1' && pgHost !== 'localhost') throw new Error('--pg-url must point at 127.0.0.1');
+  const pgUrl = localPgUrl(flags);
   return {
-    dbs: db === 'both' ? ['pglite', 'postgres'] : [db as 'pglite' | 'postgres'],
+    dbs,
     endpoints: list('endpoints', '1000,10000'),
     rates: list('rates', '100,500,1000'),
     windowS: num('window', 30),
@@ -117,186 +103,11 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-// ─── small helpers ───────────────────────────────────────────────────────────────────────────────
+cleanUpOnSignals('stopping children, dropping bench databases, removing temp dirs');
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** A sleep that does not keep the process alive: for the losing side of a race. */
-const timeoutAfter = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-const benchStart = Date.now();
-function progress(message: string): void {
-  const s = ((Date.now() - benchStart) / 1000).toFixed(1).padStart(7);
-  process.stderr.write(`[${s}s] ${message}\n`);
-}
-const round = (n: number | null | undefined, digits = 1) =>
-  n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Rejects after `ms` with a message naming what was waited for. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-// ─── cleanup registry (success, failure, Ctrl-C) ─────────────────────────────────────────────────
-
-const children = new Set<ManagedChild>();
-const databasesToDrop = new Set<string>();
-const dirsToRemove = new Set<string>();
-const closers = new Set<() => Promise<unknown>>();
-let admin: postgres.Sql | undefined;
-let aborting = false;
-
-async function cleanupAll(): Promise<void> {
-  await Promise.allSettled([...children].map((c) => c.kill()));
-  await Promise.allSettled([...closers].map((close) => withTimeout(close(), 5_000, 'closing a database handle')));
-  if (databasesToDrop.size > 0) {
-    const sql = admin ?? postgres(options.pgUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-    for (const name of databasesToDrop) {
-      try {
-        await withTimeout(sql.unsafe(`drop database if exists ${name} with (force)`), 30_000, `dropping ${name}`);
-        databasesToDrop.delete(name);
-      } catch (error) {
-        process.stderr.write(`could not drop database ${name}: ${String(error)}\n`);
-      }
-    }
-  }
-  for (const dir of dirsToRemove) {
-    rmSync(dir, { recursive: true, force: true });
-    dirsToRemove.delete(dir);
-  }
-  if (admin) await withTimeout(admin.end({ timeout: 2 }), 5_000, 'closing the admin connection').catch(() => {});
-  admin = undefined;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (aborting) return;
-    aborting = true;
-    progress(`${signal}: stopping children, dropping bench databases, removing temp dirs`);
-    const hard = setTimeout(() => process.exit(130), 60_000);
-    hard.unref();
-    cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-// ─── child processes ─────────────────────────────────────────────────────────────────────────────
-
-interface ManagedChild {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: string[];
-  /** SIGTERM, then SIGKILL after 10 s; resolves when gone. */
-  kill(): Promise<void>;
-}
-
-function startChild(name: string, args: string[], env: Record<string, string>, logFile?: string): ManagedChild {
-  const proc = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'], // stdin stays open: the child stops when it closes (bench gone)
-  });
-  const output: string[] = [];
-  let log: WriteStream | undefined;
-  if (logFile) log = createWriteStream(logFile);
-  const keep = (chunk: Buffer) => {
-    log?.write(chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      output.push(line);
-      if (output.length > 400) output.splice(0, output.length - 200);
-    }
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  proc.stdin!.on('error', () => {});
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.once('exit', (code, signal) => {
-      children.delete(child);
-      log?.end();
-      r({ code, signal });
-    }),
-  );
-  const child: ManagedChild = {
-    name,
-    proc,
-    exited,
-    output,
-    kill: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const gone = await Promise.race([exited.then(() => true), timeoutAfter(10_000).then(() => false)]);
-      if (!gone) {
-        proc.kill('SIGKILL');
-        await Promise.race([exited, timeoutAfter(5_000)]);
-      }
-    },
-  };
-  children.add(child);
-  return child;
-}
-
-/** SIGTERM and wait (bounded) for the exit; returns its code, or null when it had to be killed. */
-async function stopGracefully(child: ManagedChild, timeoutMs = 60_000): Promise<{ code: number | null; signal: string | null; ms: number }> {
-  const t0 = Date.now();
-  if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
-    return { code: child.proc.exitCode, signal: child.proc.signalCode, ms: 0 };
-  }
-  child.proc.kill('SIGTERM');
-  const result = await Promise.race([child.exited, timeoutAfter(timeoutMs).then(() => null)]);
-  if (!result) {
-    child.proc.kill('SIGKILL');
-    await Promise.race([child.exited, timeoutAfter(5_000)]);
-    return { code: null, signal: `no exit within ${timeoutMs} ms, killed`, ms: Date.now() - t0 };
-  }
-  return { code: result.code, signal: result.signal, ms: Date.now() - t0 };
-}
-
-async function startTarget(): Promise<{ child: ManagedChild; origin: string; pid: number }> {
-  const child = startChild('target', ['--import', 'tsx', 'bench/target-process.ts'], { TARGET_WATCH_STDIN: '1' });
-  const line = await withTimeout(
-    new Promise<string>((resolveLine, reject) => {
-      let buffer = '';
-      child.proc.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        const nl = buffer.indexOf('\n');
-        if (nl >= 0) resolveLine(buffer.slice(0, nl));
-      });
-      child.exited.then(({ code }) => reject(new Error(`target process exited (${code}): ${child.output.join('\n')}`)));
-    }),
-    30_000,
-    'the target process to print its origin',
-  );
-  const { origin, pid } = JSON.parse(line) as { origin: string; pid: number };
-  if (!origin.startsWith('http://127.0.0.1:')) throw new Error(`unexpected target origin ${origin}`);
-  return { child, origin, pid };
-}
-
-interface VigilProcess {
-  child: ManagedChild;
-  base: string;
-  pid: number;
-}
+// ─── Vigil ───────────────────────────────────────────────────────────────────────────────────────
 
 async function startVigilProcess(dbEnv: Record<string, string>, extra: { logFile: string; probeFile?: string; cpuProfDir?: string }): Promise<VigilProcess> {
-  const port = await freePort();
   const nodeArgs = [
     ...(extra.probeFile ? options.vigilNodeArgs : []),
     ...(extra.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.cpuProfDir}`] : []),
@@ -305,35 +116,8 @@ async function startVigilProcess(dbEnv: Record<string, string>, extra: { logFile
     ...(extra.probeFile ? ['--import', './bench/vigil-probe.ts'] : []),
     'server/main.ts',
   ];
-  const env: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    // Nothing of the caller's Vigil settings leaks in, only what the bench sets.
-    DATABASE_URL: '',
-    DATA_DIR: '',
-    API_KEY: '',
-    VIGIL_BENCH_WATCH_STDIN: '1',
-    ...(extra.probeFile ? { VIGIL_BENCH_PROBE_FILE: extra.probeFile } : {}),
-    ...options.vigilEnv,
-    ...dbEnv,
-  };
-  const child = startChild('vigil', nodeArgs, env, extra.logFile);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000; // PGlite's first start runs initdb: seconds, not minutes
-  for (;;) {
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
-      throw new Error(`Vigil exited during start (${child.proc.exitCode ?? child.proc.signalCode}):\n${child.output.slice(-20).join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`Vigil did not answer /healthz within 180 s:\n${child.output.slice(-20).join('\n')}`);
-    await sleep(200);
-  }
-  return { child, base, pid: child.proc.pid! };
+  const env = { ...(extra.probeFile ? { VIGIL_BENCH_PROBE_FILE: extra.probeFile } : {}), ...options.vigilEnv, ...dbEnv };
+  return startVigil(nodeArgs, env, extra.logFile);
 }
 
 // ─── /metrics and /proc ──────────────────────────────────────────────────────────────────────────
@@ -357,25 +141,10 @@ interface Scrape {
 }
 
 async function scrape(base: string): Promise<Scrape> {
-  const t0 = Date.now();
-  const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(15_000) });
-  const text = await res.text();
-  const t = Date.now();
-  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    values.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  const need = (key: string) => {
-    const v = values.get(key);
-    if (v === undefined) throw new Error(`/metrics lacks ${key}`);
-    return v;
-  };
+  const { t, latencyMs, values, need } = await readMetrics(base);
   return {
     t,
-    latencyMs: t - t0,
+    latencyMs,
     started: need('vigil_checks_started_total'),
     written: need('vigil_check_results_written_total'),
     pending: need('vigil_check_results_pending'),
@@ -391,44 +160,11 @@ async function scrape(base: string): Promise<Scrape> {
   };
 }
 
-const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU seconds (user + system) a process has used so far; null when it is gone. */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** ms the main thread of `pid` has spent runnable but waiting for a CPU (/proc/PID/schedstat). */
-function runQueueWaitMs(pid: number): number | null {
-  try {
-    const [, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
-    return Number(wait) / 1e6;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total jiffies of the whole machine. */
-function machineCpu(): { busy: number; total: number } {
-  const [, ...parts] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
-  const n = parts.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = (n[3] ?? 0) + (n[4] ?? 0);
-  return { busy: total - idle, total };
-}
 
 /** CPU seconds of the PostgreSQL backends serving `database`, and of the shared writer processes. */
 async function postgresCpu(database: string): Promise<{ backends: Map<number, number>; aux: Map<number, number> }> {
   const rows = await withTimeout(
-    admin!<{ pid: number; datname: string | null; backend_type: string }[]>`
+    adminSql()<{ pid: number; datname: string | null; backend_type: string }[]>`
       select pid, datname, backend_type from pg_stat_activity
       where datname = ${database} or backend_type in ('walwriter', 'checkpointer', 'background writer')`,
     10_000,
@@ -448,71 +184,6 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
   let sum = 0;
   for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? cpu); // a backend born mid-window counts from its first sight
   return sum;
-}
-
-// ─── databases ───────────────────────────────────────────────────────────────────────────────────
-
-interface BenchDatabase {
-  kind: 'pglite' | 'postgres';
-  label: string;
-  env: Record<string, string>;
-  /** Runs `fn` with a direct connection while Vigil is NOT running (PGlite allows one process). */
-  direct<T>(fn: (query: (text: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T>;
-  dispose(): Promise<void>;
-}
-
-async function createBenchDatabase(kind: 'pglite' | 'postgres'): Promise<BenchDatabase> {
-  if (kind === 'postgres') {
-    const name = `vigil_bench_${randomBytes(6).toString('hex')}`;
-    databasesToDrop.add(name);
-    await withTimeout(admin!.unsafe(`create database ${name}`), 30_000, `creating ${name}`);
-    const url = new URL(options.pgUrl);
-    url.pathname = `/${name}`;
-    return {
-      kind,
-      label: name,
-      env: { DATABASE_URL: url.toString() },
-      direct: async (fn) => {
-        const sql = postgres(url.toString(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
-        const close = () => sql.end({ timeout: 2 });
-        closers.add(close);
-        try {
-          return await fn(async (text) => [...(await withTimeout(sql.unsafe(text), 120_000, text))] as Record<string, unknown>[]);
-        } finally {
-          closers.delete(close);
-          await close();
-        }
-      },
-      dispose: async () => {
-        await withTimeout(admin!.unsafe(`drop database if exists ${name} with (force)`), 30_000, `dropping ${name}`);
-        databasesToDrop.delete(name);
-      },
-    };
-  }
-  const dir = mkdtempSync(join(os.tmpdir(), 'vigil-bench-'));
-  dirsToRemove.add(dir);
-  const dataDir = join(dir, 'data');
-  return {
-    kind,
-    label: dataDir,
-    env: { DATA_DIR: dataDir },
-    direct: async (fn) => {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const db = await withTimeout(PGlite.create(dataDir), 120_000, 'opening the PGlite data dir');
-      const close = () => db.close();
-      closers.add(close);
-      try {
-        return await fn(async (text) => (await withTimeout(db.query<Record<string, unknown>>(text), 120_000, text)).rows);
-      } finally {
-        closers.delete(close);
-        await close();
-      }
-    },
-    dispose: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      dirsToRemove.delete(dir);
-    },
-  };
 }
 
 // ─── one scenario ────────────────────────────────────────────────────────────────────────────────
@@ -597,7 +268,7 @@ async function createEndpoints(base: string, origin: string, count: number, inte
   let done = 0;
   let lastReport = Date.now();
   const worker = async () => {
-    while (next < count && !aborting) {
+    while (next < count && !isAborting()) {
       const i = next++;
       const res = await fetch(`${base}/api/endpoints`, {
         method: 'POST',
@@ -615,7 +286,7 @@ async function createEndpoints(base: string, origin: string, count: number, inte
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));
-  if (aborting) throw new Error('aborted');
+  if (isAborting()) throw new Error('aborted');
   return (Date.now() - t0) / 1000;
 }
 
@@ -661,11 +332,11 @@ async function runScenario(
     return result;
   }
   progress(`── ${kind}, ${endpoints} endpoints, ${rate} checks/s (interval ${intervalSeconds} s) ──`);
-  result.code = { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedFiles: git(['status', '--porcelain']).split('\n').filter(Boolean).length };
+  result.code = codeState();
   let db: BenchDatabase | undefined;
   let vigil: VigilProcess | undefined;
   try {
-    db = await createBenchDatabase(kind);
+    db = await createBenchDatabase(kind, 'vigil-bench-');
     progress(`  database: ${db.label}`);
 
     // 1. Create the endpoints on a first Vigil.
@@ -698,7 +369,7 @@ async function runScenario(
     let polling = true;
     let lastWait = runQueueWaitMs(vigil.pid);
     const poller = (async () => {
-      while (polling && !aborting) {
+      while (polling && !isAborting()) {
         const tick = Date.now();
         try {
           const s = await scrape(vigil!.base);
@@ -727,7 +398,7 @@ async function runScenario(
     })();
 
     await sleep(options.warmupS * 1000);
-    if (aborting) throw new Error('aborted');
+    if (isAborting()) throw new Error('aborted');
     const wait0 = runQueueWaitMs(vigil.pid);
     const target0 = processCpuSeconds(target.pid);
     const machine0 = machineCpu();
@@ -735,7 +406,7 @@ async function runScenario(
     const m0 = await scrape(vigil.base);
     progress(`  window of ${options.windowS} s starts (started so far ${m0.started}, pending ${m0.pending})`);
     await sleep(options.windowS * 1000);
-    if (aborting) throw new Error('aborted');
+    if (isAborting()) throw new Error('aborted');
     const m1 = await scrape(vigil.base);
     const machine1 = machineCpu();
     const target1 = processCpuSeconds(target.pid);
@@ -774,8 +445,7 @@ async function runScenario(
       result.postgresBackendsCpuPercent = round((cpuDelta(pg0.backends, pg1.backends) / dt) * 100);
       result.postgresAuxCpuPercent = round((cpuDelta(pg0.aux, pg1.aux) / dt) * 100);
     }
-    const cores = os.availableParallelism();
-    result.machineCpuPercent = round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cores * 100);
+    result.machineCpuPercent = machineCpuPercent(machine0, machine1);
     result.otherCpuPercent = round(
       result.machineCpuPercent! -
         result.cpuPercent! -
@@ -801,7 +471,7 @@ async function runScenario(
     for (;;) {
       last = await scrape(vigil.base);
       pendingMin = Math.min(pendingMin, last.pending);
-      if (last.pending === 0 || Date.now() > drainDeadline || aborting) break;
+      if (last.pending === 0 || Date.now() > drainDeadline || isAborting()) break;
       await sleep(50);
     }
     result.pendingReachedZero = last.pending === 0;
@@ -848,7 +518,6 @@ async function runScenario(
 // ─── report ──────────────────────────────────────────────────────────────────────────────────────
 
 function markdown(results: ScenarioResult[]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '–' : String(v));
   const lines = [
     '| db | endpoints | target checks/s | achieved checks/s | written/s | lag p50 ms | lag p99 ms | CPU % | RSS peak MB | all stored |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -887,32 +556,18 @@ function markdown(results: ScenarioResult[]): string {
 let options: Options;
 
 async function main(): Promise<void> {
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  }
+  options = optionsOrExit(parseOptions);
+  usePostgres(options.pgUrl);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const logDir = join(RESULTS_DIR, `checks-${stamp}-logs`);
   mkdirSync(logDir, { recursive: true });
   const jsonFile = join(RESULTS_DIR, `checks-${stamp}.json`);
 
-  const machine = {
-    nproc: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGb: round(os.totalmem() / 1024 ** 3),
-    node: process.version,
-    platform: `${os.type()} ${os.release()}`,
-    postgres: null as string | null,
-    gitCommit: git(['rev-parse', '--short', 'HEAD']),
-    gitDirtyFiles: git(['status', '--porcelain']).split('\n').filter(Boolean),
-  };
+  const machine = machineInfo();
   if (options.dbs.includes('postgres')) {
-    admin = postgres(options.pgUrl, { max: 2, onnotice: () => {}, connect_timeout: 10 });
-    const [row] = await withTimeout(admin<{ v: string }[]>`select current_setting('server_version') as v`, 15_000, 'PostgreSQL');
-    machine.postgres = row?.v ?? null;
+    const admin = adminSql();
+    machine.postgres = await postgresVersion();
     const stale = await withTimeout(
       admin<{ datname: string }[]>`
         select datname from pg_database d where datname like 'vigil\_bench\_%'
@@ -940,7 +595,7 @@ async function main(): Promise<void> {
     for (const kind of options.dbs) {
       for (const endpoints of options.endpoints) {
         for (const rate of options.rates) {
-          if (aborting) break;
+          if (isAborting()) break;
           results.push(await runScenario(kind, endpoints, rate, target, logDir));
           save();
         }
@@ -951,7 +606,7 @@ async function main(): Promise<void> {
     await cleanupAll();
   }
   save();
-  if (aborting) return;
+  if (isAborting()) return;
   process.stdout.write(
     `\nVigil check pipeline — ${machine.nproc} cores, node ${machine.node}, PostgreSQL ${machine.postgres ?? '-'}, commit ${machine.gitCommit}` +
       `${machine.gitDirtyFiles.length ? ` (+${machine.gitDirtyFiles.length} uncommitted files)` : ''}; ` +

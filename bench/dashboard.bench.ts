@@ -13,7 +13,7 @@
  * reports what it saw. Each window also reports what the rest of the machine used ("other").
  *
  * Per run (each run starts from nothing: fresh database, Vigil, target and browser):
- *  1. a flipping target (bench/flip-target-process.ts, its own process: every path answers 200, 500,
+ *  1. a flipping target (bench/target-process.ts with TARGET_FLIP=1, its own process: every path answers 200, 500,
  *     200, … in turn) and Vigil as a child process (`node --import tsx server/main.ts`, HOST=127.0.0.1,
  *     a free PORT; PGlite in a fresh temp DATA_DIR, or a fresh `vigil_bench_<random>` database);
  *  2. N endpoints (default 2,000) created paused through POST /api/endpoints, `--concurrency` in
@@ -52,21 +52,23 @@
  * The browser, child processes, bench databases and temp dirs are removed on success, failure and
  * Ctrl-C; every wait is bounded.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import postgres from 'postgres';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browser.ts';
+import { assertNotAborting, cleanupAll, cleanUpOnSignals, isAborting, onCleanup } from './support/cleanup.ts';
+import { createBenchDatabase, postgresVersion, usePostgres, type BenchDatabase } from './support/databases.ts';
+import { readMetrics } from './support/metrics.ts';
+import { dbKinds, localPgUrl, optionsOrExit, parseFlags } from './support/options.ts';
+import { allProcesses, machineCpu, machineCpuPercent, mainThread, procStat, processTreeCpu, type ProcStat } from './support/proc.ts';
+import { startTarget, startVigil, type TargetProcess, type VigilProcess } from './support/processes.ts';
+import { benchStart, cell, codeState, machineInfo, median, progress, RESULTS_DIR, ROOT, round } from './support/report.ts';
+import { sleep, withTimeout } from './support/waits.ts';
 
 // ─── options ─────────────────────────────────────────────────────────────────────────────────────
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const DIST = join(ROOT, 'web', 'dist');
 
 interface Options {
@@ -89,33 +91,20 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const flags = new Map<string, string>();
-  for (const arg of argv) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}`);
-    flags.set(m[1]!, m[2] ?? 'true');
-  }
   const known = [
     'db', 'runs', 'endpoints', 'quiet-wait', 'quiet-below', 'interval', 'window', 'settle', 'steady-timeout', 'render-timeout', 'concurrency',
     'build', 'profile', 'no-consistency', 'pg-url', 'chromium', 'help',
   ];
-  for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
-  if (flags.has('help')) {
-    process.stderr.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0] + '*/\n');
-    process.exit(0);
-  }
+  const flags = parseFlags(argv, known, import.meta.url);
   const num = (key: string, fallback: number, min = 1) => {
     const n = Number(flags.get(key) ?? fallback);
     if (!Number.isFinite(n) || n < min) throw new Error(`--${key} must be a number ≥ ${min}`);
     return n;
   };
-  const db = flags.get('db') ?? 'pglite';
-  if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db must be pglite, postgres or both');
-  const pgUrl = flags.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const pgHost = new URL(pgUrl).hostname;
-  if (pgHost !== '127.0.0.1' && pgHost !== 'localhost') throw new Error('--pg-url must point at 127.0.0.1');
+  const dbs = dbKinds(flags, 'pglite');
+  const pgUrl = localPgUrl(flags);
   return {
-    dbs: db === 'both' ? ['pglite', 'postgres'] : [db as 'pglite' | 'postgres'],
+    dbs,
     runs: Math.floor(num('runs', 1)),
     endpoints: Math.floor(num('endpoints', 2000)),
     intervalSeconds: Math.floor(num('interval', 4)),
@@ -130,242 +119,27 @@ function parseOptions(argv: string[]): Options {
     profile: flags.has('profile'),
     consistency: !flags.has('no-consistency'),
     pgUrl,
-    chromiumPath: flags.get('chromium') ?? '/usr/bin/chromium',
+    chromiumPath: flags.get('chromium') ?? CHROMIUM_PATH,
   };
 }
 
 /** A window starts once the page's median delivery lag is under this (or --steady-timeout passed). */
 const RECOVERED_LAG_MS = 1_000;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-  '--js-flags=--expose-gc',
-];
+/** The tests' Chromium flags, and what the bench reads: precise memory figures, and gc() for the forced GC. */
+const CHROMIUM_ARGS = [...TEST_CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 // ─── small helpers ───────────────────────────────────────────────────────────────────────────────
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** A sleep that does not keep the process alive: for the losing side of a race. */
-const timeoutAfter = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-const benchStart = Date.now();
-function progress(message: string): void {
-  const s = ((Date.now() - benchStart) / 1000).toFixed(1).padStart(7);
-  process.stderr.write(`[${s}s] ${message}\n`);
-}
-const round = (n: number | null | undefined, digits = 1) =>
-  n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? null : round(bytes / 1048576, 2));
 
-/** Rejects after `ms` with a message naming what was waited for. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+cleanUpOnSignals('closing the browser, stopping children, dropping bench databases, removing temp dirs');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function median(values: (number | null | undefined)[]): number | null {
-  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
-
-const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-
-// ─── cleanup registry (success, failure, Ctrl-C) ─────────────────────────────────────────────────
-
-const children = new Set<ManagedChild>();
-const databasesToDrop = new Set<string>();
-const dirsToRemove = new Set<string>();
-const browsers = new Set<BrowserHandle>();
-let admin: postgres.Sql | undefined;
-let aborting = false;
-
-let cleaning: Promise<void> | null = null;
-
-/** Closes and removes everything the bench started; concurrent calls share one pass. */
-function cleanupAll(): Promise<void> {
-  cleaning ??= (async () => {
-    try {
-      await Promise.allSettled([...browsers].map((b) => b.close()));
-      await Promise.allSettled([...children].map((c) => c.kill()));
-      if (databasesToDrop.size > 0) {
-        const sql = admin ?? postgres(options.pgUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-        admin = sql;
-        for (const name of [...databasesToDrop]) {
-          try {
-            await withTimeout(sql.unsafe(`drop database if exists ${name} with (force)`), 30_000, `dropping ${name}`);
-            databasesToDrop.delete(name);
-            progress(`dropped database ${name}`);
-          } catch (error) {
-            progress(`could not drop database ${name}: ${String(error)}`);
-          }
-        }
-      }
-      for (const dir of [...dirsToRemove]) {
-        rmSync(dir, { recursive: true, force: true });
-        dirsToRemove.delete(dir);
-      }
-      if (admin) await withTimeout(admin.end({ timeout: 2 }), 5_000, 'closing the admin connection').catch(() => {});
-      admin = undefined;
-    } finally {
-      cleaning = null;
-    }
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (aborting) return;
-    aborting = true;
-    progress(`${signal}: closing the browser, stopping children, dropping bench databases, removing temp dirs`);
-    const hard = setTimeout(() => process.exit(130), 60_000);
-    hard.unref();
-    cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-function assertNotAborting(): void {
-  if (aborting) throw new Error('aborted');
-}
-
-// ─── child processes ─────────────────────────────────────────────────────────────────────────────
-
-interface ManagedChild {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: string[];
-  /** SIGTERM, then SIGKILL after 10 s; resolves when gone. */
-  kill(): Promise<void>;
-}
-
-function startChild(name: string, args: string[], env: Record<string, string>): ManagedChild {
-  const proc = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'], // stdin stays open: the child stops when it closes (bench gone)
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      output.push(line);
-      if (output.length > 400) output.splice(0, output.length - 200);
-    }
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  proc.stdin!.on('error', () => {});
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.once('exit', (code, signal) => {
-      children.delete(child);
-      r({ code, signal });
-    }),
-  );
-  const child: ManagedChild = {
-    name,
-    proc,
-    exited,
-    output,
-    kill: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const gone = await Promise.race([exited.then(() => true), timeoutAfter(10_000).then(() => false)]);
-      if (!gone) {
-        proc.kill('SIGKILL');
-        await Promise.race([exited, timeoutAfter(5_000)]);
-      }
-    },
-  };
-  children.add(child);
-  return child;
-}
-
-async function startTarget(): Promise<{ child: ManagedChild; origin: string; pid: number }> {
-  const child = startChild('target', ['--import', 'tsx', 'bench/flip-target-process.ts'], { TARGET_WATCH_STDIN: '1' });
-  const line = await withTimeout(
-    new Promise<string>((resolveLine, reject) => {
-      let buffer = '';
-      child.proc.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        const nl = buffer.indexOf('\n');
-        if (nl >= 0) resolveLine(buffer.slice(0, nl));
-      });
-      child.exited.then(({ code }) => reject(new Error(`target process exited (${code}): ${child.output.join('\n')}`)));
-    }),
-    30_000,
-    'the target process to print its origin',
-  );
-  const { origin, pid } = JSON.parse(line) as { origin: string; pid: number };
-  if (!origin.startsWith('http://127.0.0.1:')) throw new Error(`unexpected target origin ${origin}`);
-  return { child, origin, pid };
-}
-
-interface VigilProcess {
-  child: ManagedChild;
-  base: string;
-  pid: number;
-}
+// ─── Vigil ───────────────────────────────────────────────────────────────────────────────────────
 
 async function startVigilProcess(dbEnv: Record<string, string>): Promise<VigilProcess> {
-  const port = await freePort();
-  const env: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    // Nothing of the caller's Vigil settings leaks in, only what the bench sets.
-    DATABASE_URL: '',
-    DATA_DIR: '',
-    API_KEY: '',
-    WEBHOOK_URL: '',
-    VIGIL_BENCH_WATCH_STDIN: '1',
-    ...dbEnv,
-  };
   // bench/vigil-probe.ts (no probe file given) only makes Vigil stop when the bench's pipe closes.
-  const child = startChild('vigil', ['--import', 'tsx', '--import', './bench/vigil-probe.ts', 'server/main.ts'], env);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000; // PGlite's first start runs initdb: seconds, not minutes
-  for (;;) {
-    assertNotAborting();
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
-      throw new Error(`Vigil exited during start (${child.proc.exitCode ?? child.proc.signalCode}):\n${child.output.slice(-20).join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`Vigil did not answer /healthz within 180 s:\n${child.output.slice(-20).join('\n')}`);
-    await sleep(200);
-  }
-  return { child, base, pid: child.proc.pid! };
+  return startVigil(['--import', 'tsx', '--import', './bench/vigil-probe.ts', 'server/main.ts'], { WEBHOOK_URL: '', ...dbEnv });
 }
 
 // ─── /metrics and /proc ──────────────────────────────────────────────────────────────────────────
@@ -383,21 +157,7 @@ interface Scrape {
 }
 
 async function scrape(base: string): Promise<Scrape> {
-  const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(15_000) });
-  const text = await res.text();
-  const t = Date.now();
-  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    values.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  const need = (key: string) => {
-    const v = values.get(key);
-    if (v === undefined) throw new Error(`/metrics lacks ${key}`);
-    return v;
-  };
+  const { t, values, need } = await readMetrics(base);
   return {
     t,
     started: need('vigil_checks_started_total'),
@@ -411,80 +171,6 @@ async function scrape(base: string): Promise<Scrape> {
   };
 }
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU seconds (user + system) and parent of a process; null when it is gone. */
-function procStat(pid: number): { cpuS: number; ppid: number; comm: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    return { cpuS: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, ppid: Number(fields[1]), comm };
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total jiffies of the whole machine. */
-function machineCpu(): { busy: number; total: number } {
-  const [, ...parts] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
-  const n = parts.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = (n[3] ?? 0) + (n[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-/** CPU seconds of every process in the tree under `rootPid` (the browser), with its Chromium --type. */
-/** Every process on the machine: CPU seconds and parent. */
-function allProcesses(): Map<number, { cpuS: number; ppid: number; comm: string }> {
-  const out = new Map<number, { cpuS: number; ppid: number; comm: string }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const s = procStat(Number(entry));
-    if (s) out.set(Number(entry), s);
-  }
-  return out;
-}
-
-function processTreeCpu(rootPid: number, all: Map<number, { cpuS: number; ppid: number; comm: string }>): Map<number, { cpuS: number; type: string }> {
-  const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  for (const [pid, s] of all) {
-    parent.set(pid, s.ppid);
-    cpu.set(pid, s.cpuS);
-  }
-  const inTree = (pid: number) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) if (p === rootPid) return true;
-    return false;
-  };
-  const out = new Map<number, { cpuS: number; type: string }>();
-  for (const [pid, cpuS] of cpu) {
-    if (!inTree(pid)) continue;
-    let type = 'browser';
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      type = /--type=([a-z-]+)/.exec(cmdline)?.[1] ?? (pid === rootPid ? 'browser' : 'other');
-      if (type === 'utility') type = `utility:${/--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1] ?? '?'}`;
-    } catch {
-      /* gone */
-    }
-    out.set(pid, { cpuS, type });
-  }
-  return out;
-}
-
-/** The main thread of a process (tid = pid): CPU seconds, and seconds spent runnable but waiting for a CPU. */
-function mainThread(pid: number): { cpuS: number; waitS: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ');
-    return { cpuS: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, waitS: Number(wait) / 1e9 };
-  } catch {
-    return null;
-  }
-}
-
 interface CpuSnapshot {
   t: number;
   vigilS: number;
@@ -492,7 +178,7 @@ interface CpuSnapshot {
   targetS: number | null;
   benchS: number;
   machine: { busy: number; total: number };
-  all: Map<number, { cpuS: number; ppid: number; comm: string }>;
+  all: Map<number, ProcStat>;
   mine: Set<number>;
   browser: Map<number, { cpuS: number; type: string }>;
   rendererMain: Map<number, { cpuS: number; waitS: number }>;
@@ -561,8 +247,7 @@ function cpuPercents(a: CpuSnapshot, b: CpuSnapshot): CpuPercents {
   }
   const m0 = rendererPid === null ? undefined : a.rendererMain.get(rendererPid);
   const m1 = rendererPid === null ? undefined : b.rendererMain.get(rendererPid);
-  const cores = os.availableParallelism();
-  const machine = round(((b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total)) * cores * 100);
+  const machine = machineCpuPercent(a.machine, b.machine);
   const vigil = pct(b.vigilS - a.vigilS);
   const target = a.targetS !== null && b.targetS !== null ? pct(b.targetS - a.targetS) : null;
   const benchProcess = pct(b.benchS - a.benchS);
@@ -597,49 +282,6 @@ function cpuPercents(a: CpuSnapshot, b: CpuSnapshot): CpuPercents {
     target,
     benchProcess,
     machine,
-  };
-}
-
-// ─── databases ───────────────────────────────────────────────────────────────────────────────────
-
-interface BenchDatabase {
-  kind: 'pglite' | 'postgres';
-  label: string;
-  env: Record<string, string>;
-  dispose(): Promise<void>;
-}
-
-async function createBenchDatabase(kind: 'pglite' | 'postgres'): Promise<BenchDatabase> {
-  if (kind === 'postgres') {
-    admin ??= postgres(options.pgUrl, { max: 2, onnotice: () => {}, connect_timeout: 10 });
-    const name = `vigil_bench_${randomBytes(6).toString('hex')}`;
-    databasesToDrop.add(name);
-    await withTimeout(admin.unsafe(`create database ${name}`), 30_000, `creating ${name}`);
-    const url = new URL(options.pgUrl);
-    url.pathname = `/${name}`;
-    return {
-      kind,
-      label: name,
-      env: { DATABASE_URL: url.toString() },
-      dispose: async () => {
-        if (!databasesToDrop.has(name)) return; // a cleanup pass (Ctrl-C) dropped it already
-        admin ??= postgres(options.pgUrl, { max: 2, onnotice: () => {}, connect_timeout: 10 });
-        await withTimeout(admin.unsafe(`drop database if exists ${name} with (force)`), 30_000, `dropping ${name}`);
-        databasesToDrop.delete(name);
-      },
-    };
-  }
-  const dir = mkdtempSync(join(os.tmpdir(), 'vigil-dash-bench-'));
-  dirsToRemove.add(dir);
-  const dataDir = join(dir, 'data');
-  return {
-    kind,
-    label: dataDir,
-    env: { DATA_DIR: dataDir },
-    dispose: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      dirsToRemove.delete(dir);
-    },
   };
 }
 
@@ -983,7 +625,7 @@ async function launchBrowser(): Promise<BrowserHandle> {
     browser,
     pid,
     close: async () => {
-      browsers.delete(handle);
+      done();
       const tree = pid ? [...processTreeCpu(pid, allProcesses()).keys()] : [];
       try {
         await withTimeout(browser.close(), 15_000, 'closing Chromium');
@@ -1000,7 +642,7 @@ async function launchBrowser(): Promise<BrowserHandle> {
       }
     },
   };
-  browsers.add(handle);
+  const done = onCleanup('browsers', () => handle.close());
   return handle;
 }
 
@@ -1212,7 +854,6 @@ interface RunResult {
 /** Waits (bounded) until the machine's CPU stays under --quiet-below % for 5 s. */
 async function waitForQuiet(): Promise<{ cpuPercent: number | null; waitedSeconds: number; quiet: boolean }> {
   const t0 = Date.now();
-  const cores = os.availableParallelism();
   let cpuPercent: number | null = null;
   let noted = false;
   for (;;) {
@@ -1220,7 +861,7 @@ async function waitForQuiet(): Promise<{ cpuPercent: number | null; waitedSecond
     await sleep(5_000);
     assertNotAborting();
     const b = machineCpu();
-    cpuPercent = round(((b.busy - a.busy) / Math.max(1, b.total - a.total)) * cores * 100);
+    cpuPercent = machineCpuPercent(a, b);
     const quiet = cpuPercent !== null && cpuPercent < options.quietBelow;
     const waitedSeconds = round((Date.now() - t0) / 1000)!;
     if (quiet || Date.now() - t0 >= options.quietWaitS * 1000) {
@@ -1244,16 +885,16 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
   };
   progress(`── ${kind}, run ${run}: ${n} endpoints every ${options.intervalSeconds} s → ${result.targetEventsPerSecond} status changes/s ──`);
   result.machineBeforeRun = await waitForQuiet();
-  result.code = { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedFiles: git(['status', '--porcelain']).split('\n').filter(Boolean).length };
+  result.code = codeState();
   let db: BenchDatabase | undefined;
   let vigil: VigilProcess | undefined;
-  let target: Awaited<ReturnType<typeof startTarget>> | undefined;
+  let target: TargetProcess | undefined;
   let browser: BrowserHandle | undefined;
   const consoleErrors: string[] = [];
   const failedResponses: string[] = [];
   try {
-    target = await startTarget();
-    db = await createBenchDatabase(kind);
+    target = await startTarget('flip');
+    db = await createBenchDatabase(kind, 'vigil-dash-bench-');
     vigil = await startVigilProcess(db.env);
     progress(`  target ${target.origin} (pid ${target.pid}); Vigil ${vigil.base} (pid ${vigil.pid}) on ${db.label}`);
 
@@ -1636,7 +1277,6 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
 
 // ─── report ──────────────────────────────────────────────────────────────────────────────────────
 
-const cell = (v: unknown) => (v === null || v === undefined ? '–' : String(v));
 const kb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? null : round(bytes / 1024, 1));
 
 function markdown(results: RunResult[]): string {
@@ -1771,12 +1411,8 @@ function newestMtime(dir: string): number {
 }
 
 async function main(): Promise<void> {
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  }
+  options = optionsOrExit(parseOptions);
+  usePostgres(options.pgUrl);
   if (!existsSync(options.chromiumPath)) {
     process.stderr.write(`no Chromium at ${options.chromiumPath} (apt-get install chromium, or --chromium=PATH)\n`);
     process.exit(2);
@@ -1806,15 +1442,7 @@ async function main(): Promise<void> {
 
   const chromiumVersion = spawnSync(options.chromiumPath, ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? null;
   const machine = {
-    nproc: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGb: round(os.totalmem() / 1024 ** 3),
-    node: process.version,
-    platform: `${os.type()} ${os.release()}`,
-    chromium: chromiumVersion,
-    postgres: null as string | null,
-    gitCommit: git(['rev-parse', '--short', 'HEAD']),
-    gitDirtyFiles: git(['status', '--porcelain']).split('\n').filter(Boolean),
+    ...machineInfo({ chromium: chromiumVersion }),
     build: {
       files: readdirSync(join(DIST, 'assets')),
       builtAt: new Date(builtAt).toISOString(),
@@ -1828,9 +1456,7 @@ async function main(): Promise<void> {
     },
   };
   if (options.dbs.includes('postgres')) {
-    admin = postgres(options.pgUrl, { max: 2, onnotice: () => {}, connect_timeout: 10 });
-    const [row] = await withTimeout(admin<{ v: string }[]>`select current_setting('server_version') as v`, 15_000, 'PostgreSQL');
-    machine.postgres = row?.v ?? null;
+    machine.postgres = await postgresVersion();
   }
   progress(
     `machine: ${machine.nproc} cores (${machine.cpuModel}), node ${machine.node}, ${machine.chromium}, PostgreSQL ${machine.postgres ?? '-'}; results → ${jsonFile}`,
@@ -1842,7 +1468,7 @@ async function main(): Promise<void> {
   try {
     for (const kind of options.dbs) {
       for (let run = 1; run <= options.runs; run++) {
-        if (aborting) break;
+        if (isAborting()) break;
         results.push(await runOnce(kind, run, logDir));
         save();
       }
@@ -1851,7 +1477,7 @@ async function main(): Promise<void> {
     await cleanupAll();
   }
   save();
-  if (aborting) return;
+  if (isAborting()) return;
   process.stdout.write(
     `\nVigil dashboard — ${options.endpoints} endpoints every ${options.intervalSeconds} s (${options.endpoints / options.intervalSeconds} status changes/s), ` +
       `${machine.chromium ?? 'Chromium'} headless 1280×800, ${machine.nproc} cores, node ${machine.node}, commit ${machine.gitCommit}` +

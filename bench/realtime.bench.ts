@@ -9,12 +9,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { parseMetrics } from './support/metrics.ts';
+import { freePort } from './support/processes.ts';
+import { sleep } from './support/waits.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -33,7 +35,6 @@ const CLIENTS_PER_PROCESS = 250;
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
 const log = (m: string) => process.stderr.write(`[realtime-bench] ${m}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cleanup(): void {
   for (const c of children) c.kill('SIGKILL');
@@ -88,18 +89,9 @@ function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
+  return parseMetrics(text).get(name) ?? NaN;
 }
 
 async function waitHealthy(port: number, timeoutMs: number): Promise<void> {

@@ -1,16 +1,72 @@
 /**
- * The benchmark's probe target, in its own process so that its CPU is not Vigil's.
+ * The benchmarks' probe target, in its own process so that its CPU is neither Vigil's nor the
+ * browser's.
  *
- * Starts test/support/target-server.ts on 127.0.0.1 and a free port, prints one line
- * `{"origin":"http://127.0.0.1:PORT","pid":N}` on stdout, then answers every path with 200 "ok".
- * Stops on SIGTERM/SIGINT, and also when its stdin closes (the bench that started it is gone),
- * so it never outlives the benchmark.
+ * Default: test/support/target-server.ts, every path answers 200 "ok" (bench:checks, bench:realtime).
+ * TARGET_FLIP=1 (bench:dashboard): every path answers alternately 200 and 500, counted per path
+ * (1st request 200, 2nd 500, 3rd 200, …), so that each check of an endpoint that expects 2xx flips
+ * it UP ↔ DOWN and Vigil emits one `endpoint:status-changed` per `check:completed`; GET /__stats
+ * answers `{ requests, paths }` (not counted).
  *
- * Run alone: node --import tsx bench/target-process.ts
+ * Listens on 127.0.0.1 and a free port, prints one line `{"origin":"http://127.0.0.1:PORT","pid":N}`
+ * on stdout. Stops on SIGTERM/SIGINT, and when its stdin closes if TARGET_WATCH_STDIN=1 (the bench
+ * that started it is gone), so it never outlives the benchmark.
+ *
+ * Run alone: node --import tsx bench/target-process.ts   (TARGET_FLIP=1 for the flipping one)
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTargetServer } from '../test/support/target-server.ts';
 
-const target = await startTargetServer({ keepAliveTimeoutMs: 60_000 });
+/** A server whose paths answer 200, 500, 200, … in turn. */
+async function startFlipServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const hits = new Map<string, number>();
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    req.on('error', () => {});
+    req.resume(); // bodies are ignored
+    req.on('end', () => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q >= 0 ? url.slice(0, q) : url;
+      if (path === '/__stats') {
+        const body = JSON.stringify({ requests, paths: hits.size });
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      requests++;
+      const n = (hits.get(path) ?? 0) + 1;
+      hits.set(path, n);
+      const status = n % 2 === 1 ? 200 : 500;
+      const body = status === 200 ? 'ok' : 'flip';
+      if (req.method === 'HEAD') {
+        res.writeHead(status);
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const target = process.env.TARGET_FLIP === '1' ? await startFlipServer() : await startTargetServer({ keepAliveTimeoutMs: 60_000 });
 let closing = false;
 const stop = (code: number) => {
   if (closing) return;
