@@ -14,12 +14,11 @@ const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
 const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
 
 export function App() {
-  const path = pathname;
   const endpointId = createMemo(() => {
-    const params = matchPath('/endpoints/:id', path());
+    const params = matchPath('/endpoints/:id', pathname());
     return params && params.id !== 'new' ? params.id : null;
   });
-  const editId = createMemo(() => matchPath('/endpoints/:id/edit', path())?.id ?? null);
+  const editId = createMemo(() => matchPath('/endpoints/:id/edit', pathname())?.id ?? null);
 
   return (
     <>
@@ -27,13 +26,13 @@ export function App() {
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         <Switch fallback={<NotFoundPage />}>
-          <Match when={path() === '/'}>
+          <Match when={pathname() === '/'}>
             <DashboardPage />
           </Match>
-          <Match when={path() === '/endpoints' || path() === '/endpoints/'}>
+          <Match when={pathname() === '/endpoints' || pathname() === '/endpoints/'}>
             <EndpointListPage />
           </Match>
-          <Match when={path() === '/endpoints/new'}>
+          <Match when={pathname() === '/endpoints/new'}>
             <EndpointFormPage />
           </Match>
           <Match when={editId()}>
@@ -46,7 +45,7 @@ export function App() {
               {(id) => <EndpointPage id={id} />}
             </Show>
           </Match>
-          <Match when={path() === '/incidents'}>
+          <Match when={pathname() === '/incidents'}>
             <IncidentsPage />
           </Match>
         </Switch>

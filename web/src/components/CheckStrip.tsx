@@ -1,4 +1,4 @@
-import { createEffect, on } from 'solid-js';
+import { createEffect } from 'solid-js';
 import { locale, t } from '../i18n/index.ts';
 import { formatMs, formatTime } from '../lib/format.ts';
 import { stripItems, type StripItem } from '../stores/endpoints.store.ts';
@@ -11,6 +11,7 @@ import { stripItems, type StripItem } from '../stores/endpoints.store.ts';
 export function CheckStrip(props: { endpointId: string }) {
   let host!: HTMLDivElement;
   let drawn: StripItem[] = [];
+  let drawnLocale = locale();
 
   const square = (item: StripItem) => {
     const el = document.createElement('i');
@@ -31,17 +32,14 @@ export function CheckStrip(props: { endpointId: string }) {
     return t('card.strip', { count: items.length, up, degraded, down });
   };
 
-  // A language switch redraws every square (their titles are translated text).
-  createEffect(
-    on(locale, () => {
-      host.replaceChildren();
-      drawn = [];
-    }),
-  );
-
   createEffect(() => {
     const items = stripItems(props.endpointId);
-    locale();
+    // 0. A language switch redraws every square (their titles are translated text).
+    if (locale() !== drawnLocale) {
+      drawnLocale = locale();
+      host.replaceChildren();
+      drawn = [];
+    }
     // 1. Drop squares from the left whose check is no longer in the strip.
     while (drawn.length && !items.includes(drawn[0]!)) {
       drawn.shift();

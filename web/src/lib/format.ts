@@ -1,10 +1,18 @@
+import type { Incident } from '../../../server/contract/types.ts';
 import { locale, t } from '../i18n/index.ts';
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function formatter(options: Intl.DateTimeFormatOptions) {
-  const key = locale() + JSON.stringify(options);
-  let f = timeFormats.get(key);
-  if (!f) timeFormats.set(key, (f = new Intl.DateTimeFormat(locale(), options)));
+const FORMATS = {
+  clock: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+  dayAndTime: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
+  full: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+// One formatter per locale and format: formatTime runs for every check the page receives.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(name: keyof typeof FORMATS) {
+  const key = `${locale()} ${name}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale(), FORMATS[name])));
   return f;
 }
 
@@ -13,18 +21,17 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return t('card.never');
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
-  return formatter(
-    today
-      ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }
-      : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
-  ).format(date);
+  return formatter(today ? 'clock' : 'dayAndTime').format(date);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return formatter({ year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(
-    new Date(iso),
-  );
+  return formatter('full').format(new Date(iso));
+}
+
+/** How long a resolved incident lasted; '—' while it is open. */
+export function formatIncidentDuration(incident: Pick<Incident, 'startedAt' | 'resolvedAt'>): string {
+  return incident.resolvedAt ? formatDuration(Date.parse(incident.resolvedAt) - Date.parse(incident.startedAt)) : '—';
 }
 
 export function formatMs(ms: number | null | undefined): string {

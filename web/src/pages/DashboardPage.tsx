@@ -4,7 +4,6 @@ import { STATUS_ICONS, type DisplayStatus } from '../components/StatusBadge.tsx'
 import { t } from '../i18n/index.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { endpoints, loadEndpoints, openIncidentCount, statusCounts } from '../stores/endpoints.store.ts';
-import { addToast } from '../stores/toast.store.ts';
 
 const COUNTED: DisplayStatus[] = ['UP', 'DEGRADED', 'DOWN', 'PENDING', 'PAUSED'];
 
@@ -26,12 +25,8 @@ function useProgressiveCount(total: () => number) {
   return count;
 }
 
-export function load() {
-  loadEndpoints().catch((error: Error) => addToast('error', t('toast.loadFailed', { message: error.message })));
-}
-
 export function DashboardPage() {
-  useLiveData({ load });
+  useLiveData({ load: loadEndpoints });
   const total = createMemo(() => statusCounts().total);
   const shown = useProgressiveCount(() => endpoints.ids.length);
   const cardIds = createMemo(() => (shown() >= endpoints.ids.length ? endpoints.ids : endpoints.ids.slice(0, shown())));

@@ -6,8 +6,7 @@ import { t } from '../i18n/index.ts';
 import { formatMs, formatTime } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
-import { allTags, endpoints } from '../stores/endpoints.store.ts';
-import { load } from './DashboardPage.tsx';
+import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
 
 const SORTS = ['name', 'status', 'responseTime', 'lastCheck'] as const;
 type Sort = (typeof SORTS)[number];
@@ -23,7 +22,7 @@ const compare: Record<Sort, (a: Endpoint, b: Endpoint) => number> = {
 
 /** Every endpoint in a table; search, filters and sort live in the URL so links and reloads keep them. */
 export function EndpointListPage() {
-  useLiveData({ load });
+  useLiveData({ load: loadEndpoints });
   const q = () => searchParams().get('q') ?? '';
   const status = () => searchParams().get('status') ?? '';
   const tag = () => searchParams().get('tag') ?? '';

@@ -1,9 +1,9 @@
-import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
 import { ResponseChart } from '../components/ResponseChart.tsx';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
-import { formatDateTime, formatDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { formatDateTime, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
@@ -18,6 +18,16 @@ const CHART_LIMIT = 1000;
 const RECENT_ROWS = 20;
 /** Uptime is re-read after checks, but not more often than this. */
 const UPTIME_REFRESH_MS = 10_000;
+
+/** One labelled value of a <dl class="facts">. */
+function Fact(props: { label: string; children: JSX.Element }) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  );
+}
 
 /** One endpoint: live status, chart, uptime, recent checks, incidents and the actions on it. */
 export default function EndpointPage(props: { id: string }) {
@@ -172,27 +182,12 @@ export default function EndpointPage(props: { id: string }) {
             </div>
 
             <dl class="facts">
-              <div>
-                <dt>{t('card.responseTime')}</dt>
-                <dd data-field="lastResponseTime">{formatMs(e().lastResponseTime)}</dd>
-              </div>
-              <div>
-                <dt>{t('card.lastCheck')}</dt>
-                <dd data-field="lastCheckedAt">{formatTime(e().lastCheckedAt)}</dd>
-              </div>
-              <div>
-                <dt>{t('check.code')}</dt>
-                <dd>{e().lastStatusCode ?? '—'}</dd>
-              </div>
-              <div>
-                <dt>{t('ep.consecutiveFailures')}</dt>
-                <dd>{e().consecutiveFailures}</dd>
-              </div>
+              <Fact label={t('card.responseTime')}>{formatMs(e().lastResponseTime)}</Fact>
+              <Fact label={t('card.lastCheck')}>{formatTime(e().lastCheckedAt)}</Fact>
+              <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
+              <Fact label={t('ep.consecutiveFailures')}>{e().consecutiveFailures}</Fact>
               <Show when={e().lastErrorMessage}>
-                <div>
-                  <dt>{t('check.error')}</dt>
-                  <dd>{e().lastErrorMessage}</dd>
-                </div>
+                <Fact label={t('check.error')}>{e().lastErrorMessage}</Fact>
               </Show>
             </dl>
 
@@ -269,7 +264,7 @@ export default function EndpointPage(props: { id: string }) {
                     <li data-open={i.resolvedAt ? 'false' : 'true'}>
                       <strong>{i.resolvedAt ? `✨ ${t('inc.filter.resolved')}` : `🚨 ${t('inc.ongoing')}`}</strong>{' '}
                       {formatDateTime(i.startedAt)}
-                      {i.resolvedAt ? ` → ${formatDateTime(i.resolvedAt)} (${formatDuration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))})` : ''}
+                      {i.resolvedAt ? ` → ${formatDateTime(i.resolvedAt)} (${formatIncidentDuration(i)})` : ''}
                       {' · '}
                       {t('ep.failures', { count: i.failureCount })}
                       <Show when={i.errorMessage}>
@@ -284,30 +279,12 @@ export default function EndpointPage(props: { id: string }) {
 
             <h2>{t('ep.details')}</h2>
             <dl class="facts">
-              <div>
-                <dt>{t('form.interval')}</dt>
-                <dd>{t('ep.interval', { seconds: e().intervalSeconds })}</dd>
-              </div>
-              <div>
-                <dt>{t('ep.timeout')}</dt>
-                <dd>{formatMs(e().timeoutMs)}</dd>
-              </div>
-              <div>
-                <dt>{t('ep.expected')}</dt>
-                <dd>{e().expectedStatusCodes.join(', ')}</dd>
-              </div>
-              <div>
-                <dt>{t('ep.degradedAfter')}</dt>
-                <dd>{formatMs(e().degradedThresholdMs)}</dd>
-              </div>
-              <div>
-                <dt>{t('ep.failureThreshold')}</dt>
-                <dd>{t('ep.failures', { count: e().failureThreshold })}</dd>
-              </div>
-              <div>
-                <dt>{t('col.tags')}</dt>
-                <dd>{e().tags.join(', ') || '—'}</dd>
-              </div>
+              <Fact label={t('form.interval')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
+              <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
+              <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
+              <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>
+              <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
+              <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
           </section>
         )}

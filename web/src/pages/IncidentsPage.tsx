@@ -1,7 +1,7 @@
 import { For, Show, createSignal, onCleanup } from 'solid-js';
 import type { Incident } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
-import { formatDateTime, formatDuration } from '../lib/format.ts';
+import { formatDateTime, formatIncidentDuration } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { api } from '../services/api.ts';
@@ -78,7 +78,7 @@ export function IncidentsPage() {
                   </td>
                   <td>{formatDateTime(i.startedAt)}</td>
                   <td>{i.resolvedAt ? formatDateTime(i.resolvedAt) : <strong>🚨 {t('inc.ongoing')}</strong>}</td>
-                  <td>{i.resolvedAt ? formatDuration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt)) : '—'}</td>
+                  <td>{formatIncidentDuration(i)}</td>
                   <td class="num">{i.failureCount}</td>
                   <td class="hide-narrow">{i.errorMessage ?? ''}</td>
                 </tr>

@@ -56,16 +56,14 @@ class SocketService {
       const reconnect = this.connectedBefore;
       this.connectedBefore = true;
       this.stopFallback();
-      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null, lastError: null });
+      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null });
       // A recovered session kept its rooms and got the missed events replayed: nothing to redo.
       if (!socket.recovered) for (const listener of this.sessionListeners) listener(reconnect);
     });
-    socket.on('disconnect', (reason) => {
-      setConnection({ state: 'disconnected', lastError: reason });
-    });
+    socket.on('disconnect', () => setConnection({ state: 'disconnected' }));
     socket.on('connect_error', (error) => {
       console.warn('Vigil realtime connection error:', error.message);
-      setConnection({ state: 'disconnected', lastError: error.message });
+      setConnection({ state: 'disconnected' });
     });
     socket.io.on('reconnect_attempt', (attempt) => setConnection({ state: 'connecting', attempt, nextRetryAt: null }));
     socket.io.on('reconnect_failed', () => this.startFallback());

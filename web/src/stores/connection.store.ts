@@ -14,7 +14,6 @@ export interface Connection {
   nextRetryAt: number | null;
   /** The browser says there is no network. */
   offline: boolean;
-  lastError: string | null;
 }
 
 const [connection, setConnection] = createStore<Connection>({
@@ -24,7 +23,6 @@ const [connection, setConnection] = createStore<Connection>({
   maxAttempts: 5,
   nextRetryAt: null,
   offline: !navigator.onLine,
-  lastError: null,
 });
 
 export { connection, setConnection };
