@@ -27,6 +27,14 @@ const SettingsSchema = z.object({
   WS_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** PostgreSQL connection pool size. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Least severe log level written (JSON lines on stdout). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long raw check results are kept; older ones are pruned, hourly rollups keep uptime. */
+  CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How long hourly rollups (uptime and response-time history) are kept. */
+  ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** Wrong or missing API keys one address may present per minute before it is slowed down. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
 export interface Settings {
@@ -43,7 +51,13 @@ export interface Settings {
   webhookSecret: string | undefined;
   realtimeRecoveryMs: number;
   wsPingIntervalMs: number;
+  logLevel: LogLevel;
+  checkRetentionDays: number;
+  rollupRetentionDays: number;
+  authFailureLimit: number;
 }
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export class SettingsError extends Error {}
 
@@ -73,5 +87,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     webhookSecret: s.WEBHOOK_SECRET,
     realtimeRecoveryMs: s.REALTIME_RECOVERY_MS,
     wsPingIntervalMs: s.WS_PING_INTERVAL_MS,
+    logLevel: s.LOG_LEVEL,
+    checkRetentionDays: s.CHECK_RETENTION_DAYS,
+    rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
+    authFailureLimit: s.AUTH_FAILURE_LIMIT,
   };
 }
