@@ -1,3 +1,5 @@
 export * from './endpoints.ts';
 export * from './check-results.ts';
 export * from './incidents.ts';
+export * from './check-rollups.ts';
+export * from './retention-state.ts';

@@ -1,0 +1,30 @@
+import { bigint, index, integer, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { endpoints } from './endpoints.ts';
+
+/**
+ * One row per endpoint and UTC hour that had checks: what uptime and response-time figures need
+ * once the raw check results of that hour are pruned. checks = up + degraded + down.
+ */
+export const checkRollupsHourly = pgTable(
+  'check_rollups_hourly',
+  {
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    /** The start of the hour, on a UTC hour boundary. */
+    hour: timestamp('hour', { withTimezone: true, precision: 3 }).notNull(),
+    checks: integer('checks').notNull(),
+    up: integer('up').notNull(),
+    degraded: integer('degraded').notNull(),
+    down: integer('down').notNull(),
+    /** Sum of the response times of the checks that were not DOWN (those averaged by uptime). */
+    responseTimeSum: bigint('response_time_sum', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.endpointId, t.hour] }),
+    // Rows arrive in hour order: a BRIN index finds the oldest hours to prune at almost no cost.
+    index('check_rollups_hourly_hour_brin').using('brin', t.hour),
+  ],
+);
+
+export type CheckRollupRow = typeof checkRollupsHourly.$inferSelect;
