@@ -1,4 +1,6 @@
 import type { Summary } from './contract/types.ts';
+import { DURATION_BUCKETS_SECONDS, type CheckDurations } from './metrics/check-durations.ts';
+import type { EventLoopLag } from './metrics/event-loop-lag.ts';
 import type { SchedulerStats } from './scheduler/scheduler.ts';
 import type { WriterStats } from './services/checks/write-results.ts';
 
@@ -8,6 +10,9 @@ export interface MetricsSources {
   lagQuantiles: () => (number | null)[];
   writer: () => WriterStats & { pending: number };
   realtimeClients: () => { socketio: number; ws: number; sse: number };
+  checkDurations: CheckDurations;
+  eventLoopLag: EventLoopLag;
+  auth: () => { rejected: number; throttled: number };
 }
 
 export const LAG_QUANTILES = [0.5, 0.9, 0.99] as const;
@@ -50,6 +55,24 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     ['{transport="ws"}', clients.ws],
     ['{transport="sse"}', clients.sse],
   ]);
+  const histograms = sources.checkDurations.snapshot();
+  lines.push('# HELP vigil_check_duration_seconds Duration of completed checks (scheduled and on demand) by result.');
+  lines.push('# TYPE vigil_check_duration_seconds histogram');
+  for (const [status, histogram] of histograms) {
+    DURATION_BUCKETS_SECONDS.forEach((le, i) => lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="${le}"} ${histogram.buckets[i]}`));
+    lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="+Inf"} ${histogram.count}`);
+    lines.push(`vigil_check_duration_seconds_sum{status="${status}"} ${histogram.sumSeconds}`);
+    lines.push(`vigil_check_duration_seconds_count{status="${status}"} ${histogram.count}`);
+  }
+  const auth = sources.auth();
+  metric('vigil_auth_failures_total', 'counter', 'Requests and connections that presented a wrong API key.', [['', auth.rejected]]);
+  metric('vigil_auth_throttled_total', 'counter', 'Requests and connections refused because their address presented too many wrong keys.', [
+    ['', auth.throttled],
+  ]);
+  const loop = sources.eventLoopLag.takeSnapshot();
+  metric('nodejs_eventloop_lag_p50_seconds', 'gauge', 'Event-loop delay, median since the previous scrape.', [['', loop.p50Seconds]]);
+  metric('nodejs_eventloop_lag_p99_seconds', 'gauge', 'Event-loop delay, 99th percentile since the previous scrape.', [['', loop.p99Seconds]]);
+  metric('nodejs_eventloop_lag_max_seconds', 'gauge', 'Event-loop delay, maximum since the previous scrape.', [['', loop.maxSeconds]]);
   metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', memory.rss]]);
   metric('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
     ['', (process.cpuUsage().user + process.cpuUsage().system) / 1e6],

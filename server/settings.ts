@@ -35,6 +35,8 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /** Wrong or missing API keys one address may present per minute before it is slowed down. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export interface Settings {
@@ -55,6 +57,7 @@ export interface Settings {
   checkRetentionDays: number;
   rollupRetentionDays: number;
   authFailureLimit: number;
+  trustProxy: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -91,5 +94,6 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     checkRetentionDays: s.CHECK_RETENTION_DAYS,
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
+    trustProxy: s.TRUST_PROXY,
   };
 }

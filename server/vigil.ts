@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
+import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
 import { HttpProber } from './checker/http-prober.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
-import { bearerToken, keyMatches } from './http/middleware/require-key.ts';
 import { LAG_QUANTILES, renderMetrics } from './metrics.ts';
+import { CheckDurations } from './metrics/check-durations.ts';
+import { EventLoopLag } from './metrics/event-loop-lag.ts';
 import { WebhookNotifier } from './notifications/webhook.ts';
 import { SubscriptionHub } from './realtime/hub.ts';
 import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
@@ -18,7 +20,11 @@ import { ResultWriter } from './services/checks/write-results.ts';
 import type { ServiceContext } from './services/context.ts';
 import { createServices, type Services } from './services/index.ts';
 import { MonitorRegistry } from './services/monitor-registry.ts';
+import { RetentionJob } from './services/maintenance/retention-job.ts';
+import { createLogger, errorReporter, type Logger } from './logger.ts';
 import type { Settings } from './settings.ts';
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export interface Vigil {
   url: string;
@@ -34,13 +40,16 @@ export interface Vigil {
   socketIo: SocketIoBridge;
   ws: WsBridge;
   webhook: WebhookNotifier | undefined;
+  /** Rolls check results up into hourly rollups and prunes both past their retention. */
+  retention: RetentionJob;
+  logger: Logger;
   /** Graceful stop: no new checks, running ones finish (bounded), every result written, all closed. */
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
-  log?: (message: string) => void;
-  logError?: (error: unknown) => void;
+  /** Where Vigil logs (default: JSON lines on stdout at settings.logLevel). */
+  logger?: Logger;
   /** The built web app to serve (default web/dist beside the sources). */
   webDir?: string;
 }
@@ -51,8 +60,7 @@ export interface StartOptions {
  * @example const vigil = await startVigil(loadSettings()); … await vigil.stop();
  */
 export async function startVigil(settings: Settings, options: StartOptions = {}): Promise<Vigil> {
-  const log = options.log ?? ((m: string) => console.log(m));
-  const logError = options.logError ?? ((e: unknown) => console.error(e));
+  const logger = options.logger ?? createLogger(settings.logLevel);
 
   const database = await createDatabase({
     databaseUrl: settings.databaseUrl,
@@ -63,26 +71,33 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const registry = new MonitorRegistry();
   await registry.load(database.db);
-  const bus = new EventBus(logError);
-  const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, logError);
+  const bus = new EventBus(errorReporter(logger, 'event listener failed'));
+  const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, errorReporter(logger, 'writing check results failed, retrying'));
   const prober = new HttpProber();
   const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
-  const scheduler = new Scheduler((endpointId) => runCheck(ctx, endpointId));
+  const scheduler = new Scheduler((endpointId) => runCheck(ctx, endpointId), (error, endpointId) =>
+    logger.error({ err: error, endpointId }, 'scheduled check failed'),
+  );
   ctx.scheduler = scheduler;
   const services = createServices(ctx);
 
-  const apiKeys = settings.apiKey ? settings.apiKey.split(',').map((k) => k.trim()).filter(Boolean) : [];
-  const authorize = (token: string | undefined) => apiKeys.length === 0 || keyMatches(token, apiKeys);
-  const hub = new SubscriptionHub(bus);
+  const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), {
+    failureLimit: settings.authFailureLimit,
+    trustProxy: settings.trustProxy,
+  });
+  const authorize = guard.authorize;
+  const checkDurations = new CheckDurations(bus);
+  const eventLoopLag = new EventLoopLag();
+  const hub = new SubscriptionHub(bus, errorReporter(logger, 'realtime client failed'));
   let sseClients = 0;
   let socketIo: SocketIoBridge | undefined;
   let ws: WsBridge | undefined;
 
   const app = createApp({
     services,
-    apiKeys,
+    authorize,
     bodyLimitBytes: settings.bodyLimitBytes,
-    logError,
+    logger,
     webDir: options.webDir,
     ping: database.ping,
     realtimeRoutes: sseRoutes({
@@ -98,6 +113,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         lagQuantiles: () => scheduler.lag.quantiles(LAG_QUANTILES),
         writer: () => ({ ...writer.stats, pending: writer.pending }),
         realtimeClients: () => ({ socketio: socketIo?.clientCount() ?? 0, ws: ws?.clientCount() ?? 0, sse: sseClients }),
+        checkDurations,
+        eventLoopLag,
+        auth: () => ({ rejected: guard.rejected, throttled: guard.throttled }),
       }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -112,13 +130,11 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     server,
     hub,
     endpointExists: services.endpointExists,
-    authorize: (request, url) => {
-      return authorize(bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? undefined);
-    },
+    authorize,
     pingIntervalMs: settings.wsPingIntervalMs,
   });
   const webhook = settings.webhookUrl
-    ? new WebhookNotifier(bus, { url: settings.webhookUrl, secret: settings.webhookSecret, log })
+    ? new WebhookNotifier(bus, { url: settings.webhookUrl, secret: settings.webhookSecret, log: (message) => logger.warn(message) })
     : undefined;
 
   await new Promise<void>((resolve, reject) => {
@@ -136,13 +152,31 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
   }
   scheduler.start();
-  log(`Vigil listening on ${url} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`);
+  const retention = new RetentionJob(database.db, {
+    checkRetentionDays: settings.checkRetentionDays,
+    rollupRetentionDays: settings.rollupRetentionDays,
+    vacuum: database.driver === 'pglite',
+    onError: errorReporter(logger, 'retention run failed (tried again at the next run)'),
+    onRun: (report) => logger.info(report, 'retention run: check results rolled up and pruned'),
+  });
+  retention.start();
+  logger.info(
+    { url, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
+    `Vigil listening on ${url} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
+  );
+  if (!guard.enabled && !isLoopback(settings.host)) {
+    logger.warn(
+      { host: settings.host },
+      `API_KEY is not set and Vigil listens on ${settings.host}: anyone who can reach this port can change endpoints. Set API_KEY, or HOST=127.0.0.1.`,
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await retention.stop();
       const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
-      if (unfinished > 0) log(`shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
+      if (unfinished > 0) logger.warn({ unfinished }, `shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
       await writer.drain();
       await webhook?.stop();
       await ws!.close();
@@ -155,8 +189,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await closed;
       clearTimeout(force);
       prober.close();
+      checkDurations.close();
+      eventLoopLag.close();
       await database.close();
     })());
 
-  return { url, port, server, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, stop };
+  return { url, port, server, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
 }

@@ -941,7 +941,8 @@ describe('with API_KEY set', () => {
   let locked: TestVigil;
 
   beforeAll(async () => {
-    locked = await startTestVigil({ API_KEY: 'k1,k2' });
+    // These tests present many wrong keys on purpose; throttling has its own tests (api-key.test.ts).
+    locked = await startTestVigil({ API_KEY: 'k1,k2', AUTH_FAILURE_LIMIT: '1000' });
   });
   afterAll(async () => {
     await locked?.dispose();

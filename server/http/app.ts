@@ -1,20 +1,25 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Authorize } from '../auth/api-keys.ts';
+import { errorReporter, type Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { handleError, problem } from './problem.ts';
 import { checkRoutes } from './routes/checks.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { systemRoutes, type SystemDeps } from './routes/system.ts';
+import { transferRoutes } from './routes/transfer.ts';
 import { webRoutes } from './routes/web.ts';
 
 export interface AppDeps extends SystemDeps {
   services: Services;
-  apiKeys: string[];
+  /** Decides who may write (see server/auth/api-keys.ts). */
+  authorize: Authorize;
   bodyLimitBytes: number;
-  logError?: (error: unknown) => void;
+  logger?: Logger;
   /** Routes of the realtime transports that speak plain HTTP (SSE). */
   realtimeRoutes?: Hono;
   /** The built web app (default web/dist beside the sources). */
@@ -24,7 +29,8 @@ export interface AppDeps extends SystemDeps {
 /** The REST API, probes, SSE and the built web app; Socket.io and /ws are attached to the server elsewhere. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  app.onError((error, c) => handleError(error, c, deps.logError));
+  const logError = deps.logger ? errorReporter(deps.logger, 'request failed') : undefined;
+  app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
 
   app.use(compressText());
@@ -40,12 +46,14 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('/api/*', requireKey({ keys: deps.apiKeys }));
+  app.use('/api/*', requireKey({ authorize: deps.authorize }));
 
   app.route('/', systemRoutes(deps));
+  app.route('/', docsRoutes());
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
+  app.route('/api', transferRoutes(deps.services));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));
   return app;

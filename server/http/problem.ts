@@ -12,7 +12,9 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function problem(c: Context, status: ContentfulStatusCode, detail: string, errors?: ProblemDetails['errors']): Response {

@@ -44,13 +44,19 @@ export function loadWebFiles(root: string): Map<string, WebFile> {
   for (const relative of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
     const full = join(root, relative);
     if (!lstatSync(full).isFile()) continue;
-    files.set(relative.split(sep).join('/'), webFileOf(readFileSync(full), TYPES[extname(full).toLowerCase()] ?? 'application/octet-stream'));
+    files.set(relative.split(sep).join('/'), toWebFile(readFileSync(full), contentTypeOf(full)));
   }
   return files;
 }
 
-function webFileOf(content: Buffer, type: string): WebFile {
-  const body = new Uint8Array(content);
+/** The Content-Type for a file name, by its extension. */
+export function contentTypeOf(fileName: string): string {
+  return TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** A file held in memory, with its ETag and (for text worth it) its gzipped form. */
+export function toWebFile(content: Buffer | string, type: string): WebFile {
+  const body = new Uint8Array(typeof content === 'string' ? Buffer.from(content) : content);
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
   const file: WebFile = { type, body, etag };
   if (body.byteLength >= GZIP_THRESHOLD && COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type)) {

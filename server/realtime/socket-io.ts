@@ -8,7 +8,7 @@ import {
   type SubscriptionAck,
 } from '../contract/events.ts';
 import type { EventBus } from '../events/bus.ts';
-import { bearerToken } from '../http/middleware/require-key.ts';
+import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
 
@@ -17,7 +17,7 @@ export interface SocketIoOptions {
   bus: EventBus;
   endpointExists: (id: string) => boolean;
   /** Whether a handshake may connect (API key). */
-  authorize: (token: string | undefined) => boolean;
+  authorize: Authorize;
   /** How long a dropped client's session is kept for connection state recovery. */
   recoveryWindowMs?: number;
   maxPayloadBytes?: number;
@@ -46,8 +46,17 @@ export function attachSocketIo(options: SocketIoOptions) {
 
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearerToken(socket.handshake.headers.authorization);
-    if (options.authorize(token)) return next();
-    next(new Error('unauthorized: pass auth: { token: "<API key>" }'));
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    const verdict = options.authorize({
+      token,
+      remoteAddress: socket.conn.remoteAddress ?? socket.handshake.address,
+      forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
+    });
+    if (verdict.ok) return next();
+    // The message says which (clients show it); `data` carries it for code.
+    const refused = new Error(verdict.status === 429 ? `throttled: ${verdict.message}` : `unauthorized: ${verdict.message} Pass auth: { token: "<API key>" }.`);
+    Object.assign(refused, { data: { status: verdict.status, retryAfterSeconds: verdict.retryAfterSeconds } });
+    next(refused);
   });
 
   // Recovery keeps every broadcast for the whole window, even with nobody connected: skip

@@ -3,14 +3,16 @@ import { streamSSE } from 'hono/streaming';
 import { ValidationError, NotFoundError } from '../domain/errors.ts';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
-import { bearerToken } from '../http/middleware/require-key.ts';
+import { bearerToken, type Authorize } from '../auth/api-keys.ts';
+import { refusal } from '../http/middleware/require-key.ts';
+import { remoteAddress } from '../http/remote-address.ts';
 import { checkEndpointId } from './commands.ts';
 
 export interface SseOptions {
   hub: SubscriptionHub;
   endpointExists: (id: string) => boolean;
   /** Whether a request may listen (API key from the header or ?token=). */
-  authorize: (token: string | undefined) => boolean;
+  authorize: Authorize;
   keepaliveMs?: number;
   /** Writes a slow reader may have pending before it is dropped. */
   maxPendingWrites?: number;
@@ -25,15 +27,12 @@ export function sseRoutes(options: SseOptions) {
   const keepaliveMs = options.keepaliveMs ?? 15_000;
   const maxPending = options.maxPendingWrites ?? 10_000;
   return new Hono().get('/api/events', async (c) => {
-    const token = bearerToken(c.req.header('authorization')) ?? c.req.query('token');
-    if (!options.authorize(token)) {
-      c.header('WWW-Authenticate', 'Bearer realm="vigil"');
-      return c.body(
-        JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Pass the API key as Authorization: Bearer <key> or ?token=<key>.' }),
-        401,
-        { 'content-type': 'application/problem+json' },
-      );
-    }
+    const verdict = options.authorize({
+      token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'),
+      remoteAddress: remoteAddress(c),
+      forwardedFor: c.req.header('x-forwarded-for'),
+    });
+    if (!verdict.ok) return refusal(c, verdict);
     const endpointId = c.req.query('endpointId');
     let client: HubClient | undefined;
     let attach = () => {};

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CLIENT_EVENT_NAMES, type ClientEventName, type SubscriptionAck, type WsServerFrame } from '../contract/events.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand } from './commands.ts';
@@ -11,7 +12,7 @@ export interface WsBridgeOptions {
   hub: SubscriptionHub;
   endpointExists: (id: string) => boolean;
   /** Whether an upgrade request may connect (API key). */
-  authorize: (request: IncomingMessage, url: URL) => boolean;
+  authorize: Authorize;
   path?: string;
   pingIntervalMs?: number;
   maxPayloadBytes?: number;
@@ -45,7 +46,16 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     const url = new URL(request.url ?? '/', 'http://vigil.local');
     if (url.pathname.startsWith('/socket.io/')) return;
     if (url.pathname !== path) return refuse(socket, 404, 'Not Found');
-    if (!options.authorize(request, url)) return refuse(socket, 401, 'Unauthorized');
+    const forwarded = request.headers['x-forwarded-for'];
+    const verdict = options.authorize({
+      token: bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? undefined,
+      remoteAddress: request.socket.remoteAddress,
+      forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
+    });
+    if (!verdict.ok) {
+      if (verdict.status === 401) return refuse(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="vigil"' });
+      return refuse(socket, 429, 'Too Many Requests', { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+    }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.server.on('upgrade', onUpgrade);
@@ -122,6 +132,7 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
   };
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

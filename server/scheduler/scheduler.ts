@@ -51,11 +51,14 @@ export class Scheduler implements ScheduleControl {
   readonly lag = new LagRecorder(10_000);
   readonly stats = { started: 0, skippedOverlaps: 0 };
 
-  constructor(private readonly run: (endpointId: string) => Promise<unknown>) {}
+  constructor(
+    private readonly run: (endpointId: string) => Promise<unknown>,
+    private readonly onError: (error: unknown, endpointId?: string) => void = (e, id) => console.error('scheduled check failed', id, e),
+  ) {}
 
   start(): void {
     this.stopping = false;
-    this.heartbeat = new Cron('* * * * * *', { catch: (e) => console.error('scheduler tick failed', e) }, () => this.armDue());
+    this.heartbeat = new Cron('* * * * * *', { catch: (e) => this.onError(e) }, () => this.armDue());
     this.armDue();
   }
 
@@ -162,7 +165,7 @@ export class Scheduler implements ScheduleControl {
       this.lag.record(now - plannedAt);
       entry.lastStartedAt = now;
       const run = this.run(entry.id)
-        .catch((error) => console.error(`check of ${entry.id} failed`, error))
+        .catch((error) => this.onError(error, entry.id))
         .finally(() => {
           // A reschedule may have replaced the entry meanwhile; it carries the same run.
           const current = this.entries.get(entry.id);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { createLogger } from '../../server/logger.ts';
 import { loadSettings, type Settings } from '../../server/settings.ts';
 import { startVigil, type StartOptions, type Vigil } from '../../server/vigil.ts';
 
@@ -68,7 +69,9 @@ export async function startTestVigil(
   const db = database ?? (await createTestDatabase());
   const settings = loadSettings({ HOST: '127.0.0.1', PORT: '0', SHUTDOWN_TIMEOUT_MS: '3000', ...db.env, ...env });
   const errors: unknown[] = [];
-  const vigil = await startVigil(settings, { ...options, log: () => {}, logError: (e) => errors.push(e) });
+  // Errors logged by Vigil are collected, so that tests can assert there were none.
+  const logger = createLogger('error', { write: (line: string) => errors.push(JSON.parse(line)) });
+  const vigil = await startVigil(settings, { ...options, logger });
   let stopped = false;
   const self: TestVigil = {
     ...vigil,

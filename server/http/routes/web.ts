@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { ValidationError } from '../../domain/errors.ts';
-import { acceptsGzip } from '../middleware/compress.ts';
-import { loadWebFiles, type WebFile } from '../web-files.ts';
+import { sendFile } from '../send-file.ts';
+import { loadWebFiles } from '../web-files.ts';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -29,10 +29,10 @@ export function webRoutes(options: WebRoutesOptions = {}) {
     if (SERVER_PATHS.test(c.req.path)) return next();
     const name = fileNameOf(new URL(c.req.url).pathname);
     const file = files.get(name);
-    if (file) return send(c, file, name.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+    if (file) return sendFile(c, file, name.startsWith('assets/') ? IMMUTABLE : 'no-cache');
     if (name.startsWith('assets/')) return next();
     if (!index) return c.text(NOT_BUILT, 503, { 'Retry-After': '60' });
-    return send(c, index, 'no-cache');
+    return sendFile(c, index, 'no-cache');
   });
 }
 
@@ -49,24 +49,4 @@ function fileNameOf(pathname: string): string {
     throw new ValidationError([{ path: 'path', message: 'must not contain "." or ".." segments, backslashes or NUL' }]);
   }
   return segments.join('/');
-}
-
-function send(c: Context, file: WebFile, cacheControl: string): Response {
-  const packed = file.gzip && acceptsGzip(c.req.header('accept-encoding')) ? file.gzip : undefined;
-  const etag = packed?.etag ?? file.etag;
-  const headers: Record<string, string> = { 'Content-Type': file.type, 'Cache-Control': cacheControl, ETag: etag };
-  if (file.gzip) headers.Vary = 'Accept-Encoding';
-  if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
-  if (packed) headers['Content-Encoding'] = 'gzip';
-  const body = packed?.body ?? file.body;
-  headers['Content-Length'] = String(body.byteLength);
-  return c.body(body, 200, headers);
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((t) => {
-    const tag = t.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
 }

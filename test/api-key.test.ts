@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../server/logger.ts';
+import { loadSettings } from '../server/settings.ts';
+import { startVigil } from '../server/vigil.ts';
+import { closeRealtimeClients, connectSocketIo, connectWs, UpgradeRefused } from './support/realtime-clients.ts';
+import { startTargetServer, type TargetServer } from './support/target-server.ts';
+import { createTestDatabase, startTestVigil, type TestVigil } from './support/vigil.ts';
+
+let target: TargetServer;
+beforeAll(async () => {
+  target = await startTargetServer();
+});
+afterAll(async () => {
+  await closeRealtimeClients();
+  await target?.close();
+});
+
+const endpoint = (name: string) => ({ name, url: target.url(`/${name}`), paused: true });
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+describe('repeated wrong keys from one address', () => {
+  let vigil: TestVigil;
+  beforeAll(async () => {
+    vigil = await startTestVigil({ API_KEY: 'k1,k2', AUTH_FAILURE_LIMIT: '3' });
+  });
+  afterAll(async () => {
+    await vigil?.dispose();
+  });
+
+  it('never throttle a caller that presents no key at all', async () => {
+    for (let i = 0; i < 8; i++) expect((await vigil.api('POST', '/api/endpoints', endpoint('nokey'))).status).toBe(401);
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('after-nokey'), bearer('k1'))).status).toBe(201);
+  });
+
+  it('are slowed down: after the limit every transport answers 429 with Retry-After, the right key included, and nothing is stored', async () => {
+    for (let i = 0; i < 3; i++) expect((await vigil.api('POST', '/api/endpoints', endpoint('guess'), bearer(`guess-${i}`))).status).toBe(401);
+
+    const refused = await vigil.api('POST', '/api/endpoints', endpoint('blocked'), bearer('k1'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(50);
+    expect(refused.body).toMatchObject({ status: 429, title: 'Too Many Requests', detail: expect.stringMatching(/too many wrong API keys/i) });
+
+    await expect(connectSocketIo(vigil.port, { auth: { token: 'k1' }, reconnection: false })).rejects.toThrow(/throttled/);
+    const ws = await connectWs(vigil.port, { path: '/ws?token=k1' }).catch((error: unknown) => error);
+    expect(ws).toBeInstanceOf(UpgradeRefused);
+    expect((ws as UpgradeRefused).status).toBe(429);
+    const sse = await fetch(`http://127.0.0.1:${vigil.port}/api/events?token=k1`);
+    expect(sse.status).toBe(429);
+    expect(sse.headers.get('retry-after')).toMatch(/^\d+$/);
+
+    const names = (await vigil.api('GET', '/api/endpoints')).body.items.map((e: { name: string }) => e.name);
+    expect(names).toEqual(['after-nokey']);
+    expect((await vigil.api('GET', '/api/endpoints')).status, 'reads stay open').toBe(200);
+  });
+
+  it('are counted in /metrics', async () => {
+    const metrics = (await vigil.api<string>('GET', '/metrics')).body;
+    expect(metrics).toMatch(/^vigil_auth_failures_total 3$/m);
+    expect(Number(/^vigil_auth_throttled_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
+  let vigil: TestVigil;
+  beforeAll(async () => {
+    vigil = await startTestVigil({ API_KEY: 'k1', AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'true' });
+  });
+  afterAll(async () => {
+    await vigil?.dispose();
+  });
+
+  it('throttles the client named by X-Forwarded-For, not everyone behind the proxy', async () => {
+    const via = (client: string, key: string) => ({ ...bearer(key), 'x-forwarded-for': `${client}, 10.0.0.1` });
+    for (let i = 0; i < 2; i++) await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'bad'));
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'k1'))).status).toBe(429);
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('proxied-ok'), via('198.51.100.2', 'k1'))).status).toBe(201);
+  });
+});
+
+describe('the start-up warning about an open instance', () => {
+  async function warningsAt(env: Record<string, string>): Promise<string[]> {
+    const lines: { level: string; msg: string }[] = [];
+    const database = await createTestDatabase();
+    const settings = loadSettings({ PORT: '0', ...database.env, ...env });
+    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) });
+    const vigil = await startVigil(settings, { logger });
+    await vigil.stop();
+    await database.dispose();
+    expect(lines.some((l) => l.msg.startsWith('Vigil listening on')), 'logs JSON lines with msg').toBe(true);
+    return lines.filter((l) => l.level === 'warn').map((l) => l.msg);
+  }
+
+  it('is logged when API_KEY is unset and Vigil listens beyond loopback', async () => {
+    const warnings = await warningsAt({ HOST: '0.0.0.0' });
+    expect(warnings).toEqual([expect.stringMatching(/API_KEY is not set and Vigil listens on 0\.0\.0\.0/)]);
+  });
+
+  it.each([
+    ['a key is set', { HOST: '0.0.0.0', API_KEY: 'k1' }],
+    ['Vigil listens on loopback only', { HOST: '127.0.0.1' }],
+  ])('is not logged when %s', async (_, env) => {
+    expect(await warningsAt(env)).toEqual([]);
+  });
+});
