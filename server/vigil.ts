@@ -96,6 +96,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const app = createApp({
     services,
     authorize,
+    keyRequired: guard.enabled,
     bodyLimitBytes: settings.bodyLimitBytes,
     logger,
     webDir: options.webDir,

@@ -103,3 +103,27 @@ describe('the start-up warning about an open instance', () => {
     expect(await warningsAt(env)).toEqual([]);
   });
 });
+
+describe('GET /api/auth and POST /api/auth/verify', () => {
+  let keyed: TestVigil;
+  let open: TestVigil;
+  beforeAll(async () => {
+    [keyed, open] = await Promise.all([startTestVigil({ API_KEY: 'k1,k2' }), startTestVigil()]);
+  });
+  afterAll(async () => {
+    await Promise.all([keyed?.dispose(), open?.dispose()]);
+  });
+
+  it('tell a client whether writes need a key', async () => {
+    expect((await keyed.api('GET', '/api/auth')).body).toEqual({ keyRequired: true });
+    expect((await open.api('GET', '/api/auth')).body).toEqual({ keyRequired: false });
+  });
+
+  it('let a client try a key without changing anything', async () => {
+    expect((await keyed.api('POST', '/api/auth/verify')).status).toBe(401);
+    expect((await keyed.api('POST', '/api/auth/verify', undefined, bearer('wrong'))).status).toBe(401);
+    expect((await keyed.api('POST', '/api/auth/verify', undefined, bearer('k2'))).body).toEqual({ ok: true, keyRequired: true });
+    expect((await open.api('POST', '/api/auth/verify')).body).toEqual({ ok: true, keyRequired: false });
+    expect((await keyed.api('GET', '/api/endpoints')).body.items).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { handleError, problem } from './problem.ts';
+import { authRoutes } from './routes/auth.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -18,6 +19,8 @@ export interface AppDeps extends SystemDeps {
   services: Services;
   /** Decides who may write (see server/auth/api-keys.ts). */
   authorize: Authorize;
+  /** Whether API_KEY is set (writes and realtime connections need a key). */
+  keyRequired: boolean;
   bodyLimitBytes: number;
   logger?: Logger;
   /** Routes of the realtime transports that speak plain HTTP (SSE). */
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/api', authRoutes(deps.keyRequired));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
