@@ -1,0 +1,162 @@
+/**
+ * What the Dockerfile's runtime stage does, in a plain folder: the package files, a production-only
+ * install, the built server (scripts/build-server.ts) in dist/, started with `node` alone in a
+ * clean environment. Shared by test/production-run.test.ts and scripts/production-smoke.ts.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import net from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from './build-server.ts';
+
+const run = promisify(execFile);
+
+/** The Dockerfile's production install (`npm …`); the test checks that the Dockerfile says the same. */
+export const PRODUCTION_INSTALL = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'];
+/** The Dockerfile's CMD, relative to the app folder. */
+export const START_COMMAND = ['node', 'dist/server/main.js'];
+
+/**
+ * Only what a container would have: PATH and HOME, npm's own registry, cache and proxy settings
+ * (so the install finds the same registry and cache), and `extra`. No NODE_OPTIONS, so no tsx.
+ */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const kept = Object.entries(process.env).filter(
+    ([name, value]) =>
+      value !== undefined &&
+      (name === 'PATH' || name === 'HOME' || /^npm_config_(registry|cache|userconfig|.*proxy|strict_ssl|cafile)$/i.test(name) || /^(https?|no)_proxy$/i.test(name)),
+  ) as [string, string][];
+  return { ...Object.fromEntries(kept), ...extra };
+}
+
+/**
+ * Copies package.json and package-lock.json into `appDir` and installs production dependencies
+ * there from the lock file (npm's cache makes it quick; the registry is asked for anything missing).
+ * `appDir/dist` should hold the built server already. Resolves with the install's duration in ms.
+ */
+export async function installProduction(appDir: string): Promise<number> {
+  copyFileSync(join(ROOT, 'package.json'), join(appDir, 'package.json'));
+  copyFileSync(join(ROOT, 'package-lock.json'), join(appDir, 'package-lock.json'));
+  const started = performance.now();
+  try {
+    await run('npm', [...PRODUCTION_INSTALL, '--prefer-offline'], { cwd: appDir, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm ${PRODUCTION_INSTALL.join(' ')} failed in ${appDir}:\n${stdout}${stderr}`);
+  }
+  return performance.now() - started;
+}
+
+// tsc writes static imports at the start of a line; a dynamic import, or a package located with
+// require.resolve / import.meta.resolve (e.g. to read its files), names its module as a literal.
+const IMPORT_PATTERNS = [
+  /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*(['"])([^'"\n]+)\1/gm,
+  /^\s*import\s*(['"])([^'"\n]+)\1/gm,
+  /\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/g,
+  /\.resolve\(\s*(['"])([^'"\n]+)\1\s*\)/g,
+];
+const PACKAGE_SPECIFIER = /^(?:@[\w-][\w.-]*\/)?[\w-][\w.-]*(?:\/[\w.\/-]*)?$/;
+
+/** Every package the built server imports (statically, with import() or by resolving it), from dist/server and dist/db. */
+export function importedPackages(appDir: string): string[] {
+  const names = new Set<string>();
+  for (const sub of ['server', 'db']) {
+    const files = readdirSync(join(appDir, 'dist', sub), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    for (const file of files) {
+      const source = readFileSync(join(appDir, 'dist', sub, file), 'utf8');
+      for (const pattern of IMPORT_PATTERNS) {
+        for (const match of source.matchAll(pattern)) {
+          const specifier = match[2]!;
+          if (PACKAGE_SPECIFIER.test(specifier) && !isBuiltin(specifier)) names.add(specifier);
+        }
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+/** The specifiers among `specifiers` that Node cannot resolve from `appDir` (ESM resolution, as the server loads them). */
+export async function unresolvable(appDir: string, specifiers: string[]): Promise<string[]> {
+  const script = `
+    const missing = [];
+    for (const s of ${JSON.stringify(specifiers)}) { try { import.meta.resolve(s); } catch { missing.push(s); } }
+    console.log(JSON.stringify(missing));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir, env: cleanEnv() });
+  return JSON.parse(stdout) as string[];
+}
+
+/** A port nobody listens on at the moment, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface BuiltServer {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** The environment the server was started with (HOST, PORT and the caller's settings). */
+  env: Record<string, string>;
+  child: ChildProcess;
+  /** Milliseconds from spawn to the first 200 of /readyz. */
+  readyMs: number;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resident set size in KiB (from /proc; Linux). */
+  rssKiB(): number;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code (null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `node dist/server/main.js` in `appDir` on 127.0.0.1 and a free port with a clean
+ * environment plus `settings`, and resolves once /readyz answers 200. Throws with the server's
+ * output if it exits or is not ready within `readyTimeoutMs`.
+ */
+export async function startBuiltServer(appDir: string, settings: Record<string, string>, readyTimeoutMs = 60_000): Promise<BuiltServer> {
+  const port = await freePort();
+  const env = cleanEnv({ HOST: '127.0.0.1', PORT: String(port), ...settings });
+  const [, ...args] = START_COMMAND;
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the built server exited with code ${exitCode} before it was ready:\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the built server was not ready within ${readyTimeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - started;
+
+  return {
+    url,
+    env,
+    child,
+    readyMs,
+    output: () => output,
+    rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN),
+    stop: async (signal = 'SIGTERM') => {
+      if (exitCode === undefined) child.kill(signal);
+      return exited;
+    },
+  };
+}
