@@ -102,3 +102,31 @@ export interface ProblemDetails {
   detail: string;
   errors?: { path: string; message: string }[];
 }
+
+/** One endpoint in an export file: its id and definition (no status, no history). */
+export interface ExportedEndpoint extends EndpointDefinition {
+  id: string;
+}
+
+/** GET /api/export, and what POST /api/import reads (there `id` and `exportedAt` are optional). */
+export interface EndpointsFile {
+  vigil: 'endpoints';
+  version: 1;
+  exportedAt: string;
+  endpoints: ExportedEndpoint[];
+}
+
+export type ImportMode = 'merge' | 'replace';
+export type ImportAction = 'created' | 'updated' | 'unchanged' | 'deleted';
+
+/** POST /api/import: what was done (or, with dryRun, what would be), entry by entry in file order, deletions last. */
+export interface ImportResult {
+  mode: ImportMode;
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  /** `id` is null only for an entry without an id that a dry run would create. */
+  items: { id: string | null; name: string; action: ImportAction }[];
+}

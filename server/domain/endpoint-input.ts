@@ -113,14 +113,21 @@ export function mergeEndpointPatch(current: EndpointDefinition, patch: EndpointP
 }
 
 function assertCoherent(definition: EndpointDefinition): void {
+  const errors = coherenceErrors(definition);
+  if (errors.length) throw new ValidationError(errors);
+}
+
+/** What is wrong with a definition whose fields are each valid but do not fit together. */
+export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
   const errors: FieldError[] = [];
   if (definition.body !== null && (definition.method === 'GET' || definition.method === 'HEAD')) {
     errors.push({ path: 'body', message: `must be null when method is ${definition.method}` });
   }
-  if (errors.length) throw new ValidationError(errors);
+  return errors;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
+/** Parses a JSON object with `schema`, or throws ValidationError naming each field ("endpoints.3.url"). */
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError([{ path: '', message: 'request body must be a JSON object' }]);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
+import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 
 type Json = Record<string, unknown>;
 
@@ -107,6 +108,42 @@ export function buildOpenApi(): Json {
           type: 'object',
           properties: Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'paused', 'openIncidents'].map((k) => [k, { type: 'integer' }])),
         },
+        EndpointsFile: {
+          type: 'object',
+          description: 'Every endpoint definition, in creation order (GET /api/export)',
+          required: ['vigil', 'version', 'exportedAt', 'endpoints'],
+          properties: {
+            vigil: { const: 'endpoints' },
+            version: { const: 1 },
+            exportedAt: time,
+            endpoints: {
+              type: 'array',
+              items: { type: 'object', required: ['id', ...Object.keys(endpointProperties)], properties: { id: uuid, ...endpointProperties } },
+            },
+          },
+        },
+        ImportFile: {
+          ...inputSchema(ImportDocumentSchema),
+          description: `An export file; per entry, id and every field but name and url are optional; at most ${MAX_IMPORT_ENTRIES} entries`,
+        },
+        ImportResult: {
+          type: 'object',
+          required: ['mode', 'dryRun', 'created', 'updated', 'unchanged', 'deleted', 'items'],
+          properties: {
+            mode: { enum: ['merge', 'replace'] },
+            dryRun: { type: 'boolean' },
+            ...Object.fromEntries(['created', 'updated', 'unchanged', 'deleted'].map((k) => [k, { type: 'integer' }])),
+            items: {
+              type: 'array',
+              description: 'Entry by entry in file order, deletions last; id is null for an entry without one that a dry run would create',
+              items: {
+                type: 'object',
+                required: ['id', 'name', 'action'],
+                properties: { id: nullable('string', { format: 'uuid' }), name: { type: 'string' }, action: { enum: ['created', 'updated', 'unchanged', 'deleted'] } },
+              },
+            },
+          },
+        },
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
@@ -191,6 +228,24 @@ export function buildOpenApi(): Json {
         },
       },
       '/api/summary': { get: { summary: 'Counts per status', responses: { '200': json(ref('Summary')) } } },
+      '/api/export': {
+        get: {
+          summary: 'Every endpoint definition as one file (Content-Disposition: attachment)',
+          responses: { '200': json(ref('EndpointsFile')) },
+        },
+      },
+      '/api/import': {
+        post: {
+          summary: 'Create or update endpoints from an export file, all or nothing; matched by id, else by unique name',
+          security: keyed,
+          parameters: [
+            query('mode', { enum: ['merge', 'replace'], default: 'merge' }, 'replace also deletes the endpoints the file does not hold'),
+            query('dryRun', { type: 'boolean', default: false }, 'Answer what would be done, change nothing'),
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ImportFile') } } },
+          responses: { '200': json(ref('ImportResult')), ...problems(400, 401, 409, 413) },
+        },
+      },
       '/api/events': {
         get: {
           summary: 'Server-Sent Events (all endpoints, or ?endpointId=)',

@@ -5,7 +5,9 @@ import { recentChecks } from './checks/recent.ts';
 import { getUptime } from './checks/uptime.ts';
 import { createEndpoint } from './endpoints/create.ts';
 import { deleteEndpoint } from './endpoints/delete.ts';
+import { exportEndpoints } from './endpoints/export.ts';
 import { getEndpoint } from './endpoints/get.ts';
+import { importEndpoints } from './endpoints/import.ts';
 import { listEndpoints } from './endpoints/list.ts';
 import { setPaused, updateEndpoint } from './endpoints/update.ts';
 import { listIncidents } from './incidents/list.ts';
@@ -21,6 +23,8 @@ export function createServices(ctx: ServiceContext) {
     deleteEndpoint: (id: string) => deleteEndpoint(ctx, id),
     pauseEndpoint: (id: string) => setPaused(ctx, id, true),
     resumeEndpoint: (id: string) => setPaused(ctx, id, false),
+    exportEndpoints: () => exportEndpoints(ctx),
+    importEndpoints: (input: unknown, query: Record<string, string>) => importEndpoints(ctx, input, query),
     checkNow: (id: string) => checkNow(ctx, id),
     listChecks: (id: string, query: Record<string, string>) => listChecks(ctx, id, query),
     getUptime: (id: string) => getUptime(ctx, id),

@@ -3,6 +3,7 @@ import { endpoints } from '../../../db/schema/index.ts';
 import type { Endpoint } from '../../contract/types.ts';
 import { parseEndpointCreate } from '../../domain/endpoint-input.ts';
 import type { ServiceContext } from '../context.ts';
+import { followSchedule } from './monitoring.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /** Validates, stores, starts checking (at once) and announces a new endpoint. */
@@ -14,7 +15,7 @@ export async function createEndpoint(ctx: ServiceContext, input: unknown): Promi
     .values({ id: randomUUID(), ...definition, createdAt: now, updatedAt: now })
     .returning();
   ctx.registry.add(row!);
-  if (!definition.paused) ctx.scheduler.schedule(row!.id, definition.intervalSeconds, { immediately: true });
+  followSchedule(ctx.scheduler, row!.id, null, definition);
   const endpoint = toEndpoint(row!);
   ctx.bus.emit('endpoint:created', endpoint);
   return endpoint;

@@ -3,23 +3,18 @@ import { endpoints } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from './get.ts';
+import { forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 
 /** Stops checking an endpoint and deletes it with its checks and incidents. */
 export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<void> {
   assertEndpointId(id);
   // Forget it first: results still in flight for it are then dropped, not written or announced.
-  const entry = ctx.registry.get(id);
-  ctx.scheduler.unschedule(id);
-  ctx.registry.remove(id);
+  const entry = forgetEndpoint(ctx, id);
   let deleted: { id: string }[];
   try {
     deleted = await ctx.db.delete(endpoints).where(eq(endpoints.id, id)).returning({ id: endpoints.id });
   } catch (error) {
-    // The row is still there: keep checking it.
-    if (entry) {
-      ctx.registry.restore(entry);
-      if (!entry.definition.paused) ctx.scheduler.schedule(id, entry.definition.intervalSeconds);
-    }
+    rememberEndpoint(ctx, entry);
     throw error;
   }
   if (deleted.length === 0) throw new NotFoundError('Endpoint', id);

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../monitor-registry.ts';
 import { findEndpointRow } from './get.ts';
+import { followSchedule } from './monitoring.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /**
@@ -25,13 +26,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   if (!row) throw new NotFoundError('Endpoint', id);
 
   ctx.registry.updateDefinition(row);
-  if (definition.paused) {
-    ctx.scheduler.unschedule(id);
-  } else if (before.paused) {
-    ctx.scheduler.schedule(id, definition.intervalSeconds, { immediately: true });
-  } else if (before.intervalSeconds !== definition.intervalSeconds) {
-    ctx.scheduler.schedule(id, definition.intervalSeconds);
-  }
+  followSchedule(ctx.scheduler, id, before, definition);
   const endpoint = toEndpoint(row);
   ctx.bus.emit('endpoint:updated', endpoint);
   return endpoint;
