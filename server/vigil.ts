@@ -30,6 +30,8 @@ export interface Vigil {
   url: string;
   port: number;
   server: Server;
+  /** The Hono app behind the HTTP server (REST, probes, SSE, docs, web app). */
+  app: ReturnType<typeof createApp>;
   bus: EventBus;
   services: Services;
   scheduler: Scheduler;
@@ -195,5 +197,5 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await database.close();
     })());
 
-  return { url, port, server, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
+  return { url, port, server, app, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
 }

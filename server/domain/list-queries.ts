@@ -70,6 +70,9 @@ const RecentChecks = z.object({
   perEndpoint: limit(100, 20),
 });
 
+/** The query schemas by route, for the OpenAPI document (its parameters are these schemas' keys). */
+export const QUERY_SCHEMAS = { endpoints: EndpointList, checks: CheckList, incidents: IncidentList, recentChecks: RecentChecks } as const;
+
 export type EndpointListQuery = z.infer<typeof EndpointList>;
 export type CheckListQuery = z.infer<typeof CheckList>;
 export type IncidentListQuery = z.infer<typeof IncidentList>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
+import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 
 type Json = Record<string, unknown>;
@@ -15,21 +16,47 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string, extra: Json = {}) => ({ type: [type, 'null'], ...extra });
 const time = { type: 'string', format: 'date-time' };
 const uuid = { type: 'string', format: 'uuid' };
-const page = (item: string) => ({
-  type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: ref(item) }, nextCursor: nullable('string') },
-});
+const int = { type: 'integer' };
+/** A response object: every property always present, nothing else (tests validate real answers against it). */
+const exact = (properties: Json, extra: Json = {}) => ({ type: 'object', required: Object.keys(properties), additionalProperties: false, properties, ...extra });
+const page = (item: string) => exact({ items: { type: 'array', items: ref(item) }, nextCursor: nullable('string') });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; errors[] names each field',
+  401: 'Missing or wrong API key',
+  404: 'Unknown id',
+  409: 'Conflict',
+  413: 'Body larger than BODY_LIMIT_BYTES',
+  429: 'Too many wrong API keys from this address; see Retry-After',
+  503: 'The database does not answer',
+};
 const problems = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((s) => [String(s), { description: 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } }]),
+    statuses.map((s) => [String(s), { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } }]),
   );
 const query = (name: string, schema: Json, description: string) => ({ name, in: 'query', required: false, schema, description });
 const idParam = { name: 'id', in: 'path', required: true, schema: uuid };
-const limit = (max: number, dflt: number) => query('limit', { type: 'integer', minimum: 1, maximum: max, default: dflt }, 'Page size');
-const cursor = query('cursor', { type: 'string' }, 'nextCursor of the previous page');
-const keyed = [{ bearer: [] }];
+const limit = (max: number, dflt: number): [Json, string] => [{ type: 'integer', minimum: 1, maximum: max, default: dflt }, 'Page size'];
+const cursor: [Json, string] = [{ type: 'string' }, 'nextCursor of the previous page'];
+
+/**
+ * The query parameters of a route: exactly the keys of the zod schema that parses its query
+ * string. A key without a description here (or a description without a key) fails at once.
+ */
+function queryParameters(schema: z.ZodObject, described: Record<string, [Json, string]>): Json[] {
+  const names = Object.keys(schema.shape);
+  const extra = Object.keys(described).filter((n) => !names.includes(n));
+  const missing = names.filter((n) => !(n in described));
+  if (extra.length || missing.length) throw new Error(`OpenAPI query parameters out of date: missing ${missing}, extra ${extra}`);
+  return names.map((name) => query(name, described[name]![0], described[name]![1]));
+}
+
+/** A mutating operation: needs the key when API_KEY is set, so it can answer 401 and 429. */
+const keyed = (operation: Json & { responses: Json }) => ({
+  ...operation,
+  security: [{ bearer: [] }],
+  responses: { ...operation.responses, ...problems(401, 429) },
+});
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
 export function buildOpenApi(): Json {
@@ -43,220 +70,233 @@ export function buildOpenApi(): Json {
       schemas: {
         EndpointInput: endpointInput,
         EndpointPatch: inputSchema(PatchSchema),
-        Endpoint: {
-          type: 'object',
-          properties: {
-            id: uuid,
-            ...endpointProperties,
-            status: { enum: [...ENDPOINT_STATUSES] },
-            lastCheckedAt: nullable('string', { format: 'date-time' }),
-            lastResponseTime: nullable('integer'),
-            lastStatusCode: nullable('integer'),
-            lastErrorMessage: nullable('string'),
-            consecutiveFailures: { type: 'integer' },
-            createdAt: time,
-            updatedAt: time,
+        Endpoint: exact({
+          id: uuid,
+          ...endpointProperties,
+          status: { enum: [...ENDPOINT_STATUSES] },
+          lastCheckedAt: nullable('string', { format: 'date-time' }),
+          lastResponseTime: nullable('integer'),
+          lastStatusCode: nullable('integer'),
+          lastErrorMessage: nullable('string'),
+          consecutiveFailures: int,
+          createdAt: time,
+          updatedAt: time,
+        }),
+        Check: exact({
+          id: uuid,
+          endpointId: uuid,
+          status: { enum: ['UP', 'DEGRADED', 'DOWN'] },
+          responseTime: int,
+          statusCode: nullable('integer'),
+          errorMessage: nullable('string'),
+          checkedAt: time,
+        }),
+        Incident: exact({
+          id: uuid,
+          endpointId: uuid,
+          endpointName: { type: 'string' },
+          startedAt: time,
+          resolvedAt: nullable('string', { format: 'date-time' }),
+          failureCount: int,
+          errorMessage: nullable('string'),
+        }),
+        RecentCheck: exact({ status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: int, checkedAt: time }),
+        RecentChecks: exact({
+          items: {
+            type: 'object',
+            description: 'Every endpoint id → its newest checks, newest first ([] before its first check)',
+            propertyNames: uuid,
+            additionalProperties: { type: 'array', items: ref('RecentCheck') },
           },
-        },
-        Check: {
-          type: 'object',
-          properties: {
-            id: uuid,
-            endpointId: uuid,
-            status: { enum: ['UP', 'DEGRADED', 'DOWN'] },
-            responseTime: { type: 'integer' },
-            statusCode: nullable('integer'),
-            errorMessage: nullable('string'),
-            checkedAt: time,
-          },
-        },
-        Incident: {
-          type: 'object',
-          properties: {
-            id: uuid,
-            endpointId: uuid,
-            endpointName: { type: 'string' },
-            startedAt: time,
-            resolvedAt: nullable('string', { format: 'date-time' }),
-            failureCount: { type: 'integer' },
-            errorMessage: nullable('string'),
-          },
-        },
-        RecentCheck: {
-          type: 'object',
-          required: ['status', 'responseTime', 'checkedAt'],
-          properties: { status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: { type: 'integer' }, checkedAt: time },
-        },
-        RecentChecks: {
-          type: 'object',
-          required: ['items'],
-          properties: {
-            items: {
-              type: 'object',
-              description: 'Every endpoint id → its newest checks, newest first ([] before its first check)',
-              propertyNames: uuid,
-              additionalProperties: { type: 'array', items: ref('RecentCheck') },
-            },
-          },
-        },
-        UptimeWindow: {
-          type: 'object',
-          properties: { uptime: nullable('number'), checks: { type: 'integer' }, avgResponseTime: nullable('integer') },
-        },
-        Uptime: { type: 'object', properties: { '24h': ref('UptimeWindow'), '7d': ref('UptimeWindow'), '30d': ref('UptimeWindow') } },
-        Summary: {
-          type: 'object',
-          properties: Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'paused', 'openIncidents'].map((k) => [k, { type: 'integer' }])),
-        },
-        EndpointsFile: {
-          type: 'object',
-          description: 'Every endpoint definition, in creation order (GET /api/export)',
-          required: ['vigil', 'version', 'exportedAt', 'endpoints'],
-          properties: {
+        }),
+        UptimeWindow: exact({ uptime: nullable('number', { minimum: 0, maximum: 100 }), checks: int, avgResponseTime: nullable('integer') }),
+        Uptime: exact({ '24h': ref('UptimeWindow'), '7d': ref('UptimeWindow'), '30d': ref('UptimeWindow') }),
+        Summary: exact(Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'paused', 'openIncidents'].map((k) => [k, int]))),
+        EndpointsFile: exact(
+          {
             vigil: { const: 'endpoints' },
             version: { const: 1 },
             exportedAt: time,
-            endpoints: {
-              type: 'array',
-              items: { type: 'object', required: ['id', ...Object.keys(endpointProperties)], properties: { id: uuid, ...endpointProperties } },
-            },
+            endpoints: { type: 'array', items: exact({ id: uuid, ...endpointProperties }) },
           },
-        },
+          { description: 'Every endpoint definition, in creation order (GET /api/export)' },
+        ),
         ImportFile: {
           ...inputSchema(ImportDocumentSchema),
           description: `An export file; per entry, id and every field but name and url are optional; at most ${MAX_IMPORT_ENTRIES} entries`,
         },
-        ImportResult: {
-          type: 'object',
-          required: ['mode', 'dryRun', 'created', 'updated', 'unchanged', 'deleted', 'items'],
-          properties: {
-            mode: { enum: ['merge', 'replace'] },
-            dryRun: { type: 'boolean' },
-            ...Object.fromEntries(['created', 'updated', 'unchanged', 'deleted'].map((k) => [k, { type: 'integer' }])),
-            items: {
-              type: 'array',
-              description: 'Entry by entry in file order, deletions last; id is null for an entry without one that a dry run would create',
-              items: {
-                type: 'object',
-                required: ['id', 'name', 'action'],
-                properties: { id: nullable('string', { format: 'uuid' }), name: { type: 'string' }, action: { enum: ['created', 'updated', 'unchanged', 'deleted'] } },
-              },
-            },
+        ImportResult: exact({
+          mode: { enum: ['merge', 'replace'] },
+          dryRun: { type: 'boolean' },
+          ...Object.fromEntries(['created', 'updated', 'unchanged', 'deleted'].map((k) => [k, int])),
+          items: {
+            type: 'array',
+            description: 'Entry by entry in file order, deletions last; id is null for an entry without one that a dry run would create',
+            items: exact({ id: nullable('string', { format: 'uuid' }), name: { type: 'string' }, action: { enum: ['created', 'updated', 'unchanged', 'deleted'] } }),
           },
-        },
+        }),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
+          additionalProperties: false,
           properties: {
             type: { type: 'string' },
             title: { type: 'string' },
-            status: { type: 'integer' },
+            status: int,
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            errors: { type: 'array', items: exact({ path: { type: 'string' }, message: { type: 'string' } }) },
           },
         },
       },
     },
+    tags: [
+      { name: 'Endpoints', description: 'What Vigil checks' },
+      { name: 'Checks', description: 'Results and uptime' },
+      { name: 'Incidents' },
+      { name: 'Transfer', description: 'All endpoint definitions as one file' },
+      { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
+      { name: 'System', description: 'Probes, metrics, keys and this document' },
+    ],
     paths: {
       '/api/endpoints': {
         get: {
+          tags: ['Endpoints'],
           summary: 'List endpoints (creation order)',
-          parameters: [
-            query('status', { type: 'string' }, `Comma list of ${ENDPOINT_STATUSES.join(', ')}`),
-            query('tag', { type: 'string' }, 'Only endpoints with this tag'),
-            query('q', { type: 'string' }, 'Search in name and URL'),
-            query('paused', { type: 'boolean' }, 'Only paused (true) or active (false) endpoints'),
-            limit(500, 50),
+          parameters: queryParameters(QUERY_SCHEMAS.endpoints, {
+            status: [{ type: 'string' }, `Comma list of ${ENDPOINT_STATUSES.join(', ')}`],
+            tag: [{ type: 'string', maxLength: 50 }, 'Only endpoints with this tag'],
+            q: [{ type: 'string', maxLength: 200 }, 'Search in name and URL'],
+            paused: [{ type: 'boolean' }, 'Only paused (true) or active (false) endpoints'],
+            limit: limit(500, 50),
             cursor,
-          ],
+          }),
           responses: { '200': json(page('Endpoint')), ...problems(400) },
         },
-        post: {
+        post: keyed({
+          tags: ['Endpoints'],
           summary: 'Register an endpoint (checked at once)',
-          security: keyed,
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointInput') } } },
-          responses: { '201': json(ref('Endpoint'), 'Created'), ...problems(400, 401, 413) },
-        },
+          responses: { '201': json(ref('Endpoint'), 'Created'), ...problems(400, 413) },
+        }),
       },
       '/api/endpoints/{id}': {
         parameters: [idParam],
-        get: { summary: 'One endpoint', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } },
-        patch: {
+        get: { tags: ['Endpoints'], summary: 'One endpoint', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } },
+        patch: keyed({
+          tags: ['Endpoints'],
           summary: 'Partial update; the schedule follows at once',
-          security: keyed,
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointPatch') } } },
-          responses: { '200': json(ref('Endpoint')), ...problems(400, 401, 404, 413) },
-        },
-        delete: { summary: 'Delete with its checks and incidents', security: keyed, responses: { '204': { description: 'Deleted' }, ...problems(400, 401, 404) } },
+          responses: { '200': json(ref('Endpoint')), ...problems(400, 404, 413) },
+        }),
+        delete: keyed({ tags: ['Endpoints'], summary: 'Delete with its checks and incidents', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
       },
       '/api/endpoints/{id}/check': {
         parameters: [idParam],
-        post: { summary: 'Run one check now', security: keyed, responses: { '200': json(ref('Check')), ...problems(400, 401, 404) } },
+        post: keyed({ tags: ['Endpoints'], summary: 'Run one check now', responses: { '200': json(ref('Check')), ...problems(400, 404) } }),
       },
       '/api/endpoints/{id}/pause': {
         parameters: [idParam],
-        post: { summary: 'Stop checking', security: keyed, responses: { '200': json(ref('Endpoint')), ...problems(400, 401, 404) } },
+        post: keyed({ tags: ['Endpoints'], summary: 'Stop checking', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } }),
       },
       '/api/endpoints/{id}/resume': {
         parameters: [idParam],
-        post: { summary: 'Check now, then on the interval', security: keyed, responses: { '200': json(ref('Endpoint')), ...problems(400, 401, 404) } },
+        post: keyed({ tags: ['Endpoints'], summary: 'Check now, then on the interval', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } }),
       },
       '/api/endpoints/{id}/checks': {
         parameters: [idParam],
         get: {
+          tags: ['Checks'],
           summary: 'Checks, newest first',
-          parameters: [query('from', time, 'From this time (inclusive)'), query('to', time, 'Up to this time (inclusive)'), limit(1000, 100), cursor],
+          parameters: queryParameters(QUERY_SCHEMAS.checks, {
+            from: [time, 'From this time (inclusive)'],
+            to: [time, 'Up to this time (inclusive)'],
+            limit: limit(1000, 100),
+            cursor,
+          }),
           responses: { '200': json(page('Check')), ...problems(400, 404) },
         },
       },
       '/api/endpoints/{id}/uptime': {
         parameters: [idParam],
-        get: { summary: 'Uptime over 24 h, 7 d and 30 d', responses: { '200': json(ref('Uptime')), ...problems(400, 404) } },
+        get: { tags: ['Checks'], summary: 'Uptime over 24 h, 7 d and 30 d', responses: { '200': json(ref('Uptime')), ...problems(400, 404) } },
       },
       '/api/checks/recent': {
         get: {
+          tags: ['Checks'],
           summary: "Every endpoint's newest checks, newest first (the dashboard's strips)",
-          parameters: [query('perEndpoint', { type: 'integer', minimum: 1, maximum: 100, default: 20 }, 'Checks per endpoint')],
+          parameters: queryParameters(QUERY_SCHEMAS.recentChecks, {
+            perEndpoint: [{ type: 'integer', minimum: 1, maximum: 100, default: 20 }, 'Checks per endpoint'],
+          }),
           responses: { '200': json(ref('RecentChecks')), ...problems(400) },
         },
       },
       '/api/incidents': {
         get: {
+          tags: ['Incidents'],
           summary: 'Incidents, newest first',
-          parameters: [query('status', { enum: ['open', 'resolved'] }, 'Open or resolved only'), query('endpointId', uuid, "One endpoint's"), limit(500, 50), cursor],
+          parameters: queryParameters(QUERY_SCHEMAS.incidents, {
+            status: [{ enum: ['open', 'resolved'] }, 'Open or resolved only'],
+            endpointId: [uuid, "One endpoint's"],
+            limit: limit(500, 50),
+            cursor,
+          }),
           responses: { '200': json(page('Incident')), ...problems(400) },
         },
       },
-      '/api/summary': { get: { summary: 'Counts per status', responses: { '200': json(ref('Summary')) } } },
+      '/api/summary': { get: { tags: ['Endpoints'], summary: 'Counts per status', responses: { '200': json(ref('Summary')) } } },
       '/api/export': {
         get: {
+          tags: ['Transfer'],
           summary: 'Every endpoint definition as one file (Content-Disposition: attachment)',
           responses: { '200': json(ref('EndpointsFile')) },
         },
       },
       '/api/import': {
-        post: {
+        post: keyed({
+          tags: ['Transfer'],
           summary: 'Create or update endpoints from an export file, all or nothing; matched by id, else by unique name',
-          security: keyed,
           parameters: [
             query('mode', { enum: ['merge', 'replace'], default: 'merge' }, 'replace also deletes the endpoints the file does not hold'),
             query('dryRun', { type: 'boolean', default: false }, 'Answer what would be done, change nothing'),
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ImportFile') } } },
-          responses: { '200': json(ref('ImportResult')), ...problems(400, 401, 409, 413) },
-        },
+          responses: { '200': json(ref('ImportResult')), ...problems(400, 409, 413) },
+        }),
       },
       '/api/events': {
         get: {
-          summary: 'Server-Sent Events (all endpoints, or ?endpointId=)',
-          parameters: [query('endpointId', uuid, 'Only this endpoint'), query('token', { type: 'string' }, 'API key, when API_KEY is set')],
-          responses: { '200': { description: 'event: <name> / data: <json>', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...problems(400, 401, 404) },
+          tags: ['Realtime'],
+          summary: 'Server-Sent Events (all endpoints, or ?endpointId=); needs the key when API_KEY is set',
+          parameters: [query('endpointId', uuid, 'Only this endpoint'), query('token', { type: 'string' }, 'API key, when API_KEY is set (or the Authorization header)')],
+          security: [{ bearer: [] }, {}],
+          responses: {
+            '200': { description: 'event: <name> / data: <json>', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            ...problems(400, 401, 404, 429),
+          },
         },
       },
-      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object', properties: { status: { const: 'ok' } } }) } } },
-      '/readyz': { get: { summary: 'Readiness: the database answers', responses: { '200': json({ type: 'object' }), ...problems(503) } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/api/auth': {
+        get: {
+          tags: ['System'],
+          summary: 'Whether writes and realtime connections need a key (API_KEY is set)',
+          responses: { '200': json(exact({ keyRequired: { type: 'boolean' } })) },
+        },
+      },
+      '/api/auth/verify': {
+        post: keyed({
+          tags: ['System'],
+          summary: 'Try a key without changing anything',
+          responses: { '200': json(exact({ ok: { const: true }, keyRequired: { type: 'boolean' } })) },
+        }),
+      },
+      '/api/openapi.json': { get: { tags: ['System'], summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
+      '/healthz': { get: { tags: ['System'], summary: 'Liveness: the process runs', responses: { '200': json(exact({ status: { const: 'ok' } })) } } },
+      '/readyz': {
+        get: { tags: ['System'], summary: 'Readiness: the database answers', responses: { '200': json(exact({ status: { const: 'ready' } })), ...problems(503) } },
+      },
+      '/metrics': {
+        get: { tags: ['System'], summary: 'Prometheus metrics', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+      },
     },
   };
 }

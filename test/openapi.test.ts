@@ -1,0 +1,137 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Endpoint, Incident } from '../server/contract/types.ts';
+import { startTargetServer, type TargetServer } from './support/target-server.ts';
+import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './support/vigil.ts';
+
+type Json = Record<string, any>;
+
+let target: TargetServer;
+let vigil: TestVigil;
+let doc: Json;
+
+beforeAll(async () => {
+  [target, vigil] = await Promise.all([startTargetServer(), startTestVigil({ API_KEY: 'k1' })]);
+  doc = (await vigil.api('GET', '/api/openapi.json')).body;
+});
+afterAll(async () => {
+  await vigil?.dispose();
+  await target?.close();
+});
+
+/** Routes that are not part of the REST API: the web app, its fallback, and the docs page itself. */
+const NOT_API = new Set(['GET /*', 'GET /api/docs', 'GET /api/docs/:file']);
+const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+describe('GET /api/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document by the standard schema', async () => {
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+  });
+
+  it('describes every route the server answers, and nothing it does not', () => {
+    const answered = vigil.app.routes
+      .filter((r) => r.method !== 'ALL' && !NOT_API.has(`${r.method} ${r.path}`))
+      .map((r) => `${r.method} ${toOpenApiPath(r.path)}`);
+    const documented = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(new Set(answered).size).toBeGreaterThanOrEqual(20);
+    expect([...new Set(answered)].sort()).toEqual([...new Set(documented)].sort());
+  });
+
+  it('marks exactly the mutating operations as needing the key', () => {
+    for (const [path, item] of Object.entries(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(item as Json)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+        const keyed = Array.isArray(op.security) && op.security.length > 0;
+        expect(keyed, `${method} ${path}`).toBe(method !== 'get' || path === '/api/events');
+        if (keyed) expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '429']));
+      }
+    }
+  });
+});
+
+describe('answers match the documented schemas', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const key = { authorization: 'Bearer k1' };
+
+  /** Validates an answer against the document's schema for its path, method and status. */
+  function expectDocumented(path: string, method: string, res: ApiAnswer<unknown>) {
+    const op = doc.paths[path]?.[method.toLowerCase()];
+    expect(op, `${method} ${path} is documented`).toBeDefined();
+    const response = op.responses[String(res.status)];
+    expect(response, `${method} ${path} documents status ${res.status}`).toBeDefined();
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!;
+    if (res.status === 204) return;
+    const schema = response.content?.[type]?.schema;
+    expect(schema, `${method} ${path} ${res.status} documents ${type}`).toBeDefined();
+    const validate = ajv.compile({ ...schema, components: doc.components });
+    const ok = validate(res.body);
+    expect(validate.errors ?? [], `${method} ${path} ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`).toEqual([]);
+    expect(ok).toBe(true);
+  }
+
+  it('for every route, in success and in error', async () => {
+    const call = async (method: string, docPath: string, url: string, body?: unknown, headers: Json = key) => {
+      const res = await vigil.api(method, url, body, headers);
+      expectDocumented(docPath, method, res);
+      return res;
+    };
+    const failing = `/failing-${Date.now()}`;
+    target.setMode(failing, { kind: 'ok', status: 503 });
+    const created = (
+      await call('POST', '/api/endpoints', '/api/endpoints', {
+        name: 'Documented',
+        url: target.url(failing),
+        intervalSeconds: 3600,
+        failureThreshold: 1,
+        headers: { 'x-a': '1' },
+        tags: ['docs'],
+      })
+    ).body as Endpoint;
+    const id = created.id;
+    await call('POST', '/api/endpoints/{id}/check', `/api/endpoints/${id}/check`);
+    await waitFor(async () => ((await vigil.api('GET', `/api/incidents?endpointId=${id}`)).body.items as Incident[]).length === 1);
+
+    await call('GET', '/api/endpoints', '/api/endpoints?limit=1');
+    await call('GET', '/api/endpoints', '/api/endpoints?status=nope');
+    await call('GET', '/api/endpoints/{id}', `/api/endpoints/${id}`);
+    await call('GET', '/api/endpoints/{id}', '/api/endpoints/not-a-uuid');
+    await call('GET', '/api/endpoints/{id}', `/api/endpoints/${crypto.randomUUID()}`);
+    await call('PATCH', '/api/endpoints/{id}', `/api/endpoints/${id}`, { name: 'Documented too' });
+    await call('PATCH', '/api/endpoints/{id}', `/api/endpoints/${id}`, { intervalSeconds: 0 });
+    await call('PATCH', '/api/endpoints/{id}', `/api/endpoints/${id}`, { name: 'x' }, {});
+    await call('POST', '/api/endpoints/{id}/pause', `/api/endpoints/${id}/pause`);
+    await call('POST', '/api/endpoints/{id}/resume', `/api/endpoints/${id}/resume`);
+    await call('GET', '/api/endpoints/{id}/checks', `/api/endpoints/${id}/checks?limit=1`);
+    await call('GET', '/api/endpoints/{id}/uptime', `/api/endpoints/${id}/uptime`);
+    await call('GET', '/api/checks/recent', '/api/checks/recent?perEndpoint=2');
+    await call('GET', '/api/incidents', '/api/incidents');
+    await call('GET', '/api/incidents', '/api/incidents?status=open');
+    await call('GET', '/api/summary', '/api/summary');
+    await call('GET', '/api/auth', '/api/auth');
+    await call('POST', '/api/auth/verify', '/api/auth/verify');
+    await call('POST', '/api/auth/verify', '/api/auth/verify', undefined, {});
+    const exported = (await call('GET', '/api/export', '/api/export')).body;
+    await call('POST', '/api/import', '/api/import', exported);
+    await call('POST', '/api/import', '/api/import', { vigil: 'endpoints', version: 1, endpoints: [{ name: '' }] });
+    await call('GET', '/healthz', '/healthz');
+    await call('GET', '/readyz', '/readyz');
+    await call('GET', '/api/openapi.json', '/api/openapi.json');
+    await call('DELETE', '/api/endpoints/{id}', `/api/endpoints/${id}`);
+    await call('DELETE', '/api/endpoints/{id}', `/api/endpoints/${id}`);
+    const metrics = await fetch(`http://127.0.0.1:${vigil.port}/metrics`);
+    expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual([metrics.headers.get('content-type')!.split(';')[0]]);
+    const events = await fetch(`http://127.0.0.1:${vigil.port}/api/events?token=k1`);
+    expect(Object.keys(doc.paths['/api/events'].get.responses['200'].content)).toEqual([events.headers.get('content-type')!.split(';')[0]]);
+    await events.body?.cancel();
+  });
+});
