@@ -13,6 +13,8 @@ const SettingsSchema = z.object({
   API_KEY: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** Largest accepted body of POST /api/import (a file of up to 10,000 endpoints). */
+  IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long shutdown waits for running checks, in ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Largest number of check results written in one transaction. */
@@ -46,6 +48,7 @@ export interface Settings {
   dataDir: string;
   apiKey: string | undefined;
   bodyLimitBytes: number;
+  importBodyLimitBytes: number;
   shutdownTimeoutMs: number;
   writeBatchSize: number;
   databasePoolSize: number;
@@ -83,6 +86,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     dataDir: s.DATA_DIR,
     apiKey: s.API_KEY,
     bodyLimitBytes: s.BODY_LIMIT_BYTES,
+    importBodyLimitBytes: s.IMPORT_BODY_LIMIT_BYTES,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     writeBatchSize: s.WRITE_BATCH_SIZE,
     databasePoolSize: s.DATABASE_POOL_SIZE,

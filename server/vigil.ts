@@ -100,6 +100,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     authorize,
     keyRequired: guard.enabled,
     bodyLimitBytes: settings.bodyLimitBytes,
+    importBodyLimitBytes: settings.importBodyLimitBytes,
     logger,
     webDir: options.webDir,
     ping: database.ping,

@@ -186,7 +186,7 @@ describe('importing into a running instance', () => {
   let vigil: TestVigil;
 
   beforeAll(async () => {
-    vigil = await startTestVigil({ BODY_LIMIT_BYTES: String(2 * 1024 * 1024) });
+    vigil = await startTestVigil({ IMPORT_BODY_LIMIT_BYTES: String(2 * 1024 * 1024) });
   });
   afterAll(async () => {
     await vigil?.dispose();
@@ -411,7 +411,7 @@ describe('importing into a running instance', () => {
     ]);
   });
 
-  it('refuses more than 10,000 entries, and a body over BODY_LIMIT_BYTES', async () => {
+  it('refuses more than 10,000 entries, and a body over IMPORT_BODY_LIMIT_BYTES', async () => {
     const count = await total();
     const many = Array.from({ length: 10_001 }, (_, i) => ({ name: `n${i}`, url: 'http://h.example/' }));
     const tooMany = await refusedImport(vigil, fileOf(many));
@@ -423,6 +423,16 @@ describe('importing into a running instance', () => {
     const tooLarge = await refusedImport(vigil, huge);
     expect(tooLarge.status).toBe(413);
     expect(await total()).toBe(count);
+  });
+
+  it('takes a file larger than BODY_LIMIT_BYTES, which only limits the other routes', async () => {
+    const entries = Array.from({ length: 40 }, (_, i) => ({ name: unique(`big-${i}`), url: target.url('/big'), paused: true, headers: { 'X-Pad': 'x'.repeat(8000) } }));
+    const file = fileOf(entries);
+    expect(JSON.stringify(file).length).toBeGreaterThan(256 * 1024);
+    expect((await importInto(vigil, file)).created).toBe(40);
+    const single = await vigil.api('POST', '/api/endpoints', { name: 'x', url: target.url('/x'), body: 'x'.repeat(300 * 1024) });
+    expect(single.status).toBe(413);
+    expect(single.body.detail).toMatch(/BODY_LIMIT_BYTES/);
   });
 
   it('describes both routes in the OpenAPI document, the file from the schema that validates it', async () => {

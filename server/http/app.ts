@@ -22,6 +22,8 @@ export interface AppDeps extends SystemDeps {
   /** Whether API_KEY is set (writes and realtime connections need a key). */
   keyRequired: boolean;
   bodyLimitBytes: number;
+  /** The larger limit of POST /api/import. */
+  importBodyLimitBytes: number;
   logger?: Logger;
   /** Routes of the realtime transports that speak plain HTTP (SSE). */
   realtimeRoutes?: Hono;
@@ -38,17 +40,17 @@ export function createApp(deps: AppDeps) {
 
   app.use(compressText());
 
-  app.use(
-    '/api/*',
+  const limitBody = (maxSize: number, setting: string) =>
     bodyLimit({
-      maxSize: deps.bodyLimitBytes,
+      maxSize,
       onError: (c) => {
         // The rest of the body is not read: the connection cannot carry another request.
         c.header('Connection', 'close');
-        return problem(c, 413, `The request body is larger than ${deps.bodyLimitBytes} bytes.`);
+        return problem(c, 413, `The request body is larger than ${maxSize} bytes (${setting}).`);
       },
-    }),
-  );
+    });
+  const bodyLimitOf = { general: limitBody(deps.bodyLimitBytes, 'BODY_LIMIT_BYTES'), import: limitBody(deps.importBodyLimitBytes, 'IMPORT_BODY_LIMIT_BYTES') };
+  app.use('/api/*', (c, next) => (c.req.path === '/api/import' ? bodyLimitOf.import : bodyLimitOf.general)(c, next));
   app.use('/api/*', requireKey({ authorize: deps.authorize }));
 
   app.route('/', systemRoutes(deps));
