@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { parseApiKeys } from '../../server/auth/api-keys.ts';
 import type { Endpoint } from '../../server/contract/types.ts';
 import { launchBrowser, newPage, type OpenedPage } from './browser.ts';
 import { startTargetServer, type TargetServer } from './target-server.ts';
@@ -7,10 +8,12 @@ import { startTestVigil, type TestVigil } from './vigil.ts';
 
 /**
  * The set-up every browser test file shares: one Chromium and one target server per file, a fresh
- * Vigil (own database) per test, and every page closed after its test. Call it at the top of a file.
+ * Vigil (own database) per test, and every page closed after its test. Call it at the top of a file
+ * (or of a describe block). `vigilEnv`: settings for every Vigil it starts, e.g. `{ API_KEY: 'k1' }`
+ * (env.createEndpoint then sends the first key).
  * @example const env = useBrowserTestEnv(); it('…', async () => { const { page } = await env.open('/'); });
  */
-export function useBrowserTestEnv() {
+export function useBrowserTestEnv(vigilEnv: Record<string, string> = {}) {
   let browser: Browser;
   let target: TargetServer;
   let vigil: TestVigil;
@@ -25,7 +28,7 @@ export function useBrowserTestEnv() {
     await target?.close();
   });
   beforeEach(async () => {
-    vigil = await startTestVigil();
+    vigil = await startTestVigil(vigilEnv);
   });
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
@@ -57,7 +60,9 @@ export function useBrowserTestEnv() {
     /** An endpoint on the target server's `path` (checked hourly unless told otherwise). */
     async createEndpoint(fields: Partial<Endpoint> & { path: string }): Promise<Endpoint> {
       const { path, ...rest } = fields;
-      const res = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, ...rest });
+      const key = parseApiKeys(vigilEnv.API_KEY)[0];
+      const auth: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+      const res = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, ...rest }, auth);
       expect(res.status).toBe(201);
       return res.body;
     },

@@ -2,11 +2,13 @@ import { Match, Show, Switch, createMemo, lazy } from 'solid-js';
 import { Toaster } from 'solid-sonner';
 import { ConnectionBanner } from './components/ConnectionStatus.tsx';
 import { Header } from './components/Header.tsx';
+import { KeyDialog } from './components/KeyDialog.tsx';
 import { matchPath, pathname } from './lib/router.ts';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { EndpointListPage } from './pages/EndpointListPage.tsx';
 import { IncidentsPage } from './pages/IncidentsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { keyRequest } from './stores/auth.store.ts';
 import { MAX_TOASTS, TOAST_DURATION_MS } from './stores/toast.store.ts';
 
 // Pages that are not the first view load their code when visited (the chart library with them).
@@ -61,6 +63,7 @@ export function App() {
         richColors
         closeButton
       />
+      <Show when={keyRequest()}>{(reason) => <KeyDialog reason={reason()} />}</Show>
     </>
   );
 }

@@ -1,27 +1,38 @@
-import { Show, createMemo, createSignal, onCleanup } from 'solid-js';
+import { Match, Show, Switch, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { t } from '../i18n/index.ts';
 import { REST_REFRESH_MS, socketService } from '../services/socket.service.ts';
+import { askForKey } from '../stores/auth.store.ts';
 import { connection } from '../stores/connection.store.ts';
 
-/** The header's live indicator: green connected, orange connecting, red disconnected. */
-export function ConnectionStatus() {
+/** Whole seconds until `at` (epoch ms), ticking; a memo, so the 250 ms tick changes nothing on screen unless the second does. */
+function useSecondsUntil(at: () => number | null): Accessor<number | null> {
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 250);
   onCleanup(() => clearInterval(timer));
+  return createMemo(() => {
+    now(); // the tick; the clock itself is read fresh, as `at` may be newer than the last tick
+    const when = at();
+    return when ? Math.max(0, Math.ceil((when - Date.now()) / 1000)) : null;
+  });
+}
 
-  // A memo: the 250 ms tick changes nothing on screen unless the whole second does.
-  const secondsLeft = createMemo(() => (connection.nextRetryAt ? Math.max(0, Math.ceil((connection.nextRetryAt - now()) / 1000)) : null));
+/** The header's live indicator: green connected, orange connecting, red disconnected. */
+export function ConnectionStatus() {
+  const secondsLeft = useSecondsUntil(() => connection.nextRetryAt);
+  const keyNeeded = () => connection.state !== 'connected' && connection.refusal !== null;
   const tooltip = () =>
     connection.state === 'connected'
       ? t('conn.tooltip.connected')
-      : connection.state === 'connecting'
-        ? t('conn.tooltip.connecting')
-        : t('conn.tooltip.disconnected');
+      : keyNeeded()
+        ? t('conn.tooltip.keyNeeded')
+        : connection.state === 'connecting'
+          ? t('conn.tooltip.connecting')
+          : t('conn.tooltip.disconnected');
 
   return (
-    <div class="conn" data-state={connection.state} title={tooltip()} role="status" aria-live="polite">
+    <div class="conn" data-state={connection.state} data-refusal={connection.refusal?.reason} title={tooltip()} role="status" aria-live="polite">
       <span class="conn-dot" aria-hidden="true" />
-      <span class="conn-label">{t(`conn.${connection.state}`)}</span>
+      <span class="conn-label">{keyNeeded() ? t('conn.keyNeeded') : t(`conn.${connection.state}`)}</span>
       <span class="sr-only">{tooltip()}</span>
       <Show when={connection.state !== 'connected' && connection.mode === 'websocket' && !connection.offline && connection.attempt > 0}>
         <span class="conn-detail">
@@ -36,17 +47,36 @@ export function ConnectionStatus() {
   );
 }
 
-/** Said once the WebSocket attempts are exhausted or the browser is offline. */
+/** Said once the WebSocket attempts are exhausted, the server refused the key, or the browser is offline. */
 export function ConnectionBanner() {
+  const seconds = REST_REFRESH_MS / 1000;
+  const wait = useSecondsUntil(() => connection.refusal?.retryAt ?? null);
   return (
     <Show when={connection.state !== 'connected' && (connection.offline || connection.mode === 'rest-refresh')}>
-      <div class="banner" role="alert">
-        <span>{connection.offline ? t('conn.offline') : t('conn.fallback', { seconds: REST_REFRESH_MS / 1000 })}</span>
-        <Show when={!connection.offline}>
-          <button type="button" onClick={() => socketService.retryNow()}>
-            {t('conn.retryNow')}
-          </button>
-        </Show>
+      <div class="banner" role="alert" data-refusal={connection.offline ? undefined : connection.refusal?.reason}>
+        <Switch>
+          <Match when={connection.offline}>
+            <span>{t('conn.offline')}</span>
+          </Match>
+          <Match when={connection.refusal}>
+            {(refusal) => (
+              <>
+                <span>
+                  {refusal().reason === 'throttled' ? t('conn.key.throttled', { wait: wait() ?? 0, seconds }) : t(`conn.key.${refusal().reason}`, { seconds })}
+                </span>
+                <button type="button" onClick={() => void askForKey('user')}>
+                  {t('conn.enterKey')}
+                </button>
+              </>
+            )}
+          </Match>
+          <Match when={true}>
+            <span>{t('conn.fallback', { seconds })}</span>
+            <button type="button" onClick={() => socketService.retryNow()}>
+              {t('conn.retryNow')}
+            </button>
+          </Match>
+        </Switch>
       </div>
     </Show>
   );

@@ -1,6 +1,7 @@
-import { For } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { LOCALES, LOCALE_NAMES, locale, setLocale, t, type Locale } from '../i18n/index.ts';
 import { pathname } from '../lib/router.ts';
+import { apiKey, askForKey, keyRequired } from '../stores/auth.store.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 
 const NAV = [
@@ -32,6 +33,15 @@ export function Header() {
       </nav>
       <div class="header-end">
         <ConnectionStatus />
+        <Show when={keyRequired() || apiKey()}>
+          <button type="button" class="key-button" data-key-saved={apiKey() ? 'true' : 'false'} onClick={() => void askForKey('user')}>
+            {t('key.button')}
+            <Show when={apiKey()}>
+              <span aria-hidden="true"> ✓</span>
+              <span class="sr-only"> ({t('key.button.saved')})</span>
+            </Show>
+          </button>
+        </Show>
         <label class="lang">
           <select aria-label={t('lang.label')} value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
             <For each={LOCALES}>{(l) => <option value={l}>{LOCALE_NAMES[l]}</option>}</For>

@@ -30,21 +30,47 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** How requests get the API key, and who is asked for one when a write is refused (the auth store). */
+export interface ApiKeySource {
+  key(): string | null;
+  /** A write got 401 (`sentKey`: with a key that is therefore wrong). Resolves true once a new key is saved. */
+  refused(error: ApiError, sentKey: boolean): Promise<boolean>;
+}
+
+let keySource: ApiKeySource = { key: () => null, refused: async () => false };
+
+export function useApiKeySource(source: ApiKeySource) {
+  keySource = source;
+}
+
+interface RequestOptions {
+  /** This key instead of the saved one (trying a key before saving it). */
+  key?: string;
+  /** Whether a 401 may ask for a key and retry once (writes only). */
+  askForKey?: boolean;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const key = options.key ?? keySource.key();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (key) headers.authorization = `Bearer ${key}`;
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
     throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: (error as Error).message });
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const json = text ? safeParse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, json as ProblemDetails | null);
+  if (!response.ok) {
+    const error = new ApiError(response.status, json as ProblemDetails | null);
+    const mayAsk = response.status === 401 && method !== 'GET' && options.askForKey !== false;
+    // Retried once, with the key just saved: a second refusal is the caller's error.
+    if (mayAsk && (await keySource.refused(error, Boolean(key)))) return request<T>(method, path, body, { askForKey: false });
+    throw error;
+  }
   return json as T;
 }
 
@@ -94,4 +120,8 @@ export const api = {
     request<Page<Incident>>('GET', `/api/incidents${query(params)}`),
   summary: () => request<Summary>('GET', '/api/summary'),
   recentChecks: (perEndpoint: number) => request<RecentChecks>('GET', `/api/checks/recent${query({ perEndpoint })}`),
+  /** Whether writes and realtime connections need an API key. */
+  authInfo: () => request<{ keyRequired: boolean }>('GET', '/api/auth'),
+  /** Tries a key without side effects: resolves when the server accepts it, else an ApiError (401, or 429 when throttled). */
+  verifyKey: (key: string) => request<{ ok: true; keyRequired: boolean }>('POST', '/api/auth/verify', undefined, { key, askForKey: false }),
 };

@@ -7,7 +7,7 @@ import {
   type ServerToClientEvents,
   type SubscriptionAck,
 } from '../../../server/contract/events.ts';
-import { connection, setConnection } from '../stores/connection.store.ts';
+import { connection, setConnection, type KeyRefusal } from '../stores/connection.store.ts';
 
 /**
  * The seed's options: WebSocket only, reconnect with exponential backoff 1 s → 5 s, 5 attempts.
@@ -31,6 +31,13 @@ export const WEBSOCKET_RETRY_MS = 30_000;
 type VigilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventSink = <K extends ServerEventName>(name: K, data: ServerEvents[K]) => void;
 
+/** A handshake the server refused for its API key says so in the message (server/realtime/socket-io.ts). */
+function keyRefusal(error: Error & { data?: { retryAfterSeconds?: number } }, sentKey: boolean): KeyRefusal | null {
+  if (error.message.startsWith('throttled:')) return { reason: 'throttled', retryAt: Date.now() + (error.data?.retryAfterSeconds ?? 60) * 1000 };
+  if (error.message.startsWith('unauthorized:')) return { reason: sentKey ? 'invalid' : 'missing', retryAt: null };
+  return null;
+}
+
 /**
  * The one Socket.io connection of the page. It reports its state to the connection store,
  * hands every server event to one sink, and tells listeners when a new (not recovered) session
@@ -43,27 +50,50 @@ class SocketService {
   private readonly refreshListeners = new Set<() => void>();
   private connectedBefore = false;
   private fallbackTimers: ReturnType<typeof setInterval>[] = [];
+  private readonly refusalListeners = new Set<(refusal: KeyRefusal) => void>();
+  private token: () => string | null = () => null;
+  private sentKey = false;
+  private throttleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Where the API key comes from; read at every handshake, so a new key counts from the next connect. */
+  useToken(source: () => string | null) {
+    this.token = source;
+  }
+
+  /** Called when the server refuses the connection for its key. Returns the unsubscribe function. */
+  onRefused(listener: (refusal: KeyRefusal) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
 
   /** Opens the connection (once). */
   start(sink: EventSink) {
     if (this.socket) return;
     this.sink = sink;
-    const socket: VigilSocket = io({ ...SOCKET_OPTIONS, transports: [...SOCKET_OPTIONS.transports] });
+    const auth = (send: (data: { token?: string }) => void) => {
+      const token = this.token();
+      this.sentKey = Boolean(token);
+      send(token ? { token } : {});
+    };
+    const socket: VigilSocket = io({ ...SOCKET_OPTIONS, transports: [...SOCKET_OPTIONS.transports], auth });
     this.socket = socket;
     this.watchBackoff(socket);
 
     socket.on('connect', () => {
-      const reconnect = this.connectedBefore;
+      // Events were missed while refreshing from REST too, even before the first session.
+      const reconnect = this.connectedBefore || this.fallbackTimers.length > 0;
       this.connectedBefore = true;
       this.stopFallback();
-      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null });
+      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null, refusal: null });
       // A recovered session kept its rooms and got the missed events replayed: nothing to redo.
       if (!socket.recovered) for (const listener of this.sessionListeners) listener(reconnect);
     });
     socket.on('disconnect', () => setConnection({ state: 'disconnected' }));
     socket.on('connect_error', (error) => {
       console.warn('Vigil realtime connection error:', error.message);
-      setConnection({ state: 'disconnected' });
+      const refusal = keyRefusal(error, this.sentKey);
+      if (refusal) this.refused(refusal);
+      else setConnection({ state: 'disconnected' });
     });
     socket.io.on('reconnect_attempt', (attempt) => setConnection({ state: 'connecting', attempt, nextRetryAt: null }));
     socket.io.on('reconnect_failed', () => this.startFallback());
@@ -88,6 +118,16 @@ class SocketService {
     if (!socket || socket.connected) return;
     setConnection({ state: 'connecting', attempt: 1, nextRetryAt: null });
     socket.disconnect();
+    socket.connect();
+  }
+
+  /** Closes the connection, even a working one, and opens a new one: the server checks the current key. */
+  reconnect() {
+    const socket = this.socket;
+    if (!socket) return;
+    clearTimeout(this.throttleTimer);
+    socket.disconnect();
+    setConnection({ state: 'connecting', attempt: 1, nextRetryAt: null });
     socket.connect();
   }
 
@@ -136,24 +176,41 @@ class SocketService {
     };
   }
 
-  private startFallback() {
+  /** `retrySocket: false` when retrying cannot help (a refused key); `refreshNow: false` when the page has just loaded. */
+  private startFallback(options: { retrySocket?: boolean; refreshNow?: boolean } = {}) {
     if (this.fallbackTimers.length) return;
     setConnection({ state: 'disconnected', mode: 'rest-refresh', nextRetryAt: null });
     const refresh = () => {
       for (const listener of this.refreshListeners) listener();
     };
-    refresh();
-    this.fallbackTimers.push(
-      setInterval(refresh, REST_REFRESH_MS),
-      setInterval(() => {
-        if (!connection.offline) this.retryNow();
-      }, WEBSOCKET_RETRY_MS),
-    );
+    if (options.refreshNow !== false) refresh();
+    this.fallbackTimers.push(setInterval(refresh, REST_REFRESH_MS));
+    if (options.retrySocket !== false) {
+      this.fallbackTimers.push(
+        setInterval(() => {
+          if (!connection.offline) this.retryNow();
+        }, WEBSOCKET_RETRY_MS),
+      );
+    }
+  }
+
+  /**
+   * Socket.io does not retry a refusal by its server's middleware, and we do not either until
+   * something changes: a new key, the network coming back, or (throttled) the wait being over.
+   * Meanwhile the page is refreshed from REST.
+   */
+  private refused(refusal: KeyRefusal) {
+    this.stopFallback();
+    setConnection({ attempt: 0, refusal });
+    this.startFallback({ retrySocket: false, refreshNow: this.connectedBefore });
+    if (refusal.retryAt) this.throttleTimer = setTimeout(() => this.retryNow(), Math.max(0, refusal.retryAt - Date.now()));
+    for (const listener of this.refusalListeners) listener(refusal);
   }
 
   private stopFallback() {
     for (const timer of this.fallbackTimers) clearInterval(timer);
     this.fallbackTimers = [];
+    clearTimeout(this.throttleTimer);
   }
 }
 

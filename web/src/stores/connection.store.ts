@@ -4,6 +4,13 @@ export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
 /** How the page learns about changes: pushed over WebSocket, or refreshed from REST when that failed. */
 export type ConnectionMode = 'websocket' | 'rest-refresh';
 
+/** The server refused the realtime connection for its API key: none sent, a wrong one, or too many wrong ones. */
+export interface KeyRefusal {
+  reason: 'missing' | 'invalid' | 'throttled';
+  /** When the server lets this address try again (throttled only, epoch ms). */
+  retryAt: number | null;
+}
+
 export interface Connection {
   state: ConnectionState;
   mode: ConnectionMode;
@@ -14,6 +21,8 @@ export interface Connection {
   nextRetryAt: number | null;
   /** The browser says there is no network. */
   offline: boolean;
+  /** Set while the server refuses the connection for its key; cleared on connect. */
+  refusal: KeyRefusal | null;
 }
 
 const [connection, setConnection] = createStore<Connection>({
@@ -23,6 +32,7 @@ const [connection, setConnection] = createStore<Connection>({
   maxAttempts: 5,
   nextRetryAt: null,
   offline: !navigator.onLine,
+  refusal: null,
 });
 
 export { connection, setConnection };
