@@ -160,6 +160,19 @@ describe('a key-protected instance (API_KEY set)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('applies a key saved or forgotten in another tab of the same browser', async () => {
+    const first = await env.open('/');
+    const second = await first.context.newPage();
+    await second.goto(`${env.base()}/`);
+    await banner(second).filter({ hasText: 'Live updates need' }).waitFor();
+
+    await first.page.evaluate(([name, key]) => localStorage.setItem(name!, key!), [STORAGE, KEY]);
+    await second.locator('.conn[data-state="connected"]').waitFor({ timeout: 5000 });
+    await first.page.evaluate((name) => localStorage.removeItem(name), STORAGE);
+    await second.locator('.conn-label', { hasText: 'Key needed' }).waitFor({ timeout: 5000 });
+    expect(first.errors).toEqual([]);
+  });
+
   it('drops a saved key the server refuses and opens the dialog saying so', async () => {
     const { page, errors } = await env.open('/');
     await page.evaluate((name) => localStorage.setItem(name, 'an-old-key'), STORAGE);

@@ -115,3 +115,13 @@ api.authInfo().then(
   (info) => setKeyRequired(info.keyRequired),
   () => {}, // an older server without /api/auth: refusals still tell
 );
+
+// A key saved or forgotten in another tab of this Vigil applies here too.
+window.addEventListener('storage', (event) => {
+  if (event.key !== API_KEY_STORAGE && event.key !== null) return;
+  const stored = readStoredKey();
+  if (stored === apiKey()) return;
+  setApiKey(stored);
+  if (stored) socketService.retryNow();
+  else socketService.reconnect();
+});
