@@ -35,6 +35,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
+  return createPgliteTestDatabase();
+}
+
+/** A fresh, migrated embedded database (a copy of the run's template), whatever the driver under test. */
+export function createPgliteTestDatabase(): TestDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   cpSync(inject('pgliteTemplateDir'), join(dir, 'data'), { recursive: true });
   return {
