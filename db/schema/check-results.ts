@@ -14,12 +14,7 @@ export const checkResults = pgTable(
     errorMessage: text('error_message'),
     checkedAt: timestamp('checked_at', { withTimezone: true, precision: 3 }).notNull(),
   },
-  (t) => [
-    index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc()),
-    // Results are appended in time order: a BRIN index (a few pages) finds the old ones to prune
-    // and the hours to roll up without a second B-tree to maintain on every insert.
-    index('check_results_checked_brin').using('brin', t.checkedAt),
-  ],
+  (t) => [index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc())],
 );
 
 export type CheckResultRow = typeof checkResults.$inferSelect;

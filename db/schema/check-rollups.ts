@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, integer, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { endpoints } from './endpoints.ts';
 
 /**
@@ -20,11 +20,8 @@ export const checkRollupsHourly = pgTable(
     /** Sum of the response times of the checks that were not DOWN (those averaged by uptime). */
     responseTimeSum: bigint('response_time_sum', { mode: 'number' }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.endpointId, t.hour] }),
-    // Rows arrive in hour order: a BRIN index finds the oldest hours to prune at almost no cost.
-    index('check_rollups_hourly_hour_brin').using('brin', t.hour),
-  ],
+  // Retention walks the endpoints and each one's oldest hours through this key: no index on hour alone.
+  (t) => [primaryKey({ columns: [t.endpointId, t.hour] })],
 );
 
 export type CheckRollupRow = typeof checkRollupsHourly.$inferSelect;

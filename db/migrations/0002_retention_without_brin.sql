@@ -1,0 +1,2 @@
+DROP INDEX "check_results_checked_brin";--> statement-breakpoint
+DROP INDEX "check_rollups_hourly_hour_brin";
