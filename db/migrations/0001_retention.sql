@@ -17,6 +17,4 @@ CREATE TABLE "retention_state" (
 	CONSTRAINT "retention_state_pruned_after_rolled_up" CHECK ("retention_state"."raw_pruned_before" <= "retention_state"."rolled_up_to")
 );
 --> statement-breakpoint
-ALTER TABLE "check_rollups_hourly" ADD CONSTRAINT "check_rollups_hourly_endpoint_id_endpoints_id_fk" FOREIGN KEY ("endpoint_id") REFERENCES "public"."endpoints"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "check_rollups_hourly_hour_brin" ON "check_rollups_hourly" USING brin ("hour");--> statement-breakpoint
-CREATE INDEX "check_results_checked_brin" ON "check_results" USING brin ("checked_at");
+ALTER TABLE "check_rollups_hourly" ADD CONSTRAINT "check_rollups_hourly_endpoint_id_endpoints_id_fk" FOREIGN KEY ("endpoint_id") REFERENCES "public"."endpoints"("id") ON DELETE cascade ON UPDATE no action;

@@ -3,3 +3,4 @@ export * from './check-results.ts';
 export * from './incidents.ts';
 export * from './check-rollups.ts';
 export * from './retention-state.ts';
+export * from './instances.ts';
