@@ -1,7 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Every suite runs on embedded PGlite; set VIGIL_TEST_DATABASE_URL (a PostgreSQL server whose user
-// may create databases) to run the whole suite a second time on PostgreSQL. Browser tests run once.
+// may create databases) to run the whole suite a second time on PostgreSQL, and the tests of
+// test/postgres/ that need it. Browser tests run once.
 const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
 const shared = {
@@ -15,7 +16,8 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'pglite', env: { VIGIL_TEST_DRIVER: 'pglite' } } },
+      // test/postgres/: what only PostgreSQL can do (several instances on one database).
+      { test: { ...shared, name: 'pglite', exclude: [...shared.exclude, 'test/postgres/**'], env: { VIGIL_TEST_DRIVER: 'pglite' } } },
       ...(postgresUrl
         ? [{ test: { ...shared, name: 'postgres', env: { VIGIL_TEST_DRIVER: 'postgres', VIGIL_TEST_DATABASE_URL: postgresUrl } } }]
         : []),

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,9 +36,16 @@ const SettingsSchema = z.object({
   /** How long raw check results are kept; older ones are pruned, hourly rollups keep uptime. */
   CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long hourly rollups (uptime and response-time history) are kept. */
-  ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong or missing API keys one address may present per minute before it is slowed down. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** This instance's name among several on one PostgreSQL (default: host name and a random suffix). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  /** On PostgreSQL: an instance silent this long is dead, and its endpoints are taken over. */
+  LEASE_TTL_MS: z.coerce.number().int().min(2000).max(300_000).default(10_000),
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
@@ -61,6 +70,8 @@ export interface Settings {
   rollupRetentionDays: number;
   authFailureLimit: number;
   trustProxy: boolean;
+  instanceId: string;
+  leaseTtlMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -79,6 +90,11 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     throw new SettingsError(`Invalid settings:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;
+  if (s.ROLLUP_RETENTION_DAYS < s.CHECK_RETENTION_DAYS) {
+    throw new SettingsError(
+      `Invalid settings:\n  ROLLUP_RETENTION_DAYS: must be at least CHECK_RETENTION_DAYS (${s.CHECK_RETENTION_DAYS}): hourly rollups outlive the raw results they sum up`,
+    );
+  }
   return {
     port: s.PORT,
     host: s.HOST,
@@ -99,5 +115,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
     trustProxy: s.TRUST_PROXY,
+    instanceId: s.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 50)}-${randomBytes(3).toString('hex')}`,
+    leaseTtlMs: s.LEASE_TTL_MS,
   };
 }

@@ -3,10 +3,13 @@ import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
-import { HttpProber } from './checker/http-prober.ts';
+import { DEFAULT_USER_AGENT, HttpProber } from './checker/http-prober.ts';
+import { EndpointOwnership } from './cluster/ownership.ts';
+import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
+import { EventRelay } from './cluster/event-relay.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
-import { LAG_QUANTILES, renderMetrics } from './metrics.ts';
+import { LAG_QUANTILES, renderMetrics } from './metrics/render.ts';
 import { CheckDurations } from './metrics/check-durations.ts';
 import { EventLoopLag } from './metrics/event-loop-lag.ts';
 import { WebhookNotifier } from './notifications/webhook.ts';
@@ -32,7 +35,12 @@ export interface Vigil {
   server: Server;
   /** The Hono app behind the HTTP server (REST, probes, SSE, docs, web app). */
   app: ReturnType<typeof createApp>;
+  /** Events raised here (the core's, for webhooks and metrics). */
   bus: EventBus;
+  /** What realtime clients receive: the bus, plus the events of other instances on PostgreSQL. */
+  feed: EventBus;
+  /** Carries events between instances on one PostgreSQL; absent on PGlite (feed = bus). */
+  relay: EventRelay | undefined;
   services: Services;
   scheduler: Scheduler;
   writer: ResultWriter;
@@ -71,16 +79,48 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   await database.migrate();
 
+  const bus = new EventBus(errorReporter(logger, 'event listener failed'));
+  // Listening starts before the registry loads: no change made elsewhere falls between the two.
+  const relay = database.notifications
+    ? new EventRelay({
+        bus,
+        notifications: database.notifications,
+        instanceId: settings.instanceId,
+        onError: errorReporter(logger, 'event relay failed'),
+        log: (message) => logger.warn(message),
+      })
+    : undefined;
+  const feed = relay?.feed ?? bus;
+  await relay?.start();
   const registry = new MonitorRegistry();
   await registry.load(database.db);
-  const bus = new EventBus(errorReporter(logger, 'event listener failed'));
   const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, errorReporter(logger, 'writing check results failed, retrying'));
-  const prober = new HttpProber();
+  // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
+  const prober = new HttpProber(
+    database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${settings.instanceId})` } : {},
+  );
   const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
   const scheduler = new Scheduler((endpointId) => runCheck(ctx, endpointId), (error, endpointId) =>
     logger.error({ err: error, endpointId }, 'scheduled check failed'),
   );
-  ctx.scheduler = scheduler;
+  // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
+  const ownership =
+    database.driver === 'postgres'
+      ? new EndpointOwnership({
+          db: database.db,
+          instanceId: settings.instanceId,
+          leaseTtlMs: settings.leaseTtlMs,
+          registry,
+          scheduler,
+          writer,
+          onError: errorReporter(logger, 'endpoint ownership tick failed'),
+        })
+      : undefined;
+  ctx.scheduler = ownership ?? scheduler;
+  if (relay && ownership) {
+    const remote = new RemoteEndpointChanges(database.db, registry, ownership, errorReporter(logger, 'applying a remote endpoint change failed'));
+    relay.onRemote(remote.apply);
+  }
   const services = createServices(ctx);
 
   const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), {
@@ -90,7 +130,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const authorize = guard.authorize;
   const checkDurations = new CheckDurations(bus);
   const eventLoopLag = new EventLoopLag();
-  const hub = new SubscriptionHub(bus, errorReporter(logger, 'realtime client failed'));
+  const hub = new SubscriptionHub(feed, errorReporter(logger, 'realtime client failed'));
   let sseClients = 0;
   let socketIo: SocketIoBridge | undefined;
   let ws: WsBridge | undefined;
@@ -120,12 +160,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         checkDurations,
         eventLoopLag,
         auth: () => ({ rejected: guard.rejected, throttled: guard.throttled }),
+        retention: () => retention.stats,
       }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   socketIo = attachSocketIo({
     server,
-    bus,
+    feed,
     endpointExists: services.endpointExists,
     authorize,
     recoveryWindowMs: settings.realtimeRecoveryMs,
@@ -152,10 +193,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
-  for (const entry of registry.values()) {
-    if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+  if (!ownership) {
+    for (const entry of registry.values()) {
+      if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+    }
   }
   scheduler.start();
+  await ownership?.start();
   const retention = new RetentionJob(database.db, {
     checkRetentionDays: settings.checkRetentionDays,
     rollupRetentionDays: settings.rollupRetentionDays,
@@ -179,9 +223,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const stop = () =>
     (stopping ??= (async () => {
       await retention.stop();
+      await ownership?.stop();
       const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
       if (unfinished > 0) logger.warn({ unfinished }, `shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
       await writer.drain();
+      // Every result is written: the other instances may take our endpoints over now.
+      await ownership?.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
+      await relay?.stop();
       await webhook?.stop();
       await ws!.close();
       await socketIo!.close();
@@ -198,5 +246,5 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await database.close();
     })());
 
-  return { url, port, server, app, bus, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
+  return { url, port, server, app, bus, feed, relay, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
 }

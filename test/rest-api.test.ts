@@ -652,8 +652,8 @@ describe('GET /api/checks/recent', () => {
 
   it('defaults to 20 checks, allows 1 to 100, and breaks ties of checkedAt by id, as the checks list does', async () => {
     const endpoint = await create();
-    const base = Date.parse('2025-01-01T00:00:00.000Z');
-    // 25 checks a minute apart, the last two in the same millisecond.
+    // 25 checks a minute apart a day ago (inside the retention), the last two in the same millisecond.
+    const base = Date.now() - 86_400_000;
     await vigil.database.db.insert(checkResults).values(
       Array.from({ length: 25 }, (_, i) => ({
         id: crypto.randomUUID(),

@@ -429,9 +429,16 @@ describe('retention settings', () => {
     ['CHECK_RETENTION_DAYS', '1.5'],
     ['ROLLUP_RETENTION_DAYS', '0'],
     ['ROLLUP_RETENTION_DAYS', 'forever'],
+    ['ROLLUP_RETENTION_DAYS', '29'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadSettings({ [name]: value })).toThrow(SettingsError);
     expect(() => loadSettings({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
+  it('refuses rollups kept for less time than the raw results they sum up', () => {
+    expect(() => loadSettings({ CHECK_RETENTION_DAYS: '90', ROLLUP_RETENTION_DAYS: '60' })).toThrow(
+      /ROLLUP_RETENTION_DAYS: must be at least CHECK_RETENTION_DAYS \(90\)/,
+    );
   });
 
   it('keeps raw results 30 days and rollups 400 days unless told otherwise', () => {

@@ -6,12 +6,16 @@ export interface ScheduleOptions {
   immediately?: boolean;
   /** When the endpoint was last checked, to keep its rhythm across restarts. */
   lastCheckedAt?: Date | null;
+  /** Overdue (taken over from a dead instance): first check within this many ms, at the endpoint's phase. */
+  startWithinMs?: number;
 }
 
 /** What the services need of the scheduler. */
 export interface ScheduleControl {
   schedule(endpointId: string, intervalSeconds: number, options?: ScheduleOptions): void;
   unschedule(endpointId: string): void;
+  /** Whether this process checks the endpoint (false: another instance does, and holds its state). */
+  checksHere(endpointId: string): boolean;
 }
 
 interface Entry {
@@ -69,6 +73,8 @@ export class Scheduler implements ScheduleControl {
     let nextAt: number;
     if (options.immediately) {
       nextAt = now;
+    } else if (options.startWithinMs !== undefined) {
+      nextAt = now + (phaseOf(endpointId) % Math.max(1, options.startWithinMs));
     } else if (existing?.lastStartedAt !== undefined) {
       nextAt = Math.max(now, existing.lastStartedAt + intervalMs);
     } else if (existing) {
@@ -96,6 +102,15 @@ export class Scheduler implements ScheduleControl {
     const entry = this.entries.get(endpointId);
     if (entry?.timer) clearTimeout(entry.timer);
     this.entries.delete(endpointId);
+  }
+
+  checksHere(): boolean {
+    return true;
+  }
+
+  /** Whether a check of the endpoint is in progress. */
+  isRunning(endpointId: string): boolean {
+    return this.entries.get(endpointId)?.running !== undefined;
   }
 
   isScheduled(endpointId: string): boolean {

@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { endpoints, incidents, type EndpointRow } from '../../db/schema/index.ts';
+import { endpoints, incidents, type EndpointRow, type IncidentRow } from '../../db/schema/index.ts';
 import type { EndpointDefinition } from '../contract/types.ts';
 import type { MonitorState } from '../domain/monitor-state.ts';
 
@@ -24,8 +24,40 @@ export class MonitorRegistry {
   async load(db: Database): Promise<void> {
     const rows = await db.select().from(endpoints);
     const open = await db.select().from(incidents).where(isNull(incidents.resolvedAt));
-    const openByEndpoint = new Map(open.map((i) => [i.endpointId, i]));
     this.byId.clear();
+    this.put(rows, open);
+  }
+
+  /**
+   * Re-reads definitions and state of some endpoints from the database (another instance checked
+   * them until now). Returns the ids still there.
+   */
+  async reload(db: Database, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.select().from(endpoints).where(inArray(endpoints.id, ids));
+    const open = await db
+      .select()
+      .from(incidents)
+      .where(and(inArray(incidents.endpointId, ids), isNull(incidents.resolvedAt)));
+    this.put(rows, open);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Re-reads the definitions of some endpoints (changed by another instance); endpoints already
+   * here keep their live state, new ones get the stored one. Returns the ids still there.
+   */
+  async reloadDefinitions(db: Database, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.select().from(endpoints).where(inArray(endpoints.id, ids));
+    const fresh = rows.filter((row) => !this.byId.has(row.id));
+    for (const row of rows) if (this.byId.has(row.id)) this.updateDefinition(row);
+    if (fresh.length > 0) await this.reload(db, fresh.map((r) => r.id));
+    return rows.map((r) => r.id);
+  }
+
+  private put(rows: EndpointRow[], open: IncidentRow[]): void {
+    const openByEndpoint = new Map(open.map((i) => [i.endpointId, i]));
     for (const row of rows) {
       const incident = openByEndpoint.get(row.id);
       this.byId.set(row.id, {

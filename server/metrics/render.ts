@@ -1,8 +1,9 @@
-import type { Summary } from './contract/types.ts';
-import { DURATION_BUCKETS_SECONDS, type CheckDurations } from './metrics/check-durations.ts';
-import type { EventLoopLag } from './metrics/event-loop-lag.ts';
-import type { SchedulerStats } from './scheduler/scheduler.ts';
-import type { WriterStats } from './services/checks/write-results.ts';
+import type { Summary } from '../contract/types.ts';
+import { DURATION_BUCKETS_SECONDS, type CheckDurations } from './check-durations.ts';
+import type { EventLoopLag } from './event-loop-lag.ts';
+import type { SchedulerStats } from '../scheduler/scheduler.ts';
+import type { WriterStats } from '../services/checks/write-results.ts';
+import type { RetentionStats } from '../services/maintenance/retention-job.ts';
 
 export interface MetricsSources {
   summary: () => Promise<Summary>;
@@ -13,6 +14,7 @@ export interface MetricsSources {
   checkDurations: CheckDurations;
   eventLoopLag: EventLoopLag;
   auth: () => { rejected: number; throttled: number };
+  retention: () => RetentionStats;
 }
 
 export const LAG_QUANTILES = [0.5, 0.9, 0.99] as const;
@@ -69,6 +71,16 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_auth_throttled_total', 'counter', 'Requests and connections refused because their address presented too many wrong keys.', [
     ['', auth.throttled],
   ]);
+  const retention = sources.retention();
+  metric('vigil_retention_runs_total', 'counter', 'Retention runs (roll up, then prune) that finished.', [['', retention.runs]]);
+  metric('vigil_retention_failures_total', 'counter', 'Retention runs that failed (retried at the next run).', [['', retention.failures]]);
+  metric('vigil_check_rollup_hours_total', 'counter', 'Hours of check results summed up into hourly rollups.', [['', retention.hoursRolledUp]]);
+  metric('vigil_check_results_pruned_total', 'counter', 'Raw check results deleted after CHECK_RETENTION_DAYS.', [['', retention.rawRowsPruned]]);
+  metric('vigil_check_rollups_pruned_total', 'counter', 'Hourly rollups deleted after ROLLUP_RETENTION_DAYS.', [['', retention.rollupRowsPruned]]);
+  metric('vigil_retention_last_run_timestamp_seconds', 'gauge', 'When the last retention run finished.', [
+    ['', retention.lastRunAt ? retention.lastRunAt.getTime() / 1000 : null],
+  ]);
+  metric('vigil_retention_longest_transaction_seconds', 'gauge', 'Longest single retention transaction so far.', [['', retention.longestBatchMs / 1000]]);
   const loop = sources.eventLoopLag.takeSnapshot();
   metric('nodejs_eventloop_lag_p50_seconds', 'gauge', 'Event-loop delay, median since the previous scrape.', [['', loop.p50Seconds]]);
   metric('nodejs_eventloop_lag_p99_seconds', 'gauge', 'Event-loop delay, 99th percentile since the previous scrape.', [['', loop.p99Seconds]]);

@@ -1,0 +1,263 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../../db/client.ts';
+import type { Scheduler, ScheduleControl, ScheduleOptions } from '../scheduler/scheduler.ts';
+import type { ResultWriter } from '../services/checks/write-results.ts';
+import type { MonitorRegistry } from '../services/monitor-registry.ts';
+import { ownerOf } from './rendezvous.ts';
+
+export interface OwnershipOptions {
+  db: Database;
+  instanceId: string;
+  /** An instance whose heartbeat is older than this is dead; its endpoints are free. */
+  leaseTtlMs: number;
+  registry: MonitorRegistry;
+  scheduler: Scheduler;
+  writer: ResultWriter;
+  onError: (error: unknown) => void;
+  /** Overdue endpoints taken over are spread over at most this long (default 5 s). */
+  takeoverSpreadMs?: number;
+}
+
+export interface OwnershipStats {
+  owned: number;
+  liveInstances: number;
+  claimed: number;
+  released: number;
+  lost: number;
+  ticks: number;
+}
+
+const CLAIM_CHUNK = 5000;
+
+/**
+ * Which endpoints this instance checks, when several Vigils share one PostgreSQL.
+ *
+ * Each endpoint's owner is chosen by rendezvous hashing over the live instances (those whose
+ * heartbeat row is fresh), so the load spreads evenly and only the endpoints of an instance that
+ * joins or leaves move. The database decides who actually checks: a row in endpoint_leases names
+ * the holder, and a claim succeeds only when the row is free, already ours, or held by a dead
+ * instance — so two instances never hold one endpoint. Every tick (a quarter of the lease TTL):
+ * 1. heartbeat, and read the live instances;
+ * 2. hand over endpoints that now belong to another instance (not while a check of theirs runs;
+ *    after our pending results are written, so the next holder starts from the stored state);
+ * 3. claim endpoints that belong to us, reload their state from the database, schedule them
+ *    keeping their rhythm (overdue ones within a few seconds);
+ * 4. drop any endpoint whose lease we lost (only if we stalled longer than the TTL).
+ * An instance that cannot heartbeat for most of the TTL stops checking until it can again.
+ *
+ * It is also the ScheduleControl the services use: schedules of endpoints held elsewhere are
+ * ignored here (their holder follows the same change through the realtime relay).
+ */
+export class EndpointOwnership implements ScheduleControl {
+  private readonly owned = new Set<string>();
+  private live: string[];
+  private lastHeartbeatAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private wakeRequested = false;
+  private stopped = false;
+  readonly stats: OwnershipStats = { owned: 0, liveInstances: 1, claimed: 0, released: 0, lost: 0, ticks: 0 };
+
+  constructor(private readonly options: OwnershipOptions) {
+    this.live = [options.instanceId];
+  }
+
+  get tickMs(): number {
+    return Math.max(500, Math.floor(this.options.leaseTtlMs / 4));
+  }
+
+  /** Heartbeats, claims this instance's share, and keeps doing so every tick. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => this.wake(), this.tickMs);
+    this.timer.unref();
+  }
+
+  // --- ScheduleControl -------------------------------------------------------------------------
+
+  schedule(endpointId: string, intervalSeconds: number, options?: ScheduleOptions): void {
+    if (this.owned.has(endpointId)) this.options.scheduler.schedule(endpointId, intervalSeconds, options);
+    else if (this.desiredOwner(endpointId) === this.options.instanceId) this.wake();
+  }
+
+  unschedule(endpointId: string): void {
+    this.options.scheduler.unschedule(endpointId);
+  }
+
+  checksHere(endpointId: string): boolean {
+    return this.owned.has(endpointId);
+  }
+
+  /** Forgets a deleted endpoint (its lease row goes with it). */
+  forget(endpointId: string): void {
+    this.owned.delete(endpointId);
+    this.stats.owned = this.owned.size;
+  }
+
+  /** Runs a tick as soon as possible (a new endpoint, a membership change). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.ticking = this.tick()
+      .catch(this.options.onError)
+      .finally(() => {
+        this.ticking = undefined;
+        if (this.wakeRequested) {
+          this.wakeRequested = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Which instances are alive, as of the last heartbeat. */
+  liveInstances(): readonly string[] {
+    return this.live;
+  }
+
+  /**
+   * Graceful leave: stop ticking, then (after the caller stopped the scheduler and drained the
+   * writer) free our leases and our heartbeat row so that the others take over at once.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  async leave(): Promise<void> {
+    const { db, instanceId } = this.options;
+    await db.execute(sql`update endpoint_leases set instance_id = null where instance_id = ${instanceId}`);
+    await db.execute(sql`delete from vigil_instances where id = ${instanceId}`);
+    this.owned.clear();
+    this.stats.owned = 0;
+  }
+
+  // --- the tick ---------------------------------------------------------------------------------
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    this.stats.ticks++;
+    const { db, instanceId, leaseTtlMs, scheduler } = this.options;
+    const startedAt = Date.now();
+
+    try {
+      await this.heartbeat();
+      this.lastHeartbeatAt = startedAt;
+    } catch (error) {
+      // Others will count us dead after the TTL: stop checking before they take over.
+      if (Date.now() - this.lastHeartbeatAt > leaseTtlMs * 0.75) this.dropAll();
+      throw error;
+    }
+
+    // 4 first: what the database says we hold.
+    const held = new Set(
+      rowsOf<{ endpoint_id: string }>(await db.execute(sql`select endpoint_id from endpoint_leases where instance_id = ${instanceId}`)).map(
+        (r) => r.endpoint_id,
+      ),
+    );
+    for (const id of [...this.owned]) {
+      if (!held.has(id)) {
+        if (this.options.registry.has(id)) this.stats.lost++; // (a deleted endpoint's lease goes with it)
+        this.drop(id);
+      }
+    }
+    // Leases we hold from an earlier life of this instance id count as ours.
+    const adopted = [...held].filter((id) => !this.owned.has(id));
+
+    // 2. Hand over what belongs elsewhere now.
+    const handOver: string[] = [];
+    for (const id of [...this.owned, ...adopted]) {
+      if (!this.options.registry.has(id)) continue;
+      if (this.desiredOwner(id) !== instanceId && !scheduler.isRunning(id)) handOver.push(id);
+    }
+    if (handOver.length > 0) {
+      for (const id of handOver) this.drop(id);
+      await this.options.writer.drain();
+      await db.execute(sql`update endpoint_leases set instance_id = null
+        where instance_id = ${instanceId} and endpoint_id in (select unnest(${toArray(handOver)}::uuid[]))`);
+      this.stats.released += handOver.length;
+    }
+
+    // 3. Claim what belongs to us (adopted leases included: they need their state loaded).
+    const wanted: string[] = [];
+    for (const entry of this.options.registry.values()) {
+      if (!this.owned.has(entry.id) && this.desiredOwner(entry.id) === instanceId) wanted.push(entry.id);
+    }
+    for (let i = 0; i < wanted.length; i += CLAIM_CHUNK) await this.claim(wanted.slice(i, i + CLAIM_CHUNK));
+    this.stats.owned = this.owned.size;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const { db, instanceId, leaseTtlMs } = this.options;
+    const rows = rowsOf<{ id: string }>(
+      await db.execute(sql`with beat as (
+          insert into vigil_instances (id, started_at, heartbeat_at) values (${instanceId}, now(), now())
+          on conflict (id) do update set heartbeat_at = now()
+        )
+        select id from vigil_instances where heartbeat_at > now() - make_interval(secs => ${leaseTtlMs / 1000})
+        union select ${instanceId}`),
+    );
+    const live = rows.map((r) => r.id).sort();
+    this.live = live;
+    this.stats.liveInstances = live.length;
+  }
+
+  private async claim(ids: string[]): Promise<void> {
+    const { db, instanceId, leaseTtlMs, registry, scheduler } = this.options;
+    const claimed = rowsOf<{ endpoint_id: string }>(
+      await db.execute(sql`insert into endpoint_leases (endpoint_id, instance_id, claimed_at)
+        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${toArray(ids)}::uuid[]))
+        on conflict (endpoint_id) do update set instance_id = excluded.instance_id, claimed_at = excluded.claimed_at
+        where endpoint_leases.instance_id is null
+           or endpoint_leases.instance_id = excluded.instance_id
+           or not exists (select 1 from vigil_instances i
+                          where i.id = endpoint_leases.instance_id
+                            and i.heartbeat_at > now() - make_interval(secs => ${leaseTtlMs / 1000}))
+        returning endpoint_id`),
+    ).map((r) => r.endpoint_id);
+    if (claimed.length === 0) return;
+    // The previous holder wrote its last results before letting go: start from them.
+    const present = await registry.reload(db, claimed);
+    const now = Date.now();
+    const spread = this.options.takeoverSpreadMs ?? 5000;
+    for (const id of present) {
+      const entry = registry.get(id);
+      if (!entry) continue;
+      this.owned.add(id);
+      this.stats.claimed++;
+      if (entry.definition.paused) continue;
+      const intervalMs = entry.definition.intervalSeconds * 1000;
+      const last = entry.lastCheckedAt?.getTime();
+      if (last === undefined) {
+        scheduler.schedule(id, entry.definition.intervalSeconds, { immediately: true });
+      } else if (last + intervalMs > now) {
+        scheduler.schedule(id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+      } else {
+        // Overdue (its holder died): soon, but spread so that a takeover is not one burst.
+        scheduler.schedule(id, entry.definition.intervalSeconds, { startWithinMs: Math.min(intervalMs, spread) });
+      }
+    }
+  }
+
+  private desiredOwner(endpointId: string): string {
+    return ownerOf(endpointId, this.live);
+  }
+
+  private drop(id: string): void {
+    this.options.scheduler.unschedule(id);
+    this.owned.delete(id);
+  }
+
+  private dropAll(): void {
+    for (const id of [...this.owned]) this.drop(id);
+    this.stats.owned = 0;
+  }
+}
+
+/** A PostgreSQL array literal of uuids, passed as one text parameter. */
+function toArray(ids: string[]): string {
+  return `{${ids.join(',')}}`;
+}

@@ -1,0 +1,57 @@
+import type { Database } from '../../db/client.ts';
+import type { ServerEventName, ServerEvents } from '../contract/events.ts';
+import type { EndpointDefinition } from '../contract/types.ts';
+import { followSchedule } from '../services/endpoints/monitoring.ts';
+import type { MonitorRegistry } from '../services/monitor-registry.ts';
+import type { EndpointOwnership } from './ownership.ts';
+
+/**
+ * Keeps this instance's registry and schedule in step with endpoint changes made on other
+ * instances (as the relay reports them): the definitions are re-read from the database, a few at
+ * a time, and the holder of an endpoint follows its new schedule as if the change were local.
+ */
+export class RemoteEndpointChanges {
+  private readonly pending = new Set<string>();
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly registry: MonitorRegistry,
+    private readonly ownership: EndpointOwnership,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  readonly apply = <K extends ServerEventName>(event: K, data: ServerEvents[K]): void => {
+    if (event === 'endpoint:deleted') {
+      const { endpointId } = data as ServerEvents['endpoint:deleted'];
+      this.pending.delete(endpointId);
+      this.ownership.unschedule(endpointId);
+      this.ownership.forget(endpointId);
+      this.registry.remove(endpointId);
+    } else if (event === 'endpoint:created' || event === 'endpoint:updated') {
+      this.pending.add((data as ServerEvents['endpoint:created']).id);
+      this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.flush())
+        .catch(this.onError)
+        .finally(() => (this.flushing = undefined));
+    }
+  };
+
+  /** Resolves when the changes received so far are applied. */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.size > 0) {
+      const ids = [...this.pending];
+      this.pending.clear();
+      const before = new Map<string, EndpointDefinition | null>(ids.map((id) => [id, this.registry.get(id)?.definition ?? null]));
+      const present = new Set(await this.registry.reloadDefinitions(this.db, ids));
+      for (const id of ids) {
+        const after = this.registry.get(id)?.definition;
+        if (present.has(id) && after) followSchedule(this.ownership, id, before.get(id) ?? null, after);
+      }
+    }
+  }
+}
