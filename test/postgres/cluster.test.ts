@@ -20,7 +20,7 @@ let database: TestDatabase;
 const instances = new Map<string, VigilProcess>();
 
 const start = async (id: string) => {
-  const vigil = await startVigilProcess({ env: { ...database.env, INSTANCE_ID: id, LEASE_TTL_MS: String(LEASE_TTL_MS), LOG_LEVEL: 'warn' } });
+  const vigil = await startVigilProcess({ env: { ...database.env, INSTANCE_ID: id, LEASE_TTL_MS: String(LEASE_TTL_MS) } });
   instances.set(id, vigil);
   return vigil;
 };
