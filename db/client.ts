@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
+import { openNotifications, type Notifications } from './notifications.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -13,6 +14,8 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export interface DatabaseHandle {
   db: Database;
   driver: 'pglite' | 'postgres';
+  /** PostgreSQL only: LISTEN/NOTIFY on dedicated connections (PGlite serves one instance, nothing to tell). */
+  notifications?: Notifications;
   /** Applies the committed migrations in db/migrations. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -45,14 +48,20 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle(client, { schema });
+  // Two more connections beside the pool, opened on first use.
+  const notifications = await openNotifications(url, { applicationName: 'vigil events' });
   return {
     db: db as unknown as Database,
     driver: 'postgres',
+    notifications,
     migrate: () => migrate(db, { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await notifications.close();
+      await client.end({ timeout: 5 });
+    },
   };
 }
 

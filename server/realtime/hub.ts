@@ -18,11 +18,12 @@ export class SubscriptionHub {
   private readonly endpointsOf = new Map<HubClient, Set<string>>();
   private readonly unsubscribeBus: () => void;
 
+  /** `feed`: the events to deliver (this instance's and, on PostgreSQL, the other instances'). */
   constructor(
-    bus: EventBus,
+    feed: EventBus,
     private readonly onClientError: (error: unknown) => void = (e) => console.error('realtime client failed', e),
   ) {
-    this.unsubscribeBus = bus.onAny((event, data) => this.deliver(event, data));
+    this.unsubscribeBus = feed.onAny((event, data) => this.deliver(event, data));
   }
 
   /** The subscription operations of one client, for `runCommand`. */

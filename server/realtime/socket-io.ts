@@ -14,7 +14,8 @@ import { endpointOf } from './routing.ts';
 
 export interface SocketIoOptions {
   server: HttpServer;
-  bus: EventBus;
+  /** The events to deliver: this instance's and, on PostgreSQL, the other instances'. */
+  feed: EventBus;
   endpointExists: (id: string) => boolean;
   /** Whether a handshake may connect (API key). */
   authorize: Authorize;
@@ -62,7 +63,7 @@ export function attachSocketIo(options: SocketIoOptions) {
   // Recovery keeps every broadcast for the whole window, even with nobody connected: skip
   // broadcasting while no socket is connected and no dropped session could still be recovered.
   let recoverableUntil = 0;
-  const unsubscribeBus = options.bus.onAny((event, data) => {
+  const unsubscribeBus = options.feed.onAny((event, data) => {
     if (io.of('/').sockets.size === 0 && Date.now() > recoverableUntil) return;
     const endpointId = endpointOf(event, data);
     const rooms = endpointId ? [ALL_ROOM, endpointRoom(endpointId)] : [ALL_ROOM];
