@@ -42,6 +42,9 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections ?? 10) : openPglite(options.dataDir);
 }
 
+/** pg_advisory_lock key held while migrating ("vigil mg" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x7669_6769_6c6d_67n.toString();
+
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -54,7 +57,17 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     db: db as unknown as Database,
     driver: 'postgres',
     notifications,
-    migrate: () => migrate(db, { migrationsFolder }),
+    migrate: async () => {
+      // Instances starting together on an empty database take turns: one migrates, the others
+      // then find nothing left to do. The lock lives on its own connection (the pool may be 1).
+      const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(db, { migrationsFolder });
+      } finally {
+        await lock.end({ timeout: 5 });
+      }
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -45,7 +45,7 @@ const SettingsSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
   /** On PostgreSQL: an instance silent this long is dead, and its endpoints are taken over. */
-  LEASE_TTL_MS: z.coerce.number().int().min(2000).max(300_000).default(10_000),
+  LEASE_TTL_MS: z.coerce.number().int().min(2000).max(300_000).default(8000),
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });

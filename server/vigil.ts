@@ -91,9 +91,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       })
     : undefined;
   const feed = relay?.feed ?? bus;
-  await relay?.start();
   const registry = new MonitorRegistry();
-  await registry.load(database.db);
   const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, errorReporter(logger, 'writing check results failed, retrying'));
   // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
   const prober = new HttpProber(
@@ -117,10 +115,14 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         })
       : undefined;
   ctx.scheduler = ownership ?? scheduler;
-  if (relay && ownership) {
-    const remote = new RemoteEndpointChanges(database.db, registry, ownership, errorReporter(logger, 'applying a remote endpoint change failed'));
-    relay.onRemote(remote.apply);
-  }
+  const remote =
+    relay && ownership
+      ? new RemoteEndpointChanges(database.db, registry, ownership, errorReporter(logger, 'applying a remote endpoint change failed'))
+      : undefined;
+  if (remote) relay?.onRemote(remote.apply);
+  await relay?.start();
+  await registry.load(database.db);
+  remote?.release();
   const services = createServices(ctx);
 
   const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), {
@@ -161,6 +163,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         eventLoopLag,
         auth: () => ({ rejected: guard.rejected, throttled: guard.throttled }),
         retention: () => retention.stats,
+        cluster: relay && ownership ? () => ({ relay: relay.stats, ownership: ownership.stats }) : undefined,
       }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -14,7 +14,7 @@ export interface OwnershipOptions {
   scheduler: Scheduler;
   writer: ResultWriter;
   onError: (error: unknown) => void;
-  /** Overdue endpoints taken over are spread over at most this long (default 5 s). */
+  /** Overdue endpoints taken over are spread over at most this long (default 2 s). */
   takeoverSpreadMs?: number;
 }
 
@@ -222,7 +222,7 @@ export class EndpointOwnership implements ScheduleControl {
     // The previous holder wrote its last results before letting go: start from them.
     const present = await registry.reload(db, claimed);
     const now = Date.now();
-    const spread = this.options.takeoverSpreadMs ?? 5000;
+    const spread = this.options.takeoverSpreadMs ?? 2000;
     for (const id of present) {
       const entry = registry.get(id);
       if (!entry) continue;

@@ -13,6 +13,8 @@ import type { EndpointOwnership } from './ownership.ts';
 export class RemoteEndpointChanges {
   private readonly pending = new Set<string>();
   private flushing: Promise<void> | undefined;
+  /** Until the registry has loaded, changes wait (the load may not have seen them yet). */
+  private holding = true;
 
   constructor(
     private readonly db: Database,
@@ -22,6 +24,11 @@ export class RemoteEndpointChanges {
   ) {}
 
   readonly apply = <K extends ServerEventName>(event: K, data: ServerEvents[K]): void => {
+    if (this.holding) {
+      if (event === 'endpoint:created' || event === 'endpoint:updated') this.pending.add((data as ServerEvents['endpoint:created']).id);
+      if (event === 'endpoint:deleted') this.deletedWhileHolding.add((data as ServerEvents['endpoint:deleted']).endpointId);
+      return;
+    }
     if (event === 'endpoint:deleted') {
       const { endpointId } = data as ServerEvents['endpoint:deleted'];
       this.pending.delete(endpointId);
@@ -30,12 +37,26 @@ export class RemoteEndpointChanges {
       this.registry.remove(endpointId);
     } else if (event === 'endpoint:created' || event === 'endpoint:updated') {
       this.pending.add((data as ServerEvents['endpoint:created']).id);
-      this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.flush())
-        .catch(this.onError)
-        .finally(() => (this.flushing = undefined));
+      this.scheduleFlush();
     }
   };
+
+  private readonly deletedWhileHolding = new Set<string>();
+
+  /** The registry has loaded: apply what arrived meanwhile, and everything from now on. */
+  release(): void {
+    this.holding = false;
+    for (const endpointId of this.deletedWhileHolding) this.apply('endpoint:deleted', { endpointId });
+    this.deletedWhileHolding.clear();
+    if (this.pending.size > 0) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .catch(this.onError)
+      .finally(() => (this.flushing = undefined));
+  }
 
   /** Resolves when the changes received so far are applied. */
   async settled(): Promise<void> {

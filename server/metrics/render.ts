@@ -4,6 +4,8 @@ import type { EventLoopLag } from './event-loop-lag.ts';
 import type { SchedulerStats } from '../scheduler/scheduler.ts';
 import type { WriterStats } from '../services/checks/write-results.ts';
 import type { RetentionStats } from '../services/maintenance/retention-job.ts';
+import type { EventRelayStats } from '../cluster/event-relay.ts';
+import type { OwnershipStats } from '../cluster/ownership.ts';
 
 export interface MetricsSources {
   summary: () => Promise<Summary>;
@@ -15,6 +17,8 @@ export interface MetricsSources {
   eventLoopLag: EventLoopLag;
   auth: () => { rejected: number; throttled: number };
   retention: () => RetentionStats;
+  /** On PostgreSQL only: the relay of events between instances and this instance's share of endpoints. */
+  cluster?: () => { relay: EventRelayStats; ownership: OwnershipStats };
 }
 
 export const LAG_QUANTILES = [0.5, 0.9, 0.99] as const;
@@ -81,6 +85,22 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     ['', retention.lastRunAt ? retention.lastRunAt.getTime() / 1000 : null],
   ]);
   metric('vigil_retention_longest_transaction_seconds', 'gauge', 'Longest single retention transaction so far.', [['', retention.longestBatchMs / 1000]]);
+  const cluster = sources.cluster?.();
+  if (cluster) {
+    const { relay, ownership } = cluster;
+    metric('vigil_cluster_instances_live', 'gauge', 'Live instances on this PostgreSQL, as of the last heartbeat.', [['', ownership.liveInstances]]);
+    metric('vigil_cluster_endpoints_owned', 'gauge', 'Endpoints this instance checks.', [['', ownership.owned]]);
+    metric('vigil_cluster_endpoints_claimed_total', 'counter', 'Endpoint leases this instance took (start, join, takeover).', [['', ownership.claimed]]);
+    metric('vigil_cluster_endpoints_released_total', 'counter', 'Endpoint leases this instance handed over.', [['', ownership.released]]);
+    metric('vigil_cluster_endpoints_lost_total', 'counter', 'Endpoint leases taken away while this instance held them (it stalled).', [['', ownership.lost]]);
+    metric('vigil_cluster_events_published_total', 'counter', 'Local events sent to the other instances.', [['', relay.published]]);
+    metric('vigil_cluster_events_received_total', 'counter', 'Events received from the other instances.', [['', relay.received]]);
+    metric('vigil_cluster_events_dropped_total', 'counter', 'Local events never sent (PostgreSQL unreachable too long).', [['', relay.dropped]]);
+    metric('vigil_cluster_events_missed_total', 'counter', 'Events of other instances missed (while not listening).', [['', relay.missed]]);
+    metric('vigil_cluster_events_queued', 'gauge', 'Local events waiting to be sent.', [['', relay.queued]]);
+    metric('vigil_cluster_notifications_total', 'counter', 'NOTIFY payloads sent.', [['', relay.notifications]]);
+    metric('vigil_cluster_listening', 'gauge', '1 while listening for the other instances, 0 while reconnecting.', [['', relay.listening ? 1 : 0]]);
+  }
   const loop = sources.eventLoopLag.takeSnapshot();
   metric('nodejs_eventloop_lag_p50_seconds', 'gauge', 'Event-loop delay, median since the previous scrape.', [['', loop.p50Seconds]]);
   metric('nodejs_eventloop_lag_p99_seconds', 'gauge', 'Event-loop delay, 99th percentile since the previous scrape.', [['', loop.p99Seconds]]);

@@ -14,6 +14,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '../support/vigil
 const INTERVAL_S = 2;
 const LEASE_TTL_MS = 4000;
 const ENDPOINTS = 30;
+const NO_DOUBLE_MS = INTERVAL_S * 1000 * 0.4;
 
 let target: TargetServer;
 let database: TestDatabase;
@@ -37,7 +38,11 @@ const instanceOf = (r: TargetRequest) => /instance ([\w.-]+)\)/.exec(String(r.he
 const requestsOf = (path: string, since = 0) => target.requests.filter((r) => r.path === path && r.at >= since);
 /** Each path's current checker: the instance of its latest request. */
 const holders = (paths: string[]) => new Map(paths.map((p) => [p, instanceOf(requestsOf(p).at(-1)!)]));
-/** Shortest time between two requests of one endpoint (a double check would be far below the interval). */
+/**
+ * Shortest time between two requests of one endpoint. Two instances checking one endpoint would
+ * both run on its grid (phase + k × interval) and meet within milliseconds; one instance alone
+ * never comes back sooner than half an interval (joining the grid after a first check).
+ */
 const closestPair = (paths: string[], since: number) =>
   Math.min(
     ...paths.map((p) => {
@@ -87,11 +92,23 @@ describe('three instances on one PostgreSQL', () => {
       expect(checkers.size, `${path} checked by ${[...checkers]}`).toBe(1);
       expect(requestsOf(path, since).length, path).toBeGreaterThanOrEqual(3);
     }
-    expect(closestPair(paths, since)).toBeGreaterThan(INTERVAL_S * 1000 * 0.7);
+    expect(closestPair(paths, since)).toBeGreaterThan(NO_DOUBLE_MS);
     const perInstance = new Map<string, number>();
     for (const holder of holders(paths).values()) perInstance.set(holder, (perInstance.get(holder) ?? 0) + 1);
     expect([...perInstance.keys()].sort()).toEqual(['vigil-a', 'vigil-b', 'vigil-c']);
     for (const [instance, count] of perInstance) expect(count, instance).toBeGreaterThanOrEqual(4);
+
+    // Each instance's /metrics says the same.
+    let owned = 0;
+    for (const [id, vigil] of instances) {
+      const text = await (await vigil.fetch('/metrics')).text();
+      expect(text, id).toMatch(/^vigil_cluster_instances_live 3$/m);
+      expect(text, id).toMatch(/^vigil_cluster_listening 1$/m);
+      const mine = Number(/^vigil_cluster_endpoints_owned (\d+)$/m.exec(text)?.[1]);
+      expect(mine, id).toBe(perInstance.get(id));
+      owned += mine;
+    }
+    expect(owned).toBe(ENDPOINTS);
   });
 
   it('schedule an endpoint created through A somewhere at once', async () => {
@@ -154,7 +171,7 @@ describe('three instances on one PostgreSQL', () => {
       expect(resumed.at - killedAt, path).toBeLessThanOrEqual(bound);
     }
     await sleep(3 * INTERVAL_S * 1000);
-    expect(closestPair(paths, killedAt)).toBeGreaterThan(INTERVAL_S * 1000 * 0.7);
+    expect(closestPair(paths, killedAt)).toBeGreaterThan(NO_DOUBLE_MS);
     for (const path of paths) expect(['vigil-a', 'vigil-c']).toContain(instanceOf(requestsOf(path).at(-1)!));
 
     // Recovery resolves every incident, and none was opened twice.
@@ -175,7 +192,7 @@ describe('three instances on one PostgreSQL', () => {
     const after = holders(paths);
     const moved = paths.filter((p) => after.get(p) === 'vigil-d');
     expect(moved.length).toBeGreaterThanOrEqual(3);
-    expect(closestPair(paths, joinedAt)).toBeGreaterThan(INTERVAL_S * 1000 * 0.7);
+    expect(closestPair(paths, joinedAt)).toBeGreaterThan(NO_DOUBLE_MS);
     // At most one interval plus one ownership tick (and scheduling slack) between two checks.
     expect(longestGap(moved, joinedAt)).toBeLessThan(INTERVAL_S * 1000 + LEASE_TTL_MS / 4 + 1500);
   });
@@ -190,6 +207,6 @@ describe('three instances on one PostgreSQL', () => {
     instances.delete('vigil-c');
     await sleep(3 * INTERVAL_S * 1000);
     expect(longestGap(leaving, stoppedAt)).toBeLessThan(INTERVAL_S * 1000 + LEASE_TTL_MS / 4 + 1500);
-    expect(closestPair(paths, stoppedAt)).toBeGreaterThan(INTERVAL_S * 1000 * 0.7);
+    expect(closestPair(paths, stoppedAt)).toBeGreaterThan(NO_DOUBLE_MS);
   });
 });
