@@ -84,8 +84,9 @@ export class EndpointOwnership implements ScheduleControl {
     this.options.scheduler.unschedule(endpointId);
   }
 
+  /** Ours, or about to be (we are its rightful holder and claim it at the next tick). */
   checksHere(endpointId: string): boolean {
-    return this.owned.has(endpointId);
+    return this.owned.has(endpointId) || this.desiredOwner(endpointId) === this.options.instanceId;
   }
 
   /** Forgets a deleted endpoint (its lease row goes with it). */

@@ -64,6 +64,11 @@ export class ResultWriter {
     if (!this.flushing) this.flushing = this.flushLoop();
   }
 
+  /** Whether a result of this endpoint waits to be written. */
+  hasPending(endpointId: string): boolean {
+    return this.queue.some((write) => write.check.endpointId === endpointId);
+  }
+
   get pending(): number {
     return this.queue.length;
   }
