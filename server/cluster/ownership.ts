@@ -221,7 +221,7 @@ export class EndpointOwnership implements ScheduleControl {
     ).map((r) => r.endpoint_id);
     if (claimed.length === 0) return;
     // The previous holder wrote its last results before letting go: start from them.
-    const present = await registry.reload(db, claimed);
+    const present = await registry.reload(db, claimed, (id) => this.options.writer.hasPending(id));
     const now = Date.now();
     const spread = this.options.takeoverSpreadMs ?? 2000;
     for (const id of present) {

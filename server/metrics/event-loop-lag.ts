@@ -17,7 +17,7 @@ export class EventLoopLag {
     this.histogram.enable();
   }
 
-  /** Quantiles since the last call, then starts a new period. */
+  /** Quantiles since the last call, then starts a new period (the monitor's first timer run after it only sets a baseline). */
   takeSnapshot(): EventLoopLagSnapshot {
     const toSeconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
     const snapshot = {

@@ -32,14 +32,24 @@ export class MonitorRegistry {
    * Re-reads definitions and state of some endpoints from the database (another instance checked
    * them until now). Returns the ids still there.
    */
-  async reload(db: Database, ids: string[]): Promise<string[]> {
+  /** `keepState(id)`: a result of this endpoint is still being written here. */
+  async reload(db: Database, ids: string[], keepState: (id: string) => boolean = () => false): Promise<string[]> {
     if (ids.length === 0) return [];
+    // Our memory stays when it is newer than the rows: a check recorded while they were read, or
+    // one still being written when the read began (its commit may land before or after the read).
+    const statesBefore = new Map(ids.map((id) => [id, this.byId.get(id)?.state]));
+    const writingBefore = new Set(ids.filter(keepState));
     const rows = await db.select().from(endpoints).where(inArray(endpoints.id, ids));
     const open = await db
       .select()
       .from(incidents)
       .where(and(inArray(incidents.endpointId, ids), isNull(incidents.resolvedAt)));
-    this.put(rows, open);
+    const newerHere = (id: string) => {
+      const current = this.byId.get(id);
+      return current !== undefined && (current.state !== statesBefore.get(id) || writingBefore.has(id) || keepState(id));
+    };
+    this.put(rows.filter((row) => !newerHere(row.id)), open);
+    for (const row of rows) if (newerHere(row.id)) this.updateDefinition(row);
     return rows.map((r) => r.id);
   }
 

@@ -15,7 +15,7 @@ export async function checkNow(ctx: ServiceContext, endpointId: string): Promise
   // Another instance checks this endpoint and holds its live state: start from what it stored,
   // unless a check of ours is still on its way there (our memory is newer then).
   if (!ctx.scheduler.checksHere(endpointId) && !running.get(endpointId) && !ctx.writer.hasPending(endpointId)) {
-    await ctx.registry.reload(ctx.db, [endpointId]);
+    await ctx.registry.reload(ctx.db, [endpointId], (id) => ctx.writer.hasPending(id));
   }
   running.set(endpointId, (running.get(endpointId) ?? 0) + 1);
   try {
