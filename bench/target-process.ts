@@ -7,6 +7,9 @@
  * (1st request 200, 2nd 500, 3rd 200, …), so that each check of an endpoint that expects 2xx flips
  * it UP ↔ DOWN and Vigil emits one `endpoint:status-changed` per `check:completed`; GET /__stats
  * answers `{ requests, paths }` (not counted).
+ * TARGET_TRACK=1 (bench:checks): every path answers 200 "ok", and each check is counted by the Vigil
+ * instance named in its User-Agent (bench/support/check-tracker.ts: per-instance counts, double
+ * checks, takeover after a kill), read and reset through /__track (not counted).
  *
  * Listens on 127.0.0.1 and a free port, prints one line `{"origin":"http://127.0.0.1:PORT","pid":N}`
  * on stdout. Stops on SIGTERM/SIGINT, and when its stdin closes if TARGET_WATCH_STDIN=1 (the bench
@@ -17,6 +20,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTargetServer } from '../test/support/target-server.ts';
+import { CheckTracker } from './support/check-tracker.ts';
 
 /** A server whose paths answer 200, 500, 200, … in turn. */
 async function startFlipServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -66,7 +70,65 @@ async function startFlipServer(): Promise<{ origin: string; close(): Promise<voi
   };
 }
 
-const target = process.env.TARGET_FLIP === '1' ? await startFlipServer() : await startTargetServer({ keepAliveTimeoutMs: 60_000 });
+/** A server whose paths answer 200 "ok", counting each check by the instance that made it. */
+async function startTrackServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const tracker = new CheckTracker();
+  const answer = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const server = http.createServer((req, res) => {
+    req.on('error', () => {});
+    req.resume(); // bodies are ignored
+    req.on('end', () => {
+      const raw = req.url ?? '/';
+      const path = raw.split('?', 1)[0]!;
+      if (path.startsWith('/__track')) {
+        const url = new URL(raw, 'http://target.invalid');
+        const q = url.searchParams;
+        if (url.pathname === '/__track' && req.method === 'GET') return answer(res, 200, JSON.stringify(tracker.stats()), 'application/json');
+        if (url.pathname === '/__track/reset' && req.method === 'POST') {
+          tracker.reset(Number(q.get('doubleGapMs') ?? 0));
+          return answer(res, 200, '{"ok":true}', 'application/json');
+        }
+        if (url.pathname === '/__track/killed' && req.method === 'POST' && q.get('instance') && Number(q.get('at')) > 0) {
+          const orphans = tracker.killed(q.get('instance')!, Number(q.get('at')));
+          return answer(res, 200, JSON.stringify({ orphans }), 'application/json');
+        }
+        return answer(res, 400, 'GET /__track, POST /__track/reset?doubleGapMs=N, POST /__track/killed?instance=ID&at=MS');
+      }
+      tracker.record(path, req.headers['user-agent'], Date.now());
+      if (req.method === 'HEAD') {
+        res.writeHead(200);
+        res.end();
+        return;
+      }
+      answer(res, 200, 'ok');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const target =
+  process.env.TARGET_FLIP === '1'
+    ? await startFlipServer()
+    : process.env.TARGET_TRACK === '1'
+      ? await startTrackServer()
+      : await startTargetServer({ keepAliveTimeoutMs: 60_000 });
 let closing = false;
 const stop = (code: number) => {
   if (closing) return;

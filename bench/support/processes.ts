@@ -101,9 +101,16 @@ export interface TargetProcess {
   pid: number;
 }
 
-/** bench/target-process.ts in its own process; `flip`: every path answers 200, 500, 200, … in turn. */
-export async function startTarget(mode: 'ok' | 'flip' = 'ok'): Promise<TargetProcess> {
-  const env: Record<string, string> = { TARGET_WATCH_STDIN: '1', ...(mode === 'flip' ? { TARGET_FLIP: '1' } : {}) };
+/**
+ * bench/target-process.ts in its own process; `flip`: every path answers 200, 500, 200, … in turn;
+ * `track`: 200, and the checks are counted by instance (bench/support/check-tracker.ts).
+ */
+export async function startTarget(mode: 'ok' | 'flip' | 'track' = 'ok'): Promise<TargetProcess> {
+  const env: Record<string, string> = {
+    TARGET_WATCH_STDIN: '1',
+    ...(mode === 'flip' ? { TARGET_FLIP: '1' } : {}),
+    ...(mode === 'track' ? { TARGET_TRACK: '1' } : {}),
+  };
   const child = startChild('target', ['--import', 'tsx', 'bench/target-process.ts'], env);
   const line = await withTimeout(
     new Promise<string>((resolveLine, reject) => {
