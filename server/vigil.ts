@@ -98,11 +98,14 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${settings.instanceId})` } : {},
   );
   const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
-  const scheduler = new Scheduler((endpointId) => runCheck(ctx, endpointId), (error, endpointId) =>
-    logger.error({ err: error, endpointId }, 'scheduled check failed'),
+  // On PostgreSQL a scheduled check runs only while this instance's hold on its endpoints is sure.
+  let ownership: EndpointOwnership | undefined;
+  const scheduler = new Scheduler(
+    (endpointId) => (ownership && !ownership.mayCheck() ? Promise.resolve(null) : runCheck(ctx, endpointId)),
+    (error, endpointId) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   );
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
-  const ownership =
+  ownership =
     database.driver === 'postgres'
       ? new EndpointOwnership({
           db: database.db,
@@ -125,6 +128,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   remote?.release();
   const services = createServices(ctx);
 
+  const retention = new RetentionJob(database.db, {
+    checkRetentionDays: settings.checkRetentionDays,
+    rollupRetentionDays: settings.rollupRetentionDays,
+    vacuum: database.driver === 'pglite',
+    onError: errorReporter(logger, 'retention run failed (tried again at the next run)'),
+    onRun: (report) => logger.info(report, 'retention run: check results rolled up and pruned'),
+  });
   const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), {
     failureLimit: settings.authFailureLimit,
     trustProxy: settings.trustProxy,
@@ -203,13 +213,6 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   }
   scheduler.start();
   await ownership?.start();
-  const retention = new RetentionJob(database.db, {
-    checkRetentionDays: settings.checkRetentionDays,
-    rollupRetentionDays: settings.rollupRetentionDays,
-    vacuum: database.driver === 'pglite',
-    onError: errorReporter(logger, 'retention run failed (tried again at the next run)'),
-    onRun: (report) => logger.info(report, 'retention run: check results rolled up and pruned'),
-  });
   retention.start();
   logger.info(
     { url, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },

@@ -52,6 +52,13 @@ export class EndpointOwnership implements ScheduleControl {
   private readonly owned = new Set<string>();
   private live: string[];
   private lastHeartbeatAt = 0;
+  /** Set when our heartbeat was silent long enough for others to take over; cleared by a tick that re-read our leases. */
+  private suspect = false;
+  private beating: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private firstClaimDone = false;
+  /** New endpoints to check as soon as they are claimed (created or resumed through the API). */
+  private readonly wantsNow = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private wakeRequested = false;
@@ -71,13 +78,28 @@ export class EndpointOwnership implements ScheduleControl {
     await this.tick();
     this.timer = setInterval(() => this.wake(), this.tickMs);
     this.timer.unref();
+    // The heartbeat has its own timer: a long handover or claim must not let it age.
+    this.heartbeatTimer = setInterval(() => void this.beat().catch(this.options.onError), this.tickMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /**
+   * Whether this instance may run a scheduled check now: only while its heartbeat is fresh, and
+   * not after a silence long enough for the others to have taken its endpoints (a frozen process,
+   * a lost connection) until a tick has re-read which leases are still ours.
+   */
+  mayCheck(): boolean {
+    return !this.suspect && Date.now() - this.lastHeartbeatAt < this.options.leaseTtlMs * 0.6;
   }
 
   // --- ScheduleControl -------------------------------------------------------------------------
 
   schedule(endpointId: string, intervalSeconds: number, options?: ScheduleOptions): void {
     if (this.owned.has(endpointId)) this.options.scheduler.schedule(endpointId, intervalSeconds, options);
-    else if (this.desiredOwner(endpointId) === this.options.instanceId) this.wake();
+    else if (this.desiredOwner(endpointId) === this.options.instanceId) {
+      if (options?.immediately) this.wantsNow.add(endpointId);
+      this.wake();
+    }
   }
 
   unschedule(endpointId: string): void {
@@ -125,7 +147,9 @@ export class EndpointOwnership implements ScheduleControl {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.heartbeatTimer);
     await this.ticking;
+    await this.beating;
   }
 
   async leave(): Promise<void> {
@@ -142,16 +166,14 @@ export class EndpointOwnership implements ScheduleControl {
     if (this.stopped) return;
     this.stats.ticks++;
     const { db, instanceId, leaseTtlMs, scheduler } = this.options;
-    const startedAt = Date.now();
-
     try {
-      await this.heartbeat();
-      this.lastHeartbeatAt = startedAt;
+      await this.beat();
     } catch (error) {
       // Others will count us dead after the TTL: stop checking before they take over.
       if (Date.now() - this.lastHeartbeatAt > leaseTtlMs * 0.75) this.dropAll();
       throw error;
     }
+    const wasSuspect = this.suspect;
 
     // 4 first: what the database says we hold.
     const held = new Set(
@@ -165,6 +187,7 @@ export class EndpointOwnership implements ScheduleControl {
         this.drop(id);
       }
     }
+    if (wasSuspect) this.suspect = false;
     // Leases we hold from an earlier life of this instance id count as ours.
     const adopted = [...held].filter((id) => !this.owned.has(id));
 
@@ -177,8 +200,11 @@ export class EndpointOwnership implements ScheduleControl {
     if (handOver.length > 0) {
       for (const id of handOver) this.drop(id);
       await this.options.writer.drain();
+      // Rows are locked in id order here and in claims: two instances never deadlock on them.
       await db.execute(sql`update endpoint_leases set instance_id = null
-        where instance_id = ${instanceId} and endpoint_id in (select unnest(${toArray(handOver)}::uuid[]))`);
+        where endpoint_id in (select endpoint_id from endpoint_leases
+                              where instance_id = ${instanceId} and endpoint_id in (select unnest(${toArray(handOver.sort())}::uuid[]))
+                              order by endpoint_id for update)`);
       this.stats.released += handOver.length;
     }
 
@@ -187,8 +213,24 @@ export class EndpointOwnership implements ScheduleControl {
     for (const entry of this.options.registry.values()) {
       if (!this.owned.has(entry.id) && this.desiredOwner(entry.id) === instanceId) wanted.push(entry.id);
     }
+    wanted.sort();
     for (let i = 0; i < wanted.length; i += CLAIM_CHUNK) await this.claim(wanted.slice(i, i + CLAIM_CHUNK));
+    this.firstClaimDone = true;
     this.stats.owned = this.owned.size;
+  }
+
+  /** Writes our heartbeat (one at a time) and notes a silence long enough to doubt our leases. */
+  private beat(): Promise<void> {
+    this.beating ??= (async () => {
+      const startedAt = Date.now();
+      await this.heartbeat();
+      if (this.lastHeartbeatAt > 0 && startedAt - this.lastHeartbeatAt > this.options.leaseTtlMs * 0.5) {
+        this.suspect = true;
+        this.wake();
+      }
+      this.lastHeartbeatAt = startedAt;
+    })().finally(() => (this.beating = undefined));
+    return this.beating;
   }
 
   private async heartbeat(): Promise<void> {
@@ -210,7 +252,7 @@ export class EndpointOwnership implements ScheduleControl {
     const { db, instanceId, leaseTtlMs, registry, scheduler } = this.options;
     const claimed = rowsOf<{ endpoint_id: string }>(
       await db.execute(sql`insert into endpoint_leases (endpoint_id, instance_id, claimed_at)
-        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${toArray(ids)}::uuid[]))
+        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${toArray(ids)}::uuid[])) order by e.id
         on conflict (endpoint_id) do update set instance_id = excluded.instance_id, claimed_at = excluded.claimed_at
         where endpoint_leases.instance_id is null
            or endpoint_leases.instance_id = excluded.instance_id
@@ -232,10 +274,11 @@ export class EndpointOwnership implements ScheduleControl {
       if (entry.definition.paused) continue;
       const intervalMs = entry.definition.intervalSeconds * 1000;
       const last = entry.lastCheckedAt?.getTime();
-      if (last === undefined) {
+      if (this.wantsNow.delete(id)) {
         scheduler.schedule(id, entry.definition.intervalSeconds, { immediately: true });
-      } else if (last + intervalMs > now) {
-        scheduler.schedule(id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+      } else if (!this.firstClaimDone || last === undefined || last + intervalMs > now) {
+        // At start (or never checked): the scheduler keeps the rhythm, or spreads over at most a minute.
+        scheduler.schedule(id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt ?? null });
       } else {
         // Overdue (its holder died): soon, but spread so that a takeover is not one burst.
         scheduler.schedule(id, entry.definition.intervalSeconds, { startWithinMs: Math.min(intervalMs, spread) });

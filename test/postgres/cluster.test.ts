@@ -197,6 +197,22 @@ describe('three instances on one PostgreSQL', () => {
     expect(longestGap(moved, joinedAt)).toBeLessThan(INTERVAL_S * 1000 + LEASE_TTL_MS / 4 + 1500);
   });
 
+  it('never check twice when a frozen instance wakes up after the others took its endpoints (SIGSTOP, SIGCONT)', async () => {
+    const before = holders(paths);
+    const frozenShare = paths.filter((p) => before.get(p) === 'vigil-d');
+    expect(frozenShare.length).toBeGreaterThan(0);
+    const frozenAt = Date.now();
+    instances.get('vigil-d')!.proc.kill('SIGSTOP');
+    await sleep(LEASE_TTL_MS + 4000);
+    // Meanwhile the others took its endpoints over.
+    for (const path of frozenShare) expect(requestsOf(path, frozenAt).some((r) => instanceOf(r) !== 'vigil-d'), path).toBe(true);
+    const wokeAt = Date.now();
+    instances.get('vigil-d')!.proc.kill('SIGCONT');
+    await sleep(3 * INTERVAL_S * 1000);
+    expect(closestPair(paths, wokeAt - INTERVAL_S * 1000)).toBeGreaterThan(NO_DOUBLE_MS);
+    expect(longestGap(paths, wokeAt)).toBeLessThan(INTERVAL_S * 1000 + LEASE_TTL_MS / 4 + 1500);
+  });
+
   it('hand over at once on a graceful stop (SIGTERM)', async () => {
     const before = holders(paths);
     const leaving = paths.filter((p) => before.get(p) === 'vigil-c');
