@@ -296,7 +296,8 @@ describe('retention of check results', () => {
     // A day at a time, the 24 empty days alone would take 24 transactions.
     expect(rollups.length).toBeLessThan(16);
     expect(await rollupsOf(v, endpoint.id)).toEqual(expected);
-    expect(expected.length).toBeGreaterThanOrEqual(48);
+    // Two seeded days, 25 days apart: 47 to 49 whole hours, depending on the minute the test runs.
+    expect(expected.length).toBeGreaterThanOrEqual(47);
   });
 
   it('rolls up an hour a few endpoints at a time, moving the watermark only once all are done', async () => {
