@@ -101,9 +101,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // On PostgreSQL a scheduled check runs only while this instance's hold on its endpoints is sure.
   let ownership: EndpointOwnership | undefined;
   const scheduler = new Scheduler(
-    (endpointId) => (ownership && !ownership.mayCheck() ? Promise.resolve(null) : runCheck(ctx, endpointId)),
+    (endpointId) => runCheck(ctx, endpointId),
     (error, endpointId) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   );
+  scheduler.gate = () => ownership?.mayCheck() ?? true;
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
   ownership =
     database.driver === 'postgres'

@@ -47,6 +47,9 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_checks_skipped_overlap_total', 'counter', 'Scheduled runs skipped because the previous check was still running.', [
     ['', scheduler.skippedOverlaps],
   ]);
+  metric('vigil_checks_skipped_fenced_total', 'counter', 'Scheduled runs skipped because this instance could not be sure it still held the endpoint.', [
+    ['', scheduler.skippedGated],
+  ]);
   metric('vigil_checks_running', 'gauge', 'Checks in progress.', [['', scheduler.running]]);
   metric('vigil_scheduler_lag_ms', 'summary', 'Actual minus planned start of the last 10,000 checks, in ms.', [
     ...LAG_QUANTILES.map((q, i): [string, number | null] => [`{quantile="${q}"}`, lag[i] ?? null]),

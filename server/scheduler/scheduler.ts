@@ -31,6 +31,8 @@ export interface SchedulerStats {
   started: number;
   /** Runs skipped because the previous check of the same endpoint was still running. */
   skippedOverlaps: number;
+  /** Runs skipped because the gate was closed (another instance may hold the endpoint now). */
+  skippedGated: number;
   scheduled: number;
   running: number;
 }
@@ -53,7 +55,9 @@ export class Scheduler implements ScheduleControl {
   private horizon = 0;
   private stopping = false;
   readonly lag = new LagRecorder(10_000);
-  readonly stats = { started: 0, skippedOverlaps: 0 };
+  readonly stats = { started: 0, skippedOverlaps: 0, skippedGated: 0 };
+  /** Asked before each scheduled run; false skips it (and keeps the rhythm). */
+  gate: () => boolean = () => true;
 
   constructor(
     private readonly run: (endpointId: string) => Promise<unknown>,
@@ -175,6 +179,8 @@ export class Scheduler implements ScheduleControl {
 
     if (entry.running) {
       this.stats.skippedOverlaps++;
+    } else if (!this.gate()) {
+      this.stats.skippedGated++;
     } else {
       this.stats.started++;
       this.lag.record(now - plannedAt);

@@ -211,6 +211,9 @@ describe('three instances on one PostgreSQL', () => {
     await sleep(3 * INTERVAL_S * 1000);
     expect(closestPair(paths, wokeAt - INTERVAL_S * 1000)).toBeGreaterThan(NO_DOUBLE_MS);
     expect(longestGap(paths, wokeAt)).toBeLessThan(INTERVAL_S * 1000 + LEASE_TTL_MS / 4 + 1500);
+    // Its timers fired at the thaw, and its fence held them back.
+    const metrics = await (await instances.get('vigil-d')!.fetch('/metrics')).text();
+    expect(Number(/^vigil_checks_skipped_fenced_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 
   it('hand over at once on a graceful stop (SIGTERM)', async () => {
