@@ -53,21 +53,7 @@ async function startFlipServer(): Promise<{ origin: string; close(): Promise<voi
       res.end(body);
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocally(server);
 }
 
 /** A server whose paths answer 200 "ok", counting each check by the instance that made it. */
@@ -106,21 +92,7 @@ async function startTrackServer(): Promise<{ origin: string; close(): Promise<vo
       answer(res, 200, 'ok');
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocally(server);
 }
 
 const target =
@@ -150,3 +122,22 @@ if (process.env.TARGET_WATCH_STDIN === '1') {
 }
 
 process.stdout.write(JSON.stringify({ origin: target.origin, pid: process.pid }) + '\n');
+
+/** Listens on a free port of 127.0.0.1 with long keep-alive; `close` also cuts open connections. */
+async function listenLocally(server: http.Server): Promise<{ origin: string; close(): Promise<void> }> {
+  server.keepAliveTimeout = 60_000;
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -15,6 +15,7 @@ export class RemoteEndpointChanges {
   private flushing: Promise<void> | undefined;
   /** Until the registry has loaded, changes wait (the load may not have seen them yet). */
   private holding = true;
+  private readonly deletedWhileHolding = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -40,8 +41,6 @@ export class RemoteEndpointChanges {
       this.scheduleFlush();
     }
   };
-
-  private readonly deletedWhileHolding = new Set<string>();
 
   /** The registry has loaded: apply what arrived meanwhile, and everything from now on. */
   release(): void {
