@@ -145,6 +145,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const eventLoopLag = new EventLoopLag();
   const hub = new SubscriptionHub(feed, errorReporter(logger, 'realtime client failed'));
   let sseClients = 0;
+  const sse = sseRoutes({ hub, endpointExists: services.endpointExists, authorize, onOpen: (delta) => (sseClients += delta) });
   let socketIo: SocketIoBridge | undefined;
   let ws: WsBridge | undefined;
 
@@ -157,12 +158,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     logger,
     webDir: options.webDir,
     ping: database.ping,
-    realtimeRoutes: sseRoutes({
-      hub,
-      endpointExists: services.endpointExists,
-      authorize,
-      onOpen: (delta) => (sseClients += delta),
-    }),
+    realtimeRoutes: sse.routes,
     metrics: () =>
       renderMetrics({
         summary: services.getSummary,
@@ -229,6 +225,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      // From here new realtime connections are told to come back later (503); open ones get the last results.
+      ws!.stopAccepting();
+      socketIo!.stopAccepting();
+      sse.stopAccepting();
       await retention.stop();
       await ownership?.stop();
       const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
@@ -238,8 +238,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await ownership?.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
       await relay?.stop();
       await webhook?.stop();
-      await ws!.close();
-      await socketIo!.close();
+      // Each transport sends the shutdown notice and closes so that its clients reconnect.
+      await Promise.all([ws!.close(), socketIo!.close(), sse.close()]);
       hub.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -132,7 +132,7 @@ describe('SSE readers come and go', () => {
 });
 
 describe('a graceful stop', () => {
-  it('closes every realtime connection: /ws with 1001, Socket.io with a server disconnect, SSE by ending the stream', async () => {
+  it('closes every realtime connection so that clients come back: /ws with 1012, Socket.io as a dropped transport, SSE by ending the stream, each after the shutdown notice', async () => {
     const stopping = await startTestVigil();
     try {
       const sio = await connectSocketIo(stopping.port);
@@ -140,9 +140,11 @@ describe('a graceful stop', () => {
       const sse = await openSse(stopping.port);
       await stopping.stop();
 
-      expect(await ws.closed).toEqual({ code: 1001, reason: 'server shutting down' });
-      await waitFor(() => sio.lifecycle.includes('disconnect:io server disconnect'), 5000, 'the Socket.io disconnect');
+      expect(await ws.closed).toEqual({ code: 1012, reason: 'server restarting' });
+      await waitFor(() => sio.lifecycle.includes('disconnect:transport close'), 5000, 'the Socket.io disconnect');
+      expect(sio.lifecycle).not.toContain('disconnect:io server disconnect');
       await sse.ended;
+      for (const client of [sio, ws, sse]) expect(client.events.map((e) => e.event)).toEqual(['server:shutdown']);
     } finally {
       await closeRealtimeClients();
       await stopping.dispose();

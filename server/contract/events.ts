@@ -75,14 +75,28 @@ export interface ClientToServerEvents {
 }
 
 /**
- * Socket.io typing of server → client events: the contract's events, plus two of Socket.io alone
- * that keep connection state recovery working (a client may ignore them).
+ * A transport-level notice (not a domain event): Vigil is stopping gracefully and closes the
+ * connection next. `reconnect: true` means "restarting, come back": the close that follows is
+ * a retryable one, never a refusal of the key.
+ */
+export interface ShutdownNotice {
+  reconnect: true;
+  /** When a new connection is worth trying, in ms (SSE sends it as its `retry:` too). */
+  retryAfterMs: number;
+  at: string;
+}
+
+/**
+ * Socket.io typing of server → client events: the contract's events, two of Socket.io alone that
+ * keep connection state recovery working, and the shutdown notice (a client may ignore them).
  */
 export type ServerToClientEvents = { [K in ServerEventName]: (data: ServerEvents[K]) => void } & {
   /** Sent once to a new (not recovered) connection. */
   'realtime:ready': (data: { recovered: false }) => void;
   /** Broadcast every third of REALTIME_RECOVERY_MS. */
   'realtime:heartbeat': (data: { at: string }) => void;
+  /** Sent to every client on a graceful stop, right before the transport closes. */
+  'server:shutdown': (data: ShutdownNotice) => void;
 };
 
 /** Frames of the native WebSocket bridge at /ws. */
@@ -91,4 +105,5 @@ export type WsServerFrame =
   | EventEnvelope
   | { event: 'ack'; id: number | string | null; data: SubscriptionAck }
   | { event: 'error'; data: { code: SubscriptionErrorCode; message: string } }
-  | { event: 'pong'; data: Record<string, never> };
+  | { event: 'pong'; data: Record<string, never> }
+  | { event: 'server:shutdown'; data: ShutdownNotice };

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   CLIENT_EVENT_NAMES,
@@ -11,6 +11,7 @@ import type { EventBus } from '../events/bus.ts';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
+import { DEFAULT_RETRY_AFTER_MS, refuseWhileStopping, retryAfterSeconds, shutdownNotice } from './shutdown.ts';
 
 export interface SocketIoOptions {
   server: HttpServer;
@@ -22,6 +23,8 @@ export interface SocketIoOptions {
   /** How long a dropped client's session is kept for connection state recovery. */
   recoveryWindowMs?: number;
   maxPayloadBytes?: number;
+  /** What the shutdown notice tells clients to wait before reconnecting. */
+  retryAfterMs?: number;
 }
 
 export const ALL_ROOM = 'all';
@@ -43,6 +46,20 @@ export function attachSocketIo(options: SocketIoOptions) {
     destroyUpgrade: false,
     maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: options.recoveryWindowMs ?? 120_000, skipMiddlewares: true },
+  });
+
+  const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+  let stopping = false;
+  // While Vigil stops, a new session is turned away at the engine.io handshake: the client sees a
+  // transport error and retries with its backoff (a refusal by io.use() would not be retried).
+  io.engine.use((req: IncomingMessage, res: ServerResponse | unknown, next: (error?: Error) => void) => {
+    if (!stopping || new URL(req.url ?? '/', 'http://vigil.local').searchParams.has('sid')) return next();
+    if (res instanceof ServerResponse) {
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': retryAfterSeconds(retryAfterMs) });
+      res.end(JSON.stringify({ code: 503, message: 'restarting: Vigil is stopping; try again shortly' }));
+    } else {
+      refuseWhileStopping(req.socket, retryAfterMs);
+    }
   });
 
   io.use((socket, next) => {
@@ -107,16 +124,37 @@ export function attachSocketIo(options: SocketIoOptions) {
   return {
     io,
     clientCount: () => io.engine.clientsCount,
-    /** Disconnects every client and detaches from the HTTP server (without closing it). */
+    /** From now on new sessions are answered 503 (come back later); open ones stay until close(). */
+    stopAccepting: () => {
+      stopping = true;
+    },
+    /**
+     * Sends every client the shutdown notice, then closes the engine.io connections: to a client
+     * that is a dropped transport ("transport close"), which it retries with its backoff. (A
+     * Socket.io-level disconnect would read "io server disconnect", and clients would stay away.)
+     * Detaches from the HTTP server without closing it.
+     */
     close: async () => {
+      stopping = true;
       clearInterval(heartbeat);
       unsubscribeBus();
-      io.disconnectSockets(true);
-      io.engine.close();
+      io.emit('server:shutdown', shutdownNotice(retryAfterMs));
+      await closeEngineConnections(io.engine, 1000);
       // Not io.close(): it would also close the HTTP server, which Vigil closes itself, once.
       await io.of('/').adapter.close();
     },
   };
+}
+
+type Engine = Server['engine'];
+
+/** Closes each engine.io connection once what was sent to it is flushed; after `graceMs`, the rest at once. */
+async function closeEngineConnections(engine: Engine, graceMs: number): Promise<void> {
+  const clients = (engine as unknown as { clients: Record<string, { close(discard?: boolean): void }> }).clients;
+  for (const client of Object.values(clients)) client.close();
+  const deadline = Date.now() + graceMs;
+  while (engine.clientsCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  engine.close();
 }
 
 export type SocketIoBridge = ReturnType<typeof attachSocketIo>;

@@ -7,6 +7,8 @@ import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { refusal } from '../http/middleware/require-key.ts';
 import { remoteAddress } from '../http/remote-address.ts';
 import { checkEndpointId } from './commands.ts';
+import { DEFAULT_RETRY_AFTER_MS, shutdownNotice } from './shutdown.ts';
+import type { ShutdownNotice } from '../contract/events.ts';
 
 export interface SseOptions {
   hub: SubscriptionHub;
@@ -17,22 +19,43 @@ export interface SseOptions {
   /** Writes a slow reader may have pending before it is dropped. */
   maxPendingWrites?: number;
   onOpen?: (delta: 1 | -1) => void;
+  /** What the shutdown notice tells readers to wait before reconnecting (also its `retry:`). */
+  retryAfterMs?: number;
 }
+
+export interface SseTransport {
+  /** GET /api/events, to mount on the app. */
+  routes: Hono;
+  /** From now on a new reader gets the shutdown notice and an ended stream (EventSource comes back by itself). */
+  stopAccepting(): void;
+  /** Sends every open stream the shutdown notice with a `retry:` line, then ends it. */
+  close(): Promise<void>;
+}
+
+/** The notice as one SSE block; `retry:` sets how long EventSource waits before reconnecting. */
+const shutdownBlock = (notice: ShutdownNotice) => `retry: ${notice.retryAfterMs}\nevent: server:shutdown\ndata: ${JSON.stringify(notice)}\n\n`;
 
 /**
  * Server-Sent Events at GET /api/events (all endpoints) or ?endpointId= (one):
  * `event: <name>` / `data: <json>`, a comment every 15 s to keep proxies from closing it.
  */
-export function sseRoutes(options: SseOptions) {
+export function sseRoutes(options: SseOptions): SseTransport {
   const keepaliveMs = options.keepaliveMs ?? 15_000;
   const maxPending = options.maxPendingWrites ?? 10_000;
-  return new Hono().get('/api/events', async (c) => {
+  const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+  /** Ends one open stream with the notice; resolves once it has ended. */
+  const streams = new Set<(notice: ShutdownNotice) => Promise<void>>();
+  let stopping = false;
+
+  const routes = new Hono().get('/api/events', async (c) => {
     const verdict = options.authorize({
       token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'),
       remoteAddress: remoteAddress(c),
       forwardedFor: c.req.header('x-forwarded-for'),
     });
     if (!verdict.ok) return refusal(c, verdict);
+    // A 503 would make EventSource give up for good; a stream that says "come back" and ends does not.
+    if (stopping) return c.body(shutdownBlock(shutdownNotice(retryAfterMs)), 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
     const endpointId = c.req.query('endpointId');
     let client: HubClient | undefined;
     let attach = () => {};
@@ -54,6 +77,7 @@ export function sseRoutes(options: SseOptions) {
       const frameOf = createFrameCache();
       let pending = 0;
       let closed = false;
+      let shutdown: ((notice: ShutdownNotice) => Promise<void>) | undefined;
       const finished = new Promise<void>((resolve) => {
         const close = () => {
           if (closed) return;
@@ -61,6 +85,7 @@ export function sseRoutes(options: SseOptions) {
           clearInterval(keepalive);
           options.hub.remove(client!);
           options.onOpen?.(-1);
+          streams.delete(shutdown!);
           resolve();
         };
         stream.onAbort(close);
@@ -84,6 +109,13 @@ export function sseRoutes(options: SseOptions) {
             write(`event: ${event}\ndata: ${frame.slice(frame.indexOf(',"data":') + 8, -1)}\n\n`);
           },
         };
+        shutdown = async (notice) => {
+          if (closed) return;
+          const written = stream.write(shutdownBlock(notice));
+          close(); // the handler returns, and Hono ends the response after the notice
+          await written;
+        };
+        streams.add(shutdown);
         const keepalive = setInterval(() => write(': keepalive\n\n'), keepaliveMs);
         options.onOpen?.(1);
         write(': connected\nretry: 2000\n\n');
@@ -92,4 +124,16 @@ export function sseRoutes(options: SseOptions) {
       await finished;
     });
   });
+
+  return {
+    routes,
+    stopAccepting: () => {
+      stopping = true;
+    },
+    close: async () => {
+      stopping = true;
+      const notice = shutdownNotice(retryAfterMs);
+      await Promise.all([...streams].map((end) => end(notice)));
+    },
+  };
 }

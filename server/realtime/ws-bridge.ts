@@ -6,6 +6,7 @@ import { CLIENT_EVENT_NAMES, type ClientEventName, type SubscriptionAck, type Ws
 import { CommandRateLimiter, RATE_LIMITED, runCommand } from './commands.ts';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
+import { DEFAULT_RETRY_AFTER_MS, RESTART_CLOSE_CODE, RESTART_CLOSE_REASON, refuseUpgrade, refuseWhileStopping, shutdownNotice } from './shutdown.ts';
 
 export interface WsBridgeOptions {
   server: Server;
@@ -20,10 +21,15 @@ export interface WsBridgeOptions {
   maxBufferedBytes?: number;
   /** Protocol errors (bad JSON, unknown events…) after which a client is disconnected. */
   maxProtocolErrors?: number;
+  /** What the shutdown notice tells clients to wait before reconnecting. */
+  retryAfterMs?: number;
 }
 
 export interface WsBridge {
   clientCount(): number;
+  /** From now on new connections are answered 503 (come back later); open ones stay until close(). */
+  stopAccepting(): void;
+  /** Sends every client the shutdown notice and closes it with 1012 (Service Restart). */
   close(): Promise<void>;
 }
 
@@ -41,11 +47,14 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 });
   const frameOf = createFrameCache();
   const alive = new WeakMap<WebSocket, boolean>();
+  const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+  let stopping = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://vigil.local');
     if (url.pathname.startsWith('/socket.io/')) return;
-    if (url.pathname !== path) return refuse(socket, 404, 'Not Found');
+    if (url.pathname !== path) return refuseUpgrade(socket, 404, 'Not Found');
+    if (stopping) return refuseWhileStopping(socket, retryAfterMs);
     const forwarded = request.headers['x-forwarded-for'];
     const verdict = options.authorize({
       token: bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? undefined,
@@ -53,8 +62,8 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
       forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
     });
     if (!verdict.ok) {
-      if (verdict.status === 401) return refuse(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="vigil"' });
-      return refuse(socket, 429, 'Too Many Requests', { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+      if (verdict.status === 401) return refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="vigil"' });
+      return refuseUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
@@ -120,19 +129,22 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
 
   return {
     clientCount: () => wss.clients.size,
+    stopAccepting: () => {
+      stopping = true;
+    },
     close: async () => {
+      stopping = true;
       clearInterval(keepalive);
-      options.server.off('upgrade', onUpgrade);
-      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      // The upgrade listener stays: until the HTTP server closes, late upgrades get their 503.
+      const notice = JSON.stringify({ event: 'server:shutdown', data: shutdownNotice(retryAfterMs) } satisfies WsServerFrame);
+      for (const ws of wss.clients) {
+        if (ws.readyState === ws.OPEN) ws.send(notice);
+        ws.close(RESTART_CLOSE_CODE, RESTART_CLOSE_REASON);
+      }
       const deadline = Date.now() + 1000;
       while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-function refuse(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
