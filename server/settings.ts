@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -19,6 +17,8 @@ const SettingsSchema = z.object({
   IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long shutdown waits for running checks, in ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Check results that may wait in memory while the database is away (about 1 KB each). */
+  RESULT_QUEUE_LIMIT: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   /** Largest number of check results written in one transaction. */
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Where notifications are POSTed (status changes, incidents). */
@@ -39,7 +39,7 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong or missing API keys one address may present per minute before it is slowed down. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
-  /** This instance's name among several on one PostgreSQL (default: host name and a random suffix). */
+  /** This instance's name among several on one PostgreSQL (default: made once, kept in DATA_DIR/instance-id). */
   INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
@@ -60,6 +60,7 @@ export interface Settings {
   importBodyLimitBytes: number;
   shutdownTimeoutMs: number;
   writeBatchSize: number;
+  resultQueueLimit: number;
   databasePoolSize: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
@@ -70,7 +71,8 @@ export interface Settings {
   rollupRetentionDays: number;
   authFailureLimit: number;
   trustProxy: boolean;
-  instanceId: string;
+  /** Unset: resolved at start (server/cluster/instance-id.ts). */
+  instanceId: string | undefined;
   leaseTtlMs: number;
 }
 
@@ -105,6 +107,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     importBodyLimitBytes: s.IMPORT_BODY_LIMIT_BYTES,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     writeBatchSize: s.WRITE_BATCH_SIZE,
+    resultQueueLimit: s.RESULT_QUEUE_LIMIT,
     databasePoolSize: s.DATABASE_POOL_SIZE,
     webhookUrl: s.WEBHOOK_URL,
     webhookSecret: s.WEBHOOK_SECRET,
@@ -115,7 +118,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
     trustProxy: s.TRUST_PROXY,
-    instanceId: s.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 50)}-${randomBytes(3).toString('hex')}`,
+    instanceId: s.INSTANCE_ID,
     leaseTtlMs: s.LEASE_TTL_MS,
   };
 }

@@ -19,12 +19,15 @@ import { sseRoutes } from './realtime/sse.ts';
 import { attachWsBridge, type WsBridge } from './realtime/ws-bridge.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { runCheck } from './services/checks/run-check.ts';
-import { ResultWriter } from './services/checks/write-results.ts';
+import { ResultWriter, type WriteFailure } from './services/checks/write-results.ts';
 import type { ServiceContext } from './services/context.ts';
 import { createServices, type Services } from './services/index.ts';
 import { MonitorRegistry } from './services/monitor-registry.ts';
 import { RetentionJob } from './services/maintenance/retention-job.ts';
 import { createLogger, errorReporter, type Logger } from './logger.ts';
+import { resolveInstanceId } from './cluster/instance-id.ts';
+import type { Summary } from './contract/types.ts';
+import { describeError } from '../db/unavailable.ts';
 import type { Settings } from './settings.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -78,6 +81,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     maxConnections: settings.databasePoolSize,
   });
   await database.migrate();
+  // On PostgreSQL, the name under which this instance holds endpoints: the same after a restart.
+  const identity = database.driver === 'postgres' ? resolveInstanceId(settings.instanceId, settings.dataDir) : undefined;
+  const instanceId = identity?.id ?? settings.instanceId ?? 'embedded';
+  if (identity?.note) logger.warn({ instanceId }, `instance id ${instanceId} is used for this run only: ${identity.note}`);
 
   const bus = new EventBus(errorReporter(logger, 'event listener failed'));
   // Listening starts before the registry loads: no change made elsewhere falls between the two.
@@ -85,17 +92,26 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     ? new EventRelay({
         bus,
         notifications: database.notifications,
-        instanceId: settings.instanceId,
+        instanceId,
         onError: errorReporter(logger, 'event relay failed'),
         log: (message) => logger.warn(message),
       })
     : undefined;
   const feed = relay?.feed ?? bus;
   const registry = new MonitorRegistry();
-  const writer = new ResultWriter(database.db, bus, registry, settings.writeBatchSize, errorReporter(logger, 'writing check results failed, retrying'));
+  const writer = new ResultWriter({
+    db: database.db,
+    bus,
+    registry,
+    batchSize: settings.writeBatchSize,
+    queueLimit: settings.resultQueueLimit,
+    onFailure: reportWriteFailure(logger),
+    onRecovered: ({ downForMs }) =>
+      logger.info({ downForMs }, `check results are written again after ${Math.round(downForMs / 1000)} s; the waiting results are stored`),
+  });
   // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
   const prober = new HttpProber(
-    database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${settings.instanceId})` } : {},
+    database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {},
   );
   const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
   // On PostgreSQL a scheduled check runs only while this instance's hold on its endpoints is sure.
@@ -110,7 +126,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     database.driver === 'postgres'
       ? new EndpointOwnership({
           db: database.db,
-          instanceId: settings.instanceId,
+          instanceId,
           leaseTtlMs: settings.leaseTtlMs,
           registry,
           scheduler,
@@ -141,6 +157,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     trustProxy: settings.trustProxy,
   });
   const authorize = guard.authorize;
+  // /metrics answers from memory while the database is away: the last summary it gave, marked stale.
+  const lastKnownSummary = cachedSummary(services.getSummary);
   const checkDurations = new CheckDurations(bus);
   const eventLoopLag = new EventLoopLag();
   const hub = new SubscriptionHub(feed, errorReporter(logger, 'realtime client failed'));
@@ -158,13 +176,15 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     logger,
     webDir: options.webDir,
     ping: database.ping,
+    writeTrouble: () =>
+      writer.failing ? `check results cannot be written (${writer.stats.lastError}); ${writer.pending} results wait in memory` : null,
     realtimeRoutes: sse.routes,
     metrics: () =>
       renderMetrics({
-        summary: services.getSummary,
+        summary: lastKnownSummary,
         scheduler: () => scheduler.snapshot(),
         lagQuantiles: () => scheduler.lag.quantiles(LAG_QUANTILES),
-        writer: () => ({ ...writer.stats, pending: writer.pending }),
+        writer: () => ({ ...writer.stats, pending: writer.pending, failing: writer.failing }),
         realtimeClients: () => ({ socketio: socketIo?.clientCount() ?? 0, ws: ws?.clientCount() ?? 0, sse: sseClients }),
         checkDurations,
         eventLoopLag,
@@ -232,8 +252,14 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await retention.stop();
       await ownership?.stop();
       const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
-      if (unfinished > 0) logger.warn({ unfinished }, `shutdown: ${unfinished} checks did not finish in ${settings.shutdownTimeoutMs} ms`);
-      await writer.drain();
+      if (unfinished > 0) {
+        // Cut off by the shutdown, not by the target: not a DOWN result, so not recorded at all.
+        writer.seal();
+        logger.warn({ abandoned: unfinished }, `shutdown: ${unfinished} checks did not finish within SHUTDOWN_TIMEOUT_MS (${settings.shutdownTimeoutMs} ms) and were abandoned, not recorded`);
+      }
+      if (!(await writer.drain(Math.max(settings.shutdownTimeoutMs, 5000)))) {
+        logger.error({ lost: writer.pending, cause: writer.stats.lastError }, `shutdown: ${writer.pending} check results could not be written (the database is unavailable) and are lost`);
+      }
       // Every result is written: the other instances may take our endpoints over now.
       await ownership?.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
       await relay?.stop();
@@ -247,11 +273,47 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       const force = setTimeout(() => server.closeAllConnections(), 1000);
       await closed;
       clearTimeout(force);
+      writer.seal();
       prober.close();
       checkDurations.close();
       eventLoopLag.close();
       await database.close();
+      identity?.release();
     })());
 
   return { url, port, server, app, bus, feed, relay, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
+}
+
+/** One short line per failed write, at most every 10 s, with the cause, the queue and the next try. */
+function reportWriteFailure(logger: Logger) {
+  let lastAt = 0;
+  let failures = 0;
+  return ({ error, databaseAway, waiting, retryInMs }: WriteFailure) => {
+    failures++;
+    const now = Date.now();
+    if (now - lastAt < 10_000) return;
+    lastAt = now;
+    const cause = describeError(error);
+    logger[databaseAway ? 'warn' : 'error'](
+      { cause, waiting, retryInMs, failures },
+      `cannot write check results (${cause}): ${waiting} results wait in memory, next try in ${retryInMs} ms; checks go on`,
+    );
+    failures = 0;
+  };
+}
+
+/** The summary, or the last one known when the database does not answer within a second. */
+function cachedSummary(read: () => Promise<Summary>): () => Promise<Summary & { stale: boolean }> {
+  let last: Summary = { total: 0, up: 0, down: 0, degraded: 0, pending: 0, paused: 0, openIncidents: 0 };
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      last = await Promise.race([read(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1000)))]);
+      return { ...last, stale: false };
+    } catch {
+      return { ...last, stale: true };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

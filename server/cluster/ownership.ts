@@ -4,6 +4,7 @@ import type { Scheduler, ScheduleControl, ScheduleOptions } from '../scheduler/s
 import type { ResultWriter } from '../services/checks/write-results.ts';
 import type { MonitorRegistry } from '../services/monitor-registry.ts';
 import { ownerOf } from './rendezvous.ts';
+import { databaseFault } from '../../db/unavailable.ts';
 
 export interface OwnershipOptions {
   db: Database;
@@ -52,6 +53,12 @@ export class EndpointOwnership implements ScheduleControl {
   private readonly owned = new Set<string>();
   private live: string[];
   private lastHeartbeatAt = 0;
+  /** When the heartbeat timer last fired (this process runs), and whether PostgreSQL was away at the last attempt. */
+  private lastTimerAt = 0;
+  private databaseAway = false;
+  private beatStartedAt = 0;
+  /** Since when every heartbeat succeeded (0 after a failure). */
+  private beatingSince = 0;
   /** Set when our heartbeat was silent long enough for others to take over; cleared by a tick that re-read our leases. */
   private suspect = false;
   private beating: Promise<void> | undefined;
@@ -79,7 +86,10 @@ export class EndpointOwnership implements ScheduleControl {
     this.timer = setInterval(() => this.wake(), this.tickMs);
     this.timer.unref();
     // The heartbeat has its own timer: a long handover or claim must not let it age.
-    this.heartbeatTimer = setInterval(() => void this.beat().catch(this.options.onError), this.tickMs);
+    this.heartbeatTimer = setInterval(() => {
+      this.lastTimerAt = Date.now();
+      void this.beat().catch(this.options.onError);
+    }, this.tickMs);
     this.heartbeatTimer.unref();
   }
 
@@ -89,7 +99,16 @@ export class EndpointOwnership implements ScheduleControl {
    * a lost connection) until a tick has re-read which leases are still ours.
    */
   mayCheck(): boolean {
-    return !this.suspect && Date.now() - this.lastHeartbeatAt < this.options.leaseTtlMs * 0.6;
+    if (this.suspect) return false;
+    const now = Date.now();
+    if (now - this.lastHeartbeatAt < this.options.leaseTtlMs * 0.6) return true;
+    // PostgreSQL is away (refused, or a heartbeat hangs) while we keep running (our heartbeat timer
+    // still fires; a frozen process's does not): nobody can take our endpoints over without the
+    // database, so we go on checking them. Only if this instance alone is cut off while the others
+    // reach it do both check an endpoint until we are back.
+    const running = now - this.lastTimerAt < this.tickMs * 2.5;
+    const hanging = this.beating !== undefined && now - this.beatStartedAt > this.tickMs;
+    return running && (this.databaseAway || hanging);
   }
 
   // --- ScheduleControl -------------------------------------------------------------------------
@@ -169,8 +188,9 @@ export class EndpointOwnership implements ScheduleControl {
     try {
       await this.beat();
     } catch (error) {
-      // Others will count us dead after the TTL: stop checking before they take over.
-      if (Date.now() - this.lastHeartbeatAt > leaseTtlMs * 0.75) this.dropAll();
+      // Others will count us dead after the TTL: stop checking before they take over (unless the
+      // database is away for everyone, and nobody can).
+      if (Date.now() - this.lastHeartbeatAt > leaseTtlMs * 0.75 && !this.databaseAway) this.dropAll();
       throw error;
     }
     const wasSuspect = this.suspect;
@@ -223,7 +243,16 @@ export class EndpointOwnership implements ScheduleControl {
   private beat(): Promise<void> {
     this.beating ??= (async () => {
       const startedAt = Date.now();
-      await this.heartbeat();
+      this.beatStartedAt = startedAt;
+      try {
+        await this.heartbeat();
+        this.databaseAway = false;
+      } catch (error) {
+        this.databaseAway = databaseFault(error) !== null;
+        this.beatingSince = 0;
+        throw error;
+      }
+      if (this.beatingSince === 0) this.beatingSince = startedAt;
       if (this.lastHeartbeatAt > 0 && startedAt - this.lastHeartbeatAt > this.options.leaseTtlMs * 0.5) {
         this.suspect = true;
         this.wake();
@@ -256,9 +285,9 @@ export class EndpointOwnership implements ScheduleControl {
         on conflict (endpoint_id) do update set instance_id = excluded.instance_id, claimed_at = excluded.claimed_at
         where endpoint_leases.instance_id is null
            or endpoint_leases.instance_id = excluded.instance_id
-           or not exists (select 1 from vigil_instances i
+           or (${this.mayTakeOver()} and not exists (select 1 from vigil_instances i
                           where i.id = endpoint_leases.instance_id
-                            and i.heartbeat_at > now() - make_interval(secs => ${leaseTtlMs / 1000}))
+                            and i.heartbeat_at > now() - make_interval(secs => ${leaseTtlMs / 1000})))
         returning endpoint_id`),
     ).map((r) => r.endpoint_id);
     if (claimed.length === 0) return;
@@ -284,6 +313,15 @@ export class EndpointOwnership implements ScheduleControl {
         scheduler.schedule(id, entry.definition.intervalSeconds, { startWithinMs: Math.min(intervalMs, spread) });
       }
     }
+  }
+
+  /**
+   * Whether we may take the endpoints of instances whose heartbeat is stale. Not until ours has been
+   * fresh for a whole TTL: after PostgreSQL comes back every heartbeat is stale at once, and the
+   * first instance to beat would otherwise take everything from the others.
+   */
+  private mayTakeOver(): boolean {
+    return this.beatingSince > 0 && Date.now() - this.beatingSince >= this.options.leaseTtlMs;
   }
 
   private desiredOwner(endpointId: string): string {

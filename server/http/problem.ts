@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import type { ProblemDetails } from '../contract/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { databaseFault } from '../../db/unavailable.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -29,6 +30,17 @@ export function handleError(error: Error, c: Context, log: (e: unknown) => void 
   if (error instanceof NotFoundError) return problem(c, 404, error.message);
   if (error instanceof ConflictError) return problem(c, 409, error.message);
   if (error instanceof HTTPException) return problem(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Error');
+  const fault = databaseFault(error);
+  if (fault) {
+    // The operator's weather, not a bug: the logger keeps it to one short line every few seconds.
+    log(error);
+    c.header('Retry-After', '5');
+    return problem(
+      c,
+      503,
+      `The database is unavailable (${fault.code}: ${fault.message}). Checks go on and their results are stored when it is back; try again shortly.`,
+    );
+  }
   log(error);
   return problem(c, 500, 'An unexpected error occurred; it has been logged.');
 }

@@ -8,10 +8,11 @@ import type { EventRelayStats } from '../cluster/event-relay.ts';
 import type { OwnershipStats } from '../cluster/ownership.ts';
 
 export interface MetricsSources {
-  summary: () => Promise<Summary>;
+  /** Counts per status; `stale` when the database did not answer and these are the last known. */
+  summary: () => Promise<Summary & { stale?: boolean }>;
   scheduler: () => SchedulerStats;
   lagQuantiles: () => (number | null)[];
-  writer: () => WriterStats & { pending: number };
+  writer: () => WriterStats & { pending: number; failing: boolean };
   realtimeClients: () => { socketio: number; ws: number; sse: number };
   checkDurations: CheckDurations;
   eventLoopLag: EventLoopLag;
@@ -42,6 +43,7 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     ['{status="PENDING"}', summary.pending],
   ]);
   metric('vigil_endpoints_paused', 'gauge', 'Paused endpoints.', [['', summary.paused]]);
+  metric('vigil_database_up', 'gauge', '1 when the database answered this scrape, 0 when the counts above are the last known.', [['', summary.stale ? 0 : 1]]);
   metric('vigil_incidents_open', 'gauge', 'Open incidents.', [['', summary.openIncidents]]);
   metric('vigil_checks_started_total', 'counter', 'Scheduled checks started.', [['', scheduler.started]]);
   metric('vigil_checks_skipped_overlap_total', 'counter', 'Scheduled runs skipped because the previous check was still running.', [
@@ -57,7 +59,25 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_check_results_written_total', 'counter', 'Check results written.', [['', writer.written]]);
   metric('vigil_check_result_batches_total', 'counter', 'Transactions that wrote check results.', [['', writer.batches]]);
   metric('vigil_check_result_write_retries_total', 'counter', 'Failed result batches, retried.', [['', writer.retries]]);
-  metric('vigil_check_results_pending', 'gauge', 'Check results waiting to be written.', [['', writer.pending]]);
+  metric('vigil_check_results_pending', 'gauge', 'Check results waiting to be written (the result queue depth).', [['', writer.pending]]);
+  metric('vigil_check_result_write_failing', 'gauge', '1 while check results cannot be written (the database is away or out of space), else 0.', [
+    ['', writer.failing ? 1 : 0],
+  ]);
+  metric('vigil_check_results_dropped_total', 'counter', 'Check results dropped because the result queue was full (RESULT_QUEUE_LIMIT); never a status change or an incident change.', [
+    ['', writer.dropped],
+  ]);
+  metric('vigil_check_results_published_before_write_total', 'counter', 'Check results whose events went out before they were stored (the database was slow or away).', [
+    ['', writer.publishedBeforeWrite],
+  ]);
+  metric('vigil_check_results_last_write_timestamp_seconds', 'gauge', 'When check results were last written.', [
+    ['', writer.lastWriteAt === null ? null : writer.lastWriteAt / 1000],
+  ]);
+  metric('vigil_check_results_seconds_since_last_write', 'gauge', 'Seconds since check results were last written (absent before the first write).', [
+    ['', writer.lastWriteAt === null ? null : Math.max(0, (Date.now() - writer.lastWriteAt) / 1000)],
+  ]);
+  metric('vigil_check_results_last_write_failure_timestamp_seconds', 'gauge', 'When writing check results last failed.', [
+    ['', writer.lastFailureAt === null ? null : writer.lastFailureAt / 1000],
+  ]);
   const clients = sources.realtimeClients();
   metric('vigil_realtime_clients', 'gauge', 'Connected realtime clients by transport.', [
     ['{transport="socketio"}', clients.socketio],

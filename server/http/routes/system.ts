@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import type { Services } from '../../services/index.ts';
 import { buildOpenApi } from '../openapi.ts';
 import { problem } from '../problem.ts';
+import { describeError } from '../../../db/unavailable.ts';
 
 export interface SystemDeps {
   services: Services;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;
+  /** Why results cannot be written now (a full disk answers reads but refuses writes), or null. */
+  writeTrouble?: () => string | null;
   /** Prometheus text. */
   metrics: () => Promise<string>;
 }
@@ -25,13 +28,18 @@ export function systemRoutes(deps: SystemDeps) {
           deps.ping(),
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('database did not answer in time')), READY_TIMEOUT_MS))),
         ]);
-        return c.json({ status: 'ready' });
       } catch (error) {
         c.header('Retry-After', '5');
-        return problem(c, 503 as never, `The database does not answer: ${(error as Error).message}`);
+        return problem(c, 503 as never, `The database does not answer: ${describeError(error)}`);
       } finally {
         clearTimeout(timer);
       }
+      const trouble = deps.writeTrouble?.();
+      if (trouble) {
+        c.header('Retry-After', '5');
+        return problem(c, 503 as never, `Not ready: ${trouble}`);
+      }
+      return c.json({ status: 'ready' });
     })
     .get('/metrics', async (c) => c.text(await deps.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
     .get('/api/summary', async (c) => c.json(await deps.services.getSummary()));

@@ -9,7 +9,8 @@ const inProgress = new WeakMap<ServiceContext, Map<string, number>>();
 
 /** Runs one check of an endpoint now (paused or not) and answers the stored result. */
 export async function checkNow(ctx: ServiceContext, endpointId: string): Promise<Check> {
-  await findEndpointRow(ctx.db, endpointId);
+  // The registry knows every endpoint: a manual check needs no database (it may be away).
+  if (!ctx.registry.has(endpointId)) await findEndpointRow(ctx.db, endpointId);
   let running = inProgress.get(ctx);
   if (!running) inProgress.set(ctx, (running = new Map()));
   // Another instance checks this endpoint and holds its live state: start from what it stored,

@@ -19,7 +19,8 @@ export interface RecordDeps {
  */
 export function recordResult(deps: RecordDeps, endpointId: string, verdict: CheckVerdict, checkedAt: Date): Promise<Check | null> {
   const entry = deps.registry.get(endpointId);
-  if (!entry) return Promise.resolve(null);
+  // Gone, or shutdown has given up on the checks still running: nothing to record.
+  if (!entry || !deps.writer.accepting) return Promise.resolve(null);
 
   const check: Check = {
     id: randomUUID(),

@@ -1,0 +1,228 @@
+/**
+ * One scenario, two ways to lose the database (PostgreSQL stopped, a full disk under PGlite):
+ * a real Vigil process checks endpoints every second against a local target while its database
+ * is away, and we watch what a user and an operator would see — checks going on, a target that
+ * fails during the outage producing its events and webhook at once, /metrics and REST answers —
+ * then bring the database back and compare what was stored with what the target saw.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connectIo } from 'socket.io-client';
+import type { Endpoint } from '../../server/contract/types.ts';
+import { startFaultTarget, type FaultTarget } from './fault-target.ts';
+import { startVigilProcess, type VigilProcess } from './vigil-process.ts';
+import { waitFor } from './vigil.ts';
+
+export interface OutageOptions {
+  env: Record<string, string>;
+  endpoints: number;
+  outageMs: number;
+  /** Makes the database unavailable / available again (the process keeps running). */
+  breakDatabase(): Promise<void>;
+  restoreDatabase(): Promise<void>;
+  /** Reads rows straight from the database after the outage: [endpointId, checkedAt ms, id][] and open incidents. */
+  readStored(): Promise<{ checks: { endpointId: string; checkedAt: number; id: string }[]; openIncidents: { endpointId: string; failureCount: number }[] }>;
+}
+
+export interface OutageReport {
+  expectedDuringOutage: number;
+  /** From 3 s before the outage to 3 s after it. */
+  receivedPerSecond: number[];
+  receivedDuringOutage: number;
+  /** ms from the target answering the first failure (status) or the threshold-th failure (incident) to each signal. */
+  statusChangedAfterMs: number;
+  incidentStartedAfterMs: number;
+  webhookAfterMs: number;
+  metricsAnswers: number[];
+  metricsDuring: string;
+  restStatus: number;
+  restMs: number;
+  restContentType: string | null;
+  restRetryAfter: string | null;
+  restDetail: string;
+  readyzDuring: { status: number; detail: string };
+  readyzAfter: number;
+  /** Per endpoint: requests the target answered vs results stored, over the whole run. */
+  mismatches: string[];
+  duplicateChecks: number;
+  openIncidentsOfFlipper: { endpointId: string; failureCount: number }[];
+  flipperFailuresSeen: number;
+  logLines: { level: string; msg: string }[];
+  vigil: VigilProcess;
+}
+
+const FAILURE_THRESHOLD = 3;
+
+export async function runOutage(options: OutageOptions, cleanups: (() => Promise<unknown>)[]): Promise<OutageReport> {
+  const target = await startFaultTarget();
+  cleanups.push(() => target.close());
+  const webhook = await startWebhookReceiver();
+  cleanups.push(() => webhook.close());
+  const vigil = await startVigilProcess({ env: { ...options.env, WEBHOOK_URL: webhook.url, LOG_LEVEL: 'info' } });
+  cleanups.push(() => vigil.kill());
+
+  const create = async (name: string, path: string, extra: Record<string, unknown> = {}) => {
+    const response = await vigil.fetch('/api/endpoints', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, url: target.url(path), intervalSeconds: 1, timeoutMs: 2000, ...extra }),
+    });
+    if (response.status !== 201) throw new Error(`create ${name}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Endpoint;
+  };
+  const steady: Endpoint[] = [];
+  for (let i = 0; i < options.endpoints; i++) steady.push(await create(`steady ${i}`, `/steady/${i}`));
+  const flipper = await create('Flipper', '/flipper', { failureThreshold: FAILURE_THRESHOLD });
+
+  const socket = connectIo(vigil.url, { transports: ['websocket'], reconnection: true, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+  cleanups.push(async () => void socket.close());
+  const events: { event: string; data: any; at: number }[] = [];
+  socket.onAny((event: string, data: unknown) => events.push({ event, data, at: Date.now() }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => socket.emit('subscribe:all', () => resolve()));
+    socket.once('connect_error', reject);
+  });
+  // Every endpoint UP and written at least once before the outage.
+  await waitFor(async () => {
+    const page = (await (await vigil.fetch('/api/endpoints?limit=500')).json()) as { items: Endpoint[] };
+    return page.items.every((e) => e.status === 'UP');
+  }, 20_000, 'every endpoint UP');
+
+  const metricsAnswers: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const response = await vigil.fetch('/metrics', { signal: AbortSignal.timeout(3000) }).catch(() => null);
+      metricsAnswers.push(response?.status ?? 0);
+      await response?.text();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+
+  // The outage. Counting starts a second in: the edges belong to neither side.
+  await options.breakDatabase();
+  const brokenAt = Date.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  // A REST read that needs the database, and readiness.
+  const restStarted = Date.now();
+  const rest = await vigil.fetch('/api/incidents?status=open', { signal: AbortSignal.timeout(10_000) });
+  const restMs = Date.now() - restStarted;
+  const restBody = await rest.text();
+  const ready = await vigil.fetch('/readyz');
+  const readyzDuring = { status: ready.status, detail: await ready.text() };
+
+  // The flipper fails during the outage: its events and webhook must come at once.
+  target.failing('/flipper');
+  const flippedAt = Date.now();
+  const thresholdAnsweredAt = await waitFor(() => {
+    const log = target.log('/flipper');
+    const failures = log.status.map((s, i) => (s === 500 && log.receivedAt[i]! >= flippedAt ? log.answeredAt[i]! : NaN)).filter((t) => !Number.isNaN(t));
+    return failures.length >= FAILURE_THRESHOLD ? failures[FAILURE_THRESHOLD - 1] : undefined;
+  }, 15_000, `${FAILURE_THRESHOLD} failing checks of the flipper`);
+  const firstFailureAt = await waitFor(() => {
+    const log = target.log('/flipper');
+    const i = log.status.findIndex((s, k) => s === 500 && log.receivedAt[k]! >= flippedAt);
+    return i >= 0 ? log.answeredAt[i] : undefined;
+  });
+  const statusChanged = await waitFor(() => events.find((e) => e.event === 'endpoint:status-changed' && e.data.endpointId === flipper.id && e.data.currentStatus === 'DOWN'), 5000, 'status-changed DOWN');
+  const incidentStarted = await waitFor(() => events.find((e) => e.event === 'incident:started' && e.data.endpointId === flipper.id), 5000, 'incident:started');
+  const webhookStarted = await waitFor(() => webhook.received.find((r) => r.body.event === 'incident:started'), 5000, 'the incident webhook');
+
+  const outageLeft = options.outageMs - (Date.now() - brokenAt);
+  if (outageLeft > 0) await new Promise((r) => setTimeout(r, outageLeft));
+  const metricsDuring = await (await vigil.fetch('/metrics')).text();
+  const restoreAt = Date.now();
+  const expectedDuringOutage = Math.floor((restoreAt - brokenAt - 2000) / 1000) * (options.endpoints + 1);
+  const receivedDuringOutage = target.receivedBetween(brokenAt + 1000, restoreAt - 1000);
+  const receivedPerSecond: number[] = [];
+  for (let t = brokenAt - 3000; t < restoreAt; t += 1000) receivedPerSecond.push(target.receivedBetween(t, t + 1000));
+  (receivedPerSecond as unknown as { marks: unknown }).marks = { brokenAt, restoreAt, flippedAt, thresholdAnsweredAt, logs: vigil.logs.map((l) => [l.time, l.msg]) };
+  await options.restoreDatabase();
+
+  // Caught up: nothing waits, and readiness is back.
+  await waitFor(async () => {
+    const text = await (await vigil.fetch('/metrics')).text();
+    return /^vigil_check_results_pending 0$/m.test(text) && /^vigil_check_result_write_failing 0$/m.test(text);
+  }, 60_000, 'the result queue to drain');
+  const readyzAfter = (await vigil.fetch('/readyz')).status;
+  polling = false;
+  await poller;
+
+  // Stop checking, then compare what the target answered with what is stored.
+  await vigil.fetch('/api/endpoints').then((r) => r.text());
+  vigil.proc.kill('SIGTERM');
+  await vigil.exited;
+  const stored = await options.readStored();
+  const byEndpoint = new Map<string, number[]>();
+  for (const row of stored.checks) {
+    let list = byEndpoint.get(row.endpointId);
+    if (!list) byEndpoint.set(row.endpointId, (list = []));
+    list.push(row.checkedAt);
+  }
+  const mismatches: string[] = [];
+  for (const [i, endpoint] of [...steady, flipper].entries()) {
+    const path = i < steady.length ? `/steady/${i}` : '/flipper';
+    const answered = target.log(path).status.filter((s) => s === 200 || s === 500).length;
+    const rows = byEndpoint.get(endpoint.id)?.length ?? 0;
+    if (answered !== rows) mismatches.push(`${path}: target answered ${answered}, stored ${rows}`);
+  }
+  const ids = new Set(stored.checks.map((c) => c.id));
+  const keys = new Set(stored.checks.map((c) => `${c.endpointId}@${c.checkedAt}`));
+  return {
+    expectedDuringOutage,
+    receivedDuringOutage,
+    receivedPerSecond: [...receivedPerSecond, (receivedPerSecond as any).marks],
+    statusChangedAfterMs: statusChanged.at - firstFailureAt,
+    incidentStartedAfterMs: incidentStarted.at - thresholdAnsweredAt,
+    webhookAfterMs: webhookStarted.at - thresholdAnsweredAt,
+    metricsAnswers,
+    metricsDuring,
+    restStatus: rest.status,
+    restMs,
+    restContentType: rest.headers.get('content-type'),
+    restRetryAfter: rest.headers.get('retry-after'),
+    restDetail: restBody,
+    readyzDuring,
+    readyzAfter,
+    mismatches,
+    duplicateChecks: stored.checks.length - Math.min(ids.size, keys.size),
+    openIncidentsOfFlipper: stored.openIncidents.filter((i) => i.endpointId === flipper.id),
+    flipperFailuresSeen: target.log('/flipper').status.filter((s) => s === 500).length,
+    logLines: vigil.logs.map((l) => ({ level: l.level, msg: l.msg })),
+    vigil,
+    // (firstFailureAt is kept for debugging timings)
+    ...{ firstFailureAt },
+  } as OutageReport;
+}
+
+interface WebhookReceiver {
+  url: string;
+  received: { at: number; body: any }[];
+  close(): Promise<void>;
+}
+
+async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: { at: number; body: any }[] = [];
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      try {
+        received.push({ at: Date.now(), body: JSON.parse(text) });
+      } catch {
+        received.push({ at: Date.now(), body: text });
+      }
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type { FaultTarget };
