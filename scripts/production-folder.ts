@@ -99,6 +99,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from spawn to the exit. */
+  atMs: number;
+}
+
 export interface BuiltServer {
   /** e.g. http://127.0.0.1:40123 */
   url: string;
@@ -109,6 +116,10 @@ export interface BuiltServer {
   readyMs: number;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
+  /** How the process ended (code, or the signal that killed it), or undefined while it runs. */
+  exit(): ServerExit | undefined;
+  /** pid, state (running, or exited with code/signal and when) and the whole output: for a failure report. */
+  report(): string;
   /** Resident set size in KiB (from /proc; Linux). */
   rssKiB(): number;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code (null if killed by a signal). */
@@ -129,19 +140,31 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  let exit: ServerExit | undefined;
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code, signal) => {
+      exit = { code, signal, atMs: Math.round(performance.now() - started) };
+      resolveExit(code);
+    }),
+  );
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
+  const report = () => {
+    const state = exit
+      ? `exited ${exit.signal ? `by ${exit.signal}` : `with code ${exit.code}`} ${exit.atMs} ms after spawn`
+      : `running for ${Math.round(performance.now() - started)} ms`;
+    return `built server pid ${child.pid} on port ${port}: ${state}\n--- server output (stdout and stderr) ---\n${output}--- end of server output ---`;
+  };
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`the built server exited with code ${exitCode} before it was ready:\n${output}`);
+    if (exitCode !== undefined) throw new Error(`the built server exited before it was ready: ${report()}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the built server was not ready within ${readyTimeoutMs} ms:\n${output}`);
+      throw new Error(`the built server was not ready within ${readyTimeoutMs} ms (killed): ${report()}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -153,6 +176,8 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
     child,
     readyMs,
     output: () => output,
+    exit: () => exit,
+    report,
     rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN),
     stop: async (signal = 'SIGTERM') => {
       if (exitCode === undefined) child.kill(signal);

@@ -5,11 +5,11 @@
  * is read to make sure it runs these same commands.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer, ROOT } from '../scripts/build-server.ts';
 import {
   cleanEnv,
@@ -57,6 +57,28 @@ describe(`the production build in a clean folder (${driver})`, () => {
   let settings: Record<string, string>;
   let server: BuiltServer | undefined;
   let endpointId: string;
+  /** Every server started here, so that a failing test can show what each one wrote and how it ended. */
+  const started: BuiltServer[] = [];
+  const start = async () => {
+    const built = await startBuiltServer(app, settings);
+    started.push(built);
+    return built;
+  };
+
+  // A failing test keeps the servers' output (and their exit code or signal): printed, and written
+  // to test-artifacts/production-run/<test>.log.
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(({ task }) => {
+      if (started.length === 0) return;
+      const reports = started.map((s, i) => `[server ${i + 1} of ${started.length}] ${s.report()}`).join('\n\n');
+      const dir = join(ROOT, 'test-artifacts', 'production-run');
+      const file = join(dir, `${driver}-${task.name.replace(/[^\w-]+/g, '_').slice(0, 80)}.log`);
+      const errors = (task.result?.errors ?? []).map((e) => `${e.stack ?? e.message}${e.cause ? `\ncause: ${JSON.stringify(e.cause)}` : ''}`).join('\n');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, `test: ${task.name}\nat: ${new Date().toISOString()}\n${errors}\n\n${reports}\n`);
+      console.error(`"${task.name}" failed; the built server's side (also in ${file}):\n${reports}`);
+    });
+  });
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'vigil-production-'));
@@ -94,7 +116,7 @@ describe(`the production build in a clean folder (${driver})`, () => {
   });
 
   it('starts with node alone and serves health, the web app, the API docs, checks and metrics', async () => {
-    server = await startBuiltServer(app, settings);
+    server = await start();
     const { url } = server;
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -144,7 +166,7 @@ describe(`the production build in a clean folder (${driver})`, () => {
   });
 
   it('keeps its endpoints across a restart on the same data', async () => {
-    server = await startBuiltServer(app, settings);
+    server = await start();
     const answer = await fetch(`${server.url}/api/endpoints/${endpointId}`);
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { name: string }).name).toBe('Production smoke');
