@@ -71,22 +71,27 @@ export async function probe(url: string, timeoutMs = 5_000, wholeBody = false): 
   }
 }
 
-/** Probes `url` every `everyMs` until stop() is called; the probes so far in `probes`. */
+/**
+ * Probes `url` every `everyMs` until stop() is called, without waiting for the previous answer (a
+ * hanging answer must not hide the ones after it); the probes in order of sending in `probes`.
+ */
 export function probeEvery(url: string, everyMs: number, timeoutMs = 5_000, wholeBody = false): { probes: Probe[]; stop(): Promise<void> } {
   const probes: Probe[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = Date.now();
-      probes.push(await probe(url, timeoutMs, wholeBody));
-      await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - started))));
-    }
-  })();
+  const pending = new Set<Promise<void>>();
+  const send = () => {
+    const i = probes.length;
+    probes.push({ at: Date.now(), status: 0, ms: NaN, contentType: null, retryAfter: null, body: '', error: 'pending' });
+    const p = probe(url, timeoutMs, wholeBody).then((answer) => void (probes[i] = answer));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  send();
+  const timer = setInterval(send, everyMs);
   return {
     probes,
     stop: async () => {
-      running = false;
-      await loop;
+      clearInterval(timer);
+      await Promise.all(pending);
     },
   };
 }

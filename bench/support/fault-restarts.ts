@@ -137,11 +137,12 @@ export async function runRestartDashboard(db: BenchDatabase, logDir: string): Pr
   await page.goto('/');
   await page.waitForSelector('.conn[data-state=connected]', { timeout: 30_000 });
   await sleep(3_000);
-  const states = new Set<string>();
+  const states: string[] = [];
   let watching = true;
   const watcher = (async () => {
     while (watching) {
-      states.add(String(await connState()));
+      const state = String(await connState());
+      if (states.at(-1) !== state) states.push(state);
       await sleep(100);
     }
   })();
@@ -180,7 +181,7 @@ export async function runRestartDashboard(db: BenchDatabase, logDir: string): Pr
     scenario: 'dashboard in Chromium across a graceful restart',
     database: db.kind,
     expected: 'header .conn connected again ≤ 10 s after ready; every card shows the status REST gives',
-    happened: `exit ${exit.code ?? exit.signal}; header states seen ${[...states].join(' → ')}; connected again ${liveAfter === null ? 'not within 20 s' : `${secs(liveAfter)} after ready`}; ${cards} cards, ${mismatches.length} mismatches${mismatches.length ? ` (${mismatches.slice(0, 3).join('; ')})` : ''}`,
+    happened: `exit ${exit.code ?? exit.signal}; header states seen ${states.join(' → ')}; connected again ${liveAfter === null ? 'not within 20 s' : `${secs(liveAfter)} after ready`}; ${cards} cards, ${mismatches.length} mismatches${mismatches.length ? ` (${mismatches.slice(0, 3).join('; ')})` : ''}`,
     lost: null,
     doubleOpen: null,
     pass: liveAfter !== null && liveAfter <= 10_000 && mismatches.length === 0 && cards === specs.length,
