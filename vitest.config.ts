@@ -7,7 +7,7 @@ const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
 const shared = {
   include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
-  exclude: [...configDefaults.exclude, 'test/browser/**'],
+  exclude: [...configDefaults.exclude, 'test/browser/**', 'test/faults/**'],
   globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -31,6 +31,21 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // test/faults/: the database taken away under a running Vigil (a throwaway PostgreSQL
+        // cluster, a full tmpfs under PGlite), restarts, kill -9. Each makes its own databases; one
+        // file at a time, last: their timing assertions need a quiet machine.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { VIGIL_TEST_DRIVER: 'pglite' },
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 120_000,
           hookTimeout: 60_000,
         },
       },

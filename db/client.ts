@@ -85,11 +85,16 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const lock = inMemory ? undefined : lockDataDir(resolve(dataDir));
+  let lock;
+  try {
+    if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+    if (!inMemory) assertRoomForDatabase(resolve(dataDir));
+    lock = inMemory ? undefined : lockDataDir(resolve(dataDir));
+  } catch (error) {
+    throw explainPgliteFailure(error, dataDir);
+  }
   let client;
   try {
-    if (!inMemory) assertRoomForDatabase(resolve(dataDir));
     client = inMemory ? await PGlite.create(dataDir) : await PGlite.create(resolve(dataDir));
   } catch (error) {
     lock?.release();
@@ -114,7 +119,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 function explainPgliteFailure(error: unknown, dataDir: string): unknown {
   if (error instanceof NoSpaceError || dataDir.startsWith('memory://')) return error;
   const free = freeBytes(resolve(dataDir));
-  const aborted = /Aborted\(|RuntimeError|no space left/i.test(String((error as Error)?.message ?? error));
+  const aborted = (error as { code?: unknown })?.code === 'ENOSPC' || /Aborted\(|RuntimeError|no space left/i.test(String((error as Error)?.message ?? error));
   if (aborted && free !== null && free < 64 * 1024 * 1024) return noSpace(resolve(dataDir), free);
   return error;
 }

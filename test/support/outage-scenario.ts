@@ -108,8 +108,12 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const rest = await vigil.fetch('/api/incidents?status=open', { signal: AbortSignal.timeout(10_000) });
   const restMs = Date.now() - restStarted;
   const restBody = await rest.text();
-  const ready = await vigil.fetch('/readyz');
-  const readyzDuring = { status: ready.status, detail: await ready.text() };
+  // Not ready once a write has failed (on a full disk, a few small writes may still fit at first).
+  const readyzDuring = await waitFor(async () => {
+    const ready = await vigil.fetch('/readyz');
+    const answer = { status: ready.status, detail: await ready.text() };
+    return answer.status === 503 ? answer : undefined;
+  }, 5000, '/readyz to say 503').catch(() => ({ status: 200, detail: 'stayed 200 for 5 s' }));
 
   // The flipper fails during the outage: its events and webhook must come at once.
   target.failing('/flipper');
