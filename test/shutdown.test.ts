@@ -84,7 +84,7 @@ describe('a stop signal under load', () => {
     expect(await storedChecks()).toBe(hits());
   });
 
-  it('stops within the shutdown timeout when a check hangs, says so, and exits 0', async () => {
+  it('stops within the shutdown timeout when a check hangs, abandons it without recording a DOWN result, says so once, and exits 0', async () => {
     const prefix = `hang-${Date.now()}`;
     target.setMode(`/${prefix}-0`, { kind: 'hang' });
     await start({ SHUTDOWN_TIMEOUT_MS: '1500' });
@@ -98,6 +98,12 @@ describe('a stop signal under load', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1400);
     expect(Date.now() - signalledAt).toBeLessThan(1500 + 4000);
-    expect(vigil!.logs).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/1 checks did not finish in 1500 ms/) })]));
+    const abandoned = vigil!.logs.filter((l) => /abandoned/.test(l.msg));
+    expect(abandoned).toEqual([
+      expect.objectContaining({ level: 'warn', abandoned: 1, msg: expect.stringMatching(/1 checks did not finish within SHUTDOWN_TIMEOUT_MS \(1500 ms\) and were abandoned, not recorded/) }),
+    ]);
+    expect(vigil!.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
+    // The check was cut off by the shutdown, not failed by its target: nothing is stored for it.
+    expect(await storedChecks()).toBe(0);
   });
 });
