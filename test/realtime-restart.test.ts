@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../server/contract/types.ts';
+import { freePort } from './support/free-port.ts';
 import { reconnectingSse, reconnectingWs, type ReconnectingClient } from './support/reconnecting-clients.ts';
 import {
   closeRealtimeClients,
@@ -43,15 +43,6 @@ afterEach(async () => {
 afterAll(async () => {
   await target?.close();
 });
-
-/** A port that is free now, to start Vigil on twice. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const isShutdownNotice = (e: Received) =>
   e.event === 'server:shutdown' &&

@@ -1,6 +1,7 @@
 import { Match, Show, Switch, createMemo, lazy } from 'solid-js';
 import { Toaster } from 'solid-sonner';
 import { ConnectionBanner } from './components/ConnectionStatus.tsx';
+import { DatabaseBanner } from './components/DatabaseBanner.tsx';
 import { Header } from './components/Header.tsx';
 import { KeyDialog } from './components/KeyDialog.tsx';
 import { matchPath, pathname } from './lib/router.ts';
@@ -26,6 +27,7 @@ export function App() {
     <>
       <Header />
       <ConnectionBanner />
+      <DatabaseBanner />
       <main id="main" tabIndex={-1}>
         <Switch fallback={<NotFoundPage />}>
           <Match when={pathname() === '/'}>

@@ -25,19 +25,30 @@ export function ConnectionStatus() {
       ? t('conn.tooltip.connected')
       : keyNeeded()
         ? t('conn.tooltip.keyNeeded')
-        : connection.state === 'connecting'
+        : connection.restarting
+          ? t('conn.tooltip.restarting')
+          : connection.state === 'connecting'
           ? t('conn.tooltip.connecting')
           : t('conn.tooltip.disconnected');
 
   return (
-    <div class="conn" data-state={connection.state} data-refusal={connection.refusal?.reason} title={tooltip()} role="status" aria-live="polite">
+    <div
+      class="conn"
+      data-state={connection.state}
+      data-refusal={connection.refusal?.reason}
+      data-restarting={connection.restarting && connection.state !== 'connected' ? 'true' : undefined}
+      title={tooltip()}
+      role="status"
+      aria-live="polite"
+    >
       <span class="conn-dot" aria-hidden="true" />
       <span class="conn-label">{keyNeeded() ? t('conn.keyNeeded') : t(`conn.${connection.state}`)}</span>
       <span class="sr-only">{tooltip()}</span>
       <Show when={connection.state !== 'connected' && connection.mode === 'websocket' && !connection.offline && connection.attempt > 0}>
         <span class="conn-detail">
           {t('conn.attempt', { attempt: connection.attempt, max: connection.maxAttempts })}
-          <Show when={secondsLeft() !== null && connection.state === 'disconnected'}>
+          {/* Between attempts: when the next one starts. */}
+          <Show when={secondsLeft() !== null}>
             {' · '}
             {t('conn.nextIn', { seconds: secondsLeft()! })}
           </Show>
@@ -47,13 +58,19 @@ export function ConnectionStatus() {
   );
 }
 
-/** Said once the WebSocket attempts are exhausted, the server refused the key, or the browser is offline. */
+/** Said while Vigil restarts, once the WebSocket attempts are exhausted, the server refused the key, or the browser is offline. */
 export function ConnectionBanner() {
   const seconds = REST_REFRESH_MS / 1000;
   const wait = useSecondsUntil(() => connection.refusal?.retryAt ?? null);
   return (
-    <Show when={connection.state !== 'connected' && (connection.offline || connection.mode === 'rest-refresh')}>
-      <div class="banner" role="alert" data-refusal={connection.offline ? undefined : connection.refusal?.reason}>
+    <Show when={connection.state !== 'connected' && (connection.offline || connection.restarting || connection.mode === 'rest-refresh')}>
+      <div
+        class="banner"
+        role="alert"
+        data-refusal={connection.offline ? undefined : connection.refusal?.reason}
+        data-restarting={!connection.offline && !connection.refusal && connection.restarting ? 'true' : undefined}
+        data-mode={connection.mode}
+      >
         <Switch>
           <Match when={connection.offline}>
             <span>{t('conn.offline')}</span>
@@ -69,6 +86,15 @@ export function ConnectionBanner() {
                 </button>
               </>
             )}
+          </Match>
+          <Match when={connection.restarting && connection.mode === 'websocket'}>
+            <span>{t('conn.restarting')}</span>
+          </Match>
+          <Match when={connection.restarting}>
+            <span>{t('conn.restarting.fallback', { seconds })}</span>
+            <button type="button" onClick={() => socketService.retryNow()}>
+              {t('conn.retryNow')}
+            </button>
           </Match>
           <Match when={true}>
             <span>{t('conn.fallback', { seconds })}</span>

@@ -34,6 +34,10 @@ export const en = {
   'conn.key.invalid': 'The saved API key was refused. Refreshing every {seconds} s meanwhile.',
   'conn.key.throttled': 'Too many wrong API keys from this address: live updates can be tried again in {wait} s. Refreshing every {seconds} s meanwhile.',
   'conn.enterKey': 'Enter API key',
+  'conn.restarting': 'Vigil is restarting, reconnecting…',
+  'conn.restarting.fallback': 'Vigil is restarting, reconnecting… Refreshing every {seconds} s meanwhile.',
+  'conn.tooltip.restarting': 'Vigil is restarting',
+  'db.unavailable': 'Database unavailable — checks continue, results are stored when it is back.',
 
   'key.button': 'API key',
   'key.button.saved': 'saved in this browser',
@@ -228,6 +232,10 @@ export const ko: Record<MessageKey, string> = {
   'conn.key.invalid': '저장된 API 키가 거부되었습니다. 그동안 {seconds}초마다 새로 고칩니다.',
   'conn.key.throttled': '이 주소에서 잘못된 API 키가 너무 많이 입력되었습니다. {wait}초 후에 실시간 연결을 다시 시도할 수 있습니다. 그동안 {seconds}초마다 새로 고칩니다.',
   'conn.enterKey': 'API 키 입력',
+  'conn.restarting': 'Vigil이 다시 시작하는 중입니다. 다시 연결하는 중…',
+  'conn.restarting.fallback': 'Vigil이 다시 시작하는 중입니다. 다시 연결하는 중… 그동안 {seconds}초마다 새로 고칩니다.',
+  'conn.tooltip.restarting': 'Vigil 다시 시작 중',
+  'db.unavailable': '데이터베이스를 사용할 수 없습니다 — 체크는 계속되며, 결과는 데이터베이스가 돌아오면 저장됩니다.',
 
   'key.button': 'API 키',
   'key.button.saved': '이 브라우저에 저장됨',

@@ -9,6 +9,7 @@ import type {
   Summary,
   Uptime,
 } from '../../../server/contract/types.ts';
+import { isDatabaseUnavailable, reportDatabaseUnavailable, reportRestAnswered } from '../stores/database.store.ts';
 
 /** A refused or failed request, with the server's problem+json when it sent one. */
 export class ApiError extends Error {
@@ -17,6 +18,11 @@ export class ApiError extends Error {
     readonly problem: ProblemDetails | null,
   ) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+
+  /** The server answered 503 because its database is away (the page shows a banner for it). */
+  get databaseUnavailable(): boolean {
+    return isDatabaseUnavailable(this.status, this.problem);
   }
 
   /** Field messages keyed by the first segment of each error path ("headers.X" → "headers"). */
@@ -61,17 +67,24 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   } catch (error) {
     throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: (error as Error).message });
   }
+  if (response.ok) reportRestAnswered();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const json = text ? safeParse(text) : null;
   if (!response.ok) {
     const error = new ApiError(response.status, json as ProblemDetails | null);
+    if (error.databaseUnavailable) reportDatabaseUnavailable(error.problem?.detail ?? '', retryAfterSeconds(response));
     const mayAsk = response.status === 401 && method !== 'GET' && options.askForKey !== false;
     // Retried once, with the key just saved: a second refusal is the caller's error.
     if (mayAsk && (await keySource.refused(error, Boolean(key)))) return request<T>(method, path, body, { askForKey: false });
     throw error;
   }
   return json as T;
+}
+
+function retryAfterSeconds(response: Response): number | null {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
 }
 
 function safeParse(text: string): unknown {

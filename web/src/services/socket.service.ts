@@ -27,6 +27,13 @@ export const SOCKET_OPTIONS = {
 export const REST_REFRESH_MS = 10_000;
 /** …and a new round of WebSocket attempts starts this often. */
 export const WEBSOCKET_RETRY_MS = 30_000;
+/**
+ * Meanwhile /healthz is asked whether Vigil is back: this often after it said it is restarting
+ * (every REST_REFRESH_MS otherwise), and a new round of attempts starts as soon as it answers.
+ */
+export const RESTART_PROBE_MS = 2000;
+/** An older Vigil's restart disconnects Socket.io for good; the page tries again after this, plus up to as much again. */
+export const SERVER_DISCONNECT_RETRY_MS = 1000;
 
 type VigilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventSink = <K extends ServerEventName>(name: K, data: ServerEvents[K]) => void;
@@ -54,6 +61,12 @@ class SocketService {
   private token: () => string | null = () => null;
   private sentKey = false;
   private throttleTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A round of attempts started by the page (retryNow) is under way. */
+  private retrying = false;
+  private probing = false;
+  private lastProbeFailed = false;
+  private nextProbeAt = 0;
 
   /** Where the API key comes from; read at every handshake, so a new key counts from the next connect. */
   useToken(source: () => string | null) {
@@ -83,20 +96,27 @@ class SocketService {
       // Events were missed while refreshing from REST too, even before the first session.
       const reconnect = this.connectedBefore || this.fallbackTimers.length > 0;
       this.connectedBefore = true;
+      this.retrying = false;
       this.stopFallback();
-      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null, refusal: null });
+      setConnection({ state: 'connected', mode: 'websocket', attempt: 0, nextRetryAt: null, refusal: null, restarting: false });
       // A recovered session kept its rooms and got the missed events replayed: nothing to redo.
       if (!socket.recovered) for (const listener of this.sessionListeners) listener(reconnect);
     });
-    socket.on('disconnect', () => setConnection({ state: 'disconnected' }));
+    // Sent before a graceful stop closes the connection: the close that follows is a restart.
+    socket.on('server:shutdown', () => setConnection({ restarting: true }));
+    socket.on('disconnect', (reason) => this.disconnected(reason));
     socket.on('connect_error', (error) => {
       console.warn('Vigil realtime connection error:', error.message);
       const refusal = keyRefusal(error, this.sentKey);
       if (refusal) this.refused(refusal);
-      else setConnection({ state: 'disconnected' });
+      // Not refused: the backoff tries again (after the last attempt, reconnect_failed follows at once).
+      else setConnection({ state: 'connecting' });
     });
     socket.io.on('reconnect_attempt', (attempt) => setConnection({ state: 'connecting', attempt, nextRetryAt: null }));
-    socket.io.on('reconnect_failed', () => this.startFallback());
+    socket.io.on('reconnect_failed', () => {
+      this.retrying = false;
+      this.startFallback();
+    });
 
     for (const name of SERVER_EVENT_NAMES) {
       socket.on(name, ((data: ServerEvents[typeof name]) => this.sink(name, data)) as never);
@@ -116,6 +136,8 @@ class SocketService {
   retryNow() {
     const socket = this.socket;
     if (!socket || socket.connected) return;
+    clearTimeout(this.restartTimer);
+    this.retrying = true;
     setConnection({ state: 'connecting', attempt: 1, nextRetryAt: null });
     socket.disconnect();
     socket.connect();
@@ -162,6 +184,45 @@ class SocketService {
   }
 
   /**
+   * A transport that dropped is retried by Socket.io's backoff; a disconnect we asked for is not.
+   * An older Vigil said goodbye with a Socket.io disconnect when it restarted, which Socket.io
+   * takes as final: the page reconnects by itself then, rather than stay red.
+   */
+  private disconnected(reason: string) {
+    if (reason === 'io client disconnect') return void setConnection({ state: 'disconnected' });
+    if (reason !== 'io server disconnect') return void setConnection({ state: 'connecting' });
+    const delay = SERVER_DISCONNECT_RETRY_MS * (1 + Math.random());
+    setConnection({ state: 'connecting', restarting: true, attempt: 1, nextRetryAt: Date.now() + delay });
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (connection.offline || !this.socket || this.socket.connected) return;
+      setConnection({ nextRetryAt: null });
+      this.socket.connect();
+    }, delay);
+  }
+
+  /**
+   * In the fallback: whether Vigil answers again. When it does after a restart notice or after
+   * not answering, a round of attempts starts at once instead of at the next WEBSOCKET_RETRY_MS;
+   * an answer alone (say, a proxy that refuses WebSockets) starts none.
+   */
+  private async probeServer() {
+    if (connection.offline || this.retrying || this.probing) return;
+    const now = Date.now();
+    if (!connection.restarting && now < this.nextProbeAt) return;
+    this.nextProbeAt = now + REST_REFRESH_MS;
+    this.probing = true;
+    const answers = await fetch('/healthz', { cache: 'no-store' }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    this.probing = false;
+    const cameBack = answers && (connection.restarting || this.lastProbeFailed);
+    this.lastProbeFailed = !answers;
+    if (cameBack && this.fallbackTimers.length && !this.retrying) this.retryNow();
+  }
+
+  /**
    * Socket.io does not tell when its next attempt starts; the delay is drawn by its backoff right
    * before the timer is set, so reading it there gives the header an exact countdown.
    */
@@ -178,8 +239,8 @@ class SocketService {
 
   /** `retrySocket: false` when retrying cannot help (a refused key); `refreshNow: false` when the page has just loaded. */
   private startFallback(options: { retrySocket?: boolean; refreshNow?: boolean } = {}) {
-    if (this.fallbackTimers.length) return;
     setConnection({ state: 'disconnected', mode: 'rest-refresh', nextRetryAt: null });
+    if (this.fallbackTimers.length) return;
     const refresh = () => {
       for (const listener of this.refreshListeners) listener();
     };
@@ -188,8 +249,9 @@ class SocketService {
     if (options.retrySocket !== false) {
       this.fallbackTimers.push(
         setInterval(() => {
-          if (!connection.offline) this.retryNow();
+          if (!connection.offline && !this.retrying) this.retryNow();
         }, WEBSOCKET_RETRY_MS),
+        setInterval(() => void this.probeServer(), RESTART_PROBE_MS),
       );
     }
   }
@@ -200,6 +262,7 @@ class SocketService {
    * Meanwhile the page is refreshed from REST.
    */
   private refused(refusal: KeyRefusal) {
+    this.retrying = false;
     this.stopFallback();
     setConnection({ attempt: 0, refusal });
     this.startFallback({ retrySocket: false, refreshNow: this.connectedBefore });
@@ -210,7 +273,10 @@ class SocketService {
   private stopFallback() {
     for (const timer of this.fallbackTimers) clearInterval(timer);
     this.fallbackTimers = [];
+    this.lastProbeFailed = false;
+    this.nextProbeAt = 0;
     clearTimeout(this.throttleTimer);
+    clearTimeout(this.restartTimer);
   }
 }
 

@@ -23,6 +23,8 @@ export interface Connection {
   offline: boolean;
   /** Set while the server refuses the connection for its key; cleared on connect. */
   refusal: KeyRefusal | null;
+  /** The server said it is restarting (its shutdown notice, or an older server's disconnect); cleared on connect. */
+  restarting: boolean;
 }
 
 const [connection, setConnection] = createStore<Connection>({
@@ -33,6 +35,7 @@ const [connection, setConnection] = createStore<Connection>({
   nextRetryAt: null,
   offline: !navigator.onLine,
   refusal: null,
+  restarting: false,
 });
 
 export { connection, setConnection };
