@@ -17,8 +17,8 @@ const SettingsSchema = z.object({
   IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long shutdown waits for running checks, in ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  /** Check results that may wait in memory while the database is away (about 1 KB each). */
-  RESULT_QUEUE_LIMIT: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** Check results that may wait in memory while the database is away (about 1.5 KB each: 75 MB at the default). */
+  RESULT_QUEUE_LIMIT: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** Largest number of check results written in one transaction. */
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Where notifications are POSTed (status changes, incidents). */

@@ -76,7 +76,7 @@ export interface WriteFailure {
   retryInMs: number;
 }
 
-const DEFAULT_QUEUE_LIMIT = 100_000;
+const DEFAULT_QUEUE_LIMIT = 50_000;
 
 /**
  * Writes check results in batches (group commit): while one transaction runs, new results queue
