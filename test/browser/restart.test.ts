@@ -122,6 +122,7 @@ async function restartUnderThePage(name: string, downMs: number, whileDown: (pag
   await expect.poll(() => cardsMatchRest(page), { timeout: Math.max(500, readyAt + 10_000 - Date.now()) }).toBe('match');
   const liveAfterMs = Date.now() - readyAt;
   expect(liveAfterMs, 'live and in step with REST within 10 s of Vigil being ready').toBeLessThan(10_000);
+  console.info(`${name}: down ${readyAt - downSince} ms, page live and in step with REST ${liveAfterMs} ms after Vigil was ready`);
   expect(await card(page, flips.id).getAttribute('data-status')).toBe('DOWN');
   expect(await page.locator('.banner').count()).toBe(0);
   await saveScreenshot(page, `${name}-after`);
