@@ -28,7 +28,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Body larger than BODY_LIMIT_BYTES',
   429: 'Too many wrong API keys from this address; see Retry-After',
-  503: 'The database does not answer',
+  503: 'The database is unavailable (down, unreachable or out of disk); see Retry-After',
 };
 const problems = (...statuses: number[]) =>
   Object.fromEntries(
@@ -60,6 +60,25 @@ const keyed = (operation: Json & { responses: Json }) => ({
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
 export function buildOpenApi(): Json {
+  return withDatabaseUnavailable(buildDocument());
+}
+
+/** Routes that answer without the database (the key, this document, the live streams). */
+const WITHOUT_DATABASE = new Set(['/api/openapi.json', '/api/auth', '/api/auth/verify', '/api/events']);
+
+/** Every /api operation that reads or writes the database answers 503 while it is away. */
+function withDatabaseUnavailable(document: Json): Json {
+  const paths = document.paths as Record<string, Record<string, { responses: Json }>>;
+  for (const [path, operations] of Object.entries(paths)) {
+    if (!path.startsWith('/api/') || WITHOUT_DATABASE.has(path)) continue;
+    for (const operation of Object.values(operations)) {
+      operation.responses = { ...operation.responses, '503': { description: PROBLEM_DESCRIPTIONS[503], content: { 'application/problem+json': { schema: ref('Problem') } } } };
+    }
+  }
+  return document;
+}
+
+function buildDocument(): Json {
   const endpointInput = inputSchema(CreateSchema);
   const endpointProperties = (endpointInput.properties ?? {}) as Json;
   return {
