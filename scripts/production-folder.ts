@@ -120,6 +120,12 @@ export interface BuiltServer {
   exit(): ServerExit | undefined;
   /** pid, state (running, or exited with code/signal and when) and the whole output: for a failure report. */
   report(): string;
+  /**
+   * report() plus what the process does now, for a failure report: whether /healthz answers within
+   * 2 s, its CPU use over that time and its resident size (from /proc; Linux). A server that runs
+   * but neither answers nor uses CPU waits on something; one at 100 % spins.
+   */
+  diagnose(): Promise<string>;
   /** Resident set size in KiB (from /proc; Linux). */
   rssKiB(): number;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code (null if killed by a signal). */
@@ -157,6 +163,28 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
   };
 
   const url = `http://127.0.0.1:${port}`;
+  const cpuTicks = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 a second)
+  };
+  const diagnose = async () => {
+    if (exit) return report();
+    const facts: string[] = [];
+    try {
+      const before = cpuTicks();
+      const started = performance.now();
+      const answer = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => `answers /healthz with ${r.status} in ${Math.round(performance.now() - started)} ms`,
+        (error: Error) => `does not answer /healthz (${String((error.cause as Error | undefined)?.message ?? error.message)})`,
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (performance.now() - started))));
+      const cpu = (cpuTicks() - before) / ((performance.now() - started) / 1000);
+      facts.push(answer, `CPU ${Math.round(cpu)} % of a core`, `RSS ${Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024)} MiB`);
+    } catch (error) {
+      facts.push(`could not be probed: ${(error as Error).message}`);
+    }
+    return `${exit ? '' : `now: ${facts.join(', ')}\n`}${report()}`;
+  };
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exitCode !== undefined) throw new Error(`the built server exited before it was ready: ${report()}`);
@@ -178,6 +206,7 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
     output: () => output,
     exit: () => exit,
     report,
+    diagnose,
     rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN),
     stop: async (signal = 'SIGTERM') => {
       if (exitCode === undefined) child.kill(signal);

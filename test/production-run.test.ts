@@ -68,9 +68,9 @@ describe(`the production build in a clean folder (${driver})`, () => {
   // A failing test keeps the servers' output (and their exit code or signal): printed, and written
   // to test-artifacts/production-run/<test>.log.
   beforeEach(({ onTestFailed }) => {
-    onTestFailed(({ task }) => {
+    onTestFailed(async ({ task }) => {
       if (started.length === 0) return;
-      const reports = started.map((s, i) => `[server ${i + 1} of ${started.length}] ${s.report()}`).join('\n\n');
+      const reports = (await Promise.all(started.map(async (s, i) => `[server ${i + 1} of ${started.length}] ${await s.diagnose()}`))).join('\n\n');
       const dir = join(ROOT, 'test-artifacts', 'production-run');
       const file = join(dir, `${driver}-${task.name.replace(/[^\w-]+/g, '_').slice(0, 80)}.log`);
       const errors = (task.result?.errors ?? []).map((e) => `${e.stack ?? e.message}${e.cause ? `\ncause: ${JSON.stringify(e.cause)}` : ''}`).join('\n');
