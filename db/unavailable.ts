@@ -11,6 +11,14 @@ export interface DatabaseFault {
   message: string;
 }
 
+/** Faults of a database that answers but cannot store (reads still work). */
+const NO_SPACE_CODES = new Set(['53100', 'ENOSPC', 'EDQUOT', 'EROFS', '25006']);
+
+/** Whether the fault means the database cannot be reached at all (as opposed to being out of space). */
+export function isUnreachable(fault: DatabaseFault): boolean {
+  return !NO_SPACE_CODES.has(fault.code);
+}
+
 /** Node socket errors and postgres.js connection errors. */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',

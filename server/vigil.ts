@@ -28,6 +28,7 @@ import { createLogger, errorReporter, type Logger } from './logger.ts';
 import { resolveInstanceId } from './cluster/instance-id.ts';
 import type { Summary } from './contract/types.ts';
 import { describeError } from '../db/unavailable.ts';
+import { DatabaseAvailability } from '../db/availability.ts';
 import type { Settings } from './settings.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -86,6 +87,14 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const instanceId = identity?.id ?? settings.instanceId ?? 'embedded';
   if (identity?.note) logger.warn({ instanceId }, `instance id ${instanceId} is used for this run only: ${identity.note}`);
 
+  // Learnt from the failures met anyway; while unreachable, REST answers 503 at once.
+  const availability = new DatabaseAvailability({
+    ping: database.ping,
+    onChange: (fault) =>
+      fault
+        ? logger.warn({ cause: `${fault.code}: ${fault.message}` }, `the database cannot be reached (${fault.code}): checks go on, REST answers 503 until it is back`)
+        : logger.info('the database can be reached again'),
+  });
   const bus = new EventBus(errorReporter(logger, 'event listener failed'));
   // Listening starts before the registry loads: no change made elsewhere falls between the two.
   const relay = database.notifications
@@ -99,13 +108,17 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     : undefined;
   const feed = relay?.feed ?? bus;
   const registry = new MonitorRegistry();
+  const reportWrite = reportWriteFailure(logger);
   const writer = new ResultWriter({
     db: database.db,
     bus,
     registry,
     batchSize: settings.writeBatchSize,
     queueLimit: settings.resultQueueLimit,
-    onFailure: reportWriteFailure(logger),
+    onFailure: (failure) => {
+      availability.observe(failure.error);
+      reportWrite(failure);
+    },
     onRecovered: ({ downForMs }) =>
       logger.info({ downForMs }, `check results are written again after ${Math.round(downForMs / 1000)} s; the waiting results are stored`),
   });
@@ -158,7 +171,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   const authorize = guard.authorize;
   // /metrics answers from memory while the database is away: the last summary it gave, marked stale.
-  const lastKnownSummary = cachedSummary(services.getSummary);
+  const lastKnownSummary = cachedSummary(services.getSummary, () => availability.unreachable !== null);
   const checkDurations = new CheckDurations(bus);
   const eventLoopLag = new EventLoopLag();
   const hub = new SubscriptionHub(feed, errorReporter(logger, 'realtime client failed'));
@@ -176,6 +189,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     logger,
     webDir: options.webDir,
     ping: database.ping,
+    database: { unreachable: () => availability.unreachable, observe: (error) => availability.observe(error) },
     writeTrouble: () =>
       writer.failing ? `check results cannot be written (${writer.stats.lastError}); ${writer.pending} results wait in memory` : null,
     realtimeRoutes: sse.routes,
@@ -274,6 +288,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await closed;
       clearTimeout(force);
       writer.seal();
+      availability.close();
       prober.close();
       checkDurations.close();
       eventLoopLag.close();
@@ -302,13 +317,14 @@ function reportWriteFailure(logger: Logger) {
   };
 }
 
-/** The summary, or the last one known when the database does not answer within a second. */
-function cachedSummary(read: () => Promise<Summary>): () => Promise<Summary & { stale: boolean }> {
+/** The summary, or the last one known when the database is unreachable or does not answer within 500 ms. */
+function cachedSummary(read: () => Promise<Summary>, unreachable: () => boolean): () => Promise<Summary & { stale: boolean }> {
   let last: Summary = { total: 0, up: 0, down: 0, degraded: 0, pending: 0, paused: 0, openIncidents: 0 };
   return async () => {
+    if (unreachable()) return { ...last, stale: true };
     let timer: NodeJS.Timeout | undefined;
     try {
-      last = await Promise.race([read(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1000)))]);
+      last = await Promise.race([read(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 500)))]);
       return { ...last, stale: false };
     } catch {
       return { ...last, stale: true };

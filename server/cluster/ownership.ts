@@ -252,7 +252,8 @@ export class EndpointOwnership implements ScheduleControl {
         this.beatingSince = 0;
         throw error;
       }
-      if (this.beatingSince === 0) this.beatingSince = startedAt;
+      // From when it answered, not when it was sent: one sent during an outage answers only after it.
+      if (this.beatingSince === 0) this.beatingSince = Date.now();
       if (this.lastHeartbeatAt > 0 && startedAt - this.lastHeartbeatAt > this.options.leaseTtlMs * 0.5) {
         this.suspect = true;
         this.wake();

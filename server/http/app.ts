@@ -5,6 +5,8 @@ import { errorReporter, type Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
+import { databaseGuard } from './middleware/database-guard.ts';
+import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { checkRoutes } from './routes/checks.ts';
@@ -29,13 +31,18 @@ export interface AppDeps extends SystemDeps {
   realtimeRoutes?: Hono;
   /** The built web app (default web/dist beside the sources). */
   webDir?: string;
+  /** Whether the database can be reached now; told of every failed request. */
+  database?: { unreachable: () => DatabaseFault | null; observe: (error: unknown) => void };
 }
 
 /** The REST API, probes, SSE and the built web app; Socket.io and /ws are attached to the server elsewhere. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError = deps.logger ? errorReporter(deps.logger, 'request failed') : undefined;
-  app.onError((error, c) => handleError(error, c, logError));
+  app.onError((error, c) => {
+    deps.database?.observe(error);
+    return handleError(error, c, logError);
+  });
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
 
   app.use(compressText());
@@ -52,6 +59,7 @@ export function createApp(deps: AppDeps) {
   const bodyLimitOf = { general: limitBody(deps.bodyLimitBytes, 'BODY_LIMIT_BYTES'), import: limitBody(deps.importBodyLimitBytes, 'IMPORT_BODY_LIMIT_BYTES') };
   app.use('/api/*', (c, next) => (c.req.path === '/api/import' ? bodyLimitOf.import : bodyLimitOf.general)(c, next));
   app.use('/api/*', requireKey({ authorize: deps.authorize }));
+  if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
 
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import type { ProblemDetails } from '../contract/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { databaseFault } from '../../db/unavailable.ts';
+import { databaseFault, type DatabaseFault } from '../../db/unavailable.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -34,13 +34,18 @@ export function handleError(error: Error, c: Context, log: (e: unknown) => void 
   if (fault) {
     // The operator's weather, not a bug: the logger keeps it to one short line every few seconds.
     log(error);
-    c.header('Retry-After', '5');
-    return problem(
-      c,
-      503,
-      `The database is unavailable (${fault.code}: ${fault.message}). Checks go on and their results are stored when it is back; try again shortly.`,
-    );
+    return databaseUnavailable(c, fault);
   }
   log(error);
   return problem(c, 500, 'An unexpected error occurred; it has been logged.');
+}
+
+/** 503 while the database is away: what is wrong, that nothing is lost, and when to try again. */
+export function databaseUnavailable(c: Context, fault: DatabaseFault): Response {
+  c.header('Retry-After', '5');
+  return problem(
+    c,
+    503,
+    `The database is unavailable (${fault.code}: ${fault.message}). Checks go on and their results are stored when it is back; try again shortly.`,
+  );
 }
