@@ -207,7 +207,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         cluster: relay && ownership ? () => ({ relay: relay.stats, ownership: ownership.stats }) : undefined,
       }),
   });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Idle keep-alive sockets outlive the clients' and proxies' own idle timeouts (undici about 4 s,
+  // load balancers 60 s): the server never closes a socket just as a client reuses it (ECONNRESET).
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { keepAliveTimeout: 65_000, headersTimeout: 66_000 } }) as Server;
   socketIo = attachSocketIo({
     server,
     feed,

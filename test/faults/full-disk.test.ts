@@ -55,6 +55,9 @@ describe('a full disk under the embedded database', () => {
     expect(report.incidentStartedAfterMs, context).toBeLessThan(1000);
     expect(report.webhookAfterMs, context).toBeLessThan(1000);
     expect(report.metricsAnswers.every((s) => s === 200), context).toBe(true);
+    expect(Math.max(...report.metricsMs), context).toBeLessThan(1000);
+    // Reads need no space: REST keeps answering them.
+    expect(report.restDuringOutage.filter((p) => p.status !== 200 || p.ms > 2000), context).toEqual([]);
     expect(report.metricsDuring).toMatch(/^vigil_check_result_write_failing 1$/m);
     // Reads still work on a full disk; readiness says why it is not ready.
     expect(report.readyzDuring.status, context).toBe(503);

@@ -54,6 +54,10 @@ describe('while PostgreSQL is down', () => {
     expect(report.restMs).toBeLessThanOrEqual(2000);
     expect(report.restContentType).toBe('application/problem+json');
     expect(report.restRetryAfter).toBe('5');
+    // …every time, not only at first: no request waits on the connection pool for the outage to end.
+    expect(report.restDuringOutage.length).toBeGreaterThan(8);
+    expect(report.restDuringOutage.filter((p) => p.status !== 503 || p.ms > 2000), context).toEqual([]);
+    expect(Math.max(...report.metricsMs), context).toBeLessThan(1000);
     expect(report.restDetail).toMatch(/database is unavailable/);
     expect(report.readyzDuring.status).toBe(503);
     expect(report.readyzAfter).toBe(200);

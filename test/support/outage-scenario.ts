@@ -34,6 +34,9 @@ export interface OutageReport {
   incidentStartedAfterMs: number;
   webhookAfterMs: number;
   metricsAnswers: number[];
+  metricsMs: number[];
+  /** GET /api/endpoints once a second, from 1 s into the outage until it ends. */
+  restDuringOutage: { at: number; status: number; ms: number }[];
   metricsDuring: string;
   restStatus: number;
   restMs: number;
@@ -88,16 +91,24 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     return page.items.every((e) => e.status === 'UP');
   }, 20_000, 'every endpoint UP');
 
+  // /metrics and a REST read every second, each timed (a hanging answer is a failed one).
   const metricsAnswers: number[] = [];
+  const metricsMs: number[] = [];
+  const restProbes: { at: number; status: number; ms: number }[] = [];
   let polling = true;
-  const poller = (async () => {
+  const poll = async (path: string, record: (status: number, ms: number, at: number) => void) => {
     while (polling) {
-      const response = await vigil.fetch('/metrics', { signal: AbortSignal.timeout(3000) }).catch(() => null);
-      metricsAnswers.push(response?.status ?? 0);
+      const at = Date.now();
+      const response = await vigil.fetch(path, { signal: AbortSignal.timeout(5000) }).catch(() => null);
       await response?.text();
-      await new Promise((r) => setTimeout(r, 1000));
+      record(response?.status ?? 0, Date.now() - at, at);
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - at))));
     }
-  })();
+  };
+  const poller = Promise.all([
+    poll('/metrics', (status, ms) => (metricsAnswers.push(status), metricsMs.push(ms))),
+    poll('/api/endpoints?limit=5', (status, ms, at) => restProbes.push({ at, status, ms })),
+  ]);
 
   // The outage. Counting starts a second in: the edges belong to neither side.
   await options.breakDatabase();
@@ -142,6 +153,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   for (let t = brokenAt - 3000; t < restoreAt; t += 1000) receivedPerSecond.push(target.receivedBetween(t, t + 1000));
   (receivedPerSecond as unknown as { marks: unknown }).marks = { brokenAt, restoreAt, flippedAt, thresholdAnsweredAt, logs: vigil.logs.map((l) => [l.time, l.msg]) };
   await options.restoreDatabase();
+  const restDuringOutage = restProbes.filter((p) => p.at >= brokenAt + 1000 && p.at + p.ms < restoreAt);
 
   // Caught up: nothing waits, and readiness is back.
   await waitFor(async () => {
@@ -180,6 +192,8 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     incidentStartedAfterMs: incidentStarted.at - thresholdAnsweredAt,
     webhookAfterMs: webhookStarted.at - thresholdAnsweredAt,
     metricsAnswers,
+    metricsMs,
+    restDuringOutage,
     metricsDuring,
     restStatus: rest.status,
     restMs,
