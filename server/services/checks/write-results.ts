@@ -251,21 +251,24 @@ export class ResultWriter {
    * endpoint's stored state and incident counts still end up right.
    */
   private dropOnePlain(): void {
-    const seen = new Map<string, number>();
+    // Per endpoint, how many of its pending results are older than the one looked at: the batch in
+    // flight first, then those passed over in the queue.
+    const older = new Map<string, number>();
+    for (const write of this.inFlight) older.set(write.check.endpointId, (older.get(write.check.endpointId) ?? 0) + 1);
     for (let i = 0; i < this.queue.length; i++) {
       const write = this.queue[i]!;
-      if (!isPlain(write)) continue;
       const id = write.check.endpointId;
-      const waiting = this.pendingByEndpoint.get(id) ?? 0;
-      const inFlight = seen.get(id) ?? 0;
-      if (waiting - inFlight > 1) {
+      const olderCount = older.get(id) ?? 0;
+      older.set(id, olderCount + 1);
+      if (!isPlain(write)) continue;
+      const newer = (this.pendingByEndpoint.get(id) ?? 0) - olderCount - 1;
+      if (newer > 0) {
         this.queue.splice(i, 1);
         this.forget(write);
         this.publishNow(write);
         this.stats.dropped++;
         return;
       }
-      seen.set(id, inFlight + 1);
     }
   }
 
