@@ -42,10 +42,10 @@ export interface OutageOptions {
 }
 
 const THRESHOLD = 3;
-/** The names in server/metrics/render.ts still move: the first series starting with each prefix. */
-const QUEUE_DEPTH = ['vigil_result_queue_depth', 'vigil_check_results_queue', 'vigil_check_results_pending'];
-const DROPPED = ['vigil_results_dropped_total', 'vigil_check_results_dropped_total'];
-const WRITE_FAILURES = ['vigil_result_write_failures_total', 'vigil_check_result_write_failures_total', 'vigil_check_result_write_retries_total'];
+/** Series of server/metrics/render.ts: the result queue, what overflowed it, failed write attempts. */
+const QUEUE_DEPTH = ['vigil_check_results_pending'];
+const DROPPED = ['vigil_check_results_dropped_total'];
+const WRITE_FAILURES = ['vigil_check_result_write_retries_total'];
 
 const firstMetric = (body: string, names: string[]) => {
   for (const name of names) {
