@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { runOutage } from '../support/outage-scenario.ts';
+import { expectWatchingThroughout, runOutage } from '../support/outage-scenario.ts';
 import { mountSmallDisk, smallDiskAvailable } from '../support/small-disk.ts';
 import { startVigilProcess } from '../support/vigil-process.ts';
 
@@ -48,26 +48,10 @@ describe('a full disk under the embedded database', () => {
       },
       cleanups,
     );
-    const context = JSON.stringify({ ...report, vigil: undefined, metricsDuring: undefined, logLines: report.logLines.slice(-30) }, null, 1);
-
-    expect(report.receivedDuringOutage, context).toBeGreaterThanOrEqual(Math.floor(report.expectedDuringOutage * 0.95));
-    expect(report.statusChangedAfterMs, context).toBeLessThan(1000);
-    expect(report.incidentStartedAfterMs, context).toBeLessThan(1000);
-    expect(report.webhookAfterMs, context).toBeLessThan(1000);
-    expect(report.metricsAnswers.every((s) => s === 200), context).toBe(true);
-    expect(Math.max(...report.metricsMs), context).toBeLessThan(1000);
-    // Reads need no space: REST keeps answering them.
+    const context = expectWatchingThroughout(report);
+    // Reads need no space: REST keeps answering them; readiness says why it is not ready.
     expect(report.restDuringOutage.filter((p) => p.status !== 200 || p.ms > 2000), context).toEqual([]);
-    expect(report.metricsDuring).toMatch(/^vigil_check_result_write_failing 1$/m);
-    // Reads still work on a full disk; readiness says why it is not ready.
-    expect(report.readyzDuring.status, context).toBe(503);
     expect(report.readyzDuring.detail).toMatch(/no space left|53100/i);
-    expect(report.readyzAfter).toBe(200);
-    expect(report.mismatches, context).toEqual([]);
-    expect(report.duplicateChecks).toBe(0);
-    expect(report.openIncidentsOfFlipper).toHaveLength(1);
-    expect(report.openIncidentsOfFlipper[0]!.failureCount).toBe(report.flipperFailuresSeen);
-    expect(report.logLines.every((l) => l.msg.length < 600), context).toBe(true);
   }, 120_000);
 
   it('refuses to start on a full disk and says so', async () => {

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connectIo } from 'socket.io-client';
+import { expect } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
 import { startFaultTarget, type FaultTarget } from './fault-target.ts';
 import { startVigilProcess, type VigilProcess } from './vigil-process.ts';
@@ -211,6 +212,33 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     // (firstFailureAt is kept for debugging timings)
     ...{ firstFailureAt },
   } as OutageReport;
+}
+
+/**
+ * What holds whichever way the database went away: checks went on (≥ 95 %), a failure was told
+ * within a second on the socket and the webhook, /metrics answered every second in under one,
+ * readiness said 503 and came back, every answered check is stored once with one incident counting
+ * every failure, and the log stayed short.
+ */
+export function expectWatchingThroughout(report: OutageReport): string {
+  const context = JSON.stringify({ ...report, vigil: undefined, metricsDuring: undefined, logLines: report.logLines.slice(-30) }, null, 1);
+  expect(report.receivedDuringOutage, context).toBeGreaterThanOrEqual(Math.floor(report.expectedDuringOutage * 0.95));
+  expect(report.statusChangedAfterMs, context).toBeLessThan(1000);
+  expect(report.incidentStartedAfterMs, context).toBeLessThan(1000);
+  expect(report.webhookAfterMs, context).toBeLessThan(1000);
+  expect(report.metricsAnswers.length).toBeGreaterThan(8);
+  expect(report.metricsAnswers.every((s) => s === 200), context).toBe(true);
+  expect(Math.max(...report.metricsMs), context).toBeLessThan(1000);
+  expect(report.metricsDuring).toMatch(/^vigil_check_result_write_failing 1$/m);
+  expect(report.readyzDuring.status, context).toBe(503);
+  expect(report.readyzAfter).toBe(200);
+  expect(report.mismatches, context).toEqual([]);
+  expect(report.duplicateChecks).toBe(0);
+  expect(report.openIncidentsOfFlipper).toHaveLength(1);
+  expect(report.openIncidentsOfFlipper[0]!.failureCount).toBe(report.flipperFailuresSeen);
+  expect(report.logLines.every((l) => l.msg.length < 600), context).toBe(true);
+  expect(report.logLines.some((l) => /Failed query/.test(l.msg))).toBe(false);
+  return context;
 }
 
 interface WebhookReceiver {
