@@ -101,6 +101,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     lock?.release();
     throw explainPgliteFailure(error, dataDir);
   }
+  // No parallel plans: PGlite is one process and a Gather node would wait for workers that never
+  // start, blocking the event loop for good (electric-sql/pglite#945).
+  await client.exec('set max_parallel_workers_per_gather = 0');
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Database,
@@ -110,6 +113,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       await db.execute(sql`select 1`);
     },
     close: async () => {
+      // PGlite ≥ 0.4 spins forever, event loop blocked, when closed with a query still running
+      // (electric-sql/pglite#1058): queries take turns, so one more waits for those before it.
+      await client.query('select 1').catch(() => {});
       await client.close();
       lock?.release();
     },
