@@ -150,6 +150,9 @@ describe('the dashboard across a restart of Vigil', () => {
       });
       await fallback.waitFor({ timeout: 30_000 });
       expect(await header(page).getAttribute('data-state')).toBe('disconnected');
+      // Waiting for a restart is not "Offline": orange, and says what it waits for.
+      expect(await header(page).locator('.conn-label').textContent()).toBe('Waiting for Vigil…');
+      expect(await header(page).locator('.conn-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor)).toBe('rgb(245, 158, 11)');
       await saveScreenshot(page, 'long-restart-outage');
     });
   }, 120_000);

@@ -42,7 +42,9 @@ export function ConnectionStatus() {
       aria-live="polite"
     >
       <span class="conn-dot" aria-hidden="true" />
-      <span class="conn-label">{keyNeeded() ? t('conn.keyNeeded') : t(`conn.${connection.state}`)}</span>
+      <span class="conn-label">
+        {keyNeeded() ? t('conn.keyNeeded') : connection.restarting && connection.state === 'disconnected' ? t('conn.waitingForVigil') : t(`conn.${connection.state}`)}
+      </span>
       <span class="sr-only">{tooltip()}</span>
       <Show when={connection.state !== 'connected' && connection.mode === 'websocket' && !connection.offline && connection.attempt > 0}>
         <span class="conn-detail">

@@ -19,6 +19,7 @@ export const en = {
 
   'conn.connected': 'Live',
   'conn.connecting': 'Connecting…',
+  'conn.waitingForVigil': 'Waiting for Vigil…',
   'conn.disconnected': 'Offline',
   'conn.tooltip.connected': 'real-time connected',
   'conn.tooltip.disconnected': 'disconnected',
@@ -217,6 +218,7 @@ export const ko: Record<MessageKey, string> = {
 
   'conn.connected': '실시간',
   'conn.connecting': '연결 중…',
+  'conn.waitingForVigil': 'Vigil 기다리는 중…',
   'conn.disconnected': '연결 끊김',
   'conn.tooltip.connected': '실시간 연결',
   'conn.tooltip.disconnected': '연결 끊김',
