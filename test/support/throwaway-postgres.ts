@@ -11,7 +11,7 @@
  *   try { … pg.url …; await pg.stop(); await sleep(5000); await pg.start(); } finally { await pg.destroy(); }
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -36,13 +36,18 @@ export interface ThrowawayPostgres {
 }
 
 export interface ThrowawayPostgresOptions {
-  /** Directory of initdb/pg_ctl (default /usr/lib/postgresql/15/bin). */
+  /** Directory of initdb/pg_ctl (default: the newest /usr/lib/postgresql/<version>/bin). */
   binDir?: string;
   /** Extra postgresql.conf settings, e.g. { max_connections: '200' }. */
   settings?: Record<string, string>;
 }
 
-const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL installed from Debian's packages (the machine's own server is one of them). */
+function defaultBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return join(root, versions[0] ?? '15', 'bin');
+}
 
 /** Clusters not yet destroyed: the exit hook stops and deletes them should the process end first. */
 const alive = new Set<{ binDir: string; dataDir: string; root: string }>();
@@ -97,8 +102,8 @@ function postgresUserIds(): { uid: number; gid: number } {
 }
 
 export async function startThrowawayPostgres(options: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
-  const binDir = options.binDir ?? DEFAULT_BIN_DIR;
-  if (!existsSync(join(binDir, 'initdb'))) throw new Error(`no initdb in ${binDir}: install postgresql-15`);
+  const binDir = options.binDir ?? defaultBinDir();
+  if (!existsSync(join(binDir, 'initdb'))) throw new Error(`no initdb in ${binDir}: install Debian's postgresql package`);
   const root = mkdtempSync(join(os.tmpdir(), 'vigil-throwaway-pg-'));
   const dataDir = join(root, 'data');
   const socketDir = join(root, 'socket');
