@@ -123,7 +123,8 @@ export interface BuiltServer {
   /**
    * report() plus what the process does now, for a failure report: whether /healthz answers within
    * 2 s, its CPU use over that time and its resident size (from /proc; Linux). A server that runs
-   * but neither answers nor uses CPU waits on something; one at 100 % spins.
+   * but neither answers nor uses CPU waits on something; one at 100 % spins. For one that does not
+   * answer, also its threads' states and its JavaScript stack (its inspector opened with SIGUSR1).
    */
   diagnose(): Promise<string>;
   /** Resident set size in KiB (from /proc; Linux). */
@@ -180,6 +181,8 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
       await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (performance.now() - started))));
       const cpu = (cpuTicks() - before) / ((performance.now() - started) / 1000);
       facts.push(answer, `CPU ${Math.round(cpu)} % of a core`, `RSS ${Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024)} MiB`);
+      // A server that does not answer: what its threads wait on, and where its JavaScript is.
+      if (answer.startsWith('does not')) facts.push(`\nthreads: ${threadStates(child.pid!)}\n${await pausedStacks(child.pid!, () => output)}`);
     } catch (error) {
       facts.push(`could not be probed: ${(error as Error).message}`);
     }
@@ -213,4 +216,77 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
       return exited;
     },
   };
+}
+
+/** Each thread of `pid`: name, state (R runs, S sleeps, D waits on the disk) and the kernel function it waits in (from /proc; Linux). */
+function threadStates(pid: number): string {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map((tid) => {
+        const state = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0];
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        let wchan = '';
+        try {
+          wchan = readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8');
+        } catch {
+          /* not readable here */
+        }
+        return `${name}:${state}${wchan && wchan !== '0' ? `(${wchan})` : ''}`;
+      })
+      .join(' ');
+  } catch (error) {
+    return `unreadable (${(error as Error).message})`;
+  }
+}
+
+/**
+ * The JavaScript stack of a server that stopped answering, twice a second apart: opens its inspector
+ * with SIGUSR1 (Node writes the address to stderr, which `output` holds), pauses it, lists the
+ * frames and lets it go on. A main thread spinning in JavaScript or WebAssembly pauses (the same
+ * frames twice: a loop); one blocked in native code or a system call does not.
+ */
+async function pausedStacks(pid: number, output: () => string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    process.kill(pid, 'SIGUSR1');
+    let address: string | undefined;
+    while (!address && Date.now() < deadline) {
+      const failed = /Starting inspector on \S+ failed[^\n]*/.exec(output())?.[0];
+      if (failed) return `no JavaScript stack: ${failed}`;
+      address = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];
+      if (!address) await sleep(100);
+    }
+    if (!address) return 'no JavaScript stack: the inspector did not open';
+    const { WebSocket } = await import('ws');
+    const socket = new WebSocket(address);
+    try {
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      let id = 0;
+      const send = (method: string) => socket.send(JSON.stringify({ id: ++id, method }));
+      type Frame = { functionName: string; url: string; location: { lineNumber: number; columnNumber: number } };
+      const pause = () =>
+        new Promise<string>((resolve) => {
+          const timer = setTimeout(() => resolve('Debugger.pause did not take: the main thread runs no JavaScript or WebAssembly (blocked in native code or a system call)'), Math.max(0, deadline - Date.now()));
+          socket.on('message', function paused(data) {
+            const message = JSON.parse(String(data)) as { method?: string; params?: { callFrames: Frame[] } };
+            if (message.method !== 'Debugger.paused') return;
+            socket.off('message', paused);
+            clearTimeout(timer);
+            send('Debugger.resume');
+            resolve(message.params!.callFrames.slice(0, 25).map((f) => `  at ${f.functionName || '<anonymous>'} ${f.url}:${f.location.lineNumber + 1}:${f.location.columnNumber + 1}`).join('\n'));
+          });
+          send('Debugger.pause');
+        });
+      send('Debugger.enable');
+      const first = await pause();
+      if (first.startsWith('Debugger.pause did not')) return first;
+      await sleep(1000);
+      return `JavaScript stack (paused through the inspector):\n${first}\n1 s later:\n${await pause()}`;
+    } finally {
+      socket.terminate();
+    }
+  } catch (error) {
+    return `no JavaScript stack: ${(error as Error).message}`;
+  }
 }
