@@ -113,9 +113,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       await db.execute(sql`select 1`);
     },
     close: async () => {
-      // PGlite ≥ 0.4 spins forever, event loop blocked, when closed with a query still running
-      // (electric-sql/pglite#1058): queries take turns, so one more waits for those before it.
-      await client.query('select 1').catch(() => {});
+      // (PGlite's close() itself waits for the queries still running.)
       await client.close();
       lock?.release();
     },
