@@ -118,7 +118,10 @@ async function restartUnderThePage(name: string, downMs: number, whileDown: (pag
   await vigilAt.restart();
   const readyAt = Date.now();
   await page.locator('.conn[data-state="connected"]').waitFor({ timeout: 10_000 });
-  await expect.poll(() => checks.some((c) => c.at > readyAt && c.endpointId === steady.id), { timeout: Math.max(0, readyAt + 10_000 - Date.now()) }).toBe(true);
+  // Both endpoints checked by the new process: the flipping one's first check there is what turns it DOWN.
+  for (const endpoint of [steady, flips]) {
+    await expect.poll(() => checks.some((c) => c.at > readyAt && c.endpointId === endpoint.id), { timeout: Math.max(0, readyAt + 10_000 - Date.now()) }).toBe(true);
+  }
   await expect.poll(() => cardsMatchRest(page), { timeout: Math.max(500, readyAt + 10_000 - Date.now()) }).toBe('match');
   const liveAfterMs = Date.now() - readyAt;
   expect(liveAfterMs, 'live and in step with REST within 10 s of Vigil being ready').toBeLessThan(10_000);
