@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A comma-separated setting's entries. */
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 
 const SettingsSchema = z.object({
   PORT: port.default(3000),
@@ -46,6 +48,50 @@ const SettingsSchema = z.object({
     .optional(),
   /** On PostgreSQL: an instance silent this long is dead, and its endpoints are taken over. */
   LEASE_TTL_MS: z.coerce.number().int().min(2000).max(300_000).default(8000),
+  /** The address people use to reach Vigil (https://vigil.example.com): its host is served, its origin may write, and Vigil's own absolute URLs use it. */
+  PUBLIC_URL: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        const url = new URL(value);
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' && !url.search && !url.hash) return url;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL without credentials, query or fragment (https://vigil.example.com)' });
+      return z.NEVER;
+    })
+    .optional(),
+  /** Origins of other web pages that may write and connect (comma-separated, https://admin.example.com). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((value, ctx) => {
+      const origins = list(value);
+      for (const entry of origins) {
+        let url: URL | undefined;
+        try {
+          url = new URL(entry);
+        } catch {
+          /* reported below */
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry.replace(/\/$/, '')) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin (scheme://host[:port], e.g. https://admin.example.com)` });
+        }
+      }
+      return origins.map((o) => new URL(o).origin);
+    })
+    .default([]),
+  /** Host names served besides loopback, this machine's addresses and PUBLIC_URL's (comma-separated; *.example.com; * for any). */
+  ALLOWED_HOSTS: z
+    .string()
+    .transform((value, ctx) => {
+      const hosts = list(value);
+      for (const entry of hosts) {
+        if (!/^(\*|(\*\.)?[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/.test(entry)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a host name (vigil.lan, *.example.com, 192.168.1.20, or *)` });
+      }
+      return hosts;
+    })
+    .default([]),
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
@@ -71,6 +117,9 @@ export interface Settings {
   rollupRetentionDays: number;
   authFailureLimit: number;
   trustProxy: boolean;
+  publicUrl: URL | undefined;
+  allowedOrigins: string[];
+  allowedHosts: string[];
   /** Unset: resolved at start (server/cluster/instance-id.ts). */
   instanceId: string | undefined;
   leaseTtlMs: number;
@@ -118,6 +167,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
     trustProxy: s.TRUST_PROXY,
+    publicUrl: s.PUBLIC_URL,
+    allowedOrigins: s.ALLOWED_ORIGINS,
+    allowedHosts: s.ALLOWED_HOSTS,
     instanceId: s.INSTANCE_ID,
     leaseTtlMs: s.LEASE_TTL_MS,
   };
