@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NO_BLOCKED_TARGETS, splitTargetList } from './security/target-policy.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A comma-separated setting's entries. */
@@ -41,6 +42,27 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong or missing API keys one address may present per minute before it is slowed down. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Targets checks may not reach, on top of the defaults (server/security/target-policy.ts); `none` blocks nothing. */
+  BLOCKED_TARGETS: z
+    .string()
+    .transform((value, ctx) => {
+      const { entries, errors } = splitTargetList(value);
+      for (const message of errors) ctx.addIssue({ code: 'custom', message });
+      if (entries.includes(NO_BLOCKED_TARGETS) && entries.length > 1) {
+        ctx.addIssue({ code: 'custom', message: `"${NO_BLOCKED_TARGETS}" must be the only entry (it blocks nothing, the defaults included)` });
+      }
+      return entries;
+    })
+    .default([]),
+  /** Targets checks may reach whatever BLOCKED_TARGETS and the defaults say. */
+  ALLOWED_TARGETS: z
+    .string()
+    .transform((value, ctx) => {
+      const { entries, errors } = splitTargetList(value);
+      for (const message of errors) ctx.addIssue({ code: 'custom', message });
+      return entries;
+    })
+    .default([]),
   /** This instance's name among several on one PostgreSQL (default: made once, kept in DATA_DIR/instance-id). */
   INSTANCE_ID: z
     .string()
@@ -120,6 +142,11 @@ export interface Settings {
   publicUrl: URL | undefined;
   allowedOrigins: string[];
   allowedHosts: string[];
+  /** BLOCKED_TARGETS entries (without `none`). */
+  blockedTargets: string[];
+  allowedTargets: string[];
+  /** False with BLOCKED_TARGETS=none: link-local and cloud-metadata targets are allowed too. */
+  blockDefaultTargets: boolean;
   /** Unset: resolved at start (server/cluster/instance-id.ts). */
   instanceId: string | undefined;
   leaseTtlMs: number;
@@ -170,6 +197,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     publicUrl: s.PUBLIC_URL,
     allowedOrigins: s.ALLOWED_ORIGINS,
     allowedHosts: s.ALLOWED_HOSTS,
+    blockedTargets: s.BLOCKED_TARGETS.filter((entry) => entry !== NO_BLOCKED_TARGETS),
+    allowedTargets: s.ALLOWED_TARGETS,
+    blockDefaultTargets: !s.BLOCKED_TARGETS.includes(NO_BLOCKED_TARGETS),
     instanceId: s.INSTANCE_ID,
     leaseTtlMs: s.LEASE_TTL_MS,
   };

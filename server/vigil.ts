@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
 import { DEFAULT_USER_AGENT, HttpProber } from './checker/http-prober.ts';
+import { TargetPolicy } from './security/target-policy.ts';
 import { EndpointOwnership } from './cluster/ownership.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
 import { EventRelay } from './cluster/event-relay.ts';
@@ -122,11 +123,14 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     onRecovered: ({ downForMs }) =>
       logger.info({ downForMs }, `check results are written again after ${Math.round(downForMs / 1000)} s; the waiting results are stored`),
   });
+  // The SSRF policy: the services refuse URLs naming a blocked target, the prober every blocked address it would connect to.
+  const targets = TargetPolicy.fromSettings(settings);
   // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
-  const prober = new HttpProber(
-    database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {},
-  );
-  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, scheduler: undefined as never };
+  const prober = new HttpProber({
+    targets,
+    ...(database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {}),
+  });
+  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, scheduler: undefined as never };
   // On PostgreSQL a scheduled check runs only while this instance's hold on its endpoints is sure.
   let ownership: EndpointOwnership | undefined;
   const scheduler = new Scheduler(

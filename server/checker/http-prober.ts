@@ -7,13 +7,22 @@
  * Built directly on `node:http` / `node:https` with keep-alive agents owned by the prober, so
  * that checking the same hosts over and over reuses connections instead of paying for a TCP
  * (and TLS) handshake every time.
+ *
+ * The target policy (server/security/target-policy.ts) is enforced where the connection is made:
+ * the host of every hop (the URL, then each redirect) is judged before a request is sent, and
+ * every address a name resolves to is judged before connecting; one blocked address refuses the
+ * connection. A refusal is a failed check ("Blocked by policy: …"). A reused keep-alive socket is
+ * not looked up again: it leads to an address already judged.
  */
+import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { HttpMethod } from '../contract/types.ts';
 import { TIMEOUT_MESSAGE, type ProbeObservation } from '../domain/check-rules.ts';
+import { describeBlockedConnection, TargetPolicy } from '../security/target-policy.ts';
 
 export interface ProbeTarget {
   url: string;
@@ -28,6 +37,8 @@ export interface HttpProberOptions {
   userAgent?: string;
   /** How many redirects one probe may follow (default 5). */
   maxRedirects?: number;
+  /** Which targets may be reached (default: the built-in defaults, TargetPolicy.defaults()). */
+  targets?: TargetPolicy;
 }
 
 export const DEFAULT_USER_AGENT = 'Vigil/0.1 (+health check)';
@@ -36,10 +47,14 @@ export const DEFAULT_MAX_REDIRECTS = 5;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** 301/302/303 turn every method but GET and HEAD into a GET without body, as browsers do. */
+const TO_GET_STATUSES = new Set([301, 302, 303]);
 /** Headers that describe a request body, dropped when a redirect turns the request into a GET. */
 const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'content-language', 'transfer-encoding'];
-/** Credentials (and a forced Host) are not carried to another origin by a redirect. */
-const ORIGIN_BOUND_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+/** What a 307/308 to another origin keeps besides Vigil's User-Agent: the description of the body it replays. */
+const CROSS_ORIGIN_BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'content-language'];
+/** The code of the error a refused lookup reports. */
+const TARGET_BLOCKED = 'ERR_VIGIL_TARGET_BLOCKED';
 /** setTimeout's ceiling (2^31 - 1 ms); larger values fire immediately. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** Idle keep-alive sockets are closed after this long (servers' `Keep-Alive: timeout=` hints shorten it). */
@@ -60,10 +75,12 @@ export class HttpProber {
   readonly #maxRedirects: number;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
+  readonly #targets: TargetPolicy;
 
   constructor(options: HttpProberOptions = {}) {
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#maxRedirects = Math.max(0, Math.floor(options.maxRedirects ?? DEFAULT_MAX_REDIRECTS));
+    this.#targets = options.targets ?? TargetPolicy.defaults();
     const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: IDLE_SOCKET_TIMEOUT_MS };
     this.#httpAgent = new http.Agent(agentOptions);
     this.#httpsAgent = new https.Agent(agentOptions);
@@ -94,6 +111,12 @@ export class HttpProber {
 
       const send = (hop: Hop, freshConnection: boolean): void => {
         if (settled) return;
+        // An address in the URL is never looked up: it is judged here (and so is a blocked name).
+        const decision = this.#targets.decide(hop.url.hostname);
+        if (!decision.allowed) {
+          fail(describeBlockedConnection(decision) + (hop.redirectsLeft < this.#maxRedirects ? ' after a redirect' : ''));
+          return;
+        }
         const isHttps = hop.url.protocol === 'https:';
         let req: ClientRequest;
         try {
@@ -102,6 +125,7 @@ export class HttpProber {
             headers: hop.headers as OutgoingHttpHeaders,
             // A retry must not pick another stale socket from the pool: `false` = a one-off connection.
             agent: freshConnection ? false : isHttps ? this.#httpsAgent : this.#httpAgent,
+            lookup: this.#lookup,
           };
           req = isHttps ? https.request(hop.url, options) : http.request(hop.url, options);
         } catch (err) {
@@ -196,14 +220,14 @@ export class HttpProber {
 
         let { method, body } = hop;
         let headers = hop.headers;
-        const toGet = (statusCode === 303 && method !== 'GET' && method !== 'HEAD') ||
-          ((statusCode === 301 || statusCode === 302) && method === 'POST');
-        if (toGet) {
+        // The body is never replayed after a 301/302/303; 307/308 keep the method and the body.
+        if (TO_GET_STATUSES.has(statusCode) && method !== 'GET' && method !== 'HEAD') {
           method = 'GET';
           body = null;
           headers = withoutHeaders(headers, BODY_HEADERS);
         }
-        if (next.origin !== hop.url.origin) headers = withoutHeaders(headers, ORIGIN_BOUND_HEADERS);
+        // Another origin gets none of the configured headers, credentials or not.
+        if (next.origin !== hop.url.origin) headers = this.#crossOriginHeaders(headers, body !== null);
 
         send({ url: next, method, headers, body, redirectsLeft: hop.redirectsLeft - 1 }, false);
       };
@@ -251,6 +275,42 @@ export class HttpProber {
     this.#httpsAgent.destroy();
   }
 
+  /**
+   * Resolves a name as dns.lookup does, refusing the connection when ANY of its addresses is
+   * blocked (a name with one blocked address among good ones could be answered with it next).
+   */
+  readonly #lookup: LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) {
+        callback(error, '', 0);
+        return;
+      }
+      for (const { address } of addresses) {
+        const decision = this.#targets.decide(address);
+        if (!decision.allowed) {
+          const refused: ErrnoLike = new Error(describeBlockedConnection(decision, hostname));
+          refused.code = TARGET_BLOCKED;
+          callback(refused as NodeJS.ErrnoException, '', 0);
+          return;
+        }
+      }
+      if (options.all) callback(null, addresses);
+      else if (addresses[0]) callback(null, addresses[0].address, addresses[0].family);
+      else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    });
+  };
+
+  /** Vigil's User-Agent alone, plus the body's own description when the body goes along (307/308). */
+  #crossOriginHeaders(headers: Record<string, string>, withBody: boolean): Record<string, string> {
+    const kept: Record<string, string> = { 'User-Agent': this.#userAgent };
+    if (withBody) {
+      for (const [name, value] of Object.entries(headers)) {
+        if (CROSS_ORIGIN_BODY_HEADERS.includes(name.toLowerCase())) kept[name] = value;
+      }
+    }
+    return kept;
+  }
+
   #requestHeaders(target: ProbeTarget): Record<string, string> {
     const headers: Record<string, string> = {};
     let hasUserAgent = false;
@@ -284,6 +344,7 @@ export function describeError(err: ErrnoLike, url: URL): string {
   const host = url.hostname;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
 
+  if (code === TARGET_BLOCKED) return message;
   if (code === 'ECONNREFUSED') return `Connection refused (${host}:${port})`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed for ${host.replace(/^\[|\]$/g, '')}`;
   if (code === 'ECONNRESET') return 'Connection reset by peer';

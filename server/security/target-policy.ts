@@ -147,9 +147,9 @@ export function describeBlockedUrl(decision: Extract<TargetDecision, { allowed: 
   return `targets ${decision.target}, which is blocked by policy (${decision.reason}); see BLOCKED_TARGETS/ALLOWED_TARGETS`;
 }
 
-/** What a check refused at connect time reports as its error. */
-export function describeBlockedConnection(decision: Extract<TargetDecision, { allowed: false }>): string {
-  return `Blocked by policy: ${decision.target} (${decision.reason})`;
+/** What a check refused at connect time reports as its error (`name`: the host name that resolved to it). */
+export function describeBlockedConnection(decision: Extract<TargetDecision, { allowed: false }>, name?: string): string {
+  return `Blocked by policy: ${name === undefined ? '' : `${name} → `}${decision.target} (${decision.reason})`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import type { HttpProber } from '../checker/http-prober.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { TargetPolicy } from '../security/target-policy.ts';
 import type { ScheduleControl } from '../scheduler/scheduler.ts';
 import type { MonitorRegistry } from './monitor-registry.ts';
 import type { ResultWriter } from './checks/write-results.ts';
@@ -13,4 +14,6 @@ export interface ServiceContext {
   scheduler: ScheduleControl;
   writer: ResultWriter;
   prober: HttpProber;
+  /** Which targets endpoints may name (the SSRF policy, from BLOCKED_TARGETS / ALLOWED_TARGETS). */
+  targets: TargetPolicy;
 }

@@ -16,6 +16,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { definitionOf, type MonitoredEndpoint } from '../monitor-registry.ts';
 import { followSchedule, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
+import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /** Endpoints written per statement. */
@@ -28,7 +29,7 @@ type AppliedStep = PlannedStep & { id: string; row?: EndpointRow };
 
 /**
  * Imports an export file (see domain/endpoint-transfer.ts for how entries match endpoints here):
- * 1. validates the whole file first: one bad field anywhere and nothing is written;
+ * 1. validates the whole file first: one bad field (or blocked target) anywhere and nothing is written;
  * 2. plans and writes every change in one transaction (with dryRun, only plans);
  * 3. after the commit, brings the registry and the schedule up to date and announces each change
  *    as the single-endpoint services do. New and resumed endpoints are checked at their own phase
@@ -37,6 +38,7 @@ type AppliedStep = PlannedStep & { id: string; row?: EndpointRow };
 export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQuery: Record<string, string>): Promise<ImportResult> {
   const options = parseImportQuery(rawQuery);
   const file = parseImportDocument(input);
+  assertTargetsAllowed(ctx.targets, file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url })));
   if (options.dryRun) {
     const steps = planImport(await storedDefinitions(ctx.db), file.endpoints, options.mode);
     return resultOf(steps, options);

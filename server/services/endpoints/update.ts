@@ -7,6 +7,7 @@ import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../monitor-registry.ts';
 import { findEndpointRow } from './get.ts';
 import { followSchedule } from './monitoring.ts';
+import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /**
@@ -15,6 +16,9 @@ import { toEndpoint } from './to-endpoint.ts';
  */
 export async function updateEndpoint(ctx: ServiceContext, id: string, input: unknown): Promise<Endpoint> {
   const patch = parseEndpointPatch(input);
+  // Only a new URL is judged: an endpoint stored before its target was blocked can still be paused,
+  // renamed or deleted (its checks fail, saying the target is blocked by policy).
+  if (patch.url !== undefined) assertTargetsAllowed(ctx.targets, [{ path: 'url', url: patch.url }]);
   const current = await findEndpointRow(ctx.db, id);
   const before = definitionOf(current);
   const definition = mergeEndpointPatch(before, patch);
