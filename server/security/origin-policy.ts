@@ -35,6 +35,8 @@ export interface OriginFacts {
   origin: string | undefined;
   /** The Host header the request was addressed to. */
   host: string | undefined;
+  /** The Sec-Fetch-Site header, if any: a browser that says `cross-site` or `same-site` but sends no Origin is refused all the same. */
+  fetchSite?: string | undefined;
 }
 
 const OK: PolicyVerdict = { ok: true };
@@ -82,7 +84,14 @@ export class OriginPolicy {
 
   /** 403 when a browser page of another origin writes or connects (see the class comment). */
   checkOrigin(facts: OriginFacts): PolicyVerdict {
-    if (facts.origin === undefined) return OK;
+    if (facts.origin === undefined) {
+      if (facts.fetchSite !== 'cross-site' && facts.fetchSite !== 'same-site') return OK;
+      return {
+        ok: false,
+        status: 403,
+        message: `Requests from pages of another ${facts.fetchSite === 'cross-site' ? 'site' : 'origin'} (Sec-Fetch-Site: ${facts.fetchSite}, no Origin) are refused.`,
+      };
+    }
     if (this.#origins.has(facts.origin) || (facts.host !== undefined && sameHost(facts.origin, facts.host))) return OK;
     const shown = facts.origin.length > 100 ? `${facts.origin.slice(0, 100)}…` : facts.origin;
     return {
@@ -125,6 +134,8 @@ export function hostName(host: string): string | undefined {
 function normalizeName(name: string): string {
   const lower = name.trim().toLowerCase();
   const bare = lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
+  // One spelling per IPv6 address (0:0:0:0:0:0:0:1 is ::1, ::ffff:127.0.0.1 is ::ffff:7f00:1), as interfaces list them.
+  if (isIP(bare) === 6) return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
   return bare.endsWith('.') ? bare.slice(0, -1) : bare;
 }
 
@@ -142,10 +153,12 @@ function sameHost(origin: string, host: string): boolean {
   return url.host === (addressed.endsWith(defaultPort) ? addressed.slice(0, -defaultPort.length) : addressed);
 }
 
+/** `address` is canonical (see normalizeName): IPv4-mapped IPv6 addresses read ::ffff:7f00:1. */
 function isLoopbackOrUnspecified(address: string): boolean {
   if (address === '::1' || address === '::' || address === '0.0.0.0') return true;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return isIP(v4) === 4 && v4.startsWith('127.');
+  const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(address);
+  if (mapped) return (parseInt(mapped[1]!, 16) >> 8) === 127;
+  return isIP(address) === 4 && address.startsWith('127.');
 }
 
 function* interfaceAddresses(): Iterable<string> {
