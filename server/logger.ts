@@ -1,6 +1,7 @@
 import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './settings.ts';
 import { databaseFault, describeError } from '../db/unavailable.ts';
+import { isClientAbort } from './http/client-abort.ts';
 
 export type Logger = PinoLogger;
 
@@ -28,13 +29,19 @@ export interface ReporterOptions {
 /**
  * `(error) => void` that logs the error with a message, for components that take an error callback.
  * A database that is away is weather, not a bug: one short warning line with the cause's code and
- * message (never the SQL and its parameters), repeated at most every `throttleMs`.
+ * message (never the SQL and its parameters), repeated at most every `throttleMs`. A client that
+ * disconnected mid-request is one debug line.
  */
 export function errorReporter(logger: Logger, message: string, options: ReporterOptions = {}): (error: unknown) => void {
   const throttleMs = options.throttleMs ?? 10_000;
   let lastAt = 0;
   let skipped = 0;
   return (error) => {
+    // A client that went away mid-request is neither a fault of Vigil's nor of its database.
+    if (isClientAbort(error)) {
+      logger.debug({ cause: describeError(error) }, `${message}: the client closed the connection before the request was complete`);
+      return;
+    }
     const fault = databaseFault(error);
     const wrapped = isWrappedQueryError(error);
     if (fault || wrapped) {

@@ -20,6 +20,8 @@ const SettingsSchema = z.object({
   IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long shutdown waits for running checks, in ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** How long a client may take to send a whole request (headers and body); a stalled upload is cut after it. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Check results that may wait in memory while the database is away (about 1.5 KB each: 75 MB at the default). */
   RESULT_QUEUE_LIMIT: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** Largest number of check results written in one transaction. */
@@ -127,6 +129,7 @@ export interface Settings {
   bodyLimitBytes: number;
   importBodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  requestTimeoutMs: number;
   writeBatchSize: number;
   resultQueueLimit: number;
   databasePoolSize: number;
@@ -182,6 +185,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     bodyLimitBytes: s.BODY_LIMIT_BYTES,
     importBodyLimitBytes: s.IMPORT_BODY_LIMIT_BYTES,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     writeBatchSize: s.WRITE_BATCH_SIZE,
     resultQueueLimit: s.RESULT_QUEUE_LIMIT,
     databasePoolSize: s.DATABASE_POOL_SIZE,

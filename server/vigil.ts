@@ -213,7 +213,18 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   // Idle keep-alive sockets outlive the clients' and proxies' own idle timeouts (undici about 4 s,
   // load balancers 60 s): the server never closes a socket just as a client reuses it (ECONNRESET).
-  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { keepAliveTimeout: 65_000, headersTimeout: 66_000 } }) as Server;
+  // A request must arrive whole within REQUEST_TIMEOUT_MS (a stalled upload holds a socket and a
+  // body buffer); the clock stops once it has arrived, so SSE streams, long-polls and upgraded
+  // WebSockets are not cut. Node checks every connectionsCheckingInterval (30 s by default).
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: {
+      keepAliveTimeout: 65_000,
+      requestTimeout: settings.requestTimeoutMs,
+      headersTimeout: Math.min(66_000, settings.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(Math.max(Math.round(settings.requestTimeoutMs / 10), 50), 3000),
+    },
+  }) as Server;
   socketIo = attachSocketIo({
     server,
     feed,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { HTTP_METHODS, type EndpointDefinition } from '../contract/types.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { describeStatusSpecError } from './expected-status.ts';
+import { countedFirst, sizedFirst } from './bounded-input.ts';
+import { displayTextError } from './display-text.ts';
 
 export const ENDPOINT_DEFAULTS = {
   method: 'GET',
@@ -22,6 +24,16 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const noNul = (v: string) => !v.includes('\0');
 const NUL_MESSAGE = 'must not contain NUL characters';
 
+/** Names and tags are displayed: no control or bidirectional-override characters (NUL included). */
+const displayable = (value: string, ctx: z.RefinementCtx) => {
+  const message = displayTextError(value);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+
+/** Most headers on one endpoint, and most characters of all their names and values together. */
+export const MAX_HEADERS = 50;
+export const MAX_HEADER_CHARS = 16_384;
+
 const int = (min: number, max: number) =>
   z
     .number()
@@ -30,7 +42,7 @@ const int = (min: number, max: number) =>
     .max(max, `must be at most ${max}`);
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').refine(noNul, NUL_MESSAGE),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').superRefine(displayable),
   url: z
     .string()
     .max(2048, 'must be at most 2048 characters')
@@ -44,35 +56,49 @@ const fields = {
       }
     }, 'must be an absolute http:// or https:// URL'),
   method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }),
-  headers: z
-    .record(
-      z.string().regex(HEADER_NAME, 'is not a valid header name').max(256),
-      z
-        .string({ error: 'header values must be strings' })
-        .max(8192, 'must be at most 8192 characters')
-        .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
-    )
-    .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers'),
+  // Counted and measured before the entries are parsed one by one.
+  headers: countedFirst(
+    sizedFirst(
+      z.record(
+        z.string().regex(HEADER_NAME, 'is not a valid header name').max(256),
+        z
+          .string({ error: 'header values must be strings' })
+          .max(8192, 'must be at most 8192 characters')
+          .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
+      ),
+      MAX_HEADER_CHARS,
+      `must hold at most ${MAX_HEADER_CHARS} characters of names and values together`,
+    ),
+    'keys',
+    MAX_HEADERS,
+    `at most ${MAX_HEADERS} headers`,
+  ),
   body: z.string().max(65_536, 'must be at most 65536 characters').refine(noNul, NUL_MESSAGE).nullable(),
   intervalSeconds: int(1, 86_400),
   timeoutMs: int(100, 60_000),
-  expectedStatusCodes: z
-    .array(z.union([z.string(), z.number().int()]).transform((v) => String(v).trim()))
-    .min(1, 'must list at least one code or range')
-    .max(20, 'must list at most 20 codes or ranges')
-    .superRefine((specs, ctx) => {
-      specs.forEach((spec, i) => {
-        const message = describeStatusSpecError(spec);
-        if (message) ctx.addIssue({ code: 'custom', message, path: [i] });
-      });
-    }),
+  expectedStatusCodes: countedFirst(
+    z
+      .array(z.union([z.string(), z.number().int()]).transform((v) => String(v).trim()))
+      .min(1, 'must list at least one code or range')
+      .max(20, 'must list at most 20 codes or ranges'),
+    'items',
+    20,
+    'must list at most 20 codes or ranges',
+  ).superRefine((specs, ctx) => {
+    specs.forEach((spec, i) => {
+      const message = describeStatusSpecError(spec);
+      if (message) ctx.addIssue({ code: 'custom', message, path: [i] });
+    });
+  }),
   degradedThresholdMs: int(1, 3_600_000),
   failureThreshold: int(1, 100),
   paused: z.boolean(),
-  tags: z
-    .array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').refine(noNul, NUL_MESSAGE))
-    .max(20, 'at most 20 tags')
-    .transform((tags) => [...new Set(tags)]),
+  tags: countedFirst(
+    z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').superRefine(displayable)).max(20, 'at most 20 tags'),
+    'items',
+    20,
+    'at most 20 tags',
+  ).transform((tags) => [...new Set(tags)]),
 };
 
 export const CreateSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { requireKey } from './middleware/require-key.ts';
 import { databaseGuard } from './middleware/database-guard.ts';
 import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
+import { isClientAbort } from './client-abort.ts';
 import { authRoutes } from './routes/auth.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -40,7 +41,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError = deps.logger ? errorReporter(deps.logger, 'request failed') : undefined;
   app.onError((error, c) => {
-    deps.database?.observe(error);
+    // A client's disconnection is an ECONNRESET too, but says nothing of the database.
+    if (!isClientAbort(error)) deps.database?.observe(error);
     return handleError(error, c, logError);
   });
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ProblemDetails } from '../contract/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { databaseFault, type DatabaseFault } from '../../db/unavailable.ts';
+import { CLIENT_ABORT_DETAIL, isClientAbort } from './client-abort.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -30,6 +31,12 @@ export function handleError(error: Error, c: Context, log: (e: unknown) => void 
   if (error instanceof NotFoundError) return problem(c, 404, error.message);
   if (error instanceof ConflictError) return problem(c, 409, error.message);
   if (error instanceof HTTPException) return problem(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Error');
+  if (isClientAbort(error)) {
+    // Nobody reads this answer; the reporter writes one debug line, without a stack.
+    log(error);
+    c.header('Connection', 'close');
+    return problem(c, 400, CLIENT_ABORT_DETAIL);
+  }
   const fault = databaseFault(error);
   if (fault) {
     // The operator's weather, not a bug: the logger keeps it to one short line every few seconds.
