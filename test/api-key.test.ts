@@ -32,20 +32,20 @@ describe('repeated wrong keys from one address', () => {
     expect((await vigil.api('POST', '/api/endpoints', endpoint('after-nokey'), bearer('k1'))).status).toBe(201);
   });
 
-  it('are slowed down: after the limit every transport answers 429 with Retry-After, the right key included, and nothing is stored', async () => {
+  it('are slowed down: past the limit every transport answers a wrong key 429 with Retry-After, and nothing is stored', async () => {
     for (let i = 0; i < 3; i++) expect((await vigil.api('POST', '/api/endpoints', endpoint('guess'), bearer(`guess-${i}`))).status).toBe(401);
 
-    const refused = await vigil.api('POST', '/api/endpoints', endpoint('blocked'), bearer('k1'));
+    const refused = await vigil.api('POST', '/api/endpoints', endpoint('blocked'), bearer('guess-3'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(50);
     expect(refused.body).toMatchObject({ status: 429, title: 'Too Many Requests', detail: expect.stringMatching(/too many wrong API keys/i) });
 
-    await expect(connectSocketIo(vigil.port, { auth: { token: 'k1' }, reconnection: false })).rejects.toThrow(/throttled/);
-    const ws = await connectWs(vigil.port, { path: '/ws?token=k1' }).catch((error: unknown) => error);
+    await expect(connectSocketIo(vigil.port, { auth: { token: 'guess-4' }, reconnection: false })).rejects.toThrow(/throttled/);
+    const ws = await connectWs(vigil.port, { headers: bearer('guess-5') }).catch((error: unknown) => error);
     expect(ws).toBeInstanceOf(UpgradeRefused);
     expect((ws as UpgradeRefused).status).toBe(429);
-    const sse = await fetch(`http://127.0.0.1:${vigil.port}/api/events?token=k1`);
+    const sse = await fetch(`http://127.0.0.1:${vigil.port}/api/events?token=guess-6`);
     expect(sse.status).toBe(429);
     expect(sse.headers.get('retry-after')).toMatch(/^\d+$/);
 
@@ -54,10 +54,22 @@ describe('repeated wrong keys from one address', () => {
     expect((await vigil.api('GET', '/api/endpoints')).status, 'reads stay open').toBe(200);
   });
 
+  it('never refuse the right key, on any transport, while its address is throttled', async () => {
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('right-key'), bearer('k1'))).status).toBe(201);
+    const sio = await connectSocketIo(vigil.port, { auth: { token: 'k2' }, reconnection: false });
+    expect(await sio.command('subscribe:all')).toEqual({ ok: true });
+    const ws = await connectWs(vigil.port, { headers: bearer('k1') });
+    expect(await ws.command('subscribe:all')).toEqual({ ok: true });
+    const sse = await fetch(`http://127.0.0.1:${vigil.port}/api/events?token=k1`);
+    expect(sse.status).toBe(200);
+    await sse.body?.cancel();
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('still-throttled'), bearer('guess-7'))).status).toBe(429);
+  });
+
   it('are counted in /metrics', async () => {
     const metrics = (await vigil.api<string>('GET', '/metrics')).body;
-    expect(metrics).toMatch(/^vigil_auth_failures_total 3$/m);
-    expect(Number(/^vigil_auth_throttled_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(metrics).toMatch(/^vigil_auth_failures_total 8$/m);
+    expect(metrics).toMatch(/^vigil_auth_throttled_total 5$/m);
   });
 });
 
@@ -70,11 +82,12 @@ describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
     await vigil?.dispose();
   });
 
-  it('throttles the client named by X-Forwarded-For, not everyone behind the proxy', async () => {
-    const via = (client: string, key: string) => ({ ...bearer(key), 'x-forwarded-for': `${client}, 10.0.0.1` });
-    for (let i = 0; i < 2; i++) await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'bad'));
-    expect((await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'k1'))).status).toBe(429);
-    expect((await vigil.api('POST', '/api/endpoints', endpoint('proxied-ok'), via('198.51.100.2', 'k1'))).status).toBe(201);
+  it('throttles the client the proxy names (the right-most X-Forwarded-For entry), not everyone behind the proxy', async () => {
+    const via = (client: string, key: string) => ({ ...bearer(key), 'x-forwarded-for': `198.51.100.99, ${client}` });
+    for (let i = 0; i < 3; i++) await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'bad'));
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('x'), via('203.0.113.7', 'bad'))).status).toBe(429);
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('proxied-bad'), via('198.51.100.2', 'bad'))).status).toBe(401);
+    expect((await vigil.api('POST', '/api/endpoints', endpoint('proxied-ok'), via('203.0.113.7', 'k1'))).status).toBe(201);
   });
 });
 

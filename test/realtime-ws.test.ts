@@ -224,17 +224,24 @@ describe('/ws with an API key', () => {
   const keyed = useOwnVigil({ API_KEY: 'secret' });
 
   it('refuses an upgrade without the key, or with a wrong one, with 401', async () => {
-    for (const options of [{}, { path: '/ws?token=wrong' }, { headers: { authorization: 'Bearer wrong' } }]) {
+    for (const options of [{}, { protocols: ['vigil', 'vigil.key.wrong'] }, { headers: { authorization: 'Bearer wrong' } }]) {
       const refused = await connectWs(keyed.vigil.port, options).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(UpgradeRefused);
       expect((refused as UpgradeRefused).status).toBe(401);
     }
   });
 
-  it('accepts the key as ?token= or as an Authorization header', async () => {
-    for (const options of [{ path: '/ws?token=secret' }, { headers: { authorization: 'Bearer secret' } }]) {
+  it('accepts the key as an Authorization header, or as the subprotocol vigil.key.<key> beside vigil', async () => {
+    for (const options of [{ headers: { authorization: 'Bearer secret' } }, { protocols: ['vigil', 'vigil.key.secret'] }]) {
       const client = await connectWs(keyed.vigil.port, options);
       expect(await client.command('subscribe:all')).toEqual({ ok: true });
     }
+  });
+
+  it('refuses the key in the URL (?token=), saying how to pass it instead', async () => {
+    const refused = await connectWs(keyed.vigil.port, { path: '/ws?token=secret' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UpgradeRefused);
+    expect((refused as UpgradeRefused).status).toBe(401);
+    expect((refused as UpgradeRefused).body).toMatch(/not read on \/ws.*Authorization: Bearer <key>.*vigil\.key\.<key>/);
   });
 });

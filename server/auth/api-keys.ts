@@ -2,12 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** What a transport knows about a caller when it asks whether to let it in. */
 export interface AuthRequest {
-  /** The key presented (Bearer header, Socket.io `auth.token`, or `?token=`). */
+  /** The key presented (Bearer header, Socket.io `auth.token`, the /ws subprotocol, or SSE's `?token=`). */
   token: string | undefined;
-  /** The TCP peer. */
-  remoteAddress: string | undefined;
-  /** The X-Forwarded-For header, used only when the guard trusts a proxy. */
-  forwardedFor?: string | undefined;
+  /** The client's address (server/http/client-address.ts: X-Forwarded-For only through trusted proxies). */
+  address: string;
 }
 
 export type AuthVerdict =
@@ -17,19 +15,12 @@ export type AuthVerdict =
 export type Authorize = (request: AuthRequest) => AuthVerdict;
 
 export interface ApiKeyGuardOptions {
-  /** Wrong keys one address may present per window before it is refused for the rest of it. */
+  /** Wrong keys one address may present per window before its wrong keys are answered 429. */
   failureLimit: number;
   windowMs?: number;
-  /** Take the caller's address from X-Forwarded-For (Vigil behind a reverse proxy). */
-  trustProxy?: boolean;
-  /** Addresses tracked at most; the oldest are forgotten first. */
+  /** Addresses tracked at most (see `FailureTable`). */
   maxTrackedAddresses?: number;
   now?: () => number;
-}
-
-interface Failures {
-  count: number;
-  windowStart: number;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -48,29 +39,31 @@ export function parseApiKeys(setting: string | undefined): string[] {
 /**
  * Decides whether a caller may write or connect when API_KEY is set.
  * 1. No keys configured: everyone may.
- * 2. An address that presented `failureLimit` wrong keys in the current window is refused (429)
- *    until the window ends, whatever it presents now, so that guessing cannot go on.
- * 3. No key: 401 (not counted: a dashboard that has not been given the key yet is not an attack).
- * 4. Keys are compared in constant time against every accepted key; a wrong one counts a failure.
- * @example const guard = new ApiKeyGuard(['k1'], { failureLimit: 10 }); guard.authorize({ token, remoteAddress })
+ * 2. No key: 401 (not counted: a dashboard that has not been given the key yet is not an attack).
+ * 3. A right key is let in, always: whatever wrong keys came from its address or any other, no one
+ *    can lock the holder of the key out (keys are long and random; throttling slows guessers, it
+ *    does not guard the key).
+ * 4. A wrong key counts a failure against its address; past `failureLimit` in the window it is
+ *    answered 429 with Retry-After instead of 401, telling scripts with a stale key to back off.
+ * Keys are compared in constant time against every accepted key.
+ * @example const guard = new ApiKeyGuard(['k1'], { failureLimit: 10 }); guard.authorize({ token, address })
  */
 export class ApiKeyGuard {
   private readonly keys: Buffer[];
-  private readonly failures = new Map<string, Failures>();
-  private readonly windowMs: number;
-  private readonly now: () => number;
+  private readonly failures: FailureTable;
   /** Wrong keys presented since start. */
   rejected = 0;
-  /** Requests refused because their address was throttled. */
+  /** Wrong keys answered 429 because their address was past the limit. */
   throttled = 0;
 
-  constructor(
-    keys: readonly string[],
-    private readonly options: ApiKeyGuardOptions,
-  ) {
+  constructor(keys: readonly string[], options: ApiKeyGuardOptions) {
     this.keys = keys.map(digest);
-    this.windowMs = options.windowMs ?? 60_000;
-    this.now = options.now ?? Date.now;
+    this.failures = new FailureTable({
+      limit: options.failureLimit,
+      windowMs: options.windowMs ?? 60_000,
+      capacity: options.maxTrackedAddresses ?? 10_000,
+      now: options.now ?? Date.now,
+    });
   }
 
   get enabled(): boolean {
@@ -79,22 +72,20 @@ export class ApiKeyGuard {
 
   readonly authorize: Authorize = (request) => {
     if (!this.enabled) return { ok: true };
-    const address = this.addressOf(request);
-    const now = this.now();
-    const record = this.failures.get(address);
-    if (record && now - record.windowStart >= this.windowMs) this.failures.delete(address);
-    const current = this.failures.get(address);
-    if (current && current.count >= this.options.failureLimit) {
-      this.throttled++;
-      const retryAfterSeconds = Math.max(1, Math.ceil((current.windowStart + this.windowMs - now) / 1000));
-      return { ok: false, status: 429, retryAfterSeconds, message: `Too many wrong API keys from this address; try again in ${retryAfterSeconds} s.` };
-    }
     if (!request.token) return { ok: false, status: 401, message: 'This needs an API key: Authorization: Bearer <key>.' };
     if (this.matches(request.token)) return { ok: true };
     this.rejected++;
-    this.countFailure(address, now);
-    return { ok: false, status: 401, message: 'The API key is not valid.' };
+    const retryAfterMs = this.failures.fail(throttleKey(request.address));
+    if (retryAfterMs === null) return { ok: false, status: 401, message: 'The API key is not valid.' };
+    this.throttled++;
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return { ok: false, status: 429, retryAfterSeconds, message: `Too many wrong API keys from this address; try again in ${retryAfterSeconds} s.` };
   };
+
+  /** Addresses tracked now (bounded by maxTrackedAddresses, plus the overflow bucket). */
+  get trackedAddresses(): number {
+    return this.failures.size;
+  }
 
   private matches(token: string): boolean {
     const given = digest(token);
@@ -102,25 +93,97 @@ export class ApiKeyGuard {
     for (const key of this.keys) ok = timingSafeEqual(given, key) || ok;
     return ok;
   }
+}
 
-  private countFailure(address: string, now: number): void {
-    const record = this.failures.get(address);
-    if (record) {
-      record.count++;
-      return;
-    }
-    if (this.failures.size >= (this.options.maxTrackedAddresses ?? 10_000)) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
-    }
-    this.failures.set(address, { count: 1, windowStart: now });
+/** IPv6 callers are counted by /64 (one host usually holds a whole /64); IPv4 by address. */
+export function throttleKey(address: string): string {
+  if (!address.includes(':')) return address;
+  const groups = expandIpv6(address);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : address;
+}
+
+function expandIpv6(address: string): string[] | null {
+  const [head = '', tail, ...more] = address.split('::');
+  if (more.length > 0 || address.includes('.')) return null;
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return null;
+  return [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => g.padStart(4, '0'));
+}
+
+interface Failures {
+  count: number;
+  windowStart: number;
+}
+
+/** Wrong keys from one overflowing flood of new addresses, counted together (see FailureTable). */
+export const OVERFLOW_BUCKET = '(overflow)';
+
+/**
+ * Wrong keys per address per window, in bounded memory, where forgetting never lifts a lockout:
+ * 1. An address below the limit is "counting"; at the limit it moves to "locked" until its window ends.
+ * 2. When the table is full, expired entries go first, then the oldest counting address (it loses
+ *    only a few counted failures, never a lockout).
+ * 3. When every tracked address is locked, a new address is counted in one shared overflow bucket:
+ *    a flood of fresh addresses throttles itself together rather than evicting anyone. (This never
+ *    refuses a right key: the guard checks keys first.)
+ */
+class FailureTable {
+  private readonly counting = new Map<string, Failures>();
+  private readonly locked = new Map<string, Failures>();
+  private lastSweep = -Infinity;
+
+  constructor(private readonly options: { limit: number; windowMs: number; capacity: number; now: () => number }) {}
+
+  get size(): number {
+    return this.counting.size + this.locked.size;
   }
 
-  private addressOf(request: AuthRequest): string {
-    if (this.options.trustProxy && request.forwardedFor) {
-      const first = request.forwardedFor.split(',')[0]?.trim();
-      if (first) return first;
+  /** Counts one wrong key; null while under the limit, else the ms until the address's window ends. */
+  fail(address: string): number | null {
+    const now = this.options.now();
+    const key = this.locked.has(address) || this.counting.has(address) || this.makeRoom(now) ? address : OVERFLOW_BUCKET;
+    const record = this.current(key, now) ?? { count: 0, windowStart: now };
+    record.count++;
+    if (record.count < this.options.limit) {
+      this.counting.set(key, record);
+      return null;
     }
-    return request.remoteAddress ?? 'unknown';
+    this.counting.delete(key);
+    this.locked.set(key, record);
+    return record.count > this.options.limit ? record.windowStart + this.options.windowMs - now : null;
+  }
+
+  /** The address's record in its current window (an expired one is forgotten). */
+  private current(address: string, now: number): Failures | undefined {
+    const record = this.locked.get(address) ?? this.counting.get(address);
+    if (record && now - record.windowStart < this.options.windowMs) return record;
+    this.locked.delete(address);
+    this.counting.delete(address);
+    return undefined;
+  }
+
+  /** Whether a new address may be tracked, after forgetting what may be forgotten. */
+  private makeRoom(now: number): boolean {
+    if (this.size < this.options.capacity) return true;
+    const oldest = this.counting.entries().next().value;
+    if (oldest && now - oldest[1].windowStart >= this.options.windowMs) {
+      this.counting.delete(oldest[0]);
+      return true;
+    }
+    // Sweeping the whole table costs O(capacity): at most once per second under a flood.
+    if (now - this.lastSweep >= 1000) {
+      this.lastSweep = now;
+      for (const table of [this.counting, this.locked]) {
+        for (const [address, record] of table) if (now - record.windowStart >= this.options.windowMs) table.delete(address);
+      }
+      if (this.size < this.options.capacity) return true;
+    }
+    if (oldest) {
+      this.counting.delete(oldest[0]);
+      return true;
+    }
+    return false;
   }
 }

@@ -11,6 +11,9 @@ import type { EventBus } from '../events/bus.ts';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
+import type { ClientAddressOf } from '../http/client-address.ts';
+import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
+import type { ConnectionLimit } from './connection-limit.ts';
 import { DEFAULT_RETRY_AFTER_MS, refuseWhileStopping, retryAfterSeconds, shutdownNotice } from './shutdown.ts';
 
 export interface SocketIoOptions {
@@ -20,6 +23,13 @@ export interface SocketIoOptions {
   endpointExists: (id: string) => boolean;
   /** Whether a handshake may connect (API key). */
   authorize: Authorize;
+  /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
+  policy: ConnectionPolicy;
+  clientAddress: ClientAddressOf;
+  /** Realtime connections per address, shared with the other transports. */
+  connections: ConnectionLimit;
+  /** A client this far behind (bytes waiting to be sent to it) is disconnected rather than buffered without end. */
+  maxBufferedBytes?: number;
   /** How long a dropped client's session is kept for connection state recovery. */
   recoveryWindowMs?: number;
   maxPayloadBytes?: number;
@@ -46,6 +56,20 @@ export function attachSocketIo(options: SocketIoOptions) {
     destroyUpgrade: false,
     maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: options.recoveryWindowMs ?? 120_000, skipMiddlewares: true },
+    // Every new engine.io session, polling or WebSocket first, passes here before it exists: a page
+    // of another origin or a foreign Host name gets a 403 carrying the reason, and so does an
+    // address that holds its share of realtime connections.
+    allowRequest: (req, callback) => {
+      const allowed = options.policy.checkWrite(originFacts((name) => req.headers[name]));
+      if (!allowed.ok) return callback(`forbidden: ${allowed.message}`, false);
+      if (!options.connections.allows(options.clientAddress(req))) return callback(`throttled: ${options.connections.message()}`, false);
+      callback(null, true);
+    },
+  });
+  io.engine.on('connection', (client: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
+    const release = options.connections.take(options.clientAddress(client.request));
+    if (release) client.once('close', release);
+    else client.close();
   });
 
   const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
@@ -64,12 +88,7 @@ export function attachSocketIo(options: SocketIoOptions) {
 
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearerToken(socket.handshake.headers.authorization);
-    const forwarded = socket.handshake.headers['x-forwarded-for'];
-    const verdict = options.authorize({
-      token,
-      remoteAddress: socket.conn.remoteAddress ?? socket.handshake.address,
-      forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
-    });
+    const verdict = options.authorize({ token, address: options.clientAddress(socket.request) });
     if (verdict.ok) return next();
     // The message says which (clients show it); `data` carries it for code.
     const refused = new Error(verdict.status === 429 ? `throttled: ${verdict.message}` : `unauthorized: ${verdict.message} Pass auth: { token: "<API key>" }.`);
@@ -90,6 +109,7 @@ export function attachSocketIo(options: SocketIoOptions) {
   // A broadcast well inside the recovery window keeps every client's offset recoverable, even on
   // an endpoint page that has been quiet for longer than the window.
   const recoveryWindowMs = options.recoveryWindowMs ?? 120_000;
+  const slowConsumers = dropSlowConsumers(io.engine, options.maxBufferedBytes ?? 8 * 1024 * 1024);
   const heartbeat = recoveryWindowMs > 0 ? setInterval(() => io.emit('realtime:heartbeat', { at: new Date().toISOString() }), Math.max(1000, Math.floor(recoveryWindowMs / 3))) : undefined;
   heartbeat?.unref();
 
@@ -137,6 +157,7 @@ export function attachSocketIo(options: SocketIoOptions) {
     close: async () => {
       stopping = true;
       clearInterval(heartbeat);
+      clearInterval(slowConsumers);
       unsubscribeBus();
       io.emit('server:shutdown', shutdownNotice(retryAfterMs));
       await closeEngineConnections(io.engine, 1000);
@@ -147,6 +168,34 @@ export function attachSocketIo(options: SocketIoOptions) {
 }
 
 type Engine = Server['engine'];
+
+interface EngineClient {
+  /** Packets waiting for the transport (a stalled client's pile up here). */
+  writeBuffer: { data?: unknown }[];
+  transport?: { socket?: { bufferedAmount?: number } };
+  close(discard?: boolean): void;
+}
+
+/** Bytes waiting to be sent to one engine.io client, counted up to `limit`. */
+function bufferedBytes(client: EngineClient, limit: number): number {
+  let bytes = client.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of client.writeBuffer) {
+    if (bytes > limit) break;
+    const data = packet.data;
+    bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : 64;
+  }
+  return bytes;
+}
+
+/** Every second, closes the engine.io clients that have more than `limit` bytes waiting (a slow or stalled reader). */
+function dropSlowConsumers(engine: Engine, limit: number): NodeJS.Timeout {
+  const clients = (engine as unknown as { clients: Record<string, EngineClient> }).clients;
+  const timer = setInterval(() => {
+    for (const client of Object.values(clients)) if (bufferedBytes(client, limit) > limit) client.close(true);
+  }, 1000);
+  timer.unref();
+  return timer;
+}
 
 /** Closes each engine.io connection once what was sent to it is flushed; after `graceMs`, the rest at once. */
 async function closeEngineConnections(engine: Engine, graceMs: number): Promise<void> {

@@ -5,7 +5,10 @@ import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { refusal } from '../http/middleware/require-key.ts';
-import { remoteAddress } from '../http/remote-address.ts';
+import { clientAddressOf } from '../http/remote-address.ts';
+import { problem } from '../http/problem.ts';
+import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
+import type { ConnectionLimit } from './connection-limit.ts';
 import { checkEndpointId } from './commands.ts';
 import { DEFAULT_RETRY_AFTER_MS, shutdownNotice } from './shutdown.ts';
 import type { ShutdownNotice } from '../contract/events.ts';
@@ -13,8 +16,15 @@ import type { ShutdownNotice } from '../contract/events.ts';
 export interface SseOptions {
   hub: SubscriptionHub;
   endpointExists: (id: string) => boolean;
-  /** Whether a request may listen (API key from the header or ?token=). */
+  /**
+   * Whether a request may listen: the key from the Authorization header or, for EventSource (which
+   * cannot set headers), from ?token= — the one place a key is read from a URL.
+   */
   authorize: Authorize;
+  /** Host and Origin checks (a page of another origin, DNS rebinding). */
+  policy: ConnectionPolicy;
+  /** Realtime connections per address, shared with the other transports. */
+  connections: ConnectionLimit;
   keepaliveMs?: number;
   /** Writes a slow reader may have pending before it is dropped. */
   maxPendingWrites?: number;
@@ -48,11 +58,10 @@ export function sseRoutes(options: SseOptions): SseTransport {
   let stopping = false;
 
   const routes = new Hono().get('/api/events', async (c) => {
-    const verdict = options.authorize({
-      token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'),
-      remoteAddress: remoteAddress(c),
-      forwardedFor: c.req.header('x-forwarded-for'),
-    });
+    const allowed = options.policy.checkWrite(originFacts((name) => c.req.header(name)));
+    if (!allowed.ok) return problem(c, allowed.status, allowed.message);
+    const address = clientAddressOf(c);
+    const verdict = options.authorize({ token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'), address });
     if (!verdict.ok) return refusal(c, verdict);
     // A 503 would make EventSource give up for good; a stream that says "come back" and ends does not.
     if (stopping) return c.body(shutdownBlock(shutdownNotice(retryAfterMs)), 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -71,6 +80,11 @@ export function sseRoutes(options: SseOptions): SseTransport {
       attach = () => options.hub.targetFor(client!).subscribeAll();
     }
 
+    const release = options.connections.take(address);
+    if (!release) {
+      c.header('Retry-After', '10');
+      return problem(c, 429, options.connections.message());
+    }
     c.header('X-Accel-Buffering', 'no');
     c.header('Cache-Control', 'no-cache, no-transform');
     return streamSSE(c, async (stream) => {
@@ -83,6 +97,7 @@ export function sseRoutes(options: SseOptions): SseTransport {
           if (closed) return;
           closed = true;
           clearInterval(keepalive);
+          release();
           options.hub.remove(client!);
           options.onOpen?.(-1);
           streams.delete(shutdown!);

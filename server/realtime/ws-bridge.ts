@@ -2,11 +2,17 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ClientAddressOf } from '../http/client-address.ts';
+import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
+import type { ConnectionLimit } from './connection-limit.ts';
+import { refuseUpgradeWithProblem } from './upgrade-refusal.ts';
+import { keyFromProtocols, offeredProtocols, WS_KEY_HINT, WS_KEY_PROTOCOL_PREFIX, WS_PROTOCOL } from './ws-key.ts';
 import { CLIENT_EVENT_NAMES, type ClientEventName, type SubscriptionAck, type WsServerFrame } from '../contract/events.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand } from './commands.ts';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
 import { DEFAULT_RETRY_AFTER_MS, RESTART_CLOSE_CODE, RESTART_CLOSE_REASON, refuseUpgrade, refuseWhileStopping, shutdownNotice } from './shutdown.ts';
+import { unfinishedMessages } from './unfinished-messages.ts';
 
 export interface WsBridgeOptions {
   server: Server;
@@ -14,6 +20,13 @@ export interface WsBridgeOptions {
   endpointExists: (id: string) => boolean;
   /** Whether an upgrade request may connect (API key). */
   authorize: Authorize;
+  /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
+  policy: ConnectionPolicy;
+  clientAddress: ClientAddressOf;
+  /** Realtime connections per address, shared with the other transports. */
+  connections: ConnectionLimit;
+  /** A message whose first fragment (or first bytes) came this long ago without its end closes the client with 1008. */
+  messageTimeoutMs?: number;
   path?: string;
   pingIntervalMs?: number;
   maxPayloadBytes?: number;
@@ -44,7 +57,15 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
   const path = options.path ?? '/ws';
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const maxErrors = options.maxProtocolErrors ?? 50;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes ?? 64 * 1024,
+    // Client pings are answered below, within the client's message rate limit.
+    autoPong: false,
+    // Only ever `vigil`: never the first offered protocol, which may be `vigil.key.<key>`.
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  const unfinished = unfinishedMessages({ timeoutMs: options.messageTimeoutMs ?? 10_000 });
   const frameOf = createFrameCache();
   const alive = new WeakMap<WebSocket, boolean>();
   const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
@@ -55,17 +76,28 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     if (url.pathname.startsWith('/socket.io/')) return;
     if (url.pathname !== path) return refuseUpgrade(socket, 404, 'Not Found');
     if (stopping) return refuseWhileStopping(socket, retryAfterMs);
-    const forwarded = request.headers['x-forwarded-for'];
-    const verdict = options.authorize({
-      token: bearerToken(request.headers.authorization) ?? url.searchParams.get('token') ?? undefined,
-      remoteAddress: request.socket.remoteAddress,
-      forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
-    });
-    if (!verdict.ok) {
-      if (verdict.status === 401) return refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="vigil"' });
-      return refuseUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+    const allowed = options.policy.checkWrite(originFacts((name) => request.headers[name]));
+    if (!allowed.ok) return refuseUpgradeWithProblem(socket, allowed.status, allowed.message);
+    const protocols = offeredProtocols(request.headers['sec-websocket-protocol']);
+    const protocolKey = keyFromProtocols(protocols);
+    if (protocolKey !== undefined && !protocols.includes(WS_PROTOCOL)) {
+      return refuseUpgradeWithProblem(socket, 400, `A key passed as the subprotocol ${WS_KEY_PROTOCOL_PREFIX}<key> must come with the subprotocol "${WS_PROTOCOL}", which the server answers with: new WebSocket(url, ['vigil', 'vigil.key.<key>']).`);
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    const address = options.clientAddress(request);
+    const verdict = options.authorize({ token: bearerToken(request.headers.authorization) ?? protocolKey, address });
+    if (!verdict.ok) {
+      if (verdict.status === 429) return refuseUpgradeWithProblem(socket, 429, verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+      const inUrl = url.searchParams.has('token') ? ' The key in ?token= is not read on /ws.' : '';
+      return refuseUpgradeWithProblem(socket, 401, `${verdict.message}${inUrl} ${WS_KEY_HINT}`, { 'WWW-Authenticate': 'Bearer realm="vigil"' });
+    }
+    const release = options.connections.take(address);
+    if (!release) return refuseUpgradeWithProblem(socket, 429, options.connections.message(), { 'Retry-After': '10' });
+    // Released when the connection closes, or now if the handshake never completes.
+    socket.once('close', release);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.once('close', release);
+      wss.emit('connection', ws, request);
+    });
   };
   options.server.on('upgrade', onUpgrade);
 
@@ -91,7 +123,15 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     };
 
     ws.on('pong', () => alive.set(ws, true));
+    // A client's pings count against its rate limit like any message (a ping flood is a flood).
+    ws.on('ping', (data: Buffer) => {
+      const verdict = limiter.take();
+      if (verdict === 'disconnect') return ws.close(1008, 'too many messages');
+      if (verdict === 'ok') ws.pong(data);
+    });
+    unfinished.watch(ws);
     ws.on('message', (raw: RawData, isBinary: boolean) => {
+      unfinished.completed(ws);
       if (isBinary) return protocolError('binary frames are not supported; send JSON text');
       let frame: unknown;
       try {
@@ -102,7 +142,11 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return protocolError('a frame must be a JSON object { "event", "data", "id" }');
       const { event, data, id: rawId } = frame as { event?: unknown; data?: unknown; id?: unknown };
       const id = typeof rawId === 'number' || (typeof rawId === 'string' && rawId.length <= 100) ? rawId : null;
-      if (event === 'ping') return send({ event: 'pong', data: {} });
+      if (event === 'ping') {
+        const verdict = limiter.take();
+        if (verdict === 'disconnect') return ws.close(1008, 'too many messages');
+        return verdict === 'ok' ? send({ event: 'pong', data: {} }) : undefined;
+      }
       if (typeof event !== 'string' || !knownEvents.has(event)) {
         return protocolError(`unknown event ${JSON.stringify(event)}; expected one of ${CLIENT_EVENT_NAMES.join(', ')}`, id);
       }
@@ -135,6 +179,7 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     close: async () => {
       stopping = true;
       clearInterval(keepalive);
+      unfinished.close();
       // The upgrade listener stays: until the HTTP server closes, late upgrades get their 503.
       const notice = JSON.stringify({ event: 'server:shutdown', data: shutdownNotice(retryAfterMs) } satisfies WsServerFrame);
       for (const ws of wss.clients) {

@@ -129,8 +129,13 @@ export interface WsClient extends CommandingClient {
 
 /** Refused WebSocket upgrades reject with the HTTP status. */
 export class UpgradeRefused extends Error {
-  constructor(readonly status: number) {
-    super(`upgrade refused with HTTP ${status}`);
+  constructor(
+    readonly status: number,
+    /** The answer's body (Vigil explains its refusals), when it came before the test looked. */
+    readonly body = '',
+    readonly headers: IncomingMessage['headers'] = {},
+  ) {
+    super(`upgrade refused with HTTP ${status}${body ? `: ${body}` : ''}`);
   }
 }
 
@@ -139,9 +144,9 @@ const SERVER_ONLY_FRAMES = new Set(['ack', 'error', 'pong']);
 /** A plain WebSocket on `path` (default /ws), once open; rejects with UpgradeRefused. */
 export async function connectWs(
   port: number,
-  options: { path?: string; headers?: Record<string, string>; autoPong?: boolean } = {},
+  options: { path?: string; headers?: Record<string, string>; autoPong?: boolean; protocols?: string[] } = {},
 ): Promise<WsClient> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, { headers: options.headers, autoPong: options.autoPong ?? true });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, options.protocols ?? [], { headers: options.headers, autoPong: options.autoPong ?? true });
   const frames: any[] = [];
   const events: Received[] = [];
   let nextId = 1;
@@ -162,8 +167,15 @@ export async function connectWs(
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('unexpected-response', (request, response: IncomingMessage) => {
-      request.destroy();
-      reject(new UpgradeRefused(response.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const refuse = () => {
+        request.destroy();
+        reject(new UpgradeRefused(response.statusCode ?? 0, Buffer.concat(chunks).toString(), response.headers));
+      };
+      response.once('end', refuse);
+      response.once('error', refuse);
+      response.once('close', refuse);
     });
     ws.once('error', reject);
   });

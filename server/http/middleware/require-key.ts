@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken, type Authorize } from '../../auth/api-keys.ts';
 import { problem } from '../problem.ts';
-import { remoteAddress } from '../remote-address.ts';
+import { clientAddressOf } from '../remote-address.ts';
 
 export interface RequireKeyOptions {
   authorize: Authorize;
@@ -16,8 +16,7 @@ export function requireKey(options: RequireKeyOptions): MiddlewareHandler {
     if (!methods.has(c.req.method)) return next();
     const verdict = options.authorize({
       token: bearerToken(c.req.header('authorization')),
-      remoteAddress: remoteAddress(c),
-      forwardedFor: c.req.header('x-forwarded-for'),
+      address: clientAddressOf(c),
     });
     if (verdict.ok) return next();
     return refusal(c, verdict);
