@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTargetServer, type TargetServer } from '../../test/support/target-server.ts';
+import { TargetPolicy } from '../security/target-policy.ts';
 import { HttpProber, type ProbeTarget } from './http-prober.ts';
 
 const target = (url: string, overrides: Partial<ProbeTarget> = {}): ProbeTarget => ({
@@ -298,6 +299,66 @@ describe('HttpProber', () => {
       } finally {
         for (const socket of sockets) socket.destroy();
         await new Promise<void>((resolve) => raw.close(() => resolve()));
+      }
+    });
+  });
+
+  describe('target policy', () => {
+    const blocking = (...entries: string[]) =>
+      new HttpProber({ targets: TargetPolicy.fromSettings({ blockedTargets: entries, allowedTargets: [], blockDefaultTargets: true }) });
+
+    it('refuses a blocked address written in the URL, in any notation, without sending anything', async () => {
+      const observation = await prober.probe(target('http://[::ffff:169.254.169.254]/latest/meta-data/', { timeoutMs: 60_000 }));
+
+      expect(observation).toMatchObject({
+        kind: 'failure',
+        errorMessage: 'Blocked by policy: ::ffff:a9fe:a9fe (169.254.169.254) (link-local / cloud metadata)',
+      });
+      expect(observation.responseTime).toBeLessThan(50);
+    });
+
+    it('refuses a name that resolves to a blocked address, before connecting', async () => {
+      const own = blocking('127.0.0.1');
+      const connections: unknown[] = [];
+      const onConnection = (socket: unknown) => connections.push(socket);
+      server.server.on('connection', onConnection);
+      try {
+        const observation = await own.probe(target(`http://localhost:${new URL(server.origin).port}/blocked-by-name`));
+
+        expect(observation).toMatchObject({ kind: 'failure', errorMessage: 'Blocked by policy: localhost → 127.0.0.1 (listed in BLOCKED_TARGETS)' });
+      } finally {
+        server.server.off('connection', onConnection);
+        own.close();
+      }
+      expect(connections).toHaveLength(0);
+      expect(server.hits('/blocked-by-name')).toBe(0);
+    });
+
+    it('reuses one keep-alive connection for a name it looked up (the lookup runs on new connections only)', async () => {
+      const connections = new Set<unknown>();
+      const onConnection = (socket: unknown) => connections.add(socket);
+      server.server.on('connection', onConnection);
+      try {
+        for (let i = 0; i < 5; i++) {
+          expect(await prober.probe(target(`http://localhost:${new URL(server.origin).port}/reuse-by-name`))).toMatchObject({ kind: 'response', statusCode: 200 });
+        }
+      } finally {
+        server.server.off('connection', onConnection);
+      }
+
+      expect(connections.size).toBe(1);
+    });
+
+    it('refuses a redirect to a blocked address without following it', async () => {
+      const own = blocking('127.0.0.2');
+      server.setMode('/to-blocked', { kind: 'redirect', location: 'http://127.0.0.2:9/' });
+      try {
+        expect(await own.probe(target(server.url('/to-blocked')))).toMatchObject({
+          kind: 'failure',
+          errorMessage: 'Blocked by policy: 127.0.0.2 (listed in BLOCKED_TARGETS) after a redirect',
+        });
+      } finally {
+        own.close();
       }
     });
   });

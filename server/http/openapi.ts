@@ -194,6 +194,8 @@ function buildDocument(): Json {
         post: keyed({
           tags: ['Endpoints'],
           summary: 'Register an endpoint (checked at once)',
+          description:
+            'A URL whose host is a blocked target (link-local or cloud-metadata addresses such as 169.254.169.254 in any notation, metadata host names, 0.0.0.0, ::; see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`. Names are resolved at check time: a check whose name or redirect leads to a blocked address fails with "Blocked by policy: …".',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointInput') } } },
           responses: { '201': json(ref('Endpoint'), 'Created'), ...problems(400, 413) },
         }),
@@ -204,6 +206,8 @@ function buildDocument(): Json {
         patch: keyed({
           tags: ['Endpoints'],
           summary: 'Partial update; the schedule follows at once',
+          description:
+            'A new `url` whose host is a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`; an endpoint stored before its target was blocked can still be updated otherwise (its checks fail with "Blocked by policy: …").',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointPatch') } } },
           responses: { '200': json(ref('Endpoint')), ...problems(400, 404, 413) },
         }),
@@ -274,6 +278,7 @@ function buildDocument(): Json {
         post: keyed({
           tags: ['Transfer'],
           summary: 'Create or update endpoints from an export file, all or nothing; matched by id, else by unique name',
+          description: 'An entry whose `url` names a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) refuses the whole file with a 400 naming `endpoints.<i>.url`.',
           parameters: [
             query('mode', { enum: ['merge', 'replace'], default: 'merge' }, 'replace also deletes the endpoints the file does not hold'),
             query('dryRun', { type: 'boolean', default: false }, 'Answer what would be done, change nothing'),

@@ -43,6 +43,8 @@ export interface TargetServer {
 export interface TargetServerOptions {
   /** How long the server keeps an idle keep-alive connection open (default 5,000 ms). */
   keepAliveTimeoutMs?: number;
+  /** The loopback address to listen on (default 127.0.0.1; on Linux all of 127/8 is loopback). */
+  host?: string;
 }
 
 const MAX_RECORDED_REQUESTS = 10_000;
@@ -118,13 +120,13 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
 
   let closing: Promise<void> | null = null;
 
