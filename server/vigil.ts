@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
+import { OriginPolicy } from './security/origin-policy.ts';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
@@ -174,6 +175,12 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     trustProxy: settings.trustProxy,
   });
   const authorize = guard.authorize;
+  // One policy for REST and every realtime transport: the Host names served, the pages that may write and connect.
+  const originPolicy = new OriginPolicy({
+    publicUrl: settings.publicUrl,
+    allowedOrigins: settings.allowedOrigins,
+    allowedHosts: settings.allowedHosts,
+  });
   // /metrics answers from memory while the database is away: the last summary it gave, marked stale.
   const lastKnownSummary = cachedSummary(services.getSummary, () => availability.unreachable !== null);
   const checkDurations = new CheckDurations(bus);
@@ -188,6 +195,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     services,
     authorize,
     keyRequired: guard.enabled,
+    originPolicy,
+    publicUrl: settings.publicUrl,
     bodyLimitBytes: settings.bodyLimitBytes,
     importBodyLimitBytes: settings.importBodyLimitBytes,
     logger,
@@ -253,6 +262,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const port = (server.address() as AddressInfo).port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  // Where people reach Vigil (behind a proxy, on another name): what Vigil writes as its own address.
+  const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
 
   if (!ownership) {
     for (const entry of registry.values()) {
@@ -263,8 +274,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   await ownership?.start();
   retention.start();
   logger.info(
-    { url, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
-    `Vigil listening on ${url} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
+    { url, publicUrl: publicUrl || undefined, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
+    `Vigil listening on ${url}${publicUrl ? `, reached at ${publicUrl}` : ''} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
   );
   if (!guard.enabled && !isLoopback(settings.host)) {
     logger.warn(

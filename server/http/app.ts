@@ -6,6 +6,11 @@ import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { databaseGuard } from './middleware/database-guard.ts';
+import { hostCheck } from './middleware/host-check.ts';
+import { exportWithSecrets, originCheck } from './middleware/origin-check.ts';
+import { jsonWrites } from './middleware/json-writes.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import type { OriginPolicy } from '../security/origin-policy.ts';
 import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
 import { isClientAbort } from './client-abort.ts';
@@ -24,6 +29,8 @@ export interface AppDeps extends SystemDeps {
   authorize: Authorize;
   /** Whether API_KEY is set (writes and realtime connections need a key). */
   keyRequired: boolean;
+  /** Which Host names are served and which page origins may write (the realtime transports share it). */
+  originPolicy: OriginPolicy;
   bodyLimitBytes: number;
   /** The larger limit of POST /api/import. */
   importBodyLimitBytes: number;
@@ -47,7 +54,13 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
 
+  app.use(securityHeaders({ policy: deps.originPolicy }));
   app.use(compressText());
+  // Host, then Origin, before the key: a rebinding or cross-site page learns nothing, and cannot
+  // spend the wrong-key allowance of the victim's address. The key before the content type: a
+  // caller without it learns nothing of the routes.
+  app.use(hostCheck({ policy: deps.originPolicy }));
+  app.use(originCheck({ policy: deps.originPolicy, sensitiveRead: exportWithSecrets }));
 
   const limitBody = (maxSize: number, setting: string) =>
     bodyLimit({
@@ -61,6 +74,7 @@ export function createApp(deps: AppDeps) {
   const bodyLimitOf = { general: limitBody(deps.bodyLimitBytes, 'BODY_LIMIT_BYTES'), import: limitBody(deps.importBodyLimitBytes, 'IMPORT_BODY_LIMIT_BYTES') };
   app.use('/api/*', (c, next) => (c.req.path === '/api/import' ? bodyLimitOf.import : bodyLimitOf.general)(c, next));
   app.use('/api/*', requireKey({ authorize: deps.authorize }));
+  app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
 
   app.route('/', systemRoutes(deps));

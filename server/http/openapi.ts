@@ -24,9 +24,12 @@ const json = (schema: Json, description = 'OK') => ({ description, content: { 'a
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
   401: 'Missing or wrong API key',
+  403: 'Sent by a web page of another origin (Origin not Vigil\'s own nor in ALLOWED_ORIGINS)',
   404: 'Unknown id',
   409: 'Conflict',
   413: 'Body larger than BODY_LIMIT_BYTES',
+  415: 'Content-Type is not application/json (writes that take no body may send none)',
+  421: 'Host header names a host this Vigil does not answer to (DNS rebinding); see PUBLIC_URL and ALLOWED_HOSTS',
   429: 'Too many wrong API keys from this address; see Retry-After',
   503: 'The database is unavailable (down, unreachable or out of disk); see Retry-After',
 };
@@ -59,8 +62,27 @@ const keyed = (operation: Json & { responses: Json }) => ({
 });
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
-export function buildOpenApi(): Json {
-  return withDatabaseUnavailable(buildDocument());
+export function buildOpenApi(options: { publicUrl?: URL | undefined } = {}): Json {
+  const document = withRequestChecks(withDatabaseUnavailable(buildDocument()));
+  // Swagger UI's "Try it out" and generated clients then call the address people use.
+  if (options.publicUrl) document.servers = [{ url: options.publicUrl.href.replace(/\/$/, '') }];
+  return document;
+}
+
+/** Answered whatever the Host: container health checks and Prometheus use service names (server/http/middleware/host-check.ts). */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/** The refusals of server/http/middleware/: Host (421) on every route but the probes, Origin (403) and Content-Type (415) on writes. */
+function withRequestChecks(document: Json): Json {
+  const paths = document.paths as Record<string, Record<string, { responses: Json }>>;
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const statuses = [...(PROBES.has(path) ? [] : [421]), ...(WRITE_METHODS.has(method) ? [403, 415] : path === '/api/export' ? [403] : [])];
+      operation.responses = { ...operation.responses, ...problems(...statuses) };
+    }
+  }
+  return document;
 }
 
 /** Routes that answer without the database (the key, this document, the live streams). */

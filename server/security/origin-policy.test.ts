@@ -27,7 +27,7 @@ describe('hostName', () => {
 });
 
 describe('checkHost (DNS rebinding)', () => {
-  it.each([
+  it.each<[string | undefined, string]>([
     ['localhost:3000', 'a loopback name'],
     ['localhost', 'a loopback name without port'],
     ['app.localhost:3000', 'a name under .localhost (browsers resolve it to loopback themselves)'],
@@ -101,8 +101,10 @@ describe('checkHost (DNS rebinding)', () => {
   });
 });
 
+type OriginRow = [string | undefined, string | undefined, string | undefined, string];
+
 describe('checkOrigin (cross-site requests)', () => {
-  it.each([
+  it.each<OriginRow>([
     [undefined, '127.0.0.1:3000', undefined, 'no Origin: curl, scripts'],
     [undefined, '127.0.0.1:3000', 'same-origin', 'no Origin, same origin by Sec-Fetch-Site'],
     [undefined, '127.0.0.1:3000', 'none', 'no Origin, typed in by the user'],
@@ -119,7 +121,7 @@ describe('checkOrigin (cross-site requests)', () => {
     expect(p.checkOrigin({ origin, host, fetchSite })).toEqual({ ok: true });
   });
 
-  it.each([
+  it.each<OriginRow>([
     ['http://evil.example', '127.0.0.1:3000', undefined, 'a page of another site'],
     ['http://127.0.0.1:8080', '127.0.0.1:3000', undefined, 'a page on another port of the same machine'],
     ['http://localhost:3000', '127.0.0.1:3000', undefined, 'the same server under another name'],

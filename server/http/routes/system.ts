@@ -12,12 +12,14 @@ export interface SystemDeps {
   writeTrouble?: () => string | null;
   /** Prometheus text. */
   metrics: () => Promise<string>;
+  /** PUBLIC_URL: the API document names it as the server. */
+  publicUrl?: URL | undefined;
 }
 
 const READY_TIMEOUT_MS = 2000;
 
 export function systemRoutes(deps: SystemDeps) {
-  const openApi = JSON.stringify(buildOpenApi());
+  const openApi = JSON.stringify(buildOpenApi({ publicUrl: deps.publicUrl }));
   return new Hono()
     .get('/api/openapi.json', (c) => c.body(openApi, 200, { 'content-type': 'application/json' }))
     .get('/healthz', (c) => c.json({ status: 'ok' }))
