@@ -125,7 +125,8 @@ async function scenario(rate: number, clientsList: number[]): Promise<Row[]> {
   const target = start(['bench/target-process.ts']);
   const { origin } = JSON.parse(await firstLine(target, 20_000)) as { origin: string };
   const port = await freePort();
-  const vigil = start(['server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', ...(await databaseEnv()) });
+  // Every client process connects from 127.0.0.1: up to 1000 clients on one address.
+  const vigil = start(['server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', REALTIME_CONNECTIONS_PER_ADDRESS: '100000', ...(await databaseEnv()) });
   await waitHealthy(port, 60_000);
   log(`rate ${rate}/s: creating ${rate} endpoints checked every second`);
   for (let i = 0; i < rate; i += 20) {

@@ -168,7 +168,7 @@ describe('while Vigil stops, and when it refuses', () => {
 
       const upgrade = await connectWs(keyed.port, { headers: { authorization: 'Bearer wrong-key' } }).catch((e: unknown) => e);
       expect((upgrade as UpgradeRefused).status).toBe(401);
-      const ws = reconnectingWs(`ws://127.0.0.1:${keyed.port}/ws?token=wrong-key`);
+      const ws = reconnectingWs(`ws://127.0.0.1:${keyed.port}/ws`, ['vigil', 'vigil.key.wrong-key']);
       const sse = reconnectingSse(`http://127.0.0.1:${keyed.port}/api/events?token=wrong-key`);
       reconnecting.push(ws, sse);
       await waitFor(() => ws.gaveUp && sse.gaveUp, 5000, 'both readers to give up on the refusal');

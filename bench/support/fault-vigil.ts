@@ -33,6 +33,8 @@ function vigilEnv(port: number, env: Record<string, string>): Record<string, str
     WEBHOOK_URL: '',
     LOG_LEVEL: 'info',
     VIGIL_BENCH_WATCH_STDIN: '1',
+    // Every bench client comes from 127.0.0.1: hundreds of them on one address.
+    REALTIME_CONNECTIONS_PER_ADDRESS: '100000',
     ...env,
   };
 }

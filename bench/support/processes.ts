@@ -150,6 +150,8 @@ export async function startVigil(nodeArgs: string[], env: Record<string, string>
     DATA_DIR: '',
     API_KEY: '',
     VIGIL_BENCH_WATCH_STDIN: '1',
+    // Every bench client comes from 127.0.0.1: hundreds of them on one address.
+    REALTIME_CONNECTIONS_PER_ADDRESS: '100000',
     ...env,
   };
   const child = startChild('vigil', nodeArgs, fullEnv, logFile);

@@ -28,7 +28,7 @@ const RETRY_MS = 500;
 const REFUSED = new Set([401, 403, 429]);
 
 /** A /ws client that subscribes to all on every connection and comes back after anything but a refusal. */
-export function reconnectingWs(url: string): ReconnectingWs {
+export function reconnectingWs(url: string, protocols: string[] = []): ReconnectingWs {
   const client: ReconnectingWs = { events: [], opens: 0, refusals: [], closes: [], gaveUp: false, close: async () => {} };
   let current: WebSocket | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -39,7 +39,7 @@ export function reconnectingWs(url: string): ReconnectingWs {
     timer = setTimeout(connect, delayMs);
   };
   const connect = () => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, protocols);
     current = ws;
     let ended = false;
     const end = (delayMs: number) => {
