@@ -6,7 +6,7 @@ import { startTargetServer, type TargetServer } from './support/target-server.ts
 import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './support/vigil.ts';
 
 const DEFINITION_FIELDS = [
-  'name', 'url', 'method', 'headers', 'body', 'intervalSeconds', 'timeoutMs',
+  'name', 'url', 'method', 'headers', 'secretHeaders', 'body', 'intervalSeconds', 'timeoutMs',
   'expectedStatusCodes', 'degradedThresholdMs', 'failureThreshold', 'paused', 'tags',
 ];
 
@@ -34,8 +34,8 @@ async function create(on: TestVigil, fields: Record<string, unknown>): Promise<E
   return res.body;
 }
 
-async function exportFrom(on: TestVigil): Promise<EndpointsFile> {
-  const res = await on.api<EndpointsFile>('GET', '/api/export');
+async function exportFrom(on: TestVigil, query = ''): Promise<EndpointsFile> {
+  const res = await on.api<EndpointsFile>('GET', `/api/export${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
@@ -124,7 +124,10 @@ describe('moving a setup from one instance to another', () => {
     expect(Math.abs(Date.parse(res.body.exportedAt) - Date.now())).toBeLessThan(10_000);
     expect(res.body.endpoints).toEqual(created.map((e) => ({ id: e.id, ...definitionOf(e) })));
     for (const entry of res.body.endpoints) expect(Object.keys(entry).sort()).toEqual(['id', ...DEFINITION_FIELDS].sort());
-    file = res.body;
+    // Secrets stay out of the default export; a move to another instance asks for them.
+    expect(res.body.endpoints[1]!.headers).toEqual({ 'X-Token': '(secret)', Accept: 'application/json' });
+    file = await exportFrom(source, '?secrets=include');
+    expect(file.endpoints[1]!.headers).toEqual({ 'X-Token': 'secret', Accept: 'application/json' });
   });
 
   it('imports the file into a fresh instance with the same ids and definitions, and checks them there', async () => {
@@ -140,7 +143,7 @@ describe('moving a setup from one instance to another', () => {
       deleted: 0,
       items: created.map((e) => ({ id: e.id, name: e.name, action: 'created' })),
     });
-    const moved = await exportFrom(destination);
+    const moved = await exportFrom(destination, '?secrets=include');
     expect(moved.endpoints).toEqual(file.endpoints);
     const listed = await destination.api<{ items: Endpoint[] }>('GET', '/api/endpoints');
     expect(listed.body.items.map((e) => e.id)).toEqual(created.map((e) => e.id));
@@ -253,6 +256,7 @@ describe('importing into a running instance', () => {
       url: target.url(`/every-v2-${i}`),
       method: 'PUT',
       headers: { 'X-Zeta': 'z', Authorization: 'Bearer t', 'X-A': `${i}` },
+      secretHeaders: ['X-Zeta'],
       body: '{"v":2}',
       intervalSeconds: 900 + i,
       timeoutMs: 2500,
@@ -266,7 +270,9 @@ describe('importing into a running instance', () => {
     expect(await importInto(vigil, fileOf(wanted))).toMatchObject({ updated: 2, unchanged: 0 });
     for (const [i, endpoint] of endpoints.entries()) {
       const { id: _id, ...definition } = wanted[i]!;
-      expect(definitionOf(await get(vigil, endpoint.id))).toEqual(definition);
+      // Read back with its secrets redacted (by the rule, and by secretHeaders); checks use the values.
+      expect(definitionOf(await get(vigil, endpoint.id))).toEqual({ ...definition, headers: { 'X-Zeta': '(secret)', Authorization: '(secret)', 'X-A': `${i}` } });
+      expect(vigil.registry.get(endpoint.id)?.definition.headers).toEqual(definition.headers);
     }
     expect(await importInto(vigil, fileOf(wanted))).toMatchObject({ updated: 0, unchanged: 2 });
   });

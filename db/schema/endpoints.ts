@@ -12,6 +12,7 @@ export const endpoints = pgTable(
     url: text('url').notNull(),
     method: text('method').notNull(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    secretHeaders: text('secret_headers').array().notNull().default(sql`'{}'::text[]`),
     body: text('body'),
     intervalSeconds: integer('interval_seconds').notNull(),
     timeoutMs: integer('timeout_ms').notNull(),

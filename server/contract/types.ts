@@ -12,12 +12,24 @@ export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 /** The result of one check; never PENDING. */
 export type CheckStatus = Exclude<EndpointStatus, 'PENDING'>;
 
+/**
+ * What every read shows in place of a secret (a secret header's value, the URL's password), and
+ * what a write sends to keep the stored value. See server/domain/secrets.ts.
+ */
+export const SECRET_MARKER = '(secret)';
+
 /** What a user sets on an endpoint. */
 export interface EndpointDefinition {
   name: string;
   url: string;
   method: HttpMethod;
+  /**
+   * Secret values (see `secretHeaders`) read as SECRET_MARKER "(secret)"; sending the marker back
+   * keeps the stored value. The URL's password reads the same way: `https://user:(secret)@host/`.
+   */
   headers: Record<string, string>;
+  /** Header names whose values are secret on top of the rule (authorization, cookie, names with token, key, auth…). */
+  secretHeaders: string[];
   body: string | null;
   intervalSeconds: number;
   timeoutMs: number;

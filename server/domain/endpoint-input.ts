@@ -15,6 +15,7 @@ export const ENDPOINT_DEFAULTS = {
   degradedThresholdMs: 2000,
   failureThreshold: 3,
   paused: false,
+  secretHeaders: [],
   tags: [],
 } as const satisfies Partial<EndpointDefinition>;
 
@@ -33,6 +34,9 @@ const displayable = (value: string, ctx: z.RefinementCtx) => {
 /** Most headers on one endpoint, and most characters of all their names and values together. */
 export const MAX_HEADERS = 50;
 export const MAX_HEADER_CHARS = 16_384;
+
+/** Header names once each, whatever their letter case (the first spelling wins). */
+const uniqueNames = (names: string[]) => names.filter((name, i) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
 
 const int = (min: number, max: number) =>
   z
@@ -93,6 +97,13 @@ const fields = {
   degradedThresholdMs: int(1, 3_600_000),
   failureThreshold: int(1, 100),
   paused: z.boolean(),
+  // Names only: marking a header secret needs no value, and may come before the header does.
+  secretHeaders: countedFirst(
+    z.array(z.string().regex(HEADER_NAME, 'is not a valid header name').max(256, 'must be at most 256 characters')).max(MAX_HEADERS, `at most ${MAX_HEADERS} names`),
+    'items',
+    MAX_HEADERS,
+    `at most ${MAX_HEADERS} names`,
+  ).transform(uniqueNames),
   tags: countedFirst(
     z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').superRefine(displayable)).max(20, 'at most 20 tags'),
     'items',
@@ -113,6 +124,7 @@ export const CreateSchema = z.strictObject({
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
   paused: fields.paused.default(false),
+  secretHeaders: fields.secretHeaders.default([]),
   tags: fields.tags.default([]),
 });
 

@@ -3,6 +3,7 @@ import type { EndpointDefinition, ImportAction, ImportMode } from '../contract/t
 import { CreateSchema, coherenceErrors, parseWith } from './endpoint-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
+import { keepStoredSecrets } from './secrets.ts';
 
 /** The one file format of GET /api/export and POST /api/import. */
 export const TRANSFER_FORMAT = { vigil: 'endpoints', version: 1 } as const;
@@ -50,6 +51,17 @@ export type ImportOptions = z.output<typeof ImportQuerySchema>;
 /** Parses ?mode=merge|replace&dryRun=true|false (unknown parameters are ignored, as on the list routes). */
 export function parseImportQuery(raw: Record<string, string>): ImportOptions {
   return parseWith(ImportQuerySchema, raw);
+}
+
+const ExportQuerySchema = z.object({
+  secrets: z.enum(['redact', 'include'], { error: 'must be redact or include' }).default('redact'),
+});
+
+export type ExportOptions = z.output<typeof ExportQuerySchema>;
+
+/** Parses ?secrets=redact|include (default redact: every secret as the redaction marker). */
+export function parseExportQuery(raw: Record<string, string>): ExportOptions {
+  return parseWith(ExportQuerySchema, raw);
 }
 
 /**
@@ -120,8 +132,10 @@ export type PlannedStep =
  * 2. otherwise, an entry whose name is unique in the file is the one endpoint here of that name
  *    not already claimed by an id (several → ValidationError naming the entry);
  * 3. otherwise it is created (with its id, when it has one);
- * 4. a matched endpoint is `unchanged` when its definition equals the entry's, else `updated`;
- * 5. in replace mode, every endpoint here that no entry matched is deleted.
+ * 4. a redaction marker in an entry keeps the matched endpoint's stored secret (an error for an
+ *    entry that creates one: its file was exported without ?secrets=include);
+ * 5. a matched endpoint is `unchanged` when its definition equals the entry's, else `updated`;
+ * 6. in replace mode, every endpoint here that no entry matched is deleted.
  */
 export function planImport(stored: StoredDefinition[], entries: ImportEntry[], mode: ImportMode): PlannedStep[] {
   const byId = new Map(stored.map((s) => [s.id, s]));
@@ -135,7 +149,7 @@ export function planImport(stored: StoredDefinition[], entries: ImportEntry[], m
 
   const errors: FieldError[] = [];
   const steps: PlannedStep[] = entries.map((entry, i) => {
-    const { id, ...definition } = entry;
+    const { id, ...entryDefinition } = entry;
     let match = id !== undefined ? byId.get(id) : undefined;
     if (!match && nameCount.get(entry.name) === 1) {
       const candidates = unclaimedByName.get(entry.name) ?? [];
@@ -147,6 +161,10 @@ export function planImport(stored: StoredDefinition[], entries: ImportEntry[], m
       }
       if (candidates.length === 1) match = candidates[0];
     }
+    // A file exported without secrets holds the redaction marker: it keeps what the match stores.
+    const kept = keepStoredSecrets(entryDefinition, match?.definition ?? null, { pathPrefix: `endpoints.${i}.`, hint: 'export-with-secrets' });
+    errors.push(...kept.errors);
+    const definition = kept.definition;
     if (!match) return { action: 'created', id, definition };
     claimed.add(match.id);
     return sameDefinition(match.definition, definition)
@@ -168,6 +186,7 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     a.url === b.url &&
     a.method === b.method &&
     sameRecord(a.headers, b.headers) &&
+    sameList(a.secretHeaders, b.secretHeaders) &&
     a.body === b.body &&
     a.intervalSeconds === b.intervalSeconds &&
     a.timeoutMs === b.timeoutMs &&

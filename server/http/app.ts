@@ -11,6 +11,8 @@ import { exportWithSecrets, originCheck } from './middleware/origin-check.ts';
 import { jsonWrites } from './middleware/json-writes.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { OriginPolicy } from '../security/origin-policy.ts';
+import type { ClientAddressOf } from './client-address.ts';
+import { resolveClientAddress } from './remote-address.ts';
 import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
 import { isClientAbort } from './client-abort.ts';
@@ -27,6 +29,8 @@ export interface AppDeps extends SystemDeps {
   services: Services;
   /** Decides who may write (see server/auth/api-keys.ts). */
   authorize: Authorize;
+  /** The client address of a request (TRUST_PROXY; server/http/client-address.ts); default the TCP peer. */
+  clientAddress?: ClientAddressOf;
   /** Whether API_KEY is set (writes and realtime connections need a key). */
   keyRequired: boolean;
   /** Which Host names are served and which page origins may write (the realtime transports share it). */
@@ -54,6 +58,7 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
 
+  if (deps.clientAddress) app.use(resolveClientAddress(deps.clientAddress));
   app.use(securityHeaders({ policy: deps.originPolicy }));
   app.use(compressText());
   // Host, then Origin, before the key: a rebinding or cross-site page learns nothing, and cannot
@@ -83,7 +88,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
-  app.route('/api', transferRoutes(deps.services));
+  app.route('/api', transferRoutes(deps.services, { authorize: deps.authorize }));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));
   return app;

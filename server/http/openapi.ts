@@ -3,6 +3,7 @@ import { ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
+import { SECRET_MARKER } from '../domain/secrets.ts';
 
 type Json = Record<string, unknown>;
 
@@ -60,6 +61,11 @@ const keyed = (operation: Json & { responses: Json }) => ({
   security: [{ bearer: [] }],
   responses: { ...operation.responses, ...problems(401, 429) },
 });
+
+/** How every read shows target credentials (server/domain/secrets.ts). */
+const SECRETS_NOTE =
+  `Secrets are write-only. A header named authorization, proxy-authorization, cookie or set-cookie, whose name contains token, key, secret, password, passwd, auth, session or credential, or that secretHeaders names, reads as ${JSON.stringify(SECRET_MARKER)}; ` +
+  `so does the URL's password (https://user:${SECRET_MARKER}@host/). Writing the marker back keeps the stored value as long as the URL keeps its origin; a header left out of a sent headers map is removed.`;
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
 export function buildOpenApi(options: { publicUrl?: URL | undefined } = {}): Json {
@@ -122,7 +128,7 @@ function buildDocument(): Json {
           consecutiveFailures: int,
           createdAt: time,
           updatedAt: time,
-        }),
+        }, { description: SECRETS_NOTE }),
         Check: exact({
           id: uuid,
           endpointId: uuid,
@@ -160,7 +166,7 @@ function buildDocument(): Json {
             exportedAt: time,
             endpoints: { type: 'array', items: exact({ id: uuid, ...endpointProperties }) },
           },
-          { description: 'Every endpoint definition, in creation order (GET /api/export)' },
+          { description: `Every endpoint definition, in creation order (GET /api/export). ${SECRETS_NOTE}` },
         ),
         ImportFile: {
           ...inputSchema(ImportDocumentSchema),
@@ -292,8 +298,16 @@ function buildDocument(): Json {
       '/api/export': {
         get: {
           tags: ['Transfer'],
-          summary: 'Every endpoint definition as one file (Content-Disposition: attachment)',
-          responses: { '200': json(ref('EndpointsFile')) },
+          summary: 'Every endpoint definition as one file (Content-Disposition: attachment); secrets redacted unless ?secrets=include',
+          parameters: [
+            query(
+              'secrets',
+              { enum: ['redact', 'include'], default: 'redact' },
+              `include: the real secret values, for a move to another Vigil (needs the key when API_KEY is set, even though other reads do not; refused from a page of another origin). redact: each secret as ${JSON.stringify(SECRET_MARKER)}, which an import into the same Vigil reads as "keep the stored value"`,
+            ),
+          ],
+          security: [{ bearer: [] }, {}],
+          responses: { '200': json(ref('EndpointsFile')), ...problems(400, 401, 429) },
         },
       },
       '/api/import': {

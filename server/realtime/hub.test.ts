@@ -19,6 +19,7 @@ const endpoint = (id: string): Endpoint => ({
   url: 'http://127.0.0.1:1/health',
   method: 'GET',
   headers: {},
+  secretHeaders: [],
   body: null,
   intervalSeconds: 60,
   timeoutMs: 10_000,

@@ -1,3 +1,4 @@
+import type { ExportOptions } from '../domain/endpoint-transfer.ts';
 import type { ServiceContext } from './context.ts';
 import { checkNow } from './checks/check-now.ts';
 import { listChecks } from './checks/list.ts';
@@ -23,7 +24,7 @@ export function createServices(ctx: ServiceContext) {
     deleteEndpoint: (id: string) => deleteEndpoint(ctx, id),
     pauseEndpoint: (id: string) => setPaused(ctx, id, true),
     resumeEndpoint: (id: string) => setPaused(ctx, id, false),
-    exportEndpoints: () => exportEndpoints(ctx),
+    exportEndpoints: (options?: ExportOptions) => exportEndpoints(ctx, options),
     importEndpoints: (input: unknown, query: Record<string, string>) => importEndpoints(ctx, input, query),
     checkNow: (id: string) => checkNow(ctx, id),
     listChecks: (id: string, query: Record<string, string>) => listChecks(ctx, id, query),

@@ -144,12 +144,14 @@ export class MonitorRegistry {
   }
 }
 
+/** The definition as stored, secrets included: for checks and for writes, never for reads (see domain/secrets.ts). */
 export function definitionOf(row: EndpointRow): EndpointDefinition {
   return {
     name: row.name,
     url: row.url,
     method: row.method as EndpointDefinition['method'],
     headers: row.headers,
+    secretHeaders: row.secretHeaders,
     body: row.body,
     intervalSeconds: row.intervalSeconds,
     timeoutMs: row.timeoutMs,

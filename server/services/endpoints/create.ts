@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { endpoints } from '../../../db/schema/index.ts';
 import type { Endpoint } from '../../contract/types.ts';
 import { parseEndpointCreate } from '../../domain/endpoint-input.ts';
+import { withStoredSecrets } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import { followSchedule } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
@@ -9,7 +10,8 @@ import { toEndpoint } from './to-endpoint.ts';
 
 /** Validates, stores, starts checking (at once) and announces a new endpoint. */
 export async function createEndpoint(ctx: ServiceContext, input: unknown): Promise<Endpoint> {
-  const definition = parseEndpointCreate(input);
+  // A new endpoint has no stored secret: a redaction marker in it is refused, naming the field.
+  const definition = withStoredSecrets(parseEndpointCreate(input), null);
   assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
   const now = new Date();
   const [row] = await ctx.db

@@ -1,16 +1,21 @@
 import { asc } from 'drizzle-orm';
 import { endpoints } from '../../../db/schema/index.ts';
 import type { EndpointsFile } from '../../contract/types.ts';
-import { TRANSFER_FORMAT } from '../../domain/endpoint-transfer.ts';
+import { TRANSFER_FORMAT, type ExportOptions } from '../../domain/endpoint-transfer.ts';
+import { redactDefinition } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../monitor-registry.ts';
 
-/** Every endpoint's id and definition, in creation order: the file POST /api/import reads. */
-export async function exportEndpoints(ctx: ServiceContext): Promise<EndpointsFile> {
+/**
+ * Every endpoint's id and definition, in creation order: the file POST /api/import reads.
+ * Secrets are redacted unless `secrets: 'include'` (who may ask for that is the caller's to decide).
+ */
+export async function exportEndpoints(ctx: ServiceContext, options: ExportOptions = { secrets: 'redact' }): Promise<EndpointsFile> {
   const rows = await ctx.db.select().from(endpoints).orderBy(asc(endpoints.createdAt), asc(endpoints.id));
+  const shown = options.secrets === 'include' ? definitionOf : (row: (typeof rows)[number]) => redactDefinition(definitionOf(row));
   return {
     ...TRANSFER_FORMAT,
     exportedAt: new Date().toISOString(),
-    endpoints: rows.map((row) => ({ id: row.id, ...definitionOf(row) })),
+    endpoints: rows.map((row) => ({ id: row.id, ...shown(row) })),
   };
 }

@@ -127,17 +127,17 @@ interface DefinitionWrite {
 
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
-    insert into endpoints (id, name, url, method, headers, body, interval_seconds, timeout_ms, expected_status_codes,
+    insert into endpoints (id, name, url, method, headers, secret_headers, body, interval_seconds, timeout_ms, expected_status_codes,
       degraded_threshold_ms, failure_threshold, paused, tags, created_at, updated_at)
-    select v.id, v.name, v.url, v.method, v.headers, v.body, v.interval_seconds, v.timeout_ms, ${textArray(sql`v.expected_status_codes`)},
-      v.degraded_threshold_ms, v.failure_threshold, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
+    select v.id, v.name, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.timeout_ms,
+      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.failure_threshold, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
 
 function updateStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     update endpoints as e set
-      name = v.name, url = v.url, method = v.method, headers = v.headers, body = v.body,
+      name = v.name, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
       interval_seconds = v.interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
       degraded_threshold_ms = v.degraded_threshold_ms, failure_threshold = v.failure_threshold, paused = v.paused,
@@ -154,6 +154,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     url: d.url,
     method: d.method,
     headers: d.headers,
+    secret_headers: d.secretHeaders,
     body: d.body,
     interval_seconds: d.intervalSeconds,
     timeout_ms: d.timeoutMs,
@@ -165,7 +166,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     at: at.toISOString(),
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-      id uuid, name text, url text, method text, headers jsonb, body text, interval_seconds int, timeout_ms int,
+      id uuid, name text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, timeout_ms int,
       expected_status_codes jsonb, degraded_threshold_ms int, failure_threshold int, paused boolean, tags jsonb, at timestamptz)`;
 }
 

@@ -1,10 +1,16 @@
-import { and, arrayContains, asc, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { endpoints } from '../../../db/schema/index.ts';
 import type { Endpoint, Page } from '../../contract/types.ts';
 import { parseEndpointListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
 import { decodeCursor, pageOf } from '../pagination.ts';
 import { toEndpoint } from './to-endpoint.ts';
+
+/**
+ * The URL as a search sees it: without its user info (up to the last "@" before the path, as URL
+ * parsers read it), so that searching cannot find a URL's password letter by letter.
+ */
+const searchableUrl = sql`regexp_replace(${endpoints.url}, ${'^([^:]*:[/\\\\]*)[^/?#\\\\]*@'}, ${'\\1'})`;
 
 /** Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL. */
 export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Endpoint>> {
@@ -15,7 +21,7 @@ export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string
   if (query.paused !== undefined) where.push(eq(endpoints.paused, query.paused));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(endpoints.name, pattern), ilike(endpoints.url, pattern)));
+    where.push(or(ilike(endpoints.name, pattern), ilike(searchableUrl, pattern)));
   }
   if (query.cursor) {
     const { at, id } = decodeCursor(query.cursor);

@@ -1,12 +1,13 @@
 import type { EndpointRow } from '../../../db/schema/index.ts';
 import type { Endpoint, EndpointStatus } from '../../contract/types.ts';
+import { redactDefinition } from '../../domain/secrets.ts';
 import { definitionOf } from '../monitor-registry.ts';
 
-/** The public Endpoint resource of a stored row. */
+/** The public Endpoint resource of a stored row, secrets redacted: what every read and event carries. */
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {
     id: row.id,
-    ...definitionOf(row),
+    ...redactDefinition(definitionOf(row)),
     status: row.status as EndpointStatus,
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     lastResponseTime: row.lastResponseTime,

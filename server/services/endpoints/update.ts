@@ -3,6 +3,7 @@ import { endpoints } from '../../../db/schema/index.ts';
 import type { Endpoint } from '../../contract/types.ts';
 import { mergeEndpointPatch, parseEndpointPatch } from '../../domain/endpoint-input.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { redactDefinition, withStoredSecrets } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../monitor-registry.ts';
 import { findEndpointRow } from './get.ts';
@@ -13,6 +14,8 @@ import { toEndpoint } from './to-endpoint.ts';
 /**
  * Applies a partial update; the schedule follows at once:
  * pausing stops checks, resuming checks now, a new interval takes effect from the last check.
+ * A sent `headers` map replaces the stored one: a header left out is removed, a header whose value
+ * is the redaction marker keeps its stored value (as does a URL whose password is the marker).
  */
 export async function updateEndpoint(ctx: ServiceContext, id: string, input: unknown): Promise<Endpoint> {
   const patch = parseEndpointPatch(input);
@@ -21,7 +24,9 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   if (patch.url !== undefined) assertTargetsAllowed(ctx.targets, [{ path: 'url', url: patch.url }]);
   const current = await findEndpointRow(ctx.db, id);
   const before = definitionOf(current);
-  const definition = mergeEndpointPatch(before, patch);
+  // A field left out counts as sent back as a read shows it: its secrets as the redaction marker,
+  // which keeps them only while the URL keeps its origin (see domain/secrets.ts).
+  const definition = withStoredSecrets(mergeEndpointPatch(redactDefinition(before), patch), before);
   const [row] = await ctx.db
     .update(endpoints)
     .set({ ...definition, updatedAt: new Date() })

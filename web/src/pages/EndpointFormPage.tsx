@@ -1,6 +1,6 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { HTTP_METHODS, type Endpoint, type EndpointDefinition, type HttpMethod } from '../../../server/contract/types.ts';
+import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, type HttpMethod } from '../../../server/contract/types.ts';
 import { Field, controlProps } from '../components/Field.tsx';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { navigate } from '../lib/router.ts';
@@ -20,6 +20,7 @@ interface FormValues {
   failureThreshold: string;
   tags: string;
   headers: string;
+  secretHeaders: string;
   body: string;
   paused: boolean;
 }
@@ -35,6 +36,7 @@ const DEFAULTS: FormValues = {
   failureThreshold: '3',
   tags: '',
   headers: '',
+  secretHeaders: '',
   body: '',
   paused: false,
 };
@@ -61,6 +63,7 @@ function valuesOf(e: Endpoint): FormValues {
     headers: Object.entries(e.headers)
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n'),
+    secretHeaders: e.secretHeaders.join(', '),
     body: e.body ?? '',
     paused: e.paused,
   };
@@ -105,7 +108,9 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       failureThreshold: numbers.failureThreshold,
       expectedStatusCodes: list(v.expectedStatusCodes),
       tags: list(v.tags),
+      // A secret header still holding SECRET_MARKER is sent as it is: the server keeps its stored value.
       headers,
+      secretHeaders: list(v.secretHeaders),
       body: v.body === '' ? null : v.body,
     },
   };
@@ -119,6 +124,13 @@ export default function EndpointFormPage(props: { id?: string }) {
   const [saving, setSaving] = createSignal(false);
   const [loaded, setLoaded] = createSignal(!props.id);
   const [original, setOriginal] = createSignal<Endpoint | null>(null);
+  /** What the edited endpoint stores but never shows (its values read as SECRET_MARKER). */
+  const storedSecrets = () => {
+    const e = original();
+    if (!e) return [];
+    const names = Object.entries(e.headers).flatMap(([name, value]) => (value === SECRET_MARKER ? [name] : []));
+    return urlHasStoredPassword(e.url) ? [...names, t('form.url')] : names;
+  };
 
   onMount(() => {
     if (!props.id) return;
@@ -205,7 +217,13 @@ export default function EndpointFormPage(props: { id?: string }) {
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
             <textarea {...controlProps('headers', errors().headers, true)} rows={3} value={values.headers} onInput={(e) => setValues('headers', e.currentTarget.value)} />
+            <Show when={storedSecrets().length > 0}>
+              <small class="muted secrets-set" data-testid="secrets-set">
+                {t('form.headers.secretsSet', { names: storedSecrets().join(', '), marker: SECRET_MARKER })}
+              </small>
+            </Show>
           </Field>
+          {text('secretHeaders', 'form.secretHeaders', { hint: 'form.secretHeaders.hint' })}
           <Field name="body" label={t('form.body')} error={errors().body}>
             <textarea {...controlProps('body', errors().body)} rows={3} value={values.body} onInput={(e) => setValues('body', e.currentTarget.value)} />
           </Field>
@@ -227,6 +245,14 @@ export default function EndpointFormPage(props: { id?: string }) {
       </Show>
     </section>
   );
+}
+
+function urlHasStoredPassword(url: string): boolean {
+  try {
+    return decodeURIComponent(new URL(url).password) === SECRET_MARKER;
+  } catch {
+    return false;
+  }
 }
 
 function focusFirstError() {

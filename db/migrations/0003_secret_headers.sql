@@ -1,0 +1,1 @@
+ALTER TABLE "endpoints" ADD COLUMN "secret_headers" text[] DEFAULT '{}'::text[] NOT NULL;
