@@ -40,6 +40,9 @@ describe('SSRF: a URL naming a link-local or cloud-metadata target is refused wi
     ['169.254.169.254 in octal', 'http://0251.0376.0251.0376/', '169.254.169.254'],
     ['169.254.169.254 in the short form 169.254.43518', 'http://169.254.43518/', '169.254.169.254'],
     ['169.254.169.254 with a trailing dot', 'http://169.254.169.254./', '169.254.169.254'],
+    ['169.254.169.254 in mixed hex, dotted', 'http://0xA9.0xFE.0xA9.0xFE/', '169.254.169.254'],
+    ['169.254.169.254 percent-encoded', 'http://%31%36%39.254.169.254%2e/', '169.254.169.254'],
+    ['169.254.169.254 in fullwidth digits', 'http://１６９.２５４.１６９.２５４/', '169.254.169.254'],
     ['169.254.169.254 with credentials and a port', 'http://user:pw@169.254.169.254:8080/', '169.254.169.254'],
     ['169.254.169.254 as IPv4-mapped IPv6, dotted', 'http://[::ffff:169.254.169.254]/', '169.254.169.254'],
     ['169.254.169.254 as IPv4-mapped IPv6, hex', 'http://[::ffff:a9fe:a9fe]/', '169.254.169.254'],
@@ -56,6 +59,7 @@ describe('SSRF: a URL naming a link-local or cloud-metadata target is refused wi
     ['metadata.google.internal', 'http://metadata.google.internal/computeMetadata/v1/', 'metadata.google.internal'],
     ['metadata.google.internal with a trailing dot', 'http://metadata.google.internal./computeMetadata/v1/', 'metadata.google.internal'],
     ['METADATA.GOOGLE.INTERNAL in capitals', 'https://METADATA.GOOGLE.INTERNAL/', 'metadata.google.internal'],
+    ['metadata.google.internal in look-alike letters (IDNA)', 'http://ⓜetadata.google.internal%2E/', 'metadata.google.internal'],
     ['AWS instance-data', 'http://instance-data/latest/meta-data/', 'instance-data'],
   ])('refuses to create an endpoint on %s, storing nothing', async (_what, url, target) => {
     const before = await endpointCount(vigil);
