@@ -307,10 +307,14 @@ describe('SSRF: an endpoint stored before its target was blocked', () => {
 
       vigil = await startTestVigil({ BLOCKED_TARGETS: '127.0.0.2' }, database);
       const check = await vigil.api('POST', `/api/endpoints/${created.body.id}/check`);
-      const renamed = await vigil.api('PATCH', `/api/endpoints/${created.body.id}`, { name: 'Stored before (blocked now)' });
+      // As the dashboard's form does: the whole definition sent back, its URL unchanged.
+      const renamed = await vigil.api('PATCH', `/api/endpoints/${created.body.id}`, { name: 'Stored before (blocked now)', url: target.url('/old') });
+      const moved = await vigil.api('PATCH', `/api/endpoints/${created.body.id}`, { url: target.url('/new') });
 
       expect(check.body).toMatchObject({ status: 'DOWN', errorMessage: 'Blocked by policy: 127.0.0.2 (listed in BLOCKED_TARGETS)' });
       expect(renamed.status).toBe(200);
+      expect(moved.status).toBe(400);
+      expect(moved.body.errors).toEqual([{ path: 'url', message: expect.stringContaining('targets 127.0.0.2, which is blocked by policy') }]);
       expect(target.requests).toEqual([]);
       expect(vigil.errors).toEqual([]);
     } finally {

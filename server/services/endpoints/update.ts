@@ -19,14 +19,14 @@ import { toEndpoint } from './to-endpoint.ts';
  */
 export async function updateEndpoint(ctx: ServiceContext, id: string, input: unknown): Promise<Endpoint> {
   const patch = parseEndpointPatch(input);
-  // Only a new URL is judged: an endpoint stored before its target was blocked can still be paused,
-  // renamed or deleted (its checks fail, saying the target is blocked by policy).
-  if (patch.url !== undefined) assertTargetsAllowed(ctx.targets, [{ path: 'url', url: patch.url }]);
   const current = await findEndpointRow(ctx.db, id);
   const before = definitionOf(current);
   // A field left out counts as sent back as a read shows it: its secrets as the redaction marker,
   // which keeps them only while the URL keeps its origin (see domain/secrets.ts).
   const definition = withStoredSecrets(mergeEndpointPatch(redactDefinition(before), patch), before);
+  // Only a changed URL is judged: an endpoint stored before its target was blocked can still be
+  // edited, the URL sent back as it is (its checks fail, saying the target is blocked by policy).
+  if (definition.url !== before.url) assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
   const [row] = await ctx.db
     .update(endpoints)
     .set({ ...definition, updatedAt: new Date() })
