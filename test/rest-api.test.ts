@@ -109,6 +109,7 @@ describe('POST /api/endpoints', () => {
       url,
       method: 'GET',
       headers: {},
+      secretHeaders: [],
       body: null,
       intervalSeconds: 60,
       timeoutMs: 10000,
