@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { NO_BLOCKED_TARGETS, splitTargetList } from './security/target-policy.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -116,8 +117,18 @@ const SettingsSchema = z.object({
       return hosts;
     })
     .default([]),
-  /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** Behind reverse proxies: how many there are (true = 1), or their addresses/CIDRs; the client address is taken from X-Forwarded-For through them. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const trust = parseTrustProxy(value);
+      if (typeof trust !== 'string') return trust;
+      ctx.addIssue({ code: 'custom', message: trust });
+      return z.NEVER;
+    }),
+  /** Open realtime connections (Socket.io, /ws and SSE together) one client address may hold. */
+  REALTIME_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
 });
 
 export interface Settings {
@@ -141,7 +152,8 @@ export interface Settings {
   checkRetentionDays: number;
   rollupRetentionDays: number;
   authFailureLimit: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  realtimeConnectionsPerAddress: number;
   publicUrl: URL | undefined;
   allowedOrigins: string[];
   allowedHosts: string[];
@@ -198,6 +210,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
     trustProxy: s.TRUST_PROXY,
+    realtimeConnectionsPerAddress: s.REALTIME_CONNECTIONS_PER_ADDRESS,
     publicUrl: s.PUBLIC_URL,
     allowedOrigins: s.ALLOWED_ORIGINS,
     allowedHosts: s.ALLOWED_HOSTS,

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
+import { clientAddressResolver } from './http/client-address.ts';
+import { ConnectionLimit } from './realtime/connection-limit.ts';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
@@ -170,11 +172,11 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     onError: errorReporter(logger, 'retention run failed (tried again at the next run)'),
     onRun: (report) => logger.info(report, 'retention run: check results rolled up and pruned'),
   });
-  const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), {
-    failureLimit: settings.authFailureLimit,
-    trustProxy: settings.trustProxy,
-  });
+  const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), { failureLimit: settings.authFailureLimit });
   const authorize = guard.authorize;
+  // Who the client is (X-Forwarded-For only through TRUST_PROXY's proxies), for REST and every realtime transport alike.
+  const clientAddress = clientAddressResolver(settings.trustProxy);
+  const realtimeConnections = new ConnectionLimit(settings.realtimeConnectionsPerAddress);
   // One policy for REST and every realtime transport: the Host names served, the pages that may write and connect.
   const originPolicy = new OriginPolicy({
     publicUrl: settings.publicUrl,
@@ -187,13 +189,21 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const eventLoopLag = new EventLoopLag();
   const hub = new SubscriptionHub(feed, errorReporter(logger, 'realtime client failed'));
   let sseClients = 0;
-  const sse = sseRoutes({ hub, endpointExists: services.endpointExists, authorize, onOpen: (delta) => (sseClients += delta) });
+  const sse = sseRoutes({
+    hub,
+    endpointExists: services.endpointExists,
+    authorize,
+    policy: originPolicy,
+    connections: realtimeConnections,
+    onOpen: (delta) => (sseClients += delta),
+  });
   let socketIo: SocketIoBridge | undefined;
   let ws: WsBridge | undefined;
 
   const app = createApp({
     services,
     authorize,
+    clientAddress,
     keyRequired: guard.enabled,
     originPolicy,
     publicUrl: settings.publicUrl,
@@ -239,6 +249,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     feed,
     endpointExists: services.endpointExists,
     authorize,
+    policy: originPolicy,
+    clientAddress,
+    connections: realtimeConnections,
     recoveryWindowMs: settings.realtimeRecoveryMs,
   });
   ws = attachWsBridge({
@@ -246,6 +259,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     hub,
     endpointExists: services.endpointExists,
     authorize,
+    policy: originPolicy,
+    clientAddress,
+    connections: realtimeConnections,
     pingIntervalMs: settings.wsPingIntervalMs,
   });
   const webhook = settings.webhookUrl

@@ -83,7 +83,7 @@ describe('cross-site WebSocket hijacking and DNS rebinding', () => {
   });
 
   it('lets the same origin, and clients without Origin, connect on all three', async () => {
-    for (const headers of [{ origin: self }, {}]) {
+    for (const headers of [{ origin: self }, {}] as Record<string, string>[]) {
       const sio = await connectSocketIo(vigil.port, { transports: ['polling', 'websocket'], extraHeaders: headers, reconnection: false });
       expect(await sio.command('subscribe:all')).toEqual({ ok: true });
       const ws = await connectWs(vigil.port, { headers });
