@@ -69,8 +69,8 @@ export const NO_BLOCKED_TARGETS = 'none';
 const BLOCKED_REASON = 'listed in BLOCKED_TARGETS';
 
 type Rule =
-  | { kind: 'address'; entry: string; list: BlockList; reason: string }
-  | { kind: 'name'; entry: string; name: string; subdomains: boolean; reason: string };
+  | { kind: 'address'; list: BlockList; reason: string }
+  | { kind: 'name'; name: string; subdomains: boolean; reason: string };
 
 /**
  * The policy itself: pure, built once from settings.
@@ -87,7 +87,7 @@ export class TargetPolicy {
     this.#allowed = allowed;
   }
 
-  /** Throws on an entry `parseTargetEntry` refuses (settings have checked them already). */
+  /** Throws on an entry `targetEntryError` refuses (settings have checked them already). */
   static fromSettings(settings: TargetPolicySettings): TargetPolicy {
     const blocked = [
       ...(settings.blockDefaultTargets ? DEFAULT_BLOCKED_TARGETS : []),
@@ -154,7 +154,7 @@ export function describeBlockedConnection(decision: Extract<TargetDecision, { al
 
 /**
  * Checks one BLOCKED_TARGETS / ALLOWED_TARGETS entry; returns what is wrong with it, or null.
- * Addresses are taken in their standard notation only (dotted decimal, RFC 5952 IPv6).
+ * Addresses are taken in their standard notation only (dotted-decimal IPv4, IPv6 text): no 0xa9fea9fe.
  */
 export function targetEntryError(text: string): string | null {
   const notAnEntry = `"${text}" is not a CIDR, an IP address or a host name`;
@@ -200,10 +200,10 @@ function toRule({ text, reason }: Entry): Rule {
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (slash === -1) list.addAddress(address, type);
     else list.addSubnet(address, Number(text.slice(slash + 1)), type);
-    return { kind: 'address', entry: text, list, reason };
+    return { kind: 'address', list, reason };
   }
   const pattern = hostNamePattern(text)!;
-  return { kind: 'name', entry: text, name: pattern.name, subdomains: pattern.subdomains, reason };
+  return { kind: 'name', name: pattern.name, subdomains: pattern.subdomains, reason };
 }
 
 function addressMatches(rule: Rule, address: string, family: 'ipv4' | 'ipv6'): boolean {
