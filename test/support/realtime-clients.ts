@@ -278,8 +278,9 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
   'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'timestamp'],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
   'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs'],
+  // The Endpoint resource, with secretHeaders (an extension of the contract: issue 12).
   'endpoint:created': [
-    'id', 'name', 'url', 'method', 'headers', 'body', 'intervalSeconds', 'timeoutMs', 'expectedStatusCodes', 'degradedThresholdMs',
+    'id', 'name', 'url', 'method', 'headers', 'secretHeaders', 'body', 'intervalSeconds', 'timeoutMs', 'expectedStatusCodes', 'degradedThresholdMs',
     'failureThreshold', 'paused', 'tags', 'status', 'lastCheckedAt', 'lastResponseTime', 'lastStatusCode', 'lastErrorMessage',
     'consecutiveFailures', 'createdAt', 'updatedAt',
   ],
