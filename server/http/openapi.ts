@@ -170,7 +170,9 @@ function buildDocument(): Json {
         ),
         ImportFile: {
           ...inputSchema(ImportDocumentSchema),
-          description: `An export file; per entry, id and every field but name and url are optional; at most ${MAX_IMPORT_ENTRIES} entries`,
+          description:
+            `An export file; per entry, id and every field but name and url are optional; at most ${MAX_IMPORT_ENTRIES} entries. ` +
+            `A secret holding ${JSON.stringify(SECRET_MARKER)} keeps the stored value of the endpoint the entry matches (same URL origin); in an entry that creates an endpoint it is a 400 naming the field (export with ?secrets=include to move secrets)`,
         },
         ImportResult: exact({
           mode: { enum: ['merge', 'replace'] },
