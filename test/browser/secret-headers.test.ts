@@ -50,13 +50,13 @@ it('keeps a secret header through an edit of the name alone, without its value e
 
   // Nowhere in what the page holds: its DOM (field values included) and its storage.
   const held = await page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value);
+    const values = Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value);
     return [document.documentElement.outerHTML, ...values, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].join('\n');
   });
   await page.getByRole('link', { name: 'Edit' }).click();
   await page.locator('#form-title', { hasText: 'Edit Billing API v2' }).waitFor();
   const heldInForm = await page.evaluate(() =>
-    [document.documentElement.outerHTML, ...[...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value)].join('\n'),
+    [document.documentElement.outerHTML, ...Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value)].join('\n'),
   );
   for (const secret of [TOKEN, API_KEY_VALUE, PASSWORD]) {
     expect(held).not.toContain(secret);
