@@ -114,3 +114,12 @@ describe('keepStoredSecrets', () => {
     expect(errors).toEqual([{ path: 'endpoints.3.headers.Cookie', message: expect.stringContaining('export with ?secrets=include to move secrets') }]);
   });
 });
+
+describe('a header named __proto__', () => {
+  it('is redacted and kept as any other header, not taken for the prototype', () => {
+    const stored = definition({ headers: JSON.parse('{"__proto__":"v","X-Session":"s"}') });
+    expect(JSON.stringify(redactDefinition(stored).headers)).toBe(`{"__proto__":"v","X-Session":"${SECRET_MARKER}"}`);
+    const sent = definition({ headers: JSON.parse(`{"__proto__":"v","X-Session":"${SECRET_MARKER}"}`) });
+    expect(JSON.stringify(keepStoredSecrets(sent, stored).definition.headers)).toBe('{"__proto__":"v","X-Session":"s"}');
+  });
+});

@@ -41,10 +41,10 @@ export function isSecretHeader(name: string, secretHeaders: readonly string[] = 
 
 /** A definition as anyone who can read may see it: every secret replaced by SECRET_MARKER. */
 export function redactDefinition<T extends EndpointDefinition>(definition: T): T {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(definition.headers)) {
-    headers[name] = isSecretHeader(name, definition.secretHeaders) ? SECRET_MARKER : value;
-  }
+  // fromEntries, not assignment: a header may be named "__proto__".
+  const headers = Object.fromEntries(
+    Object.entries(definition.headers).map(([name, value]) => [name, isSecretHeader(name, definition.secretHeaders) ? SECRET_MARKER : value]),
+  );
   return { ...definition, url: redactUrl(definition.url), headers };
 }
 
@@ -99,12 +99,13 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
 
   let headers = sent.headers;
   if (Object.values(sent.headers).includes(SECRET_MARKER)) {
-    headers = {};
-    for (const [name, value] of Object.entries(sent.headers)) {
-      const kept = value === SECRET_MARKER && sameOrigin ? storedHeader(stored!, name) : undefined;
-      if (value === SECRET_MARKER && kept === undefined) errors.push({ path: `${prefix}headers.${name}`, message: unkept('value of this header') });
-      headers[name] = kept ?? value;
-    }
+    headers = Object.fromEntries(
+      Object.entries(sent.headers).map(([name, value]) => {
+        const kept = value === SECRET_MARKER && sameOrigin ? storedHeader(stored!, name) : undefined;
+        if (value === SECRET_MARKER && kept === undefined) errors.push({ path: `${prefix}headers.${name}`, message: unkept('value of this header') });
+        return [name, kept ?? value];
+      }),
+    );
   }
 
   let url = sent.url;
