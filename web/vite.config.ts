@@ -1,13 +1,49 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * The server's Content-Security-Policy (style-src 'self') refuses inline styles, and solid-sonner
+ * has two: it injects its CSS as a <style> element, and its toaster's static `--width` becomes a
+ * style attribute in a template. Here its CSS is imported as a stylesheet of the bundle instead,
+ * and `--width` is set at run time (through the CSSOM, which CSP allows). A version of the package
+ * without these exact spots fails the build rather than the policy.
+ */
+function cspSafeSonner(): Plugin {
+  const patches: [string, string][] = [
+    [
+      `if (typeof document !== "undefined" && !document.querySelector("style[data-sonner]")) {
+\tconst styleTag = document.createElement("style");
+\tstyleTag.setAttribute("data-sonner", "");
+\tstyleTag.textContent = styles_default;
+\tdocument.head.appendChild(styleTag);
+}`,
+      `import "solid-sonner/styles.css";`,
+    ],
+    // A call the compiler cannot fold into a constant (it folds String(…) and template literals).
+    ['"--width": `${TOAST_WIDTH}px`,', '"--width": (() => `${TOAST_WIDTH}px`)(),'],
+  ];
+  return {
+    name: 'vigil:csp-safe-sonner',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]solid-sonner[\\/]dist[\\/]index\.jsx?$/.test(id)) return undefined;
+      let patched = code;
+      for (const [from, to] of patches) {
+        if (!patched.includes(from)) throw new Error(`solid-sonner changed: cannot find ${JSON.stringify(from.slice(0, 60))} in ${id} (see cspSafeSonner in web/vite.config.ts)`);
+        patched = patched.replace(from, to);
+      }
+      return { code: patched, map: null };
+    },
+  };
+}
+
 // The server (npm start) serves web/dist itself; `npm run dev:web` proxies the API to it.
 export default defineConfig({
   root: here,
-  plugins: [solid()],
+  plugins: [cspSafeSonner(), solid()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -24,12 +24,15 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Launches headless Chromium; close it in afterAll. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium; close it in afterAll. `extraArgs`: more flags, e.g.
+ * `--host-resolver-rules=MAP rebind.test 127.0.0.1` (a name of the test's own resolving).
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get update && apt-get install -y chromium`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export interface OpenedPage {
