@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadSettings, SettingsError } from '../settings.ts';
 import { clientAddress, normalizeAddress, parseTrustProxy, type TrustProxy } from './client-address.ts';
 
 const trust = (setting: string) => parseTrustProxy(setting) as TrustProxy;
@@ -16,6 +17,13 @@ describe('TRUST_PROXY', () => {
 
   it('reads a list of proxy addresses, CIDRs and range names', () => {
     expect(parseTrustProxy('10.0.0.0/8, 192.168.1.5, ::1, fd00::/8, loopback')).toMatchObject({ kind: 'addresses', entries: ['10.0.0.0/8', '192.168.1.5', '::1', 'fd00::/8', 'loopback'] });
+  });
+
+  it('fails at boot on a bad value, naming the setting', () => {
+    expect(() => loadSettings({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(SettingsError);
+    expect(() => loadSettings({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: "yes" is not an IP address or CIDR/);
+    expect(loadSettings({}).trustProxy).toEqual({ kind: 'none' });
+    expect(() => loadSettings({ REALTIME_CONNECTIONS_PER_ADDRESS: '0' })).toThrow(/REALTIME_CONNECTIONS_PER_ADDRESS/);
   });
 
   it.each(['yes', '10.0.0.0/33', 'fd00::/129', '10.0.0/8', '1.2.3.4/8/2', 'proxy.lan', '101', ','])('refuses %j with a reason', (setting) => {
