@@ -196,7 +196,7 @@ describe('POST /api/endpoints with a body that is not an endpoint', () => {
   });
 
   it('answers 400 to a request without any body', async () => {
-    await expectRefused(() => vigil.api('POST', '/api/endpoints'), 400);
+    await expectRefused(() => vigil.api('POST', '/api/endpoints', undefined, { 'content-type': 'application/json' }), 400);
   });
 
   it.each([
@@ -406,7 +406,7 @@ describe('a request body larger than 256 KiB', () => {
 
   it('answers the next request on the same keep-alive connection after a 413, or announces Connection: close', async () => {
     const body = huge();
-    const request = `POST /api/endpoints HTTP/1.1\r\nHost: vigil\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const request = `POST /api/endpoints HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
     const { first, second, closed } = await sendThenReuse(request);
 
