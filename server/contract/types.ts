@@ -25,7 +25,8 @@ export interface EndpointDefinition {
   method: HttpMethod;
   /**
    * Secret values (see `secretHeaders`) read as SECRET_MARKER "(secret)"; sending the marker back
-   * keeps the stored value. The URL's password reads the same way: `https://user:(secret)@host/`.
+   * keeps the stored value. The URL's password and secret query values read the same way:
+   * `https://user:(secret)@host/?api_key=(secret)`.
    */
   headers: Record<string, string>;
   /** Header names whose values are secret on top of the rule (authorization, cookie, names with token, key, auth…). */

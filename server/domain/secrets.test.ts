@@ -123,3 +123,35 @@ describe('a header named __proto__', () => {
     expect(JSON.stringify(keepStoredSecrets(sent, stored).definition.headers)).toBe('{"__proto__":"v","X-Session":"s"}');
   });
 });
+
+describe('secret query parameters', () => {
+  it.each([
+    ['https://h.example/x?api_key=k1&v=2', `https://h.example/x?api_key=${SECRET_MARKER}&v=2`],
+    ['https://h.example/x?access_token=t&token=u#frag', `https://h.example/x?access_token=${SECRET_MARKER}&token=${SECRET_MARKER}#frag`],
+    ['https://h.example/x?Auth=a%20b', `https://h.example/x?Auth=${SECRET_MARKER}`],
+    ['https://h.example/x?api%5Fkey=k', `https://h.example/x?api%5Fkey=${SECRET_MARKER}`],
+    ['https://h.example/x?token=&page=1', 'https://h.example/x?token=&page=1'],
+    ['https://h.example/x?monkey', 'https://h.example/x?monkey'],
+    ['https://h.example/x?page=1&q=a+b', 'https://h.example/x?page=1&q=a+b'],
+  ])('%s reads as %s', (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+  });
+
+  it('keeps each stored value where the marker was sent back, by name and place', () => {
+    const stored = definition({ url: 'https://h.example/x?key=a&v=1&key=b&token=c' });
+    const sent = definition({ url: redactUrl(stored.url).replace('v=1', 'v=2') });
+    expect(sent.url).toBe(`https://h.example/x?key=${SECRET_MARKER}&v=2&key=${SECRET_MARKER}&token=${SECRET_MARKER}`);
+    expect(keepStoredSecrets(sent, stored)).toEqual({ definition: { ...sent, url: 'https://h.example/x?key=a&v=2&key=b&token=c' }, errors: [] });
+    expect(keepStoredSecrets(definition({ url: redactUrl(stored.url) }), stored).definition.url).toBe(stored.url);
+  });
+
+  it('refuses a marker for a parameter not stored, or carried to another origin', () => {
+    const stored = definition({ url: 'https://h.example/x?token=c' });
+    expect(keepStoredSecrets(definition({ url: `https://h.example/x?api_key=${SECRET_MARKER}` }), stored).errors).toEqual([
+      { path: 'url', message: expect.stringContaining('no stored value of the query parameter "api_key" to keep') },
+    ]);
+    expect(keepStoredSecrets(definition({ url: `https://evil.example/x?token=${SECRET_MARKER}` }), stored).errors).toEqual([
+      { path: 'url', message: expect.stringContaining('another origin (https://evil.example)') },
+    ]);
+  });
+});

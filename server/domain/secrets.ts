@@ -11,11 +11,13 @@ import { ValidationError, type FieldError } from './errors.ts';
  *   contains token, key, secret, password, passwd, auth, session or credential (any letter case);
  * - a header the endpoint's `secretHeaders` names (any letter case), on top of that rule; the rule
  *   itself cannot be loosened per endpoint;
- * - the password of the URL (`https://user:password@host/`); the user name stays visible.
+ * - the password of the URL (`https://user:password@host/`); the user name stays visible;
+ * - the value of a URL query parameter whose name the header rule matches (`?api_key=…`,
+ *   `?access_token=…`, `?auth=…`).
  *
- * The marker is the same string everywhere: a header value `"(secret)"`, and the URL password
- * `https://user:(secret)@host/`. It needs no percent-encoding in a URL's user info, so a URL read
- * from Vigil, edited and sent back keeps both its shape and its password.
+ * The marker is the same string everywhere: a header value `"(secret)"`, the URL password
+ * `https://user:(secret)@host/`, a query value `?api_key=(secret)`. It needs no percent-encoding
+ * in a URL, so a URL read from Vigil, edited and sent back keeps both its shape and its secrets.
  */
 export { SECRET_MARKER };
 
@@ -48,11 +50,19 @@ export function redactDefinition<T extends EndpointDefinition>(definition: T): T
   return { ...definition, url: redactUrl(definition.url), headers };
 }
 
-/** The URL with its password (if any) replaced by SECRET_MARKER; a URL without one is returned as it is. */
+/** The URL with its password and secret query values replaced by SECRET_MARKER; a URL without any is returned as it is. */
 export function redactUrl(url: string): string {
   const parsed = parseUrl(url);
-  if (!parsed || parsed.password === '') return url;
-  parsed.password = SECRET_MARKER;
+  if (!parsed) return url;
+  let secret = false;
+  const search = mapSecretParams(parsed.search, (_name, value) => {
+    if (value === '') return value;
+    secret = true;
+    return SECRET_MARKER;
+  });
+  if (parsed.password === '' && !secret) return url;
+  if (parsed.password !== '') parsed.password = SECRET_MARKER;
+  parsed.search = search;
   return parsed.href;
 }
 
@@ -69,8 +79,9 @@ export interface KeepSecretsOptions {
  * Puts the stored secrets back where a write sent SECRET_MARKER:
  * 1. a header whose value is the marker takes the stored value of the header of that name (any
  *    letter case); a header left out of a sent `headers` map is gone, as any other;
- * 2. a URL whose password is the marker takes the stored URL's password (and, when nothing else
- *    changed, the stored URL as it was written);
+ * 2. a URL whose password is the marker takes the stored URL's password, a secret query
+ *    parameter whose value is the marker the stored value of the same parameter (by name and
+ *    place among those of that name); when nothing else changed, the stored URL as it was written;
  * 3. a stored secret is only kept for the origin (scheme, host and port) it was given for:
  *    otherwise anyone who may write could point the endpoint at a host of theirs and receive the
  *    secret with the next check, without ever reading it. Moving an endpoint to another origin
@@ -110,13 +121,34 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
 
   let url = sent.url;
   const parsed = parseUrl(sent.url);
-  if (parsed && passwordOf(parsed) === SECRET_MARKER) {
-    const storedUrl = stored ? parseUrl(stored.url) : undefined;
-    if (sameOrigin && storedUrl && storedUrl.password !== '') {
-      parsed.password = storedUrl.password;
-      url = parsed.href === storedUrl.href ? stored!.url : parsed.href;
-    } else {
-      errors.push({ path: `${prefix}url`, message: unkept('password of the URL') });
+  if (parsed) {
+    const storedUrl = stored !== null && sameOrigin ? parseUrl(stored.url) : undefined;
+    let restored = false;
+    if (decoded(parsed.password) === SECRET_MARKER) {
+      if (storedUrl && storedUrl.password !== '') {
+        parsed.password = storedUrl.password;
+        restored = true;
+      } else {
+        errors.push({ path: `${prefix}url`, message: unkept('password of the URL') });
+      }
+    }
+    const storedParams = new Map<string, string[]>();
+    if (storedUrl) {
+      mapSecretParams(storedUrl.search, (name, value) => {
+        storedParams.set(name, [...(storedParams.get(name) ?? []), value]);
+        return value;
+      });
+    }
+    const search = mapSecretParams(parsed.search, (name, value, nth) => {
+      if (decoded(value) !== SECRET_MARKER) return value;
+      const kept = storedParams.get(name)?.[nth];
+      if (kept === undefined) errors.push({ path: `${prefix}url`, message: unkept(`value of the query parameter ${JSON.stringify(name)}`) });
+      else restored = true;
+      return kept ?? value;
+    });
+    if (restored) {
+      parsed.search = search;
+      url = storedUrl && parsed.href === storedUrl.href ? stored!.url : parsed.href;
     }
   }
 
@@ -146,11 +178,34 @@ function parseUrl(url: string): URL | undefined {
 
 const originOf = (url: string) => parseUrl(url)?.origin ?? url;
 
-/** The password as the user wrote it ("%28secret%29" is the marker too). */
-function passwordOf(url: URL): string {
+/** A URL part as the user meant it ("%28secret%29" is the marker too). */
+function decoded(part: string): string {
   try {
-    return decodeURIComponent(url.password);
+    return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {
-    return url.password;
+    return part;
   }
+}
+
+/**
+ * A URL's search ("?a=1&api_key=x") with the value of each secret parameter (by the header rule,
+ * on its decoded name) passed through `replace(name, rawValue, nth)`, `nth` counting the secret
+ * parameters of that name before it. Everything else is kept as written.
+ */
+function mapSecretParams(search: string, replace: (name: string, value: string, nth: number) => string): string {
+  if (search.length <= 1) return search;
+  const seen = new Map<string, number>();
+  const pairs = search
+    .slice(1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals < 0) return pair;
+      const name = decoded(pair.slice(0, equals));
+      if (!isSecretHeader(name)) return pair;
+      const nth = seen.get(name) ?? 0;
+      seen.set(name, nth + 1);
+      return `${pair.slice(0, equals + 1)}${replace(name, pair.slice(equals + 1), nth)}`;
+    });
+  return `?${pairs.join('&')}`;
 }

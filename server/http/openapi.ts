@@ -65,7 +65,7 @@ const keyed = (operation: Json & { responses: Json }) => ({
 /** How every read shows target credentials (server/domain/secrets.ts). */
 const SECRETS_NOTE =
   `Secrets are write-only. A header named authorization, proxy-authorization, cookie or set-cookie, whose name contains token, key, secret, password, passwd, auth, session or credential, or that secretHeaders names, reads as ${JSON.stringify(SECRET_MARKER)}; ` +
-  `so does the URL's password (https://user:${SECRET_MARKER}@host/). Writing the marker back keeps the stored value as long as the URL keeps its origin; a header left out of a sent headers map is removed.`;
+  `so do the URL's password (https://user:${SECRET_MARKER}@host/) and the value of a query parameter whose name the same rule matches (?api_key=${SECRET_MARKER}). Writing the marker back keeps the stored value as long as the URL keeps its origin; a header left out of a sent headers map is removed.`;
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
 export function buildOpenApi(options: { publicUrl?: URL | undefined } = {}): Json {
@@ -214,7 +214,7 @@ function buildDocument(): Json {
           parameters: queryParameters(QUERY_SCHEMAS.endpoints, {
             status: [{ type: 'string' }, `Comma list of ${ENDPOINT_STATUSES.join(', ')}`],
             tag: [{ type: 'string', maxLength: 50 }, 'Only endpoints with this tag'],
-            q: [{ type: 'string', maxLength: 200 }, 'Search in name and URL'],
+            q: [{ type: 'string', maxLength: 200 }, 'Search in name and URL (the URL without its user info and query, which may hold secrets)'],
             paused: [{ type: 'boolean' }, 'Only paused (true) or active (false) endpoints'],
             limit: limit(500, 50),
             cursor,

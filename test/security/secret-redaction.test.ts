@@ -149,6 +149,24 @@ describe('reads show that a secret is set, never its value', () => {
   });
 });
 
+describe('secret query parameters', () => {
+  it('shows a secret query value as the marker, keeps it through a write-back, and sends the real one', async () => {
+    const path = `/${unique('query')}`;
+    const endpoint = await create(vigil, { name: unique('Query'), url: target.url(`${path}?api_key=${SECRET.apiKey}&page=2`), paused: true });
+    expect(endpoint.url).toBe(target.url(`${path}?api_key=${MARKER}&page=2`));
+    const edited = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { url: endpoint.url.replace('page=2', 'page=3') });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.url).toBe(target.url(`${path}?api_key=${MARKER}&page=3`));
+
+    await checkNow(vigil, endpoint.id);
+    expect(lastRequest(path)!.url).toBe(`${path}?api_key=${SECRET.apiKey}&page=3`);
+    expect(vigil.registry.get(endpoint.id)!.definition.url).toBe(target.url(`${path}?api_key=${SECRET.apiKey}&page=3`));
+    const searched = await vigil.api<Page<Endpoint>>('GET', `/api/endpoints?q=${encodeURIComponent(SECRET.apiKey.slice(0, 6))}`);
+    expect(searched.body.items.map((e) => e.id)).not.toContain(endpoint.id);
+    expect(leaked((await vigil.api('GET', `/api/endpoints/${endpoint.id}`)).body)).toEqual([]);
+  });
+});
+
 describe('secrets by the rule and by the override', () => {
   it.each([
     ['Authorization', true],

@@ -16,6 +16,8 @@ export type TargetMode =
 export interface TargetRequest {
   method: string;
   path: string;
+  /** The request target as sent (path and query). */
+  url: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
   /** Date.now() when the request (with its body) had been received. */
@@ -83,6 +85,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
       requests.push({
         method: req.method ?? 'GET',
         path,
+        url: req.url ?? '/',
         headers: { ...req.headers },
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),

@@ -8,9 +8,10 @@ import { toEndpoint } from './to-endpoint.ts';
 
 /**
  * The URL as a search sees it: without its user info (up to the last "@" before the path, as URL
- * parsers read it), so that searching cannot find a URL's password letter by letter.
+ * parsers read it) and without its query and fragment, so that searching cannot find a password
+ * or a secret query value letter by letter.
  */
-const searchableUrl = sql`regexp_replace(${endpoints.url}, ${'^([^:]*:[/\\\\]*)[^/?#\\\\]*@'}, ${'\\1'})`;
+const searchableUrl = sql`regexp_replace(regexp_replace(${endpoints.url}, ${'^([^:]*:[/\\\\]*)[^/?#\\\\]*@'}, ${'\\1'}), ${'[?#].*$'}, '')`;
 
 /** Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL. */
 export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Endpoint>> {

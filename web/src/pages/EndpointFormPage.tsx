@@ -129,7 +129,7 @@ export default function EndpointFormPage(props: { id?: string }) {
     const e = original();
     if (!e) return [];
     const names = Object.entries(e.headers).flatMap(([name, value]) => (value === SECRET_MARKER ? [name] : []));
-    return urlHasStoredPassword(e.url) ? [...names, t('form.url')] : names;
+    return urlHoldsSecret(e.url) ? [...names, t('form.url')] : names;
   };
 
   onMount(() => {
@@ -247,11 +247,12 @@ export default function EndpointFormPage(props: { id?: string }) {
   );
 }
 
-function urlHasStoredPassword(url: string): boolean {
+/** Whether the URL as read holds a secret (its password, a query value) shown as SECRET_MARKER. */
+function urlHoldsSecret(url: string): boolean {
   try {
-    return decodeURIComponent(new URL(url).password) === SECRET_MARKER;
+    return decodeURIComponent(url).includes(SECRET_MARKER);
   } catch {
-    return false;
+    return url.includes(SECRET_MARKER);
   }
 }
 
