@@ -15,6 +15,7 @@ import type { ClientAddressOf } from '../http/client-address.ts';
 import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
 import type { ConnectionLimit } from './connection-limit.ts';
 import { DEFAULT_RETRY_AFTER_MS, refuseWhileStopping, retryAfterSeconds, shutdownNotice } from './shutdown.ts';
+import { refuseOtherPollingMethods } from './polling-methods.ts';
 
 export interface SocketIoOptions {
   server: HttpServer;
@@ -66,6 +67,7 @@ export function attachSocketIo(options: SocketIoOptions) {
       callback(null, true);
     },
   });
+  io.engine.use(refuseOtherPollingMethods);
   io.engine.on('connection', (client: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
     const release = options.connections.take(options.clientAddress(client.request));
     if (release) client.once('close', release);

@@ -227,6 +227,18 @@ describe('aborted uploads', () => {
   });
 });
 
+describe('Socket.io polling', () => {
+  it.each(['PUT', 'OPTIONS', 'DELETE', 'PATCH'])('answers %s on a live polling session with a 405, not the bare 500 of engine.io', async (method) => {
+    const handshake = await fetch(`http://127.0.0.1:${vigil.port}/socket.io/?EIO=4&transport=polling`);
+    const sid = /"sid":"([^"]+)"/.exec(await handshake.text())?.[1];
+    expect(sid).toBeTruthy();
+    const res = await fetch(`http://127.0.0.1:${vigil.port}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method, body: method === 'OPTIONS' ? undefined : '40' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(await res.json()).toMatchObject({ status: 405, detail: `Socket.io polling takes GET and POST, not ${method}.` });
+  });
+});
+
 /** A raw HTTP/1.1 connection: what the server wrote, and when it closed. */
 function rawConnection(port: number) {
   const socket = net.connect(port, '127.0.0.1');
