@@ -174,7 +174,7 @@ type Engine = Server['engine'];
 interface EngineClient {
   /** Packets waiting for the transport (a stalled client's pile up here). */
   writeBuffer: { data?: unknown }[];
-  transport?: { socket?: { bufferedAmount?: number } };
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
   close(discard?: boolean): void;
 }
 
@@ -193,7 +193,13 @@ function bufferedBytes(client: EngineClient, limit: number): number {
 function dropSlowConsumers(engine: Engine, limit: number): NodeJS.Timeout {
   const clients = (engine as unknown as { clients: Record<string, EngineClient> }).clients;
   const timer = setInterval(() => {
-    for (const client of Object.values(clients)) if (bufferedBytes(client, limit) > limit) client.close(true);
+    for (const client of Object.values(clients)) {
+      if (bufferedBytes(client, limit) <= limit) continue;
+      const socket = client.transport?.socket;
+      client.close(true);
+      // A stalled reader would not answer a close frame: its WebSocket (and what it buffers) goes at once.
+      socket?.terminate?.();
+    }
   }, 1000);
   timer.unref();
   return timer;

@@ -189,6 +189,34 @@ describe('resource exhaustion', () => {
     expect((await flooder.closed).code).toBe(1008);
   });
 
+  it('disconnects a Socket.io client that stops reading once 8 MiB wait for it, and only that one', async () => {
+    // The bystander follows one endpoint: the flood below is not for it.
+    const followed = await capped.api('POST', '/api/endpoints', { name: 'Followed', url: 'http://127.0.0.1:9/followed', paused: true });
+    const bystander = await connectSocketIo(capped.port, { reconnection: false });
+    expect(await bystander.command('subscribe:endpoint', { endpointId: followed.body.id })).toEqual({ ok: true });
+    // A raw engine.io WebSocket client that joins, subscribes to all, then never reads again.
+    const stalled = await connectWs(capped.port, { path: '/socket.io/?EIO=4&transport=websocket' });
+    await stalled.nextFrame((f) => typeof f.raw === 'string' && f.raw.startsWith('0{'));
+    stalled.sendRaw('40');
+    await stalled.nextFrame((f) => typeof f.raw === 'string' && f.raw.startsWith('40'));
+    stalled.sendRaw('421["subscribe:all"]');
+    await stalled.nextFrame((f) => typeof f.raw === 'string' && f.raw.startsWith('431'));
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    expect(capped.socketIo.clientCount()).toBe(2);
+
+    // 24 MB of events on the real bus (~10 KB each): far more than the kernel buffers hold on loopback.
+    const flooded = '00000000-0000-4000-8000-000000000000';
+    for (let i = 0; i < 240; i++) {
+      for (let j = 0; j < 10; j++) capped.feed.emit('endpoint:deleted', { endpointId: flooded, padding: 'x'.repeat(10_000) } as never);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => capped.socketIo.clientCount() === 1, 5000, 'the stalled client to be dropped');
+    capped.feed.emit('endpoint:deleted', { endpointId: followed.body.id });
+    await waitFor(() => bystander.events.some((e) => e.data.endpointId === followed.body.id), 5000, 'the event at the bystander');
+    expect(bystander.socket.connected).toBe(true);
+    stalled.ws.terminate(); // it reads nothing, so it would not see a close handshake through
+  });
+
   it('closes a /ws client that sends the first fragment of a message and never the last, within the timeout', async () => {
     const stalled: WsClient = await connectWs(capped.port);
     const bystander = await connectWs(capped.port);
