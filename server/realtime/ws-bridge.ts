@@ -6,7 +6,7 @@ import type { ClientAddressOf } from '../http/client-address.ts';
 import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
 import type { ConnectionLimit } from './connection-limit.ts';
 import { refuseUpgradeWithProblem } from './upgrade-refusal.ts';
-import { keyFromProtocols, offeredProtocols, WS_KEY_HINT, WS_KEY_PROTOCOL_PREFIX, WS_PROTOCOL } from './ws-key.ts';
+import { keyFromProtocols, offeredProtocols, SUBPROTOCOL_TOKEN, WS_KEY_HINT, WS_KEY_PROTOCOL_PREFIX, WS_PROTOCOL } from './ws-key.ts';
 import { CLIENT_EVENT_NAMES, type ClientEventName, type SubscriptionAck, type WsServerFrame } from '../contract/events.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand } from './commands.ts';
 import { createFrameCache } from './frames.ts';
@@ -79,6 +79,9 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     const allowed = options.policy.checkWrite(originFacts((name) => request.headers[name]));
     if (!allowed.ok) return refuseUpgradeWithProblem(socket, allowed.status, allowed.message);
     const protocols = offeredProtocols(request.headers['sec-websocket-protocol']);
+    if (protocols.some((p) => !SUBPROTOCOL_TOKEN.test(p))) {
+      return refuseUpgradeWithProblem(socket, 400, `Sec-WebSocket-Protocol must list HTTP tokens (letters, digits and !#$%&'*+-.^_\`|~); a key with other characters cannot be passed as a subprotocol: send Authorization: Bearer <key>.`);
+    }
     const protocolKey = keyFromProtocols(protocols);
     if (protocolKey !== undefined && !protocols.includes(WS_PROTOCOL)) {
       return refuseUpgradeWithProblem(socket, 400, `A key passed as the subprotocol ${WS_KEY_PROTOCOL_PREFIX}<key> must come with the subprotocol "${WS_PROTOCOL}", which the server answers with: new WebSocket(url, ['vigil', 'vigil.key.<key>']).`);

@@ -134,6 +134,12 @@ describe('keys in URLs', () => {
     expect(refused.body).toMatch(/new WebSocket\(url, \['vigil', 'vigil\.key\.<key>'\]\)/);
   });
 
+  it('refuses a subprotocol that is not an HTTP token (a key with / or =), pointing to the header', async () => {
+    const refused = refusalOf(await connectWs(keyed.port, { headers: { 'sec-websocket-protocol': 'vigil, vigil.key.a/b=' } }).catch((e: unknown) => e));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(/Authorization: Bearer <key>/);
+  });
+
   it('refuses a /ws key in the URL (?token=, which proxies log) with 401 saying how to pass it', async () => {
     const refused = refusalOf(await connectWs(keyed.port, { path: '/ws?token=k-0123456789abcdef' }).catch((e: unknown) => e));
     expect(refused.status).toBe(401);
