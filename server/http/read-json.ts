@@ -4,10 +4,11 @@ import { MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 
 /**
  * What any JSON body may hold, far above what any route accepts (an endpoint has 13 fields and at
- * most 50 headers; an import at most 10,000 endpoints): beyond these, a body is refused before its
- * fields are validated, so that no validation walks a structure of unbounded size or depth.
+ * most 50 headers; an import at most 10,000 endpoints, which it says itself up to ten times that):
+ * beyond these, a body is refused before its fields are validated, so that no validation walks a
+ * structure of unbounded size or depth.
  */
-export const JSON_LIMITS = { maxDepth: 32, maxKeys: 1000, maxItems: MAX_IMPORT_ENTRIES } as const;
+export const JSON_LIMITS = { maxDepth: 32, maxKeys: 1000, maxItems: 10 * MAX_IMPORT_ENTRIES } as const;
 
 /** The request's JSON body, or a 400 that says what is wrong with it. */
 export async function readJson(c: Context): Promise<unknown> {
