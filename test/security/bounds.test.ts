@@ -239,6 +239,23 @@ describe('Socket.io polling', () => {
   });
 });
 
+describe('the log of an aborted request', () => {
+  it('is one debug line without a stack, where a real failure stays an error with its stack', async () => {
+    const { createLogger, errorReporter } = await import('../../server/logger.ts');
+    const lines: Record<string, unknown>[] = [];
+    const report = errorReporter(createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line)) }), 'request failed');
+    // What node's IncomingMessage reports when the client disconnects mid-body.
+    report(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    report(new TypeError('a bug'));
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['debug', 'request failed: the client closed the connection before the request was complete'],
+      ['error', 'request failed'],
+    ]);
+    expect(JSON.stringify(lines[0])).not.toMatch(/stack/);
+    expect((lines[1]!.err as { stack: string }).stack).toMatch(/TypeError: a bug/);
+  });
+});
+
 /** A raw HTTP/1.1 connection: what the server wrote, and when it closed. */
 function rawConnection(port: number) {
   const socket = net.connect(port, '127.0.0.1');
