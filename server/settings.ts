@@ -43,7 +43,7 @@ const SettingsSchema = z.object({
   CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long hourly rollups (uptime and response-time history) are kept. */
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
-  /** Wrong or missing API keys one address may present per minute before it is slowed down. */
+  /** Wrong API keys one client address may present per minute; past it they are answered 429 (the right key is always let in). */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Targets checks may not reach, on top of the defaults (server/security/target-policy.ts); `none` blocks nothing. */
   BLOCKED_TARGETS: z
