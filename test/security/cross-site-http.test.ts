@@ -2,6 +2,7 @@ import http from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
+import { JSON_BODY_ROUTES } from '../../server/http/middleware/json-writes.ts';
 import { startTestVigil, type TestVigil } from '../support/vigil.ts';
 
 /**
@@ -99,6 +100,18 @@ describe.each([
   }
 
   describe('bodies a page can send without a CORS preflight (415)', () => {
+    it('knows of every write route whether it reads a JSON body (a new route must be decided on)', () => {
+      const BODILESS = ['DELETE /api/endpoints/:id', 'POST /api/endpoints/:id/check', 'POST /api/endpoints/:id/pause', 'POST /api/endpoints/:id/resume', 'POST /api/auth/verify'];
+      const writeRoutes = [...new Set(vigil.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`))];
+      for (const route of writeRoutes) {
+        const [method, path] = route.split(' ') as [string, string];
+        const readsBody = JSON_BODY_ROUTES.some((r) => r.method === method && r.path.test(path.replace(':id', victim.id)));
+        expect(readsBody || BODILESS.includes(route), `${route} is neither a JSON-body route (server/http/middleware/json-writes.ts) nor known to read no body`).toBe(true);
+        expect(readsBody && BODILESS.includes(route), route).toBe(false);
+      }
+      expect(writeRoutes.length).toBe(BODILESS.length + JSON_BODY_ROUTES.length);
+    });
+
     it.each(['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
       'refuses every write sent as %s (CSRF without preflight), even with the right key, and changes nothing',
       async (contentType) => {
