@@ -155,7 +155,8 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
         method,
         headers: { ...headers, 'content-type': rng.pick(['text/plain;charset=UTF-8', 'application/octet-stream', 'application/json']) },
         body: method === 'GET' || method === 'OPTIONS' ? undefined : packet,
-        signal: AbortSignal.timeout(rng.chance(0.2) ? 100 : 30_000),
+        // A GET on a live session is a long-poll that waits for the next packet (up to 25 s): cut short.
+        signal: AbortSignal.timeout(method === 'GET' || rng.chance(0.2) ? rng.int(50, 500) : 30_000),
       }).catch(() => null);
       if (res) status(res.status, `${method} /socket.io/?${query} ${JSON.stringify(packet.slice(0, 200))}`, await res.text().catch(() => ''));
     }

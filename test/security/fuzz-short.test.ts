@@ -49,7 +49,7 @@ describe.each([
   }, 60_000);
 
   it('answers a few hundred odd realtime messages (Socket.io, Engine.IO, /ws, SSE, raw upgrades) without a 5xx or a crash', async () => {
-    const report = await fuzzRealtime({ base: `http://127.0.0.1:${vigil.port}`, apiKey, messages: 300, timeLimitMs: 6_000, seed, concurrency: 4 });
+    const report = await fuzzRealtime({ base: `http://127.0.0.1:${vigil.port}`, apiKey, messages: 600, timeLimitMs: 8_000, seed, concurrency: 4 });
     expect(report.offenders, JSON.stringify(report.offenders, null, 2)).toEqual([]);
     expect(report.fiveXX).toBe(0);
     expect(report.connections).toBeGreaterThan(5);
