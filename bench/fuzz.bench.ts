@@ -3,7 +3,7 @@
  * (bench/support/fuzz-rest.ts) and the realtime fuzzer (bench/support/fuzz-realtime.ts), once
  * without API_KEY and once with it.
  *
- *   npm run bench:fuzz -- [--requests 50000] [--messages 20000] [--seed 12] [--time-limit 900] [--only rest|realtime]
+ *   npm run bench:fuzz -- [--requests 50000] [--messages 100000] [--seed 12] [--time-limit 900] [--only rest|realtime]
  *   (or FUZZ_REQUESTS, FUZZ_MESSAGES, FUZZ_SEED, FUZZ_TIME_LIMIT_S in the environment)
  *
  * Requests and messages are split evenly between the two Vigils; each run stops at its count or
@@ -49,7 +49,7 @@ const options = optionsOrExit((argv) => {
   if (only !== undefined && only !== 'rest' && only !== 'realtime') throw new Error('--only takes rest or realtime');
   return {
     requests: only === 'realtime' ? 0 : number('requests', 'FUZZ_REQUESTS', 50_000),
-    messages: only === 'rest' ? 0 : number('messages', 'FUZZ_MESSAGES', 20_000),
+    messages: only === 'rest' ? 0 : number('messages', 'FUZZ_MESSAGES', 100_000),
     seed: number('seed', 'FUZZ_SEED', 12),
     timeLimitMs: number('time-limit', 'FUZZ_TIME_LIMIT_S', 900) * 1000,
   };
