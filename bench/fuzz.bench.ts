@@ -102,6 +102,8 @@ async function round(label: string, apiKey: string | undefined, share: number, l
   const env: Record<string, string> = { DATA_DIR: data.dir, ...(apiKey ? { API_KEY: apiKey } : {}) };
   const vigil: FaultVigil = await startVigilOn(port, env, logDir, `vigil-${label}`);
   progress(`${label}: Vigil ${vigil.pid} on ${vigil.base}`);
+  // Measured once start-up (migrations, the first scheduler round) has settled.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const rssBeforeMb = rssMb(vigil.pid);
   const timeLimitMs = Math.round((options.timeLimitMs * share) / 2);
   const requests = Math.round(options.requests * share);
