@@ -309,6 +309,7 @@ function nextRequest(rng: Rng, o: RestFuzzOptions, knownIds: string[]): FuzzRequ
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const ignore = () => {};
 
 /** Sends one request; its status, or 'aborted'/'reset'. */
 function send(base: URL, r: FuzzRequest): Promise<{ status: number | 'aborted' | 'reset' | 'unsendable'; answer: string; id?: string }> {
@@ -340,6 +341,11 @@ function send(base: URL, r: FuzzRequest): Promise<{ status: number | 'aborted' |
         resolve({ status: res.statusCode ?? 0, answer, id });
       });
       res.on('error', () => resolve({ status: 'reset', answer: '' }));
+    });
+    // A server that answers early (413, 400) and closes while the body is still being written
+    // leaves an EPIPE on a socket the request may no longer own: the answer is already counted.
+    req.on('socket', (socket) => {
+      if (!socket.listeners('error').includes(ignore)) socket.on('error', ignore);
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (error) => resolve({ status: r.cutAfter !== undefined ? 'aborted' : 'reset', answer: String(error) }));
