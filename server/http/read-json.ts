@@ -25,6 +25,7 @@ export async function readJson(c: Context): Promise<unknown> {
   } catch (error) {
     throw new ValidationError([{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
   }
+  if (typeof value === 'string' && !wellFormed(value)) throw new ValidationError([{ path: '', message: `is not valid Unicode text (${loneSurrogate(value)})` }]);
   const oversized = oversizedPart(value);
   if (oversized) throw new ValidationError([oversized]);
   return value;
@@ -50,7 +51,16 @@ export function deepestPoint(text: string, maxDepth: number): number | null {
   return null;
 }
 
-/** The first object with too many keys or array with too many items, named by its path. */
+/** Whether `text` is Unicode text: no unpaired surrogate (with the u flag, a pair is one code point). */
+const wellFormed = (text: string) => !/\p{Surrogate}/u.test(text);
+
+/** Where the first unpaired surrogate of `text` is, as "a lone surrogate U+D800 at 3". */
+function loneSurrogate(text: string): string {
+  const match = /\p{Surrogate}/u.exec(text)!;
+  return `a lone surrogate U+${match[0].charCodeAt(0).toString(16).toUpperCase()} at ${[...text.slice(0, match.index)].length + 1}`;
+}
+
+/** The first object with too many keys, array with too many items, or string that is not text, by its path. */
 function oversizedPart(root: unknown): { path: string; message: string } | null {
   // Depth is bounded already; a stack rather than recursion all the same.
   const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
@@ -66,7 +76,11 @@ function oversizedPart(root: unknown): { path: string; message: string } | null 
     for (let i = 0; i < size; i++) {
       const key = keys ? keys[i]! : String(i);
       const child = (value as Record<string, unknown>)[key];
-      if (child !== null && typeof child === 'object') pending.push({ value: child, path: path ? `${path}.${key}` : key });
+      const at = path ? `${path}.${key}` : key;
+      // "\ud800" is valid JSON but no text: the database cannot store it (a 500 until it was refused here).
+      if (keys && !wellFormed(key)) return { path, message: `has a field name that is not valid Unicode (${loneSurrogate(key)})` };
+      if (typeof child === 'string' && !wellFormed(child)) return { path: at, message: `is not valid Unicode text (${loneSurrogate(child)})` };
+      if (child !== null && typeof child === 'object') pending.push({ value: child, path: at });
     }
   }
   return null;

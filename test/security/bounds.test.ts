@@ -71,6 +71,22 @@ describe('huge and deep JSON', () => {
     await stillServing();
   });
 
+  it('refuses a lone surrogate ("\\ud800", valid JSON but no text the database can store) in any string or field name', async () => {
+    for (const [text, path] of [
+      ['{"name":"ab\\udda8","url":"http://127.0.0.1:9/"}', 'name'],
+      ['{"name":"ok","url":"http://127.0.0.1:9/","method":"POST","body":"\\ud800"}', 'body'],
+      ['{"name":"ok","url":"http://127.0.0.1:9/","headers":{"x-a":"\\udfff"}}', 'headers.x-a'],
+      ['{"name":"ok","url":"http://127.0.0.1:9/","\\ud800":1}', ''],
+    ]) {
+      const res = await postRaw('/api/endpoints', text!);
+      expect(res.status, text).toBe(400);
+      expect(res.body.errors, text).toEqual([{ path, message: expect.stringMatching(/not valid Unicode.*lone surrogate U\+D[89A-F][0-9A-F]{2} at \d+/) }]);
+    }
+    // A pair is an emoji, and fine.
+    expect((await postRaw('/api/endpoints', JSON.stringify(endpoint({ name: 'ok \ud83d\ude80' })))).status).toBe(201);
+    await stillServing();
+  });
+
   it('does not count brackets inside strings as nesting', async () => {
     const res = await vigil.api('POST', '/api/endpoints', endpoint({ name: '[[[[{{{{'.repeat(10), body: null }));
     expect(res.status).toBe(201);
