@@ -1,4 +1,5 @@
 import { createLogger } from './logger.ts';
+import { logOutput } from './log-output.ts';
 import { loadSettings, SettingsError } from './settings.ts';
 import { startVigil } from './vigil.ts';
 
@@ -14,10 +15,13 @@ try {
   throw error;
 }
 
-const logger = createLogger(settings.logLevel);
+const output = logOutput(process.stdout);
+const logger = createLogger(settings.logLevel, output);
+/** Exits once the last log lines are out, or after a second if nobody reads them. */
+const exit = (code: number) => void output.flush(1000).then(() => process.exit(code));
 process.on('uncaughtException', (error) => {
   logger.fatal({ err: error }, 'uncaught exception, stopping');
-  process.exit(1);
+  exit(1);
 });
 
 let vigil;
@@ -25,6 +29,7 @@ try {
   vigil = await startVigil(settings, { logger });
 } catch (error) {
   logger.fatal({ err: error }, `Vigil could not start: ${(error as Error).message}`);
+  await output.flush(1000);
   process.exit(1);
 }
 
@@ -38,11 +43,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     vigil.stop().then(
       () => {
         logger.info({ ms: Date.now() - started }, 'stopped');
-        process.exit(0);
+        exit(0);
       },
       (error) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   });
