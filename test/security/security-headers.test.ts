@@ -110,3 +110,29 @@ describe('the pages need nothing inline', () => {
     expect(init).toContain('validatorUrl: null');
   });
 });
+
+describe('Cross-Origin-Opener-Policy only where browsers apply it', () => {
+  /** The headers of GET / sent with this Host (fetch cannot set one) and extra headers. */
+  const headersFor = (host: string, extra: Record<string, string> = {}) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: vigil.port, path: '/', headers: { host, ...extra } }, (res) => {
+        res.resume();
+        resolve(res.headers);
+      })
+        .on('error', reject)
+        .end();
+    });
+
+  it('is sent to loopback pages and to https through a proxy', async () => {
+    for (const host of [`localhost:${vigil.port}`, `127.0.0.1:${vigil.port}`, `[::1]:${vigil.port}`]) {
+      expect((await headersFor(host))['cross-origin-opener-policy'], host).toBe('same-origin');
+    }
+    expect((await headersFor('vigil.lan', { 'x-forwarded-proto': 'https' }))['cross-origin-opener-policy']).toBe('same-origin');
+  });
+
+  it('is left out on plain HTTP to another name or address, where Chromium ignores it with a console error', async () => {
+    const headers = await headersFor('vigil.lan');
+    expect(headers['cross-origin-opener-policy']).toBeUndefined();
+    expect(headers['x-frame-options']).toBe('DENY');
+  });
+});

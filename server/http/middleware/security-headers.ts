@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import type { OriginPolicy } from '../../security/origin-policy.ts';
+import { hostName, type OriginPolicy } from '../../security/origin-policy.ts';
 
 /** A Host header value safe to repeat in a header (name or [IPv6], optional port). */
 const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -35,7 +35,7 @@ export interface SecurityHeadersOptions {
  * @example app.use(securityHeaders({ policy }))
  */
 export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHandler {
-  return secureHeaders({
+  const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
@@ -53,4 +53,18 @@ export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHand
     crossOriginResourcePolicy: 'same-origin',
     strictTransportSecurity: false,
   });
+  return async function securityHeadersMiddleware(c, next) {
+    await headers(c, next);
+    // Chromium ignores COOP on a plain-HTTP page that is not localhost (a LAN address, say) and
+    // reports that as a console error on every load: send it only where it takes effect.
+    if (!isPotentiallyTrustworthy(c)) c.res.headers.delete('Cross-Origin-Opener-Policy');
+  };
+}
+
+/** Whether the page's origin is one browsers trust with COOP: https (through a proxy), or loopback. */
+function isPotentiallyTrustworthy(c: Context): boolean {
+  if (/^https\b/i.test(c.req.header('x-forwarded-proto') ?? '')) return true;
+  const name = hostName(c.req.header('host') ?? '');
+  if (name === undefined) return false;
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
