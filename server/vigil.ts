@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
-import { OriginPolicy } from './security/origin-policy.ts';
+import { isLoopbackHost, OriginPolicy } from './security/origin-policy.ts';
 import { clientAddressResolver } from './http/client-address.ts';
 import { ConnectionLimit } from './realtime/connection-limit.ts';
 import type { Server } from 'node:http';
@@ -35,7 +35,6 @@ import { describeError } from '../db/unavailable.ts';
 import { DatabaseAvailability } from '../db/availability.ts';
 import type { Settings } from './settings.ts';
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export interface Vigil {
   url: string;
@@ -293,7 +292,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     { url, publicUrl: publicUrl || undefined, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
     `Vigil listening on ${url}${publicUrl ? `, reached at ${publicUrl}` : ''} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
   );
-  if (!guard.enabled && !isLoopback(settings.host)) {
+  if (!guard.enabled && !isLoopbackHost(settings.host)) {
     logger.warn(
       { host: settings.host },
       `API_KEY is not set and Vigil listens on ${settings.host}: anyone who can reach this port can change endpoints. Set API_KEY, or HOST=127.0.0.1.`,

@@ -108,11 +108,9 @@ export class OriginPolicy {
   }
 
   #knownName(name: string): boolean {
-    if (LOOPBACK_NAMES.has(name) || name.endsWith('.localhost')) return true;
+    if (isLoopbackHost(name) || name === '::' || name === '0.0.0.0') return true;
     if (this.#exactHosts.has(name) || this.#hostSuffixes.some((suffix) => name.endsWith(suffix))) return true;
-    if (isIP(name) === 0) return false;
-    if (isLoopbackOrUnspecified(name)) return true;
-    return this.#isOwnAddress(name);
+    return isIP(name) !== 0 && this.#isOwnAddress(name);
   }
 
   #isOwnAddress(address: string): boolean {
@@ -153,9 +151,17 @@ function sameHost(origin: string, host: string): boolean {
   return url.host === (addressed.endsWith(defaultPort) ? addressed.slice(0, -defaultPort.length) : addressed);
 }
 
+/**
+ * Whether a host name as `hostName()` gives it is this machine by definition: the localhost names,
+ * 127.0.0.0/8 and ::1 (what browsers count as potentially trustworthy over plain HTTP).
+ */
+export function isLoopbackHost(name: string): boolean {
+  return LOOPBACK_NAMES.has(name) || name.endsWith('.localhost') || (isIP(name) !== 0 && isLoopbackAddress(name));
+}
+
 /** `address` is canonical (see normalizeName): IPv4-mapped IPv6 addresses read ::ffff:7f00:1. */
-function isLoopbackOrUnspecified(address: string): boolean {
-  if (address === '::1' || address === '::' || address === '0.0.0.0') return true;
+function isLoopbackAddress(address: string): boolean {
+  if (address === '::1') return true;
   const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(address);
   if (mapped) return (parseInt(mapped[1]!, 16) >> 8) === 127;
   return isIP(address) === 4 && address.startsWith('127.');

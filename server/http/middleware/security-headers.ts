@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { hostName, type OriginPolicy } from '../../security/origin-policy.ts';
+import { hostName, isLoopbackHost, type OriginPolicy } from '../../security/origin-policy.ts';
 
 /** A Host header value safe to repeat in a header (name or [IPv6], optional port). */
 const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -65,6 +65,5 @@ export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHand
 function isPotentiallyTrustworthy(c: Context): boolean {
   if (/^https\b/i.test(c.req.header('x-forwarded-proto') ?? '')) return true;
   const name = hostName(c.req.header('host') ?? '');
-  if (name === undefined) return false;
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+  return name !== undefined && isLoopbackHost(name);
 }
