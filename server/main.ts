@@ -1,7 +1,7 @@
 import { createLogger } from './logger.ts';
 import { logOutput } from './log-output.ts';
 import { loadSettings, SettingsError } from './settings.ts';
-import { startVigil } from './vigil.ts';
+import { startVigil, type Vigil } from './vigil.ts';
 
 // The process entry: settings → logger → Vigil → signals. Everything else is wired in server/vigil.ts.
 let settings;
@@ -24,7 +24,35 @@ process.on('uncaughtException', (error) => {
   exit(1);
 });
 
-let vigil;
+// Handlers first: Vigil answers /readyz before startVigil() returns, and a SIGTERM in between
+// (a `docker stop` right after the health check passed) must still be a graceful stop.
+let vigil: Vigil | undefined;
+let signalled: NodeJS.Signals | undefined;
+function stop(signal: NodeJS.Signals, running: Vigil) {
+  logger.info({ signal }, `${signal} received: finishing running checks, then stopping`);
+  const started = Date.now();
+  running.stop().then(
+    () => {
+      logger.info({ ms: Date.now() - started }, 'stopped');
+      exit(0);
+    },
+    (error) => {
+      logger.error({ err: error }, 'shutdown failed');
+      exit(1);
+    },
+  );
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = signal;
+    if (vigil) return stop(signal, vigil);
+    // Still starting: stopped once started, unless the start outlasts the shutdown timeout.
+    logger.info({ signal }, `${signal} received while starting: stopping once started`);
+    setTimeout(() => exit(1), settings.shutdownTimeoutMs).unref();
+  });
+}
+
 try {
   vigil = await startVigil(settings, { logger });
 } catch (error) {
@@ -32,23 +60,4 @@ try {
   await output.flush(1000);
   process.exit(1);
 }
-
-let signalled = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, `${signal} received: finishing running checks, then stopping`);
-    const started = Date.now();
-    vigil.stop().then(
-      () => {
-        logger.info({ ms: Date.now() - started }, 'stopped');
-        exit(0);
-      },
-      (error) => {
-        logger.error({ err: error }, 'shutdown failed');
-        exit(1);
-      },
-    );
-  });
-}
+if (signalled) stop(signalled, vigil);
