@@ -249,7 +249,8 @@ export class HttpProber {
         if (settled) return;
         const req = activeReq;
         const res = activeRes;
-        fail(TIMEOUT_MESSAGE);
+        // libuv's cached loop time can fire the timer a millisecond early: a timeout took at least timeoutMs.
+        finish({ kind: 'failure', errorMessage: TIMEOUT_MESSAGE, responseTime: Math.max(elapsed(), Math.round(timeoutMs)) });
         // Listeners stay attached (and ignore everything once settled), so destroying cannot
         // surface as an unhandled 'error'.
         res?.destroy();
