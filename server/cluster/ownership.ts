@@ -3,6 +3,7 @@ import { rowsOf, type Database } from '../../db/client.ts';
 import type { Scheduler, ScheduleControl, ScheduleOptions } from '../scheduler/scheduler.ts';
 import type { ResultWriter } from '../services/checks/write-results.ts';
 import type { MonitorRegistry } from '../services/monitor-registry.ts';
+import { LeaseClock } from './lease-clock.ts';
 import { ownerOf } from './rendezvous.ts';
 import { databaseFault } from '../../db/unavailable.ts';
 
@@ -52,15 +53,9 @@ const CLAIM_CHUNK = 5000;
 export class EndpointOwnership implements ScheduleControl {
   private readonly owned = new Set<string>();
   private live: string[];
-  private lastHeartbeatAt = 0;
-  /** When the heartbeat timer last fired (this process runs), and whether PostgreSQL was away at the last attempt. */
-  private lastTimerAt = 0;
-  private databaseAway = false;
-  private beatStartedAt = 0;
+  private readonly clock: LeaseClock;
   /** Since when every heartbeat succeeded (0 after a failure). */
   private beatingSince = 0;
-  /** Set when our heartbeat was silent long enough for others to take over; cleared by a tick that re-read our leases. */
-  private suspect = false;
   private beating: Promise<void> | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private firstClaimDone = false;
@@ -74,6 +69,7 @@ export class EndpointOwnership implements ScheduleControl {
 
   constructor(private readonly options: OwnershipOptions) {
     this.live = [options.instanceId];
+    this.clock = new LeaseClock(options.leaseTtlMs, this.tickMs);
   }
 
   get tickMs(): number {
@@ -87,28 +83,19 @@ export class EndpointOwnership implements ScheduleControl {
     this.timer.unref();
     // The heartbeat has its own timer: a long handover or claim must not let it age.
     this.heartbeatTimer = setInterval(() => {
-      this.lastTimerAt = Date.now();
+      const wasSuspect = this.clock.suspect;
+      // At a thaw this runs before the answer to a heartbeat sent before the freeze, and before
+      // the check timers due meanwhile: they must see the doubt at once.
+      this.clock.timerFired(Date.now());
+      if (this.clock.suspect && !wasSuspect) this.wake();
       void this.beat().catch(this.options.onError);
     }, this.tickMs);
     this.heartbeatTimer.unref();
   }
 
-  /**
-   * Whether this instance may run a scheduled check now: only while its heartbeat is fresh, and
-   * not after a silence long enough for the others to have taken its endpoints (a frozen process,
-   * a lost connection) until a tick has re-read which leases are still ours.
-   */
+  /** Whether this instance may run a scheduled check now (see LeaseClock). */
   mayCheck(): boolean {
-    if (this.suspect) return false;
-    const now = Date.now();
-    if (now - this.lastHeartbeatAt < this.options.leaseTtlMs * 0.6) return true;
-    // PostgreSQL is away (refused, or a heartbeat hangs) while we keep running (our heartbeat timer
-    // still fires; a frozen process's does not): nobody can take our endpoints over without the
-    // database, so we go on checking them. Only if this instance alone is cut off while the others
-    // reach it do both check an endpoint until we are back.
-    const running = now - this.lastTimerAt < this.tickMs * 2.5;
-    const hanging = this.beating !== undefined && now - this.beatStartedAt > this.tickMs;
-    return running && (this.databaseAway || hanging);
+    return this.clock.mayCheck(Date.now());
   }
 
   // --- ScheduleControl -------------------------------------------------------------------------
@@ -190,10 +177,10 @@ export class EndpointOwnership implements ScheduleControl {
     } catch (error) {
       // Others will count us dead after the TTL: stop checking before they take over (unless the
       // database is away for everyone, and nobody can).
-      if (Date.now() - this.lastHeartbeatAt > leaseTtlMs * 0.75 && !this.databaseAway) this.dropAll();
+      if (Date.now() - this.clock.heartbeatAt > leaseTtlMs * 0.75 && !this.clock.isDatabaseAway) this.dropAll();
       throw error;
     }
-    const wasSuspect = this.suspect;
+    const wasSuspect = this.clock.suspect;
 
     // 4 first: what the database says we hold.
     const held = new Set(
@@ -207,7 +194,7 @@ export class EndpointOwnership implements ScheduleControl {
         this.drop(id);
       }
     }
-    if (wasSuspect) this.suspect = false;
+    if (wasSuspect) this.clock.suspect = false;
     // Leases we hold from an earlier life of this instance id count as ours.
     const adopted = [...held].filter((id) => !this.owned.has(id));
 
@@ -243,22 +230,17 @@ export class EndpointOwnership implements ScheduleControl {
   private beat(): Promise<void> {
     this.beating ??= (async () => {
       const startedAt = Date.now();
-      this.beatStartedAt = startedAt;
+      this.clock.beatStarted(startedAt);
       try {
         await this.heartbeat();
-        this.databaseAway = false;
       } catch (error) {
-        this.databaseAway = databaseFault(error) !== null;
+        this.clock.beatFailed(databaseFault(error) !== null);
         this.beatingSince = 0;
         throw error;
       }
       // From when it answered, not when it was sent: one sent during an outage answers only after it.
       if (this.beatingSince === 0) this.beatingSince = Date.now();
-      if (this.lastHeartbeatAt > 0 && startedAt - this.lastHeartbeatAt > this.options.leaseTtlMs * 0.5) {
-        this.suspect = true;
-        this.wake();
-      }
-      this.lastHeartbeatAt = startedAt;
+      if (this.clock.beatAnswered(startedAt)) this.wake();
     })().finally(() => (this.beating = undefined));
     return this.beating;
   }
