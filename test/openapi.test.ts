@@ -117,6 +117,10 @@ describe('answers match the documented schemas', () => {
     await call('GET', '/api/checks/recent', '/api/checks/recent?perEndpoint=2');
     await call('GET', '/api/incidents', '/api/incidents');
     await call('GET', '/api/incidents', '/api/incidents?status=open');
+    const [incident] = (await vigil.api('GET', `/api/incidents?endpointId=${id}`)).body.items as Incident[];
+    await call('GET', '/api/incidents/{id}', `/api/incidents/${incident!.id}`);
+    await call('GET', '/api/incidents/{id}', '/api/incidents/not-a-uuid');
+    await call('GET', '/api/incidents/{id}', `/api/incidents/${crypto.randomUUID()}`);
     await call('GET', '/api/summary', '/api/summary');
     await call('GET', '/api/auth', '/api/auth');
     await call('POST', '/api/auth/verify', '/api/auth/verify');

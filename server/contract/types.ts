@@ -48,6 +48,9 @@ export interface Endpoint extends EndpointDefinition {
   lastResponseTime: number | null;
   lastStatusCode: number | null;
   lastErrorMessage: string | null;
+  /** The code of `lastErrorMessage` (docs/api-errors.md); null with no error or one from before codes. */
+  lastErrorCode: CheckErrorCode | null;
+  lastErrorParams: MessageParams | null;
   consecutiveFailures: number;
   createdAt: string;
   updatedAt: string;
@@ -60,6 +63,9 @@ export interface Check {
   responseTime: number;
   statusCode: number | null;
   errorMessage: string | null;
+  /** What went wrong as a stable code with its parameters (docs/api-errors.md); `errorMessage` says it in English. */
+  errorCode: CheckErrorCode | null;
+  errorParams: MessageParams | null;
   checkedAt: string;
 }
 
@@ -79,6 +85,19 @@ export interface Incident {
   resolvedAt: string | null;
   failureCount: number;
   errorMessage: string | null;
+  errorCode: CheckErrorCode | null;
+  errorParams: MessageParams | null;
+}
+
+/** GET /api/incidents/:id: the incident and its endpoint's checks around it, oldest first. */
+export interface IncidentDetail extends Incident {
+  /**
+   * Up to 10 checks up to its start (the failures that opened it), then those up to the one that
+   * resolved it (or now, while open): the newest 200 of them.
+   */
+  checks: Check[];
+  /** Checks during the incident left out of `checks` (a long incident's older ones). */
+  omittedChecks: number;
 }
 
 export interface Page<T> {
@@ -113,8 +132,43 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
-  errors?: { path: string; message: string }[];
+  /** What went wrong as a stable code (docs/api-errors.md); `detail` says it in English. */
+  code: string;
+  params?: MessageParams;
+  errors?: { path: string; message: string; code: string; params: MessageParams }[];
 }
+
+/** The values a coded message is built from ({ max: 100 }, { status: 500 }). */
+export type MessageParams = Record<string, string | number>;
+
+/** Why a check failed or was slow; see docs/api-errors.md. */
+export const CHECK_ERROR_CODES = [
+  'timeout',
+  'refused',
+  'dns',
+  'reset',
+  'tls',
+  'blocked',
+  'invalid_url',
+  'invalid_request',
+  'invalid_redirect',
+  'too_many_redirects',
+  'network',
+  'unexpected_status',
+  'slow',
+] as const;
+export type CheckErrorCode = (typeof CHECK_ERROR_CODES)[number];
+
+/** Something accepted but probably not meant (a timeout longer than the interval). */
+export interface Warning {
+  path: string;
+  code: string;
+  params: MessageParams;
+  message: string;
+}
+
+/** POST /api/endpoints and PATCH /api/endpoints/{id}: the endpoint, and what looks odd about it. */
+export type SavedEndpoint = Endpoint & { warnings: Warning[] };
 
 /** One endpoint in an export file: its id and definition (no status, no history). */
 export interface ExportedEndpoint extends EndpointDefinition {

@@ -107,6 +107,15 @@ function withDatabaseUnavailable(document: Json): Json {
 }
 
 function buildDocument(): Json {
+  const incidentProperties = {
+    id: uuid,
+    endpointId: uuid,
+    endpointName: { type: 'string' },
+    startedAt: time,
+    resolvedAt: nullable('string', { format: 'date-time' }),
+    failureCount: int,
+    errorMessage: nullable('string'),
+  };
   const endpointInput = inputSchema(CreateSchema);
   const endpointProperties = (endpointInput.properties ?? {}) as Json;
   return {
@@ -138,15 +147,15 @@ function buildDocument(): Json {
           errorMessage: nullable('string'),
           checkedAt: time,
         }),
-        Incident: exact({
-          id: uuid,
-          endpointId: uuid,
-          endpointName: { type: 'string' },
-          startedAt: time,
-          resolvedAt: nullable('string', { format: 'date-time' }),
-          failureCount: int,
-          errorMessage: nullable('string'),
-        }),
+        Incident: exact(incidentProperties),
+        IncidentDetail: exact(
+          {
+            ...incidentProperties,
+            checks: { type: 'array', items: ref('Check'), description: 'Oldest first: up to 10 checks up to its start (the failures that opened it), then those up to the one that resolved it (or now, while open), the newest 200 of them' },
+            omittedChecks: { ...int, description: 'Checks during the incident left out of `checks`' },
+          },
+          { description: 'An incident with the timeline of its endpoint\'s checks (GET /api/incidents/{id})' },
+        ),
         RecentCheck: exact({ status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: int, checkedAt: time }),
         RecentChecks: exact({
           items: {
@@ -295,6 +304,10 @@ function buildDocument(): Json {
           }),
           responses: { '200': json(page('Incident')), ...problems(400) },
         },
+      },
+      '/api/incidents/{id}': {
+        parameters: [idParam],
+        get: { tags: ['Incidents'], summary: 'One incident with the checks that opened and closed it', responses: { '200': json(ref('IncidentDetail')), ...problems(400, 404) } },
       },
       '/api/summary': { get: { tags: ['Endpoints'], summary: 'Counts per status', responses: { '200': json(ref('Summary')) } } },
       '/api/export': {

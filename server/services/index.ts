@@ -11,6 +11,7 @@ import { getEndpoint } from './endpoints/get.ts';
 import { importEndpoints } from './endpoints/import.ts';
 import { listEndpoints } from './endpoints/list.ts';
 import { setPaused, updateEndpoint } from './endpoints/update.ts';
+import { getIncident } from './incidents/get.ts';
 import { listIncidents } from './incidents/list.ts';
 import { getSummary } from './summary.ts';
 
@@ -31,6 +32,7 @@ export function createServices(ctx: ServiceContext) {
     getUptime: (id: string) => getUptime(ctx, id),
     recentChecks: (query: Record<string, string>) => recentChecks(ctx, query),
     listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
+    getIncident: (id: string) => getIncident(ctx, id),
     getSummary: () => getSummary(ctx),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
     endpointExists: (id: string) => ctx.registry.has(id),

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
-import { endpoints, incidents } from '../../../db/schema/index.ts';
+import { endpoints, incidents, type IncidentRow } from '../../../db/schema/index.ts';
 import type { Incident, Page } from '../../contract/types.ts';
 import { parseIncidentListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
@@ -27,14 +27,18 @@ export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string
     rows,
     query.limit,
     (r) => ({ at: r.incident.startedAt, id: r.incident.id }),
-    ({ incident, endpointName }): Incident => ({
-      id: incident.id,
-      endpointId: incident.endpointId,
-      endpointName,
-      startedAt: incident.startedAt.toISOString(),
-      resolvedAt: incident.resolvedAt?.toISOString() ?? null,
-      failureCount: incident.failureCount,
-      errorMessage: incident.errorMessage,
-    }),
+    toIncident,
   );
+}
+
+export function toIncident({ incident, endpointName }: { incident: IncidentRow; endpointName: string }): Incident {
+  return {
+    id: incident.id,
+    endpointId: incident.endpointId,
+    endpointName,
+    startedAt: incident.startedAt.toISOString(),
+    resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+    failureCount: incident.failureCount,
+    errorMessage: incident.errorMessage,
+  };
 }
