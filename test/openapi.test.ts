@@ -114,6 +114,8 @@ describe('answers match the documented schemas', () => {
     await call('POST', '/api/endpoints/{id}/resume', `/api/endpoints/${id}/resume`);
     await call('GET', '/api/endpoints/{id}/checks', `/api/endpoints/${id}/checks?limit=1`);
     await call('GET', '/api/endpoints/{id}/uptime', `/api/endpoints/${id}/uptime`);
+    await call('GET', '/api/endpoints/{id}/series', `/api/endpoints/${id}/series?range=7d`);
+    await call('GET', '/api/endpoints/{id}/series', `/api/endpoints/${id}/series?range=2h`);
     await call('GET', '/api/checks/recent', '/api/checks/recent?perEndpoint=2');
     await call('GET', '/api/incidents', '/api/incidents');
     await call('GET', '/api/incidents', '/api/incidents?status=open');

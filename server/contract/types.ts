@@ -117,6 +117,29 @@ export interface Uptime {
   '30d': UptimeWindow;
 }
 
+export type SeriesRange = '1h' | '6h' | '24h' | '7d' | '30d';
+
+/** The checks of one time bucket [at, at + bucketSeconds). checks = up + degraded + down. */
+export interface SeriesPoint {
+  at: string;
+  checks: number;
+  up: number;
+  degraded: number;
+  down: number;
+  /** Mean response time of the checks that were not DOWN; null when all were. */
+  avgResponseTime: number | null;
+}
+
+/** GET /api/endpoints/:id/series: response time over (from, to], bucketed; only buckets with checks. */
+export interface ResponseSeries {
+  range: SeriesRange;
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  /** Oldest first; a missing bucket had no checks. The first may start before `from` (it holds `from`). */
+  points: SeriesPoint[];
+}
+
 export interface Summary {
   total: number;
   up: number;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
+import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 import { SECRET_MARKER } from '../domain/secrets.ts';
 
@@ -167,6 +168,17 @@ function buildDocument(): Json {
         }),
         UptimeWindow: exact({ uptime: nullable('number', { minimum: 0, maximum: 100 }), checks: int, avgResponseTime: nullable('integer') }),
         Uptime: exact({ '24h': ref('UptimeWindow'), '7d': ref('UptimeWindow'), '30d': ref('UptimeWindow') }),
+        SeriesPoint: exact(
+          { at: time, checks: int, up: int, degraded: int, down: int, avgResponseTime: nullable('integer') },
+          { description: 'The checks of the bucket [at, at + bucketSeconds); avgResponseTime is over those not DOWN (null when all were)' },
+        ),
+        ResponseSeries: exact({
+          range: { enum: SERIES_RANGE_NAMES },
+          from: time,
+          to: time,
+          bucketSeconds: { type: 'integer', minimum: 1 },
+          points: { type: 'array', items: ref('SeriesPoint'), description: 'Oldest first, only buckets that had checks; the first may start before from' },
+        }),
         Summary: exact(Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'paused', 'openIncidents'].map((k) => [k, int]))),
         EndpointsFile: exact(
           {
@@ -281,6 +293,19 @@ function buildDocument(): Json {
       '/api/endpoints/{id}/uptime': {
         parameters: [idParam],
         get: { tags: ['Checks'], summary: 'Uptime over 24 h, 7 d and 30 d', responses: { '200': json(ref('Uptime')), ...problems(400, 404) } },
+      },
+      '/api/endpoints/{id}/series': {
+        parameters: [idParam],
+        get: {
+          tags: ['Checks'],
+          summary: 'Response time and statuses over a range, one point per time bucket (the endpoint page chart)',
+          description:
+            'Buckets are aligned on the Unix epoch: 10 s for 1h, 1 min for 6h, 5 min for 24h, 1 h for 7d and 30d, widened to the check interval (whole hours for 7d and 30d). Up to 24h from the raw results; 7d and 30d from the hourly rollups, so they outlive CHECK_RETENTION_DAYS.',
+          parameters: queryParameters(SERIES_QUERY_SCHEMA, {
+            range: [{ enum: SERIES_RANGE_NAMES, default: DEFAULT_SERIES_RANGE }, 'How far back from now'],
+          }),
+          responses: { '200': json(ref('ResponseSeries')), ...problems(400, 404) },
+        },
       },
       '/api/checks/recent': {
         get: {

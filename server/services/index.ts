@@ -3,6 +3,7 @@ import type { ServiceContext } from './context.ts';
 import { checkNow } from './checks/check-now.ts';
 import { listChecks } from './checks/list.ts';
 import { recentChecks } from './checks/recent.ts';
+import { getResponseSeries } from './checks/series.ts';
 import { getUptime } from './checks/uptime.ts';
 import { createEndpoint } from './endpoints/create.ts';
 import { deleteEndpoint } from './endpoints/delete.ts';
@@ -30,6 +31,7 @@ export function createServices(ctx: ServiceContext) {
     checkNow: (id: string) => checkNow(ctx, id),
     listChecks: (id: string, query: Record<string, string>) => listChecks(ctx, id, query),
     getUptime: (id: string) => getUptime(ctx, id),
+    responseSeries: (id: string, query: Record<string, string>) => getResponseSeries(ctx, id, query),
     recentChecks: (query: Record<string, string>) => recentChecks(ctx, query),
     listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
     getIncident: (id: string) => getIncident(ctx, id),

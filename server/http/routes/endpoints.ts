@@ -20,5 +20,6 @@ export function endpointRoutes(services: Services) {
     .post('/:id/pause', async (c) => c.json(await services.pauseEndpoint(c.req.param('id'))))
     .post('/:id/resume', async (c) => c.json(await services.resumeEndpoint(c.req.param('id'))))
     .get('/:id/checks', async (c) => c.json(await services.listChecks(c.req.param('id'), c.req.query())))
-    .get('/:id/uptime', async (c) => c.json(await services.getUptime(c.req.param('id'))));
+    .get('/:id/uptime', async (c) => c.json(await services.getUptime(c.req.param('id'))))
+    .get('/:id/series', async (c) => c.json(await services.responseSeries(c.req.param('id'), c.req.query())));
 }
