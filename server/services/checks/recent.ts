@@ -4,14 +4,17 @@ import type { CheckStatus, RecentCheck, RecentChecks } from '../../contract/type
 import { parseRecentChecksQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
 import { descIndexed } from '../pagination.ts';
+import { uptime24hOfAll } from './uptime-24h.ts';
 
 /**
- * The newest `perEndpoint` checks of every endpoint, newest first, in one query: a LATERAL join
+ * The newest `perEndpoint` checks of every endpoint, newest first, and each one's uptime counts
+ * over 24 hours (see uptime24hOfAll). The checks come in one query: a LATERAL join
  * reads each endpoint's top rows straight from check_results_endpoint_checked_idx
  * (endpoint_id, checked_at desc, id desc) instead of ranking all of its history.
  */
 export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<RecentChecks> {
   const { perEndpoint } = parseRecentChecksQuery(rawQuery);
+  const uptime = await uptime24hOfAll(ctx.db);
   const latest = ctx.db
     .select({ id: checkResults.id, status: checkResults.status, responseTime: checkResults.responseTime, checkedAt: checkResults.checkedAt })
     .from(checkResults)
@@ -31,5 +34,5 @@ export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string,
     if (row.checkedAt === null) continue; // no check yet: the left join's one empty row
     list.push({ status: row.status as CheckStatus, responseTime: row.responseTime!, checkedAt: row.checkedAt.toISOString() });
   }
-  return { items };
+  return { items, uptime24hSince: uptime.since.toISOString(), uptime24h: uptime.byEndpoint };
 }
