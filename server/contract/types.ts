@@ -75,6 +75,17 @@ export type RecentCheck = Pick<Check, 'status' | 'responseTime' | 'checkedAt'>;
 /** GET /api/checks/recent: every endpoint's newest checks, newest first, keyed by endpoint id ([] before its first check). */
 export interface RecentChecks {
   items: Record<string, RecentCheck[]>;
+  /** Where every `uptime24h` window starts: the start of the UTC hour 23 hours before the current one. */
+  uptime24hSince: string;
+  /** Each endpoint's checks since `uptime24hSince` (23 to 24 hours), keyed by endpoint id. */
+  uptime24h: Record<string, UptimeCounts>;
+}
+
+/** Checks in a window and how many were not DOWN; `through`: the newest check counted (null: none). */
+export interface UptimeCounts {
+  checks: number;
+  up: number;
+  through: string | null;
 }
 
 export interface Incident {

@@ -165,6 +165,18 @@ function buildDocument(): Json {
             propertyNames: uuid,
             additionalProperties: { type: 'array', items: ref('RecentCheck') },
           },
+          uptime24hSince: { ...time, description: 'Where every uptime24h window starts: the start of the UTC hour 23 hours before the current one' },
+          uptime24h: {
+            type: 'object',
+            description: 'Every endpoint id → its checks since uptime24hSince (23 to 24 hours): uptime = up / checks',
+            propertyNames: uuid,
+            additionalProperties: ref('UptimeCounts'),
+          },
+        }),
+        UptimeCounts: exact({
+          checks: int,
+          up: { ...int, description: 'Checks that were not DOWN' },
+          through: nullable('string', { format: 'date-time', description: 'The newest check counted (null: none yet): add only newer ones' }),
         }),
         UptimeWindow: exact({ uptime: nullable('number', { minimum: 0, maximum: 100 }), checks: int, avgResponseTime: nullable('integer') }),
         Uptime: exact({ '24h': ref('UptimeWindow'), '7d': ref('UptimeWindow'), '30d': ref('UptimeWindow') }),
@@ -310,7 +322,7 @@ function buildDocument(): Json {
       '/api/checks/recent': {
         get: {
           tags: ['Checks'],
-          summary: "Every endpoint's newest checks, newest first (the dashboard's strips)",
+          summary: "Every endpoint's newest checks, newest first, and its uptime counts over 24 hours (the dashboard's cards)",
           parameters: queryParameters(QUERY_SCHEMAS.recentChecks, {
             perEndpoint: [{ type: 'integer', minimum: 1, maximum: 100, default: 20 }, 'Checks per endpoint'],
           }),
