@@ -1,20 +1,21 @@
 import { Match, Show, Switch, createMemo, lazy } from 'solid-js';
-import { Toaster } from 'solid-sonner';
 import { ConnectionBanner } from './components/ConnectionStatus.tsx';
 import { DatabaseBanner } from './components/DatabaseBanner.tsx';
 import { Header } from './components/Header.tsx';
 import { KeyDialog } from './components/KeyDialog.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { useKeyboardShortcuts } from './lib/keyboard.ts';
 import { matchPath, pathname } from './lib/router.ts';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { EndpointListPage } from './pages/EndpointListPage.tsx';
 import { IncidentsPage } from './pages/IncidentsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { keyRequest } from './stores/auth.store.ts';
-import { MAX_TOASTS, TOAST_DURATION_MS } from './stores/toast.store.ts';
 
 // Pages that are not the first view load their code when visited (the chart library with them).
 const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
 const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
+const IncidentPage = lazy(() => import('./pages/IncidentPage.tsx'));
 
 export function App() {
   const endpointId = createMemo(() => {
@@ -22,6 +23,8 @@ export function App() {
     return params && params.id !== 'new' ? params.id : null;
   });
   const editId = createMemo(() => matchPath('/endpoints/:id/edit', pathname())?.id ?? null);
+  const incidentId = createMemo(() => matchPath('/incidents/:id', pathname())?.id ?? null);
+  useKeyboardShortcuts();
 
   return (
     <>
@@ -52,19 +55,14 @@ export function App() {
           <Match when={pathname() === '/incidents'}>
             <IncidentsPage />
           </Match>
+          <Match when={incidentId()}>
+            <Show when={incidentId()} keyed>
+              {(id) => <IncidentPage id={id} />}
+            </Show>
+          </Match>
         </Switch>
       </main>
-      {/* Below the header, so the connection status stays visible; expanded, so all five are readable. */}
-      <Toaster
-        position="top-right"
-        offset={{ top: '4rem', right: '1rem' }}
-        mobileOffset={{ top: '9rem' }}
-        duration={TOAST_DURATION_MS}
-        visibleToasts={MAX_TOASTS}
-        expand
-        richColors
-        closeButton
-      />
+      <Toasts />
       <Show when={keyRequest()}>{(reason) => <KeyDialog reason={reason()} />}</Show>
     </>
   );

@@ -3,6 +3,8 @@ import { LOCALES, LOCALE_NAMES, locale, setLocale, t, type Locale } from '../i18
 import { pathname } from '../lib/router.ts';
 import { apiKey, askForKey, keyRequired } from '../stores/auth.store.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { MenuButton, menuOpen } from './MenuButton.tsx';
+import { ThemeSwitch } from './ThemeSwitch.tsx';
 
 const NAV = [
   { href: '/', key: 'nav.dashboard', active: (p: string) => p === '/' },
@@ -12,14 +14,15 @@ const NAV = [
 
 export function Header() {
   return (
-    <header class="header">
+    <header class="header" data-menu={menuOpen() ? 'open' : 'closed'}>
       <a class="skip" href="#main">
         {t('nav.skip')}
       </a>
       <a class="brand" href="/">
         Vigil
       </a>
-      <nav aria-label="Vigil">
+      <MenuButton controls="header-nav header-tools" />
+      <nav id="header-nav" aria-label="Vigil">
         <For each={NAV}>
           {(item) => (
             <a href={item.href} aria-current={item.active(pathname()) ? 'page' : undefined}>
@@ -31,7 +34,7 @@ export function Header() {
           + {t('nav.add')}
         </a>
       </nav>
-      <div class="header-end">
+      <div id="header-tools" class="header-end">
         <ConnectionStatus />
         <Show when={keyRequired() || apiKey()}>
           <button type="button" class="key-button" data-key-saved={apiKey() ? 'true' : 'false'} onClick={() => void askForKey('user')}>
@@ -42,6 +45,7 @@ export function Header() {
             </Show>
           </button>
         </Show>
+        <ThemeSwitch />
         <label class="lang">
           <select aria-label={t('lang.label')} value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
             <For each={LOCALES}>{(l) => <option value={l}>{LOCALE_NAMES[l]}</option>}</For>

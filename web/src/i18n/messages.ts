@@ -138,6 +138,12 @@ export const en = {
   'ep.failureThreshold': 'Incident after',
   'ep.failures': '{count} failures',
   'ep.consecutiveFailures': 'Consecutive failures',
+  // endpoint page: live check, request headers
+  'ep.checking': 'Checking…',
+  'ep.checking.upTo': 'Waiting for the answer, at most {timeout} (the endpoint’s timeout).',
+  'ep.headers': 'Request headers',
+  'ep.headers.none': 'No request headers.',
+  'ep.headers.secret': 'Secret: the value is stored but never shown',
 
   'check.time': 'Time',
   'check.status': 'Status',
@@ -200,6 +206,24 @@ export const en = {
   'common.retry': 'Try again',
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the dashboard',
+  // mobile, theme, keyboard, incident page
+  'menu.open': 'Menu',
+  'menu.label': 'Open the menu',
+  'theme.label': 'Theme',
+  'theme.system': 'System theme',
+  'theme.light': 'Light',
+  'theme.dark': 'Dark',
+  'keys.hint': 'Shortcuts: / search, n new endpoint, Esc close',
+  'incident.title': 'Incident: {name}',
+  'incident.ongoing': 'Ongoing',
+  'incident.resolved': 'Resolved',
+  'incident.timeline': 'Timeline',
+  'incident.noChecks': 'No checks of this incident are stored any more.',
+  'incident.omitted': '… {count} more checks during the incident, not shown …',
+  'incident.openedHere': 'Incident opened',
+  'incident.resolvedHere': 'Incident resolved',
+  'incident.details': 'Details',
+  'inc.linkLabel': 'Incident of {name}, started {started}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -340,6 +364,12 @@ export const ko: Record<MessageKey, string> = {
   'ep.failureThreshold': '인시던트 기준',
   'ep.failures': '실패 {count}회',
   'ep.consecutiveFailures': '연속 실패',
+  // endpoint page: live check, request headers
+  'ep.checking': '체크 중…',
+  'ep.checking.upTo': '응답을 기다리는 중입니다. 최대 {timeout}(엔드포인트의 타임아웃)까지 기다립니다.',
+  'ep.headers': '요청 헤더',
+  'ep.headers.none': '요청 헤더가 없습니다.',
+  'ep.headers.secret': '비밀 값: 저장되어 있지만 표시하지 않습니다',
 
   'check.time': '시각',
   'check.status': '상태',
@@ -402,4 +432,22 @@ export const ko: Record<MessageKey, string> = {
   'common.retry': '다시 시도',
   'notFound.title': '페이지를 찾을 수 없습니다',
   'notFound.back': '대시보드로 돌아가기',
+  // mobile, theme, keyboard, incident page
+  'menu.open': '메뉴',
+  'menu.label': '메뉴 열기',
+  'theme.label': '테마',
+  'theme.system': '시스템 테마',
+  'theme.light': '라이트',
+  'theme.dark': '다크',
+  'keys.hint': '단축키: / 검색, n 새 엔드포인트, Esc 닫기',
+  'incident.title': '인시던트: {name}',
+  'incident.ongoing': '진행 중',
+  'incident.resolved': '해결됨',
+  'incident.timeline': '타임라인',
+  'incident.noChecks': '이 인시던트의 검사 기록이 더 이상 남아 있지 않습니다.',
+  'incident.omitted': '… 인시던트 중 검사 {count}건 생략 …',
+  'incident.openedHere': '인시던트 시작',
+  'incident.resolvedHere': '인시던트 해결',
+  'incident.details': '상세',
+  'inc.linkLabel': '{name} 인시던트, {started} 시작',
 };

@@ -106,8 +106,10 @@ export function EndpointListPage() {
                     <td>
                       <StatusBadge status={displayStatus(e())} />
                     </td>
-                    <td class="num">{formatMs(e().lastResponseTime)}</td>
-                    <td>{formatTime(e().lastCheckedAt)}</td>
+                    <td class="num" data-label={t('col.responseTime')}>
+                      {formatMs(e().lastResponseTime)}
+                    </td>
+                    <td data-label={t('col.lastCheck')}>{formatTime(e().lastCheckedAt)}</td>
                     <td class="hide-narrow url">{e().url}</td>
                     <td class="hide-narrow">{e().tags.join(', ')}</td>
                   </tr>

@@ -1,15 +1,19 @@
 import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
+import { RequestHeaders } from '../components/RequestHeaders.tsx';
 import { ResponseChart } from '../components/ResponseChart.tsx';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
 import { formatDateTime, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { isUuid } from '../lib/ids.ts';
 import { useLiveData } from '../lib/page-data.ts';
+import { countCheck } from '../lib/uptime-live.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
+import { EndpointNotFound } from './NotFoundPage.tsx';
 
 const RANGES = { '1h': 3600_000, '6h': 6 * 3600_000, '24h': 24 * 3600_000 } as const;
 type Range = keyof typeof RANGES;
@@ -31,6 +35,8 @@ function Fact(props: { label: string; children: JSX.Element }) {
 
 /** One endpoint: live status, chart, uptime, recent checks, incidents and the actions on it. */
 export default function EndpointPage(props: { id: string }) {
+  // Not an id at all: nothing to load or subscribe to (the server would refuse both).
+  if (!isUuid(props.id)) return <EndpointNotFound />;
   const endpoint = () => endpoints.byId[props.id];
   const [missing, setMissing] = createSignal(false);
   const [range, setRange] = createSignal<Range>('1h');
@@ -38,10 +44,11 @@ export default function EndpointPage(props: { id: string }) {
   const [uptime, setUptime] = createSignal<Uptime | null>(null);
   const [incidents, setIncidents] = createSignal<Incident[]>([]);
   const [busy, setBusy] = createSignal(false);
+  const [checking, setChecking] = createSignal(false);
   const [confirmingDelete, setConfirmingDelete] = createSignal(false);
 
   const fail = (error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) setMissing(true);
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) setMissing(true);
     else addToast('error', t('toast.loadFailed', { message: (error as Error).message }));
   };
 
@@ -71,10 +78,14 @@ export default function EndpointPage(props: { id: string }) {
         responseTime: e.responseTime,
         statusCode: e.statusCode,
         errorMessage: e.errorMessage,
+        errorCode: e.errorCode,
+        errorParams: e.errorParams,
         checkedAt: e.timestamp,
       };
       const since = new Date(Date.now() - RANGES[range()]).toISOString();
       setChecks((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
+      setUptime((u) => u && countCheck(u, e));
+      if (e.status === 'DOWN') setIncidents((list) => list.map((i) => (i.resolvedAt ? i : { ...i, failureCount: i.failureCount + 1 })));
       uptimeTimer ??= setTimeout(() => {
         uptimeTimer = undefined;
         void loadUptime();
@@ -102,11 +113,18 @@ export default function EndpointPage(props: { id: string }) {
   };
 
   const name = () => endpoint()?.name ?? '';
-  const checkNow = () =>
-    act(
-      () => api.checkNow(props.id),
-      () => t('toast.checked', { name: name(), status: t(`status.${endpoint()?.status ?? 'PENDING'}`) }),
-    );
+  /** Runs apart from the other actions: a hanging target keeps it busy up to the endpoint's timeout. */
+  const checkNow = async () => {
+    setChecking(true);
+    try {
+      const check = await api.checkNow(props.id);
+      addToast('info', t('toast.checked', { name: name(), status: t(`status.${check.status}`) }));
+    } catch (error) {
+      addToast('error', t('toast.actionFailed', { message: (error as Error).message }));
+    } finally {
+      setChecking(false);
+    }
+  };
   const togglePause = () =>
     endpoint()?.paused
       ? act(async () => upsertEndpoint(await api.resume(props.id)), () => t('toast.resumed', { name: name() }))
@@ -131,12 +149,7 @@ export default function EndpointPage(props: { id: string }) {
   return (
     <Switch fallback={<p class="muted">{t('common.loading')}</p>}>
       <Match when={missing()}>
-        <section>
-          <h1>{t('ep.notFound')}</h1>
-          <p>
-            <a href="/endpoints">{t('ep.back')}</a>
-          </p>
-        </section>
+        <EndpointNotFound />
       </Match>
       <Match when={endpoint()}>
         {(e) => (
@@ -152,8 +165,11 @@ export default function EndpointPage(props: { id: string }) {
               <code>{e().method}</code> {e().url}
             </p>
             <div class="actions">
-              <button type="button" onClick={checkNow} disabled={busy()}>
-                {t('ep.checkNow')}
+              <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
+                <Show when={checking()} fallback={t('ep.checkNow')}>
+                  <span class="spinner" aria-hidden="true" />
+                  {t('ep.checking')}
+                </Show>
               </button>
               <button type="button" onClick={togglePause} disabled={busy()}>
                 {e().paused ? t('ep.resume') : t('ep.pause')}
@@ -180,6 +196,10 @@ export default function EndpointPage(props: { id: string }) {
                 </span>
               </Show>
             </div>
+
+            <p class="check-progress" role="status">
+              {checking() ? t('ep.checking.upTo', { timeout: formatMs(e().timeoutMs) }) : ''}
+            </p>
 
             <dl class="facts">
               <Fact label={t('card.responseTime')}>{formatMs(e().lastResponseTime)}</Fact>
@@ -263,7 +283,7 @@ export default function EndpointPage(props: { id: string }) {
                   {(i) => (
                     <li data-open={i.resolvedAt ? 'false' : 'true'}>
                       <strong>{i.resolvedAt ? `✨ ${t('inc.filter.resolved')}` : `🚨 ${t('inc.ongoing')}`}</strong>{' '}
-                      {formatDateTime(i.startedAt)}
+                      <a href={`/incidents/${i.id}`}>{formatDateTime(i.startedAt)}</a>
                       {i.resolvedAt ? ` → ${formatDateTime(i.resolvedAt)} (${formatIncidentDuration(i)})` : ''}
                       {' · '}
                       {t('ep.failures', { count: i.failureCount })}
@@ -286,6 +306,7 @@ export default function EndpointPage(props: { id: string }) {
               <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
+            <RequestHeaders headers={e().headers} />
           </section>
         )}
       </Match>

@@ -72,14 +72,18 @@ export function IncidentsPage() {
           <tbody>
             <For each={items()}>
               {(i) => (
-                <tr data-open={i.resolvedAt ? 'false' : 'true'}>
+                <tr data-open={i.resolvedAt ? 'false' : 'true'} data-incident-id={i.id}>
                   <td>
-                    <a href={`/endpoints/${i.endpointId}`}>{i.endpointName}</a>
+                    <a href={`/incidents/${i.id}`} aria-label={t('inc.linkLabel', { name: i.endpointName, started: formatDateTime(i.startedAt) })}>
+                      {i.endpointName}
+                    </a>
                   </td>
-                  <td>{formatDateTime(i.startedAt)}</td>
-                  <td>{i.resolvedAt ? formatDateTime(i.resolvedAt) : <strong>🚨 {t('inc.ongoing')}</strong>}</td>
-                  <td>{formatIncidentDuration(i)}</td>
-                  <td class="num">{i.failureCount}</td>
+                  <td data-label={t('inc.started')}>{formatDateTime(i.startedAt)}</td>
+                  <td data-label={t('inc.resolved')}>{i.resolvedAt ? formatDateTime(i.resolvedAt) : <strong>🚨 {t('inc.ongoing')}</strong>}</td>
+                  <td data-label={t('inc.duration')}>{formatIncidentDuration(i)}</td>
+                  <td class="num" data-label={t('inc.failures')}>
+                    {i.failureCount}
+                  </td>
                   <td class="hide-narrow">{i.errorMessage ?? ''}</td>
                 </tr>
               )}

@@ -3,6 +3,7 @@ import type {
   Endpoint,
   EndpointDefinition,
   Incident,
+  IncidentDetail,
   Page,
   ProblemDetails,
   RecentChecks,
@@ -65,7 +66,7 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
-    throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: (error as Error).message });
+    throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: (error as Error).message, code: 'network_error' });
   }
   if (response.ok) reportRestAnswered();
   if (response.status === 204) return undefined as T;
@@ -131,6 +132,8 @@ export const api = {
   uptime: (id: string) => request<Uptime>('GET', `/api/endpoints/${enc(id)}/uptime`),
   incidents: (params: { status?: 'open' | 'resolved'; endpointId?: string; limit?: number; cursor?: string }) =>
     request<Page<Incident>>('GET', `/api/incidents${query(params)}`),
+  /** One incident with the checks around it (its timeline). */
+  incident: (id: string) => request<IncidentDetail>('GET', `/api/incidents/${enc(id)}`),
   summary: () => request<Summary>('GET', '/api/summary'),
   recentChecks: (perEndpoint: number) => request<RecentChecks>('GET', `/api/checks/recent${query({ perEndpoint })}`),
   /** Whether writes and realtime connections need an API key. */
