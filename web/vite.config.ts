@@ -10,6 +10,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  * style attribute in a template. Here its CSS is imported as a stylesheet of the bundle instead,
  * and `--width` is set at run time (through the CSSOM, which CSP allows). A version of the package
  * without these exact spots fails the build rather than the policy.
+ *
+ * Its `solid` build (index.jsx, the one Vite picks) also lost the measuring of each toast's height
+ * (`if (!mounted() || !toastRef)` was folded into `|| true`): every toast then sat at offset 0,
+ * exactly on top of the others. The measuring effect is put back.
  */
 function cspSafeSonner(): Plugin {
   const patches: [string, string][] = [
@@ -25,13 +29,14 @@ function cspSafeSonner(): Plugin {
     // A call the compiler cannot fold into a constant (it folds String(…) and template literals).
     ['"--width": `${TOAST_WIDTH}px`,', '"--width": (() => `${TOAST_WIDTH}px`)(),'],
   ];
+  const jsxOnlyPatches: [string, string][] = [['if (!mounted() || true) return;', 'if (!mounted() || !toastRef) return;']];
   return {
     name: 'vigil:csp-safe-sonner',
     enforce: 'pre',
     transform(code, id) {
       if (!/[\\/]solid-sonner[\\/]dist[\\/]index\.jsx?$/.test(id)) return undefined;
       let patched = code;
-      for (const [from, to] of patches) {
+      for (const [from, to] of id.endsWith('.jsx') ? [...patches, ...jsxOnlyPatches] : patches) {
         if (!patched.includes(from)) throw new Error(`solid-sonner changed: cannot find ${JSON.stringify(from.slice(0, 60))} in ${id} (see cspSafeSonner in web/vite.config.ts)`);
         patched = patched.replace(from, to);
       }

@@ -10,10 +10,14 @@ export const MAX_TOASTS = 5;
 /** Ids of the toasts on screen, oldest first: a sixth pushes the first out. */
 const shown: (string | number)[] = [];
 
+/** A message that starts with its own emoji (❌ Payments API is down) needs no second icon. */
+const LEADING_EMOJI = /^\p{Extended_Pictographic}/u;
+
 export function addToast(type: ToastType, message: string, duration = TOAST_DURATION_MS) {
   if (shown.length >= MAX_TOASTS) removeToast(shown[0]!);
   const id = toast[type](message, {
     duration,
+    icon: LEADING_EMOJI.test(message) ? null : undefined,
     onAutoClose: (t) => forget(t.id),
     onDismiss: (t) => forget(t.id),
   });

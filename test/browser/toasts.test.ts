@@ -1,0 +1,159 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Endpoint } from '../../server/contract/types.ts';
+import { saveScreenshot } from '../support/browser.ts';
+import { useBrowserTestEnv } from '../support/browser-env.ts';
+
+const env = useBrowserTestEnv();
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+interface ShownToast {
+  box: Box;
+  title: string;
+  /** The library's icon elements, and 1 if the text starts with an emoji: one icon in all. */
+  icons: number;
+}
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** The toasts a person sees: not leaving, not hidden beyond the fifth, opaque, inside the window. */
+function shownToasts(page: Page): Promise<ShownToast[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-sonner-toast]:not([data-removed="true"])')]
+      .filter((li) => Number(getComputedStyle(li).opacity) > 0.5)
+      .map((li) => {
+        const r = li.getBoundingClientRect();
+        const title = (li.querySelector('[data-title]')?.textContent ?? '').trim();
+        return {
+          box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom },
+          title,
+          icons: li.querySelectorAll('[data-icon]').length + (/^\p{Extended_Pictographic}/u.test(title) ? 1 : 0),
+        };
+      })
+      .filter((t) => t.box.bottom > 0 && t.box.top < innerHeight),
+  );
+}
+
+/** The toasts once they have stopped moving (enter and exit transitions take 0.4 s). */
+async function settledToasts(page: Page, count: number): Promise<ShownToast[]> {
+  let last = '';
+  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+    const toasts = await shownToasts(page);
+    const now = JSON.stringify(toasts);
+    if (toasts.length === count && now === last) return toasts;
+    last = now;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the toasts did not settle at ${count}: ${last}`);
+}
+
+function boxOf(page: Page, selector: string, hasText?: string): Promise<Box> {
+  return page
+    .locator(selector, hasText ? { hasText } : {})
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    });
+}
+
+const openIncidentsTile = (page: Page) => boxOf(page, '.count[data-status="INCIDENTS"]');
+
+/** Readable: five at most, none covering another or `avoid`, one icon each. */
+function expectReadable(toasts: ShownToast[], avoid: Record<string, Box>) {
+  expect(toasts.length).toBeLessThanOrEqual(5);
+  for (const toast of toasts) {
+    expect(toast.icons, toast.title).toBe(1);
+    expect(toast.box.bottom - toast.box.top).toBeGreaterThan(30);
+    for (const [name, box] of Object.entries(avoid)) expect(intersects(toast.box, box), `${toast.title} covers ${name}`).toBe(false);
+  }
+  for (let i = 0; i < toasts.length; i++) {
+    for (let j = i + 1; j < toasts.length; j++) {
+      expect(intersects(toasts[i]!.box, toasts[j]!.box), `${toasts[i]!.title} / ${toasts[j]!.title}`).toBe(false);
+    }
+  }
+}
+
+/** Seven paused endpoints on a failing target: a check of each turns it DOWN, one toast each. */
+async function sevenFailingEndpoints(): Promise<Endpoint[]> {
+  env.target.setMode('/burst', { kind: 'ok', status: 500 });
+  const endpoints: Endpoint[] = [];
+  for (let i = 1; i <= 7; i++) endpoints.push(await env.createEndpoint({ path: '/burst', name: `Burst ${i}`, paused: true }));
+  return endpoints;
+}
+
+/** Checks them all at once: seven DOWN events within a second. */
+async function checkAllAtOnce(endpoints: Endpoint[]) {
+  const started = Date.now();
+  const answers = await Promise.all(endpoints.map((e) => env.vigil.api('POST', `/api/endpoints/${e.id}/check`)));
+  expect(answers.map((a) => a.status)).toEqual(endpoints.map(() => 200));
+  expect(Date.now() - started).toBeLessThan(1000);
+}
+
+describe('toasts', () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height}: seven endpoints DOWN within a second show five toasts apart, one icon each, clear of Open incidents`, async () => {
+      const endpoints = await sevenFailingEndpoints();
+      const { page, errors } = await env.open('/', { viewport: { width: size.width, height: size.height } });
+      await page.locator('.conn[data-state="connected"]').waitFor();
+      await page.locator('.card').nth(6).waitFor();
+
+      await checkAllAtOnce(endpoints);
+      const toasts = await settledToasts(page, 5);
+      await saveScreenshot(page, `toasts-${size.name}`);
+      expectReadable(toasts, { 'Open incidents': await openIncidentsTile(page) });
+      for (const toast of toasts) expect(toast.title).toMatch(/^❌ Burst [1-7] is down$/);
+      // Stacked apart by at least the gap, the newest nearest the edge.
+      const tops = toasts.map((t) => t.box.top).sort((a, b) => a - b);
+      for (let i = 1; i < tops.length; i++) expect(tops[i]! - tops[i - 1]!).toBeGreaterThan(30);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('while the fallback banner shows, toasts stay clear of its Retry now button at both sizes', async () => {
+    const endpoints = await sevenFailingEndpoints();
+    const { page, errors } = await env.newPage({ viewport: { width: 1280, height: 800 } });
+    // Routing is set up before the page opens its socket; until `refuse` it passes through.
+    let refuse = false;
+    await page.routeWebSocket(/socket\.io/, (ws) => (refuse ? ws.close() : ws.connectToServer()));
+    // The page's own clock, so the five reconnect attempts (17 s and more of backoff) can be skipped through.
+    await page.clock.install();
+    await page.goto(`${env.base()}/`);
+    await page.locator('.conn[data-state="connected"]').waitFor();
+    await page.locator('.card').nth(6).waitFor();
+    await checkAllAtOnce(endpoints);
+    await settledToasts(page, 5);
+    // A pointer over the toasts pauses their timers: they stay while the WebSocket attempts run out.
+    await page.locator('[data-sonner-toast][data-front="true"]').hover();
+
+    refuse = true;
+    await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    const retry = page.locator('.banner button', { hasText: 'Retry now' });
+    for (const started = Date.now(); !(await retry.isVisible()); ) {
+      expect(Date.now() - started, 'the fallback banner did not come').toBeLessThan(30_000);
+      await page.clock.fastForward(1000);
+      await page.waitForTimeout(100);
+    }
+
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.locator('[data-sonner-toast][data-front="true"]').hover();
+      const toasts = await settledToasts(page, 5);
+      await saveScreenshot(page, `toasts-fallback-${size.name}`);
+      expectReadable(toasts, { 'Retry now': await boxOf(page, '.banner button', 'Retry now'), 'Open incidents': await openIncidentsTile(page) });
+    }
+    expect(errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
+  });
+});
