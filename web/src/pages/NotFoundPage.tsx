@@ -10,3 +10,15 @@ export function NotFoundPage() {
     </section>
   );
 }
+
+/** What /endpoints/:id shows for an id that names no endpoint: unknown, deleted, or not an id at all. */
+export function EndpointNotFound() {
+  return (
+    <section class="not-found" data-testid="endpoint-not-found">
+      <h1>{t('ep.notFound')}</h1>
+      <p>
+        <a href="/endpoints">{t('ep.back')}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,8 +1,11 @@
 import { createMemo, createRoot, createSignal, type Accessor } from 'solid-js';
 import { createStore, produce, reconcile, unwrap } from 'solid-js/store';
+import type { ServerEvents } from '../../../server/contract/events.ts';
 import type { CheckStatus, Endpoint } from '../../../server/contract/types.ts';
+import { isNewer, lastFieldsOf, withNewerLiveFacts } from '../lib/newest-check.ts';
 import { api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
+import { applyUptime24h } from './uptime24h.store.ts';
 
 /** How many recent checks each card's strip shows. */
 export const STRIP_LENGTH = 20;
@@ -73,18 +76,47 @@ function sortedIds(byId: Record<string, Endpoint>) {
   return Object.values(byId).sort(byName).map((e) => e.id);
 }
 
-/** An event newer than the REST snapshot must not be undone by it. */
-function newer(live: Endpoint | undefined, fetched: Endpoint): Endpoint {
-  if (!live?.lastCheckedAt || !fetched.lastCheckedAt || live.lastCheckedAt <= fetched.lastCheckedAt) return fetched;
-  const { status, lastCheckedAt, lastResponseTime, lastStatusCode, lastErrorMessage, consecutiveFailures } = live;
-  return { ...fetched, status, lastCheckedAt, lastResponseTime, lastStatusCode, lastErrorMessage, consecutiveFailures };
+type CheckCompleted = ServerEvents['check:completed'];
+
+/**
+ * Checks heard for endpoints the store does not hold yet (the page's first load or the endpoint's
+ * own fetch is still on its way): replayed once it arrives, so that a snapshot read before them
+ * does not hide them. The newest few per endpoint are enough.
+ */
+const unplaced = new Map<string, CheckCompleted[]>();
+
+function rememberUnplaced(e: CheckCompleted) {
+  const list = unplaced.get(e.endpointId) ?? [];
+  list.push(e);
+  unplaced.set(e.endpointId, list.slice(-STRIP_LENGTH));
 }
 
-let loading: Promise<void> | null = null;
+function replayUnplaced(endpointId: string) {
+  const list = unplaced.get(endpointId);
+  if (!list) return;
+  unplaced.delete(endpointId);
+  for (const e of list) applyCheck(e);
+}
 
-/** Loads (or re-syncs) every endpoint, its recent checks and the open incidents from REST. */
+/** The single load in progress, and the one queued behind it. */
+let loading: Promise<void> | null = null;
+let queued: Promise<void> | null = null;
+
+/**
+ * Loads (or re-syncs) every endpoint, its recent checks and the open incidents from REST. A call
+ * while a load is on its way gets a fresh one after it: the one on its way may have read the
+ * server before what made the caller ask (say, a subscription that has just been acknowledged).
+ */
 export function loadEndpoints(): Promise<void> {
-  loading ??= (async () => {
+  if (loading) {
+    const ignoreOutcome = () => {};
+    queued ??= loading.then(ignoreOutcome, ignoreOutcome).then(() => {
+      queued = null;
+      return loadEndpoints();
+    });
+    return queued;
+  }
+  loading = (async () => {
     try {
       const [list, recent, open] = await Promise.all([
         api.allEndpoints(),
@@ -92,22 +124,24 @@ export function loadEndpoints(): Promise<void> {
         api.incidents({ status: 'open', limit: 500 }),
       ]);
       const byId: Record<string, Endpoint> = {};
-      for (const e of list) byId[e.id] = newer(state.byId[e.id], e);
+      for (const e of list) byId[e.id] = withNewerLiveFacts(e, state.byId[e.id]);
       const openIncidents: Record<string, string> = {};
       for (const incident of open.items) openIncidents[incident.endpointId] = incident.id;
       setState('byId', reconcile(byId));
       for (const e of list) {
         const strip = stripOf(e.id);
-        const fetched = (recent.items[e.id] ?? []).slice().reverse();
+        const merged = mergeStrip((recent.items[e.id] ?? []).slice().reverse(), strip.items);
         // Keep the live array when it already ends with the same check: nothing to redraw.
-        if (strip.items.at(-1)?.checkedAt !== fetched.at(-1)?.checkedAt) {
-          strip.items = fetched;
+        if (strip.items.at(-1)?.checkedAt !== merged.at(-1)?.checkedAt || strip.items.length !== merged.length) {
+          strip.items = merged;
           strip.touch();
         }
       }
       setState('openIncidents', reconcile(openIncidents));
       setState('ids', reconcile(sortedIds(byId)));
       setState({ loaded: true, error: null });
+      for (const e of list) replayUnplaced(e.id);
+      applyUptime24h(recent, stripItems);
       statusesChanged();
     } catch (error) {
       setState('error', (error as Error).message);
@@ -123,7 +157,8 @@ export function loadEndpoints(): Promise<void> {
 export function upsertEndpoint(endpoint: Endpoint) {
   const known = endpoint.id in state.byId;
   const nameChanged = known && state.byId[endpoint.id]!.name !== endpoint.name;
-  setState('byId', endpoint.id, known ? reconcile(newer(state.byId[endpoint.id], endpoint)) : endpoint);
+  setState('byId', endpoint.id, known ? reconcile(withNewerLiveFacts(endpoint, state.byId[endpoint.id])) : endpoint);
+  replayUnplaced(endpoint.id);
   statusesChanged();
   if (!known) {
     if (state.loaded) setState('ids', insertSorted(state.ids, endpoint));
@@ -142,6 +177,7 @@ export function removeEndpoint(endpointId: string) {
     }),
   );
   strips.delete(endpointId);
+  unplaced.delete(endpointId);
   statusesChanged();
 }
 
@@ -185,26 +221,59 @@ export const allTags = createRoot(() =>
   }),
 );
 
-onLiveEvent('check:completed', (e) => {
-  if (!(e.endpointId in state.byId)) return;
+/**
+ * Applies one check to its endpoint. Every check carries the endpoint's status (it is the status
+ * of its newest check), so a missed `endpoint:status-changed` is made good by the next check. Only
+ * a check newer than what the store holds changes the endpoint: the same check again (it was in
+ * the snapshot) or an older one (it came over the socket while a newer snapshot came over REST)
+ * only fills its place in the strip.
+ */
+function applyCheck(e: CheckCompleted) {
+  const endpoint = state.byId[e.endpointId];
+  if (!endpoint) return rememberUnplaced(e);
+  addToStrip(e);
+  if (!isNewer(e.timestamp, endpoint.lastCheckedAt)) return;
+  const statusChanged = endpoint.status !== e.status;
   setState(
     'byId',
     e.endpointId,
-    produce((endpoint) => {
-      endpoint.lastCheckedAt = e.timestamp;
-      endpoint.lastResponseTime = e.responseTime;
-      endpoint.lastStatusCode = e.statusCode;
-      endpoint.lastErrorMessage = e.errorMessage;
-      endpoint.consecutiveFailures = e.status === 'DOWN' ? endpoint.consecutiveFailures + 1 : 0;
+    produce((target) => {
+      target.status = e.status;
+      target.consecutiveFailures = e.status === 'DOWN' ? target.consecutiveFailures + 1 : 0;
+      Object.assign(target, lastFieldsOf(e));
     }),
   );
+  if (statusChanged) statusesChanged();
+}
+
+function addToStrip(e: CheckCompleted) {
   const strip = stripOf(e.endpointId);
-  strip.items = [...strip.items.slice(Math.max(0, strip.items.length - STRIP_LENGTH + 1)), { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp }];
+  const item: StripItem = { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp };
+  const last = strip.items.at(-1);
+  if (!last || last.checkedAt < item.checkedAt) {
+    strip.items = [...strip.items.slice(Math.max(0, strip.items.length - STRIP_LENGTH + 1)), item];
+  } else {
+    if (strip.items.some((i) => i.checkedAt === item.checkedAt)) return;
+    strip.items = [...strip.items, item].sort(byCheckedAt).slice(-STRIP_LENGTH);
+  }
   strip.touch();
-});
+}
+
+const byCheckedAt = (a: StripItem, b: StripItem) => (a.checkedAt < b.checkedAt ? -1 : a.checkedAt > b.checkedAt ? 1 : 0);
+
+/** The fetched strip plus the live checks newer than its newest (both oldest first). */
+function mergeStrip(fetched: StripItem[], live: readonly StripItem[]): StripItem[] {
+  const newest = fetched.at(-1)?.checkedAt ?? '';
+  const newer = live.filter((i) => i.checkedAt > newest);
+  return newer.length ? [...fetched, ...newer].slice(-STRIP_LENGTH) : fetched;
+}
+
+onLiveEvent('check:completed', applyCheck);
 
 onLiveEvent('endpoint:status-changed', (e) => {
-  if (!(e.endpointId in state.byId)) return;
+  const endpoint = state.byId[e.endpointId];
+  // Sent with the check that changed it (applied just before); an older change is history.
+  if (!endpoint || (endpoint.lastCheckedAt && e.timestamp < endpoint.lastCheckedAt) || endpoint.status === e.currentStatus) return;
   setState('byId', e.endpointId, 'status', e.currentStatus);
   statusesChanged();
 });

@@ -21,28 +21,48 @@ const [subscriptions, setSubscriptions] = createSignal<ReadonlySet<string>>(new 
 
 export { subscriptions };
 
-export function subscribe(endpointId: string) {
-  want(endpointId, +1);
+/** Returns true when a command went out now: `onSubscribed` listeners of that key hear when it settles. */
+export function subscribe(endpointId: string): boolean {
+  return want(endpointId, +1);
 }
 export function unsubscribe(endpointId: string) {
   want(endpointId, -1);
 }
-export function subscribeAll() {
-  want(ALL, +1);
+/** Returns true when a command went out now (see `subscribe`). */
+export function subscribeAll(): boolean {
+  return want(ALL, +1);
 }
 /** The counterpart of subscribeAll; single-endpoint subscriptions stay. */
 export function unsubscribeAll() {
   want(ALL, -1);
 }
 
-function want(key: string, delta: 1 | -1) {
+const subscribedListeners = new Map<string, Set<() => void>>();
+
+/**
+ * Called each time the server has acknowledged a subscription to `key` (or it finally failed):
+ * events from then on reach the page, so a REST load started now misses nothing. Returns the
+ * function that stops it.
+ */
+export function onSubscribed(key: string, listener: () => void): () => void {
+  let set = subscribedListeners.get(key);
+  if (!set) subscribedListeners.set(key, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+function want(key: string, delta: 1 | -1): boolean {
   const before = counts.get(key) ?? 0;
   const after = Math.max(0, before + delta);
   if (after === 0) counts.delete(key);
   else counts.set(key, after);
   publish();
-  if (before === 0 && after > 0) void send(key, true);
+  if (before === 0 && after > 0 && socketService.connected) {
+    void send(key, true);
+    return true;
+  }
   if (before > 0 && after === 0) void send(key, false);
+  return false;
 }
 
 function publish() {
@@ -61,7 +81,10 @@ async function send(key: string, on: boolean) {
     if (counts.has(key) !== on) return;
     try {
       const ack = await socketService.command(event, data, ACK_TIMEOUT_MS);
-      if (ack.ok) return;
+      if (ack.ok) {
+        if (on) settled(key);
+        return;
+      }
       lastProblem = `${ack.error.code}: ${ack.error.message}`;
       if (ack.error.code !== 'RATE_LIMITED') break;
     } catch (error) {
@@ -72,7 +95,12 @@ async function send(key: string, on: boolean) {
   if (on) {
     console.warn(`Vigil: ${event} failed (${lastProblem})`);
     addToast('error', `${t('toast.subscribeFailed')}: ${lastProblem}`);
+    settled(key);
   }
+}
+
+function settled(key: string) {
+  for (const listener of subscribedListeners.get(key) ?? []) listener();
 }
 
 socketService.onSession(() => {

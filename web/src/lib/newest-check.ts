@@ -1,0 +1,42 @@
+import type { ServerEvents } from '../../../server/contract/events.ts';
+import type { Endpoint } from '../../../server/contract/types.ts';
+
+/**
+ * Whether a check at `incoming` is newer than one at `current` (ISO-8601 UTC times as the server
+ * writes them, so they compare as strings; null: never checked). Equal is not newer: it is the
+ * same check heard twice.
+ */
+export function isNewer(incoming: string | null | undefined, current: string | null | undefined): boolean {
+  return Boolean(incoming) && (!current || incoming! > current);
+}
+
+/** The fields a check writes on its endpoint: the status, the failure count and every `last…` field. */
+function checkFieldsOf(endpoint: Endpoint): Partial<Endpoint> {
+  const fields: Record<string, unknown> = { status: endpoint.status, consecutiveFailures: endpoint.consecutiveFailures };
+  for (const [key, value] of Object.entries(endpoint)) if (key.startsWith('last')) fields[key] = value;
+  return fields as Partial<Endpoint>;
+}
+
+/**
+ * A fetched endpoint, except where the live one has heard of a newer check than the snapshot
+ * (the snapshot was read before it): then the live check's fields stay.
+ * @example withNewerLiveFacts(fetchedPending, liveDownSince10s) // DOWN, unless the snapshot is newer
+ */
+export function withNewerLiveFacts(fetched: Endpoint, live: Endpoint | undefined): Endpoint {
+  if (!live || !isNewer(live.lastCheckedAt, fetched.lastCheckedAt)) return fetched;
+  return { ...fetched, ...checkFieldsOf(live) };
+}
+
+/**
+ * The endpoint fields one `check:completed` sets: each field X of the event is the endpoint's
+ * `lastX` (responseTime → lastResponseTime, errorMessage → lastErrorMessage…), its time is
+ * `lastCheckedAt`. Fields added to both later follow without a change here.
+ */
+export function lastFieldsOf(e: ServerEvents['check:completed']): Partial<Endpoint> {
+  const fields: Record<string, unknown> = { lastCheckedAt: e.timestamp };
+  for (const [key, value] of Object.entries(e)) {
+    if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status') continue;
+    fields[`last${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
+  }
+  return fields as Partial<Endpoint>;
+}
