@@ -2,9 +2,10 @@ import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'sol
 import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
 import { RequestHeaders } from '../components/RequestHeaders.tsx';
 import { ResponseChart } from '../components/ResponseChart.tsx';
+import { CHART_RANGES_MS } from '../lib/chart-series.ts';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
-import { formatDateTime, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { formatDateTime, formatDuration, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { isUuid } from '../lib/ids.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { countCheck } from '../lib/uptime-live.ts';
@@ -15,7 +16,7 @@ import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.s
 import { addToast } from '../stores/toast.store.ts';
 import { EndpointNotFound } from './NotFoundPage.tsx';
 
-const RANGES = { '1h': 3600_000, '6h': 6 * 3600_000, '24h': 24 * 3600_000 } as const;
+const RANGES = CHART_RANGES_MS;
 type Range = keyof typeof RANGES;
 /** At most this many checks are kept for the chart (the API's page size). */
 const CHART_LIMIT = 1000;
@@ -198,7 +199,7 @@ export default function EndpointPage(props: { id: string }) {
             </div>
 
             <p class="check-progress" role="status">
-              {checking() ? t('ep.checking.upTo', { timeout: formatMs(e().timeoutMs) }) : ''}
+              {checking() ? t('ep.checking.upTo', { timeout: e().timeoutMs < 1000 ? formatMs(e().timeoutMs) : formatDuration(e().timeoutMs) }) : ''}
             </p>
 
             <dl class="facts">
@@ -239,7 +240,7 @@ export default function EndpointPage(props: { id: string }) {
               </div>
             </div>
             <Show when={checks().length > 0} fallback={<p class="muted chart-empty">{t('ep.chart.empty')}</p>}>
-              <ResponseChart checks={checks()} />
+              <ResponseChart endpoint={e()} range={range()} checks={checks()} />
             </Show>
 
             <h2>{t('ep.recent')}</h2>
