@@ -103,7 +103,7 @@ describe('GET /api/incidents/:id', () => {
   it('answers 400 for an id that is not a UUID and 404 for an unknown one', async () => {
     const malformed = await vigil.api<ProblemDetails>('GET', '/api/incidents/not-a-uuid');
     expect(malformed.status).toBe(400);
-    expect(malformed.body.errors).toEqual([{ path: 'id', message: 'must be a UUID' }]);
+    expect(malformed.body.errors).toMatchObject([{ path: 'id', message: 'must be a UUID' }]);
     const unknown = await vigil.api<ProblemDetails>('GET', `/api/incidents/${crypto.randomUUID()}`);
     expect(unknown.status).toBe(404);
   });
