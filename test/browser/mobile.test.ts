@@ -67,6 +67,21 @@ describe('the dashboard on a phone (390×844)', () => {
       expect(layout.sideways, `${name}: boxes scrolling sideways`).toEqual([]);
       await saveScreenshot(page, `mobile-${name}`);
     }
+
+    // Korean words are longer on screen: the same holds.
+    await page.evaluate(() => localStorage.setItem('vigil.locale', 'ko'));
+    for (const [name, path, text] of [
+      ['list', '/endpoints', 'Checkout API'],
+      ['incident', `/incidents/${story.resolvedIncident.id}`, '인시던트 해결'],
+    ] as const) {
+      await page.goto(env.base() + path);
+      await page.locator('main', { hasText: text }).waitFor();
+      const layout = await layoutOf(page);
+      expect(layout.headerHeight, `ko ${name}: header height`).toBeLessThanOrEqual(64);
+      expect(layout.scrollWidth, `ko ${name}: page width`).toBeLessThanOrEqual(layout.innerWidth);
+      expect(layout.sideways).toEqual([]);
+      await saveScreenshot(page, `mobile-ko-${name}`);
+    }
     expect(errors).toEqual([]);
   });
 
