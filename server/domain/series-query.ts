@@ -2,16 +2,16 @@ import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
 /**
- * The ranges GET /api/endpoints/:id/series answers for: how far back, and the narrowest bucket.
+ * The ranges GET /api/endpoints/:id/series answers for: how far back, and the bucket size.
  * Up to 24 h the buckets come from raw check results; 7 d and 30 d from the hourly rollups (raw
  * results are kept for CHECK_RETENTION_DAYS only, which may be a single day).
  */
 export const SERIES_RANGES = {
-  '1h': { ms: 3_600_000, minBucketSeconds: 10, rollups: false },
-  '6h': { ms: 6 * 3_600_000, minBucketSeconds: 60, rollups: false },
-  '24h': { ms: 24 * 3_600_000, minBucketSeconds: 300, rollups: false },
-  '7d': { ms: 7 * 86_400_000, minBucketSeconds: 3600, rollups: true },
-  '30d': { ms: 30 * 86_400_000, minBucketSeconds: 3600, rollups: true },
+  '1h': { ms: 3_600_000, bucketSeconds: 10, rollups: false },
+  '6h': { ms: 6 * 3_600_000, bucketSeconds: 60, rollups: false },
+  '24h': { ms: 24 * 3_600_000, bucketSeconds: 300, rollups: false },
+  '7d': { ms: 7 * 86_400_000, bucketSeconds: 3600, rollups: true },
+  '30d': { ms: 30 * 86_400_000, bucketSeconds: 3600, rollups: true },
 } as const;
 
 export type SeriesRangeName = keyof typeof SERIES_RANGES;
@@ -34,13 +34,11 @@ export function parseSeriesQuery(raw: Record<string, string>): { range: SeriesRa
 }
 
 /**
- * How many seconds one point of the series sums up: the range's narrowest bucket, widened to the
- * check interval (a bucket narrower than the interval would be empty every other time and read as
- * gaps), in whole hours where the rollups are the source.
- * @example bucketSeconds('1h', 60) // 60; bucketSeconds('7d', 60) // 3600; bucketSeconds('30d', 5400) // 7200
+ * How many seconds one point of the series sums up. Not widened to the check interval: only
+ * buckets with checks are answered, so a sparse endpoint's checks stay where they happened and a
+ * client joins points up to about two intervals apart.
+ * @example bucketSeconds('1h') // 10; bucketSeconds('30d') // 3600
  */
-export function bucketSeconds(range: SeriesRangeName, intervalSeconds: number): number {
-  const spec = SERIES_RANGES[range];
-  const wanted = Math.max(spec.minBucketSeconds, intervalSeconds);
-  return spec.rollups ? Math.ceil(wanted / 3600) * 3600 : wanted;
+export function bucketSeconds(range: SeriesRangeName): number {
+  return SERIES_RANGES[range].bucketSeconds;
 }

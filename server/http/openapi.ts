@@ -312,7 +312,7 @@ function buildDocument(): Json {
           tags: ['Checks'],
           summary: 'Response time and statuses over a range, one point per time bucket (the endpoint page chart)',
           description:
-            'Buckets are aligned on the Unix epoch: 10 s for 1h, 1 min for 6h, 5 min for 24h, 1 h for 7d and 30d, widened to the check interval (whole hours for 7d and 30d). Up to 24h from the raw results; 7d and 30d from the hourly rollups, so they outlive CHECK_RETENTION_DAYS.',
+            'Buckets are aligned on the Unix epoch: 10 s for 1h, 1 min for 6h, 5 min for 24h, 1 h for 7d and 30d; only buckets with checks are listed (a client may join points up to about two check intervals apart). Up to 24h from the raw results; 7d and 30d from the hourly rollups, so they outlive CHECK_RETENTION_DAYS.',
           parameters: queryParameters(SERIES_QUERY_SCHEMA, {
             range: [{ enum: SERIES_RANGE_NAMES, default: DEFAULT_SERIES_RANGE }, 'How far back from now'],
           }),

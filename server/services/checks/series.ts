@@ -36,14 +36,14 @@ export async function getResponseSeries(
   assertEndpointId(endpointId);
   const { range } = parseSeriesQuery(rawQuery);
   const [endpoint] = await ctx.db
-    .select({ intervalSeconds: endpoints.intervalSeconds, rolledUpTo: retentionState.rolledUpTo })
+    .select({ rolledUpTo: retentionState.rolledUpTo })
     .from(endpoints)
     .leftJoin(retentionState, sql`true`)
     .where(eq(endpoints.id, endpointId));
   if (!endpoint) throw new NotFoundError('Endpoint', endpointId);
 
   const spec = SERIES_RANGES[range];
-  const bucket = bucketSeconds(range, endpoint.intervalSeconds);
+  const bucket = bucketSeconds(range);
   const from = new Date(now.getTime() - spec.ms);
   const parts: SQL[] = [];
   if (spec.rollups) {

@@ -30,9 +30,25 @@ export function setLocale(next: Locale) {
   setLocaleSignal(next);
 }
 
-/** Translates a key, filling `{param}` placeholders. Reactive: reads the locale signal. */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/** `<key>.one` when the language uses its singular for `count` ("1 check") and that key exists, else `key`. */
+function pluralKey(key: MessageKey, count: string | number | undefined): MessageKey {
+  if (typeof count !== 'number') return key;
+  const lang = locale();
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  const one = `${key}.one`;
+  return rules.select(count) === 'one' && one in dictionaries[lang] ? (one as MessageKey) : key;
+}
+
+/**
+ * Translates a key, filling `{param}` placeholders; a numeric `count` picks the singular form
+ * `<key>.one` where there is one. Reactive: reads the locale signal.
+ * @example t('chart.checks', { count: 1 }) // "1 check"; with 2, "2 checks"; in Korean "검사 1회"
+ */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const template = dictionaries[locale()][key];
+  const template = dictionaries[locale()][pluralKey(key, params?.count)];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -7,6 +7,8 @@ import type {
   Page,
   ProblemDetails,
   RecentChecks,
+  ResponseSeries,
+  SeriesRange,
   Summary,
   Uptime,
 } from '../../../server/contract/types.ts';
@@ -130,6 +132,8 @@ export const api = {
   checks: (id: string, params: { from?: string; to?: string; limit?: number; cursor?: string }) =>
     request<Page<Check>>('GET', `/api/endpoints/${enc(id)}/checks${query(params)}`),
   uptime: (id: string) => request<Uptime>('GET', `/api/endpoints/${enc(id)}/uptime`),
+  /** Response time per time bucket over a range ending now (the endpoint page's chart). */
+  series: (id: string, range: SeriesRange) => request<ResponseSeries>('GET', `/api/endpoints/${enc(id)}/series${query({ range })}`),
   incidents: (params: { status?: 'open' | 'resolved'; endpointId?: string; limit?: number; cursor?: string }) =>
     request<Page<Incident>>('GET', `/api/incidents${query(params)}`),
   /** One incident with the checks around it (its timeline). */
