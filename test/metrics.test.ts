@@ -71,5 +71,7 @@ it('counts open incidents, endpoints by status and realtime clients in one scrap
   ]) {
     expect(sample(text, series), series).toBeTypeOf('number');
   }
-  expect(sample(text, 'vigil_endpoints{status="UP"}')).toBe(2);
+  // The three checked endpoints of the first test are paused: counted as paused only, as in /api/summary.
+  expect(sample(text, 'vigil_endpoints{status="UP"}')).toBe(0);
+  expect(sample(text, 'vigil_endpoints_paused')).toBe(3);
 });

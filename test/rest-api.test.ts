@@ -83,7 +83,7 @@ async function allPages<T>(path: string, query: Record<string, string>): Promise
 const idsOf = (items: { id: string }[]) => items.map((i) => i.id);
 
 function expectCheckShape(check: Check, endpointId: string) {
-  expect(Object.keys(check).sort()).toEqual(['checkedAt', 'endpointId', 'errorMessage', 'id', 'responseTime', 'status', 'statusCode'].sort());
+  expect(Object.keys(check).sort()).toEqual(['checkedAt', 'endpointId', 'errorCode', 'errorMessage', 'errorParams', 'id', 'responseTime', 'status', 'statusCode'].sort());
   expect(check.id).toMatch(UUID);
   expect(check.endpointId).toBe(endpointId);
   expect(check.checkedAt).toMatch(ISO);
@@ -123,6 +123,8 @@ describe('POST /api/endpoints', () => {
       lastResponseTime: null,
       lastStatusCode: null,
       lastErrorMessage: null,
+      lastErrorCode: null,
+      lastErrorParams: null,
       consecutiveFailures: 0,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
@@ -491,11 +493,11 @@ describe('POST /api/endpoints/:id/check', () => {
   it('answers DOWN with "Timeout exceeded" when the target does not answer in time', async () => {
     const path = `/${unique('hang')}`;
     target.setMode(path, { kind: 'hang' });
-    const endpoint = await create({ path, timeoutMs: 200 });
+    const endpoint = await create({ path, timeoutMs: 200, degradedThresholdMs: 100 });
 
     const check = await checkNow(endpoint);
 
-    expect(check).toMatchObject({ status: 'DOWN', statusCode: null, errorMessage: 'Timeout exceeded' });
+    expect(check).toMatchObject({ status: 'DOWN', statusCode: null, errorMessage: 'Timeout exceeded', errorCode: 'timeout', errorParams: {} });
   });
 
   it.each<{ label: string; headers: Record<string, string> }>([
@@ -778,6 +780,8 @@ describe('GET /api/incidents', () => {
       resolvedAt: resolvingCheck.checkedAt,
       failureCount: 1,
       errorMessage: expect.any(String),
+      errorCode: expect.any(String),
+      errorParams: expect.any(Object),
     });
     const [open] = await incidentsOf(`endpointId=${stillOpen.id}`);
     expect(open).toMatchObject({ endpointId: stillOpen.id, endpointName: stillOpen.name, resolvedAt: null, failureCount: 1 });
@@ -922,18 +926,29 @@ describe('GET /api/summary', () => {
     const up = await create({}, own);
     const down = await create({ path: downPath, failureThreshold: 1 }, own);
     const degraded = await create({ path: slowPath, degradedThresholdMs: 20 }, own);
-    await create({}, own);
-    await checkNow(up, own);
-    await checkNow(down, own);
-    await checkNow(degraded, own);
-    expect((await own.api('POST', `/api/endpoints/${up.id}/resume`)).status).toBe(200);
+    for (const endpoint of [up, down, degraded]) expect((await own.api('POST', `/api/endpoints/${endpoint.id}/resume`)).status).toBe(200);
+    await waitFor(async () => (await own.api<Endpoint>('GET', `/api/endpoints/${degraded.id}`)).body.status === 'DEGRADED', 5000, 'the degraded check');
 
     const res = await own.api<Summary>('GET', '/api/summary');
 
-    expect(res.body).toEqual({ total: 4, up: 1, down: 1, degraded: 1, pending: 1, paused: 3, openIncidents: 1 });
+    expect(res.body).toEqual({ total: 3, up: 1, down: 1, degraded: 1, pending: 0, paused: 0, openIncidents: 1 });
     const metrics = await own.api<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/^vigil_endpoints\{status="UP"\} 1$/m);
     expect(metrics.body).toMatch(/^vigil_endpoints\{status="DOWN"\} 1$/m);
+    expect(own.errors).toEqual([]);
+  });
+
+  it('counts a paused endpoint as paused only, never by its status (the dashboard’s rule): never checked, or DOWN before it was paused', async () => {
+    const downPath = `/${unique('sum-paused-down')}`;
+    target.setMode(downPath, { kind: 'ok', status: 500 });
+    const before = (await own.api<Summary>('GET', '/api/summary')).body;
+    await create({}, own);
+    await checkNow(await create({ path: downPath }, own), own);
+
+    const after = (await own.api<Summary>('GET', '/api/summary')).body;
+
+    expect(after).toEqual({ ...before, total: before.total + 2, paused: before.paused + 2 });
+    expect(after.up + after.down + after.degraded + after.pending + after.paused).toBe(after.total);
     expect(own.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENDPOINT_STATUSES } from '../contract/types.ts';
+import { CHECK_ERROR_CODES, ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
@@ -23,6 +23,10 @@ const int = { type: 'integer' };
 const exact = (properties: Json, extra: Json = {}) => ({ type: 'object', required: Object.keys(properties), additionalProperties: false, properties, ...extra });
 const page = (item: string) => exact({ items: { type: 'array', items: ref(item) }, nextCursor: nullable('string') });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+/** A check error's code and parameters (docs/api-errors.md); null when there is no error, or it predates codes. */
+const errorCode = { type: ['string', 'null'], enum: [...CHECK_ERROR_CODES, null], description: 'See docs/api-errors.md' };
+const messageParams = { type: 'object', additionalProperties: { type: ['string', 'number'] } };
+const errorParams = { ...messageParams, type: ['object', 'null'] };
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
   401: 'Missing or wrong API key',
@@ -116,9 +120,25 @@ function buildDocument(): Json {
     resolvedAt: nullable('string', { format: 'date-time' }),
     failureCount: int,
     errorMessage: nullable('string'),
+    errorCode,
+    errorParams,
   };
   const endpointInput = inputSchema(CreateSchema);
   const endpointProperties = (endpointInput.properties ?? {}) as Json;
+  const endpointResource = {
+    id: uuid,
+    ...endpointProperties,
+    status: { enum: [...ENDPOINT_STATUSES] },
+    lastCheckedAt: nullable('string', { format: 'date-time' }),
+    lastResponseTime: nullable('integer'),
+    lastStatusCode: nullable('integer'),
+    lastErrorMessage: nullable('string'),
+    lastErrorCode: errorCode,
+    lastErrorParams: errorParams,
+    consecutiveFailures: int,
+    createdAt: time,
+    updatedAt: time,
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'Vigil', version: '0.1.0', description: 'Self-hosted API health monitor.' },
@@ -127,18 +147,7 @@ function buildDocument(): Json {
       schemas: {
         EndpointInput: endpointInput,
         EndpointPatch: inputSchema(PatchSchema),
-        Endpoint: exact({
-          id: uuid,
-          ...endpointProperties,
-          status: { enum: [...ENDPOINT_STATUSES] },
-          lastCheckedAt: nullable('string', { format: 'date-time' }),
-          lastResponseTime: nullable('integer'),
-          lastStatusCode: nullable('integer'),
-          lastErrorMessage: nullable('string'),
-          consecutiveFailures: int,
-          createdAt: time,
-          updatedAt: time,
-        }, { description: SECRETS_NOTE }),
+        Endpoint: exact(endpointResource, { description: SECRETS_NOTE }),
         Check: exact({
           id: uuid,
           endpointId: uuid,
@@ -146,8 +155,23 @@ function buildDocument(): Json {
           responseTime: int,
           statusCode: nullable('integer'),
           errorMessage: nullable('string'),
+          errorCode,
+          errorParams,
           checkedAt: time,
         }),
+        SavedEndpoint: {
+          ...exact(endpointResource),
+          properties: {
+            ...endpointResource,
+            warnings: {
+              type: 'array',
+              minItems: 1,
+              description: 'What was accepted but looks unintended (timeout_exceeds_interval, degraded_unreachable); left out when nothing does. See docs/api-errors.md',
+              items: exact({ path: { type: 'string' }, code: { type: 'string' }, params: messageParams, message: { type: 'string' } }),
+            },
+          },
+          description: `The endpoint as saved, with warnings when something looks odd. ${SECRETS_NOTE}`,
+        },
         Incident: exact(incidentProperties),
         IncidentDetail: exact(
           {
@@ -219,14 +243,19 @@ function buildDocument(): Json {
         }),
         Problem: {
           type: 'object',
-          required: ['type', 'title', 'status', 'detail'],
+          required: ['type', 'title', 'status', 'detail', 'code'],
           additionalProperties: false,
           properties: {
             type: { type: 'string' },
             title: { type: 'string' },
             status: int,
             detail: { type: 'string' },
-            errors: { type: 'array', items: exact({ path: { type: 'string' }, message: { type: 'string' } }) },
+            code: { type: 'string', description: 'What went wrong, for clients to translate (docs/api-errors.md); detail says it in English' },
+            params: messageParams,
+            errors: {
+              type: 'array',
+              items: exact({ path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' }, params: messageParams }),
+            },
           },
         },
       },
@@ -260,7 +289,7 @@ function buildDocument(): Json {
           description:
             'A URL whose host is a blocked target (link-local or cloud-metadata addresses such as 169.254.169.254 in any notation, metadata host names, 0.0.0.0, ::; see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`. Names are resolved at check time: a check whose name or redirect leads to a blocked address fails with "Blocked by policy: …".',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointInput') } } },
-          responses: { '201': json(ref('Endpoint'), 'Created'), ...problems(400, 413) },
+          responses: { '201': json(ref('SavedEndpoint'), 'Created'), ...problems(400, 413) },
         }),
       },
       '/api/endpoints/{id}': {
@@ -272,7 +301,7 @@ function buildDocument(): Json {
           description:
             'A new `url` whose host is a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`; an endpoint stored before its target was blocked can still be updated otherwise (its checks fail with "Blocked by policy: …").',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointPatch') } } },
-          responses: { '200': json(ref('Endpoint')), ...problems(400, 404, 413) },
+          responses: { '200': json(ref('SavedEndpoint')), ...problems(400, 404, 413) },
         }),
         delete: keyed({ tags: ['Endpoints'], summary: 'Delete with its checks and incidents', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
       },
@@ -346,7 +375,7 @@ function buildDocument(): Json {
         parameters: [idParam],
         get: { tags: ['Incidents'], summary: 'One incident with the checks that opened and closed it', responses: { '200': json(ref('IncidentDetail')), ...problems(400, 404) } },
       },
-      '/api/summary': { get: { tags: ['Endpoints'], summary: 'Counts per status', responses: { '200': json(ref('Summary')) } } },
+      '/api/summary': { get: { tags: ['Endpoints'], summary: 'Counts per status; a paused endpoint counts as paused only', responses: { '200': json(ref('Summary')) } } },
       '/api/export': {
         get: {
           tags: ['Transfer'],

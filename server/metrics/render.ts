@@ -36,7 +36,7 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) if (value !== null) lines.push(`${name}${labels} ${value}`);
   };
-  metric('vigil_endpoints', 'gauge', 'Endpoints by current status.', [
+  metric('vigil_endpoints', 'gauge', 'Endpoints being checked, by current status (paused ones are in vigil_endpoints_paused only).', [
     ['{status="UP"}', summary.up],
     ['{status="DEGRADED"}', summary.degraded],
     ['{status="DOWN"}', summary.down],

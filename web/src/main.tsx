@@ -1,5 +1,6 @@
 import { render } from 'solid-js/web';
 import { App } from './App.tsx';
+import { startTabStatus } from './lib/tab-status.ts';
 import { enqueueLiveEvent } from './services/live-events.ts';
 import { socketService } from './services/socket.service.ts';
 import { startEventToasts } from './stores/toast.store.ts';
@@ -7,5 +8,6 @@ import './stores/subscription.store.ts';
 import './styles.css';
 
 startEventToasts();
+startTabStatus();
 socketService.start(enqueueLiveEvent);
 render(() => <App />, document.getElementById('app')!);

@@ -8,6 +8,8 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import
 
 /** Paths the server answers itself: never the web app, so a mistake there stays a problem+json 404. */
 const SERVER_PATHS = /^\/(?:api|socket\.io|ws|metrics|healthz|readyz)(?:\/|$)/;
+/** Files browsers and tools fetch by name on their own: HTML in their place would be a wrong answer, so a missing one is a 404. */
+const CONVENTIONAL_FILES = /^(?:favicon\.ico|apple-touch-icon(?:-[\w-]+)?\.png)$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NOT_BUILT =
   'The web app is not built: run `npm run build` (it writes web/dist), then restart Vigil. The REST API and realtime transports work meanwhile.\n';
@@ -20,7 +22,8 @@ export interface WebRoutesOptions {
 /**
  * The built web app: hashed files under /assets/ cached for good, everything else revalidated;
  * any other GET that names no file gets index.html, so deep links like /endpoints/<id> load the
- * app. A missing asset is a 404, and without a build every page answers 503 saying how to make one.
+ * app. A missing asset or icon (/favicon.ico) is a 404, and without a build every page answers 503
+ * saying how to make one.
  */
 export function webRoutes(options: WebRoutesOptions = {}) {
   const files = loadWebFiles(options.dir ?? DEFAULT_WEB_DIR);
@@ -30,7 +33,7 @@ export function webRoutes(options: WebRoutesOptions = {}) {
     const name = fileNameOf(new URL(c.req.url).pathname);
     const file = files.get(name);
     if (file) return sendFile(c, file, name.startsWith('assets/') ? IMMUTABLE : 'no-cache');
-    if (name.startsWith('assets/')) return next();
+    if (name.startsWith('assets/') || CONVENTIONAL_FILES.test(name)) return next();
     if (!index) return c.text(NOT_BUILT, 503, { 'Retry-After': '60' });
     return sendFile(c, index, 'no-cache');
   });
@@ -42,11 +45,11 @@ function fileNameOf(pathname: string): string {
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    throw new ValidationError([{ path: 'path', message: 'is not valid percent-encoding' }]);
+    throw new ValidationError([{ path: 'path', message: 'is not valid percent-encoding', code: 'invalid_path' }]);
   }
   const segments = decoded.split('/').slice(1);
   if (segments.some((s) => s === '..' || s === '.' || s.includes('\\') || s.includes('\0'))) {
-    throw new ValidationError([{ path: 'path', message: 'must not contain "." or ".." segments, backslashes or NUL' }]);
+    throw new ValidationError([{ path: 'path', message: 'must not contain "." or ".." segments, backslashes or NUL', code: 'invalid_path' }]);
   }
   return segments.join('/');
 }

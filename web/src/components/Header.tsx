@@ -30,6 +30,10 @@ export function Header() {
             </a>
           )}
         </For>
+        {/* Swagger UI is the server's page, not a route of this app: a full navigation. */}
+        <a href="/api/docs" data-external>
+          {t('nav.apiDocs')}
+        </a>
         <a class="button primary" href="/endpoints/new">
           + {t('nav.add')}
         </a>
