@@ -73,6 +73,22 @@ describe('the response-time chart', () => {
     await expect.poll(() => page.locator('.uptime').textContent()).toContain('1 check');
     expect(await page.locator('main').textContent()).not.toMatch(/\b1 checks\b/);
     await saveScreenshot(page, 'chart-new-endpoint-en');
+
+    // A live check joins the chart without a reload.
+    expect((await env.vigil.api('POST', `/api/endpoints/${endpoint.id}/check`)).status).toBe(200);
+    await expect.poll(() => page.locator('.chart-total').textContent(), { timeout: 5000 }).toBe('1 hour: 2 checks, 0 down');
+
+    // On a phone the five ranges and the chart fit the width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.locator('.response-chart .u-over').evaluate((el) => el.getBoundingClientRect().right)).toBeLessThan(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const ranges = await page.locator('.chart-head .segmented button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().toJSON() as DOMRect));
+    expect(ranges).toHaveLength(5);
+    expect(Math.max(...ranges.map((r) => r.right))).toBeLessThanOrEqual(390);
+    // One row of one-line buttons.
+    expect(new Set(ranges.map((r) => Math.round(r.top))).size).toBe(1);
+    expect(Math.max(...ranges.map((r) => r.height))).toBeLessThan(44);
+    await saveScreenshot(page, 'chart-phone-en');
     expect(errors).toEqual([]);
   });
 
@@ -117,7 +133,13 @@ describe('the response-time chart', () => {
     expect(line.filter(([, y]) => y !== null).length).toBeGreaterThan(200);
 
     expect(await page.locator('.chart-total').textContent()).toMatch(/^24시간: 검사 \d+회, 장애 60회$/);
+    // Hovering the band reads out that stretch: when, and that every check there was DOWN.
+    await page.mouse.move(band.x + band.width / 2, band.y + band.height / 2);
+    const tip = page.locator('.chart-tip:not([hidden])');
+    await tip.waitFor();
+    expect(await tip.textContent()).toMatch(/^\d{1,2}월 \d{1,2}일 ([01]\d|2[0-3]):[0-5]\d · 모두 장애 · 검사 5회$/);
     await saveScreenshot(page, 'chart-24h-ko');
+    await page.mouse.move(0, 0);
 
     await pickRange(page, 'ko', '7d');
     const week = await axis(page);

@@ -7,6 +7,7 @@ import { marksPlugin } from '../lib/chart-marks.ts';
 import { bucketsOf, CHART_RANGES_MS, chartColumns, downBands, gapSecondsFor, withLiveChecks, type ChartColumns } from '../lib/chart-series.ts';
 import { formatChartClock, formatChartDate, timeAxisLabels } from '../lib/chart-time-labels.ts';
 import { formatDuration, formatMs } from '../lib/format.ts';
+import { theme } from '../lib/theme.ts';
 import { api } from '../services/api.ts';
 import { addToast } from '../stores/toast.store.ts';
 
@@ -160,6 +161,9 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
     const c = view.columns;
     plot?.setData([c.xs, c.response, c.degraded]);
   });
+
+  // The colours come from the theme's CSS variables, read as the canvas is drawn: draw again once it switched.
+  createEffect(on(theme, () => requestAnimationFrame(() => plot?.redraw(true, true)), { defer: true }));
 
   const summary = () =>
     t('chart.summary', {
