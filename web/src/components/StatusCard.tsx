@@ -1,11 +1,18 @@
 import { Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
-import { formatMs, formatTime } from '../lib/format.ts';
+import { formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { endpoints } from '../stores/endpoints.store.ts';
+import { uptime24h } from '../stores/uptime24h.store.ts';
 import { CheckStrip } from './CheckStrip.tsx';
+import { FailureReason } from './FailureReason.tsx';
+import { Sparkline } from './Sparkline.tsx';
 import { StatusBadge, displayStatus } from './StatusBadge.tsx';
 
-/** One endpoint on the dashboard. Reads store fields directly so each text updates on its own. */
+/**
+ * One endpoint on the dashboard. Reads store fields directly so each text updates on its own.
+ * Each fact is a row, label left and value right, so a long label or "12345 ms" never meets the
+ * other text; the card keeps one height whatever its texts.
+ */
 export function StatusCard(props: { id: string }) {
   // The grid drops a deleted card in the same batch; until then it reads the last known values.
   let last = endpoints.byId[props.id]!;
@@ -14,25 +21,37 @@ export function StatusCard(props: { id: string }) {
   return (
     <a class="card" href={`/endpoints/${props.id}`} data-status={status()} data-endpoint-id={props.id}>
       <span class="card-head">
-        <span class="card-name">{endpoint().name}</span>
+        <span class="card-name" title={endpoint().name}>
+          {endpoint().name}
+        </span>
         <StatusBadge status={status()} />
       </span>
       <span class="card-facts">
-        <span>
-          <span class="muted">{t('card.responseTime')} </span>
-          <span class="card-rt">{formatMs(endpoint().lastResponseTime)}</span>
+        <span class="fact">
+          <span class="fact-label">{t('card.responseTime')}</span>
+          <span class="fact-value card-rt">{formatMs(endpoint().lastResponseTime)}</span>
         </span>
-        <span>
-          <span class="muted">{t('card.lastCheck')} </span>
-          <time class="card-time" datetime={endpoint().lastCheckedAt ?? undefined}>
+        <span class="fact">
+          <span class="fact-label">{t('card.uptime24h')}</span>
+          <span class="fact-value card-uptime">{formatPercent(uptime24h(props.id))}</span>
+        </span>
+        <span class="fact">
+          <span class="fact-label">{t('card.lastCheck')}</span>
+          <time class="fact-value card-time" datetime={endpoint().lastCheckedAt ?? undefined}>
             {formatTime(endpoint().lastCheckedAt)}
           </time>
         </span>
       </span>
-      <Show when={endpoints.openIncidents[props.id]}>
-        <span class="card-incident">🚨 {t('card.openIncident')}</span>
-      </Show>
-      <CheckStrip endpointId={props.id} />
+      <span class="card-note">
+        <Show when={endpoints.openIncidents[props.id]}>
+          <span class="card-incident">🚨 {t('card.openIncident')}</span>
+        </Show>
+        <FailureReason endpoint={endpoint()} class="card-reason" />
+      </span>
+      <span class="card-trend">
+        <CheckStrip endpointId={props.id} />
+        <Sparkline endpointId={props.id} />
+      </span>
     </a>
   );
 }

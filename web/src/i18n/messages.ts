@@ -146,6 +146,7 @@ export const en = {
   'dash.view.compact': 'Compact list',
   'dash.untagged': 'No tag',
   'dash.groupCount': '{count} endpoints',
+  'dash.groupCount.one': '{count} endpoint',
   // charts (issue 13.2): ranges, legend, threshold, plurals (`<key>.one` is picked for a count of 1 where the language says so)
   'ep.chart.7d': '7 days',
   'ep.chart.30d': '30 days',
@@ -413,6 +414,7 @@ export const ko: Record<MessageKey, string> = {
   'dash.view.compact': '간단한 목록',
   'dash.untagged': '태그 없음',
   'dash.groupCount': '엔드포인트 {count}개',
+  'dash.groupCount.one': '엔드포인트 {count}개',
   // charts (issue 13.2): ranges, legend, threshold, plurals (Korean counts have one form)
   'ep.chart.7d': '7일',
   'ep.chart.30d': '30일',

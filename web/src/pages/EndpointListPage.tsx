@@ -1,8 +1,10 @@
 import { For, Show, createMemo } from 'solid-js';
 import { ENDPOINT_STATUSES } from '../../../server/contract/types.ts';
 import type { Endpoint } from '../../../server/contract/types.ts';
+import { FailureReason } from '../components/FailureReason.tsx';
 import { StatusBadge, displayStatus, type DisplayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
+import { SEVERITY } from '../lib/dashboard-order.ts';
 import { formatMs, formatTime } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
@@ -11,7 +13,6 @@ import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts'
 const SORTS = ['name', 'status', 'responseTime', 'lastCheck'] as const;
 type Sort = (typeof SORTS)[number];
 const FILTER_STATUSES: DisplayStatus[] = [...ENDPOINT_STATUSES, 'PAUSED'];
-const SEVERITY: Record<DisplayStatus, number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
 
 const compare: Record<Sort, (a: Endpoint, b: Endpoint) => number> = {
   name: (a, b) => a.name.localeCompare(b.name),
@@ -105,6 +106,7 @@ export function EndpointListPage() {
                     </td>
                     <td>
                       <StatusBadge status={displayStatus(e())} />
+                      <FailureReason endpoint={e()} class="list-reason" />
                     </td>
                     <td class="num" data-label={t('col.responseTime')}>
                       {formatMs(e().lastResponseTime)}

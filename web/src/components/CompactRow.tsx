@@ -1,0 +1,35 @@
+import { t } from '../i18n/index.ts';
+import { formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { endpoints } from '../stores/endpoints.store.ts';
+import { uptime24h } from '../stores/uptime24h.store.ts';
+import { FailureReason } from './FailureReason.tsx';
+import { Sparkline } from './Sparkline.tsx';
+import { StatusBadge, displayStatus } from './StatusBadge.tsx';
+
+/** One endpoint as a dense row of the dashboard's compact view: the card's facts on one line. */
+export function CompactRow(props: { id: string }) {
+  let last = endpoints.byId[props.id]!;
+  const endpoint = () => (last = endpoints.byId[props.id] ?? last);
+  const status = () => displayStatus(endpoint());
+  return (
+    <li>
+      <a class="compact-row" href={`/endpoints/${props.id}`} data-status={status()} data-endpoint-id={props.id}>
+        <StatusBadge status={status()} />
+        <span class="compact-name" title={endpoint().name}>
+          {endpoint().name}
+        </span>
+        <FailureReason endpoint={endpoint()} />
+        <span class="compact-rt">
+          <span class="sr-only">{t('card.responseTime')} </span>
+          {formatMs(endpoint().lastResponseTime)}</span>
+        <span class="compact-uptime">
+          <span class="sr-only">{t('card.uptime24h')} </span>
+          {formatPercent(uptime24h(props.id))}</span>
+        <Sparkline endpointId={props.id} />
+        <time class="compact-time" datetime={endpoint().lastCheckedAt ?? undefined}>
+          {formatTime(endpoint().lastCheckedAt)}
+        </time>
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,35 @@
+import { Show } from 'solid-js';
+import type { Endpoint } from '../../../server/contract/types.ts';
+import { t } from '../i18n/index.ts';
+import { displayStatus } from './StatusBadge.tsx';
+
+type ReasonFacts = Pick<Endpoint, 'status' | 'paused' | 'lastErrorMessage' | 'lastStatusCode' | 'lastResponseTime' | 'degradedThresholdMs'>;
+
+/**
+ * Why an endpoint is DOWN (its last check's error: timeout, refused, an unexpected status…) or
+ * DEGRADED (slower than its threshold); null while it is neither. The one place that words it.
+ * @example failureReason({ status: 'DOWN', lastErrorMessage: null, lastStatusCode: 500, … }) // 'HTTP 500'
+ */
+export function failureReason(endpoint: ReasonFacts): string | null {
+  const status = displayStatus(endpoint);
+  if (status === 'DEGRADED') return t('reason.slow', { ms: endpoint.degradedThresholdMs });
+  if (status !== 'DOWN') return null;
+  if (endpoint.lastErrorMessage) return endpoint.lastErrorMessage;
+  if (endpoint.lastStatusCode !== null) return t('reason.status', { code: endpoint.lastStatusCode });
+  return t('reason.unknown');
+}
+
+/** The reason on one line (cut with … when long; the whole text in its title). */
+export function FailureReason(props: { endpoint: ReasonFacts; class?: string }) {
+  const reason = () => failureReason(props.endpoint);
+  return (
+    <Show when={reason()}>
+      {(text) => (
+        <span class={`reason ${props.class ?? ''}`} data-status={displayStatus(props.endpoint)} title={text()}>
+          <span class="sr-only">{t('reason.label')} </span>
+          {text()}
+        </span>
+      )}
+    </Show>
+  );
+}
