@@ -1,4 +1,5 @@
-import type { Locale } from '../i18n/index.ts';
+/** A BCP 47 language tag, e.g. the UI's 'en' or 'ko'. */
+type Locale = string;
 
 const DAY_SECONDS = 86_400;
 
@@ -10,7 +11,7 @@ function format(locale: Locale, kind: 'clock' | 'date'): Intl.DateTimeFormat {
     const options: Intl.DateTimeFormatOptions =
       kind === 'clock'
         ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-        : { month: locale === 'ko' ? 'long' : 'short', day: 'numeric' };
+        : { month: locale.startsWith('ko') ? 'long' : 'short', day: 'numeric' };
     formats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
   }
   return f;
