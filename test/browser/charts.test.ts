@@ -148,11 +148,12 @@ describe('the response-time chart', () => {
     expect(await bands.count()).toBe(1);
     await saveScreenshot(page, 'chart-7d-ko');
 
-    const english = await env.open(`/endpoints/${endpoint.id}`, { viewport: SCREEN, timezoneId: 'Asia/Seoul' });
+    // English, and in the dark theme (the system's): the marks follow the theme's colours.
+    const english = await env.open(`/endpoints/${endpoint.id}`, { viewport: SCREEN, timezoneId: 'Asia/Seoul', colorScheme: 'dark' });
     await pickRange(english.page, 'en', '24h');
     for (const label of (await axis(english.page)).labels) expect(label).toMatch(/^([01]\d|2[0-3]):[0-5]\d(\n[A-Z][a-z]{2} \d{1,2})?$/);
     expect(await english.page.locator('.chart-threshold-label').textContent()).toBe('Degraded above 300 ms');
-    await saveScreenshot(english.page, 'chart-24h-en');
+    await saveScreenshot(english.page, 'chart-24h-en-dark');
     expect([...errors, ...english.errors]).toEqual([]);
   });
 });
