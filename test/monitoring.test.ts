@@ -112,6 +112,8 @@ describe('statuses and incidents', () => {
       timestamp: first.checkedAt,
       responseTime: first.responseTime,
       errorMessage: first.errorMessage,
+      errorCode: 'unexpected_status',
+      errorParams: { status: 500, expected: '200-299' },
     });
     const started = events.find((e) => e.event === 'incident:started')!.data;
     const incident = all.body.items[0]!;
@@ -207,7 +209,7 @@ describe('storing results', () => {
     const messages = ['say "hi"', 'C:\\path\\x', 'a,b', '{1,2}', 'NULL', '장애 발생 ✅', "it's"];
     const stored = await Promise.all(
       messages.map((errorMessage, i) =>
-        recordResult(vigil, endpoint.id, { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage }, new Date(Date.now() + i)),
+        recordResult(vigil, endpoint.id, { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage, errorCode: null, errorParams: null }, new Date(Date.now() + i)),
       ),
     );
     expect(stored.map((c) => c?.errorMessage)).toEqual(messages);

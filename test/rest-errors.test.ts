@@ -88,11 +88,13 @@ async function expectRefused(send: () => Promise<ApiAnswer<unknown>>, status: nu
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = res.body as Problem;
-  expect(problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code: expect.stringMatching(/^[a-z_]+$/) });
   expect(problem.detail).not.toBe('');
   if (problem.errors !== undefined) {
     expect(Array.isArray(problem.errors)).toBe(true);
-    for (const error of problem.errors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+    for (const error of problem.errors) {
+      expect(error).toEqual({ path: expect.any(String), message: expect.any(String), code: expect.stringMatching(/^[a-z_]+$/), params: expect.any(Object) });
+    }
   }
   if (field !== undefined) {
     const wanted = Array.isArray(field) ? field : [field];

@@ -84,7 +84,7 @@ describe('the webhook notifier', () => {
     const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 100 });
     cleanups.push(receiver.close, () => notifier.stop(0));
 
-    const base = { endpointName: 'A', timestamp: new Date().toISOString(), responseTime: 1, errorMessage: null };
+    const base = { endpointName: 'A', timestamp: new Date().toISOString(), responseTime: 1, errorMessage: null, errorCode: null, errorParams: null };
     bus.emit('endpoint:status-changed', { endpointId: 'first', previousStatus: 'UP', currentStatus: 'DOWN', ...base });
     bus.emit('endpoint:status-changed', { endpointId: 'second', previousStatus: 'DOWN', currentStatus: 'UP', ...base });
     await waitFor(() => receiver.received.length === 4, 5000, 'two failed attempts and two deliveries');

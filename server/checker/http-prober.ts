@@ -2,7 +2,8 @@
  * Performs ONE HTTP check against a target and reports what it observed.
  *
  * A failing target is data, never a thrown error: `probe()` always resolves, either with the
- * HTTP answer (any status code; judging it is done elsewhere) or with a readable failure message.
+ * HTTP answer (any status code; judging it is done elsewhere) or with a failure: a code, its
+ * parameters and an English sentence (server/domain/check-errors.ts).
  *
  * Built directly on `node:http` / `node:https` with keep-alive agents owned by the prober, so
  * that checking the same hosts over and over reuses connections instead of paying for a TCP
@@ -21,7 +22,8 @@ import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { HttpMethod } from '../contract/types.ts';
-import { TIMEOUT_MESSAGE, type ProbeObservation } from '../domain/check-rules.ts';
+import type { ProbeObservation } from '../domain/check-rules.ts';
+import { checkError, type CheckError } from '../domain/check-errors.ts';
 import { describeBlockedConnection, TargetPolicy } from '../security/target-policy.ts';
 
 export interface ProbeTarget {
@@ -105,8 +107,8 @@ export class HttpProber {
         activeRes = null;
         resolve(observation);
       };
-      const fail = (errorMessage: string): void => {
-        finish({ kind: 'failure', errorMessage, responseTime: elapsed() });
+      const fail = (error: Failure): void => {
+        finish({ kind: 'failure', ...error, responseTime: elapsed() });
       };
 
       const send = (hop: Hop, freshConnection: boolean): void => {
@@ -114,7 +116,7 @@ export class HttpProber {
         // An address in the URL is never looked up: it is judged here (and so is a blocked name).
         const decision = this.#targets.decide(hop.url.hostname);
         if (!decision.allowed) {
-          fail(describeBlockedConnection(decision) + (hop.redirectsLeft < this.#maxRedirects ? ' after a redirect' : ''));
+          fail(checkError('blocked', { detail: blockedDetail(describeBlockedConnection(decision)) + (hop.redirectsLeft < this.#maxRedirects ? ' after a redirect' : '') }));
           return;
         }
         const isHttps = hop.url.protocol === 'https:';
@@ -130,7 +132,7 @@ export class HttpProber {
           req = isHttps ? https.request(hop.url, options) : http.request(hop.url, options);
         } catch (err) {
           // Synchronous throws: invalid header names/values, bad characters in the path, ...
-          fail(`Invalid request: ${(err as Error).message}`);
+          fail(checkError('invalid_request', { detail: (err as Error).message }));
           return;
         }
         activeReq = req;
@@ -144,7 +146,7 @@ export class HttpProber {
             send(hop, true);
             return;
           }
-          fail(describeError(err, hop.url));
+          fail(describeFailure(err, hop.url));
         });
 
         req.on('response', (res: IncomingMessage) => {
@@ -192,12 +194,12 @@ export class HttpProber {
         res.on('error', (err: ErrnoLike) => {
           if (complete || settled || activeRes !== res) return;
           complete = true;
-          fail(describeError(err, hop.url));
+          fail(describeFailure(err, hop.url));
         });
         res.on('close', () => {
           if (complete || settled || activeRes !== res) return;
           complete = true;
-          fail('Connection reset by peer');
+          fail(checkError('reset'));
         });
       };
 
@@ -206,15 +208,15 @@ export class HttpProber {
         try {
           next = new URL(location, hop.url);
         } catch {
-          fail(`Invalid redirect location: ${location}`);
+          fail(checkError('invalid_redirect', { location }));
           return;
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          fail(`Invalid redirect location: ${location}`);
+          fail(checkError('invalid_redirect', { location }));
           return;
         }
         if (hop.redirectsLeft <= 0) {
-          fail(`Too many redirects (more than ${this.#maxRedirects})`);
+          fail(checkError('too_many_redirects', { max: this.#maxRedirects }));
           return;
         }
 
@@ -236,11 +238,11 @@ export class HttpProber {
       try {
         url = new URL(target.url);
       } catch {
-        fail('Invalid URL');
+        fail(checkError('invalid_url'));
         return;
       }
       if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-        fail('Invalid URL');
+        fail(checkError('invalid_url'));
         return;
       }
 
@@ -250,7 +252,7 @@ export class HttpProber {
         const req = activeReq;
         const res = activeRes;
         // libuv's cached loop time can fire the timer a millisecond early: a timeout took at least timeoutMs.
-        finish({ kind: 'failure', errorMessage: TIMEOUT_MESSAGE, responseTime: Math.max(elapsed(), Math.round(timeoutMs)) });
+        finish({ kind: 'failure', ...checkError('timeout'), responseTime: Math.max(elapsed(), Math.round(timeoutMs)) });
         // Listeners stay attached (and ignore everything once settled), so destroying cannot
         // surface as an unhandled 'error'.
         res?.destroy();
@@ -338,20 +340,27 @@ function withoutHeaders(headers: Record<string, string>, names: readonly string[
 
 const TLS_CODE_PREFIXES = ['ERR_TLS', 'ERR_SSL', 'CERT_', 'UNABLE_TO_', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED', 'HOSTNAME_MISMATCH'];
 
-/** Turns a socket/DNS/TLS error into the message shown to users. */
-export function describeError(err: ErrnoLike, url: URL): string {
+/** A failure with a code, or (an error Node gave no code) its bare message. */
+type Failure = CheckError | { errorMessage: string; errorCode: null; errorParams: null };
+
+/** "Blocked by policy: x (reason)" → "x (reason)": the template adds the words back. */
+const blockedDetail = (sentence: string) => sentence.replace(/^Blocked by policy: /, '');
+
+/** Turns a socket/DNS/TLS error into a coded failure (docs/api-errors.md). */
+export function describeFailure(err: ErrnoLike, url: URL): Failure {
   const code = typeof err.code === 'string' ? err.code : undefined;
   const message = err.message || String(err);
   const host = url.hostname;
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const port = Number(url.port || (url.protocol === 'https:' ? '443' : '80'));
 
-  if (code === TARGET_BLOCKED) return message;
-  if (code === 'ECONNREFUSED') return `Connection refused (${host}:${port})`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed for ${host.replace(/^\[|\]$/g, '')}`;
-  if (code === 'ECONNRESET') return 'Connection reset by peer';
-  if (code !== undefined && TLS_CODE_PREFIXES.some((prefix) => code.startsWith(prefix))) return `TLS error: ${message}`;
+  if (code === TARGET_BLOCKED) return checkError('blocked', { detail: blockedDetail(message) });
+  if (code === 'ECONNREFUSED') return checkError('refused', { host, port });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return checkError('dns', { host: host.replace(/^\[|\]$/g, '') });
+  if (code === 'ECONNRESET') return checkError('reset');
+  if (code !== undefined && TLS_CODE_PREFIXES.some((prefix) => code.startsWith(prefix))) return checkError('tls', { detail: message });
   // OpenSSL handshake failures (e.g. https:// against a plain-HTTP port) arrive as EPROTO.
-  if (code === 'EPROTO' && /ssl|tls/i.test(message)) return `TLS error: ${message}`;
-  if (code !== undefined) return `${code}: ${message}`;
-  return message;
+  if (code === 'EPROTO' && /ssl|tls/i.test(message)) return checkError('tls', { detail: message });
+  if (code !== undefined && /^[A-Z][A-Z0-9_]+$/.test(code)) return checkError('network', { errno: code, detail: message });
+  if (code !== undefined) return { errorMessage: `${code}: ${message}`, errorCode: null, errorParams: null };
+  return { errorMessage: message, errorCode: null, errorParams: null };
 }

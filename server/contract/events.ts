@@ -1,4 +1,4 @@
-import type { CheckStatus, Endpoint, EndpointStatus } from './types.ts';
+import type { CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, MessageParams } from './types.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -10,6 +10,8 @@ export interface ServerEvents {
     timestamp: string;
     responseTime: number | null;
     errorMessage: string | null;
+    errorCode: CheckErrorCode | null;
+    errorParams: MessageParams | null;
   };
   'check:completed': {
     checkId: string;
@@ -18,6 +20,8 @@ export interface ServerEvents {
     responseTime: number;
     statusCode: number | null;
     errorMessage: string | null;
+    errorCode: CheckErrorCode | null;
+    errorParams: MessageParams | null;
     timestamp: string;
   };
   'incident:started': {

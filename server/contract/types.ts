@@ -201,8 +201,8 @@ export interface Warning {
   message: string;
 }
 
-/** POST /api/endpoints and PATCH /api/endpoints/{id}: the endpoint, and what looks odd about it. */
-export type SavedEndpoint = Endpoint & { warnings: Warning[] };
+/** POST /api/endpoints and PATCH /api/endpoints/{id}: the endpoint, and what looks odd about it (absent when nothing does). */
+export type SavedEndpoint = Endpoint & { warnings?: Warning[] };
 
 /** One endpoint in an export file: its id and definition (no status, no history). */
 export interface ExportedEndpoint extends EndpointDefinition {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from './zod-issues.ts';
 
 /**
  * `schema`, preceded by a count of the raw input's entries (an object's keys, an array's items)
@@ -11,7 +12,7 @@ export function countedFirst<T extends z.ZodType>(schema: T, of: 'items' | 'keys
   return z.preprocess((value, ctx) => {
     // Anything else is not counted: `schema` names the wrong type.
     const count = of === 'items' ? (Array.isArray(value) ? value.length : 0) : isPlainObject(value) ? Object.keys(value).length : 0;
-    if (count > max) ctx.addIssue({ code: 'custom', message: `${message} (this has ${count.toLocaleString('en-US')})` });
+    if (count > max) ctx.addIssue({ code: 'custom', ...coded(`${message} (this has ${count.toLocaleString('en-US')})`, 'too_many', { max, count }) });
     return value;
   }, schema);
 }
@@ -25,7 +26,7 @@ export function sizedFirst<T extends z.ZodType>(schema: T, maxChars: number, mes
     if (!isPlainObject(value)) return value;
     let total = 0;
     for (const [name, v] of Object.entries(value)) total += name.length + (typeof v === 'string' ? v.length : 0);
-    if (total > maxChars) ctx.addIssue({ code: 'custom', message: `${message} (these hold ${total.toLocaleString('en-US')})` });
+    if (total > maxChars) ctx.addIssue({ code: 'custom', ...coded(`${message} (these hold ${total.toLocaleString('en-US')})`, 'too_many_characters', { max: maxChars, total }) });
     return value;
   }, schema);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeObservation, TIMEOUT_MESSAGE, type CheckRules, type ProbeObservation } from './check-rules.ts';
+import { codeOfCheckError } from './check-errors.ts';
 
 const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
   expectedStatusCodes: ['200-299'],
@@ -8,7 +9,7 @@ const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
 });
 
 const answer = (statusCode: number, responseTime = 50): ProbeObservation => ({ kind: 'response', statusCode, responseTime });
-const failure = (errorMessage: string, responseTime = 5): ProbeObservation => ({ kind: 'failure', errorMessage, responseTime });
+const failure = (errorMessage: string, responseTime = 5): ProbeObservation => ({ kind: 'failure', errorMessage, responseTime, ...codeOfCheckError(errorMessage) });
 
 describe('judgeObservation', () => {
   describe('when no answer came', () => {
@@ -24,6 +25,7 @@ describe('judgeObservation', () => {
         statusCode: null,
         responseTime,
         errorMessage: message,
+        ...codeOfCheckError(message),
       });
     });
 

@@ -1,12 +1,13 @@
-import type { CheckStatus } from '../contract/types.ts';
+import type { CheckErrorCode, CheckStatus, MessageParams } from '../contract/types.ts';
+import { checkError } from './check-errors.ts';
 import { matchesExpectedStatus } from './expected-status.ts';
 
-export const TIMEOUT_MESSAGE = 'Timeout exceeded';
+export const TIMEOUT_MESSAGE = checkError('timeout').errorMessage;
 
 /** What a probe observed: either an HTTP answer or a failure to get one. */
 export type ProbeObservation =
   | { kind: 'response'; statusCode: number; responseTime: number }
-  | { kind: 'failure'; errorMessage: string; responseTime: number };
+  | { kind: 'failure'; responseTime: number; errorMessage: string; errorCode: CheckErrorCode | null; errorParams: MessageParams | null };
 
 export interface CheckRules {
   expectedStatusCodes: readonly string[];
@@ -18,6 +19,8 @@ export interface CheckVerdict {
   statusCode: number | null;
   responseTime: number;
   errorMessage: string | null;
+  errorCode: CheckErrorCode | null;
+  errorParams: MessageParams | null;
 }
 
 /**
@@ -34,6 +37,8 @@ export function judgeObservation(observation: ProbeObservation, rules: CheckRule
       statusCode: null,
       responseTime: observation.responseTime,
       errorMessage: observation.errorMessage,
+      errorCode: observation.errorCode,
+      errorParams: observation.errorParams,
     };
   }
   const { statusCode, responseTime } = observation;
@@ -42,7 +47,7 @@ export function judgeObservation(observation: ProbeObservation, rules: CheckRule
       status: 'DOWN',
       statusCode,
       responseTime,
-      errorMessage: `Unexpected status code ${statusCode} (expected ${rules.expectedStatusCodes.join(', ')})`,
+      ...checkError('unexpected_status', { status: statusCode, expected: rules.expectedStatusCodes.join(', ') }),
     };
   }
   if (responseTime > rules.degradedThresholdMs) {
@@ -50,8 +55,8 @@ export function judgeObservation(observation: ProbeObservation, rules: CheckRule
       status: 'DEGRADED',
       statusCode,
       responseTime,
-      errorMessage: `Slow response: ${responseTime} ms (threshold ${rules.degradedThresholdMs} ms)`,
+      ...checkError('slow', { responseTime, threshold: rules.degradedThresholdMs }),
     };
   }
-  return { status: 'UP', statusCode, responseTime, errorMessage: null };
+  return { status: 'UP', statusCode, responseTime, errorMessage: null, errorCode: null, errorParams: null };
 }

@@ -16,9 +16,14 @@ export const DISPLAY_TEXT_RULE = 'must not contain control or bidirectional-over
  * @example displayTextError('ab\u202Ec') // 'must not contain control or bidirectional-override characters (U+202E at 3)'
  */
 export function displayTextError(text: string): string | null {
+  return displayTextProblem(text)?.message ?? null;
+}
+
+/** The same, with the character ("U+202E") and its position as parameters of the message. */
+export function displayTextProblem(text: string): { message: string; params: { char: string; position: number } } | null {
   const match = FORBIDDEN.exec(text);
   if (!match) return null;
   const position = [...text.slice(0, match.index)].length + 1;
-  const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-  return `${DISPLAY_TEXT_RULE} (U+${code} at ${position})`;
+  const char = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return { message: `${DISPLAY_TEXT_RULE} (${char} at ${position})`, params: { char, position } };
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { HTTP_METHODS, type EndpointDefinition } from '../contract/types.ts';
+import { HTTP_METHODS, type Endpoint, type EndpointDefinition, type SavedEndpoint, type Warning } from '../contract/types.ts';
 import { ValidationError, type FieldError } from './errors.ts';
-import { describeStatusSpecError } from './expected-status.ts';
+import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
+import { statusSpecProblem } from './expected-status.ts';
 import { countedFirst, sizedFirst } from './bounded-input.ts';
-import { displayTextError } from './display-text.ts';
+import { displayTextProblem } from './display-text.ts';
 
 export const ENDPOINT_DEFAULTS = {
   method: 'GET',
@@ -19,16 +20,16 @@ export const ENDPOINT_DEFAULTS = {
   tags: [],
 } as const satisfies Partial<EndpointDefinition>;
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_NAME = codedPattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid_header_name');
 
 // PostgreSQL text cannot hold NUL; refusing it here makes it a 400 rather than a database error.
 const noNul = (v: string) => !v.includes('\0');
-const NUL_MESSAGE = 'must not contain NUL characters';
+const NUL_MESSAGE = coded('must not contain NUL characters', 'nul_character');
 
 /** Names and tags are displayed: no control or bidirectional-override characters (NUL included). */
 const displayable = (value: string, ctx: z.RefinementCtx) => {
-  const message = displayTextError(value);
-  if (message) ctx.addIssue({ code: 'custom', message });
+  const error = displayTextProblem(value);
+  if (error) ctx.addIssue({ code: 'custom', ...coded(error.message, 'control_character', error.params) });
 };
 
 /** Most headers on one endpoint, and most characters of all their names and values together. */
@@ -58,7 +59,7 @@ const fields = {
       } catch {
         return false;
       }
-    }, 'must be an absolute http:// or https:// URL'),
+    }, coded('must be an absolute http:// or https:// URL', 'invalid_url')),
   method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }),
   // Counted and measured before the entries are parsed one by one.
   headers: countedFirst(
@@ -68,7 +69,7 @@ const fields = {
         z
           .string({ error: 'header values must be strings' })
           .max(8192, 'must be at most 8192 characters')
-          .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
+          .refine((v) => !/[\r\n\0]/.test(v), coded('must not contain line breaks', 'line_break')),
       ),
       MAX_HEADER_CHARS,
       `must hold at most ${MAX_HEADER_CHARS} characters of names and values together`,
@@ -90,8 +91,8 @@ const fields = {
     'must list at most 20 codes or ranges',
   ).superRefine((specs, ctx) => {
     specs.forEach((spec, i) => {
-      const message = describeStatusSpecError(spec);
-      if (message) ctx.addIssue({ code: 'custom', message, path: [i] });
+      const error = statusSpecProblem(spec);
+      if (error) ctx.addIssue({ code: 'custom', ...coded(error.message, error.code, { spec }), path: [i] });
     });
   }),
   degradedThresholdMs: int(1, 3_600_000),
@@ -135,7 +136,7 @@ export type EndpointPatch = z.infer<typeof PatchSchema>;
 /** Parses a create request into a full definition, or throws ValidationError naming each field. */
 export function parseEndpointCreate(input: unknown): EndpointDefinition {
   const definition = parseWith(CreateSchema, input);
-  assertCoherent(definition);
+  assertCoherent(definition, (input as Partial<EndpointDefinition>).degradedThresholdMs !== undefined);
   return definition;
 }
 
@@ -146,12 +147,26 @@ export function parseEndpointPatch(input: unknown): EndpointPatch {
 
 export function mergeEndpointPatch(current: EndpointDefinition, patch: EndpointPatch): EndpointDefinition {
   const merged = { ...current, ...patch } as EndpointDefinition;
-  assertCoherent(merged);
+  assertCoherent(merged, patch.degradedThresholdMs !== undefined);
   return merged;
 }
 
-function assertCoherent(definition: EndpointDefinition): void {
+/**
+ * A threshold the request sets is refused when no check could ever reach it; one it left at the
+ * default or as stored only earns a warning (see `definitionWarnings`): a client sending just
+ * `timeoutMs: 1000` never asked for DEGRADED, and stored endpoints must stay editable.
+ */
+function assertCoherent(definition: EndpointDefinition, thresholdSent: boolean): void {
   const errors = coherenceErrors(definition);
+  if (thresholdSent && definition.degradedThresholdMs >= definition.timeoutMs) {
+    const { degradedThresholdMs, timeoutMs } = definition;
+    errors.push({
+      path: 'degradedThresholdMs',
+      message: `must be less than timeoutMs (${timeoutMs}): a check is cut off at the timeout, so it could never be DEGRADED`,
+      code: 'degraded_not_below_timeout',
+      params: { degradedThresholdMs, timeoutMs },
+    });
+  }
   if (errors.length) throw new ValidationError(errors);
 }
 
@@ -159,38 +174,53 @@ function assertCoherent(definition: EndpointDefinition): void {
 export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
   const errors: FieldError[] = [];
   if (definition.body !== null && (definition.method === 'GET' || definition.method === 'HEAD')) {
-    errors.push({ path: 'body', message: `must be null when method is ${definition.method}` });
+    errors.push({ path: 'body', message: `must be null when method is ${definition.method}`, code: 'body_not_allowed', params: { method: definition.method } });
   }
   return errors;
+}
+
+/**
+ * What is accepted but probably not meant. A timeout longer than the interval lets a hanging
+ * target's checks overlap their schedule (each waits out the timeout before the next can start).
+ */
+export function definitionWarnings(definition: EndpointDefinition): Warning[] {
+  const warnings: Warning[] = [];
+  const { timeoutMs, intervalSeconds, degradedThresholdMs } = definition;
+  if (timeoutMs > intervalSeconds * 1000) {
+    warnings.push({
+      path: 'timeoutMs',
+      code: 'timeout_exceeds_interval',
+      params: { timeoutMs, intervalSeconds },
+      message: `timeoutMs (${timeoutMs}) is longer than the interval (${intervalSeconds} s): a target that hangs is checked less often than every ${intervalSeconds} s`,
+    });
+  }
+  // A check is cut off at the timeout, so it is never slower than a threshold at or above it.
+  if (degradedThresholdMs >= timeoutMs) {
+    warnings.push({
+      path: 'degradedThresholdMs',
+      code: 'degraded_unreachable',
+      params: { degradedThresholdMs, timeoutMs },
+      message: `degradedThresholdMs (${degradedThresholdMs}) is not below timeoutMs (${timeoutMs}): this endpoint can never be DEGRADED`,
+    });
+  }
+  return warnings;
+}
+
+/**
+ * A saved endpoint as POST and PATCH answer it: with `warnings` when something looks odd (the
+ * field is left out otherwise, so the answer stays the Endpoint that a GET or an event carries).
+ */
+export function withWarnings(endpoint: Endpoint): SavedEndpoint {
+  const warnings = definitionWarnings(endpoint);
+  return warnings.length ? { ...endpoint, warnings } : endpoint;
 }
 
 /** Parses a JSON object with `schema`, or throws ValidationError naming each field ("endpoints.3.url"). */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ValidationError([{ path: '', message: 'request body must be a JSON object' }]);
+    throw new ValidationError([{ path: '', message: 'request body must be a JSON object', code: 'not_an_object' }]);
   }
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.flatMap(toFieldErrors));
-}
-
-const EXPECTED_WORDS: Record<string, string> = {
-  int: 'a whole number',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'an object',
-  record: 'an object',
-  array: 'an array',
-};
-
-function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'is not a known field' }));
-  }
-  const path = issue.path.map(String).join('.');
-  let message = issue.message;
-  if (issue.code === 'invalid_type') message = issue.input === undefined ? 'is required' : `must be ${EXPECTED_WORDS[issue.expected] ?? issue.expected}`;
-  if (issue.code === 'invalid_key') message = 'is not a valid header name';
-  return [{ path, message }];
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { EndpointDefinition, ImportAction, ImportMode } from '../contract/types.ts';
+import type { EndpointDefinition, ImportAction, ImportMode, MessageParams } from '../contract/types.ts';
 import { CreateSchema, coherenceErrors, parseWith } from './endpoint-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
 import { keepStoredSecrets } from './secrets.ts';
+import { coded } from './zod-issues.ts';
 
 /** The one file format of GET /api/export and POST /api/import. */
 export const TRANSFER_FORMAT = { vigil: 'endpoints', version: 1 } as const;
@@ -22,7 +23,7 @@ export const ImportEntrySchema = CreateSchema.extend({
     .transform((id) => id.toLowerCase())
     .optional(),
 }).superRefine((entry, ctx) => {
-  for (const e of coherenceErrors(entry)) ctx.addIssue({ code: 'custom', path: [e.path], message: e.message });
+  for (const e of coherenceErrors(entry)) ctx.addIssue({ code: 'custom', path: [e.path], ...coded(e.message, e.code ?? 'invalid', e.params) });
 });
 
 export type ImportEntry = z.output<typeof ImportEntrySchema>;
@@ -35,7 +36,7 @@ export const ImportDocumentSchema = z.strictObject({
     .array(ImportEntrySchema)
     .max(MAX_IMPORT_ENTRIES, `must hold at most ${MAX_IMPORT_ENTRIES} endpoints`)
     .superRefine((entries, ctx) => {
-      for (const e of duplicateErrors(entries)) ctx.addIssue({ code: 'custom', path: e.path, message: e.message });
+      for (const e of duplicateErrors(entries)) ctx.addIssue({ code: 'custom', path: e.path, ...coded(e.message, e.code, e.params) });
     }),
 });
 
@@ -71,13 +72,13 @@ export function parseExportQuery(raw: Record<string, string>): ExportOptions {
 export function parseImportDocument(input: unknown): ImportDocument {
   if (Array.isArray(input)) {
     throw new ValidationError([
-      { path: '', message: 'must be the export document { "vigil": "endpoints", "version": 1, "endpoints": [...] }, not a bare array' },
+      { path: '', message: 'must be the export document { "vigil": "endpoints", "version": 1, "endpoints": [...] }, not a bare array', code: 'not_a_document' },
     ]);
   }
   // Refused before the entries are read one by one.
   const entries = (input as { endpoints?: unknown } | null)?.endpoints;
   if (Array.isArray(entries) && entries.length > MAX_IMPORT_ENTRIES) {
-    throw new ValidationError([{ path: 'endpoints', message: `must hold at most ${MAX_IMPORT_ENTRIES} endpoints (this file has ${entries.length})` }]);
+    throw new ValidationError([{ path: 'endpoints', message: `must hold at most ${MAX_IMPORT_ENTRIES} endpoints (this file has ${entries.length})`, code: 'too_many', params: { max: MAX_IMPORT_ENTRIES, count: entries.length } }]);
   }
   // Past 100 errors, ValidationError lists the first ones and counts the rest.
   return parseWith(ImportDocumentSchema, input);
@@ -89,15 +90,15 @@ export function parseImportDocument(input: unknown): ImportDocument {
  * a second import could not tell the two apart. (Entries with ids may share a name, as endpoints
  * may; an instance with two endpoints called "API" exports a file that imports back.)
  */
-function duplicateErrors(entries: ImportEntry[]): { path: (string | number)[]; message: string }[] {
-  const errors: { path: (string | number)[]; message: string }[] = [];
+function duplicateErrors(entries: ImportEntry[]): { path: (string | number)[]; message: string; code: string; params: MessageParams }[] {
+  const errors: { path: (string | number)[]; message: string; code: string; params: MessageParams }[] = [];
   const firstById = new Map<string, number>();
   const byName = new Map<string, number[]>();
   entries.forEach((entry, i) => {
     if (entry.id !== undefined) {
       const first = firstById.get(entry.id);
       if (first === undefined) firstById.set(entry.id, i);
-      else errors.push({ path: [i, 'id'], message: `is the id of endpoints.${first} as well; each endpoint may appear once` });
+      else errors.push({ path: [i, 'id'], message: `is the id of endpoints.${first} as well; each endpoint may appear once`, code: 'duplicate_id', params: { first: `endpoints.${first}` } });
     }
     byName.set(entry.name, [...(byName.get(entry.name) ?? []), i]);
   });
@@ -107,6 +108,8 @@ function duplicateErrors(entries: ImportEntry[]): { path: (string | number)[]; m
       errors.push({
         path: [i, 'name'],
         message: `is the name of endpoints.${indexes[0]} as well; give the entries distinct names, or each its id`,
+        code: 'duplicate_name',
+        params: { first: `endpoints.${indexes[0]}` },
       });
     }
   }
@@ -157,6 +160,8 @@ export function planImport(stored: StoredDefinition[], entries: ImportEntry[], m
         errors.push({
           path: `endpoints.${i}.name`,
           message: `matches ${candidates.length} endpoints here (${candidates.map((c) => c.id).join(', ')}); add the id of the one to update`,
+          code: 'ambiguous_name',
+          params: { count: candidates.length },
         });
       }
       if (candidates.length === 1) match = candidates[0];

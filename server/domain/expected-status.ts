@@ -6,11 +6,16 @@ const PATTERN = /^([1-5]\d\d)(?:-([1-5]\d\d))?$/;
 
 /** Returns an error message when `spec` is not a valid code or range, else null. */
 export function describeStatusSpecError(spec: string): string | null {
+  return statusSpecProblem(spec)?.message ?? null;
+}
+
+/** The same, with its code (docs/api-errors.md). */
+export function statusSpecProblem(spec: string): { message: string; code: 'invalid_status_spec' | 'status_range_reversed' } | null {
   const match = PATTERN.exec(spec);
-  if (!match) return `"${spec}" is not a status code (100-599) or a range such as "200-299"`;
+  if (!match) return { message: `"${spec}" is not a status code (100-599) or a range such as "200-299"`, code: 'invalid_status_spec' };
   const low = Number(match[1]);
   const high = match[2] === undefined ? low : Number(match[2]);
-  if (high < low) return `range "${spec}" ends before it starts`;
+  if (high < low) return { message: `range "${spec}" ends before it starts`, code: 'status_range_reversed' };
   return null;
 }
 

@@ -2,27 +2,28 @@ import { UUID_PATTERN } from './ids.ts';
 import { z } from 'zod';
 import { ENDPOINT_STATUSES, type EndpointStatus } from '../contract/types.ts';
 import { ValidationError } from './errors.ts';
+import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
 
 /** Query strings of the list routes, parsed with the same care as bodies. Unknown parameters are ignored. */
 
 const limit = (max: number, fallback: number) =>
   z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
+    .regex(codedPattern(/^\d+$/, 'not_integer'), 'must be a whole number')
     .transform(Number)
     .pipe(z.number().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
     .default(fallback);
 
 const isoTime = z
   .string()
-  .refine((v) => /^\d{4}-\d\d-\d\d/.test(v) && isStorableTime(new Date(v)), 'must be an ISO 8601 time between years 1 and 9999')
+  .refine((v) => /^\d{4}-\d\d-\d\d/.test(v) && isStorableTime(new Date(v)), coded('must be an ISO 8601 time between years 1 and 9999', 'invalid_time'))
   .transform((v) => new Date(v));
 
 const text = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => !v.includes('\0'), 'must not contain NUL characters');
+    .refine((v) => !v.includes('\0'), coded('must not contain NUL characters', 'nul_character'));
 
 /** Whether PostgreSQL can store this time (it refuses year 0 and earlier). */
 export function isStorableTime(date: Date): boolean {
@@ -37,7 +38,7 @@ const statusList = z
   .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()))
   .refine(
     (list) => list.every((s) => (ENDPOINT_STATUSES as readonly string[]).includes(s)),
-    `must be one or more of ${ENDPOINT_STATUSES.join(', ')} (comma-separated)`,
+    coded(`must be one or more of ${ENDPOINT_STATUSES.join(', ')} (comma-separated)`, 'invalid_choice', { allowed: ENDPOINT_STATUSES.join(', ') }),
   )
   .transform((list) => list as EndpointStatus[]);
 
@@ -57,7 +58,7 @@ const CheckList = z
     limit: limit(1000, 100),
     cursor: z.string().max(200).optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { ...coded('must not be after to', 'from_after_to'), path: ['from'] });
 
 const IncidentList = z.object({
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
@@ -86,5 +87,5 @@ export const parseRecentChecksQuery = (raw: Record<string, string>) => parseQuer
 function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  throw new ValidationError(result.error.issues.flatMap(toFieldErrors));
 }

@@ -106,12 +106,15 @@ describe('keepStoredSecrets', () => {
     ['another port', stored, definition({ url: `https://u:${SECRET_MARKER}@api.example.com:8443/h` }), 'url', 'another origin (https://api.example.com:8443)'],
   ])('refuses the marker for %s, naming the field', (_, before, sent, path, message) => {
     const { errors } = keepStoredSecrets(sent, before, { pathPrefix: '' });
-    expect(errors).toEqual([{ path, message: expect.stringContaining(message) }]);
+    const code = message.startsWith('another origin') ? 'secret_other_origin' : 'secret_marker_without_value';
+    expect(errors).toEqual([{ path, message: expect.stringContaining(message), code, params: expect.any(Object) }]);
   });
 
   it('names the entry of an import, and says how to move secrets', () => {
     const { errors } = keepStoredSecrets(definition({ headers: { Cookie: SECRET_MARKER } }), null, { pathPrefix: 'endpoints.3.', hint: 'export-with-secrets' });
-    expect(errors).toEqual([{ path: 'endpoints.3.headers.Cookie', message: expect.stringContaining('export with ?secrets=include to move secrets') }]);
+    expect(errors).toEqual([
+      { path: 'endpoints.3.headers.Cookie', message: expect.stringContaining('export with ?secrets=include to move secrets'), code: 'secret_marker_without_value', params: { marker: SECRET_MARKER } },
+    ]);
   });
 });
 
@@ -148,10 +151,10 @@ describe('secret query parameters', () => {
   it('refuses a marker for a parameter not stored, or carried to another origin', () => {
     const stored = definition({ url: 'https://h.example/x?token=c' });
     expect(keepStoredSecrets(definition({ url: `https://h.example/x?api_key=${SECRET_MARKER}` }), stored).errors).toEqual([
-      { path: 'url', message: expect.stringContaining('no stored value of the query parameter "api_key" to keep') },
+      { path: 'url', message: expect.stringContaining('no stored value of the query parameter "api_key" to keep'), code: 'secret_marker_without_value', params: { marker: SECRET_MARKER } },
     ]);
     expect(keepStoredSecrets(definition({ url: `https://evil.example/x?token=${SECRET_MARKER}` }), stored).errors).toEqual([
-      { path: 'url', message: expect.stringContaining('another origin (https://evil.example)') },
+      { path: 'url', message: expect.stringContaining('another origin (https://evil.example)'), code: 'secret_other_origin', params: { storedOrigin: 'https://h.example', origin: 'https://evil.example' } },
     ]);
   });
 });

@@ -100,12 +100,19 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
   const prefix = options.pathPrefix ?? '';
   const errors: FieldError[] = [];
   const sameOrigin = stored !== null && originOf(stored.url) === originOf(sent.url);
-  const unkept = (what: string) => {
+  const unkept = (path: string, what: string): FieldError => {
     if (stored !== null && !sameOrigin) {
-      return `is a secret stored for ${originOf(stored.url)}, and the URL now points to another origin (${originOf(sent.url)}); a stored secret is only kept for the origin it was given for: send its value again, or remove it`;
+      const [storedOrigin, origin] = [originOf(stored.url), originOf(sent.url)];
+      return {
+        path,
+        message: `is a secret stored for ${storedOrigin}, and the URL now points to another origin (${origin}); a stored secret is only kept for the origin it was given for: send its value again, or remove it`,
+        code: 'secret_other_origin',
+        params: { storedOrigin, origin },
+      };
     }
     const advice = options.hint === 'export-with-secrets' ? 'export with ?secrets=include to move secrets' : 'send the real value';
-    return `holds the redaction marker ${JSON.stringify(SECRET_MARKER)}, not a value, and there is no stored ${what} to keep; ${advice}`;
+    const message = `holds the redaction marker ${JSON.stringify(SECRET_MARKER)}, not a value, and there is no stored ${what} to keep; ${advice}`;
+    return { path, message, code: 'secret_marker_without_value', params: { marker: SECRET_MARKER } };
   };
 
   let headers = sent.headers;
@@ -113,7 +120,7 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
     headers = Object.fromEntries(
       Object.entries(sent.headers).map(([name, value]) => {
         const kept = value === SECRET_MARKER && sameOrigin ? storedHeader(stored!, name) : undefined;
-        if (value === SECRET_MARKER && kept === undefined) errors.push({ path: `${prefix}headers.${name}`, message: unkept('value of this header') });
+        if (value === SECRET_MARKER && kept === undefined) errors.push(unkept(`${prefix}headers.${name}`, 'value of this header'));
         return [name, kept ?? value];
       }),
     );
@@ -129,7 +136,7 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
         parsed.password = storedUrl.password;
         restored = true;
       } else {
-        errors.push({ path: `${prefix}url`, message: unkept('password of the URL') });
+        errors.push(unkept(`${prefix}url`, 'password of the URL'));
       }
     }
     const storedParams = new Map<string, string[]>();
@@ -142,7 +149,7 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
     const search = mapSecretParams(parsed.search, (name, value, nth) => {
       if (decoded(value) !== SECRET_MARKER) return value;
       const kept = storedParams.get(name)?.[nth];
-      if (kept === undefined) errors.push({ path: `${prefix}url`, message: unkept(`value of the query parameter ${JSON.stringify(name)}`) });
+      if (kept === undefined) errors.push(unkept(`${prefix}url`, `value of the query parameter ${JSON.stringify(name)}`));
       else restored = true;
       return kept ?? value;
     });

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
-import type { ProblemDetails } from '../contract/types.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { MessageParams, ProblemDetails } from '../contract/types.ts';
+import { ConflictError, NotFoundError, ValidationError, type CodedFieldError } from '../domain/errors.ts';
 import { databaseFault, type DatabaseFault } from '../../db/unavailable.ts';
 import { CLIENT_ABORT_DETAIL, isClientAbort } from './client-abort.ts';
 
@@ -21,23 +21,46 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problem(c: Context, status: ContentfulStatusCode, detail: string, errors?: ProblemDetails['errors']): Response {
-  const body: ProblemDetails = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail };
-  if (errors?.length) body.errors = errors;
+/** The problem's code when nothing more precise is known: its status in words (docs/api-errors.md). */
+export const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  421: 'misdirected_request',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  503: 'service_unavailable',
+};
+
+export interface ProblemCode {
+  code?: string;
+  params?: MessageParams;
+  errors?: CodedFieldError[];
+}
+
+export function problem(c: Context, status: ContentfulStatusCode, detail: string, coded: ProblemCode = {}): Response {
+  const body: ProblemDetails = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, code: coded.code ?? STATUS_CODES[status] ?? 'error' };
+  if (coded.params && Object.keys(coded.params).length) body.params = coded.params;
+  if (coded.errors?.length) body.errors = coded.errors;
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
 }
 
 /** The one place where errors become answers: a client's mistake is never a 500. */
 export function handleError(error: Error, c: Context, log: (e: unknown) => void = console.error): Response {
-  if (error instanceof ValidationError) return problem(c, 400, error.message, error.errors);
-  if (error instanceof NotFoundError) return problem(c, 404, error.message);
-  if (error instanceof ConflictError) return problem(c, 409, error.message);
+  if (error instanceof ValidationError) return problem(c, 400, error.message, { code: 'invalid_input', errors: error.errors });
+  if (error instanceof NotFoundError) return problem(c, 404, error.message, { params: error.params });
+  if (error instanceof ConflictError) return problem(c, 409, error.message, { code: error.code, params: error.params });
   if (error instanceof HTTPException) return problem(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Error');
   if (isClientAbort(error)) {
     // Nobody reads this answer; the reporter writes one debug line, without a stack.
     log(error);
     c.header('Connection', 'close');
-    return problem(c, 400, CLIENT_ABORT_DETAIL);
+    return problem(c, 400, CLIENT_ABORT_DETAIL, { code: 'client_aborted' });
   }
   const fault = databaseFault(error);
   if (fault) {
@@ -56,5 +79,6 @@ export function databaseUnavailable(c: Context, fault: DatabaseFault): Response 
     c,
     503,
     `The database is unavailable (${fault.code}: ${fault.message}). Checks go on and their results are stored when it is back; try again shortly.`,
+    { code: 'database_unavailable', params: { cause: fault.code } },
   );
 }

@@ -13,19 +13,19 @@ export const JSON_LIMITS = { maxDepth: 32, maxKeys: 1000, maxItems: 10 * MAX_IMP
 /** The request's JSON body, or a 400 that says what is wrong with it. */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
-  if (text.trim() === '') throw new ValidationError([{ path: '', message: 'request body is empty; send a JSON object' }]);
+  if (text.trim() === '') throw new ValidationError([{ path: '', message: 'request body is empty; send a JSON object', code: 'empty_body' }]);
   // Depth first, on the text: the parser and every later walk recurse once per level.
   const deep = deepestPoint(text, JSON_LIMITS.maxDepth);
   if (deep !== null) {
-    throw new ValidationError([{ path: '', message: `JSON nested more than ${JSON_LIMITS.maxDepth} levels deep (at character ${deep + 1})` }]);
+    throw new ValidationError([{ path: '', message: `JSON nested more than ${JSON_LIMITS.maxDepth} levels deep (at character ${deep + 1})`, code: 'too_deep', params: { max: JSON_LIMITS.maxDepth, at: deep + 1 } }]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError([{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
+    throw new ValidationError([{ path: '', message: `malformed JSON: ${(error as Error).message}`, code: 'malformed_json', params: { detail: (error as Error).message } }]);
   }
-  if (typeof value === 'string' && !wellFormed(value)) throw new ValidationError([{ path: '', message: `is not valid Unicode text (${loneSurrogate(value)})` }]);
+  if (typeof value === 'string' && !wellFormed(value)) throw new ValidationError([{ path: '', message: `is not valid Unicode text (${loneSurrogate(value)})`, code: 'invalid_unicode' }]);
   const oversized = oversizedPart(value);
   if (oversized) throw new ValidationError([oversized]);
   return value;

@@ -33,6 +33,8 @@ const endpoint = (id: string): Endpoint => ({
   lastResponseTime: null,
   lastStatusCode: null,
   lastErrorMessage: null,
+  lastErrorCode: null,
+  lastErrorParams: null,
   consecutiveFailures: 0,
   createdAt: '2025-10-16T12:00:00.000Z',
   updatedAt: '2025-10-16T12:00:00.000Z',
@@ -45,6 +47,8 @@ const checkOf = (endpointId: string, checkId: string): ServerEvents['check:compl
   responseTime: 12,
   statusCode: 200,
   errorMessage: null,
+  errorCode: null,
+  errorParams: null,
   timestamp: '2025-10-16T12:00:00.000Z',
 });
 

@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string): Cursor {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
   if (!id || !UUID_PATTERN.test(id) || !isStorableTime(at)) {
-    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
+    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
   }
   return { at, id };
 }

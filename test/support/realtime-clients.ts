@@ -272,17 +272,20 @@ function parseBlock(block: string, events: Received[], comments: string[]): void
 // ---------------------------------------------------------------------------------------------
 // Payloads as CONTRACT.md lists them, and what REST says they must carry
 
-/** The payload fields of each server → client event, copied from CONTRACT.md ("Realtime"). */
+/**
+ * The payload fields of each server → client event, copied from CONTRACT.md ("Realtime"), with
+ * the error codes next to each error message (an extension: issue 13, docs/api-errors.md).
+ */
 export const CONTRACT_FIELDS: Record<string, string[]> = {
-  'endpoint:status-changed': ['endpointId', 'endpointName', 'previousStatus', 'currentStatus', 'timestamp', 'responseTime', 'errorMessage'],
-  'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'timestamp'],
+  'endpoint:status-changed': ['endpointId', 'endpointName', 'previousStatus', 'currentStatus', 'timestamp', 'responseTime', 'errorMessage', 'errorCode', 'errorParams'],
+  'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'errorCode', 'errorParams', 'timestamp'],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
   'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs'],
   // The Endpoint resource, with secretHeaders (an extension of the contract: issue 12).
   'endpoint:created': [
     'id', 'name', 'url', 'method', 'headers', 'secretHeaders', 'body', 'intervalSeconds', 'timeoutMs', 'expectedStatusCodes', 'degradedThresholdMs',
     'failureThreshold', 'paused', 'tags', 'status', 'lastCheckedAt', 'lastResponseTime', 'lastStatusCode', 'lastErrorMessage',
-    'consecutiveFailures', 'createdAt', 'updatedAt',
+    'lastErrorCode', 'lastErrorParams', 'consecutiveFailures', 'createdAt', 'updatedAt',
   ],
   'endpoint:deleted': ['endpointId'],
 };
@@ -297,6 +300,8 @@ export const checkCompletedOf = (check: Check) => ({
   responseTime: check.responseTime,
   statusCode: check.statusCode,
   errorMessage: check.errorMessage,
+  errorCode: check.errorCode,
+  errorParams: check.errorParams,
   timestamp: check.checkedAt,
 });
 
@@ -308,6 +313,8 @@ export const statusChangedOf = (endpoint: Endpoint, previousStatus: string, chec
   timestamp: check.checkedAt,
   responseTime: check.responseTime,
   errorMessage: check.errorMessage,
+  errorCode: check.errorCode,
+  errorParams: check.errorParams,
 });
 
 /** The events of one endpoint (by endpointId, or id for the Endpoint payloads). */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Services } from '../../services/index.ts';
 import { readJson } from '../read-json.ts';
+import { withWarnings } from '../../domain/endpoint-input.ts';
 
 export function endpointRoutes(services: Services) {
   return new Hono()
@@ -8,10 +9,10 @@ export function endpointRoutes(services: Services) {
     .post('/', async (c) => {
       const endpoint = await services.createEndpoint(await readJson(c));
       c.header('Location', `/api/endpoints/${endpoint.id}`);
-      return c.json(endpoint, 201);
+      return c.json(withWarnings(endpoint), 201);
     })
     .get('/:id', async (c) => c.json(await services.getEndpoint(c.req.param('id'))))
-    .patch('/:id', async (c) => c.json(await services.updateEndpoint(c.req.param('id'), await readJson(c))))
+    .patch('/:id', async (c) => c.json(withWarnings(await services.updateEndpoint(c.req.param('id'), await readJson(c)))))
     .delete('/:id', async (c) => {
       await services.deleteEndpoint(c.req.param('id'));
       return c.body(null, 204);

@@ -2,6 +2,7 @@ import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { checkResults } from '../../../db/schema/index.ts';
 import type { Check, CheckStatus, Page } from '../../contract/types.ts';
 import { parseCheckListQuery } from '../../domain/list-queries.ts';
+import { codeOfCheckError } from '../../domain/check-errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { findEndpointRow } from '../endpoints/get.ts';
 import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
@@ -34,6 +35,7 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
       responseTime: r.responseTime,
       statusCode: r.statusCode,
       errorMessage: r.errorMessage,
+      ...codeOfCheckError(r.errorMessage),
       checkedAt: r.checkedAt.toISOString(),
     }),
   );

@@ -29,6 +29,8 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     responseTime: verdict.responseTime,
     statusCode: verdict.statusCode,
     errorMessage: verdict.errorMessage,
+    errorCode: verdict.errorCode,
+    errorParams: verdict.errorParams,
     checkedAt: checkedAt.toISOString(),
   };
   const previousStatus = entry.state.status;
@@ -51,6 +53,8 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
         responseTime: check.responseTime,
         statusCode: check.statusCode,
         errorMessage: check.errorMessage,
+        errorCode: check.errorCode,
+        errorParams: check.errorParams,
         timestamp: check.checkedAt,
       },
     ],
@@ -66,6 +70,8 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
         timestamp: check.checkedAt,
         responseTime: check.responseTime,
         errorMessage: check.errorMessage,
+        errorCode: check.errorCode,
+        errorParams: check.errorParams,
       },
     ]);
   }

@@ -10,7 +10,7 @@ import { toEndpoint } from './to-endpoint.ts';
 
 /** Rejects ids that are not UUIDs before they reach the database. */
 export function assertEndpointId(id: string, path = 'id'): void {
-  if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path, message: 'must be a UUID' }]);
+  if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path, message: 'must be a UUID', code: 'invalid_uuid' }]);
 }
 
 export async function findEndpointRow(db: Database, id: string): Promise<EndpointRow> {

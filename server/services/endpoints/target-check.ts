@@ -14,12 +14,12 @@ export function assertTargetsAllowed(policy: TargetPolicy, urls: { path: string;
   const errors: FieldError[] = [];
   for (const { path, url } of urls) {
     const decision = policy.decideUrl(url);
-    if (!decision.allowed) errors.push({ path, message: describeBlockedUrl(decision) });
+    if (!decision.allowed) errors.push({ path, message: describeBlockedUrl(decision), code: 'blocked_target', params: { url } });
   }
   if (errors.length === 0) return;
   if (errors.length > MAX_LISTED_ERRORS) {
     const more = errors.length - MAX_LISTED_ERRORS;
-    throw new ValidationError([...errors.slice(0, MAX_LISTED_ERRORS), { path: '', message: `and ${more} more blocked targets` }]);
+    throw new ValidationError([...errors.slice(0, MAX_LISTED_ERRORS), { path: '', message: `and ${more} more blocked targets`, code: 'more_errors', params: { count: more } }]);
   }
   throw new ValidationError(errors);
 }

@@ -1,6 +1,7 @@
 import type { EndpointRow } from '../../../db/schema/index.ts';
 import type { Endpoint, EndpointStatus } from '../../contract/types.ts';
 import { redactDefinition } from '../../domain/secrets.ts';
+import { codeOfLastError } from '../../domain/check-errors.ts';
 import { definitionOf } from '../monitor-registry.ts';
 
 /** The public Endpoint resource of a stored row, secrets redacted: what every read and event carries. */
@@ -13,6 +14,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     lastResponseTime: row.lastResponseTime,
     lastStatusCode: row.lastStatusCode,
     lastErrorMessage: row.lastErrorMessage,
+    ...codeOfLastError(row.lastErrorMessage),
     consecutiveFailures: row.consecutiveFailures,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -19,7 +19,7 @@ export const CHECKS_DURING_INCIDENT = 200;
  *    CHECKS_DURING_INCIDENT, `omittedChecks` counting the older ones left out.
  */
 export async function getIncident(ctx: ServiceContext, id: string): Promise<IncidentDetail> {
-  if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path: 'id', message: 'must be a UUID' }]);
+  if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path: 'id', message: 'must be a UUID', code: 'invalid_uuid' }]);
   const [row] = await ctx.db
     .select({ incident: incidents, endpointName: endpoints.name })
     .from(incidents)

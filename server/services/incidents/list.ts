@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { endpoints, incidents, type IncidentRow } from '../../../db/schema/index.ts';
 import type { Incident, Page } from '../../contract/types.ts';
 import { parseIncidentListQuery } from '../../domain/list-queries.ts';
+import { codeOfCheckError } from '../../domain/check-errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
 
@@ -40,5 +41,6 @@ export function toIncident({ incident, endpointName }: { incident: IncidentRow; 
     resolvedAt: incident.resolvedAt?.toISOString() ?? null,
     failureCount: incident.failureCount,
     errorMessage: incident.errorMessage,
+    ...codeOfCheckError(incident.errorMessage),
   };
 }
