@@ -57,7 +57,13 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
     return s ? withLiveChecks(bucketsOf(s), s.bucketSeconds, s.to, props.checks) : [];
   });
   const columns = createMemo(() => chartColumns(buckets(), bucketSeconds(), gapSecondsFor(bucketSeconds(), props.endpoint.intervalSeconds)));
-  const totals = createMemo(() => buckets().reduce((sum, b) => ({ checks: sum.checks + b.checks, down: sum.down + b.down }), { checks: 0, down: 0 }));
+  /** Checks in view: the first bucket may start before the range, and the range moves on with the clock. */
+  const totals = createMemo(() => {
+    const from = clock() / 1000 - CHART_RANGES_MS[props.range] / 1000;
+    return buckets()
+      .filter((b) => b.at + bucketSeconds() > from)
+      .reduce((sum, b) => ({ checks: sum.checks + b.checks, down: sum.down + b.down }), { checks: 0, down: 0 });
+  });
 
   // What uPlot's callbacks read; refreshed before every setData.
   let view = { from: 0, to: 0, threshold: props.endpoint.degradedThresholdMs, bands: [] as [number, number][], columns: columns() };
