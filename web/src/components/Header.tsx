@@ -34,7 +34,7 @@ export function Header() {
         <a href="/api/docs" data-external>
           {t('nav.apiDocs')}
         </a>
-        <a class="button primary" href="/endpoints/new">
+        <a class="button primary" href="/endpoints/new" aria-keyshortcuts="n">
           + {t('nav.add')}
         </a>
       </nav>

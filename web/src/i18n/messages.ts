@@ -249,13 +249,11 @@ export const en = {
   'tab.degraded': '({count} degraded) Vigil',
   'nav.apiDocs': 'API docs',
   // mobile, theme, keyboard, incident page
-  'menu.open': 'Menu',
   'menu.label': 'Open the menu',
   'theme.label': 'Theme',
   'theme.system': 'System theme',
   'theme.light': 'Light',
   'theme.dark': 'Dark',
-  'keys.hint': 'Shortcuts: / search, n new endpoint, Esc close',
   'incident.title': 'Incident: {name}',
   'incident.ongoing': 'Ongoing',
   'incident.resolved': 'Resolved',
@@ -264,7 +262,6 @@ export const en = {
   'incident.omitted': '… {count} more checks during the incident, not shown …',
   'incident.openedHere': 'Incident opened',
   'incident.resolvedHere': 'Incident resolved',
-  'incident.details': 'Details',
   'inc.linkLabel': 'Incident of {name}, started {started}',
 } as const;
 
@@ -517,13 +514,11 @@ export const ko: Record<MessageKey, string> = {
   'tab.degraded': '(성능 저하 {count}) Vigil',
   'nav.apiDocs': 'API 문서',
   // mobile, theme, keyboard, incident page
-  'menu.open': '메뉴',
   'menu.label': '메뉴 열기',
   'theme.label': '테마',
   'theme.system': '시스템 테마',
   'theme.light': '라이트',
   'theme.dark': '다크',
-  'keys.hint': '단축키: / 검색, n 새 엔드포인트, Esc 닫기',
   'incident.title': '인시던트: {name}',
   'incident.ongoing': '진행 중',
   'incident.resolved': '해결됨',
@@ -532,6 +527,5 @@ export const ko: Record<MessageKey, string> = {
   'incident.omitted': '… 인시던트 중 검사 {count}건 생략 …',
   'incident.openedHere': '인시던트 시작',
   'incident.resolvedHere': '인시던트 해결',
-  'incident.details': '상세',
   'inc.linkLabel': '{name} 인시던트, {started} 시작',
 };

@@ -55,7 +55,7 @@ export function EndpointListPage() {
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div class="filter">
           <label for="filter-q">{t('list.search')}</label>
-          <input id="filter-q" type="search" name="q" value={q()} onInput={(e) => setSearchParams({ q: e.currentTarget.value })} />
+          <input id="filter-q" type="search" name="q" aria-keyshortcuts="/" value={q()} onInput={(e) => setSearchParams({ q: e.currentTarget.value })} />
         </div>
         <div class="filter">
           <label for="filter-status">{t('list.status')}</label>
