@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { toFieldErrors } from './zod-issues.ts';
 
 /**
  * The ranges GET /api/endpoints/:id/series answers for: how far back, and the bucket size.
@@ -30,7 +31,7 @@ export const SERIES_QUERY_SCHEMA = SeriesQuery;
 export function parseSeriesQuery(raw: Record<string, string>): { range: SeriesRangeName } {
   const result = SeriesQuery.safeParse(raw);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  throw new ValidationError(result.error.issues.flatMap(toFieldErrors));
 }
 
 /**
