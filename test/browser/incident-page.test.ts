@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { checkResults } from '../../db/schema/index.ts';
 import type { Check, Endpoint, Incident, Page as ListPage } from '../../server/contract/types.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
@@ -60,6 +61,35 @@ describe('the incident page', () => {
     await page.locator('#ep-title', { hasText: 'Orders API' }).waitFor();
     await page.locator(`.incident-list a[href="/incidents/${incident!.id}"]`).click();
     await page.locator('h1', { hasText: 'Incident: Orders API' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('says how many checks of a long incident it leaves out, between its start and its newest checks', async () => {
+    env.target.setMode('/long', { kind: 'ok', status: 500 });
+    const endpoint = await env.createEndpoint({ path: '/long', name: 'Long outage', paused: true, failureThreshold: 1 });
+    const opening = await checkNow(endpoint);
+    const start = Date.parse(opening.checkedAt);
+    await env.vigil.database.db.insert(checkResults).values(
+      Array.from({ length: 230 }, (_, i) => ({
+        id: crypto.randomUUID(),
+        endpointId: endpoint.id,
+        status: 'DOWN',
+        responseTime: 3,
+        statusCode: 500,
+        errorMessage: 'Unexpected status code 500 (expected 200-299)',
+        checkedAt: new Date(start + (i + 1) * 1000),
+      })),
+    );
+    const [incident] = (await env.vigil.api<ListPage<Incident>>('GET', `/api/incidents?endpointId=${endpoint.id}`)).body.items;
+    const { page, errors } = await env.open(`/incidents/${incident!.id}`);
+    const gap = page.locator('.timeline-gap');
+    await gap.waitFor();
+    expect(await gap.textContent()).toContain('30 more checks during the incident, not shown');
+    // Just after the check that opened it.
+    expect(await page.locator('.timeline-gap + .timeline-item').count()).toBe(1);
+    expect(await page.locator('.timeline > :nth-child(1)').getAttribute('data-role')).toBe('opened');
+    expect(await page.locator('.timeline > :nth-child(2)').getAttribute('data-role')).toBe('gap');
+    expect(await page.locator('.timeline-item').count()).toBe(201);
     expect(errors).toEqual([]);
   });
 
