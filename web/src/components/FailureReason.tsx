@@ -1,9 +1,10 @@
 import { Show } from 'solid-js';
 import type { Endpoint } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
+import { describeCheckError } from '../i18n/server-messages.ts';
 import { displayStatus } from './StatusBadge.tsx';
 
-type ReasonFacts = Pick<Endpoint, 'status' | 'paused' | 'lastErrorMessage' | 'lastStatusCode' | 'lastResponseTime' | 'degradedThresholdMs'>;
+type ReasonFacts = Pick<Endpoint, 'status' | 'paused' | 'lastErrorMessage' | 'lastErrorCode' | 'lastErrorParams' | 'lastStatusCode' | 'lastResponseTime' | 'degradedThresholdMs'>;
 
 /**
  * Why an endpoint is DOWN (its last check's error: timeout, refused, an unexpected status…) or
@@ -14,7 +15,7 @@ export function failureReason(endpoint: ReasonFacts): string | null {
   const status = displayStatus(endpoint);
   if (status === 'DEGRADED') return t('reason.slow', { ms: endpoint.degradedThresholdMs });
   if (status !== 'DOWN') return null;
-  if (endpoint.lastErrorMessage) return endpoint.lastErrorMessage;
+  if (endpoint.lastErrorMessage) return describeCheckError(endpoint.lastErrorCode, endpoint.lastErrorParams, endpoint.lastErrorMessage);
   if (endpoint.lastStatusCode !== null) return t('reason.status', { code: endpoint.lastStatusCode });
   return t('reason.unknown');
 }

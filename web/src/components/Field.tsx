@@ -1,7 +1,7 @@
 import { Show, type JSX } from 'solid-js';
 
-/** A labelled form control with its hint and its error beside it (linked for screen readers). */
-export function Field(props: { name: string; label: string; hint?: string; error?: string; children: JSX.Element }) {
+/** A labelled form control with its hint, its error and its warning beside it (linked for screen readers). */
+export function Field(props: { name: string; label: string; hint?: string; error?: string; warning?: string; children: JSX.Element }) {
   return (
     <div class="field" data-field={props.name} data-invalid={props.error ? 'true' : undefined}>
       <label for={`f-${props.name}`}>{props.label}</label>
@@ -16,12 +16,17 @@ export function Field(props: { name: string; label: string; hint?: string; error
           {props.error}
         </small>
       </Show>
+      <Show when={!props.error && props.warning}>
+        <small id={`f-${props.name}-warning`} class="field-warning" role="status">
+          {props.warning}
+        </small>
+      </Show>
     </div>
   );
 }
 
-/** Attributes that tie a control to its Field's hint and error. */
-export function controlProps(name: string, error: string | undefined, hint = false) {
-  const described = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : ''].filter(Boolean).join(' ');
+/** Attributes that tie a control to its Field's hint, error and warning. */
+export function controlProps(name: string, error: string | undefined, hint = false, warning?: string) {
+  const described = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : warning ? `f-${name}-warning` : ''].filter(Boolean).join(' ');
   return { id: `f-${name}`, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': described || undefined };
 }

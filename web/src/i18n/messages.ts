@@ -263,6 +263,11 @@ export const en = {
   'incident.openedHere': 'Incident opened',
   'incident.resolvedHere': 'Incident resolved',
   'inc.linkLabel': 'Incident of {name}, started {started}',
+  // form guards, server messages (issue 13.5, 13.8, 13.10)
+  'ep.intervalLabel': 'Check interval',
+  'form.err.degradedNotBelowTimeout': 'Must be less than the timeout ({timeoutMs} ms): a check is cut off at the timeout, so it could never be degraded',
+  'form.warn.timeoutExceedsInterval': 'The timeout ({timeoutMs} ms) is longer than the interval ({intervalSeconds} s): a target that hangs is checked less often.',
+  'form.savedWithWarnings': 'Saved, but: {warnings}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -528,4 +533,9 @@ export const ko: Record<MessageKey, string> = {
   'incident.openedHere': '인시던트 시작',
   'incident.resolvedHere': '인시던트 해결',
   'inc.linkLabel': '{name} 인시던트, {started} 시작',
+  // form guards, server messages (issue 13.5, 13.8, 13.10)
+  'ep.intervalLabel': '체크 주기',
+  'form.err.degradedNotBelowTimeout': '타임아웃({timeoutMs} ms)보다 작아야 합니다. 체크는 타임아웃에서 끊기므로 이대로는 절대 성능 저하가 될 수 없습니다',
+  'form.warn.timeoutExceedsInterval': '타임아웃({timeoutMs} ms)이 체크 주기({intervalSeconds}초)보다 깁니다. 응답하지 않는 대상은 더 드물게 체크됩니다.',
+  'form.savedWithWarnings': '저장했지만 확인하세요: {warnings}',
 };

@@ -1,8 +1,10 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, type HttpMethod } from '../../../server/contract/types.ts';
+import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, type HttpMethod, type ProblemDetails, type SavedEndpoint } from '../../../server/contract/types.ts';
 import { Field, controlProps } from '../components/Field.tsx';
+import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
+import { describeProblem } from '../i18n/server-messages.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
@@ -49,6 +51,28 @@ const NUMBERS = {
   failureThreshold: [1, 100],
 } as const;
 
+/**
+ * The most characters each input takes: the API's limits (server/domain/endpoint-input.ts), and
+ * for the lists as typed here, what their most entries take with their separators.
+ */
+const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused'>, number> = {
+  name: 100,
+  url: 2048,
+  intervalSeconds: String(NUMBERS.intervalSeconds[1]).length,
+  timeoutMs: String(NUMBERS.timeoutMs[1]).length,
+  degradedThresholdMs: String(NUMBERS.degradedThresholdMs[1]).length,
+  failureThreshold: String(NUMBERS.failureThreshold[1]).length,
+  // 20 codes or ranges of 7 characters, each with ", ".
+  expectedStatusCodes: 20 * 9,
+  // 20 tags of 50 characters, each with ", ".
+  tags: 20 * 52,
+  // 16,384 characters of names and values in all, plus ": " and a line break for each of 50 headers.
+  headers: 16_384 + 50 * 3,
+  // 50 names of 256 characters, each with ", ".
+  secretHeaders: 50 * 258,
+  body: 65_536,
+};
+
 function valuesOf(e: Endpoint): FormValues {
   return {
     name: e.name,
@@ -88,6 +112,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
     else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
     else numbers[field] = Number(text);
   }
+  if (numbers.degradedThresholdMs! >= numbers.timeoutMs!) errors.degradedThresholdMs = t('form.err.degradedNotBelowTimeout', { timeoutMs: numbers.timeoutMs! });
   const headers: Record<string, string> = {};
   v.headers.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
@@ -122,6 +147,12 @@ export default function EndpointFormPage(props: { id?: string }) {
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [formError, setFormError] = createSignal('');
   const [saving, setSaving] = createSignal(false);
+  /** Accepted but odd, said before saving (the API says it again in its answer's warnings). */
+  const warnings = (): Record<string, string> => {
+    const [timeoutMs, intervalSeconds] = [Number(values.timeoutMs), Number(values.intervalSeconds)];
+    const odd = intervalSeconds > 0 && timeoutMs > intervalSeconds * 1000;
+    return odd ? { timeoutMs: t('form.warn.timeoutExceedsInterval', { timeoutMs, intervalSeconds }) } : {};
+  };
   const [loaded, setLoaded] = createSignal(!props.id);
   const [original, setOriginal] = createSignal<Endpoint | null>(null);
   /** What the edited endpoint stores but never shows (its values read as SECRET_MARKER). */
@@ -156,17 +187,19 @@ export default function EndpointFormPage(props: { id?: string }) {
     setFormError('');
     setSaving(true);
     try {
-      const saved = props.id
+      const saved: SavedEndpoint = props.id
         ? await api.updateEndpoint(props.id, definition)
         : await api.createEndpoint({ ...definition, paused: values.paused });
-      upsertEndpoint(saved);
+      const { warnings: odd, ...endpoint } = saved;
+      upsertEndpoint(endpoint);
       addToast('success', t(props.id ? 'toast.saved' : 'toast.created', { name: saved.name }));
+      if (odd?.length) addToast('warning', t('form.savedWithWarnings', { warnings: odd.map(describeWarning).join(' ') }), 8000);
       navigate(`/endpoints/${saved.id}`);
     } catch (error) {
       if (error instanceof ApiError) {
-        const fields = error.fieldErrors();
+        const fields = fieldErrorsOf(error.problem);
         setErrors(fields);
-        setFormError(Object.keys(fields).length ? t('form.failed') : error.message);
+        setFormError(Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message));
         focusFirstError();
       } else {
         setFormError((error as Error).message);
@@ -176,12 +209,13 @@ export default function EndpointFormPage(props: { id?: string }) {
     }
   };
 
-  const text = (name: keyof typeof DEFAULTS, label: MessageKey, opts: { hint?: MessageKey; type?: string; inputmode?: 'numeric' } = {}) => (
-    <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]}>
+  const text = (name: keyof typeof MAX_LENGTHS, label: MessageKey, opts: { hint?: MessageKey; type?: string; inputmode?: 'numeric' } = {}) => (
+    <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]} warning={warnings()[name]}>
       <input
-        {...controlProps(name, errors()[name], !!opts.hint)}
+        {...controlProps(name, errors()[name], !!opts.hint, warnings()[name])}
         type={opts.type ?? 'text'}
         inputmode={opts.inputmode}
+        maxLength={MAX_LENGTHS[name]}
         value={values[name] as string}
         onInput={(e) => setValues(name, e.currentTarget.value as never)}
       />
@@ -216,7 +250,7 @@ export default function EndpointFormPage(props: { id?: string }) {
           {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
-            <textarea {...controlProps('headers', errors().headers, true)} rows={3} value={values.headers} onInput={(e) => setValues('headers', e.currentTarget.value)} />
+            <textarea {...controlProps('headers', errors().headers, true)} rows={3} maxLength={MAX_LENGTHS.headers} value={values.headers} onInput={(e) => setValues('headers', e.currentTarget.value)} />
             <Show when={storedSecrets().length > 0}>
               <small class="muted secrets-set" data-testid="secrets-set">
                 {t('form.headers.secretsSet', { names: storedSecrets().join(', '), marker: SECRET_MARKER })}
@@ -225,7 +259,7 @@ export default function EndpointFormPage(props: { id?: string }) {
           </Field>
           {text('secretHeaders', 'form.secretHeaders', { hint: 'form.secretHeaders.hint' })}
           <Field name="body" label={t('form.body')} error={errors().body}>
-            <textarea {...controlProps('body', errors().body)} rows={3} value={values.body} onInput={(e) => setValues('body', e.currentTarget.value)} />
+            <textarea {...controlProps('body', errors().body)} rows={3} maxLength={MAX_LENGTHS.body} value={values.body} onInput={(e) => setValues('body', e.currentTarget.value)} />
           </Field>
           <Show when={!props.id}>
             <label class="check">
@@ -254,6 +288,16 @@ function urlHoldsSecret(url: string): boolean {
   } catch {
     return url.includes(SECRET_MARKER);
   }
+}
+
+/** The API's field errors in the UI's language, by the first segment of each path ("headers.X" → "headers"). */
+function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of problem?.errors ?? []) {
+    const field = String(e.path).split(/[.[]/)[0] || '_';
+    out[field] ??= describeFieldError(e.code, e.params, e.message);
+  }
+  return out;
 }
 
 function focusFirstError() {

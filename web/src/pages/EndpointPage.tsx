@@ -5,6 +5,7 @@ import { ResponseChart } from '../components/ResponseChart.tsx';
 import { CHART_RANGES_MS } from '../lib/chart-series.ts';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
+import { describeCheckError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatDuration, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { isUuid } from '../lib/ids.ts';
 import { useLiveData } from '../lib/page-data.ts';
@@ -208,7 +209,7 @@ export default function EndpointPage(props: { id: string }) {
               <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
               <Fact label={t('ep.consecutiveFailures')}>{e().consecutiveFailures}</Fact>
               <Show when={e().lastErrorMessage}>
-                <Fact label={t('check.error')}>{e().lastErrorMessage}</Fact>
+                <Fact label={t('check.error')}>{describeCheckError(e().lastErrorCode, e().lastErrorParams, e().lastErrorMessage!)}</Fact>
               </Show>
             </dl>
 
@@ -269,7 +270,7 @@ export default function EndpointPage(props: { id: string }) {
                         </td>
                         <td class="num">{c.statusCode ?? '—'}</td>
                         <td class="num">{formatMs(c.responseTime)}</td>
-                        <td>{c.errorMessage ?? ''}</td>
+                        <td>{c.errorMessage ? describeCheckError(c.errorCode, c.errorParams, c.errorMessage) : ''}</td>
                       </tr>
                     )}
                   </For>
@@ -290,7 +291,7 @@ export default function EndpointPage(props: { id: string }) {
                       {t('ep.failures', { count: i.failureCount })}
                       <Show when={i.errorMessage}>
                         {' · '}
-                        <span class="muted">{i.errorMessage}</span>
+                        <span class="muted">{describeCheckError(i.errorCode, i.errorParams, i.errorMessage!)}</span>
                       </Show>
                     </li>
                   )}
@@ -300,7 +301,7 @@ export default function EndpointPage(props: { id: string }) {
 
             <h2>{t('ep.details')}</h2>
             <dl class="facts">
-              <Fact label={t('form.interval')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
+              <Fact label={t('ep.intervalLabel')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
               <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
               <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
               <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>

@@ -2,6 +2,7 @@ import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'sol
 import type { Check, IncidentDetail } from '../../../server/contract/types.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
+import { describeCheckError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatDuration, formatMs } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { useNow } from '../lib/now.ts';
@@ -96,7 +97,7 @@ export default function IncidentPage(props: { id: string }) {
               <Fact label={t('inc.failures')}>
                 <span data-testid="incident-failures">{i().failureCount}</span>
               </Fact>
-              <Fact label={t('inc.error')}>{i().errorMessage ?? '—'}</Fact>
+              <Fact label={t('inc.error')}>{i().errorMessage ? describeCheckError(i().errorCode, i().errorParams, i().errorMessage!) : '—'}</Fact>
             </dl>
             <h2 id="timeline-title">{t('incident.timeline')}</h2>
             <Show when={i().checks.length > 0} fallback={<p class="muted">{t('incident.noChecks')}</p>}>
@@ -118,7 +119,7 @@ export default function IncidentPage(props: { id: string }) {
                           <span class="timeline-detail">
                             {formatMs(check.responseTime)}
                             {check.statusCode !== null ? ` · HTTP ${check.statusCode}` : ''}
-                            {check.errorMessage ? ` · ${check.errorMessage}` : ''}
+                            {check.errorMessage ? ` · ${describeCheckError(check.errorCode, check.errorParams, check.errorMessage)}` : ''}
                           </span>
                           <Show when={role() === 'opened' || role() === 'resolved'}>
                             <strong class="timeline-mark">{role() === 'opened' ? `🚨 ${t('incident.openedHere')}` : `✨ ${t('incident.resolvedHere')}`}</strong>

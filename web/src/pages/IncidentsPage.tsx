@@ -1,6 +1,7 @@
 import { For, Show, createSignal, onCleanup } from 'solid-js';
 import type { Incident } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
+import { describeCheckError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatIncidentDuration } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
@@ -84,7 +85,7 @@ export function IncidentsPage() {
                   <td class="num" data-label={t('inc.failures')}>
                     {i.failureCount}
                   </td>
-                  <td class="hide-narrow">{i.errorMessage ?? ''}</td>
+                  <td class="hide-narrow">{i.errorMessage ? describeCheckError(i.errorCode, i.errorParams, i.errorMessage) : ''}</td>
                 </tr>
               )}
             </For>

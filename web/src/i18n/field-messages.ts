@@ -1,0 +1,71 @@
+import type { MessageParams, Warning } from '../../../server/contract/types.ts';
+import { locale } from './index.ts';
+import { describe } from './server-messages.ts';
+
+/**
+ * Field errors and warnings of the API in the UI's language (docs/api-errors.md). Apart from
+ * server-messages.ts because only the form needs them: they stay out of the first view's code.
+ */
+
+const FIELD_ERRORS_KO: Record<string, string> = {
+  invalid: '올바르지 않은 값입니다',
+  more_errors: '…외 {count}개의 오류',
+  required: '필수 항목입니다',
+  wrong_type: '{expected} 형식이어야 합니다',
+  not_integer: '정수여야 합니다',
+  unknown_field: '알 수 없는 항목입니다',
+  empty: '비워 둘 수 없습니다',
+  too_short: '{min}자 이상이어야 합니다',
+  too_long: '{max}자 이하여야 합니다',
+  too_small: '{min} 이상이어야 합니다',
+  too_large: '{max} 이하여야 합니다',
+  too_few: '{min}개 이상 입력하세요',
+  too_many: '최대 {max}개까지 입력할 수 있습니다',
+  too_many_characters: '이름과 값을 합쳐 {max}자 이하여야 합니다 (현재 {total}자)',
+  invalid_choice: '다음 중 하나여야 합니다: {allowed}',
+  invalid_format: '형식이 올바르지 않습니다',
+  invalid_header_name: '올바른 헤더 이름이 아닙니다',
+  invalid_uuid: 'UUID 형식이어야 합니다',
+  nul_character: 'NUL 문자를 포함할 수 없습니다',
+  control_character: '제어 문자나 양방향 재정의 문자를 포함할 수 없습니다 ({position}번째 문자 {char})',
+  line_break: '줄바꿈을 포함할 수 없습니다',
+  invalid_url: 'http:// 또는 https://로 시작하는 전체 URL이어야 합니다',
+  invalid_status_spec: '"{spec}"은(는) 상태 코드(100-599)나 "200-299" 같은 범위가 아닙니다',
+  status_range_reversed: '범위 "{spec}"의 끝이 시작보다 앞섭니다',
+  body_not_allowed: '{method} 요청에는 본문을 보낼 수 없습니다',
+  degraded_not_below_timeout: '타임아웃({timeoutMs} ms)보다 작아야 합니다. 체크는 타임아웃에서 끊기므로 이대로는 절대 성능 저하가 될 수 없습니다',
+  secret_marker_without_value: '값 대신 가림 표시 {marker}이(가) 들어 있고, 유지할 저장된 값이 없습니다. 실제 값을 입력하세요',
+  secret_other_origin: '{storedOrigin}용으로 저장된 비밀 값입니다. URL이 다른 출처({origin})로 바뀌었으니 값을 다시 입력하거나 지우세요',
+  blocked_target: '이 대상은 보안 정책(BLOCKED_TARGETS)에 의해 차단되어 있습니다',
+  duplicate_id: '{first}와(과) 같은 id입니다',
+  duplicate_name: '{first}와(과) 같은 이름입니다',
+  ambiguous_name: '같은 이름의 엔드포인트가 {count}개 있습니다. 수정할 항목의 id를 넣으세요',
+  invalid_time: 'ISO 8601 시각이어야 합니다',
+  from_after_to: 'to보다 뒤일 수 없습니다',
+  invalid_cursor: '이 API가 돌려준 커서가 아닙니다',
+  empty_body: '요청 본문이 비어 있습니다',
+  malformed_json: 'JSON 형식이 잘못되었습니다: {detail}',
+  not_an_object: '요청 본문은 JSON 객체여야 합니다',
+};
+
+const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };
+
+const WARNINGS_KO: Record<string, string> = {
+  timeout_exceeds_interval: '타임아웃({timeoutMs} ms)이 체크 주기({intervalSeconds}초)보다 깁니다. 응답하지 않는 대상은 {intervalSeconds}초보다 드물게 체크됩니다',
+  degraded_unreachable: '느림 기준({degradedThresholdMs} ms)이 타임아웃({timeoutMs} ms)보다 작지 않아 이 엔드포인트는 성능 저하가 될 수 없습니다',
+};
+
+/**
+ * One field error of a 400 answer, in the UI's language.
+ * @example describeFieldError('too_long', { max: 100 }, 'must be at most 100 characters') // '100자 이하여야 합니다' in Korean
+ */
+export function describeFieldError(code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  const expected = params?.expected;
+  const localParams = code === 'wrong_type' && typeof expected === 'string' ? { ...params, expected: TYPE_WORDS_KO[expected] ?? expected } : params;
+  return describe(locale() === 'ko' ? FIELD_ERRORS_KO : null, code, localParams, fallbackText);
+}
+
+/** A warning of a create or update answer (timeout longer than the interval…), in the UI's language. */
+export function describeWarning(warning: Warning): string {
+  return describe(locale() === 'ko' ? WARNINGS_KO : null, warning.code, warning.params, warning.message);
+}

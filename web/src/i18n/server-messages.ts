@@ -1,0 +1,67 @@
+import type { CheckErrorCode, MessageParams } from '../../../server/contract/types.ts';
+import { locale } from './index.ts';
+
+/**
+ * The server's messages in the UI's language, from their codes and parameters (docs/api-errors.md).
+ * The server words each one in English itself, so English shows its text as sent; another
+ * language fills its own template, and falls back to that English text for a code it does not
+ * know (a newer server) or a message without a code (a row stored before codes existed).
+ */
+
+type Templates = Record<string, string>;
+
+const CHECK_ERRORS_KO: Record<CheckErrorCode, string> = {
+  timeout: '시간 초과',
+  refused: '연결 거부됨 ({host}:{port})',
+  dns: 'DNS 조회 실패: {host}',
+  reset: '상대방이 연결을 끊음',
+  tls: 'TLS 오류: {detail}',
+  blocked: '정책에 의해 차단됨: {detail}',
+  invalid_url: '잘못된 URL',
+  invalid_request: '잘못된 요청: {detail}',
+  invalid_redirect: '잘못된 리디렉션 위치: {location}',
+  too_many_redirects: '리디렉션이 너무 많음 ({max}회 초과)',
+  network: '네트워크 오류 {errno}: {detail}',
+  unexpected_status: '예상하지 못한 상태 코드 {status} (예상: {expected})',
+  slow: '느린 응답: {responseTime} ms (기준 {threshold} ms)',
+};
+
+const PROBLEMS_KO: Templates = {
+  invalid_input: '입력값이 올바르지 않습니다',
+  bad_request: '잘못된 요청입니다',
+  unauthorized: 'API 키가 없거나 틀렸습니다',
+  forbidden: '허용되지 않은 요청입니다',
+  not_found: '{id}을(를) 찾을 수 없습니다',
+  conflict: '다른 변경과 충돌했습니다. 다시 시도하세요',
+  payload_too_large: '요청 본문이 너무 큽니다',
+  too_many_requests: '요청이 너무 많습니다. 잠시 후 다시 시도하세요',
+  database_unavailable: '데이터베이스에 연결할 수 없습니다 ({cause}). 체크는 계속되며 곧 다시 시도할 수 있습니다',
+  service_unavailable: '서비스를 사용할 수 없습니다',
+  internal_error: '예기치 않은 오류가 발생했습니다',
+  network_error: '서버에 연결할 수 없습니다',
+};
+
+/** `template` with each `{name}` replaced by its parameter (left as written when missing). */
+export function fill(template: string, params: MessageParams | null | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+}
+
+/** A message in the UI's language: the server's English text, or the template of `code` in `templates`. */
+export function describe(templates: Partial<Templates> | null, code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  if (locale() === 'en' || !templates || !code) return fallbackText;
+  const template = templates[code];
+  return template === undefined ? fallbackText : fill(template, params);
+}
+
+/**
+ * Why a check failed or was slow, in the UI's language.
+ * @example describeCheckError('timeout', {}, 'Timeout exceeded') // '시간 초과' in Korean
+ */
+export function describeCheckError(code: CheckErrorCode | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  return describe(locale() === 'ko' ? CHECK_ERRORS_KO : null, code, params, fallbackText);
+}
+
+/** A problem+json answer's `code` (404 not_found, 503 database_unavailable…) in the UI's language. */
+export function describeProblem(code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  return describe(locale() === 'ko' ? PROBLEMS_KO : null, code, params, fallbackText);
+}
