@@ -81,14 +81,16 @@ type CheckCompleted = ServerEvents['check:completed'];
 /**
  * Checks heard for endpoints the store does not hold yet (the page's first load or the endpoint's
  * own fetch is still on its way): replayed once it arrives, so that a snapshot read before them
- * does not hide them. The newest few per endpoint are enough.
+ * does not hide them. A snapshot is at most a few checks behind, so the newest few per endpoint
+ * are enough; pages that never load endpoints (incidents) keep no more than that either.
  */
 const unplaced = new Map<string, CheckCompleted[]>();
+const UNPLACED_PER_ENDPOINT = 5;
 
 function rememberUnplaced(e: CheckCompleted) {
-  const list = unplaced.get(e.endpointId) ?? [];
-  list.push(e);
-  unplaced.set(e.endpointId, list.slice(-STRIP_LENGTH));
+  let list = unplaced.get(e.endpointId);
+  if (!list) unplaced.set(e.endpointId, (list = []));
+  if (list.push(e) > UNPLACED_PER_ENDPOINT) list.shift();
 }
 
 function replayUnplaced(endpointId: string) {
@@ -240,7 +242,11 @@ function applyCheck(e: CheckCompleted) {
     produce((target) => {
       target.status = e.status;
       target.consecutiveFailures = e.status === 'DOWN' ? target.consecutiveFailures + 1 : 0;
-      Object.assign(target, lastFieldsOf(e));
+      for (const [key, value] of Object.entries(lastFieldsOf(e)) as [keyof Endpoint, unknown][]) {
+        // An equal object (the error's parameters) is kept: a new one would redraw what shows it.
+        if (value !== null && typeof value === 'object' && JSON.stringify(value) === JSON.stringify(target[key])) continue;
+        (target as unknown as Record<string, unknown>)[key] = value;
+      }
     }),
   );
   if (statusChanged) statusesChanged();
@@ -253,7 +259,8 @@ function addToStrip(e: CheckCompleted) {
   if (!last || last.checkedAt < item.checkedAt) {
     strip.items = [...strip.items.slice(Math.max(0, strip.items.length - STRIP_LENGTH + 1)), item];
   } else {
-    if (strip.items.some((i) => i.checkedAt === item.checkedAt)) return;
+    const tooOld = strip.items.length >= STRIP_LENGTH && item.checkedAt < strip.items[0]!.checkedAt;
+    if (tooOld || strip.items.some((i) => i.checkedAt === item.checkedAt)) return;
     strip.items = [...strip.items, item].sort(byCheckedAt).slice(-STRIP_LENGTH);
   }
   strip.touch();
