@@ -154,6 +154,10 @@ describe('the response-time chart', () => {
     for (const label of (await axis(english.page)).labels) expect(label).toMatch(/^([01]\d|2[0-3]):[0-5]\d(\n[A-Z][a-z]{2} \d{1,2})?$/);
     expect(await english.page.locator('.chart-threshold-label').textContent()).toBe('Degraded above 300 ms');
     await saveScreenshot(english.page, 'chart-24h-en-dark');
+    // Switching the language redraws the axis in it.
+    await english.page.getByRole('combobox', { name: 'Language' }).selectOption('ko');
+    await expect.poll(async () => (await axis(english.page)).labels.join('|')).toMatch(/\d{1,2}월 \d{1,2}일/);
+    expect(await english.page.locator('.chart-threshold-label').textContent()).toBe('성능 저하 기준 300 ms');
     expect([...errors, ...english.errors]).toEqual([]);
   });
 });
