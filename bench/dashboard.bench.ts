@@ -5,6 +5,7 @@
  *   npm run bench:dashboard -- [--db=pglite|postgres|both] [--runs=1] [--endpoints=2000] [--interval=4]
  *                              [--window=10] [--settle=0] [--steady-timeout=60] [--render-timeout=120]
  *                              [--concurrency=20] [--quiet-wait=180] [--quiet-below=40] [--build] [--profile] [--no-consistency]
+ *                              [--query=order=problems&group=tag]
  *                              [--pg-url=postgres://postgres@127.0.0.1:5432/postgres]
  *                              [--chromium=/usr/bin/chromium]
  *
@@ -88,12 +89,14 @@ interface Options {
   consistency: boolean;
   pgUrl: string;
   chromiumPath: string;
+  /** The dashboard's query string (its order and grouping; the card view is what the bench measures). */
+  query: string;
 }
 
 function parseOptions(argv: string[]): Options {
   const known = [
     'db', 'runs', 'endpoints', 'quiet-wait', 'quiet-below', 'interval', 'window', 'settle', 'steady-timeout', 'render-timeout', 'concurrency',
-    'build', 'profile', 'no-consistency', 'pg-url', 'chromium', 'help',
+    'build', 'profile', 'no-consistency', 'pg-url', 'chromium', 'query', 'help',
   ];
   const flags = parseFlags(argv, known, import.meta.url);
   const num = (key: string, fallback: number, min = 1) => {
@@ -120,6 +123,7 @@ function parseOptions(argv: string[]): Options {
     consistency: !flags.has('no-consistency'),
     pgUrl,
     chromiumPath: flags.get('chromium') ?? CHROMIUM_PATH,
+    query: flags.get('query') ?? '',
   };
 }
 
@@ -956,7 +960,7 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
     const cdp = await context.newCDPSession(page);
 
     progress(`  opening ${vigil.base}/ in Chromium (pid ${browser.pid ?? '?'})`);
-    await withTimeout(page.goto(`${vigil.base}/`, { waitUntil: 'load', timeout: 60_000 }), 70_000, 'the dashboard to load');
+    await withTimeout(page.goto(`${vigil.base}/${options.query ? `?${options.query}` : ''}`, { waitUntil: 'load', timeout: 60_000 }), 70_000, 'the dashboard to load');
     const renderDeadline = Date.now() + options.renderTimeoutS * 1000;
     type RenderState = { firstRender: { domMs: number; verifiedMs: number; paintedMs: number | null } | null; maxCards: number; lastIncomplete: string | null };
     let state: RenderState;
@@ -1482,7 +1486,7 @@ async function main(): Promise<void> {
     `\nVigil dashboard — ${options.endpoints} endpoints every ${options.intervalSeconds} s (${options.endpoints / options.intervalSeconds} status changes/s), ` +
       `${machine.chromium ?? 'Chromium'} headless 1280×800, ${machine.nproc} cores, node ${machine.node}, commit ${machine.gitCommit}` +
       `${machine.gitDirtyFiles.length ? ` (+${machine.gitDirtyFiles.length} uncommitted files)` : ''}${buildStale ? ', web/dist OLDER than web/src' : ''}` +
-      `${options.settleS ? `; ${options.settleS} s of flow before window 1` : ''}\n\n`,
+      `${options.settleS ? `; ${options.settleS} s of flow before window 1` : ''}${options.query ? `; dashboard at /?${options.query}` : ''}\n\n`,
   );
   process.stdout.write(markdown(results) + '\n');
   progress(`JSON: ${jsonFile}`);

@@ -97,7 +97,7 @@ function measureCards(page: Page) {
         facts,
         name: { text: name.textContent, box: box(name), lineHeight: lineHeight(name) },
         badge: box(badge),
-        reason: reason ? { text: reason.textContent!, box: box(reason), lineHeight: lineHeight(reason), visible: reason.checkVisibility() } : null,
+        reason: reason?.checkVisibility() ? { text: reason.textContent!, box: box(reason), lineHeight: lineHeight(reason) } : null,
         strip: box(strip),
         spark: box(spark),
         sparkPoints: spark.querySelector('polyline')?.getAttribute('points') ?? '',
@@ -302,14 +302,17 @@ describe('live card facts', () => {
   it('moves one card’s sparkline and uptime with each check, leaving the other cards’ DOM untouched', async () => {
     env.target.setMode('/flip', { kind: 'ok' });
     const endpoints: Endpoint[] = [];
-    for (let i = 0; i < 12; i++) endpoints.push(await env.createEndpoint({ path: '/flip', name: `Card ${String(i).padStart(2, '0')}`, paused: true }));
+    // Card 07 runs (checked once when created, then hourly); the others are paused.
+    for (let i = 0; i < 12; i++) endpoints.push(await env.createEndpoint({ path: '/flip', name: `Card ${String(i).padStart(2, '0')}`, paused: i !== 7 }));
     const chosen = endpoints[7]!;
+    await waitFor(async () => (await env.vigil.api<Endpoint>('GET', `/api/endpoints/${chosen.id}`)).body.lastCheckedAt, 10_000, 'the first check');
     const { page, errors } = await env.open('/', DESKTOP);
     await connected(page);
     await page.locator('.card').nth(11).waitFor();
     const uptime = () => card(page, chosen.id).locator('.card-uptime').textContent();
     const points = () => card(page, chosen.id).locator('.spark polyline').getAttribute('points');
-    expect(await uptime()).toBe('—');
+    await expect.poll(uptime).toBe('100 %');
+    expect(await card(page, endpoints[6]!.id).locator('.card-uptime').textContent()).toBe('—');
 
     await page.evaluate(() => {
       const records: (string | null)[] = [];
@@ -327,18 +330,20 @@ describe('live card facts', () => {
     const seen: { uptime: string | null; points: string | null }[] = [];
     for (const [status, expectedUptime] of [
       [200, '100 %'],
-      [500, '50.00 %'],
-      [200, '66.67 %'],
+      [500, '66.67 %'],
+      [200, '75.00 %'],
     ] as const) {
       env.target.setMode('/flip', { kind: 'ok', status });
       await checkNow(chosen);
       await expect.poll(uptime).toBe(expectedUptime);
+      // The reason shows while the check fails, and hides again once it passes.
+      expect(await card(page, chosen.id).locator('.reason').isVisible()).toBe(status === 500);
       seen.push({ uptime: await uptime(), points: await points() });
       await page.waitForTimeout(100);
       expect(new Set(await touched())).toEqual(new Set([chosen.id]));
     }
     // Each check draws one more point.
-    expect(seen.map((s) => s.points!.split(' ').length)).toEqual([2, 2, 3]);
+    expect(seen.map((s) => s.points!.split(' ').length)).toEqual([2, 3, 4]);
     expect(new Set(seen.map((s) => s.points)).size).toBe(3);
     await saveScreenshot(page, 'dashboard-live-sparkline');
     expect(errors).toEqual([]);

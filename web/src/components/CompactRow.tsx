@@ -4,7 +4,8 @@ import { endpoints } from '../stores/endpoints.store.ts';
 import { uptime24h } from '../stores/uptime24h.store.ts';
 import { FailureReason } from './FailureReason.tsx';
 import { Sparkline } from './Sparkline.tsx';
-import { StatusBadge, displayStatus } from './StatusBadge.tsx';
+import { LiveStatusBadge } from './LiveStatusBadge.tsx';
+import { displayStatus } from './StatusBadge.tsx';
 
 /** One endpoint as a dense row of the dashboard's compact view: the card's facts on one line. */
 export function CompactRow(props: { id: string }) {
@@ -14,7 +15,7 @@ export function CompactRow(props: { id: string }) {
   return (
     <li>
       <a class="compact-row" href={`/endpoints/${props.id}`} data-status={status()} data-endpoint-id={props.id}>
-        <StatusBadge status={status()} />
+        <LiveStatusBadge status={status()} />
         <span class="compact-name" title={endpoint().name}>
           {endpoint().name}
         </span>

@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { Show, createMemo } from 'solid-js';
 import type { Endpoint } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
 import { describeCheckError } from '../i18n/server-messages.ts';
@@ -20,13 +20,18 @@ export function failureReason(endpoint: ReasonFacts): string | null {
   return t('reason.unknown');
 }
 
-/** The reason on one line (cut with … when long; the whole text in its title). */
+/**
+ * The reason on one line (cut with … when long; the whole text in its title). Shown by CSS only
+ * inside an element whose data-status is DOWN or DEGRADED (the card, the row). Between failures it
+ * keeps its last text, hidden: an endpoint flapping UP ↔ DOWN then costs no DOM change here.
+ */
 export function FailureReason(props: { endpoint: ReasonFacts; class?: string }) {
-  const reason = () => failureReason(props.endpoint);
+  let last: string | null = null;
+  const reason = createMemo(() => (last = failureReason(props.endpoint) ?? last));
   return (
     <Show when={reason()}>
       {(text) => (
-        <span class={`reason ${props.class ?? ''}`} data-status={displayStatus(props.endpoint)} title={text()}>
+        <span class={`reason ${props.class ?? ''}`} title={text()}>
           <span class="sr-only">{t('reason.label')} </span>
           {text()}
         </span>

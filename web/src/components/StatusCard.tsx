@@ -6,7 +6,8 @@ import { uptime24h } from '../stores/uptime24h.store.ts';
 import { CheckStrip } from './CheckStrip.tsx';
 import { FailureReason } from './FailureReason.tsx';
 import { Sparkline } from './Sparkline.tsx';
-import { StatusBadge, displayStatus } from './StatusBadge.tsx';
+import { LiveStatusBadge } from './LiveStatusBadge.tsx';
+import { displayStatus } from './StatusBadge.tsx';
 
 /**
  * One endpoint on the dashboard. Reads store fields directly so each text updates on its own.
@@ -24,7 +25,7 @@ export function StatusCard(props: { id: string }) {
         <span class="card-name" title={endpoint().name}>
           {endpoint().name}
         </span>
-        <StatusBadge status={status()} />
+        <LiveStatusBadge status={status()} />
       </span>
       <span class="card-facts">
         <span class="fact">

@@ -100,7 +100,7 @@ export function EndpointListPage() {
               {(id) => {
                 const e = () => endpoints.byId[id]!;
                 return (
-                  <tr data-endpoint-id={id}>
+                  <tr data-endpoint-id={id} data-status={displayStatus(e())}>
                     <td>
                       <a href={`/endpoints/${id}`}>{e().name}</a>
                     </td>
