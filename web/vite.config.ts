@@ -13,7 +13,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  *
  * Its `solid` build (index.jsx, the one Vite picks) also lost the measuring of each toast's height
  * (`if (!mounted() || !toastRef)` was folded into `|| true`): every toast then sat at offset 0,
- * exactly on top of the others. The measuring effect is put back.
+ * exactly on top of the others. The measuring effect is put back, and measures the layout height
+ * (offsetHeight): getBoundingClientRect() includes the running enter transition's scale, so a toast
+ * measured mid-transition was taken for a few pixels shorter and its neighbour overlapped it.
  */
 function cspSafeSonner(): Plugin {
   const patches: [string, string][] = [
@@ -29,7 +31,11 @@ function cspSafeSonner(): Plugin {
     // A call the compiler cannot fold into a constant (it folds String(…) and template literals).
     ['"--width": `${TOAST_WIDTH}px`,', '"--width": (() => `${TOAST_WIDTH}px`)(),'],
   ];
-  const jsxOnlyPatches: [string, string][] = [['if (!mounted() || true) return;', 'if (!mounted() || !toastRef) return;']];
+  const jsxOnlyPatches: [string, string][] = [
+    ['if (!mounted() || true) return;', 'if (!mounted() || !toastRef) return;'],
+    // The layout height: the box on screen is scaled by the enter transition still running.
+    ['const nextHeight = toastRef.getBoundingClientRect().height;', 'const nextHeight = toastRef.offsetHeight;'],
+  ];
   return {
     name: 'vigil:csp-safe-sonner',
     enforce: 'pre',

@@ -8,6 +8,7 @@ const env = useBrowserTestEnv();
 
 const RED = [0xdc, 0x26, 0x26];
 const GREEN = [0x15, 0x80, 0x3d];
+const AMBER = [0xd9, 0x77, 0x06];
 
 /** The colour of the tab's icon as drawn: a pixel of its disc, left of the pulse line. */
 function faviconColour(page: Page): Promise<number[]> {
@@ -39,10 +40,10 @@ async function dashboardCounts(page: Page) {
 }
 
 describe('the tab says how things are', () => {
-  it('titles the tab "(2 down) Vigil" with a red icon, in the UI language, green again when all are up; the dashboard and /api/summary count a paused endpoint as paused only', async () => {
+  it('titles the tab "(2 down) Vigil" with a red icon, in the UI language, amber for DEGRADED, green when all are up; the dashboard and /api/summary count a paused endpoint as paused only', async () => {
     env.target.setMode('/ok', { kind: 'ok' });
     env.target.setMode('/bad', { kind: 'ok', status: 500 });
-    const up = await env.createEndpoint({ path: '/ok', name: 'Shop' });
+    const up = await env.createEndpoint({ path: '/ok', name: 'Shop', degradedThresholdMs: 1000 });
     const down = [await env.createEndpoint({ path: '/bad', name: 'Payments' }), await env.createEndpoint({ path: '/bad', name: 'Login' })];
     await env.createEndpoint({ path: '/ok', name: 'Never checked', paused: true });
     const pausedDown = await env.createEndpoint({ path: '/bad', name: 'Paused while down', paused: true });
@@ -67,6 +68,12 @@ describe('the tab says how things are', () => {
     for (const e of down) expect((await env.vigil.api('POST', `/api/endpoints/${e.id}/check`)).status).toBe(200);
     await expect.poll(() => page.title()).toBe('Vigil');
     expect(near(await faviconColour(page), GREEN), String(await faviconColour(page))).toBe(true);
+    env.target.setMode('/ok', { kind: 'slow', delayMs: 1300 });
+    expect((await env.vigil.api('POST', `/api/endpoints/${up.id}/check`)).status).toBe(200);
+    await expect.poll(() => page.title()).toBe('(성능 저하 1) Vigil');
+    expect(near(await faviconColour(page), AMBER), String(await faviconColour(page))).toBe(true);
+    env.target.setMode('/ok', { kind: 'ok' });
+    expect((await env.vigil.api('POST', `/api/endpoints/${up.id}/check`)).status).toBe(200);
 
     // On an endpoint's page (which follows that endpoint only) the counts come from /api/summary.
     await page.goto(`${env.base()}/endpoints/${up.id}`);
