@@ -22,7 +22,7 @@ const CHECK_ERRORS_KO: Record<CheckErrorCode, string> = {
   invalid_redirect: '잘못된 리디렉션 위치: {location}',
   too_many_redirects: '리디렉션이 너무 많음 ({max}회 초과)',
   network: '네트워크 오류 {errno}: {detail}',
-  unexpected_status: '예상하지 못한 상태 코드 {status} (예상: {expected})',
+  unexpected_status: '상태 코드 {status} (기대: {expected})',
   slow: '느린 응답: {responseTime} ms (기준 {threshold} ms)',
 };
 
