@@ -1,8 +1,7 @@
-import type { Endpoint } from '../../../server/contract/types.ts';
-import { displayStatus, type DisplayStatus } from '../components/StatusBadge.tsx';
+import type { Endpoint, EndpointStatus } from '../../../server/contract/types.ts';
 
 /** Worst first: what needs a person comes to the top; paused endpoints, asleep on purpose, last. */
-export const SEVERITY: Record<DisplayStatus, number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
+export const SEVERITY: Record<EndpointStatus | 'PAUSED', number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
 
 export const DASHBOARD_ORDERS = ['name', 'problems'] as const;
 export type DashboardOrder = (typeof DASHBOARD_ORDERS)[number];
@@ -19,9 +18,10 @@ type Facts = Pick<Endpoint, 'status' | 'paused' | 'tags'>;
  */
 export function orderIds(ids: readonly string[], byId: Record<string, Facts | undefined>, order: DashboardOrder): readonly string[] {
   if (order === 'name') return ids;
+  // displayStatus's rule, inline: this module stays free of components (and testable in Node).
   const rank = (id: string) => {
     const e = byId[id];
-    return e ? SEVERITY[displayStatus(e)] : SEVERITY.PAUSED;
+    return !e || e.paused ? SEVERITY.PAUSED : SEVERITY[e.status];
   };
   const ranks = new Map(ids.map((id) => [id, rank(id)]));
   return [...ids].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
