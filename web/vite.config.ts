@@ -35,6 +35,14 @@ function cspSafeSonner(): Plugin {
     ['if (!mounted() || true) return;', 'if (!mounted() || !toastRef) return;'],
     // The layout height: the box on screen is scaled by the enter transition still running.
     ['const nextHeight = toastRef.getBoundingClientRect().height;', 'const nextHeight = toastRef.offsetHeight;'],
+    // Measured again when the window's width changes (a phone turned): text wraps, padding changes.
+    [
+      'function Toast(props) {',
+      `const [windowWidth, setWindowWidth] = createSignal(window.innerWidth);
+window.addEventListener("resize", () => setWindowWidth(window.innerWidth));
+function Toast(props) {`,
+    ],
+    ['\t\tresolveContent(props.toast.title);', '\t\twindowWidth();\n\t\tresolveContent(props.toast.title);'],
   ];
   return {
     name: 'vigil:csp-safe-sonner',

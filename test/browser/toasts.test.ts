@@ -85,6 +85,14 @@ function expectReadable(toasts: ShownToast[], avoid: Record<string, Box>) {
   }
 }
 
+/** 8 px apart, evenly (a toast measured mid-transition, or before the window changed, once left 3 px or overlapped). */
+function expectEvenlyStacked(toasts: ShownToast[]) {
+  const boxes = toasts.map((t) => t.box).sort((a, b) => a.top - b.top);
+  const gaps = boxes.slice(1).map((box, i) => Math.round(box.top - boxes[i]!.bottom));
+  for (const gap of gaps) expect(gap, `gaps ${gaps.join(', ')}`).toBeGreaterThanOrEqual(7);
+  for (const gap of gaps) expect(gap, `gaps ${gaps.join(', ')}`).toBeLessThanOrEqual(9);
+}
+
 /** Seven paused endpoints on a failing target: a check of each turns it DOWN, one toast each. */
 async function sevenFailingEndpoints(): Promise<Endpoint[]> {
   env.target.setMode('/burst', { kind: 'ok', status: 500 });
@@ -117,16 +125,12 @@ describe('toasts', () => {
       expectReadable(toasts, { 'Open incidents': await openIncidentsTile(page) });
       for (const toast of toasts) expect(toast.title).toMatch(/^❌ Burst [1-7] is down$/);
       expect(await page.locator('[data-sonner-toaster]').getAttribute('data-sonner-theme')).toBe(colorScheme);
-      // Evenly stacked, the library's 8 px apart (a toast measured mid-transition once left 3 px or overlapped).
-      const boxes = toasts.map((t) => t.box).sort((a, b) => a.top - b.top);
-      const gaps = boxes.slice(1).map((box, i) => Math.round(box.top - boxes[i]!.bottom));
-      for (const gap of gaps) expect(gap, `gaps ${gaps.join(', ')}`).toBeGreaterThanOrEqual(7);
-      for (const gap of gaps) expect(gap, `gaps ${gaps.join(', ')}`).toBeLessThanOrEqual(9);
+      expectEvenlyStacked(toasts);
       expect(errors).toEqual([]);
     });
   }
 
-  it('while the fallback banner shows, toasts stay clear of its Retry now button at both sizes', async () => {
+  it('while the fallback banner shows, toasts stay clear of its Retry now button at both sizes, and stay apart as the window changes', async () => {
     const endpoints = await sevenFailingEndpoints();
     const { page, errors } = await env.newPage({ viewport: { width: 1280, height: 800 } });
     // Routing is set up before the page opens its socket; until `refuse` it passes through.
@@ -152,12 +156,14 @@ describe('toasts', () => {
       await page.waitForTimeout(100);
     }
 
-    for (const size of SIZES) {
+    // To the phone and back: the toasts are measured again for each width (narrower, taller text).
+    for (const size of [SIZES[1], SIZES[0]]) {
       await page.setViewportSize({ width: size.width, height: size.height });
       await page.locator('[data-sonner-toast][data-front="true"]').hover();
       const toasts = await settledToasts(page, 5);
       await saveScreenshot(page, `toasts-fallback-${size.name}`);
       expectReadable(toasts, { 'Retry now': await boxOf(page, '.banner button', 'Retry now'), 'Open incidents': await openIncidentsTile(page) });
+      expectEvenlyStacked(toasts);
     }
     expect(errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
   });
