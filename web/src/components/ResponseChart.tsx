@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Check, Endpoint, ResponseSeries, SeriesRange } from '../../../server/contract/types.ts';
 import { locale, t } from '../i18n/index.ts';
+import { describeRequestError } from '../i18n/server-messages.ts';
 import { marksPlugin } from '../lib/chart-marks.ts';
 import { bucketsOf, CHART_RANGES_MS, chartColumns, downBands, gapSecondsFor, withLiveChecks, type ChartColumns } from '../lib/chart-series.ts';
 import { formatChartClock, formatChartDate, timeAxisLabels } from '../lib/chart-time-labels.ts';
@@ -39,7 +40,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
     const request = ++latestRequest;
     api.series(props.endpoint.id, props.range).then(
       (s) => request === latestRequest && setSeries(s),
-      (error: Error) => request === latestRequest && addToast('error', t('toast.loadFailed', { message: error.message })),
+      (error: Error) => request === latestRequest && addToast('error', t('toast.loadFailed', { message: describeRequestError(error) })),
     );
   };
   createEffect(

@@ -1,4 +1,4 @@
-import type { CheckErrorCode, MessageParams } from '../../../server/contract/types.ts';
+import type { CheckErrorCode, MessageParams, ProblemDetails } from '../../../server/contract/types.ts';
 import { locale } from './index.ts';
 
 /**
@@ -59,6 +59,13 @@ export function describe(templates: Partial<Templates> | null, code: string | nu
  */
 export function describeCheckError(code: CheckErrorCode | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
   return describe(locale() === 'ko' ? CHECK_ERRORS_KO : null, code, params, fallbackText);
+}
+
+/** Why a request failed, in the UI's language: its problem's code when the server sent one, else the error's own text. */
+export function describeRequestError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const problem = (error as { problem?: ProblemDetails | null } | null)?.problem;
+  return problem ? describeProblem(problem.code, problem.params, text) : text;
 }
 
 /** A problem+json answer's `code` (404 not_found, 503 database_unavailable…) in the UI's language. */

@@ -1,5 +1,6 @@
 import { onCleanup, onMount } from 'solid-js';
 import { t } from '../i18n/index.ts';
+import { describeRequestError } from '../i18n/server-messages.ts';
 import { ApiError } from '../services/api.ts';
 import { socketService } from '../services/socket.service.ts';
 import { connection } from '../stores/connection.store.ts';
@@ -26,7 +27,7 @@ export function useLiveData(options: { endpointId?: string; load: () => void | P
     loading?.catch((error: Error) => {
       // The banners already say why: the database is away, or Vigil is restarting.
       if (error instanceof ApiError && (error.databaseUnavailable || (error.status === 0 && connection.restarting))) return;
-      addToast('error', t('toast.loadFailed', { message: error.message }));
+      addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
     });
   };
   onMount(() => {

@@ -4,7 +4,7 @@ import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, ty
 import { Field, controlProps } from '../components/Field.tsx';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
-import { describeProblem } from '../i18n/server-messages.ts';
+import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
@@ -172,7 +172,7 @@ export default function EndpointFormPage(props: { id?: string }) {
       setLoaded(true);
     };
     if (known) fill({ ...known });
-    else api.getEndpoint(props.id).then(fill, (error: Error) => setFormError(error.message));
+    else api.getEndpoint(props.id).then(fill, (error: Error) => setFormError(describeRequestError(error)));
   });
 
   const submit = async (event: SubmitEvent) => {
@@ -202,7 +202,7 @@ export default function EndpointFormPage(props: { id?: string }) {
         setFormError(Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message));
         focusFirstError();
       } else {
-        setFormError((error as Error).message);
+        setFormError(describeRequestError(error));
       }
     } finally {
       setSaving(false);

@@ -5,7 +5,7 @@ import { ResponseChart } from '../components/ResponseChart.tsx';
 import { CHART_RANGES_MS } from '../lib/chart-series.ts';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
-import { describeCheckError } from '../i18n/server-messages.ts';
+import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatDuration, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { isUuid } from '../lib/ids.ts';
 import { useLiveData } from '../lib/page-data.ts';
@@ -51,7 +51,7 @@ export default function EndpointPage(props: { id: string }) {
 
   const fail = (error: unknown) => {
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) setMissing(true);
-    else addToast('error', t('toast.loadFailed', { message: (error as Error).message }));
+    else addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
   };
 
   const loadChecks = () =>
@@ -108,7 +108,7 @@ export default function EndpointPage(props: { id: string }) {
       await action();
       addToast('info', message());
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: (error as Error).message }));
+      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
     } finally {
       setBusy(false);
     }
@@ -122,7 +122,7 @@ export default function EndpointPage(props: { id: string }) {
       const check = await api.checkNow(props.id);
       addToast('info', t('toast.checked', { name: name(), status: t(`status.${check.status}`) }));
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: (error as Error).message }));
+      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
     } finally {
       setChecking(false);
     }

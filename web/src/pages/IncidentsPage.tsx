@@ -1,7 +1,7 @@
 import { For, Show, createSignal, onCleanup } from 'solid-js';
 import type { Incident } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
-import { describeCheckError } from '../i18n/server-messages.ts';
+import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatIncidentDuration } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
@@ -30,7 +30,7 @@ export function IncidentsPage() {
       setCursor(page.nextCursor);
       setLoaded(true);
     } catch (error) {
-      addToast('error', t('toast.loadFailed', { message: (error as Error).message }));
+      addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
     }
   };
   const load = () => void fetchPage();
