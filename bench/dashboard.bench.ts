@@ -59,6 +59,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browser.ts';
+import { en } from '../web/src/i18n/messages.ts';
 import { assertNotAborting, cleanupAll, cleanUpOnSignals, isAborting, onCleanup } from './support/cleanup.ts';
 import { createBenchDatabase, postgresVersion, usePostgres, type BenchDatabase } from './support/databases.ts';
 import { readMetrics } from './support/metrics.ts';
@@ -922,7 +923,7 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
     // 2. The page, opened while all is quiet.
     browser = await launchBrowser();
     result.browserPid = browser.pid;
-    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await page.addInitScript({ content: pageInstruments(n) });
@@ -1232,7 +1233,7 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
           const last = strip.length ? strip[strip.length - 1] : null;
           const time = c.querySelector('time.card-time, time');
           const badge = c.querySelector('.badge');
-          return { id: c.getAttribute('data-endpoint-id'), status: c.getAttribute('data-status'), badge: badge ? badge.getAttribute('data-status') : null,
+          return { id: c.getAttribute('data-endpoint-id'), status: c.getAttribute('data-status'), badge: badge ? badge.textContent.trim() : null,
             datetime: time ? time.getAttribute('datetime') : null, lastStrip: last ? last.getAttribute('data-status') : null, stripLength: strip.length };
         })`),
         30_000,
@@ -1251,7 +1252,9 @@ async function runOnce(kind: 'pglite' | 'postgres', run: number, logDir: string)
         if (!e) continue;
         const timeOk = (card.datetime ?? null) === (e.lastCheckedAt ?? null);
         const stripOk = card.lastStrip === null || card.lastStrip === e.status;
-        const statusOk = card.status === (e.paused ? 'PAUSED' : e.status);
+        const expected = e.paused ? 'PAUSED' : e.status;
+        // The card's data-status (its colour and icon) and the word its badge says.
+        const statusOk = card.status === expected && card.badge === en[`status.${expected}` as keyof typeof en];
         if (!timeOk) timeMismatches++;
         if (!stripOk) stripMismatches++;
         if (!statusOk) statusTextMismatches++;

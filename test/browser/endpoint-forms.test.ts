@@ -125,7 +125,9 @@ it('fits a phone screen: no horizontal scrolling and every control reachable by 
   });
   await page.goto(`${env.base()}/`);
   await page.locator('.card').first().waitFor();
-  await expect.poll(() => page.locator('.card .badge').getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
+  // The card carries the status (its badge's colour and icon follow it); the badge says it.
+  await expect.poll(() => page.locator('.card').getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
+  expect(await page.locator('.card .badge').textContent()).toBe('Up');
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   // Cumulative layout shift below 0.1, the usual threshold of "good".
   expect(await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift)).toBeLessThan(0.1);
