@@ -109,7 +109,7 @@ function validEndpoint(rng: Rng, targetUrl: string): Record<string, unknown> {
     intervalSeconds: rng.int(300, 86_400),
     timeoutMs: rng.int(100, 5000),
     expectedStatusCodes: rng.pick([['200-299'], [200, 204], ['2xx'], ['200', '301-399']]),
-    degradedThresholdMs: rng.int(1, 5000),
+    degradedThresholdMs: rng.int(1, 99), // below any timeout (at least 100): a threshold at or above it is a 400
     failureThreshold: rng.int(1, 10),
     paused: true,
     tags: rng.chance(0.5) ? ['fuzz', rng.pick(['a', 'b', '태그', '🏷'])] : [],
