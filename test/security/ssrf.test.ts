@@ -68,7 +68,7 @@ describe('SSRF: a URL naming a link-local or cloud-metadata target is refused wi
 
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { path: 'url', message: expect.stringMatching(/^targets .+, which is blocked by policy \(.+\); see BLOCKED_TARGETS\/ALLOWED_TARGETS$/) },
     ]);
     expect(res.body.errors[0].message).toContain(target);
@@ -90,7 +90,7 @@ describe('SSRF: a URL naming a link-local or cloud-metadata target is refused wi
     const res = await vigil.api('PATCH', `/api/endpoints/${created.body.id}`, { url: 'http://[::ffff:169.254.169.254]/', paused: false });
 
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ path: 'url', message: expect.stringContaining('169.254.169.254') }]);
+    expect(res.body.errors).toMatchObject([{ path: 'url', message: expect.stringContaining('169.254.169.254') }]);
     const stored = await vigil.api('GET', `/api/endpoints/${created.body.id}`);
     expect(stored.body).toMatchObject({ url: 'http://127.0.0.1:9/', paused: true });
   });
@@ -111,7 +111,7 @@ describe('SSRF: a URL naming a link-local or cloud-metadata target is refused wi
       const res = await vigil.api('POST', `/api/import${query}`, file);
 
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([
+      expect(res.body.errors).toMatchObject([
         { path: 'endpoints.1.url', message: expect.stringContaining('targets 169.254.169.254, which is blocked by policy') },
         { path: 'endpoints.2.url', message: expect.stringContaining('targets metadata.goog, which is blocked by policy') },
       ]);
@@ -181,7 +181,7 @@ describe('SSRF at connect time: resolved names and redirect hops', () => {
     const res = await vigil.api('POST', '/api/endpoints', { name: `SSRF ${unique()}`, url: 'http://0x7f000002:8080/', paused: true });
 
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { path: 'url', message: 'targets 127.0.0.2, which is blocked by policy (listed in BLOCKED_TARGETS); see BLOCKED_TARGETS/ALLOWED_TARGETS' },
     ]);
   });
@@ -314,7 +314,7 @@ describe('SSRF: an endpoint stored before its target was blocked', () => {
       expect(check.body).toMatchObject({ status: 'DOWN', errorMessage: 'Blocked by policy: 127.0.0.2 (listed in BLOCKED_TARGETS)' });
       expect(renamed.status).toBe(200);
       expect(moved.status).toBe(400);
-      expect(moved.body.errors).toEqual([{ path: 'url', message: expect.stringContaining('targets 127.0.0.2, which is blocked by policy') }]);
+      expect(moved.body.errors).toMatchObject([{ path: 'url', message: expect.stringContaining('targets 127.0.0.2, which is blocked by policy') }]);
       expect(target.requests).toEqual([]);
       expect(vigil.errors).toEqual([]);
     } finally {
