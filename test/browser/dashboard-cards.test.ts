@@ -73,9 +73,9 @@ function measureCards(page: Page) {
     const lineHeight = (el: Element) => parseFloat(getComputedStyle(el).lineHeight);
     return [...document.querySelectorAll('.card')].map((card) => {
       const inner = box(card);
-      const facts = [...card.querySelectorAll('.fact')].map((fact) => {
-        const label = fact.querySelector('.fact-label')!;
-        const value = fact.querySelector('.fact-value')!;
+      const values = [...card.querySelectorAll('.fact-value')];
+      const facts = [...card.querySelectorAll('.fact-label')].map((label, i) => {
+        const value = values[i]!;
         return {
           label: label.textContent,
           value: value.textContent,

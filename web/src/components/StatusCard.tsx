@@ -11,8 +11,8 @@ import { displayStatus } from './StatusBadge.tsx';
 
 /**
  * One endpoint on the dashboard. Reads store fields directly so each text updates on its own.
- * Each fact is a row, label left and value right, so a long label or "12345 ms" never meets the
- * other text; the card keeps one height whatever its texts.
+ * Each fact is a row of a two-column grid, label left (cut with … if need be) and value right,
+ * so a long label or "12345 ms" never meets the other text; the card keeps one height whatever its texts.
  */
 export function StatusCard(props: { id: string }) {
   // The grid drops a deleted card in the same batch; until then it reads the last known values.
@@ -28,20 +28,14 @@ export function StatusCard(props: { id: string }) {
         <LiveStatusBadge status={status()} />
       </span>
       <span class="card-facts">
-        <span class="fact">
-          <span class="fact-label">{t('card.responseTime')}</span>
-          <span class="fact-value card-rt">{formatMs(endpoint().lastResponseTime)}</span>
-        </span>
-        <span class="fact">
-          <span class="fact-label">{t('card.uptime24h')}</span>
-          <span class="fact-value card-uptime">{formatPercent(uptime24h(props.id))}</span>
-        </span>
-        <span class="fact">
-          <span class="fact-label">{t('card.lastCheck')}</span>
-          <time class="fact-value card-time" datetime={endpoint().lastCheckedAt ?? undefined}>
-            {formatTime(endpoint().lastCheckedAt)}
-          </time>
-        </span>
+        <span class="fact-label">{t('card.responseTime')}</span>
+        <span class="fact-value card-rt">{formatMs(endpoint().lastResponseTime)}</span>
+        <span class="fact-label">{t('card.uptime24h')}</span>
+        <span class="fact-value card-uptime">{formatPercent(uptime24h(props.id))}</span>
+        <span class="fact-label">{t('card.lastCheck')}</span>
+        <time class="fact-value card-time" datetime={endpoint().lastCheckedAt ?? undefined}>
+          {formatTime(endpoint().lastCheckedAt)}
+        </time>
       </span>
       <span class="card-note">
         <Show when={endpoints.openIncidents[props.id]}>
