@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../server/contract/types.ts';
 import { groupByTag, limitGroups, orderIds } from '../web/src/lib/dashboard-order.ts';
 import { sparklinePoints } from '../web/src/lib/sparkline.ts';
+import { compareNames } from '../web/src/lib/compare-names.ts';
 
 type Facts = Pick<Endpoint, 'status' | 'paused' | 'tags'>;
 const e = (status: Endpoint['status'], tags: string[] = [], paused = false): Facts => ({ status, paused, tags });
@@ -42,6 +43,12 @@ describe('the dashboard order', () => {
   ] as const)('shows the first %i items over the groups while cards are being created', (budget, expected) => {
     const limited = limitGroups(groupByTag(orderIds(ids, byId, 'problems'), byId), budget);
     expect(limited.map((g) => [g.tag, g.ids])).toEqual(expected);
+  });
+});
+
+describe('names', () => {
+  it('sort as a person reads them: numbers by value, case aside', () => {
+    expect(['Burst 10', 'burst 2', 'Burst 1', 'API', 'Burst 11'].sort(compareNames)).toEqual(['API', 'Burst 1', 'burst 2', 'Burst 10', 'Burst 11']);
   });
 });
 

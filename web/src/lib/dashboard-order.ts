@@ -1,4 +1,5 @@
 import type { Endpoint, EndpointStatus } from '../../../server/contract/types.ts';
+import { compareNames } from './compare-names.ts';
 
 /** Worst first: what needs a person comes to the top; paused endpoints, asleep on purpose, last. */
 export const SEVERITY: Record<EndpointStatus | 'PAUSED', number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
@@ -49,7 +50,7 @@ export function groupByTag(ids: readonly string[], byId: Record<string, Facts | 
       list.push(id);
     }
   }
-  const result: TagGroup[] = [...groups.keys()].sort((a, b) => a.localeCompare(b)).map((tag) => ({ tag, ids: groups.get(tag)! }));
+  const result: TagGroup[] = [...groups.keys()].sort(compareNames).map((tag) => ({ tag, ids: groups.get(tag)! }));
   if (untagged.length) result.push({ tag: null, ids: untagged });
   return result;
 }

@@ -9,14 +9,15 @@ import { formatMs, formatTime } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
+import { compareNames } from '../lib/compare-names.ts';
 
 const SORTS = ['name', 'status', 'responseTime', 'lastCheck'] as const;
 type Sort = (typeof SORTS)[number];
 const FILTER_STATUSES: DisplayStatus[] = [...ENDPOINT_STATUSES, 'PAUSED'];
 
 const compare: Record<Sort, (a: Endpoint, b: Endpoint) => number> = {
-  name: (a, b) => a.name.localeCompare(b.name),
-  status: (a, b) => SEVERITY[displayStatus(a)] - SEVERITY[displayStatus(b)] || a.name.localeCompare(b.name),
+  name: (a, b) => compareNames(a.name, b.name),
+  status: (a, b) => SEVERITY[displayStatus(a)] - SEVERITY[displayStatus(b)] || compareNames(a.name, b.name),
   responseTime: (a, b) => (b.lastResponseTime ?? -1) - (a.lastResponseTime ?? -1),
   lastCheck: (a, b) => (b.lastCheckedAt ?? '').localeCompare(a.lastCheckedAt ?? ''),
 };

@@ -6,6 +6,7 @@ import { isNewer, lastFieldsOf, withNewerLiveFacts } from '../lib/newest-check.t
 import { api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { applyUptime24h } from './uptime24h.store.ts';
+import { compareNames } from '../lib/compare-names.ts';
 
 /** How many recent checks each card's strip shows. */
 export const STRIP_LENGTH = 20;
@@ -70,7 +71,7 @@ export function stripItems(endpointId: string): readonly StripItem[] {
 const [statusVersion, setStatusVersion] = createSignal(0);
 const statusesChanged = () => setStatusVersion((n) => n + 1);
 
-const byName = (a: Endpoint, b: Endpoint) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+const byName = (a: Endpoint, b: Endpoint) => compareNames(a.name, b.name) || a.id.localeCompare(b.id);
 
 function sortedIds(byId: Record<string, Endpoint>) {
   return Object.values(byId).sort(byName).map((e) => e.id);
