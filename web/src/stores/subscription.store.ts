@@ -85,6 +85,11 @@ async function send(key: string, on: boolean) {
         if (on) settled(key);
         return;
       }
+      // An endpoint that does not exist (any more): its page says so, a toast would only repeat it.
+      if (ack.error.code === 'NOT_FOUND') {
+        if (on) settled(key);
+        return;
+      }
       lastProblem = `${ack.error.code}: ${ack.error.message}`;
       if (ack.error.code !== 'RATE_LIMITED') break;
     } catch (error) {
