@@ -240,7 +240,8 @@ export default function EndpointPage(props: { id: string }) {
                 </For>
               </div>
             </div>
-            <Show when={checks().length > 0} fallback={<p class="muted chart-empty">{t('ep.chart.empty')}</p>}>
+            {/* Checked once at least: with a short retention, 7 d and 30 d come from the rollups alone. */}
+            <Show when={checks().length > 0 || e().lastCheckedAt !== null} fallback={<p class="muted chart-empty">{t('ep.chart.empty')}</p>}>
               <ResponseChart endpoint={e()} range={range()} checks={checks()} />
             </Show>
 
