@@ -132,12 +132,12 @@ describe('the response-time chart', () => {
     expect(line.some(([x, y]) => x >= now - 610 * MINUTE_MS && x <= now - 480 * MINUTE_MS && y === null)).toBe(true);
     expect(line.filter(([, y]) => y !== null).length).toBeGreaterThan(200);
 
-    expect(await page.locator('.chart-total').textContent()).toMatch(/^24시간: 검사 \d+회, 장애 60회$/);
+    expect(await page.locator('.chart-total').textContent()).toMatch(/^24시간: 체크 \d+회, 장애 60회$/);
     // Hovering the band reads out that stretch: when, and that every check there was DOWN.
     await page.mouse.move(band.x + band.width / 2, band.y + band.height / 2);
     const tip = page.locator('.chart-tip:not([hidden])');
     await tip.waitFor();
-    expect(await tip.textContent()).toMatch(/^\d{1,2}월 \d{1,2}일 ([01]\d|2[0-3]):[0-5]\d · 모두 장애 · 검사 5회$/);
+    expect(await tip.textContent()).toMatch(/^\d{1,2}월 \d{1,2}일 ([01]\d|2[0-3]):[0-5]\d · 모두 장애 · 체크 5회$/);
     await saveScreenshot(page, 'chart-24h-ko');
     await page.mouse.move(0, 0);
 

@@ -45,7 +45,7 @@ function pluralKey(key: MessageKey, count: string | number | undefined): Message
 /**
  * Translates a key, filling `{param}` placeholders; a numeric `count` picks the singular form
  * `<key>.one` where there is one. Reactive: reads the locale signal.
- * @example t('chart.checks', { count: 1 }) // "1 check"; with 2, "2 checks"; in Korean "검사 1회"
+ * @example t('chart.checks', { count: 1 }) // "1 check"; with 2, "2 checks"; in Korean "체크 1회"
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const template = dictionaries[locale()][pluralKey(key, params?.count)];
