@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkResults, endpoints as endpointsTable, incidents as incidentsTable } from '../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 import type { Check, Endpoint, Incident, Page, ProblemDetails, SavedEndpoint } from '../server/contract/types.ts';
 import { freePort } from './support/free-port.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { startTestVigil, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { type TestVigil, useSharedVigil, useTargetServer } from './support/vigil.ts';
 
 let target: TargetServer;
 let vigil: TestVigil;
 let seq = 0;
-
-beforeAll(async () => {
-  target = await startTargetServer();
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil?.dispose();
-  await target?.close();
-});
-afterEach(() => {
-  expect(vigil.errors.splice(0)).toEqual([]);
-});
+useTargetServer((t) => (target = t));
+useSharedVigil((v) => (vigil = v));
 
 async function create(fields: Record<string, unknown>): Promise<SavedEndpoint> {
   const res = await vigil.api<SavedEndpoint>('POST', '/api/endpoints', { name: `Coded ${++seq}`, intervalSeconds: 3600, paused: true, ...fields });

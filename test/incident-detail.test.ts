@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkResults } from '../db/schema/index.ts';
 import type { Check, Endpoint, Incident, IncidentDetail, Page, ProblemDetails } from '../server/contract/types.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { startTestVigil, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { type TestVigil, useSharedVigil, useTargetServer } from './support/vigil.ts';
 
 let target: TargetServer;
 let vigil: TestVigil;
 let seq = 0;
-
-beforeAll(async () => {
-  target = await startTargetServer();
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil?.dispose();
-  await target?.close();
-});
-afterEach(() => {
-  expect(vigil.errors.splice(0)).toEqual([]);
-});
+useTargetServer((t) => (target = t));
+useSharedVigil((v) => (vigil = v));
 
 /** A paused endpoint on its own target path, answering `status`. */
 async function failingEndpoint(failureThreshold: number, status = 500): Promise<{ endpoint: Endpoint; path: string }> {

@@ -1,36 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
 import type { Check, Endpoint, RecentChecks } from '../server/contract/types.ts';
 import { uptime24hOfAll } from '../server/services/checks/uptime-24h.ts';
 import { floorHour, HOUR_MS } from '../server/services/maintenance/hours.ts';
 import { rollUpNextHours } from '../server/services/maintenance/roll-up-checks.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { startTestVigil, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
 const MINUTE_MS = 60_000;
 
 let target: TargetServer;
-let vigil: TestVigil | undefined;
-
-beforeAll(async () => {
-  target = await startTargetServer();
-});
-afterAll(async () => {
-  await target.close();
-});
-afterEach(async () => {
-  const instance = vigil;
-  vigil = undefined;
-  await instance?.dispose();
-  expect(instance?.errors ?? []).toEqual([]);
-});
-
-async function startVigil(): Promise<TestVigil> {
-  vigil = await startTestVigil();
-  await vigil.retention.stop();
-  return vigil;
-}
+useTargetServer((t) => (target = t));
+const startVigil = useVigilPerTest((vigil) => vigil.retention.stop());
 
 async function createEndpoint(v: TestVigil, name: string): Promise<Endpoint> {
   const res = await v.api<Endpoint>('POST', '/api/endpoints', { name, url: target.url(`/${name}`), intervalSeconds: 3600, paused: true });

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResults, incidents as incidentsTable } from '../db/schema/index.ts';
 import type { Check, Endpoint, Incident, Page, RecentChecks, Summary, Uptime } from '../server/contract/types.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { type ApiAnswer, startTestVigil, type TestVigil, useSharedVigil, useTargetServer, waitFor } from './support/vigil.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -14,18 +14,8 @@ let seq = 0;
 /** A name no other test uses: keeps tests independent on one shared instance. */
 const unique = (label: string) => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
 
-beforeAll(async () => {
-  target = await startTargetServer();
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil?.dispose();
-  await target?.close();
-});
-afterEach(() => {
-  // (Taken out of the list, so that one failing case does not fail every later one.)
-  expect(vigil.errors.splice(0)).toEqual([]);
-});
+useTargetServer((t) => (target = t));
+useSharedVigil((v) => (vigil = v));
 
 type CreateFields = Partial<Omit<Endpoint, 'expectedStatusCodes'>> & { path?: string; expectedStatusCodes?: (string | number)[] };
 

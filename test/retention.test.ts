@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
 import type { Check, Endpoint, Uptime } from '../server/contract/types.ts';
 import { getUptime } from '../server/services/checks/uptime.ts';
@@ -8,8 +8,8 @@ import { RetentionJob, type RetentionBatch, type RetentionOptions } from '../ser
 import { deleteCheckResultsBatch } from '../server/services/maintenance/prune-check-results.ts';
 import { rollUpNextHours } from '../server/services/maintenance/roll-up-checks.ts';
 import { loadSettings, SettingsError } from '../server/settings.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { driver, startTestVigil, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { driver, type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
 const MINUTE_MS = 60_000;
 /** Seeded results are 10 minutes apart, 5 minutes off the window edges (so a test's few seconds move no result across one). */
@@ -17,27 +17,9 @@ const SPACING_MS = 10 * MINUTE_MS;
 const SEEDED_DAYS = 40;
 
 let target: TargetServer;
-let vigil: TestVigil | undefined;
-
-beforeAll(async () => {
-  target = await startTargetServer();
-});
-afterAll(async () => {
-  await target.close();
-});
-afterEach(async () => {
-  const instance = vigil;
-  vigil = undefined;
-  await instance?.dispose();
-  expect(instance?.errors ?? []).toEqual([]);
-});
-
+useTargetServer((t) => (target = t));
 /** A Vigil whose own retention job is stopped: each test runs a job of its own, as of a time it chooses. */
-async function startVigil(env: Record<string, string> = {}): Promise<TestVigil> {
-  vigil = await startTestVigil(env);
-  await vigil.retention.stop();
-  return vigil;
-}
+const startVigil = useVigilPerTest((vigil) => vigil.retention.stop());
 
 function jobFor(v: TestVigil, options: Partial<RetentionOptions> = {}): RetentionJob {
   return new RetentionJob(v.database.db, {

@@ -1,41 +1,23 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
 import type { Check, Endpoint, ResponseSeries } from '../server/contract/types.ts';
 import { bucketSeconds } from '../server/domain/series-query.ts';
 import { getResponseSeries } from '../server/services/checks/series.ts';
 import { DAY_MS, floorHour, HOUR_MS } from '../server/services/maintenance/hours.ts';
 import { RetentionJob } from '../server/services/maintenance/retention-job.ts';
-import { startTargetServer, type TargetServer } from './support/target-server.ts';
-import { driver, startTestVigil, type TestVigil } from './support/vigil.ts';
+import type { TargetServer } from './support/target-server.ts';
+import { driver, type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
 const MINUTE_MS = 60_000;
 const RANGE_MS = { '1h': HOUR_MS, '6h': 6 * HOUR_MS, '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS } as const;
 
 let target: TargetServer;
-let vigil: TestVigil | undefined;
-
-beforeAll(async () => {
-  target = await startTargetServer();
-});
-afterAll(async () => {
-  await target.close();
-});
-afterEach(async () => {
-  const instance = vigil;
-  vigil = undefined;
-  await instance?.dispose();
-  expect(instance?.errors ?? []).toEqual([]);
-});
-
-async function startVigil(env: Record<string, string> = {}): Promise<TestVigil> {
-  vigil = await startTestVigil(env);
-  // Each test runs the retention job itself, as of a time it chooses.
-  await vigil.retention.stop();
-  return vigil;
-}
+useTargetServer((t) => (target = t));
+// Each test runs the retention job itself, as of a time it chooses.
+const startVigil = useVigilPerTest((vigil) => vigil.retention.stop());
 
 async function createEndpoint(v: TestVigil, name: string, fields: Partial<Endpoint> = {}): Promise<Endpoint> {
   const res = await v.api<Endpoint>('POST', '/api/endpoints', { name, url: target.url(`/${name}`), intervalSeconds: 60, paused: true, ...fields });

@@ -2,10 +2,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { loadSettings, type Settings } from '../../server/settings.ts';
 import { startVigil, type StartOptions, type Vigil } from '../../server/vigil.ts';
+import { startTargetServer, type TargetServer } from './target-server.ts';
 
 export type TestDriver = 'pglite' | 'postgres';
 
@@ -123,4 +124,51 @@ export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 10_000
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A target server for the file's tests: `receive` gets it before they run; closed after them. */
+export function useTargetServer(receive: (target: TargetServer) => void): void {
+  let target: TargetServer | undefined;
+  beforeAll(async () => {
+    target = await startTargetServer();
+    receive(target);
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+}
+
+/** One Vigil for the file's tests (`receive` gets it before they run); each test must end with no error logged. */
+export function useSharedVigil(receive: (vigil: TestVigil) => void, env: Record<string, string> = {}): void {
+  let vigil: TestVigil | undefined;
+  beforeAll(async () => {
+    vigil = await startTestVigil(env);
+    receive(vigil);
+  });
+  afterAll(async () => {
+    await vigil?.dispose();
+  });
+  afterEach(() => {
+    // (Taken out of the list, so that one failing case does not fail every later one.)
+    expect(vigil?.errors.splice(0) ?? []).toEqual([]);
+  });
+}
+
+/**
+ * A Vigil of its own per test: the returned function starts it (then `prepare` runs on it); it is
+ * disposed after the test, which must have logged no error.
+ */
+export function useVigilPerTest(prepare?: (vigil: TestVigil) => Promise<unknown>): (env?: Record<string, string>) => Promise<TestVigil> {
+  let current: TestVigil | undefined;
+  afterEach(async () => {
+    const instance = current;
+    current = undefined;
+    await instance?.dispose();
+    expect(instance?.errors ?? []).toEqual([]);
+  });
+  return async (env = {}) => {
+    current = await startTestVigil(env);
+    await prepare?.(current);
+    return current;
+  };
 }
