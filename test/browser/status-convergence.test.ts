@@ -45,31 +45,43 @@ async function timeUntilStatus(page: Page, id: string, status: string): Promise<
   return Date.now() - started;
 }
 
+/** Holds the page's subscribe commands until `release()`; every other frame passes. */
+async function holdSubscriptions(page: Page): Promise<{ readonly held: number; release(): void }> {
+  const held: (() => void)[] = [];
+  let holding = true;
+  await page.routeWebSocket(/socket\.io/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      if (holding && String(message).includes('"subscribe:')) held.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  return {
+    get held() {
+      return held.length;
+    },
+    release() {
+      holding = false;
+      for (const send of held.splice(0)) send();
+    },
+  };
+}
+
 describe('a card converges on the real status', () => {
   it('shows DOWN when the endpoint went down between the page’s REST load and its subscription', async () => {
     const endpoint = await upEndpoint('/race-sub', 'Race before subscription');
     const { page, errors } = await env.newPage();
-    // The page's subscribe commands wait here until released; everything else passes.
-    const held: (() => void)[] = [];
-    let holding = true;
-    await page.routeWebSocket(/socket\.io/, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((message) => {
-        if (holding && String(message).includes('"subscribe:')) held.push(() => server.send(message));
-        else server.send(message);
-      });
-    });
+    const subscriptions = await holdSubscriptions(page);
     await page.goto(`${env.base()}/`);
     await expect.poll(() => card(page, endpoint.id).getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
-    await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => subscriptions.held, { timeout: 10_000 }).toBeGreaterThan(0);
 
     // Loaded as UP, not subscribed yet: the change happens where the page cannot hear it.
     await goDown('/race-sub', endpoint);
     await page.waitForTimeout(200);
     expect(await card(page, endpoint.id).getAttribute('data-status')).toBe('UP');
 
-    holding = false;
-    for (const send of held.splice(0)) send();
+    subscriptions.release();
     const tookMs = await timeUntilStatus(page, endpoint.id, 'DOWN');
     console.log(`DOWN shown ${tookMs} ms after the subscription was let through`);
 
@@ -127,24 +139,15 @@ describe('a card converges on the real status', () => {
   it('shows DOWN on the endpoint page when the endpoint went down before the page subscribed', async () => {
     const endpoint = await upEndpoint('/race-page', 'Race on its page');
     const { page, errors } = await env.newPage();
-    const held: (() => void)[] = [];
-    let holding = true;
-    await page.routeWebSocket(/socket\.io/, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((message) => {
-        if (holding && String(message).includes('"subscribe:')) held.push(() => server.send(message));
-        else server.send(message);
-      });
-    });
+    const subscriptions = await holdSubscriptions(page);
     await page.goto(`${env.base()}/endpoints/${endpoint.id}`);
     const badge = page.locator('.ep-head .badge');
     await expect.poll(() => badge.getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
-    await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => subscriptions.held, { timeout: 10_000 }).toBeGreaterThan(0);
 
     await goDown('/race-page', endpoint);
     await page.waitForTimeout(200);
-    holding = false;
-    for (const send of held.splice(0)) send();
+    subscriptions.release();
     await expect.poll(() => badge.getAttribute('data-status'), { timeout: CONVERGE_WITHIN_MS, interval: 50 }).toBe('DOWN');
     await expect.poll(() => page.locator('[data-testid="recent-checks"] tbody tr').count(), { timeout: CONVERGE_WITHIN_MS }).toBe(2);
     expect(errors).toEqual([]);

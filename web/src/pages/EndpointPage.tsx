@@ -1,4 +1,4 @@
-import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
 import { RequestHeaders } from '../components/RequestHeaders.tsx';
 import { ResponseChart } from '../components/ResponseChart.tsx';
@@ -16,6 +16,7 @@ import { onLiveEvent } from '../services/live-events.ts';
 import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import { EndpointNotFound } from './NotFoundPage.tsx';
+import { Fact } from '../components/Fact.tsx';
 
 const RANGES = CHART_RANGES_MS;
 type Range = keyof typeof RANGES;
@@ -24,16 +25,6 @@ const CHART_LIMIT = 1000;
 const RECENT_ROWS = 20;
 /** Uptime is re-read after checks, but not more often than this. */
 const UPTIME_REFRESH_MS = 10_000;
-
-/** One labelled value of a <dl class="facts">. */
-function Fact(props: { label: string; children: JSX.Element }) {
-  return (
-    <div>
-      <dt>{props.label}</dt>
-      <dd>{props.children}</dd>
-    </div>
-  );
-}
 
 /** One endpoint: live status, chart, uptime, recent checks, incidents and the actions on it. */
 export default function EndpointPage(props: { id: string }) {

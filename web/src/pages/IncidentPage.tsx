@@ -1,4 +1,4 @@
-import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import type { Check, IncidentDetail } from '../../../server/contract/types.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
@@ -9,18 +9,10 @@ import { useNow } from '../lib/now.ts';
 import { ApiError, api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
+import { Fact } from '../components/Fact.tsx';
 
 /** Checks arriving together (a burst) reload the timeline once. */
 const RELOAD_DELAY_MS = 300;
-
-function Fact(props: { label: string; children: JSX.Element }) {
-  return (
-    <div>
-      <dt>{props.label}</dt>
-      <dd>{props.children}</dd>
-    </div>
-  );
-}
 
 /** What a check in the timeline did to the incident, if anything. */
 function roleOf(check: Check, incident: IncidentDetail): 'opened' | 'resolved' | 'before' | 'during' {
