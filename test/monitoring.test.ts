@@ -136,6 +136,8 @@ describe('statuses and incidents', () => {
         responseTime: recovered.responseTime,
         statusCode: 200,
         errorMessage: null,
+        errorCode: null,
+        errorParams: null,
         timestamp: recovered.checkedAt,
       },
     ]);
