@@ -27,16 +27,6 @@ export class ApiError extends Error {
   get databaseUnavailable(): boolean {
     return isDatabaseUnavailable(this.status, this.problem);
   }
-
-  /** Field messages keyed by the first segment of each error path ("headers.X" → "headers"). */
-  fieldErrors(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const e of this.problem?.errors ?? []) {
-      const field = String(e.path).split(/[.[]/)[0] || '_';
-      out[field] ??= e.message;
-    }
-    return out;
-  }
 }
 
 /** How requests get the API key, and who is asked for one when a write is refused (the auth store). */
