@@ -162,6 +162,29 @@ describe('the response-time chart', () => {
   });
 });
 
+describe('the y axis', () => {
+  it('leaves room for its widest label ("10000 ms"): nothing is painted in the canvas\'s first columns', async () => {
+    const endpoint = await env.createEndpoint({ path: '/slow-history', name: 'Slow reports', intervalSeconds: 60, timeoutMs: 15000, degradedThresholdMs: 9000, paused: true });
+    await env.vigil.database.db.execute(sql`
+      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, checked_at)
+      select gen_random_uuid(), ${endpoint.id}::uuid, 'UP', 8000 + m * 100, 200, null, now() - m * interval '1 minute'
+      from generate_series(1, 30) as m`);
+    const { page, errors } = await env.open(`/endpoints/${endpoint.id}`, { viewport: SCREEN });
+    await pickRange(page, 'en', '1h');
+    const labels = await page.locator('.response-chart .chart').evaluate((el) => (el as ChartHost & { uplot: { axes: { _values?: string[] }[] } }).uplot.axes[1]!._values ?? []);
+    expect(labels).toContain('10000 ms');
+    const paintedAtLeftEdge = await page.locator('.response-chart .chart canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, 2, canvas.height).data;
+      let painted = 0;
+      for (let p = 3; p < pixels.length; p += 4) if (pixels[p]! > 0) painted++;
+      return painted;
+    });
+    expect(paintedAtLeftEdge).toBe(0);
+    await saveScreenshot(page, 'chart-wide-y-labels');
+    expect(errors).toEqual([]);
+  });
+});
+
 /**
  * A day of checks straight into the database, one a minute up to a minute ago: 120 to 260 ms,
  * DEGRADED (above 300 ms) for half an hour 15 hours ago, DOWN for an hour 5 hours ago, and no

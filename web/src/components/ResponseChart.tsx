@@ -97,7 +97,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
             },
           },
           {
-            size: 64,
+            size: (_u, values) => yAxisSize(values),
             stroke: () => cssVar('--muted', '#5b636e'),
             grid: { stroke: () => cssVar('--border', '#d8dde3'), width: 1 },
             ticks: { stroke: () => cssVar('--border', '#d8dde3'), width: 1 },
@@ -238,4 +238,16 @@ function showTip(u: uPlot, tip: HTMLDivElement, columns: ChartColumns) {
   const left = u.valToPos(at, 'x');
   const width = tip.offsetWidth;
   tip.style.left = `${Math.min(Math.max(0, left - width / 2), u.over.clientWidth - width)}px`;
+}
+
+let measuring: CanvasRenderingContext2D | null = null;
+
+/** Room for the widest y label ("10000 ms" needs more than "500 ms"), its tick and gap: no label is cut off at the left. */
+function yAxisSize(values: string[] | null): number {
+  if (!values?.length) return 64;
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring) return 64;
+  measuring.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+  const widest = Math.max(...values.map((v) => measuring!.measureText(v).width));
+  return Math.max(48, Math.ceil(widest) + 10 + 5 + 6);
 }
