@@ -7,6 +7,7 @@ import { bucketSeconds, parseSeriesQuery, SERIES_RANGES } from '../../domain/ser
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from '../endpoints/get.ts';
 import { floorHour } from '../maintenance/hours.ts';
+import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 interface BucketRow {
   at: number | string;
@@ -48,12 +49,11 @@ export async function getResponseSeries(
   const parts: SQL[] = [];
   if (spec.rollups) {
     const firstHour = floorHour(from);
-    const watermark = endpoint.rolledUpTo && endpoint.rolledUpTo < floorHour(now) ? endpoint.rolledUpTo : floorHour(now);
-    const rawFrom = endpoint.rolledUpTo && watermark > firstHour ? watermark : firstHour;
+    const rawFrom = rawResultsFrom(endpoint.rolledUpTo, firstHour, now);
     if (rawFrom > firstHour) parts.push(rollupBuckets(endpointId, bucket, firstHour, rawFrom));
-    parts.push(rawBuckets(endpointId, bucket, sql`checked_at >= ${at(rawFrom)}`, now));
+    parts.push(rawBuckets(endpointId, bucket, sql`checked_at >= ${timestamptz(rawFrom)}`, now));
   } else {
-    parts.push(rawBuckets(endpointId, bucket, sql`checked_at > ${at(from)}`, now));
+    parts.push(rawBuckets(endpointId, bucket, sql`checked_at > ${timestamptz(from)}`, now));
   }
 
   const result = await ctx.db.execute(sql`
@@ -85,7 +85,6 @@ function toPoint(row: BucketRow): SeriesPoint {
   };
 }
 
-const at = (time: Date) => sql`${time.toISOString()}::timestamptz`;
 
 /** The start of the bucket `column` falls in (`seconds` is a computed whole number, never input). */
 const binned = (seconds: number, column: string) =>
@@ -98,7 +97,7 @@ function rawBuckets(endpointId: string, seconds: number, since: SQL, now: Date):
       count(*) filter (where status = 'DOWN') as down,
       coalesce(sum(response_time) filter (where status <> 'DOWN'), 0) as response_time_sum
     from check_results
-    where endpoint_id = ${endpointId}::uuid and ${since} and checked_at <= ${at(now)}
+    where endpoint_id = ${endpointId}::uuid and ${since} and checked_at <= ${timestamptz(now)}
     group by 1`;
 }
 
@@ -107,6 +106,6 @@ function rollupBuckets(endpointId: string, seconds: number, from: Date, to: Date
     select ${binned(seconds, 'hour')} as at, sum(checks) as checks, sum(up) as up, sum(degraded) as degraded,
       sum(down) as down, sum(response_time_sum) as response_time_sum
     from check_rollups_hourly
-    where endpoint_id = ${endpointId}::uuid and hour >= ${at(from)} and hour < ${at(to)}
+    where endpoint_id = ${endpointId}::uuid and hour >= ${timestamptz(from)} and hour < ${timestamptz(to)}
     group by 1`;
 }

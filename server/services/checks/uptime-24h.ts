@@ -3,6 +3,7 @@ import { rowsOf, type Database } from '../../../db/client.ts';
 import { retentionState } from '../../../db/schema/index.ts';
 import type { UptimeCounts } from '../../contract/types.ts';
 import { floorHour, HOUR_MS } from '../maintenance/hours.ts';
+import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 export interface AllUptime24h {
   /** Where every window starts: the start of the UTC hour 23 hours before the current one. */
@@ -29,18 +30,17 @@ interface Row {
 export async function uptime24hOfAll(db: Database, now = new Date()): Promise<AllUptime24h> {
   const since = new Date(floorHour(now).getTime() - 23 * HOUR_MS);
   const [state] = await db.select({ rolledUpTo: retentionState.rolledUpTo }).from(retentionState);
-  const watermark = state?.rolledUpTo ?? null;
-  const rawFrom = watermark && watermark > since ? (watermark < now ? watermark : now) : since;
+  const rawFrom = rawResultsFrom(state?.rolledUpTo ?? null, since, now);
 
   const parts: SQL[] = [];
   if (rawFrom > since) {
     parts.push(sql`left join lateral (
       select sum(r.checks) as checks, sum(r.checks - r.down) as up from check_rollups_hourly r
-      where r.endpoint_id = e.id and r.hour >= ${at(since)} and r.hour < ${at(rawFrom)}) as rolled on true`);
+      where r.endpoint_id = e.id and r.hour >= ${timestamptz(since)} and r.hour < ${timestamptz(rawFrom)}) as rolled on true`);
   }
   parts.push(sql`left join lateral (
     select count(*) as checks, count(*) filter (where c.status <> 'DOWN') as up, max(c.checked_at) as through from check_results c
-    where c.endpoint_id = e.id and c.checked_at >= ${at(rawFrom)} and c.checked_at <= ${at(now)}) as raw on true`);
+    where c.endpoint_id = e.id and c.checked_at >= ${timestamptz(rawFrom)} and c.checked_at <= ${timestamptz(now)}) as raw on true`);
   const rolled = rawFrom > since ? sql`coalesce(rolled.checks, 0)` : sql`0`;
   const rolledUp = rawFrom > since ? sql`coalesce(rolled.up, 0)` : sql`0`;
 
@@ -55,4 +55,3 @@ export async function uptime24hOfAll(db: Database, now = new Date()): Promise<Al
   return { since, byEndpoint };
 }
 
-const at = (time: Date) => sql`${time.toISOString()}::timestamptz`;

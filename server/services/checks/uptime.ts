@@ -6,6 +6,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from '../endpoints/get.ts';
 import { DAY_MS, floorHour, HOUR_MS } from '../maintenance/hours.ts';
+import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 const WINDOWS = { '24h': 1, '7d': 7, '30d': 30 } as const;
 type WindowName = keyof typeof WINDOWS;
@@ -51,7 +52,6 @@ export async function getUptime(ctx: Pick<ServiceContext, 'db'>, endpointId: str
     .where(eq(endpoints.id, endpointId));
   if (!state) throw new NotFoundError('Endpoint', endpointId);
 
-  const rollupsEnd = state.rolledUpTo && state.rolledUpTo < floorHour(now) ? state.rolledUpTo : floorHour(now);
   const parts: SQL[] = [];
   const rollups: Span[] = [];
   const recent: Span[] = [];
@@ -60,7 +60,7 @@ export async function getUptime(ctx: Pick<ServiceContext, 'db'>, endpointId: str
     const firstHour = floorHour(since);
     const rawKept = !state.rawPrunedBefore || firstHour >= state.rawPrunedBefore;
     const rollupsFrom = rawKept ? new Date(firstHour.getTime() + HOUR_MS) : firstHour;
-    const rawFrom = state.rolledUpTo && rollupsEnd > rollupsFrom ? rollupsEnd : rollupsFrom;
+    const rawFrom = rawResultsFrom(state.rolledUpTo, rollupsFrom, now);
     if (rawKept) parts.push(rawPart(endpointId, [{ name, from: since, fromExclusive: true, to: rollupsFrom }]));
     if (rawFrom > rollupsFrom) rollups.push({ name, from: rollupsFrom, to: rawFrom });
     recent.push({ name, from: rawFrom, to: now, toInclusive: true });
@@ -86,11 +86,10 @@ export async function getUptime(ctx: Pick<ServiceContext, 'db'>, endpointId: str
   return { '24h': windowOf('24h'), '7d': windowOf('7d'), '30d': windowOf('30d') };
 }
 
-const at = (time: Date) => sql`${time.toISOString()}::timestamptz`;
 
 /** Whether `column` falls in the span. */
 function within(column: SQL, span: Span): SQL {
-  return sql`${column} ${sql.raw(span.fromExclusive ? '>' : '>=')} ${at(span.from)} and ${column} ${sql.raw(span.toInclusive ? '<=' : '<')} ${at(span.to)}`;
+  return sql`${column} ${sql.raw(span.fromExclusive ? '>' : '>=')} ${timestamptz(span.from)} and ${column} ${sql.raw(span.toInclusive ? '<=' : '<')} ${timestamptz(span.to)}`;
 }
 
 /** One scan of the endpoint's raw results covering every span; a row (name, checks, up, response_time_sum) per span. */
@@ -103,7 +102,7 @@ function rawPart(endpointId: string, spans: Span[]): SQL {
         count(*) filter (where ${mine} and status <> 'DOWN') as u${sql.raw(String(i))},
         coalesce(sum(response_time) filter (where ${mine} and status <> 'DOWN'), 0) as s${sql.raw(String(i))}`;
     },
-    (from, to) => sql`from check_results where endpoint_id = ${endpointId}::uuid and checked_at >= ${at(from)} and checked_at <= ${at(to)}`,
+    (from, to) => sql`from check_results where endpoint_id = ${endpointId}::uuid and checked_at >= ${timestamptz(from)} and checked_at <= ${timestamptz(to)}`,
   );
 }
 
@@ -117,7 +116,7 @@ function rollupPart(endpointId: string, spans: Span[]): SQL {
         coalesce(sum(checks - down) filter (where ${mine}), 0) as u${sql.raw(String(i))},
         coalesce(sum(response_time_sum) filter (where ${mine}), 0) as s${sql.raw(String(i))}`;
     },
-    (from, to) => sql`from check_rollups_hourly where endpoint_id = ${endpointId}::uuid and hour >= ${at(from)} and hour <= ${at(to)}`,
+    (from, to) => sql`from check_rollups_hourly where endpoint_id = ${endpointId}::uuid and hour >= ${timestamptz(from)} and hour <= ${timestamptz(to)}`,
   );
 }
 
