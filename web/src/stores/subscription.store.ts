@@ -81,12 +81,8 @@ async function send(key: string, on: boolean) {
     if (counts.has(key) !== on) return;
     try {
       const ack = await socketService.command(event, data, ACK_TIMEOUT_MS);
-      if (ack.ok) {
-        if (on) settled(key);
-        return;
-      }
-      // An endpoint that does not exist (any more): its page says so, a toast would only repeat it.
-      if (ack.error.code === 'NOT_FOUND') {
+      // Refused as NOT_FOUND: the endpoint does not exist (any more); its page says so, a toast would only repeat it.
+      if (ack.ok || ack.error.code === 'NOT_FOUND') {
         if (on) settled(key);
         return;
       }
