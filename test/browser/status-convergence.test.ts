@@ -94,6 +94,43 @@ describe('a card converges on the real status', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps an endpoint created while an older endpoint list is on its way', async () => {
+    const { page, errors } = await env.newPage();
+    const packets = receivedPackets(page);
+    // Lists are read from the server when asked for, and answered only when released.
+    const held: (() => Promise<void>)[] = [];
+    let holding = false;
+    await page.route(/\/api\/endpoints\?/, async (route) => {
+      const response = await route.fetch();
+      const body = await response.text();
+      if (holding) held.push(() => route.fulfill({ response, body }));
+      else await route.fulfill({ response, body });
+    });
+    await page.goto(`${env.base()}/`);
+    await expect.poll(() => packets.some((p) => /^43\d*\[\{"ok":true/.test(p)), { timeout: 10_000 }).toBe(true);
+    holding = true;
+    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    const created = (await env.vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Created during a load', url: env.target.url('/race-created'), paused: true })).body;
+    const row = page.locator(`tr[data-endpoint-id="${created.id}"]`);
+    await row.waitFor({ timeout: 5000 });
+    // The page watches its own rows: the older list must not take the new one away, even for a moment.
+    await page.evaluate((id) => {
+      const w = window as unknown as { vanished: number };
+      w.vanished = 0;
+      new MutationObserver(() => {
+        if (!document.querySelector(`tr[data-endpoint-id="${id}"]`)) w.vanished++;
+      }).observe(document.body, { childList: true, subtree: true });
+    }, created.id);
+    holding = false;
+    for (const fulfil of held.splice(0)) await fulfil();
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (window as unknown as { vanished: number }).vanished)).toBe(0);
+    expect(await row.count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('keeps DOWN from an event when an older REST snapshot arrives after it', async () => {
     const endpoint = await upEndpoint('/race-rest', 'Race before snapshot');
     const { page, errors } = await env.newPage();

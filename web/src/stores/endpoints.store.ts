@@ -103,6 +103,12 @@ function replayUnplaced(endpointId: string) {
 
 /** The single load in progress, and the one queued behind it. */
 let loading: Promise<void> | null = null;
+/**
+ * Endpoints the store gained or lost while a load was on its way (an event, the form's answer):
+ * the load's list may have been read before, and must neither drop the one nor bring back the other.
+ */
+const addedDuringLoad = new Set<string>();
+const removedDuringLoad = new Set<string>();
 let queued: Promise<void> | null = null;
 
 /**
@@ -120,6 +126,8 @@ export function loadEndpoints(): Promise<void> {
     return queued;
   }
   loading = (async () => {
+    addedDuringLoad.clear();
+    removedDuringLoad.clear();
     try {
       const [list, recent, open] = await Promise.all([
         api.allEndpoints(),
@@ -128,10 +136,13 @@ export function loadEndpoints(): Promise<void> {
       ]);
       const byId: Record<string, Endpoint> = {};
       for (const e of list) byId[e.id] = withNewerLiveFacts(e, state.byId[e.id]);
+      for (const id of addedDuringLoad) if (!(id in byId) && state.byId[id]) byId[id] = unwrap(state.byId[id]!);
+      for (const id of removedDuringLoad) delete byId[id];
       const openIncidents: Record<string, string> = {};
       for (const incident of open.items) openIncidents[incident.endpointId] = incident.id;
       setState('byId', reconcile(byId));
       for (const e of list) {
+        if (!(e.id in byId)) continue;
         const strip = stripOf(e.id);
         const merged = mergeStrip((recent.items[e.id] ?? []).slice().reverse(), strip.items);
         // Keep the live array when it already ends with the same check: nothing to redraw.
@@ -159,6 +170,10 @@ export function loadEndpoints(): Promise<void> {
 /** Puts one endpoint (fetched by the endpoint page) into the store. */
 export function upsertEndpoint(endpoint: Endpoint) {
   const known = endpoint.id in state.byId;
+  if (loading) {
+    addedDuringLoad.add(endpoint.id);
+    removedDuringLoad.delete(endpoint.id);
+  }
   const nameChanged = known && state.byId[endpoint.id]!.name !== endpoint.name;
   setState('byId', endpoint.id, known ? reconcile(withNewerLiveFacts(endpoint, state.byId[endpoint.id])) : endpoint);
   replayUnplaced(endpoint.id);
@@ -171,6 +186,10 @@ export function upsertEndpoint(endpoint: Endpoint) {
 }
 
 export function removeEndpoint(endpointId: string) {
+  if (loading) {
+    removedDuringLoad.add(endpointId);
+    addedDuringLoad.delete(endpointId);
+  }
   if (!(endpointId in state.byId)) return;
   setState('ids', (ids) => ids.filter((id) => id !== endpointId));
   setState(
