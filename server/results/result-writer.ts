@@ -1,0 +1,258 @@
+import { databaseFault, describeError } from '../../db/unavailable.ts';
+import type { Database } from '../../db/client.ts';
+import { sleep, systemClock, type Clock, type ClockTimer } from '../clock.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { MonitorRegistry } from '../state/monitor-registry.ts';
+import { adoptStoredIncidents } from './adopt-incident.ts';
+import type { PendingWrite } from './pending-write.ts';
+import { ResultPublisher } from './result-publisher.ts';
+import { ResultQueue } from './result-queue.ts';
+import { storeBatch } from './store-batch.ts';
+
+export interface WriterStats {
+  batches: number;
+  written: number;
+  /** Failed batch attempts (each retried). */
+  retries: number;
+  lastBatchSize: number;
+  /** Results dropped because the queue was full (never a status change or an incident change). */
+  dropped: number;
+  /** Results whose events went out before they were stored (the database was slow or away). */
+  publishedBeforeWrite: number;
+  /** Epoch ms of the last batch written, of the last failed attempt, and that failure's cause. */
+  lastWriteAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+}
+
+export interface ResultWriterOptions {
+  db: Database;
+  bus: EventBus;
+  registry: MonitorRegistry;
+  batchSize: number;
+  /** Results that may wait in memory while the database is away (see `enqueue` for what overflows). */
+  queueLimit?: number;
+  /** A batch not committed by then has its events published anyway (ms). */
+  publishAfterMs?: number;
+  /** A batch attempt that has not answered by then counts as failed (ms). */
+  writeTimeoutMs?: number;
+  /** Told of each failed attempt: the cause, how many results wait, and when the next try is. */
+  onFailure?: (failure: WriteFailure) => void;
+  /** Told once the queue has caught up after failures. */
+  onRecovered?: (recovery: { written: number; downForMs: number }) => void;
+  clock?: Clock;
+}
+
+export interface WriteFailure {
+  error: unknown;
+  /** The database is away (down, unreachable, out of disk): retried until it is back. */
+  databaseAway: boolean;
+  waiting: number;
+  retryInMs: number;
+}
+
+const DEFAULT_QUEUE_LIMIT = 50_000;
+
+/** The wait before the next attempt after a failed one: 100 ms, doubling up to 5 s. */
+export function nextRetryDelay(previousMs: number): number {
+  return Math.min(5000, previousMs ? previousMs * 2 : 100);
+}
+
+/**
+ * Writes check results in batches (group commit): while one transaction runs, new results queue
+ * up and go together in the next. At low load a result is written at once; under load one round
+ * trip carries many. Each result's events are announced by the publisher (result-publisher.ts):
+ * after its commit, or earlier while the database is slow or away.
+ *
+ * When the database is away, results wait in memory, in order, and are written once it answers
+ * again (a retried batch never writes a row twice). The queue is bounded: past `queueLimit` the
+ * oldest plain result (no status change, no incident opened or resolved) of an endpoint that has a
+ * newer result waiting is dropped and counted; state transitions and incident changes are never
+ * dropped.
+ */
+export class ResultWriter {
+  private readonly queue = new ResultQueue();
+  private readonly publisher: ResultPublisher;
+  private readonly clock: Clock;
+  private flushing: Promise<void> | null = null;
+  private retryDelayMs = 0;
+  private failingSince: number | null = null;
+  private sealed = false;
+  private readonly queueLimit: number;
+  private readonly counts: Omit<WriterStats, 'publishedBeforeWrite'> = {
+    batches: 0,
+    written: 0,
+    retries: 0,
+    lastBatchSize: 0,
+    dropped: 0,
+    lastWriteAt: null,
+    lastFailureAt: null,
+    lastError: null,
+  };
+
+  constructor(private readonly options: ResultWriterOptions) {
+    this.queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    this.clock = options.clock ?? systemClock;
+    this.publisher = new ResultPublisher({
+      bus: options.bus,
+      isLive: (endpointId) => options.registry.has(endpointId),
+      waiting: () => this.queue.all(),
+      publishAfterMs: options.publishAfterMs,
+      clock: this.clock,
+    });
+  }
+
+  get stats(): WriterStats {
+    return { ...this.counts, publishedBeforeWrite: this.publisher.publishedBeforeWrite };
+  }
+
+  /** Whether results are accepted (false once shutdown gave up on the checks still running). */
+  get accepting(): boolean {
+    return !this.sealed;
+  }
+
+  enqueue(write: PendingWrite): void {
+    if (this.sealed) return write.settle(null);
+    this.queue.push(write);
+    this.publisher.queued(write);
+    if (this.queue.size > this.queueLimit) this.dropOnePlain();
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
+  /** Whether a result of this endpoint waits to be written. */
+  hasPending(endpointId: string): boolean {
+    return this.queue.hasPending(endpointId);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Whether the last attempt to write failed and results wait for the database. */
+  get failing(): boolean {
+    return this.failingSince !== null;
+  }
+
+  /**
+   * Resolves true once everything queued so far is written, or false when `timeoutMs` passed
+   * first (the database is away).
+   */
+  async drain(timeoutMs = Infinity): Promise<boolean> {
+    const deadline = this.clock.now() + timeoutMs;
+    while (this.flushing) {
+      const left = deadline - this.clock.now();
+      if (left <= 0) return false;
+      let timer: ClockTimer | undefined;
+      const timedOut = await Promise.race([
+        this.flushing.then(() => false),
+        Number.isFinite(left)
+          ? new Promise<boolean>((resolve) => (timer = this.clock.setTimeout(() => resolve(true), left)))
+          : new Promise<boolean>(() => {}),
+      ]);
+      this.clock.clearTimeout(timer);
+      if (timedOut) return false;
+    }
+    return true;
+  }
+
+  /** Accepts no more results (shutdown): checks still running are abandoned, not recorded. */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Let the checks that finish in the same turn of the event loop join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    let quickRetries = 0;
+    try {
+      while (this.queue.hasWaiting) {
+        const batch = this.queue.takeBatch(this.options.batchSize);
+        const committedInTime = this.publisher.awaitCommit();
+        try {
+          await this.writeWithin(batch);
+          committedInTime();
+          this.queue.batchWritten();
+          this.retryDelayMs = 0;
+          quickRetries = 0;
+          this.counts.lastWriteAt = this.clock.now();
+          for (const write of batch) {
+            this.queue.forget(write);
+            this.publisher.afterWrite(write);
+          }
+          if (!this.queue.hasWaiting) this.caughtUp();
+        } catch (error) {
+          committedInTime();
+          this.counts.retries++;
+          this.queue.batchFailed();
+          // An endpoint deleted while its result was in flight: the retry leaves that result out.
+          if (isForeignKeyViolation(error) && quickRetries++ < 3) continue;
+          const now = this.clock.now();
+          this.counts.lastFailureAt = now;
+          this.counts.lastError = describeError(error);
+          this.failingSince ??= now;
+          this.publisher.publishWaiting();
+          this.retryDelayMs = nextRetryDelay(this.retryDelayMs);
+          this.options.onFailure?.({ error, databaseAway: databaseFault(error) !== null, waiting: this.pending, retryInMs: this.retryDelayMs });
+          await sleep(this.clock, this.retryDelayMs);
+        }
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async writeWithin(batch: PendingWrite[]): Promise<void> {
+    const timeoutMs = this.options.writeTimeoutMs ?? 30_000;
+    let timer: ClockTimer | undefined;
+    try {
+      await Promise.race([
+        this.writeBatch(batch),
+        new Promise((_, reject) => {
+          timer = this.clock.setTimeout(
+            () => reject(Object.assign(new Error(`writing check results took longer than ${timeoutMs} ms`), { code: 'STATEMENT_TIMEOUT' })),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
+  private async writeBatch(batch: PendingWrite[]): Promise<void> {
+    const { db, registry } = this.options;
+    // Results of endpoints deleted meanwhile are dropped, not written (their rows are gone).
+    const live = batch.filter((w) => registry.has(w.check.endpointId));
+    if (live.length === 0) return;
+    const conflicts = await storeBatch(db, live);
+    this.counts.batches++;
+    this.counts.written += live.length;
+    this.counts.lastBatchSize = live.length;
+    // Another writer holds the open incident of these endpoints: adopt it rather than report a second.
+    await adoptStoredIncidents(db, registry, conflicts, live);
+  }
+
+  private caughtUp(): void {
+    this.publisher.caughtUp();
+    if (this.failingSince !== null) {
+      const downForMs = this.clock.now() - this.failingSince;
+      this.failingSince = null;
+      this.options.onRecovered?.({ written: this.counts.written, downForMs });
+    }
+  }
+
+  /** The queue is full: one plain result goes (its events published now, as if written). */
+  private dropOnePlain(): void {
+    const dropped = this.queue.dropOnePlain();
+    if (!dropped) return;
+    this.publisher.beforeWrite(dropped);
+    this.counts.dropped++;
+  }
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23503') return true;
+  }
+  return false;
+}
