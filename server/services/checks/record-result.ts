@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Check } from '../../contract/types.ts';
 import type { CheckVerdict } from '../../domain/check-rules.ts';
 import { applyCheck } from '../../domain/monitor-state.ts';
-import type { MonitorRegistry } from '../monitor-registry.ts';
-import type { PendingWrite, QueuedEvent, ResultWriter } from './write-results.ts';
+import type { PendingWrite, QueuedEvent } from '../../results/pending-write.ts';
+import type { ResultWriter } from '../../results/result-writer.ts';
+import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 
 export interface RecordDeps {
   registry: MonitorRegistry;
@@ -40,7 +41,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     entry.definition.failureThreshold,
     randomUUID,
   );
-  entry.state = transition.next;
+  deps.registry.apply(endpointId, transition.next);
   const name = entry.definition.name;
 
   const events: QueuedEvent[] = [

@@ -1,9 +1,9 @@
 import type { Check } from '../../contract/types.ts';
 import { judgeObservation } from '../../domain/check-rules.ts';
 import type { HttpProber } from '../../checker/http-prober.ts';
-import type { MonitorRegistry } from '../monitor-registry.ts';
+import type { ResultWriter } from '../../results/result-writer.ts';
+import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 import { recordResult } from './record-result.ts';
-import type { ResultWriter } from './write-results.ts';
 
 export interface RunCheckDeps {
   registry: MonitorRegistry;

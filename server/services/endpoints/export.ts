@@ -4,7 +4,7 @@ import type { EndpointsFile } from '../../contract/types.ts';
 import { TRANSFER_FORMAT, type ExportOptions } from '../../domain/endpoint-transfer.ts';
 import { redactDefinition } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
-import { definitionOf } from '../monitor-registry.ts';
+import { definitionOf } from '../../state/stored-monitors.ts';
 
 /**
  * Every endpoint's id and definition, in creation order: the file POST /api/import reads.

@@ -2,7 +2,7 @@ import type { EndpointRow } from '../../../db/schema/index.ts';
 import type { Endpoint, EndpointStatus } from '../../contract/types.ts';
 import { redactDefinition } from '../../domain/secrets.ts';
 import { codeOfLastError } from '../../domain/check-errors.ts';
-import { definitionOf } from '../monitor-registry.ts';
+import { definitionOf } from '../../state/stored-monitors.ts';
 
 /** The public Endpoint resource of a stored row, secrets redacted: what every read and event carries. */
 export function toEndpoint(row: EndpointRow): Endpoint {
