@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../db/client.ts';
 import type { Scheduler, ScheduleControl, ScheduleOptions } from '../scheduler/scheduler.ts';
-import type { ResultWriter } from '../services/checks/write-results.ts';
-import type { MonitorRegistry } from '../services/monitor-registry.ts';
+import type { ResultWriter } from '../results/result-writer.ts';
+import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import { LeaseClock } from './lease-clock.ts';
 import { ownerOf } from './rendezvous.ts';
 import { databaseFault } from '../../db/unavailable.ts';

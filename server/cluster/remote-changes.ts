@@ -2,7 +2,7 @@ import type { Database } from '../../db/client.ts';
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 import type { EndpointDefinition } from '../contract/types.ts';
 import { followSchedule } from '../services/endpoints/monitoring.ts';
-import type { MonitorRegistry } from '../services/monitor-registry.ts';
+import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { EndpointOwnership } from './ownership.ts';
 
 /**

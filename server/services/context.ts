@@ -3,8 +3,8 @@ import type { HttpProber } from '../checker/http-prober.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { TargetPolicy } from '../security/target-policy.ts';
 import type { ScheduleControl } from '../scheduler/scheduler.ts';
-import type { MonitorRegistry } from './monitor-registry.ts';
-import type { ResultWriter } from './checks/write-results.ts';
+import type { ResultWriter } from '../results/result-writer.ts';
+import type { MonitorRegistry } from '../state/monitor-registry.ts';
 
 /** What every service function is given; built once in server/main.ts. */
 export interface ServiceContext {

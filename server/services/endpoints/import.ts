@@ -14,7 +14,8 @@ import {
 } from '../../domain/endpoint-transfer.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
-import { definitionOf, type MonitoredEndpoint } from '../monitor-registry.ts';
+import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
+import { definitionOf } from '../../state/stored-monitors.ts';
 import { followSchedule, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';

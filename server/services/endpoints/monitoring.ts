@@ -1,7 +1,7 @@
 import type { EndpointDefinition } from '../../contract/types.ts';
 import type { ScheduleControl } from '../../scheduler/scheduler.ts';
 import type { ServiceContext } from '../context.ts';
-import type { MonitoredEndpoint } from '../monitor-registry.ts';
+import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 
 type MonitoringContext = Pick<ServiceContext, 'registry' | 'scheduler'>;
 

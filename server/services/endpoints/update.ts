@@ -5,7 +5,7 @@ import { mergeEndpointPatch, parseEndpointPatch } from '../../domain/endpoint-in
 import { NotFoundError } from '../../domain/errors.ts';
 import { redactDefinition, withStoredSecrets } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
-import { definitionOf } from '../monitor-registry.ts';
+import { definitionOf } from '../../state/stored-monitors.ts';
 import { findEndpointRow } from './get.ts';
 import { followSchedule } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
