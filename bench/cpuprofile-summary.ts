@@ -61,7 +61,7 @@ function area(frame: CallFrame): string {
   if (url.includes('node_modules/tsx') || url.includes('esbuild')) return 'tsx';
   if (url.includes('/server/checker/')) return 'Vigil: checker';
   if (url.includes('/server/scheduler/')) return 'Vigil: scheduler';
-  if (url.includes('/server/services/checks/write-results')) return 'Vigil: result writer';
+  if (url.includes('/server/results/')) return 'Vigil: result writer';
   if (url.includes('/server/')) return 'Vigil: other';
   if (url.includes('/bench/')) return 'bench probe';
   if (url.startsWith('node:internal/http') || url.startsWith('node:_http') || url.startsWith('node:http')) return 'node: http';
