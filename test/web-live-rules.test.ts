@@ -2,18 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint, Uptime } from '../server/contract/types.ts';
 import { isNewer, lastFieldsOf, withNewerLiveFacts } from '../web/src/lib/newest-check.ts';
 import { countCheck } from '../web/src/lib/uptime-live.ts';
+import { endpointFixture } from './support/endpoints.ts';
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 4, 16, 0, second)).toISOString();
 
-/** (A cast: the contract grows fields these rules need not know.) */
-function endpoint(fields: Partial<Endpoint>): Endpoint {
-  return {
-    id: '0b7c7a4e-2d55-4a3f-9a43-2c1f3f0e7c11', name: 'API', url: 'http://127.0.0.1/', method: 'GET', headers: {}, secretHeaders: [], body: null,
-    intervalSeconds: 60, timeoutMs: 10_000, expectedStatusCodes: ['200-299'], degradedThresholdMs: 2000, failureThreshold: 3, paused: false, tags: [],
-    status: 'PENDING', lastCheckedAt: null, lastResponseTime: null, lastStatusCode: null, lastErrorMessage: null, consecutiveFailures: 0,
-    createdAt: at(0), updatedAt: at(0), ...fields,
-  } as Endpoint;
-}
+/** A fresh endpoint, created at(0), with `fields` set. */
+const endpoint = (fields: Partial<Endpoint>): Endpoint => endpointFixture({ createdAt: at(0), updatedAt: at(0), ...fields });
 
 describe('which of a live check and a REST snapshot the page keeps', () => {
   it.each([

@@ -1,0 +1,41 @@
+/**
+ * Endpoint test data from one place: what a test sends to create an endpoint, and an endpoint as
+ * REST shows a fresh one. Both lean on the defaults the server applies (ENDPOINT_DEFAULTS), so a test
+ * spells out only the fields it is about.
+ */
+import type { Endpoint } from '../../server/contract/types.ts';
+import { ENDPOINT_DEFAULTS } from '../../server/domain/endpoint-input.ts';
+import type { TargetServer } from './target-server.ts';
+
+/** What POST /api/endpoints takes; status codes may be numbers, as the API allows. */
+export type EndpointInput = Partial<Omit<Endpoint, 'expectedStatusCodes'>> & { expectedStatusCodes?: (string | number)[] };
+
+/**
+ * A body for POST /api/endpoints that probes `path` of the target: named after the path, hourly and
+ * paused, so that nothing checks it unless the test asks; `fields` override any of it.
+ */
+export function endpointInput(target: TargetServer, path: string, fields: EndpointInput = {}): EndpointInput {
+  return { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, paused: true, ...fields };
+}
+
+/** An endpoint as REST shows one just created with the defaults and never checked; `fields` override any of it. */
+export function endpointFixture(fields: Partial<Endpoint> = {}): Endpoint {
+  const createdAt = '2026-12-04T16:00:00.000Z';
+  return {
+    id: '0b7c7a4e-2d55-4a3f-9a43-2c1f3f0e7c11',
+    name: 'API',
+    url: 'http://127.0.0.1/',
+    ...structuredClone(ENDPOINT_DEFAULTS),
+    status: 'PENDING',
+    lastCheckedAt: null,
+    lastResponseTime: null,
+    lastStatusCode: null,
+    lastErrorMessage: null,
+    lastErrorCode: null,
+    lastErrorParams: null,
+    consecutiveFailures: 0,
+    createdAt,
+    updatedAt: createdAt,
+    ...fields,
+  };
+}
