@@ -8,7 +8,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
 import { DEFAULT_USER_AGENT, HttpProber } from './checker/http-prober.ts';
 import { TargetPolicy } from './security/target-policy.ts';
-import { EndpointOwnership } from './cluster/ownership.ts';
+import { clusterPlacement } from './cluster/cluster-placement.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
 import { EventRelay } from './cluster/event-relay.ts';
 import { EventBus } from './events/bus.ts';
@@ -21,7 +21,9 @@ import { SubscriptionHub } from './realtime/hub.ts';
 import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
 import { sseRoutes } from './realtime/sse.ts';
 import { attachWsBridge, type WsBridge } from './realtime/ws-bridge.ts';
-import { Scheduler } from './scheduler/scheduler.ts';
+import type { Placement } from './scheduler/placement.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
+import { singleInstancePlacement } from './scheduler/single-instance-placement.ts';
 import { runCheck } from './services/checks/run-check.ts';
 import { ResultWriter, type WriteFailure } from './results/result-writer.ts';
 import type { ServiceContext } from './services/context.ts';
@@ -132,31 +134,29 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     targets,
     ...(database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {}),
   });
-  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, scheduler: undefined as never };
-  // On PostgreSQL a scheduled check runs only while this instance's hold on its endpoints is sure.
-  let ownership: EndpointOwnership | undefined;
-  const scheduler = new Scheduler(
-    (endpointId) => runCheck(ctx, endpointId),
-    (error, endpointId) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
-  );
-  scheduler.gate = () => ownership?.mayCheck() ?? true;
+  const checks = {
+    run: (endpointId: string) => runCheck({ registry, writer, prober }, endpointId),
+    onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
+  };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
-  ownership =
+  const cluster =
     database.driver === 'postgres'
-      ? new EndpointOwnership({
+      ? clusterPlacement({
           db: database.db,
           instanceId,
           leaseTtlMs: settings.leaseTtlMs,
           registry,
-          scheduler,
           writer,
-          onError: errorReporter(logger, 'endpoint ownership tick failed'),
+          checks,
+          onTickError: errorReporter(logger, 'endpoint ownership tick failed'),
         })
       : undefined;
-  ctx.scheduler = ownership ?? scheduler;
+  const placement: Placement = cluster?.placement ?? singleInstancePlacement({ checks, registry });
+  const scheduler = placement.scheduler;
+  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement };
   const remote =
-    relay && ownership
-      ? new RemoteEndpointChanges(database.db, registry, ownership, errorReporter(logger, 'applying a remote endpoint change failed'))
+    relay && cluster
+      ? new RemoteEndpointChanges(database.db, registry, placement, errorReporter(logger, 'applying a remote endpoint change failed'))
       : undefined;
   if (remote) relay?.onRemote(remote.apply);
   await relay?.start();
@@ -226,7 +226,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         eventLoopLag,
         auth: () => ({ rejected: guard.rejected, throttled: guard.throttled }),
         retention: () => retention.stats,
-        cluster: relay && ownership ? () => ({ relay: relay.stats, ownership: ownership.stats }) : undefined,
+        cluster: relay && cluster ? () => ({ relay: relay.stats, ownership: cluster.ownership.stats }) : undefined,
       }),
   });
   // Idle keep-alive sockets outlive the clients' and proxies' own idle timeouts (undici about 4 s,
@@ -280,13 +280,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // Where people reach Vigil (behind a proxy, on another name): what Vigil writes as its own address.
   const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
 
-  if (!ownership) {
-    for (const entry of registry.values()) {
-      if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
-    }
-  }
-  scheduler.start();
-  await ownership?.start();
+  await placement.start();
   retention.start();
   logger.info(
     { url, publicUrl: publicUrl || undefined, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
@@ -307,8 +301,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       socketIo!.stopAccepting();
       sse.stopAccepting();
       await retention.stop();
-      await ownership?.stop();
-      const unfinished = await scheduler.stop(settings.shutdownTimeoutMs);
+      const unfinished = await placement.stop(settings.shutdownTimeoutMs);
       if (unfinished > 0) {
         // Cut off by the shutdown, not by the target: not a DOWN result, so not recorded at all.
         writer.seal();
@@ -318,7 +311,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         logger.error({ lost: writer.pending, cause: writer.stats.lastError }, `shutdown: ${writer.pending} check results could not be written (the database is unavailable) and are lost`);
       }
       // Every result is written: the other instances may take our endpoints over now.
-      await ownership?.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
+      await placement.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
       await relay?.stop();
       await webhook?.stop();
       // Each transport sends the shutdown notice and closes so that its clients reconnect.

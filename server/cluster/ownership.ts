@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../db/client.ts';
-import type { Scheduler, ScheduleControl, ScheduleOptions } from '../scheduler/scheduler.ts';
+import type { Scheduler, ScheduleOptions } from '../scheduler/scheduler.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { LeaseClock } from './lease-clock.ts';
 import { ownerOf } from './rendezvous.ts';
 import { databaseFault } from '../../db/unavailable.ts';
@@ -18,6 +19,8 @@ export interface OwnershipOptions {
   onError: (error: unknown) => void;
   /** Overdue endpoints taken over are spread over at most this long (default 2 s). */
   takeoverSpreadMs?: number;
+  /** This process's time (default the system's); the database's own decides whose heartbeat is stale. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface OwnershipStats {
@@ -47,10 +50,10 @@ const CLAIM_CHUNK = 5000;
  * 4. drop any endpoint whose lease we lost (only if we stalled longer than the TTL).
  * An instance that cannot heartbeat for most of the TTL stops checking until it can again.
  *
- * It is also the ScheduleControl the services use: schedules of endpoints held elsewhere are
- * ignored here (their holder follows the same change through the realtime relay).
+ * Schedules of endpoints held elsewhere are ignored here (their holder follows the same change
+ * through the realtime relay); server/cluster/cluster-placement.ts offers it to the services.
  */
-export class EndpointOwnership implements ScheduleControl {
+export class EndpointOwnership {
   private readonly owned = new Set<string>();
   private live: string[];
   private readonly clock: LeaseClock;
@@ -66,10 +69,12 @@ export class EndpointOwnership implements ScheduleControl {
   private wakeRequested = false;
   private stopped = false;
   readonly stats: OwnershipStats = { owned: 0, liveInstances: 1, claimed: 0, released: 0, lost: 0, ticks: 0 };
+  private readonly time: Pick<Clock, 'now'>;
 
   constructor(private readonly options: OwnershipOptions) {
     this.live = [options.instanceId];
     this.clock = new LeaseClock(options.leaseTtlMs, this.tickMs);
+    this.time = options.clock ?? systemClock;
   }
 
   get tickMs(): number {
@@ -86,7 +91,7 @@ export class EndpointOwnership implements ScheduleControl {
       const wasSuspect = this.clock.suspect;
       // At a thaw this runs before the answer to a heartbeat sent before the freeze, and before
       // the check timers due meanwhile: they must see the doubt at once.
-      this.clock.timerFired(Date.now());
+      this.clock.timerFired(this.time.now());
       if (this.clock.suspect && !wasSuspect) this.wake();
       void this.beat().catch(this.options.onError);
     }, this.tickMs);
@@ -95,10 +100,10 @@ export class EndpointOwnership implements ScheduleControl {
 
   /** Whether this instance may run a scheduled check now (see LeaseClock). */
   mayCheck(): boolean {
-    return this.clock.mayCheck(Date.now());
+    return this.clock.mayCheck(this.time.now());
   }
 
-  // --- ScheduleControl -------------------------------------------------------------------------
+  // --- what the services ask (through the placement) ------------------------------------------
 
   schedule(endpointId: string, intervalSeconds: number, options?: ScheduleOptions): void {
     if (this.owned.has(endpointId)) this.options.scheduler.schedule(endpointId, intervalSeconds, options);
@@ -141,6 +146,11 @@ export class EndpointOwnership implements ScheduleControl {
       });
   }
 
+  /** Resolves when the ticks asked for so far are done. */
+  async settled(): Promise<void> {
+    while (this.ticking) await this.ticking;
+  }
+
   /** Which instances are alive, as of the last heartbeat. */
   liveInstances(): readonly string[] {
     return this.live;
@@ -177,7 +187,7 @@ export class EndpointOwnership implements ScheduleControl {
     } catch (error) {
       // Others will count us dead after the TTL: stop checking before they take over (unless the
       // database is away for everyone, and nobody can).
-      if (Date.now() - this.clock.heartbeatAt > leaseTtlMs * 0.75 && !this.clock.isDatabaseAway) this.dropAll();
+      if (this.time.now() - this.clock.heartbeatAt > leaseTtlMs * 0.75 && !this.clock.isDatabaseAway) this.dropAll();
       throw error;
     }
     const wasSuspect = this.clock.suspect;
@@ -229,7 +239,7 @@ export class EndpointOwnership implements ScheduleControl {
   /** Writes our heartbeat (one at a time) and notes a silence long enough to doubt our leases. */
   private beat(): Promise<void> {
     this.beating ??= (async () => {
-      const startedAt = Date.now();
+      const startedAt = this.time.now();
       this.clock.beatStarted(startedAt);
       try {
         await this.heartbeat();
@@ -239,7 +249,7 @@ export class EndpointOwnership implements ScheduleControl {
         throw error;
       }
       // From when it answered, not when it was sent: one sent during an outage answers only after it.
-      if (this.beatingSince === 0) this.beatingSince = Date.now();
+      if (this.beatingSince === 0) this.beatingSince = this.time.now();
       if (this.clock.beatAnswered(startedAt)) this.wake();
     })().finally(() => (this.beating = undefined));
     return this.beating;
@@ -276,7 +286,7 @@ export class EndpointOwnership implements ScheduleControl {
     if (claimed.length === 0) return;
     // The previous holder wrote its last results before letting go: start from them.
     const present = await registry.reload(db, claimed, (id) => this.options.writer.hasPending(id));
-    const now = Date.now();
+    const now = this.time.now();
     const spread = this.options.takeoverSpreadMs ?? 2000;
     for (const id of present) {
       const entry = registry.get(id);
@@ -304,7 +314,7 @@ export class EndpointOwnership implements ScheduleControl {
    * first instance to beat would otherwise take everything from the others.
    */
   private mayTakeOver(): boolean {
-    return this.beatingSince > 0 && Date.now() - this.beatingSince >= this.options.leaseTtlMs;
+    return this.beatingSince > 0 && this.time.now() - this.beatingSince >= this.options.leaseTtlMs;
   }
 
   private desiredOwner(endpointId: string): string {

@@ -3,7 +3,7 @@ import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 import type { EndpointDefinition } from '../contract/types.ts';
 import { followSchedule } from '../services/endpoints/monitoring.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
-import type { EndpointOwnership } from './ownership.ts';
+import type { Placement } from '../scheduler/placement.ts';
 
 /**
  * Keeps this instance's registry and schedule in step with endpoint changes made on other
@@ -20,7 +20,7 @@ export class RemoteEndpointChanges {
   constructor(
     private readonly db: Database,
     private readonly registry: MonitorRegistry,
-    private readonly ownership: EndpointOwnership,
+    private readonly placement: Placement,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -33,8 +33,7 @@ export class RemoteEndpointChanges {
     if (event === 'endpoint:deleted') {
       const { endpointId } = data as ServerEvents['endpoint:deleted'];
       this.pending.delete(endpointId);
-      this.ownership.unschedule(endpointId);
-      this.ownership.forget(endpointId);
+      this.placement.forget(endpointId);
       this.registry.remove(endpointId);
     } else if (event === 'endpoint:created' || event === 'endpoint:updated') {
       this.pending.add((data as ServerEvents['endpoint:created']).id);
@@ -70,7 +69,7 @@ export class RemoteEndpointChanges {
       const present = new Set(await this.registry.reloadDefinitions(this.db, ids));
       for (const id of ids) {
         const after = this.registry.get(id)?.definition;
-        if (present.has(id) && after) followSchedule(this.ownership, id, before.get(id) ?? null, after);
+        if (present.has(id) && after) followSchedule(this.placement, id, before.get(id) ?? null, after);
       }
     }
   }

@@ -10,12 +10,12 @@ export interface ScheduleOptions {
   startWithinMs?: number;
 }
 
-/** What the services need of the scheduler. */
-export interface ScheduleControl {
-  schedule(endpointId: string, intervalSeconds: number, options?: ScheduleOptions): void;
-  unschedule(endpointId: string): void;
-  /** Whether this process checks the endpoint (false: another instance does, and holds its state). */
-  checksHere(endpointId: string): boolean;
+export interface SchedulerOptions {
+  /** Checks one endpoint; the scheduler never starts a second run of an endpoint before this settles. */
+  run: (endpointId: string) => Promise<unknown>;
+  onError?: (error: unknown, endpointId?: string) => void;
+  /** Asked before each scheduled run; false skips it (and keeps the rhythm). */
+  gate?: () => boolean;
 }
 
 interface Entry {
@@ -49,20 +49,22 @@ const MAX_INITIAL_SPREAD_MS = 60_000;
  * for 10,000, and only fires on whole seconds.) A check never overlaps itself: a run that comes due
  * while the previous one is still going is skipped and counted.
  */
-export class Scheduler implements ScheduleControl {
+export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private heartbeat: Cron | undefined;
   private horizon = 0;
   private stopping = false;
   readonly lag = new LagRecorder(10_000);
   readonly stats = { started: 0, skippedOverlaps: 0, skippedGated: 0 };
-  /** Asked before each scheduled run; false skips it (and keeps the rhythm). */
-  gate: () => boolean = () => true;
+  private readonly run: (endpointId: string) => Promise<unknown>;
+  private readonly onError: (error: unknown, endpointId?: string) => void;
+  private readonly gate: () => boolean;
 
-  constructor(
-    private readonly run: (endpointId: string) => Promise<unknown>,
-    private readonly onError: (error: unknown, endpointId?: string) => void = (e, id) => console.error('scheduled check failed', id, e),
-  ) {}
+  constructor(options: SchedulerOptions) {
+    this.run = options.run;
+    this.onError = options.onError ?? ((e, id) => console.error('scheduled check failed', id, e));
+    this.gate = options.gate ?? (() => true);
+  }
 
   start(): void {
     this.stopping = false;
@@ -106,10 +108,6 @@ export class Scheduler implements ScheduleControl {
     const entry = this.entries.get(endpointId);
     if (entry?.timer) clearTimeout(entry.timer);
     this.entries.delete(endpointId);
-  }
-
-  checksHere(): boolean {
-    return true;
   }
 
   /** Whether a check of the endpoint is in progress. */

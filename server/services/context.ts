@@ -2,16 +2,17 @@ import type { Database } from '../../db/client.ts';
 import type { HttpProber } from '../checker/http-prober.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { TargetPolicy } from '../security/target-policy.ts';
-import type { ScheduleControl } from '../scheduler/scheduler.ts';
+import type { Placement } from '../scheduler/placement.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 
-/** What every service function is given; built once in server/main.ts. */
+/** What every service function is given; built once in server/vigil.ts. */
 export interface ServiceContext {
   db: Database;
   bus: EventBus;
   registry: MonitorRegistry;
-  scheduler: ScheduleControl;
+  /** Where and when endpoints are checked (this instance alone, or several sharing them out). */
+  placement: Placement;
   writer: ResultWriter;
   prober: HttpProber;
   /** Which targets endpoints may name (the SSRF policy, from BLOCKED_TARGETS / ALLOWED_TARGETS). */

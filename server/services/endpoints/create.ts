@@ -19,7 +19,7 @@ export async function createEndpoint(ctx: ServiceContext, input: unknown): Promi
     .values({ id: randomUUID(), ...definition, createdAt: now, updatedAt: now })
     .returning();
   ctx.registry.add(row!);
-  followSchedule(ctx.scheduler, row!.id, null, definition);
+  followSchedule(ctx.placement, row!.id, null, definition);
   const endpoint = toEndpoint(row!);
   ctx.bus.emit('endpoint:created', endpoint);
   return endpoint;

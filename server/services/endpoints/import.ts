@@ -63,11 +63,11 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
   for (const step of applied) {
     if (step.action === 'created') {
       ctx.registry.add(step.row!);
-      followSchedule(ctx.scheduler, step.id, null, step.definition, 'spread');
+      followSchedule(ctx.placement, step.id, null, step.definition, 'spread');
       ctx.bus.emit('endpoint:created', toEndpoint(step.row!));
     } else if (step.action === 'updated') {
       ctx.registry.updateDefinition(step.row!);
-      followSchedule(ctx.scheduler, step.id, step.before, step.definition, 'spread');
+      followSchedule(ctx.placement, step.id, step.before, step.definition, 'spread');
       ctx.bus.emit('endpoint:updated', toEndpoint(step.row!));
     } else if (step.action === 'deleted') {
       ctx.bus.emit('endpoint:deleted', { endpointId: step.id });

@@ -1,9 +1,9 @@
 import type { EndpointDefinition } from '../../contract/types.ts';
-import type { ScheduleControl } from '../../scheduler/scheduler.ts';
+import type { Placement } from '../../scheduler/placement.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 
-type MonitoringContext = Pick<ServiceContext, 'registry' | 'scheduler'>;
+type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
 
 /**
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
@@ -12,18 +12,18 @@ type MonitoringContext = Pick<ServiceContext, 'registry' | 'scheduler'>;
  * effect from the last check.
  */
 export function followSchedule(
-  scheduler: ScheduleControl,
+  placement: Pick<Placement, 'schedule' | 'unschedule'>,
   id: string,
   before: EndpointDefinition | null,
   after: EndpointDefinition,
   start: 'now' | 'spread' = 'now',
 ): void {
   if (after.paused) {
-    if (before) scheduler.unschedule(id);
+    if (before) placement.unschedule(id);
   } else if (!before || before.paused) {
-    scheduler.schedule(id, after.intervalSeconds, { immediately: start === 'now' });
+    placement.schedule(id, after.intervalSeconds, { immediately: start === 'now' });
   } else if (before.intervalSeconds !== after.intervalSeconds) {
-    scheduler.schedule(id, after.intervalSeconds);
+    placement.schedule(id, after.intervalSeconds);
   }
 }
 
@@ -34,7 +34,7 @@ export function followSchedule(
  */
 export function forgetEndpoint(ctx: MonitoringContext, id: string): MonitoredEndpoint | undefined {
   const entry = ctx.registry.get(id);
-  ctx.scheduler.unschedule(id);
+  ctx.placement.unschedule(id);
   ctx.registry.remove(id);
   return entry;
 }
@@ -43,5 +43,5 @@ export function forgetEndpoint(ctx: MonitoringContext, id: string): MonitoredEnd
 export function rememberEndpoint(ctx: MonitoringContext, entry: MonitoredEndpoint | undefined): void {
   if (!entry) return;
   ctx.registry.restore(entry);
-  if (!entry.definition.paused) ctx.scheduler.schedule(entry.id, entry.definition.intervalSeconds);
+  if (!entry.definition.paused) ctx.placement.schedule(entry.id, entry.definition.intervalSeconds);
 }

@@ -35,7 +35,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   if (!row) throw new NotFoundError('Endpoint', id);
 
   ctx.registry.updateDefinition(row);
-  followSchedule(ctx.scheduler, id, before, definition);
+  followSchedule(ctx.placement, id, before, definition);
   const endpoint = toEndpoint(row);
   ctx.bus.emit('endpoint:updated', endpoint);
   return endpoint;
