@@ -25,6 +25,7 @@ import type { Placement } from './scheduler/placement.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import { singleInstancePlacement } from './scheduler/single-instance-placement.ts';
 import { runCheck } from './services/checks/run-check.ts';
+import { DatabaseResultStore } from './results/database-store.ts';
 import { ResultWriter, type WriteFailure } from './results/result-writer.ts';
 import type { ServiceContext } from './services/context.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -115,7 +116,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const registry = new MonitorRegistry();
   const reportWrite = reportWriteFailure(logger);
   const writer = new ResultWriter({
-    db: database.db,
+    store: new DatabaseResultStore(database.db, registry),
     bus,
     registry,
     batchSize: settings.writeBatchSize,

@@ -1,13 +1,11 @@
 import { databaseFault, describeError } from '../../db/unavailable.ts';
-import type { Database } from '../../db/client.ts';
 import { sleep, systemClock, type Clock, type ClockTimer } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
-import { adoptStoredIncidents } from './adopt-incident.ts';
+import type { BatchStore } from './database-store.ts';
 import type { PendingWrite } from './pending-write.ts';
 import { ResultPublisher } from './result-publisher.ts';
 import { ResultQueue } from './result-queue.ts';
-import { storeBatch } from './store-batch.ts';
 
 export interface WriterStats {
   batches: number;
@@ -26,7 +24,8 @@ export interface WriterStats {
 }
 
 export interface ResultWriterOptions {
-  db: Database;
+  /** Where batches go (a DatabaseResultStore). */
+  store: BatchStore;
   bus: EventBus;
   registry: MonitorRegistry;
   batchSize: number;
@@ -79,11 +78,8 @@ export class ResultWriter {
   private failingSince: number | null = null;
   private sealed = false;
   private readonly queueLimit: number;
-  private readonly counts: Omit<WriterStats, 'publishedBeforeWrite'> = {
-    batches: 0,
-    written: 0,
+  private readonly counts: Omit<WriterStats, 'publishedBeforeWrite' | 'batches' | 'written' | 'lastBatchSize'> = {
     retries: 0,
-    lastBatchSize: 0,
     dropped: 0,
     lastWriteAt: null,
     lastFailureAt: null,
@@ -103,7 +99,7 @@ export class ResultWriter {
   }
 
   get stats(): WriterStats {
-    return { ...this.counts, publishedBeforeWrite: this.publisher.publishedBeforeWrite };
+    return { ...this.options.store.stats, ...this.counts, publishedBeforeWrite: this.publisher.publishedBeforeWrite };
   }
 
   /** Whether results are accepted (false once shutdown gave up on the checks still running). */
@@ -206,7 +202,7 @@ export class ResultWriter {
     let timer: ClockTimer | undefined;
     try {
       await Promise.race([
-        this.writeBatch(batch),
+        this.options.store.write(batch),
         new Promise((_, reject) => {
           timer = this.clock.setTimeout(
             () => reject(Object.assign(new Error(`writing check results took longer than ${timeoutMs} ms`), { code: 'STATEMENT_TIMEOUT' })),
@@ -219,25 +215,12 @@ export class ResultWriter {
     }
   }
 
-  private async writeBatch(batch: PendingWrite[]): Promise<void> {
-    const { db, registry } = this.options;
-    // Results of endpoints deleted meanwhile are dropped, not written (their rows are gone).
-    const live = batch.filter((w) => registry.has(w.check.endpointId));
-    if (live.length === 0) return;
-    const conflicts = await storeBatch(db, live);
-    this.counts.batches++;
-    this.counts.written += live.length;
-    this.counts.lastBatchSize = live.length;
-    // Another writer holds the open incident of these endpoints: adopt it rather than report a second.
-    await adoptStoredIncidents(db, registry, conflicts, live);
-  }
-
   private caughtUp(): void {
     this.publisher.caughtUp();
     if (this.failingSince !== null) {
       const downForMs = this.clock.now() - this.failingSince;
       this.failingSince = null;
-      this.options.onRecovered?.({ written: this.counts.written, downForMs });
+      this.options.onRecovered?.({ written: this.options.store.stats.written, downForMs });
     }
   }
 
