@@ -59,7 +59,7 @@ const options = optionsOrExit((argv) => {
   const flags = parseFlags(argv, ['scenarios', 'db', 'short', 'pg-url', 'help'], import.meta.url);
   const scenarios = (flags.get('scenarios') ?? SCENARIOS.join(',')).split(',').filter(Boolean);
   for (const s of scenarios) if (!SCENARIOS.includes(s as Scenario)) throw new Error(`unknown scenario ${s} (known: ${SCENARIOS.join(', ')})`);
-  const dbs = (flags.get('db') ?? 'pglite,postgres').split(',').map((d) => (d === 'both' ? ['pglite', 'postgres'] : [d])).flat();
+  const dbs = (flags.get('db') ?? 'pglite,postgres').split(',').flatMap((d) => (d === 'both' ? ['pglite', 'postgres'] : [d]));
   for (const d of dbs) if (d !== 'pglite' && d !== 'postgres') throw new Error('--db takes pglite, postgres or both');
   return { scenarios: scenarios as Scenario[], dbs: [...new Set(dbs)] as Db[], short: flags.has('short'), pgUrl: localPgUrl(flags) };
 });
@@ -169,7 +169,7 @@ async function fullDisk(): Promise<Verdict[]> {
   return v;
 }
 
-async function perDatabase(scenario: Scenario, run: (kind: Db) => Promise<Verdict | Verdict[]>): Promise<Verdict[]> {
+async function perDatabase(_scenario: Scenario, run: (kind: Db) => Promise<Verdict | Verdict[]>): Promise<Verdict[]> {
   const out: Verdict[] = [];
   for (const kind of options.dbs) {
     if (isAborting()) break;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { lockDataDir } from './data-dir-lock.ts';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { assertRoomForDatabase, freeBytes, noSpace, NoSpaceError } from './disk-space.ts';
 import { openNotifications, type Notifications } from './notifications.ts';
 import * as schema from './schema/index.ts';
@@ -86,7 +86,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const inMemory = dataDir.startsWith('memory://');
-  let lock;
+  let lock: DataDirLock | undefined;
   try {
     if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
     if (!inMemory) assertRoomForDatabase(resolve(dataDir));
@@ -94,7 +94,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   } catch (error) {
     throw explainPgliteFailure(error, dataDir);
   }
-  let client;
+  let client: InstanceType<typeof PGlite>;
   try {
     client = inMemory ? await PGlite.create(dataDir) : await PGlite.create(resolve(dataDir));
   } catch (error) {

@@ -58,7 +58,7 @@ export async function openNotifications(url: string, options: NotificationsOptio
     connection: { application_name: name('listen') },
     // The option postgres.js's own sql.listen() is built on (untyped); sql.listen() itself is not
     // used because it gives up silently when PostgreSQL is still down as it tries to LISTEN again.
-    ...({ onnotify: (channel: string, payload: string) => channels.get(channel)?.onMessage(payload) } as {}),
+    ...({ onnotify: (channel: string, payload: string) => channels.get(channel)?.onMessage(payload) } as object),
     onclose: () => {
       if (closing || channels.size === 0 || relistening) return;
       for (const handlers of channels.values()) handlers.onLost?.(new Error('the LISTEN connection to PostgreSQL closed'));

@@ -57,7 +57,7 @@ const IMPORT_PATTERNS = [
   /\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/g,
   /\.resolve\(\s*(['"])([^'"\n]+)\1\s*\)/g,
 ];
-const PACKAGE_SPECIFIER = /^(?:@[\w-][\w.-]*\/)?[\w-][\w.-]*(?:\/[\w.\/-]*)?$/;
+const PACKAGE_SPECIFIER = /^(?:@[\w-][\w.-]*\/)?[\w-][\w.-]*(?:\/[\w./-]*)?$/;
 
 /** Every package the built server imports (statically, with import() or by resolving it), from dist/server and dist/db. */
 export function importedPackages(appDir: string): string[] {

@@ -12,7 +12,10 @@ function stalledReader() {
       pending.push(callback);
     },
   });
-  return { stream, received, release: () => pending.splice(0).forEach((cb) => cb()) };
+  return { stream, received, release: () => {
+      for (const cb of pending.splice(0)) cb();
+    },
+  };
 }
 
 describe('log output', () => {

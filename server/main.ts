@@ -1,10 +1,10 @@
 import { createLogger } from './logger.ts';
 import { logOutput } from './log-output.ts';
-import { loadSettings, SettingsError } from './settings.ts';
+import { loadSettings, type Settings, SettingsError } from './settings.ts';
 import { startVigil, type Vigil } from './vigil.ts';
 
 // The process entry: settings → logger → Vigil → signals. Everything else is wired in server/vigil.ts.
-let settings;
+let settings: Settings;
 try {
   settings = loadSettings();
 } catch (error) {

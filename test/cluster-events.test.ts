@@ -95,7 +95,7 @@ describe('event frames', () => {
     expect(chunkedEvents).toBe(1);
     expect(headers.map((h) => h.s)).toEqual(headers.map((_, i) => 42 + i));
     expect(headers[0]).toEqual({ ...A_SENDER, s: 42 });
-    expect(headers.slice(1)).toEqual(headers.slice(1).map((h, i) => ({ ...A_SENDER, s: 43 + i, m: 43, i, n: frames.length - 1 })));
+    expect(headers.slice(1)).toEqual(headers.slice(1).map((_, i) => ({ ...A_SENDER, s: 43 + i, m: 43, i, n: frames.length - 1 })));
   });
 
   it('ignores a frame heard twice, and counts frames a sender skipped', () => {

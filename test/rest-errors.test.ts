@@ -376,14 +376,14 @@ function sendThenReuse(request: string): Promise<{ first: string; second: string
     };
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
-      const head = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n/.exec(received);
+      const head = /^HTTP\/1\.1 (\d{3})[\s\S]*?\r\n\r\n/.exec(received);
       const length = head && /content-length: (\d+)/i.exec(head[0]);
       if (!first && head && length && received.length >= head[0].length + Number(length[1])) {
         first = received.slice(0, head[0].length + Number(length[1]));
         if (/^connection: close/im.test(head[0])) return settle(false);
         socket.write('GET /healthz HTTP/1.1\r\nHost: vigil\r\n\r\n');
       }
-      if (first && /\r\n\r\n[^]*"status":"ok"/.test(received.slice(first.length))) settle(false);
+      if (first && /\r\n\r\n[\s\S]*"status":"ok"/.test(received.slice(first.length))) settle(false);
     });
     socket.on('close', () => settle(true));
     socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? settle(true) : reject(error)));

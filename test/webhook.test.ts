@@ -33,7 +33,11 @@ async function startReceiver(statuses: number[] = []) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
     hangFromNowOn: () => (hang = true),
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

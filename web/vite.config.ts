@@ -29,6 +29,7 @@ function cspSafeSonner(): Plugin {
       `import "solid-sonner/styles.css";`,
     ],
     // A call the compiler cannot fold into a constant (it folds String(…) and template literals).
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the compiled solid-sonner text this patch replaces
     ['"--width": `${TOAST_WIDTH}px`,', '"--width": (() => `${TOAST_WIDTH}px`)(),'],
   ];
   const jsxOnlyPatches: [string, string][] = [

@@ -13,7 +13,7 @@ export interface Verdict {
   pass: boolean | null;
 }
 
-const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function verdictTable(verdicts: Verdict[]): string {
   const lines = [
@@ -22,7 +22,7 @@ export function verdictTable(verdicts: Verdict[]): string {
   ];
   for (const v of verdicts) {
     const verdict = v.pass === null ? 'SKIP' : v.pass ? 'PASS' : 'FAIL';
-    lines.push(`| ${escape(v.scenario)} | ${v.database} | ${escape(v.expected)} | ${escape(v.happened)} | ${v.lost ?? '–'} | ${v.doubleOpen ?? '–'} | ${verdict} |`);
+    lines.push(`| ${escapeCell(v.scenario)} | ${v.database} | ${escapeCell(v.expected)} | ${escapeCell(v.happened)} | ${v.lost ?? '–'} | ${v.doubleOpen ?? '–'} | ${verdict} |`);
   }
   return lines.join('\n');
 }

@@ -39,7 +39,9 @@ async function setUp(db: BenchDatabase, name: string, logDir: string, specs: End
 
 export async function runSigterm(db: BenchDatabase, endpoints: number, logDir: string): Promise<Verdict> {
   const specs = Array.from({ length: endpoints }, (_, i) => ({ path: `/s/${i}`, timeoutMs: 5_000 }));
-  const { target, port, vigil, pathOf } = await setUp(db, `sigterm-${db.kind}`, logDir, specs, (t) => specs.forEach((s) => t.slow(s.path, 2_000)));
+  const { target, port, vigil, pathOf } = await setUp(db, `sigterm-${db.kind}`, logDir, specs, (t) => {
+    for (const s of specs) t.slow(s.path, 2_000);
+  });
   const deadline = Date.now() + 30_000;
   while (target.inFlight() < endpoints * 0.95 && Date.now() < deadline) await sleep(20);
   const inFlight = target.inFlight();
@@ -129,7 +131,9 @@ export async function runRestartClients(db: BenchDatabase, clients: number, proc
 
 export async function runRestartDashboard(db: BenchDatabase, logDir: string): Promise<Verdict> {
   const specs = Array.from({ length: 20 }, (_, i) => ({ path: `/d/${i}`, failureThreshold: 1 }));
-  const { target, port, vigil } = await setUp(db, `dashboard-${db.kind}`, logDir, specs, (t) => specs.forEach((s, i) => i % 4 === 0 && t.failing(s.path)));
+  const { target, port, vigil } = await setUp(db, `dashboard-${db.kind}`, logDir, specs, (t) => {
+    for (const [i, s] of specs.entries()) if (i % 4 === 0) t.failing(s.path);
+  });
   const browser = await launchBrowser();
   onCleanup('browsers', () => browser.close());
   const page = await (await browser.newContext({ baseURL: vigil.base })).newPage();

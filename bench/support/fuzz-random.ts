@@ -57,6 +57,7 @@ export const ODD_STRINGS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   "'; drop table endpoints; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
   '{{7*7}}${7*7}',
   '../../../../etc/passwd',
   '%00%2e%2e%2f',

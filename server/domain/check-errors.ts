@@ -41,17 +41,17 @@ const PATTERNS: { code: CheckErrorCode; regex: RegExp; numeric: Set<string> }[] 
   let source = '';
   let last = 0;
   for (const match of template.matchAll(/\{(\w+)(?::(\w+))?\}/g)) {
-    source += escape(template.slice(last, match.index));
+    source += escapeRegExp(template.slice(last, match.index));
     const [, name, kind] = match;
     if (kind === 'n') numeric.add(name!);
     source += `(?<${name}>${kind === 'n' ? '\\d+' : kind === 'errno' ? '[A-Z][A-Z0-9_]+' : '[\\s\\S]*'})`;
     last = match.index + match[0].length;
   }
-  source += escape(template.slice(last));
+  source += escapeRegExp(template.slice(last));
   return { code: code as CheckErrorCode, regex: new RegExp(`^${source}$`), numeric };
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

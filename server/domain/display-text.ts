@@ -6,6 +6,7 @@
  * (U+200E, U+200F, U+061C) stay allowed: they only nudge neutral characters, cannot reorder
  * letters, and right-to-left writers use them.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 export const DISPLAY_TEXT_RULE = 'must not contain control or bidirectional-override characters';

@@ -94,7 +94,7 @@ describe('applyCheck', () => {
     it.each([1, 2, 3, 5, 100])('opens exactly at the %i-th consecutive DOWN check, not before', (threshold) => {
       const { transitions } = run(Array<CheckStatus>(threshold).fill('DOWN'), threshold);
 
-      transitions.slice(0, -1).forEach((t) => expect(t.opened).toBeNull());
+      for (const t of transitions.slice(0, -1)) expect(t.opened).toBeNull();
       const last = transitions.at(-1)!;
       expect(last.opened).toMatchObject({ startedAt: at(threshold - 1), failureCount: threshold, errorMessage: `failure ${threshold - 1}` });
       expect(last.next.openIncident).toEqual(last.opened);

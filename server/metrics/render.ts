@@ -88,7 +88,7 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   lines.push('# HELP vigil_check_duration_seconds Duration of completed checks (scheduled and on demand) by result.');
   lines.push('# TYPE vigil_check_duration_seconds histogram');
   for (const [status, histogram] of histograms) {
-    DURATION_BUCKETS_SECONDS.forEach((le, i) => lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="${le}"} ${histogram.buckets[i]}`));
+    for (const [i, le] of DURATION_BUCKETS_SECONDS.entries()) lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="${le}"} ${histogram.buckets[i]}`);
     lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="+Inf"} ${histogram.count}`);
     lines.push(`vigil_check_duration_seconds_sum{status="${status}"} ${histogram.sumSeconds}`);
     lines.push(`vigil_check_duration_seconds_count{status="${status}"} ${histogram.count}`);

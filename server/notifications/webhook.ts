@@ -48,7 +48,9 @@ export class WebhookNotifier {
     private readonly options: WebhookOptions,
   ) {
     const offs = NOTIFIED_EVENTS.map((event) => bus.on(event, (data) => this.enqueue(event, data)));
-    this.unsubscribe = () => offs.forEach((off) => off());
+    this.unsubscribe = () => {
+      for (const off of offs) off();
+    };
   }
 
   snapshot(): WebhookStats {

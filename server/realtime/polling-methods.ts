@@ -6,7 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * is a 405 here instead.
  */
 export function refuseOtherPollingMethods(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-  if (req.method === 'GET' || req.method === 'POST' || req.headers.upgrade) return next();
+  if (req.method === 'GET' || req.method === 'POST' || req.headers.upgrade) {
+    next();
+    return;
+  }
   const body = JSON.stringify({
     type: 'about:blank',
     title: 'Method Not Allowed',

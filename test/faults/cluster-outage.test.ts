@@ -158,7 +158,7 @@ describe('three instances on one PostgreSQL that goes away for everyone', () => 
     const uncheckedAtEnd = paths.filter((p) => requestsOf(p, watchEnd - 3000, watchEnd).length === 0);
     const holdersAfter = new Map(paths.map((p) => [p, instanceOf(requestsOf(p, 0, watchEnd).at(-1)!)]));
     const afterRecovery = paths.map((p) => requestsOf(p, startedAt, watchEnd));
-    const movedAfterRecovery = paths.filter((p, i) => new Set(afterRecovery[i]!.map(instanceOf)).size > 1);
+    const movedAfterRecovery = paths.filter((_, i) => new Set(afterRecovery[i]!.map(instanceOf)).size > 1);
     const pairs = closePairs(steadySince).filter((p) => p.at < watchEnd);
 
     // --- stop everything, then compare what is stored with what the target answered -----------

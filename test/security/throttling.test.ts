@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeRealtimeClients, connectSocketIo, connectWs, UpgradeRefused } from '../support/realtime-clients.ts';
+import { closeRealtimeClients, connectSocketIo, connectWs, type UpgradeRefused } from '../support/realtime-clients.ts';
 import { startTestVigil, type TestVigil } from '../support/vigil.ts';
 
 /**

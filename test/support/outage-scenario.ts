@@ -107,7 +107,10 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     }
   };
   const poller = Promise.all([
-    poll('/metrics', (status, ms) => (metricsAnswers.push(status), metricsMs.push(ms))),
+    poll('/metrics', (status, ms) => {
+      metricsAnswers.push(status);
+      metricsMs.push(ms);
+    }),
     poll('/api/endpoints?limit=5', (status, ms, at) => restProbes.push({ at, status, ms })),
   ]);
 

@@ -26,7 +26,7 @@ export function marksPlugin(marks: () => ChartMarks): uPlot.Plugin {
         layer.className = 'chart-marks';
         u.over.appendChild(layer);
       },
-      draw: (u) => layer && layer.replaceChildren(...renderMarks(u, marks())),
+      draw: (u) => layer?.replaceChildren(...renderMarks(u, marks())),
     },
   };
 }

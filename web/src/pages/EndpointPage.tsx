@@ -89,7 +89,7 @@ export default function EndpointPage(props: { id: string }) {
     onLiveEvent('endpoint:deleted', (e) => e.endpointId === props.id && setMissing(true)),
   ];
   onCleanup(() => {
-    stops.forEach((stop) => stop());
+    for (const stop of stops) stop();
     clearTimeout(uptimeTimer);
   });
 

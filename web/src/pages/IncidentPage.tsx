@@ -54,7 +54,7 @@ export default function IncidentPage(props: { id: string }) {
     onLiveEvent('endpoint:deleted', (e) => e.endpointId === incident()?.endpointId && setMissing(true)),
   ];
   onCleanup(() => {
-    stops.forEach((stop) => stop());
+    for (const stop of stops) stop();
     clearTimeout(reloadTimer);
   });
 

@@ -37,7 +37,9 @@ export function IncidentsPage() {
 
   useLiveData({ load });
   const stops = [onLiveEvent('incident:started', load), onLiveEvent('incident:resolved', load)];
-  onCleanup(() => stops.forEach((stop) => stop()));
+  onCleanup(() => {
+    for (const stop of stops) stop();
+  });
 
   const pick = (f: Filter) => {
     setSearchParams({ status: f });

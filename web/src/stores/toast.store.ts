@@ -73,7 +73,7 @@ export function startEventToasts() {
     onLiveEvent('incident:resolved', (e) => announce('success', () => t('toast.incidentResolved', { name: e.endpointName }))),
   ];
   return () => {
-    stops.forEach((stop) => stop());
+    for (const stop of stops) stop();
     clearTimeout(summaryTimer);
   };
 }
