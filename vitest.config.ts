@@ -1,12 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Every suite runs on embedded PGlite; set VIGIL_TEST_DATABASE_URL (a PostgreSQL server whose user
+// Every suite under test/ runs on embedded PGlite; set VIGIL_TEST_DATABASE_URL (a PostgreSQL server whose user
 // may create databases) to run the whole suite a second time on PostgreSQL, and the tests of
 // test/postgres/ that need it. Browser tests run once.
 const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
 const shared = {
-  include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+  include: ['test/**/*.test.ts'],
   exclude: [...configDefaults.exclude, 'test/browser/**', 'test/faults/**'],
   globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
@@ -16,6 +16,8 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
+      // Unit tests of single modules and scripts, no database and no Vigil: `npm run test:unit`, in seconds.
+      { test: { name: 'unit', include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 30_000 } },
       // test/postgres/: what only PostgreSQL can do (several instances on one database).
       { test: { ...shared, name: 'pglite', exclude: [...shared.exclude, 'test/postgres/**'], env: { VIGIL_TEST_DRIVER: 'pglite' } } },
       ...(postgresUrl

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium; VIGIL_CHROMIUM_PATH points elsewhere (scripts/ensure-browser.sh reads it too). */
+export const CHROMIUM_PATH = process.env.VIGIL_CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 
 /** The flags every headless Chromium here runs with (tests and the dashboard bench). */
