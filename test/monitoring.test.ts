@@ -278,6 +278,22 @@ describe('scheduling', () => {
     expect(crud[1]!.data).toEqual(patched.body);
     expect(crud[2]!.data).toEqual({ endpointId: endpoint.id });
   });
+
+  it('writes nothing for endpoints deleted right after they were created and changed (their first checks race the delete)', async () => {
+    // On PostgreSQL a new endpoint's lease is claimed and its row read back while it may already be
+    // being deleted: once, that read brought it back and its first result failed the foreign key.
+    const created = await Promise.all(Array.from({ length: 30 }, (_, i) => createEndpoint({ path: `/crud-race-${i}` })));
+    await Promise.all(
+      created.map(async (endpoint) => {
+        await vigil.api('PATCH', `/api/endpoints/${endpoint.id}`, { name: `Renamed ${endpoint.id}` });
+        expect((await vigil.api('DELETE', `/api/endpoints/${endpoint.id}`)).status).toBe(204);
+      }),
+    );
+    await vigil.writer.drain();
+    expect(vigil.writer.pending).toBe(0);
+    const { body } = await vigil.api<Page<Endpoint>>('GET', '/api/endpoints?limit=100');
+    expect(body.items.filter((e) => e.name.startsWith('Renamed '))).toEqual([]);
+  });
 });
 
 describe('restarts', () => {

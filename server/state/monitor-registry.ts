@@ -25,6 +25,14 @@ type Entry = { -readonly [K in keyof MonitoredEndpoint]: MonitoredEndpoint[K] };
  */
 export class MonitorRegistry {
   private readonly byId = new Map<string, Entry>();
+  /**
+   * Endpoints removed here, with the generation of their removal (Infinity while their delete is
+   * not committed): a read of the database begun before that must not bring them back.
+   */
+  private readonly removals = new Map<string, number>();
+  private generation = 0;
+  /** The generation at which each read of the database still in flight began. */
+  private readonly readsSince: number[] = [];
 
   /** The one way an endpoint's live state changes (a check's transition, an incident adopted). */
   apply(id: string, next: MonitorState): void {
@@ -49,7 +57,16 @@ export class MonitorRegistry {
     // one still being written when the read began (its commit may land before or after the read).
     const statesBefore = new Map(ids.map((id) => [id, this.byId.get(id)?.state]));
     const writingBefore = new Set(ids.filter(keepState));
-    const { rows, open } = await readStoredMonitors(db, ids);
+    const since = this.beginRead();
+    let rows: EndpointRow[];
+    let open: IncidentRow[];
+    try {
+      const stored = await readStoredMonitors(db, ids);
+      rows = stored.rows.filter((row) => !this.removedAfter(row.id, since));
+      open = stored.open;
+    } finally {
+      this.endRead(since);
+    }
     const newerHere = (id: string) => {
       const current = this.byId.get(id);
       return current !== undefined && (current.state !== statesBefore.get(id) || writingBefore.has(id) || keepState(id));
@@ -95,6 +112,7 @@ export class MonitorRegistry {
   /** A new endpoint (no incident yet). */
   add(row: EndpointRow): MonitoredEndpoint {
     const entry: Entry = { id: row.id, definition: definitionOf(row), state: storedStateOf(row, undefined) };
+    this.removals.delete(row.id);
     this.byId.set(row.id, entry);
     return entry;
   }
@@ -106,13 +124,26 @@ export class MonitorRegistry {
     else this.add(row);
   }
 
-  /** Puts back an endpoint `remove`d just before (its delete failed). */
+  /** Puts back an endpoint whose removal began just before (its delete failed). */
   restore(entry: MonitoredEndpoint): void {
+    this.removals.delete(entry.id);
     this.byId.set(entry.id, entry as Entry);
   }
 
+  /**
+   * Forgets an endpoint whose row is about to be deleted: until `remove` (committed) or `restore`
+   * (failed), no read of the database brings it back, though the read may still see its row.
+   */
+  beginRemoval(id: string): void {
+    this.byId.delete(id);
+    this.removals.set(id, Number.POSITIVE_INFINITY);
+  }
+
+  /** Forgets an endpoint whose row is deleted; reads begun before now cannot bring it back. */
   remove(id: string): void {
     this.byId.delete(id);
+    if (this.readsSince.length === 0) this.removals.delete(id);
+    else this.removals.set(id, ++this.generation);
   }
 
   values(): IterableIterator<MonitoredEndpoint> {
@@ -121,5 +152,25 @@ export class MonitorRegistry {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  private beginRead(): number {
+    this.readsSince.push(this.generation);
+    return this.generation;
+  }
+
+  private endRead(since: number): void {
+    this.readsSince.splice(this.readsSince.indexOf(since), 1);
+    this.pruneRemovals();
+  }
+
+  private removedAfter(id: string, since: number): boolean {
+    return (this.removals.get(id) ?? 0) > since;
+  }
+
+  /** A removal matters only to reads begun before it; removals still being deleted stay. */
+  private pruneRemovals(): void {
+    const oldestRead = this.readsSince.length > 0 ? Math.min(...this.readsSince) : this.generation;
+    for (const [id, generation] of this.removals) if (generation <= oldestRead) this.removals.delete(id);
   }
 }

@@ -3,7 +3,7 @@ import { endpoints } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from './get.ts';
-import { forgetEndpoint, rememberEndpoint } from './monitoring.ts';
+import { endpointDeleted, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 
 /** Stops checking an endpoint and deletes it with its checks and incidents. */
 export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<void> {
@@ -17,6 +17,7 @@ export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<v
     rememberEndpoint(ctx, entry);
     throw error;
   }
+  endpointDeleted(ctx, id);
   if (deleted.length === 0) throw new NotFoundError('Endpoint', id);
   ctx.bus.emit('endpoint:deleted', { endpointId: id });
 }

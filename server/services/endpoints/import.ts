@@ -16,7 +16,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
-import { followSchedule, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
+import { endpointDeleted, followSchedule, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
@@ -70,6 +70,7 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
       followSchedule(ctx.placement, step.id, step.before, step.definition, 'spread');
       ctx.bus.emit('endpoint:updated', toEndpoint(step.row!));
     } else if (step.action === 'deleted') {
+      endpointDeleted(ctx, step.id);
       ctx.bus.emit('endpoint:deleted', { endpointId: step.id });
     }
   }

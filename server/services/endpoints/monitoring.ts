@@ -30,13 +30,18 @@ export function followSchedule(
 /**
  * Stops checking an endpoint and forgets it before its row is deleted, so that results still in
  * flight for it are dropped rather than written or announced. Returns what `rememberEndpoint`
- * needs to undo this if the delete fails.
+ * needs to undo this if the delete fails; once it is committed, say so with `endpointDeleted`.
  */
 export function forgetEndpoint(ctx: MonitoringContext, id: string): MonitoredEndpoint | undefined {
   const entry = ctx.registry.get(id);
   ctx.placement.unschedule(id);
-  ctx.registry.remove(id);
+  ctx.registry.beginRemoval(id);
   return entry;
+}
+
+/** The delete of an endpoint `forgetEndpoint` forgot is committed. */
+export function endpointDeleted(ctx: MonitoringContext, id: string): void {
+  ctx.registry.remove(id);
 }
 
 /** Undoes `forgetEndpoint`: the row is still there, so keep checking it. */
