@@ -87,14 +87,14 @@ describe('GET /api/events refusals', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = await res.json();
-    expect(problem).toMatchObject({ status: 400, errors: [{ path: 'endpointId', message: expect.any(String) }] });
+    expect(problem).toMatchObject({ status: 400, code: 'invalid_input', errors: [{ path: 'endpointId', message: expect.stringMatching(/^must be a UUID/), code: 'invalid_uuid' }] });
   });
 
   it('answers an unknown endpoint with a 404 problem', async () => {
     const res = await fetch(`http://127.0.0.1:${env.vigil.port}/api/events?endpointId=${UNKNOWN_ID}`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 404, detail: expect.stringContaining(UNKNOWN_ID) });
+    expect(await res.json()).toMatchObject({ status: 404, detail: expect.stringContaining(UNKNOWN_ID), code: 'not_found', params: { resource: 'Endpoint', id: UNKNOWN_ID } });
   });
 });
 

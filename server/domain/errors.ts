@@ -1,15 +1,25 @@
-/** Errors the services throw; the HTTP layer maps each to one problem+json status. */
+/** Errors the services throw; the HTTP layer maps each class to one problem+json status. */
 import type { MessageParams } from '../contract/types.ts';
 
-export class DomainError extends Error {}
+/**
+ * An error with its stable code and parameters (docs/api-errors.md), so that whoever answers it
+ * (a problem, a subscription's acknowledgement) reads what went wrong without parsing `message`,
+ * which says it in English.
+ */
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly params: MessageParams = {},
+  ) {
+    super(message);
+  }
+}
 
 export class NotFoundError extends DomainError {
-  readonly params: MessageParams;
-
   constructor(what: string, id: string) {
-    super(`${what} ${id} does not exist`);
+    super(`${what} ${id} does not exist`, 'not_found', { resource: what, id });
     this.name = 'NotFoundError';
-    this.params = { resource: what, id };
   }
 }
 
@@ -40,13 +50,8 @@ export class ValidationError extends DomainError {
   readonly total: number;
 
   constructor(errors: FieldError[]) {
-    const listed = errors
-      .slice(0, MAX_LISTED_ERRORS)
-      .map((e) => ({ path: clip(e.path, 200), message: clip(e.message, 500), code: e.code ?? 'invalid', params: clipParams(e.params ?? {}) }));
-    const unlisted = errors.length - listed.length;
-    const more = { path: '', message: `…and ${unlisted.toLocaleString('en-US')} more errors`, code: 'more_errors', params: { count: unlisted } };
-    const all = unlisted ? [...listed, more] : listed;
-    super(all.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+    const all = listedErrors(errors);
+    super(all.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '), 'invalid_input');
     this.name = 'ValidationError';
     this.errors = all;
     this.total = errors.length;
@@ -54,14 +59,20 @@ export class ValidationError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(
-    message: string,
-    readonly code = 'conflict',
-    readonly params: MessageParams = {},
-  ) {
-    super(message);
+  constructor(message: string, code = 'conflict', params: MessageParams = {}) {
+    super(message, code, params);
     this.name = 'ConflictError';
   }
+}
+
+/** The first MAX_LISTED_ERRORS errors, coded and clipped, then one `more_errors` line for the rest. */
+function listedErrors(errors: FieldError[]): CodedFieldError[] {
+  const listed = errors
+    .slice(0, MAX_LISTED_ERRORS)
+    .map((e) => ({ path: clip(e.path, 200), message: clip(e.message, 500), code: e.code ?? 'invalid', params: clipParams(e.params ?? {}) }));
+  const unlisted = errors.length - listed.length;
+  const more = { path: '', message: `…and ${unlisted.toLocaleString('en-US')} more errors`, code: 'more_errors', params: { count: unlisted } };
+  return unlisted ? [...listed, more] : listed;
 }
 
 /** A path or message that echoes input (a 100 KB header name) is shortened, not repeated whole. */

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import type { MessageParams, ProblemDetails } from '../contract/types.ts';
-import { ConflictError, NotFoundError, ValidationError, type CodedFieldError } from '../domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError, type CodedFieldError } from '../domain/errors.ts';
 import { databaseFault, type DatabaseFault } from '../../db/unavailable.ts';
 import { CLIENT_ABORT_DETAIL, isClientAbort } from './client-abort.ts';
 
@@ -52,9 +52,10 @@ export function problem(c: Context, status: ContentfulStatusCode, detail: string
 
 /** The one place where errors become answers: a client's mistake is never a 500. */
 export function handleError(error: Error, c: Context, log: (e: unknown) => void = console.error): Response {
-  if (error instanceof ValidationError) return problem(c, 400, error.message, { code: 'invalid_input', errors: error.errors });
-  if (error instanceof NotFoundError) return problem(c, 404, error.message, { params: error.params });
-  if (error instanceof ConflictError) return problem(c, 409, error.message, { code: error.code, params: error.params });
+  if (error instanceof DomainError) {
+    const errors = error instanceof ValidationError ? error.errors : undefined;
+    return problem(c, domainStatus(error), error.message, { code: error.code, params: error.params, errors });
+  }
   if (error instanceof HTTPException) return problem(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Error');
   if (isClientAbort(error)) {
     // Nobody reads this answer; the reporter writes one debug line, without a stack.
@@ -70,6 +71,14 @@ export function handleError(error: Error, c: Context, log: (e: unknown) => void 
   }
   log(error);
   return problem(c, 500, 'An unexpected error occurred; it has been logged.');
+}
+
+/** The status of a domain error's class: bad input 400, unknown id 404, a conflicting change 409. */
+function domainStatus(error: DomainError): ContentfulStatusCode {
+  if (error instanceof ValidationError) return 400;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  return 400;
 }
 
 /** 503 while the database is away: what is wrong, that nothing is lost, and when to try again. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ValidationError } from '../domain/errors.ts';
+import { ValidationError, type FieldError } from '../domain/errors.ts';
 import { MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 
 /**
@@ -61,7 +61,7 @@ function loneSurrogate(text: string): string {
 }
 
 /** The first object with too many keys, array with too many items, or string that is not text, by its path. */
-function oversizedPart(root: unknown): { path: string; message: string } | null {
+function oversizedPart(root: unknown): FieldError | null {
   // Depth is bounded already; a stack rather than recursion all the same.
   const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
   while (pending.length) {
@@ -71,15 +71,16 @@ function oversizedPart(root: unknown): { path: string; message: string } | null 
     const size = keys ? keys.length : (value as unknown[]).length;
     const [limit, noun] = keys ? [JSON_LIMITS.maxKeys, 'keys'] : [JSON_LIMITS.maxItems, 'items'];
     if (size > limit) {
-      return { path, message: `holds ${size.toLocaleString('en-US')} ${noun}; at most ${limit.toLocaleString('en-US')} are accepted in any JSON body` };
+      const message = `holds ${size.toLocaleString('en-US')} ${noun}; at most ${limit.toLocaleString('en-US')} are accepted in any JSON body`;
+      return { path, message, code: keys ? 'too_many_keys' : 'too_many_items', params: { max: limit, count: size } };
     }
     for (let i = 0; i < size; i++) {
       const key = keys ? keys[i]! : String(i);
       const child = (value as Record<string, unknown>)[key];
       const at = path ? `${path}.${key}` : key;
       // "\ud800" is valid JSON but no text: the database cannot store it (a 500 until it was refused here).
-      if (keys && !wellFormed(key)) return { path, message: `has a field name that is not valid Unicode (${loneSurrogate(key)})` };
-      if (typeof child === 'string' && !wellFormed(child)) return { path: at, message: `is not valid Unicode text (${loneSurrogate(child)})` };
+      if (keys && !wellFormed(key)) return { path, message: `has a field name that is not valid Unicode (${loneSurrogate(key)})`, code: 'invalid_unicode_field_name' };
+      if (typeof child === 'string' && !wellFormed(child)) return { path: at, message: `is not valid Unicode text (${loneSurrogate(child)})`, code: 'invalid_unicode' };
       if (child !== null && typeof child === 'object') pending.push({ value: child, path: at });
     }
   }

@@ -1,6 +1,6 @@
 import { UUID_PATTERN } from '../domain/ids.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { ClientEventName, SubscriptionAck, SubscriptionErrorCode } from '../contract/events.ts';
-
 
 /** How one transport changes one client's subscriptions. */
 export interface SubscriptionTarget {
@@ -42,8 +42,8 @@ export function runCommand(
     case 'unsubscribe:endpoint': {
       const endpointId = (data as { endpointId?: unknown } | null | undefined)?.endpointId;
       // Unsubscribing from an unknown (say, just deleted) endpoint is fine: the aim is reached.
-      const refusal = checkEndpointId(endpointId, event === 'subscribe:endpoint' ? endpointExists : () => true);
-      if (refusal) return refusal;
+      const refused = endpointIdError(endpointId, event === 'subscribe:endpoint' ? endpointExists : () => true);
+      if (refused) return refusalOf(refused);
       if (event === 'unsubscribe:endpoint') {
         target.unsubscribe(endpointId as string);
         return { ok: true };
@@ -57,12 +57,21 @@ export function runCommand(
   }
 }
 
-/** The refusal for a missing, malformed or unknown endpoint id, or null when it is fine. */
-export function checkEndpointId(endpointId: unknown, endpointExists: (id: string) => boolean): SubscriptionAck | null {
-  if (typeof endpointId !== 'string') return fail('BAD_REQUEST', 'endpointId is required: { "endpointId": "<uuid>" }');
-  if (!UUID_PATTERN.test(endpointId)) return fail('BAD_REQUEST', `endpointId must be a UUID, got "${endpointId.slice(0, 60)}"`);
-  if (!endpointExists(endpointId)) return fail('NOT_FOUND', `Endpoint ${endpointId} does not exist`);
+/** What is wrong with an endpoint id to subscribe to (missing, malformed, unknown), or null when nothing is. */
+export function endpointIdError(endpointId: unknown, endpointExists: (id: string) => boolean): ValidationError | NotFoundError | null {
+  if (typeof endpointId !== 'string') return new ValidationError([{ path: 'endpointId', message: 'is required: { "endpointId": "<uuid>" }', code: 'required' }]);
+  if (!UUID_PATTERN.test(endpointId)) return new ValidationError([{ path: 'endpointId', message: `must be a UUID, got "${endpointId.slice(0, 60)}"`, code: 'invalid_uuid' }]);
+  if (!endpointExists(endpointId)) return new NotFoundError('Endpoint', endpointId);
   return null;
+}
+
+/** The acknowledgement's code for each code of `endpointIdError`. */
+const ACK_CODES: Record<string, SubscriptionErrorCode> = { invalid_input: 'BAD_REQUEST', not_found: 'NOT_FOUND' };
+
+/** The refusal of a subscription for `error`: "endpointId must be a UUID, got …", "Endpoint … does not exist". */
+function refusalOf(error: ValidationError | NotFoundError): SubscriptionAck {
+  const field = error instanceof ValidationError ? error.errors[0] : undefined;
+  return fail(ACK_CODES[error.code] ?? 'BAD_REQUEST', field ? `${field.path} ${field.message}` : error.message);
 }
 
 /** A token bucket per client: floods of commands get RATE_LIMITED answers, then a disconnect. */

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { ValidationError, NotFoundError } from '../domain/errors.ts';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
@@ -9,7 +8,7 @@ import { clientAddressOf } from '../http/remote-address.ts';
 import { problem } from '../http/problem.ts';
 import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
 import type { ConnectionLimit } from './connection-limit.ts';
-import { checkEndpointId } from './commands.ts';
+import { endpointIdError } from './commands.ts';
 import { DEFAULT_RETRY_AFTER_MS, shutdownNotice } from './shutdown.ts';
 import type { ShutdownNotice } from '../contract/events.ts';
 
@@ -70,11 +69,8 @@ export function sseRoutes(options: SseOptions): SseTransport {
     let attach = () => {};
     if (endpointId !== undefined) {
       // Validate before the stream opens, so a mistake is a 400/404 answer rather than a silent stream.
-      const refusal = checkEndpointId(endpointId, options.endpointExists);
-      if (refusal && !refusal.ok) {
-        if (refusal.error.code === 'NOT_FOUND') throw new NotFoundError('Endpoint', endpointId);
-        throw new ValidationError([{ path: 'endpointId', message: refusal.error.message.replace(/^endpointId /, '') }]);
-      }
+      const refused = endpointIdError(endpointId, options.endpointExists);
+      if (refused) throw refused;
       attach = () => options.hub.targetFor(client!).subscribe(endpointId);
     } else {
       attach = () => options.hub.targetFor(client!).subscribeAll();

@@ -80,7 +80,8 @@ describe('huge and deep JSON', () => {
     ]) {
       const res = await postRaw('/api/endpoints', text!);
       expect(res.status, text).toBe(400);
-      expect(res.body.errors, text).toMatchObject([{ path, message: expect.stringMatching(/not valid Unicode.*lone surrogate U\+D[89A-F][0-9A-F]{2} at \d+/) }]);
+      const code = path === '' ? 'invalid_unicode_field_name' : 'invalid_unicode';
+      expect(res.body.errors, text).toMatchObject([{ path, message: expect.stringMatching(/not valid Unicode.*lone surrogate U\+D[89A-F][0-9A-F]{2} at \d+/), code }]);
     }
     // A pair is an emoji, and fine.
     expect((await postRaw('/api/endpoints', JSON.stringify(endpoint({ name: 'ok \ud83d\ude80' })))).status).toBe(201);
@@ -95,10 +96,10 @@ describe('huge and deep JSON', () => {
   it('refuses an object of more than 1,000 keys and an array of more than 100,000 items anywhere, by path', async () => {
     const keys = await postRaw('/api/endpoints', JSON.stringify(endpoint({ tags: [Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 1]))] })));
     expect(keys.status).toBe(400);
-    expect(keys.body.errors).toMatchObject([{ path: 'tags.0', message: 'holds 1,001 keys; at most 1,000 are accepted in any JSON body' }]);
+    expect(keys.body.errors).toMatchObject([{ path: 'tags.0', message: 'holds 1,001 keys; at most 1,000 are accepted in any JSON body', code: 'too_many_keys', params: { max: 1000, count: 1001 } }]);
     const items = await postRaw('/api/endpoints', JSON.stringify(endpoint({ tags: Array.from({ length: 100_001 }, () => 0) })));
     expect(items.status).toBe(400);
-    expect(items.body.errors).toMatchObject([{ path: 'tags', message: 'holds 100,001 items; at most 100,000 are accepted in any JSON body' }]);
+    expect(items.body.errors).toMatchObject([{ path: 'tags', message: 'holds 100,001 items; at most 100,000 are accepted in any JSON body', code: 'too_many_items', params: { max: 100_000, count: 100_001 } }]);
   });
 
   it('refuses 150,000 tags or status codes by their count, before looking at each', async () => {

@@ -46,6 +46,11 @@ const FIELD_ERRORS_KO: Record<string, string> = {
   empty_body: '요청 본문이 비어 있습니다',
   malformed_json: 'JSON 형식이 잘못되었습니다: {detail}',
   not_an_object: '요청 본문은 JSON 객체여야 합니다',
+  too_deep: 'JSON이 {max}단계보다 깊게 중첩되어 있습니다 ({at}번째 문자)',
+  invalid_unicode: '올바른 유니코드 텍스트가 아닙니다',
+  invalid_unicode_field_name: '항목 이름이 올바른 유니코드가 아닙니다',
+  too_many_keys: '항목이 {count}개입니다. JSON 본문의 객체에는 최대 {max}개까지 허용됩니다',
+  too_many_items: '값이 {count}개입니다. JSON 본문의 배열에는 최대 {max}개까지 허용됩니다',
 };
 
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };
