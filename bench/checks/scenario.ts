@@ -22,7 +22,7 @@ import { pollMetrics } from './poller.ts';
 import type { InstanceResult, ScenarioResult } from './results.ts';
 import { measureStall } from './stall.ts';
 import { measureTakeover } from './takeover.ts';
-import { scrape, scrapeAll, startVigilProcess, type Member, type Scrape } from './vigil.ts';
+import { scrapeAll, startVigilProcess, type Member, type Scrape } from './vigil.ts';
 
 export async function runScenario(
   options: Options,

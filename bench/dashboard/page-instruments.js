@@ -33,7 +33,7 @@
   // `at`: when the mutation batch (or frame) that completed the grid was seen, before verifying it.
   const check = (at) => {
     if (B.firstRender) return;
-    if (!grid || !grid.isConnected) {
+    if (!grid?.isConnected) {
       grid = document.querySelector('.grid');
       if (grid && B.gridSeenMs === null) B.gridSeenMs = performance.now();
     }
@@ -58,7 +58,7 @@
         B.addedNodes += r.addedNodes.length;
         B.removedNodes += r.removedNodes.length;
       }
-      if (grid && grid.contains(r.target)) B.gridMutations++;
+      if (grid?.contains(r.target)) B.gridMutations++;
     }
     check(at);
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -98,7 +98,7 @@
     const rt = d.indexOf('"responseTime":');
     if (ts < 0 || rt < 0 || B.lags.length >= 1000000) return;
     const completed = Date.parse(d.slice(ts + 13, d.indexOf('"', ts + 13))) + parseInt(d.slice(rt + 15, rt + 30), 10);
-    if (completed === completed) B.lags.push(performance.now(), Date.now() - completed);
+    if (!Number.isNaN(completed)) B.lags.push(performance.now(), Date.now() - completed);
   };
   /** Median delivery lag of the checks the page's JS received in the last `ms` (null: none). */
   B.recentLag = (ms) => {
@@ -131,7 +131,7 @@
   });
   B.windowStats = (from, to) => {
     const q = (s, p) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : null);
-    const tasks = B.longTasks.filter(([s, d]) => s + d > from && s < to).map(([s, d]) => d).sort((a, b) => a - b);
+    const tasks = B.longTasks.filter(([s, d]) => s + d > from && s < to).map(([, d]) => d).sort((a, b) => a - b);
     const gaps = [];
     let prev = null;
     for (const t of frames) {

@@ -58,7 +58,10 @@ export class ResultPublisher {
   beforeWrite(write: PendingWrite): void {
     if (write.published) return;
     write.published = true;
-    if (!this.options.isLive(write.check.endpointId)) return write.settle(null);
+    if (!this.options.isLive(write.check.endpointId)) {
+      write.settle(null);
+      return;
+    }
     this.publishedBeforeWrite++;
     this.emit(write);
   }
@@ -67,7 +70,10 @@ export class ResultPublisher {
   afterWrite(write: PendingWrite): void {
     if (write.published) return;
     write.published = true;
-    if (!this.options.isLive(write.check.endpointId)) return write.settle(null);
+    if (!this.options.isLive(write.check.endpointId)) {
+      write.settle(null);
+      return;
+    }
     this.emit(write);
   }
 

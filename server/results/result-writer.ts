@@ -108,7 +108,10 @@ export class ResultWriter {
   }
 
   enqueue(write: PendingWrite): void {
-    if (this.sealed) return write.settle(null);
+    if (this.sealed) {
+      write.settle(null);
+      return;
+    }
     this.queue.push(write);
     this.publisher.queued(write);
     if (this.queue.size > this.queueLimit) this.dropOnePlain();

@@ -22,7 +22,9 @@ function harness(options: Partial<SchedulerOptions> = {}) {
     ...options,
   });
   const runsOf = (id: string) => runs.filter((r) => r.id === id).map((r) => r.at);
-  const releaseAll = () => releases.splice(0).forEach((release) => release());
+  const releaseAll = () => {
+    for (const release of releases.splice(0)) release();
+  };
   return { scheduler, runs, runsOf, state, releaseAll, errors };
 }
 

@@ -3,12 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
 import { unique, idsOf, useRestApi } from '../support/rest-api.ts';
 import type { TargetServer } from '../support/target-server.ts';
-import { waitFor, type TestVigil } from '../support/vigil.ts';
+import { waitFor } from '../support/vigil.ts';
 
-let vigil: TestVigil;
 let target: TargetServer;
-const { create, checkNow, get, list, allPages } = useRestApi((v, t) => {
-  vigil = v;
+const { create, checkNow, get, list, allPages } = useRestApi((_, t) => {
   target = t;
 });
 
