@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Database } from '../../db/client.ts';
-import type { Scheduler, ScheduleOptions } from '../scheduler/scheduler.ts';
+import { type Database, rowsOf } from '../../db/client.ts';
+import { pgArray } from '../../db/pg-array.ts';
+import { databaseFault } from '../../db/unavailable.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
+import type { ScheduleOptions, Scheduler } from '../scheduler/scheduler.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
-import { systemClock, type Clock } from '../clock.ts';
 import { LeaseClock } from './lease-clock.ts';
 import { ownerOf } from './rendezvous.ts';
-import { databaseFault } from '../../db/unavailable.ts';
 
 export interface OwnershipOptions {
   db: Database;
@@ -15,7 +16,8 @@ export interface OwnershipOptions {
   leaseTtlMs: number;
   registry: MonitorRegistry;
   scheduler: Scheduler;
-  writer: ResultWriter;
+  /** Drained before a handover; what it still holds for an endpoint is newer than the database. */
+  writer: Pick<ResultWriter, 'drain' | 'hasPending'>;
   onError: (error: unknown) => void;
   /** Overdue endpoints taken over are spread over at most this long (default 2 s). */
   takeoverSpreadMs?: number;
@@ -220,7 +222,7 @@ export class EndpointOwnership {
       // Rows are locked in id order here and in claims: two instances never deadlock on them.
       await db.execute(sql`update endpoint_leases set instance_id = null
         where endpoint_id in (select endpoint_id from endpoint_leases
-                              where instance_id = ${instanceId} and endpoint_id in (select unnest(${toArray(handOver.sort())}::uuid[]))
+                              where instance_id = ${instanceId} and endpoint_id in (select unnest(${pgArray(handOver.sort())}::uuid[]))
                               order by endpoint_id for update)`);
       this.stats.released += handOver.length;
     }
@@ -274,7 +276,7 @@ export class EndpointOwnership {
     const { db, instanceId, leaseTtlMs, registry, scheduler } = this.options;
     const claimed = rowsOf<{ endpoint_id: string }>(
       await db.execute(sql`insert into endpoint_leases (endpoint_id, instance_id, claimed_at)
-        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${toArray(ids)}::uuid[])) order by e.id
+        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${pgArray(ids)}::uuid[])) order by e.id
         on conflict (endpoint_id) do update set instance_id = excluded.instance_id, claimed_at = excluded.claimed_at
         where endpoint_leases.instance_id is null
            or endpoint_leases.instance_id = excluded.instance_id
@@ -330,9 +332,4 @@ export class EndpointOwnership {
     for (const id of [...this.owned]) this.drop(id);
     this.stats.owned = 0;
   }
-}
-
-/** A PostgreSQL array literal of uuids, passed as one text parameter. */
-function toArray(ids: string[]): string {
-  return `{${ids.join(',')}}`;
 }

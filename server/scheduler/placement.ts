@@ -1,4 +1,4 @@
-import type { Scheduler, ScheduleOptions } from './scheduler.ts';
+import type { ScheduleOptions, Scheduler } from './scheduler.ts';
 
 /**
  * Where and when endpoints are checked: which of them this instance checks, on what schedule, and
