@@ -362,31 +362,24 @@ function sendAlone(method: string, path: string, body: string, chunked = false):
 }
 
 /**
- * Sends `request` (raw HTTP/1.1, keep-alive) on one socket, then `GET /healthz` on the same socket
- * once the first answer arrived. Resolves with both raw answers and whether the server closed the socket.
+ * Sends `request` (raw HTTP/1.1, keep-alive by default) on one socket; resolves with everything the
+ * server sent, once it closed the socket (closedByServer) or after 5 s of keeping it open.
  */
-function sendThenReuse(request: string): Promise<{ first: string; second: string; closed: boolean }> {
+function sendRaw(request: string): Promise<{ answer: string; closedByServer: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(vigil.port, '127.0.0.1');
-    let received = '';
-    let first = '';
-    const settle = (closed: boolean) => {
+    let answer = '';
+    const timer = setTimeout(() => {
       socket.destroy();
-      resolve({ first: first || received, second: first ? received.slice(first.length) : '', closed });
-    };
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-      const head = /^HTTP\/1\.1 (\d{3})[\s\S]*?\r\n\r\n/.exec(received);
-      const length = head && /content-length: (\d+)/i.exec(head[0]);
-      if (!first && head && length && received.length >= head[0].length + Number(length[1])) {
-        first = received.slice(0, head[0].length + Number(length[1]));
-        if (/^connection: close/im.test(head[0])) return settle(false);
-        socket.write('GET /healthz HTTP/1.1\r\nHost: vigil\r\n\r\n');
-      }
-      if (first && /\r\n\r\n[\s\S]*"status":"ok"/.test(received.slice(first.length))) settle(false);
+      resolve({ answer, closedByServer: false });
+    }, 5000);
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answer, closedByServer: true });
     });
-    socket.on('close', () => settle(true));
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? settle(true) : reject(error)));
+    // The server may close while the rest of a large body is still being written.
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
     socket.write(request);
   });
 }
@@ -406,16 +399,15 @@ describe('a request body larger than 256 KiB', () => {
     await expectRefused(() => sendAlone('POST', '/api/endpoints', huge(), true), 413);
   });
 
-  it('answers the next request on the same keep-alive connection after a 413, or announces Connection: close', async () => {
+  it('announces Connection: close with a 413 on a keep-alive connection, and closes it: the rest of the body is never read', async () => {
     const body = huge();
     const request = `POST /api/endpoints HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
-    const { first, second, closed } = await sendThenReuse(request);
+    const { answer, closedByServer } = await sendRaw(request);
 
-    expect(first).toMatch(/^HTTP\/1\.1 413 /);
-    if (/^connection: close/im.test(first)) return;
-    expect(closed, `the server said keep-alive, then dropped the connection instead of answering:\n${first.split('\r\n\r\n')[0]}`).toBe(false);
-    expect(second).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.split('\r\n\r\n')[0]).toMatch(/^connection: close\r?$/im);
+    expect(closedByServer).toBe(true);
   });
 });
 
@@ -430,24 +422,20 @@ const ID_ROUTES: { method: string; suffix: string; body?: unknown }[] = [
   { method: 'GET', suffix: '/uptime' },
 ];
 
-describe('an :id that is not a UUID', () => {
-  const notIds = [
-    'abc',
-    '123',
-    'null',
-    `${randomUUID()}0`,
-    randomUUID().slice(0, 35),
-    randomUUID().replace(/[0-9a-f]$/, 'g'),
-    `${randomUUID().replace(/-/g, '')}`,
-    encodeURIComponent("1' or '1'='1"),
-    '%E2%98%83',
-    '%ZZ',
-  ];
-
-  it.each(ID_ROUTES)('answers 400 naming id on $method /api/endpoints/:id$suffix, never 500', async (route) => {
-    for (const id of notIds) {
-      await expectRefused(() => vigil.api(route.method, `/api/endpoints/${id}${route.suffix}`, route.body), 400, 'id');
-    }
+describe.each(ID_ROUTES)('an :id that is not a UUID on $method /api/endpoints/:id$suffix', (route) => {
+  it.each([
+    ['abc', 'abc'],
+    ['123', '123'],
+    ['null', 'null'],
+    ['a UUID with a character more', `${randomUUID()}0`],
+    ['a UUID a character short', randomUUID().slice(0, 35)],
+    ['a UUID ending in g', randomUUID().replace(/[0-9a-f]$/, 'g')],
+    ['a UUID without hyphens', `${randomUUID().replace(/-/g, '')}`],
+    ['an SQL injection', encodeURIComponent("1' or '1'='1")],
+    ['an encoded snowman', '%E2%98%83'],
+    ['a broken percent-encoding', '%ZZ'],
+  ])('answers 400 naming id, never 500, to %s', async (_, id) => {
+    await expectRefused(() => vigil.api(route.method, `/api/endpoints/${id}${route.suffix}`, route.body), 400, 'id');
   });
 });
 
@@ -503,31 +491,22 @@ describe('list queries with wrong parameters', () => {
     { route: '/api/endpoints', label: 'year 0', text: `0000-01-01T00:00:00.000Z|${randomUUID()}` },
     { route: '/api/endpoints/{id}/checks', label: 'year -1 (BC)', text: `-000001-01-01T00:00:00.000Z|${randomUUID()}` },
     { route: '/api/incidents', label: 'year 0', text: `0000-06-01T00:00:00.000Z|${randomUUID()}` },
-  ])('answers $route with a forged cursor dated $label without a 500', async ({ route, text }) => {
-    const url = `${route.replace('{id}', plain.id)}?cursor=${forged(text)}`;
-    const res = await vigil.api('GET', url);
-    expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
-    if (res.status !== 200) await expectRefused(() => vigil.api('GET', url), 400, 'cursor');
+  ])('refuses on $route a forged cursor dated $label with a 400 naming cursor', async ({ route, text }) => {
+    await expectRefused(() => vigil.api('GET', `${route.replace('{id}', plain.id)}?cursor=${forged(text)}`), 400, 'cursor');
   });
 
   it.each([
     ['from', '0000-01-01T00:00:00Z'],
     ['to', '0000-12-31'],
-  ])('answers checks?%s=%s (year 0) without a 500', async (field, value) => {
-    const url = `/api/endpoints/${plain.id}/checks?${field}=${value}`;
-    const res = await vigil.api('GET', url);
-    expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
-    if (res.status !== 200) await expectRefused(() => vigil.api('GET', url), 400, field);
+  ])('refuses checks?%s=%s (year 0) with a 400 naming it', async (field, value) => {
+    await expectRefused(() => vigil.api('GET', `/api/endpoints/${plain.id}/checks?${field}=${value}`), 400, field);
   });
 
   it.each([
     ['q', '/api/endpoints?q=a%00b'],
     ['tag', '/api/endpoints?tag=a%00b'],
-  ])('answers a NUL character in %s without a 500', async (field, url) => {
-    const res = await vigil.api('GET', url);
-    expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
-    if (res.status === 200) expect(res.body).toEqual({ items: [], nextCursor: null });
-    else await expectRefused(() => vigil.api('GET', url), 400, field);
+  ])('refuses a NUL character in %s with a 400 naming it', async (field, url) => {
+    await expectRefused(() => vigil.api('GET', url), 400, field);
   });
 
   it('names the parameter even when the endpoint of /checks does not exist', async () => {
@@ -553,11 +532,8 @@ describe('an unknown route', () => {
     ['DELETE', '/api/endpoints'],
     ['PATCH', '/api/endpoints'],
     ['POST', '/api/summary'],
-  ])('answers %s %s, a method the route does not have, with a 404 or 405 problem', async (method, path) => {
-    const url = path.replace('{id}', plain.id);
-    const res = await vigil.api(method, url, method === 'DELETE' ? undefined : { name: 'x' });
-    expect([404, 405]).toContain(res.status);
-    await expectRefused(() => vigil.api(method, url, method === 'DELETE' ? undefined : { name: 'x' }), res.status);
+  ])('answers %s %s, a method the route does not have, with a 404 problem', async (method, path) => {
+    await expectRefused(() => vigil.api(method, path.replace('{id}', plain.id), method === 'DELETE' ? undefined : { name: 'x' }), 404);
   });
 });
 

@@ -132,11 +132,12 @@ describe('the web app', () => {
   });
 
   it.each(['/../package.json', '/assets/../../package.json', '/%2e%2e/%2e%2e/package.json', '/assets/%2e%2e/%2e%2e/server/main.ts'])(
-    'never answers a file from outside the build for %s',
+    'never answers a file from outside the build for %s: the app’s index.html instead',
     async (path) => {
       const res = await raw(vigil.port, path);
-      // The URL parser removes dot segments first, so these land inside the app (index.html or a 404).
-      expect([200, 404]).toContain(res.status);
+      // The URL parser removes dot segments first, so these land inside the app, on a page route.
+      expect(res.status).toBe(200);
+      expect(text(res)).toBe(INDEX);
       expect(text(res)).not.toMatch(/"name": "vigil"|startVigil/);
     },
   );
