@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf, type Database } from '../db/client.ts';
+import { type Database, rowsOf } from '../db/client.ts';
 import { checkResults, endpoints, incidents } from '../db/schema/index.ts';
 import { DatabaseResultStore } from '../server/results/database-store.ts';
 import type { PendingWrite } from '../server/results/pending-write.ts';
@@ -43,7 +43,10 @@ describe('storing a batch', () => {
     const b = await storedEndpoint();
     const batch = [result(a, 'plain', 1), result(b, 'status-changed', 2, null, 1), result(a, 'status-changed', 3, null, 1)];
     expect(await storeBatch(db, batch)).toEqual([]);
-    const stored = await db.select().from(checkResults).where(inArray(checkResults.endpointId, [a, b]));
+    const stored = await db
+      .select()
+      .from(checkResults)
+      .where(inArray(checkResults.endpointId, [a, b]));
     expect(stored.map((r) => r.id).sort()).toEqual(batch.map((w) => w.check.id).sort());
     const [rowA] = await db.select().from(endpoints).where(eq(endpoints.id, a));
     expect(rowA).toMatchObject({ status: 'DOWN', consecutiveFailures: 1, lastStatusCode: 500, lastCheckedAt: at(3) });
@@ -93,7 +96,9 @@ describe('two writers open an incident for one endpoint', () => {
 
     // Another instance opened one first.
     const theirs = randomUUID();
-    await new DatabaseResultStore(db, elsewhere).write([result(a, 'opened', 1, { kind: 'opened', id: theirs, startedAt: at(1), failureCount: 3, errorMessage: null }, 3)]);
+    await new DatabaseResultStore(db, elsewhere).write([
+      result(a, 'opened', 1, { kind: 'opened', id: theirs, startedAt: at(1), failureCount: 3, errorMessage: null }, 3),
+    ]);
 
     // Ours, opened from a state that had not seen theirs.
     const ours = randomUUID();
@@ -122,7 +127,14 @@ describe('the database store', () => {
     await db.delete(endpoints).where(eq(endpoints.id, b));
     const store = new DatabaseResultStore(db, registry);
     await store.write([result(a, 'plain', 1), result(b, 'plain', 1)]);
-    expect((await db.select().from(checkResults).where(inArray(checkResults.endpointId, [a, b]))).map((r) => r.endpointId)).toEqual([a]);
+    expect(
+      (
+        await db
+          .select()
+          .from(checkResults)
+          .where(inArray(checkResults.endpointId, [a, b]))
+      ).map((r) => r.endpointId),
+    ).toEqual([a]);
     expect(store.stats).toEqual({ batches: 1, written: 1, lastBatchSize: 1 });
     await store.write([result(b, 'plain', 2)]);
     expect(store.stats.batches).toBe(1);

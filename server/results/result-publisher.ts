@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { PendingWrite } from './pending-write.ts';
 

@@ -1,5 +1,5 @@
 import { databaseFault, describeError } from '../../db/unavailable.ts';
-import { sleep, systemClock, type Clock, type ClockTimer } from '../clock.ts';
+import { type Clock, type ClockTimer, sleep, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { BatchStore } from './database-store.ts';
@@ -144,9 +144,7 @@ export class ResultWriter {
       let timer: ClockTimer | undefined;
       const timedOut = await Promise.race([
         this.flushing.then(() => false),
-        Number.isFinite(left)
-          ? new Promise<boolean>((resolve) => (timer = this.clock.setTimeout(() => resolve(true), left)))
-          : new Promise<boolean>(() => {}),
+        Number.isFinite(left) ? new Promise<boolean>((resolve) => (timer = this.clock.setTimeout(() => resolve(true), left))) : new Promise<boolean>(() => {}),
       ]);
       this.clock.clearTimeout(timer);
       if (timedOut) return false;

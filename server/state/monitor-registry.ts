@@ -71,7 +71,8 @@ export class MonitorRegistry {
       const current = this.byId.get(id);
       return current !== undefined && (current.state !== statesBefore.get(id) || writingBefore.has(id) || keepState(id));
     };
-    this.put(rows.filter((row) => !newerHere(row.id)), open);
+    const olderHere = rows.filter((row) => !newerHere(row.id));
+    this.put(olderHere, open);
     for (const row of rows) if (newerHere(row.id)) this.updateDefinition(row);
     return rows.map((r) => r.id);
   }
@@ -85,7 +86,8 @@ export class MonitorRegistry {
     const rows = await readEndpointRows(db, ids);
     const fresh = rows.filter((row) => !this.byId.has(row.id));
     for (const row of rows) if (this.byId.has(row.id)) this.updateDefinition(row);
-    if (fresh.length > 0) await this.reload(db, fresh.map((r) => r.id));
+    const freshIds = fresh.map((r) => r.id);
+    if (freshIds.length > 0) await this.reload(db, freshIds);
     return rows.map((r) => r.id);
   }
 

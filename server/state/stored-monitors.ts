@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { endpoints, incidents, type EndpointRow, type IncidentRow } from '../../db/schema/index.ts';
+import { type EndpointRow, endpoints, type IncidentRow, incidents } from '../../db/schema/index.ts';
 import type { EndpointDefinition } from '../contract/types.ts';
 import type { MonitorState, OpenIncident } from '../domain/monitor-state.ts';
 

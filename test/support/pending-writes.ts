@@ -22,16 +22,45 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
     checkedAt: checkedAt.toISOString(),
   };
   const events: QueuedEvent[] = [
-    ['check:completed', { checkId: check.id, endpointId, status: check.status, responseTime: 5, statusCode: check.statusCode, errorMessage: null, errorCode: null, errorParams: null, timestamp: check.checkedAt }],
+    [
+      'check:completed',
+      {
+        checkId: check.id,
+        endpointId,
+        status: check.status,
+        responseTime: 5,
+        statusCode: check.statusCode,
+        errorMessage: null,
+        errorCode: null,
+        errorParams: null,
+        timestamp: check.checkedAt,
+      },
+    ],
   ];
   if (kind === 'status-changed' || kind === 'opened' || kind === 'resolved') {
-    events.push(['endpoint:status-changed', { endpointId, endpointName: endpointId, previousStatus: 'UP', currentStatus: check.status, timestamp: check.checkedAt, responseTime: 5, errorMessage: null, errorCode: null, errorParams: null }]);
+    events.push([
+      'endpoint:status-changed',
+      {
+        endpointId,
+        endpointName: endpointId,
+        previousStatus: 'UP',
+        currentStatus: check.status,
+        timestamp: check.checkedAt,
+        responseTime: 5,
+        errorMessage: null,
+        errorCode: null,
+        errorParams: null,
+      },
+    ]);
   }
   const incident: PendingWrite['incident'] =
-    kind === 'continued' ? { kind: 'continued', id: randomUUID(), failureCount: 4 }
-    : kind === 'opened' ? { kind: 'opened', id: randomUUID(), startedAt: checkedAt, failureCount: 3, errorMessage: null }
-    : kind === 'resolved' ? { kind: 'resolved', id: randomUUID(), resolvedAt: checkedAt, failureCount: 4 }
-    : null;
+    kind === 'continued'
+      ? { kind: 'continued', id: randomUUID(), failureCount: 4 }
+      : kind === 'opened'
+        ? { kind: 'opened', id: randomUUID(), startedAt: checkedAt, failureCount: 3, errorMessage: null }
+        : kind === 'resolved'
+          ? { kind: 'resolved', id: randomUUID(), resolvedAt: checkedAt, failureCount: 4 }
+          : null;
   if (incident?.kind === 'opened') {
     events.push(['incident:started', { incidentId: incident.id, endpointId, endpointName: endpointId, startedAt: check.checkedAt, failureCount: 3 }]);
   }

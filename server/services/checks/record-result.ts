@@ -94,10 +94,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
   } else if (transition.opened) {
     const o = transition.opened;
     incident = { kind: 'opened', ...o };
-    events.push([
-      'incident:started',
-      { incidentId: o.id, endpointId, endpointName: name, startedAt: o.startedAt.toISOString(), failureCount: o.failureCount },
-    ]);
+    events.push(['incident:started', { incidentId: o.id, endpointId, endpointName: name, startedAt: o.startedAt.toISOString(), failureCount: o.failureCount }]);
   } else if (transition.continued) {
     incident = { kind: 'continued', id: transition.continued.id, failureCount: transition.continued.failureCount };
   }
