@@ -16,7 +16,7 @@ export function clusterPlacement({ checks, onTickError, ...options }: ClusterPla
   const scheduler: Scheduler = new Scheduler({ ...checks, gate: (): boolean => ownership.mayCheck() });
   const ownership = new EndpointOwnership({ ...options, scheduler, onError: onTickError });
   /** Checks on request in progress here, per endpoint. */
-  const checkingNow = new Map<string, number>();
+  const checksOnRequest = new Map<string, number>();
   const placement = {
     scheduler,
     schedule: (endpointId, intervalSeconds, options?) => ownership.schedule(endpointId, intervalSeconds, options),
@@ -26,15 +26,15 @@ export function clusterPlacement({ checks, onTickError, ...options }: ClusterPla
       ownership.forget(endpointId);
     },
     checksHere: (endpointId) => ownership.checksHere(endpointId),
-    needsStoredState: (endpointId) => !ownership.checksHere(endpointId) && !checkingNow.has(endpointId),
+    needsStoredState: (endpointId) => !ownership.checksHere(endpointId) && !checksOnRequest.has(endpointId),
     async checkingNow(endpointId, check) {
-      checkingNow.set(endpointId, (checkingNow.get(endpointId) ?? 0) + 1);
+      checksOnRequest.set(endpointId, (checksOnRequest.get(endpointId) ?? 0) + 1);
       try {
         return await check();
       } finally {
-        const left = checkingNow.get(endpointId)! - 1;
-        if (left > 0) checkingNow.set(endpointId, left);
-        else checkingNow.delete(endpointId);
+        const left = checksOnRequest.get(endpointId)! - 1;
+        if (left > 0) checksOnRequest.set(endpointId, left);
+        else checksOnRequest.delete(endpointId);
       }
     },
     async start() {
