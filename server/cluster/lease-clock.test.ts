@@ -46,6 +46,26 @@ describe('LeaseClock', () => {
     }
   });
 
+  it('doubts its leases when its own timer fires late (the process did not run), until they are read again', () => {
+    const clock = steady(10_000);
+    clock.timerFired(10_000 + TTL * 0.5 + 1);
+    expect(clock.suspect).toBe(true);
+    expect(clock.mayCheck(10_000 + TTL * 0.5 + 2)).toBe(false);
+    clock.suspect = false; // a tick re-read our leases
+    // The next heartbeat finds the same silence: one more reading, then checks go on.
+    clock.beatStarted(12_500);
+    expect(clock.beatAnswered(12_500)).toBe(true);
+    expect(clock.mayCheck(12_600)).toBe(false);
+    clock.suspect = false;
+    expect(clock.mayCheck(12_700)).toBe(true);
+  });
+
+  it('stops checking once the heartbeat is older than 0.6 TTL with no outage to explain it', () => {
+    const clock = steady(10_000);
+    expect(clock.mayCheck(10_000 + TTL * 0.6 - 1)).toBe(true);
+    expect(clock.mayCheck(10_000 + TTL * 0.6)).toBe(false);
+  });
+
   it('doubts its leases when a heartbeat comes after a long silence', () => {
     const clock = steady(10_000);
     clock.beatStarted(13_000);
