@@ -34,7 +34,7 @@ export class MonitorRegistry {
   /** The generation at which each read of the database still in flight began. */
   private readonly readsSince: number[] = [];
 
-  /** The one way an endpoint's live state changes (a check's transition, an incident adopted). */
+  /** The one way an endpoint's live state changes (a check's transition, an incident adopted, the stored state reloaded). */
   apply(id: string, next: MonitorState): void {
     const entry = this.byId.get(id);
     if (entry) entry.state = next;
@@ -91,15 +91,19 @@ export class MonitorRegistry {
     return rows.map((r) => r.id);
   }
 
+  /** Takes endpoints as stored: new ones are added, those here take the stored state (through `apply`). */
   private put(rows: EndpointRow[], open: IncidentRow[]): void {
     const openByEndpoint = new Map(open.map((i) => [i.endpointId, i]));
     for (const row of rows) {
-      this.byId.set(row.id, {
-        id: row.id,
-        definition: definitionOf(row),
-        lastCheckedAt: row.lastCheckedAt,
-        state: storedStateOf(row, openByEndpoint.get(row.id)),
-      });
+      const stored = storedStateOf(row, openByEndpoint.get(row.id));
+      const entry = this.byId.get(row.id);
+      if (!entry) {
+        this.byId.set(row.id, { id: row.id, definition: definitionOf(row), lastCheckedAt: row.lastCheckedAt, state: stored });
+        continue;
+      }
+      entry.definition = definitionOf(row);
+      entry.lastCheckedAt = row.lastCheckedAt;
+      this.apply(row.id, stored);
     }
   }
 
