@@ -150,7 +150,7 @@ describe('moving a setup from one instance to another', () => {
 
     // The active ones are scheduled and checked by the destination, the paused one is not.
     for (const endpoint of created.slice(0, 3)) {
-      expect(destination.scheduler.isScheduled(endpoint.id)).toBe(true);
+      expect(destination.scheduler.isScheduled(endpoint.id), endpoint.name).toBe(true);
       await waitFor(async () => (await get(destination, endpoint.id)).lastCheckedAt, 10_000, `a check of ${endpoint.name}`);
     }
     expect(destination.scheduler.isScheduled(created[3]!.id)).toBe(false);

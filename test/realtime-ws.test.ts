@@ -223,19 +223,22 @@ describe('/ws keepalive', () => {
 describe('/ws with an API key', () => {
   const keyed = useOwnVigil({ API_KEY: 'secret' });
 
-  it('refuses an upgrade without the key, or with a wrong one, with 401', async () => {
-    for (const options of [{}, { protocols: ['vigil', 'vigil.key.wrong'] }, { headers: { authorization: 'Bearer wrong' } }]) {
-      const refused = await connectWs(keyed.vigil.port, options).catch((error: unknown) => error);
-      expect(refused).toBeInstanceOf(UpgradeRefused);
-      expect((refused as UpgradeRefused).status).toBe(401);
-    }
+  it.each([
+    ['without the key', {}],
+    ['with a wrong key as the subprotocol', { protocols: ['vigil', 'vigil.key.wrong'] }],
+    ['with a wrong key as an Authorization header', { headers: { authorization: 'Bearer wrong' } }],
+  ])('refuses an upgrade %s with 401', async (_, options) => {
+    const refused = await connectWs(keyed.vigil.port, options).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UpgradeRefused);
+    expect((refused as UpgradeRefused).status).toBe(401);
   });
 
-  it('accepts the key as an Authorization header, or as the subprotocol vigil.key.<key> beside vigil', async () => {
-    for (const options of [{ headers: { authorization: 'Bearer secret' } }, { protocols: ['vigil', 'vigil.key.secret'] }]) {
-      const client = await connectWs(keyed.vigil.port, options);
-      expect(await client.command('subscribe:all')).toEqual({ ok: true });
-    }
+  it.each([
+    ['an Authorization header', { headers: { authorization: 'Bearer secret' } }],
+    ['the subprotocol vigil.key.<key> beside vigil', { protocols: ['vigil', 'vigil.key.secret'] }],
+  ])('accepts the key as %s', async (_, options) => {
+    const client = await connectWs(keyed.vigil.port, options);
+    expect(await client.command('subscribe:all')).toEqual({ ok: true });
   });
 
   it('refuses the key in the URL (?token=), saying how to pass it instead', async () => {

@@ -67,11 +67,11 @@ describe('uptime over 24 hours for every endpoint (GET /api/checks/recent → up
     expect(new Date(state!.rolled_up_to).getTime()).toBeGreaterThan(now.getTime() - 2 * HOUR_MS);
     const fromRollups = await uptime24hOfAll(v.database.db, now);
 
-    for (const result of [fromRaw, fromRollups]) {
-      expect(result.since).toEqual(since);
-      expect(result.byEndpoint[a.id]).toEqual({ ...expectedA, through: new Date(now.getTime() - MINUTE_MS).toISOString() });
-      expect(result.byEndpoint[b.id]).toEqual({ ...expectedB, through: new Date(now.getTime() - 2 * MINUTE_MS).toISOString() });
-      expect(result.byEndpoint[never.id]).toEqual({ checks: 0, up: 0, through: null });
+    for (const [source, result] of Object.entries({ fromRaw, fromRollups })) {
+      expect(result.since, source).toEqual(since);
+      expect(result.byEndpoint[a.id], source).toEqual({ ...expectedA, through: new Date(now.getTime() - MINUTE_MS).toISOString() });
+      expect(result.byEndpoint[b.id], source).toEqual({ ...expectedB, through: new Date(now.getTime() - 2 * MINUTE_MS).toISOString() });
+      expect(result.byEndpoint[never.id], source).toEqual({ checks: 0, up: 0, through: null });
     }
   });
 

@@ -32,19 +32,22 @@ describe('with API_KEY set', () => {
     expect((await locked.api<Page<Endpoint>>('GET', '/api/endpoints')).body.items).toEqual([]);
   });
 
-  it('refuses a wrong key, a key without "Bearer " and an empty bearer with 401', async () => {
-    for (const authorization of ['Bearer k3', 'Bearer k1,k2', 'Bearer ', 'k1', 'Basic azE6azE=', 'Bearer K1']) {
-      expect401(await locked.api('POST', '/api/endpoints', newEndpoint(), { authorization }));
-    }
+  it.each([
+    ['a wrong key', 'Bearer k3'],
+    ['the configured list as one key', 'Bearer k1,k2'],
+    ['an empty bearer', 'Bearer '],
+    ['a key without "Bearer "', 'k1'],
+    ['the Basic scheme', 'Basic azE6azE='],
+    ['a key in the wrong letter case', 'Bearer K1'],
+  ])('refuses %s (%s) with 401, and stores nothing', async (_, authorization) => {
+    expect401(await locked.api('POST', '/api/endpoints', newEndpoint(), { authorization }));
     expect((await locked.api<Page<Endpoint>>('GET', '/api/endpoints')).body.items).toEqual([]);
   });
 
-  it('accepts the Bearer scheme in any letter case, as HTTP auth schemes are case-insensitive', async () => {
-    for (const authorization of ['bearer k1', 'BEARER k2']) {
-      const res = await locked.api<Endpoint>('POST', '/api/endpoints', newEndpoint(), { authorization });
-      expect(res.status, authorization).toBe(201);
-      await locked.api('DELETE', `/api/endpoints/${res.body.id}`, undefined, { authorization: 'Bearer k1' });
-    }
+  it.each(['bearer k1', 'BEARER k2'])('accepts the Bearer scheme in any letter case (%s), as HTTP auth schemes are case-insensitive', async (authorization) => {
+    const res = await locked.api<Endpoint>('POST', '/api/endpoints', newEndpoint(), { authorization });
+    expect(res.status).toBe(201);
+    await locked.api('DELETE', `/api/endpoints/${res.body.id}`, undefined, { authorization: 'Bearer k1' });
   });
 
   it('accepts each configured key', async () => {
@@ -55,20 +58,18 @@ describe('with API_KEY set', () => {
     await locked.api('DELETE', `/api/endpoints/${other.body.id}`, undefined, { authorization: 'Bearer k1' });
   });
 
-  it('guards every mutating route and leaves the endpoint as it was', async () => {
+  it.each<[string, string, unknown?]>([
+    ['PATCH', '', { name: 'Hijacked' }],
+    ['DELETE', ''],
+    ['POST', '/check'],
+    ['POST', '/pause'],
+    ['POST', '/resume'],
+  ])('guards %s /api/endpoints/:id%s and leaves the endpoint as it was', async (method, suffix, body) => {
     const created = await locked.api<Endpoint>('POST', '/api/endpoints', newEndpoint(), { authorization: 'Bearer k1' });
     const id = created.body.id;
-    const routes: [string, string, unknown?][] = [
-      ['PATCH', `/api/endpoints/${id}`, { name: 'Hijacked' }],
-      ['DELETE', `/api/endpoints/${id}`],
-      ['POST', `/api/endpoints/${id}/check`],
-      ['POST', `/api/endpoints/${id}/pause`],
-      ['POST', `/api/endpoints/${id}/resume`],
-    ];
-    for (const [method, path, body] of routes) {
-      expect401(await locked.api(method, path, body));
-      expect401(await locked.api(method, path, body, { authorization: 'Bearer nope' }));
-    }
+    const path = `/api/endpoints/${id}${suffix}`;
+    expect401(await locked.api(method, path, body));
+    expect401(await locked.api(method, path, body, { authorization: 'Bearer nope' }));
     expect((await locked.api('GET', `/api/endpoints/${id}`)).body).toEqual(created.body);
     expect((await locked.api('GET', `/api/endpoints/${id}/checks`)).body).toEqual({ items: [], nextCursor: null });
   });

@@ -194,17 +194,17 @@ describe('PATCH and the schedule', () => {
 });
 
 describe('DELETE /api/endpoints/:id', () => {
-  it('answers 204 with no body, then 404 on GET, PATCH and DELETE', async () => {
+  it('answers 204 with no body, then 404 on GET, PATCH, DELETE and a check now', async () => {
     const endpoint = await create();
 
     const res = await vigil.api('DELETE', `/api/endpoints/${endpoint.id}`);
     expect(res.status).toBe(204);
     expect(res.body).toBeNull();
 
-    for (const [method, body] of [['GET'], ['PATCH', { name: 'x' }], ['DELETE'], ['POST', undefined, 'check']] as const) {
-      const again = await vigil.api(method, `/api/endpoints/${endpoint.id}`, body);
-      expect(again.status, method).toBe(404);
-      expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    for (const [method, suffix, body] of [['GET', ''], ['PATCH', '', { name: 'x' }], ['DELETE', ''], ['POST', '/check']] as const) {
+      const again = await vigil.api(method, `/api/endpoints/${endpoint.id}${suffix}`, body);
+      expect(again.status, `${method} /api/endpoints/:id${suffix}`).toBe(404);
+      expect(again.headers.get('content-type'), `${method} /api/endpoints/:id${suffix}`).toMatch(/^application\/problem\+json/);
     }
     expect(idsOf((await list({ limit: '500' })).items)).not.toContain(endpoint.id);
   });

@@ -82,15 +82,17 @@ describe('cross-site WebSocket hijacking and DNS rebinding', () => {
     expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it('lets the same origin, and clients without Origin, connect on all three', async () => {
-    for (const headers of [{ origin: self }, {}] as Record<string, string>[]) {
-      const sio = await connectSocketIo(vigil.port, { transports: ['polling', 'websocket'], extraHeaders: headers, reconnection: false });
-      expect(await sio.command('subscribe:all')).toEqual({ ok: true });
-      const ws = await connectWs(vigil.port, { headers });
-      expect(await ws.command('subscribe:all')).toEqual({ ok: true });
-      const sse = await rawGet(vigil.port, '/api/events', { ...headers, host: `127.0.0.1:${vigil.port}` });
-      expect(sse.status).toBe(200);
-    }
+  it.each<[string, () => Record<string, string>]>([
+    ['the same origin', () => ({ origin: self })],
+    ['a client without Origin', () => ({})],
+  ])('lets %s connect on all three', async (_, headersOf) => {
+    const headers = headersOf();
+    const sio = await connectSocketIo(vigil.port, { transports: ['polling', 'websocket'], extraHeaders: headers, reconnection: false });
+    expect(await sio.command('subscribe:all')).toEqual({ ok: true });
+    const ws = await connectWs(vigil.port, { headers });
+    expect(await ws.command('subscribe:all')).toEqual({ ok: true });
+    const sse = await rawGet(vigil.port, '/api/events', { ...headers, host: `127.0.0.1:${vigil.port}` });
+    expect(sse.status).toBe(200);
   });
 
   it('refuses Host: evil.example (DNS rebinding) on Socket.io, /ws and SSE', async () => {

@@ -442,13 +442,14 @@ describe('with API_KEY set', () => {
     expect(leaked(file.body)).toEqual([]);
   });
 
-  it('refuses the export with secrets without the key, or with a wrong one (401), though other reads are open', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-the-key' }] as Record<string, string>[]) {
-      const res = await keyed.api<ProblemDetails>('GET', '/api/export?secrets=include', undefined, headers);
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="vigil"');
-      expect(leaked(res.body)).toEqual([]);
-    }
+  it.each<[string, Record<string, string>]>([
+    ['without the key', {}],
+    ['with a wrong key', { authorization: 'Bearer not-the-key' }],
+  ])('refuses the export with secrets %s (401), though other reads are open', async (_, headers) => {
+    const res = await keyed.api<ProblemDetails>('GET', '/api/export?secrets=include', undefined, headers);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="vigil"');
+    expect(leaked(res.body)).toEqual([]);
   });
 
   it('hands secrets out to the key', async () => {
