@@ -14,7 +14,7 @@
  * there are any. Exit code 1 on any 5xx, a crash or a Vigil that stops answering; 2 on bad flags.
  * Vigil's logs go to bench/results/fuzz-<time>/.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { cleanupAll, cleanUpOnSignals } from './support/cleanup.ts';
@@ -132,6 +132,11 @@ const statusList = (byStatus: Record<string, number>) =>
     .join(' ');
 
 async function main(): Promise<number> {
+  // Without web/dist every page answers 503 "not built", which would read as a failure of Vigil.
+  if (!existsSync(new URL('../web/dist/index.html', import.meta.url))) {
+    console.error('bench:fuzz attacks the dashboard and the docs too: build them first with `npm run build`.');
+    return 2;
+  }
   cleanUpOnSignals('stopping Vigil and removing its data');
   const started = Date.now();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
