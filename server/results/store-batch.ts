@@ -1,5 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { pgArray } from '../../db/pg-array.ts';
 import { incidents } from '../../db/schema/index.ts';
 import type { PendingWrite } from './pending-write.ts';
 
@@ -139,12 +140,4 @@ function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrit
       ${column(latest, (w) => w.consecutiveFailures)}::int[])
       as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures)
     where e.id = v.id`;
-}
-
-/**
- * A PostgreSQL array literal ('{"a",NULL,"b"}') bound as one text parameter and cast to T[]
- * (drizzle's postgres.js driver does not serialise JavaScript arrays).
- */
-function pgArray(values: readonly (string | number | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }

@@ -1,6 +1,7 @@
 import { eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { rowsOf } from '../../../db/client.ts';
+import { pgArray } from '../../../db/pg-array.ts';
 import { endpoints, retentionState } from '../../../db/schema/index.ts';
 import { floorHour, HOUR_MS } from './hours.ts';
 import { oldestCheckResult } from './oldest-check-result.ts';
@@ -75,7 +76,7 @@ export async function rollUpNextHours(db: Database, options: RollUpOptions): Pro
         select e.id, date_trunc('hour', c.checked_at, 'UTC'), count(*),
           count(*) filter (where c.status = 'UP'), count(*) filter (where c.status = 'DEGRADED'),
           count(*) filter (where c.status = 'DOWN'), coalesce(sum(c.response_time) filter (where c.status <> 'DOWN'), 0)
-        from unnest(${`{${chunk.join(',')}}`}::uuid[]) as e(id) cross join lateral (
+        from unnest(${pgArray(chunk)}::uuid[]) as e(id) cross join lateral (
           select checked_at, status, response_time from check_results
           where endpoint_id = e.id and checked_at >= ${from.toISOString()}::timestamptz and checked_at < ${to.toISOString()}::timestamptz
         ) c
