@@ -1,4 +1,4 @@
-import { sql, type AnyColumn } from 'drizzle-orm';
+import { and, eq, gt, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { UUID_PATTERN } from '../domain/ids.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isStorableTime } from '../domain/list-queries.ts';
@@ -21,6 +21,16 @@ export function decodeCursor(cursor: string): Cursor {
     throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
   }
   return { at, id };
+}
+
+/**
+ * The rows after `cursor` in a list ordered by (at, id), ascending (oldest first) or descending
+ * (newest first): later in that order than the last item of the page before.
+ */
+export function afterCursor(cursor: string, order: 'asc' | 'desc', columns: { at: AnyColumn; id: AnyColumn }): SQL | undefined {
+  const { at, id } = decodeCursor(cursor);
+  const beyond = order === 'asc' ? gt : lt;
+  return or(beyond(columns.at, at), and(eq(columns.at, at), beyond(columns.id, id)));
 }
 
 /** Given limit+1 rows, returns the page and the cursor of the next one. */

@@ -1,11 +1,11 @@
-import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lte, type SQL } from 'drizzle-orm';
 import { checkResults } from '../../../db/schema/index.ts';
 import type { Check, CheckStatus, Page } from '../../contract/types.ts';
 import { parseCheckListQuery } from '../../domain/list-queries.ts';
 import { codeOfCheckError } from '../../domain/check-errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { findEndpointRow } from '../endpoints/get.ts';
-import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
+import { afterCursor, descIndexed, pageOf } from '../pagination.ts';
 
 /** An endpoint's checks, newest first, optionally between `from` and `to` (inclusive). */
 export async function listChecks(ctx: ServiceContext, endpointId: string, rawQuery: Record<string, string>): Promise<Page<Check>> {
@@ -14,10 +14,7 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
   const where: (SQL | undefined)[] = [eq(checkResults.endpointId, endpointId)];
   if (query.from) where.push(gte(checkResults.checkedAt, query.from));
   if (query.to) where.push(lte(checkResults.checkedAt, query.to));
-  if (query.cursor) {
-    const { at, id } = decodeCursor(query.cursor);
-    where.push(or(lt(checkResults.checkedAt, at), and(eq(checkResults.checkedAt, at), lt(checkResults.id, id))));
-  }
+  if (query.cursor) where.push(afterCursor(query.cursor, 'desc', { at: checkResults.checkedAt, id: checkResults.id }));
   const rows = await ctx.db
     .select()
     .from(checkResults)

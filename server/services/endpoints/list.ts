@@ -1,9 +1,9 @@
-import { and, arrayContains, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { endpoints } from '../../../db/schema/index.ts';
 import type { Endpoint, Page } from '../../contract/types.ts';
 import { parseEndpointListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
-import { decodeCursor, pageOf } from '../pagination.ts';
+import { afterCursor, pageOf } from '../pagination.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /**
@@ -24,10 +24,7 @@ export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(endpoints.name, pattern), ilike(searchableUrl, pattern)));
   }
-  if (query.cursor) {
-    const { at, id } = decodeCursor(query.cursor);
-    where.push(or(gt(endpoints.createdAt, at), and(eq(endpoints.createdAt, at), gt(endpoints.id, id))));
-  }
+  if (query.cursor) where.push(afterCursor(query.cursor, 'asc', { at: endpoints.createdAt, id: endpoints.id }));
   const rows = await ctx.db
     .select()
     .from(endpoints)

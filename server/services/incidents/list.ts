@@ -1,10 +1,10 @@
-import { and, eq, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import { endpoints, incidents, type IncidentRow } from '../../../db/schema/index.ts';
 import type { Incident, Page } from '../../contract/types.ts';
 import { parseIncidentListQuery } from '../../domain/list-queries.ts';
 import { codeOfCheckError } from '../../domain/check-errors.ts';
 import type { ServiceContext } from '../context.ts';
-import { decodeCursor, descIndexed, pageOf } from '../pagination.ts';
+import { afterCursor, descIndexed, pageOf } from '../pagination.ts';
 
 /** Incidents, newest first, optionally only open or resolved ones, or one endpoint's. */
 export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Incident>> {
@@ -13,10 +13,7 @@ export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string
   if (query.status === 'open') where.push(isNull(incidents.resolvedAt));
   if (query.status === 'resolved') where.push(isNotNull(incidents.resolvedAt));
   if (query.endpointId) where.push(eq(incidents.endpointId, query.endpointId));
-  if (query.cursor) {
-    const { at, id } = decodeCursor(query.cursor);
-    where.push(or(lt(incidents.startedAt, at), and(eq(incidents.startedAt, at), lt(incidents.id, id))));
-  }
+  if (query.cursor) where.push(afterCursor(query.cursor, 'desc', { at: incidents.startedAt, id: incidents.id }));
   const rows = await ctx.db
     .select({ incident: incidents, endpointName: endpoints.name })
     .from(incidents)
