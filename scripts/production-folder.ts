@@ -6,9 +6,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../test/support/free-port.ts';
 import { ROOT } from './build-server.ts';
 
 const run = promisify(execFile);
@@ -85,18 +85,6 @@ export async function unresolvable(appDir: string, specifiers: string[]): Promis
     console.log(JSON.stringify(missing));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir, env: cleanEnv() });
   return JSON.parse(stdout) as string[];
-}
-
-/** A port nobody listens on at the moment, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 export interface ServerExit {

@@ -5,22 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../test/support/free-port.ts';
 import { assertNotAborting, onCleanup } from './cleanup.ts';
 import { ROOT } from './report.ts';
 import { sleep, timeoutAfter, withTimeout } from './waits.ts';
 
-/** A port nobody listens on at the moment, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ManagedChild {
   name: string;
