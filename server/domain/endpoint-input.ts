@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { HTTP_METHODS, type Endpoint, type EndpointDefinition, type SavedEndpoint, type Warning } from '../contract/types.ts';
+import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../contract/endpoint-limits.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
 import { statusSpecProblem } from './expected-status.ts';
 import { countedFirst, sizedFirst } from './bounded-input.ts';
 import { displayTextProblem } from './display-text.ts';
 
-export const ENDPOINT_DEFAULTS = {
-  method: 'GET',
-  headers: {},
-  body: null,
-  intervalSeconds: 60,
-  timeoutMs: 10_000,
-  expectedStatusCodes: ['200-299'],
-  degradedThresholdMs: 2000,
-  failureThreshold: 3,
-  paused: false,
-  secretHeaders: [],
-  tags: [],
-} as const satisfies Partial<EndpointDefinition>;
+export { ENDPOINT_DEFAULTS };
 
 const HEADER_NAME = codedPattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid_header_name');
 
@@ -33,13 +22,13 @@ const displayable = (value: string, ctx: z.RefinementCtx) => {
 };
 
 /** Most headers on one endpoint, and most characters of all their names and values together. */
-export const MAX_HEADERS = 50;
-export const MAX_HEADER_CHARS = 16_384;
+export const MAX_HEADERS = LIMITS.headers;
+export const MAX_HEADER_CHARS = LIMITS.headerChars;
 
 /** Header names once each, whatever their letter case (the first spelling wins). */
 const uniqueNames = (names: string[]) => names.filter((name, i) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
 
-const int = (min: number, max: number) =>
+const int = ({ min, max }: { min: number; max: number }) =>
   z
     .number()
     .int('must be a whole number')
@@ -47,10 +36,10 @@ const int = (min: number, max: number) =>
     .max(max, `must be at most ${max}`);
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').superRefine(displayable),
+  name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength, `must be at most ${LIMITS.nameLength} characters`).superRefine(displayable),
   url: z
     .string()
-    .max(2048, 'must be at most 2048 characters')
+    .max(LIMITS.urlLength, `must be at most ${LIMITS.urlLength} characters`)
     .refine(noNul, NUL_MESSAGE)
     .refine((value) => {
       try {
@@ -65,10 +54,10 @@ const fields = {
   headers: countedFirst(
     sizedFirst(
       z.record(
-        z.string().regex(HEADER_NAME, 'is not a valid header name').max(256),
+        z.string().regex(HEADER_NAME, 'is not a valid header name').max(LIMITS.headerNameLength),
         z
           .string({ error: 'header values must be strings' })
-          .max(8192, 'must be at most 8192 characters')
+          .max(LIMITS.headerValueLength, `must be at most ${LIMITS.headerValueLength} characters`)
           .refine((v) => !/[\r\n\0]/.test(v), coded('must not contain line breaks', 'line_break')),
       ),
       MAX_HEADER_CHARS,
@@ -78,38 +67,42 @@ const fields = {
     MAX_HEADERS,
     `at most ${MAX_HEADERS} headers`,
   ),
-  body: z.string().max(65_536, 'must be at most 65536 characters').refine(noNul, NUL_MESSAGE).nullable(),
-  intervalSeconds: int(1, 86_400),
-  timeoutMs: int(100, 60_000),
+  body: z.string().max(LIMITS.bodyLength, `must be at most ${LIMITS.bodyLength} characters`).refine(noNul, NUL_MESSAGE).nullable(),
+  intervalSeconds: int(LIMITS.intervalSeconds),
+  timeoutMs: int(LIMITS.timeoutMs),
   expectedStatusCodes: countedFirst(
     z
       .array(z.union([z.string(), z.number().int()]).transform((v) => String(v).trim()))
       .min(1, 'must list at least one code or range')
-      .max(20, 'must list at most 20 codes or ranges'),
+      .max(LIMITS.expectedStatusCodes, `must list at most ${LIMITS.expectedStatusCodes} codes or ranges`),
     'items',
-    20,
-    'must list at most 20 codes or ranges',
+    LIMITS.expectedStatusCodes,
+    `must list at most ${LIMITS.expectedStatusCodes} codes or ranges`,
   ).superRefine((specs, ctx) => {
     specs.forEach((spec, i) => {
       const error = statusSpecProblem(spec);
       if (error) ctx.addIssue({ code: 'custom', ...coded(error.message, error.code, { spec }), path: [i] });
     });
   }),
-  degradedThresholdMs: int(1, 3_600_000),
-  failureThreshold: int(1, 100),
+  degradedThresholdMs: int(LIMITS.degradedThresholdMs),
+  failureThreshold: int(LIMITS.failureThreshold),
   paused: z.boolean(),
   // Names only: marking a header secret needs no value, and may come before the header does.
   secretHeaders: countedFirst(
-    z.array(z.string().regex(HEADER_NAME, 'is not a valid header name').max(256, 'must be at most 256 characters')).max(MAX_HEADERS, `at most ${MAX_HEADERS} names`),
+    z
+      .array(z.string().regex(HEADER_NAME, 'is not a valid header name').max(LIMITS.headerNameLength, `must be at most ${LIMITS.headerNameLength} characters`))
+      .max(MAX_HEADERS, `at most ${MAX_HEADERS} names`),
     'items',
     MAX_HEADERS,
     `at most ${MAX_HEADERS} names`,
   ).transform(uniqueNames),
   tags: countedFirst(
-    z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').superRefine(displayable)).max(20, 'at most 20 tags'),
+    z
+      .array(z.string().trim().min(1, 'must not be empty').max(LIMITS.tagLength, `must be at most ${LIMITS.tagLength} characters`).superRefine(displayable))
+      .max(LIMITS.tags, `at most ${LIMITS.tags} tags`),
     'items',
-    20,
-    'at most 20 tags',
+    LIMITS.tags,
+    `at most ${LIMITS.tags} tags`,
   ).transform((tags) => [...new Set(tags)]),
 };
 

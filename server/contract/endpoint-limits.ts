@@ -1,0 +1,41 @@
+import type { EndpointDefinition } from './types.ts';
+
+/**
+ * What an endpoint's fields may hold, as the API enforces it (server/domain/endpoint-input.ts)
+ * and the dashboard's form checks it before sending: one copy, so that they cannot drift apart.
+ * Numbers are inclusive; lengths are in characters.
+ */
+export const ENDPOINT_LIMITS = {
+  nameLength: 100,
+  urlLength: 2048,
+  /** Most headers on one endpoint (and most names in `secretHeaders`). */
+  headers: 50,
+  /** Most characters of all header names and values together. */
+  headerChars: 16_384,
+  headerNameLength: 256,
+  headerValueLength: 8192,
+  bodyLength: 65_536,
+  intervalSeconds: { min: 1, max: 86_400 },
+  timeoutMs: { min: 100, max: 60_000 },
+  degradedThresholdMs: { min: 1, max: 3_600_000 },
+  failureThreshold: { min: 1, max: 100 },
+  /** Most codes or ranges in `expectedStatusCodes`. */
+  expectedStatusCodes: 20,
+  tags: 20,
+  tagLength: 50,
+} as const;
+
+/** What a created endpoint gets for each field the request leaves out. */
+export const ENDPOINT_DEFAULTS = {
+  method: 'GET',
+  headers: {},
+  body: null,
+  intervalSeconds: 60,
+  timeoutMs: 10_000,
+  expectedStatusCodes: ['200-299'],
+  degradedThresholdMs: 2000,
+  failureThreshold: 3,
+  paused: false,
+  secretHeaders: [],
+  tags: [],
+} as const satisfies Partial<EndpointDefinition>;
