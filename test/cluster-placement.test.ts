@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDatabase, type DatabaseHandle, rowsOf } from '../db/client.ts';
+import { rowsOf } from '../db/client.ts';
 import { endpoints } from '../db/schema/index.ts';
 import { clusterPlacement } from '../server/cluster/cluster-placement.ts';
 import { ownerOf } from '../server/cluster/rendezvous.ts';
 import { parseEndpointCreate } from '../server/domain/endpoint-input.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
-import { createTestDatabase } from './support/vigil.ts';
+import { openTestDatabase } from './support/test-database.ts';
 
 /**
  * The lease rules of several instances on one database, tick by tick: each test drives the ticks
@@ -17,18 +17,11 @@ import { createTestDatabase } from './support/vigil.ts';
  */
 const TTL = 60_000;
 
-let database: DatabaseHandle;
-let dispose: () => Promise<void>;
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
-  const created = await createTestDatabase();
-  database = await createDatabase({ databaseUrl: created.env.DATABASE_URL, dataDir: created.env.DATA_DIR ?? 'memory://' });
-  await database.migrate();
-  dispose = created.dispose;
+  database = await openTestDatabase();
 });
-afterAll(async () => {
-  await database?.close();
-  await dispose?.();
-});
+afterAll(() => database?.dispose());
 
 const stops: (() => Promise<unknown>)[] = [];
 beforeEach(async () => {
