@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
-import type { Check, Endpoint, RecentChecks } from '../server/contract/types.ts';
+import type { Check, RecentChecks } from '../server/contract/types.ts';
 import { uptime24hOfAll } from '../server/services/checks/uptime-24h.ts';
 import { floorHour, HOUR_MS } from '../server/services/maintenance/hours.ts';
 import { rollUpNextHours } from '../server/services/maintenance/roll-up-checks.ts';
+import { endpointInput, postEndpoint } from './support/endpoints.ts';
 import type { TargetServer } from './support/target-server.ts';
 import { type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
@@ -14,11 +15,7 @@ let target: TargetServer;
 useTargetServer((t) => (target = t));
 const startVigil = useVigilPerTest((vigil) => vigil.retention.stop());
 
-async function createEndpoint(v: TestVigil, name: string): Promise<Endpoint> {
-  const res = await v.api<Endpoint>('POST', '/api/endpoints', { name, url: target.url(`/${name}`), intervalSeconds: 3600, paused: true });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const createEndpoint = (v: TestVigil, name: string) => postEndpoint(v, endpointInput(target, `/${name}`, { name }));
 
 /** `hours` of results, one every 7 minutes up to `newest`, every `downEvery`-th one DOWN. */
 async function seedChecks(v: TestVigil, endpointId: string, newest: Date, hours: number, downEvery: number) {

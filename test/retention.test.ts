@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
-import type { Check, Endpoint, Uptime } from '../server/contract/types.ts';
+import type { Check, Uptime } from '../server/contract/types.ts';
 import { getUptime } from '../server/services/checks/uptime.ts';
 import { DAY_MS, floorHour, HOUR_MS } from '../server/services/maintenance/hours.ts';
 import { RetentionJob, type RetentionBatch, type RetentionOptions } from '../server/services/maintenance/retention-job.ts';
 import { deleteCheckResultsBatch } from '../server/services/maintenance/prune-check-results.ts';
 import { rollUpNextHours } from '../server/services/maintenance/roll-up-checks.ts';
 import { loadSettings, SettingsError } from '../server/settings.ts';
+import { endpointInput, postEndpoint } from './support/endpoints.ts';
 import type { TargetServer } from './support/target-server.ts';
 import { driver, type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
@@ -31,11 +32,7 @@ function jobFor(v: TestVigil, options: Partial<RetentionOptions> = {}): Retentio
   });
 }
 
-async function createEndpoint(v: TestVigil, name: string): Promise<Endpoint> {
-  const res = await v.api<Endpoint>('POST', '/api/endpoints', { name, url: target.url(`/${name}`), intervalSeconds: 3600, paused: true });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const createEndpoint = (v: TestVigil, name: string) => postEndpoint(v, endpointInput(target, `/${name}`, { name }));
 
 /**
  * Writes `days` of results for an endpoint straight into the database, oldest first as Vigil does,

@@ -8,6 +8,7 @@ import { bucketSeconds } from '../server/domain/series-query.ts';
 import { getResponseSeries } from '../server/services/checks/series.ts';
 import { DAY_MS, floorHour, HOUR_MS } from '../server/services/maintenance/hours.ts';
 import { RetentionJob } from '../server/services/maintenance/retention-job.ts';
+import { endpointInput, postEndpoint } from './support/endpoints.ts';
 import type { TargetServer } from './support/target-server.ts';
 import { driver, type TestVigil, useTargetServer, useVigilPerTest } from './support/vigil.ts';
 
@@ -19,11 +20,7 @@ useTargetServer((t) => (target = t));
 // Each test runs the retention job itself, as of a time it chooses.
 const startVigil = useVigilPerTest((vigil) => vigil.retention.stop());
 
-async function createEndpoint(v: TestVigil, name: string, fields: Partial<Endpoint> = {}): Promise<Endpoint> {
-  const res = await v.api<Endpoint>('POST', '/api/endpoints', { name, url: target.url(`/${name}`), intervalSeconds: 60, paused: true, ...fields });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const createEndpoint = (v: TestVigil, name: string, fields: Partial<Endpoint> = {}) => postEndpoint(v, endpointInput(target, `/${name}`, { name, ...fields }));
 
 /** Results every 10 minutes for `days`, newest at `newest`: mostly UP, every 10th DOWN, every 7th DEGRADED. */
 async function seedChecks(v: TestVigil, endpointId: string, newest: Date, days: number): Promise<void> {

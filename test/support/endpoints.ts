@@ -3,9 +3,11 @@
  * REST shows a fresh one. Both lean on the defaults the server applies (ENDPOINT_DEFAULTS), so a test
  * spells out only the fields it is about.
  */
+import { expect } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
 import { ENDPOINT_DEFAULTS } from '../../server/domain/endpoint-input.ts';
 import type { TargetServer } from './target-server.ts';
+import type { TestVigil } from './vigil.ts';
 
 /** What POST /api/endpoints takes; status codes may be numbers, as the API allows. */
 export type EndpointInput = Partial<Omit<Endpoint, 'expectedStatusCodes'>> & { expectedStatusCodes?: (string | number)[] };
@@ -16,6 +18,13 @@ export type EndpointInput = Partial<Omit<Endpoint, 'expectedStatusCodes'>> & { e
  */
 export function endpointInput(target: TargetServer, path: string, fields: EndpointInput = {}): EndpointInput {
   return { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, paused: true, ...fields };
+}
+
+/** POST /api/endpoints on `on`; the test fails unless it answers 201. */
+export async function postEndpoint(on: TestVigil, input: EndpointInput): Promise<Endpoint> {
+  const res = await on.api<Endpoint>('POST', '/api/endpoints', input);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
 }
 
 /** An endpoint as REST shows one just created with the defaults and never checked; `fields` override any of it. */

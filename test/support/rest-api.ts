@@ -4,7 +4,7 @@
  */
 import { beforeAll, expect } from 'vitest';
 import type { Check, Endpoint, Page } from '../../server/contract/types.ts';
-import { endpointInput, type EndpointInput } from './endpoints.ts';
+import { endpointInput, postEndpoint, type EndpointInput } from './endpoints.ts';
 import type { TargetServer } from './target-server.ts';
 import { type ApiAnswer, type TestVigil, useSharedVigil, useTargetServer, waitFor } from './vigil.ts';
 
@@ -52,9 +52,7 @@ export function useRestApi(receive: (vigil: TestVigil, target: TargetServer) => 
   return {
     async create(fields = {}, on = vigil) {
       const { path = `/${unique('ep')}`, ...given } = fields;
-      const res = await on.api<Endpoint>('POST', '/api/endpoints', endpointInput(target, path, given));
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body;
+      return postEndpoint(on, endpointInput(target, path, given));
     },
     async checkNow(endpoint, on = vigil) {
       const res = await on.api<Check>('POST', `/api/endpoints/${endpoint.id}/check`);
