@@ -140,3 +140,23 @@ describe('the database store', () => {
     expect(store.stats.batches).toBe(1);
   });
 });
+
+describe('the database store, when the registry still holds a deleted endpoint', () => {
+  it('stores the rest of the batch and leaves out the results whose endpoint row is gone', async () => {
+    const a = await storedEndpoint();
+    const b = await storedEndpoint();
+    const registry = new MonitorRegistry();
+    await registry.load(db);
+    // b's row is gone but the registry was not told (the race the foreign key once caught).
+    await db.delete(endpoints).where(eq(endpoints.id, b));
+    const store = new DatabaseResultStore(db, registry);
+    await store.write([result(a, 'plain', 1), result(b, 'plain', 1), result(a, 'plain', 2)]);
+    const stored = await db
+      .select()
+      .from(checkResults)
+      .where(inArray(checkResults.endpointId, [a, b]));
+    expect(stored.map((r) => r.endpointId)).toEqual([a, a]);
+    expect(store.stats).toMatchObject({ written: 2, lastBatchSize: 2 });
+  });
+
+});

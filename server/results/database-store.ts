@@ -1,4 +1,7 @@
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { endpoints } from '../../db/schema/index.ts';
+import { isForeignKeyViolation } from '../../db/unavailable.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import { adoptStoredIncidents } from './adopt-incident.ts';
 import type { PendingWrite } from './pending-write.ts';
@@ -32,13 +35,30 @@ export class DatabaseResultStore implements BatchStore {
 
   async write(batch: PendingWrite[]): Promise<void> {
     // Results of endpoints deleted meanwhile are dropped, not written (their rows are gone).
-    const live = batch.filter((w) => this.registry.has(w.check.endpointId));
+    let live = batch.filter((w) => this.registry.has(w.check.endpointId));
     if (live.length === 0) return;
-    const conflicts = await storeBatch(this.db, live);
+    let conflicts: string[];
+    try {
+      conflicts = await storeBatch(this.db, live);
+    } catch (error) {
+      if (!isForeignKeyViolation(error)) throw error;
+      // The registry still held an endpoint whose row is gone: its results go, not the batch.
+      const stored = await storedEndpointIds(this.db, [...new Set(live.map((w) => w.check.endpointId))]);
+      const kept = live.filter((w) => stored.has(w.check.endpointId));
+      if (kept.length === live.length) throw error;
+      live = kept;
+      if (live.length === 0) return;
+      conflicts = await storeBatch(this.db, live);
+    }
     this.stats.batches++;
     this.stats.written += live.length;
     this.stats.lastBatchSize = live.length;
     // Another writer holds the open incident of these endpoints: adopt it rather than report a second.
     await adoptStoredIncidents(this.db, this.registry, conflicts, live);
   }
+}
+
+async function storedEndpointIds(db: Database, ids: string[]): Promise<Set<string>> {
+  const rows = await db.select({ id: endpoints.id }).from(endpoints).where(inArray(endpoints.id, ids));
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,4 +1,4 @@
-import { databaseFault, describeError } from '../../db/unavailable.ts';
+import { databaseFault, describeError, isForeignKeyViolation } from '../../db/unavailable.ts';
 import { type Clock, type ClockTimer, sleep, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
@@ -232,11 +232,4 @@ export class ResultWriter {
     this.publisher.beforeWrite(dropped);
     this.counts.dropped++;
   }
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23503') return true;
-  }
-  return false;
 }
