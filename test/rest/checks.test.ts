@@ -74,20 +74,23 @@ describe('POST /api/endpoints/:id/check', () => {
     expect(check).toMatchObject({ status: 'DOWN', statusCode: null, errorMessage: 'Timeout exceeded', errorCode: 'timeout', errorParams: {} });
   });
 
-  it.each<{ label: string; headers: Record<string, string> }>([
-    { label: 'a non-Latin-1 header value', headers: { 'X-Snow': '☃' } },
-    { label: 'a Content-Length that is not a number', headers: { 'Content-Length': 'abc' } },
-    { label: 'a Transfer-Encoding header', headers: { 'Transfer-Encoding': 'chunked' } },
-    { label: 'a Connection: upgrade header', headers: { Connection: 'upgrade' } },
-    { label: 'an empty Host header', headers: { Host: '' } },
-    { label: 'an Expect header', headers: { Expect: '100-continue' } },
-  ])('answers a Check, not an error, for an endpoint with $label', async ({ headers }) => {
+  it.each<{ label: string; headers: Record<string, string>; judged: Partial<Check> }>([
+    // The probe refuses to send it.
+    { label: 'a non-Latin-1 header value', headers: { 'X-Snow': '☃' }, judged: { status: 'DOWN', statusCode: null, errorCode: 'invalid_request' } },
+    // The target's HTTP parser drops the connection.
+    { label: 'a Content-Length that is not a number', headers: { 'Content-Length': 'abc' }, judged: { status: 'DOWN', statusCode: null, errorCode: 'reset' } },
+    { label: 'a Transfer-Encoding header', headers: { 'Transfer-Encoding': 'chunked' }, judged: { status: 'UP', statusCode: 200 } },
+    { label: 'a Connection: upgrade header', headers: { Connection: 'upgrade' }, judged: { status: 'UP', statusCode: 200 } },
+    { label: 'an empty Host header', headers: { Host: '' }, judged: { status: 'UP', statusCode: 200 } },
+    { label: 'an Expect header', headers: { Expect: '100-continue' }, judged: { status: 'UP', statusCode: 200 } },
+  ])('answers a Check, not an error, for an endpoint with $label: $judged.status', async ({ headers, judged }) => {
     const endpoint = await create({ headers });
 
     const res = await vigil.api<Check>('POST', `/api/endpoints/${endpoint.id}/check`);
 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expectCheckShape(res.body, endpoint.id);
+    expect(res.body).toMatchObject(judged);
     if (res.body.status === 'DOWN') expect(res.body.errorMessage).toMatch(/\S/);
   });
 
