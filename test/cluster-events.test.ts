@@ -269,11 +269,11 @@ if (driver === 'postgres') {
     });
 
     it('runs a relay on each instance, and their realtime clients are fed by it', () => {
-      for (const vigil of [a, b, c]) {
-        expect(vigil.relay).toBeDefined();
-        expect(vigil.feed).toBe(vigil.relay!.feed);
-        expect(vigil.feed).not.toBe(vigil.bus);
-        expect(vigil.relay!.stats.listening).toBe(true);
+      for (const [name, vigil] of Object.entries({ a, b, c })) {
+        expect(vigil.relay, name).toBeDefined();
+        expect(vigil.feed, name).toBe(vigil.relay!.feed);
+        expect(vigil.feed, name).not.toBe(vigil.bus);
+        expect(vigil.relay!.stats.listening, name).toBe(true);
       }
       expect(new Set([a, b, c].map((v) => v.relay!.instanceId)).size).toBe(3);
     });
@@ -362,10 +362,10 @@ if (driver === 'postgres') {
       }
       // Events of one tick share a NOTIFY: fewer payloads than events.
       const sent = (after: typeof before.a, was: typeof before.a) => ({ events: after.published - was.published, notifications: after.notifications - was.notifications });
-      for (const [after, was] of [[a.relay!.stats, before.a], [c.relay!.stats, before.c]] as const) {
+      for (const [name, after, was] of [['A', a.relay!.stats, before.a], ['C', c.relay!.stats, before.c]] as const) {
         const { events, notifications } = sent(after, was);
-        expect(events).toBe(250);
-        expect(notifications).toBeLessThan(events);
+        expect(events, name).toBe(250);
+        expect(notifications, name).toBeLessThan(events);
       }
     });
 
