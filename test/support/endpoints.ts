@@ -1,11 +1,11 @@
 /**
  * Endpoint test data from one place: what a test sends to create an endpoint, and an endpoint as
- * REST shows a fresh one. Both lean on the defaults the server applies (ENDPOINT_DEFAULTS), so a test
+ * REST shows a fresh one. Both lean on the contract's defaults (ENDPOINT_DEFAULTS), so a test
  * spells out only the fields it is about.
  */
 import { expect } from 'vitest';
+import { ENDPOINT_DEFAULTS } from '../../server/contract/endpoint-limits.ts';
 import type { Endpoint } from '../../server/contract/types.ts';
-import { ENDPOINT_DEFAULTS } from '../../server/domain/endpoint-input.ts';
 import type { TargetServer } from './target-server.ts';
 import type { TestVigil } from './vigil.ts';
 
