@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 import type { Endpoint } from '../contract/types.ts';
 import { EventBus } from '../events/bus.ts';
+import { endpointFixture } from '../../test/support/endpoints.ts';
 import { SubscriptionHub, type HubClient } from './hub.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -13,32 +14,7 @@ function recorder(): HubClient & { got: { event: ServerEventName; data: unknown 
   return { got, send: (event, data) => void got.push({ event, data }) };
 }
 
-const endpoint = (id: string): Endpoint => ({
-  id,
-  name: `Endpoint ${id.slice(0, 4)}`,
-  url: 'http://127.0.0.1:1/health',
-  method: 'GET',
-  headers: {},
-  secretHeaders: [],
-  body: null,
-  intervalSeconds: 60,
-  timeoutMs: 10_000,
-  expectedStatusCodes: ['200-299'],
-  degradedThresholdMs: 2000,
-  failureThreshold: 3,
-  paused: false,
-  tags: [],
-  status: 'PENDING',
-  lastCheckedAt: null,
-  lastResponseTime: null,
-  lastStatusCode: null,
-  lastErrorMessage: null,
-  lastErrorCode: null,
-  lastErrorParams: null,
-  consecutiveFailures: 0,
-  createdAt: '2025-10-16T12:00:00.000Z',
-  updatedAt: '2025-10-16T12:00:00.000Z',
-});
+const endpoint = (id: string): Endpoint => endpointFixture({ id, name: `Endpoint ${id.slice(0, 4)}`, url: 'http://127.0.0.1:1/health' });
 
 const checkOf = (endpointId: string, checkId: string): ServerEvents['check:completed'] => ({
   checkId,
