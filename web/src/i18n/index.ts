@@ -19,10 +19,15 @@ function initialLocale(): Locale {
   return 'en';
 }
 
-const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale());
-document.documentElement.lang = locale();
+const [locale, setLocaleSignal] = createSignal<Locale>('en');
 
 export { locale };
+
+/** Takes the saved or the browser's language (called once, from main.tsx, before anything is drawn). */
+export function startLocale() {
+  setLocaleSignal(initialLocale());
+  document.documentElement.lang = locale();
+}
 
 export function setLocale(next: Locale) {
   localStorage.setItem(STORAGE_KEY, next);

@@ -28,17 +28,20 @@ export function setSearchParams(values: Record<string, string | undefined>) {
   navigate(url.pathname + url.search, { replace: true });
 }
 
-window.addEventListener('popstate', () => setCurrent(new URL(window.location.href)));
-
-document.addEventListener('click', (event) => {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const anchor = (event.target as Element | null)?.closest?.('a');
-  if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.dataset.external !== undefined) return;
-  const url = new URL(anchor.href, window.location.href);
-  if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
-  event.preventDefault();
-  navigate(url.pathname + url.search + url.hash);
-});
+/** Follows back/forward and takes over same-origin link clicks (called once, from main.tsx). */
+export function startRouter() {
+  setCurrent(new URL(window.location.href));
+  window.addEventListener('popstate', () => setCurrent(new URL(window.location.href)));
+  document.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.dataset.external !== undefined) return;
+    const url = new URL(anchor.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    event.preventDefault();
+    navigate(url.pathname + url.search + url.hash);
+  });
+}
 
 /** Matches `/endpoints/:id` style patterns; returns the parameters or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

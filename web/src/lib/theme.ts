@@ -6,7 +6,6 @@ export type Theme = 'light' | 'dark';
 export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 /** Read before the first paint by public/theme-boot.js too: keep the two in step. */
 const STORAGE_KEY = 'vigil.theme';
-const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
 
 function savedChoice(): ThemeChoice {
   try {
@@ -17,8 +16,8 @@ function savedChoice(): ThemeChoice {
   }
 }
 
-const [choice, setChoiceSignal] = createSignal<ThemeChoice>(savedChoice());
-const [systemTheme, setSystemTheme] = createSignal<Theme>(systemDark.matches ? 'dark' : 'light');
+const [choice, setChoiceSignal] = createSignal<ThemeChoice>('system');
+const [systemTheme, setSystemTheme] = createSignal<Theme>('light');
 
 /** The user's choice: follow the system, or always light or dark. */
 export const themeChoice = choice;
@@ -45,8 +44,14 @@ export function setThemeChoice(next: ThemeChoice) {
   apply();
 }
 
-systemDark.addEventListener('change', (event) => {
-  setSystemTheme(event.matches ? 'dark' : 'light');
+/** Takes the saved choice and the system's theme, and follows the system's changes (called once, from main.tsx). */
+export function startTheme() {
+  const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+  setChoiceSignal(savedChoice());
+  setSystemTheme(systemDark.matches ? 'dark' : 'light');
+  systemDark.addEventListener('change', (event) => {
+    setSystemTheme(event.matches ? 'dark' : 'light');
+    apply();
+  });
   apply();
-});
-apply();
+}

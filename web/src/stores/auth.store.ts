@@ -27,7 +27,7 @@ function storeKey(key: string | null) {
   }
 }
 
-const [apiKey, setApiKey] = createSignal<string | null>(readStoredKey());
+const [apiKey, setApiKey] = createSignal<string | null>(null);
 /** Whether this instance asks for a key (GET /api/auth, or learnt from a refusal). */
 const [keyRequired, setKeyRequired] = createSignal(false);
 const [keyRequest, setKeyRequest] = createSignal<KeyRequestReason | null>(null);
@@ -94,34 +94,42 @@ function dropKey() {
   storeKey(null);
 }
 
-useApiKeySource({
-  key: apiKey,
-  refused: (_error, sentKey) => {
+/**
+ * Takes the saved key and lends it to REST requests and the live connection, asks the server
+ * whether it wants one, and follows other tabs' keys. Called once, from main.tsx, before the
+ * first request and the connection.
+ */
+export function startAuth() {
+  setApiKey(readStoredKey());
+  useApiKeySource({
+    key: apiKey,
+    refused: (_error, sentKey) => {
+      setKeyRequired(true);
+      if (sentKey) dropKey();
+      return askForKey(sentKey ? 'invalid' : 'write');
+    },
+  });
+
+  socketService.useToken(apiKey);
+  socketService.onRefused((refusal) => {
     setKeyRequired(true);
-    if (sentKey) dropKey();
-    return askForKey(sentKey ? 'invalid' : 'write');
-  },
-});
+    if (refusal.reason !== 'invalid') return;
+    dropKey();
+    void askForKey('invalid');
+  });
 
-socketService.useToken(apiKey);
-socketService.onRefused((refusal) => {
-  setKeyRequired(true);
-  if (refusal.reason !== 'invalid') return;
-  dropKey();
-  void askForKey('invalid');
-});
+  api.authInfo().then(
+    (info) => setKeyRequired(info.keyRequired),
+    () => {}, // an older server without /api/auth: refusals still tell
+  );
 
-api.authInfo().then(
-  (info) => setKeyRequired(info.keyRequired),
-  () => {}, // an older server without /api/auth: refusals still tell
-);
-
-// A key saved or forgotten in another tab of this Vigil applies here too.
-window.addEventListener('storage', (event) => {
-  if (event.key !== API_KEY_STORAGE && event.key !== null) return;
-  const stored = readStoredKey();
-  if (stored === apiKey()) return;
-  setApiKey(stored);
-  if (stored) socketService.retryNow();
-  else socketService.reconnect();
-});
+  // A key saved or forgotten in another tab of this Vigil applies here too.
+  window.addEventListener('storage', (event) => {
+    if (event.key !== API_KEY_STORAGE && event.key !== null) return;
+    const stored = readStoredKey();
+    if (stored === apiKey()) return;
+    setApiKey(stored);
+    if (stored) socketService.retryNow();
+    else socketService.reconnect();
+  });
+}

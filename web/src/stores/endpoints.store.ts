@@ -295,24 +295,30 @@ function mergeStrip(fetched: StripItem[], live: readonly StripItem[]): StripItem
   return newer.length ? [...fetched, ...newer].slice(-STRIP_LENGTH) : fetched;
 }
 
-onLiveEvent('check:completed', applyCheck);
-
-onLiveEvent('endpoint:status-changed', (e) => {
-  const endpoint = state.byId[e.endpointId];
-  // Sent with the check that changed it (applied just before); an older change is history.
-  if (!endpoint || (endpoint.lastCheckedAt && e.timestamp < endpoint.lastCheckedAt) || endpoint.status === e.currentStatus) return;
-  setState('byId', e.endpointId, 'status', e.currentStatus);
-  statusesChanged();
-});
-
-onLiveEvent('incident:started', (e) => setState('openIncidents', e.endpointId, e.incidentId));
-onLiveEvent('incident:resolved', (e) =>
-  setState(
-    produce((s) => {
-      if (s.openIncidents[e.endpointId] === e.incidentId) delete s.openIncidents[e.endpointId];
+/** Applies the live events to the store (called once, from main.tsx, before the connection opens). Returns the stop function. */
+export function startEndpointsStore(): () => void {
+  const stops = [
+    onLiveEvent('check:completed', applyCheck),
+    onLiveEvent('endpoint:status-changed', (e) => {
+      const endpoint = state.byId[e.endpointId];
+      // Sent with the check that changed it (applied just before); an older change is history.
+      if (!endpoint || (endpoint.lastCheckedAt && e.timestamp < endpoint.lastCheckedAt) || endpoint.status === e.currentStatus) return;
+      setState('byId', e.endpointId, 'status', e.currentStatus);
+      statusesChanged();
     }),
-  ),
-);
-onLiveEvent('endpoint:created', (e) => upsertEndpoint(e));
-onLiveEvent('endpoint:updated', (e) => upsertEndpoint(e));
-onLiveEvent('endpoint:deleted', (e) => removeEndpoint(e.endpointId));
+    onLiveEvent('incident:started', (e) => setState('openIncidents', e.endpointId, e.incidentId)),
+    onLiveEvent('incident:resolved', (e) =>
+      setState(
+        produce((s) => {
+          if (s.openIncidents[e.endpointId] === e.incidentId) delete s.openIncidents[e.endpointId];
+        }),
+      ),
+    ),
+    onLiveEvent('endpoint:created', (e) => upsertEndpoint(e)),
+    onLiveEvent('endpoint:updated', (e) => upsertEndpoint(e)),
+    onLiveEvent('endpoint:deleted', (e) => removeEndpoint(e.endpointId)),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

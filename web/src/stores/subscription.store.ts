@@ -104,6 +104,9 @@ function settled(key: string) {
   for (const listener of subscribedListeners.get(key) ?? []) listener();
 }
 
-socketService.onSession(() => {
-  for (const key of counts.keys()) void send(key, true);
-});
+/** Sends every wanted subscription again at each new session (called once, from main.tsx, before the connection opens). */
+export function startSubscriptions(): () => void {
+  return socketService.onSession(() => {
+    for (const key of counts.keys()) void send(key, true);
+  });
+}

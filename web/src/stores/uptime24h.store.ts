@@ -70,15 +70,22 @@ export function forgetUptime24h(endpointId: string) {
   counts.delete(endpointId);
 }
 
-onLiveEvent('check:completed', (e) => {
-  const entry = counts.get(e.endpointId);
-  // Not loaded yet: the snapshot's strip will bring this check along.
-  if (!entry) return;
-  count(entry, e.status, e.timestamp);
-  publish(entry);
-});
-
-onLiveEvent('endpoint:deleted', (e) => forgetUptime24h(e.endpointId));
+/** Counts each check heard and forgets deleted endpoints (called once, from main.tsx). Returns the stop function. */
+export function startUptime24h(): () => void {
+  const stops = [
+    onLiveEvent('check:completed', (e) => {
+      const entry = counts.get(e.endpointId);
+      // Not loaded yet: the snapshot's strip will bring this check along.
+      if (!entry) return;
+      count(entry, e.status, e.timestamp);
+      publish(entry);
+    }),
+    onLiveEvent('endpoint:deleted', (e) => forgetUptime24h(e.endpointId)),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
 
 /**
  * Re-reads the counts every UPTIME_REFRESH_MS so the window moves on; returns the stop function.
