@@ -1,4 +1,4 @@
-import { onCleanup, onMount } from 'solid-js';
+import { createResource, createSignal, onCleanup, onMount, untrack, type InitializedResource, type Setter } from 'solid-js';
 import { t } from '../i18n/index.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
 import { ApiError } from '../services/api.ts';
@@ -23,12 +23,7 @@ const FIRST_LOAD_ACK_WAIT_MS = 1000;
  */
 export function useLiveData(options: { endpointId?: string; load: () => void | Promise<unknown> }) {
   const load = () => {
-    const loading = options.load();
-    loading?.catch((error: Error) => {
-      // The banners already say why: the database is away, or Vigil is restarting.
-      if (error instanceof ApiError && (error.databaseUnavailable || (error.status === 0 && connection.restarting))) return;
-      addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
-    });
+    options.load()?.catch(reportLoadFailure);
   };
   onMount(() => {
     let firstLoad: ReturnType<typeof setTimeout> | undefined;
@@ -50,4 +45,43 @@ export function useLiveData(options: { endpointId?: string; load: () => void | P
       else unsubscribeAll();
     });
   });
+}
+
+/** A page's load failed: a toast says why, unless a banner already does (the database is away, or Vigil is restarting). */
+export function reportLoadFailure(error: unknown) {
+  if (error instanceof ApiError && (error.databaseUnavailable || (error.status === 0 && connection.restarting))) return;
+  addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
+}
+
+export interface PageResource<T> {
+  /** The newest answer (reactive); `initialValue` until the first one. */
+  value: InitializedResource<T>;
+  /** Reads again, with the current key; the first call makes the first read. */
+  reload: () => void;
+  /** Changes the value in place (a live event), until the next answer. */
+  mutate: Setter<T>;
+}
+
+/**
+ * A page's REST read, keyed on what it reads (the route's id, the chart's range) with Solid's
+ * createResource: when the key changes or `reload` reads again, an answer still on its way for
+ * the earlier key or read is dropped, so a late answer never overwrites a newer one. Nothing is
+ * read before the first `reload` (useLiveData calls it once the subscription is acknowledged).
+ * A failed read keeps the value shown and goes to `failed`.
+ */
+export function createPageResource<K, T>(key: () => K, read: (key: K) => Promise<T>, options: { initialValue: T; failed: (error: unknown) => void }): PageResource<T> {
+  const [round, setRound] = createSignal(0);
+  const [value, { mutate }] = createResource<T, { key: K; round: number }>(
+    () => round() > 0 && { key: key(), round: round() },
+    (source): Promise<T> =>
+      read(source.key).catch((error: unknown): T => {
+        options.failed(error);
+        return untrack(value);
+      }),
+    { initialValue: options.initialValue },
+  );
+  const reload = () => {
+    setRound((n) => n + 1);
+  };
+  return { value, reload, mutate: mutate as Setter<T> };
 }

@@ -8,7 +8,7 @@ import { t } from '../i18n/index.ts';
 import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatDuration, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { isUuid } from '../lib/ids.ts';
-import { useLiveData } from '../lib/page-data.ts';
+import { createPageResource, useLiveData } from '../lib/page-data.ts';
 import { countCheck } from '../lib/uptime-live.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
@@ -33,9 +33,6 @@ export default function EndpointPage(props: { id: string }) {
   const endpoint = () => endpoints.byId[props.id];
   const [missing, setMissing] = createSignal(false);
   const [range, setRange] = createSignal<Range>('1h');
-  const [checks, setChecks] = createSignal<Check[]>([]);
-  const [uptime, setUptime] = createSignal<Uptime | null>(null);
-  const [incidents, setIncidents] = createSignal<Incident[]>([]);
   const [busy, setBusy] = createSignal(false);
   const [checking, setChecking] = createSignal(false);
   const [confirmingDelete, setConfirmingDelete] = createSignal(false);
@@ -45,17 +42,26 @@ export default function EndpointPage(props: { id: string }) {
     else addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
   };
 
-  const loadChecks = () =>
-    api
-      .checks(props.id, { from: new Date(Date.now() - RANGES[range()]).toISOString(), limit: CHART_LIMIT })
-      .then((page) => setChecks(page.items), fail);
-  const loadUptime = () => api.uptime(props.id).then(setUptime, fail);
-  const loadIncidents = () => api.incidents({ endpointId: props.id, limit: 20 }).then((page) => setIncidents(page.items), fail);
+  // Each keyed on what it reads: an answer for another range (or an earlier read) never lands over a newer one.
+  const chart = createPageResource(
+    () => ({ id: props.id, range: range() }),
+    ({ id, range }) => api.checks(id, { from: new Date(Date.now() - RANGES[range]).toISOString(), limit: CHART_LIMIT }).then((page) => page.items),
+    { initialValue: [] as Check[], failed: fail },
+  );
+  const uptimeRead = createPageResource(() => props.id, (id) => api.uptime(id), { initialValue: null as Uptime | null, failed: fail });
+  const incidentsRead = createPageResource(
+    () => props.id,
+    (id) => api.incidents({ endpointId: id, limit: 20 }).then((page) => page.items),
+    { initialValue: [] as Incident[], failed: fail },
+  );
+  const checks = chart.value;
+  const uptime = uptimeRead.value;
+  const incidents = incidentsRead.value;
   const load = () => {
     api.getEndpoint(props.id).then(upsertEndpoint, fail);
-    void loadChecks();
-    void loadUptime();
-    void loadIncidents();
+    chart.reload();
+    uptimeRead.reload();
+    incidentsRead.reload();
   };
 
   useLiveData({ endpointId: props.id, load });
@@ -76,16 +82,16 @@ export default function EndpointPage(props: { id: string }) {
         checkedAt: e.timestamp,
       };
       const since = new Date(Date.now() - RANGES[range()]).toISOString();
-      setChecks((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
-      setUptime((u) => u && countCheck(u, e));
-      if (e.status === 'DOWN') setIncidents((list) => list.map((i) => (i.resolvedAt ? i : { ...i, failureCount: i.failureCount + 1 })));
+      chart.mutate((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
+      uptimeRead.mutate((u) => u && countCheck(u, e));
+      if (e.status === 'DOWN') incidentsRead.mutate((list) => list.map((i) => (i.resolvedAt ? i : { ...i, failureCount: i.failureCount + 1 })));
       uptimeTimer ??= setTimeout(() => {
         uptimeTimer = undefined;
-        void loadUptime();
+        uptimeRead.reload();
       }, UPTIME_REFRESH_MS);
     }),
-    onLiveEvent('incident:started', (e) => e.endpointId === props.id && void loadIncidents()),
-    onLiveEvent('incident:resolved', (e) => e.endpointId === props.id && void loadIncidents()),
+    onLiveEvent('incident:started', (e) => e.endpointId === props.id && incidentsRead.reload()),
+    onLiveEvent('incident:resolved', (e) => e.endpointId === props.id && incidentsRead.reload()),
     onLiveEvent('endpoint:deleted', (e) => e.endpointId === props.id && setMissing(true)),
   ];
   onCleanup(() => {
@@ -134,10 +140,8 @@ export default function EndpointPage(props: { id: string }) {
     );
   };
 
-  const pickRange = (next: Range) => {
-    setRange(next);
-    void loadChecks();
-  };
+  // A new range is a new key, read at once; the same range again reads it again.
+  const pickRange = (next: Range) => (next === range() ? chart.reload() : setRange(next));
 
   return (
     <Switch fallback={<p class="muted">{t('common.loading')}</p>}>

@@ -4,7 +4,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
 import { describeCheckError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatDuration, formatMs } from '../lib/format.ts';
-import { useLiveData } from '../lib/page-data.ts';
+import { createPageResource, reportLoadFailure, useLiveData } from '../lib/page-data.ts';
 import { useNow } from '../lib/now.ts';
 import { ApiError, api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
@@ -23,16 +23,17 @@ function roleOf(check: Check, incident: IncidentDetail): 'opened' | 'resolved' |
 
 /** One incident: its endpoint, when it started and ended, and the checks that opened and closed it; live. */
 export default function IncidentPage(props: { id: string }) {
-  const [incident, setIncident] = createSignal<IncidentDetail | null>(null);
   const [missing, setMissing] = createSignal(false);
-  const now = useNow(() => incident()?.resolvedAt === null);
-
-  const load = () =>
-    api.incident(props.id).then(setIncident, (error: unknown) => {
+  // Keyed on the id: an answer for an earlier read never lands over a newer one.
+  const { value: incident, reload: load } = createPageResource(() => props.id, (id) => api.incident(id), {
+    initialValue: null as IncidentDetail | null,
+    failed: (error) => {
       // A malformed id (400) is as missing as an unknown one (404).
       if (error instanceof ApiError && (error.status === 400 || error.status === 404)) setMissing(true);
-      else throw error;
-    });
+      else reportLoadFailure(error);
+    },
+  });
+  const now = useNow(() => incident()?.resolvedAt === null);
 
   // Subscribed to every endpoint: the id in the URL is the incident's, not its endpoint's.
   useLiveData({ load });
@@ -41,7 +42,7 @@ export default function IncidentPage(props: { id: string }) {
   const reloadSoon = () => {
     reloadTimer ??= setTimeout(() => {
       reloadTimer = undefined;
-      void load().catch(() => undefined);
+      load();
     }, RELOAD_DELAY_MS);
   };
   const stops = [

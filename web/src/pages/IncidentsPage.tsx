@@ -1,9 +1,9 @@
-import { For, Show, createSignal, onCleanup } from 'solid-js';
-import type { Incident } from '../../../server/contract/types.ts';
+import { For, Show, createComputed, createSignal, on, onCleanup } from 'solid-js';
+import type { Incident, Page } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
 import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatIncidentDuration } from '../lib/format.ts';
-import { useLiveData } from '../lib/page-data.ts';
+import { createPageResource, useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
@@ -19,21 +19,31 @@ export function IncidentsPage() {
     const f = searchParams().get('status') as Filter;
     return FILTERS.includes(f) ? f : '';
   };
-  const [items, setItems] = createSignal<Incident[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
+  const failed = (error: unknown) => addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
+  // The first page, keyed on the filter: an answer for another filter (or an earlier read) never lands over a newer one.
+  const first = createPageResource(() => filter(), (status) => api.incidents({ status: status || undefined, limit: PAGE }), {
+    initialValue: null as Page<Incident> | null,
+    failed,
+  });
+  /** The pages after the first one ("more"), read since the first one last came. */
+  const [more, setMore] = createSignal<Page<Incident> | null>(null);
+  createComputed(on(first.value, () => setMore(null)));
+  const items = () => [...(first.value()?.items ?? []), ...(more()?.items ?? [])];
+  const cursor = () => (more() ?? first.value())?.nextCursor ?? null;
+  const loaded = () => first.value() !== null;
 
-  const fetchPage = async (after?: string) => {
+  const fetchMore = async (after: string) => {
+    const base = first.value();
     try {
       const page = await api.incidents({ status: filter() || undefined, limit: PAGE, cursor: after });
-      setItems((list) => (after ? [...list, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setLoaded(true);
+      // Read after another first page (a new filter, a live reload): it belongs to that one no more.
+      if (first.value() !== base) return;
+      setMore((previous) => ({ items: [...(previous?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
     } catch (error) {
-      addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
+      failed(error);
     }
   };
-  const load = () => void fetchPage();
+  const load = first.reload;
 
   useLiveData({ load });
   const stops = [onLiveEvent('incident:started', load), onLiveEvent('incident:resolved', load)];
@@ -41,10 +51,8 @@ export function IncidentsPage() {
     for (const stop of stops) stop();
   });
 
-  const pick = (f: Filter) => {
-    setSearchParams({ status: f });
-    load();
-  };
+  // Another filter is a new key, read at once; the same one again reads it again.
+  const pick = (f: Filter) => (f === filter() ? load() : setSearchParams({ status: f }));
 
   return (
     <section aria-labelledby="inc-title">
@@ -98,7 +106,7 @@ export function IncidentsPage() {
         <p class="empty">{t('inc.empty')}</p>
       </Show>
       <Show when={cursor()}>
-        <button type="button" onClick={() => void fetchPage(cursor()!)}>
+        <button type="button" onClick={() => void fetchMore(cursor()!)}>
           {t('inc.more')}
         </button>
       </Show>
