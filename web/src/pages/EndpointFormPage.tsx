@@ -1,5 +1,6 @@
-import { For, Show, createSignal, onMount } from 'solid-js';
+import { For, Show, createEffect, createResource, createSignal, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
+import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
 import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, type HttpMethod, type ProblemDetails, type SavedEndpoint } from '../../../server/contract/types.ts';
 import { Field, controlProps } from '../components/Field.tsx';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
@@ -27,50 +28,51 @@ interface FormValues {
   paused: boolean;
 }
 
+/** A new endpoint's form: the API's defaults (server/contract/endpoint-limits.ts), as typed text. */
 const DEFAULTS: FormValues = {
   name: '',
   url: '',
-  method: 'GET',
-  intervalSeconds: '60',
-  timeoutMs: '10000',
-  expectedStatusCodes: '200-299',
-  degradedThresholdMs: '2000',
-  failureThreshold: '3',
+  method: ENDPOINT_DEFAULTS.method,
+  intervalSeconds: String(ENDPOINT_DEFAULTS.intervalSeconds),
+  timeoutMs: String(ENDPOINT_DEFAULTS.timeoutMs),
+  expectedStatusCodes: ENDPOINT_DEFAULTS.expectedStatusCodes.join(', '),
+  degradedThresholdMs: String(ENDPOINT_DEFAULTS.degradedThresholdMs),
+  failureThreshold: String(ENDPOINT_DEFAULTS.failureThreshold),
   tags: '',
   headers: '',
   secretHeaders: '',
   body: '',
-  paused: false,
+  paused: ENDPOINT_DEFAULTS.paused,
 };
 
-/** Same bounds as the API, checked before sending so the common mistakes are caught at once. */
+/** The API's bounds, checked before sending so the common mistakes are caught at once. */
 const NUMBERS = {
-  intervalSeconds: [1, 86400],
-  timeoutMs: [100, 60000],
-  degradedThresholdMs: [1, 3_600_000],
-  failureThreshold: [1, 100],
+  intervalSeconds: LIMITS.intervalSeconds,
+  timeoutMs: LIMITS.timeoutMs,
+  degradedThresholdMs: LIMITS.degradedThresholdMs,
+  failureThreshold: LIMITS.failureThreshold,
 } as const;
 
 /**
- * The most characters each input takes: the API's limits (server/domain/endpoint-input.ts), and
- * for the lists as typed here, what their most entries take with their separators.
+ * The most characters each input takes: the API's limits, and for the lists as typed here, what
+ * their most entries take with their separators.
  */
 const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused'>, number> = {
-  name: 100,
-  url: 2048,
-  intervalSeconds: String(NUMBERS.intervalSeconds[1]).length,
-  timeoutMs: String(NUMBERS.timeoutMs[1]).length,
-  degradedThresholdMs: String(NUMBERS.degradedThresholdMs[1]).length,
-  failureThreshold: String(NUMBERS.failureThreshold[1]).length,
-  // 20 codes or ranges of 7 characters, each with ", ".
-  expectedStatusCodes: 20 * 9,
-  // 20 tags of 50 characters, each with ", ".
-  tags: 20 * 52,
-  // 16,384 characters of names and values in all, plus ": " and a line break for each of 50 headers.
-  headers: 16_384 + 50 * 3,
-  // 50 names of 256 characters, each with ", ".
-  secretHeaders: 50 * 258,
-  body: 65_536,
+  name: LIMITS.nameLength,
+  url: LIMITS.urlLength,
+  intervalSeconds: String(NUMBERS.intervalSeconds.max).length,
+  timeoutMs: String(NUMBERS.timeoutMs.max).length,
+  degradedThresholdMs: String(NUMBERS.degradedThresholdMs.max).length,
+  failureThreshold: String(NUMBERS.failureThreshold.max).length,
+  // Codes or ranges of 7 characters ("200-299"), each with ", ".
+  expectedStatusCodes: LIMITS.expectedStatusCodes * 9,
+  // Tags, each with ", ".
+  tags: LIMITS.tags * (LIMITS.tagLength + 2),
+  // The characters of names and values in all, plus ": " and a line break for each header.
+  headers: LIMITS.headerChars + LIMITS.headers * 3,
+  // Names, each with ", ".
+  secretHeaders: LIMITS.headers * (LIMITS.headerNameLength + 2),
+  body: LIMITS.bodyLength,
 };
 
 function valuesOf(e: Endpoint): FormValues {
@@ -106,7 +108,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
   if (!v.url.trim()) errors.url = t('form.err.required');
   else if (!/^https?:\/\/\S+$/i.test(v.url.trim())) errors.url = t('form.err.url');
   const numbers: Record<string, number> = {};
-  for (const [field, [min, max]] of Object.entries(NUMBERS)) {
+  for (const [field, { min, max }] of Object.entries(NUMBERS)) {
     const text = v[field as keyof typeof NUMBERS].trim();
     if (!/^\d+$/.test(text)) errors[field] = t('form.err.integer');
     else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
@@ -163,17 +165,26 @@ export default function EndpointFormPage(props: { id?: string }) {
     return urlHoldsSecret(e.url) ? [...names, t('form.url')] : names;
   };
 
-  onMount(() => {
-    if (!props.id) return;
-    const known = endpoints.byId[props.id];
-    const fill = (e: Endpoint) => {
+  // The edited endpoint, keyed on its id (from the store when it holds it): an answer for another id never fills the form.
+  const [stored] = createResource(
+    () => props.id,
+    (id): Endpoint | Promise<Endpoint | undefined> => {
+      const known = endpoints.byId[id];
+      if (known) return { ...known };
+      return api.getEndpoint(id).catch((error: Error) => {
+        setFormError(describeRequestError(error));
+        return undefined;
+      });
+    },
+  );
+  createEffect(
+    on(stored, (e) => {
+      if (!e) return;
       setOriginal(e);
       setValues(valuesOf(e));
       setLoaded(true);
-    };
-    if (known) fill({ ...known });
-    else api.getEndpoint(props.id).then(fill, (error: Error) => setFormError(describeRequestError(error)));
-  });
+    }),
+  );
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
