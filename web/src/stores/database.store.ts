@@ -45,7 +45,7 @@ export function onDatabaseRecheck(listener: () => void): () => void {
   return () => recheckListeners.delete(listener);
 }
 
-/** A 503 problem that says the database is away (server/http/problem.ts words it so). */
-export function isDatabaseUnavailable(status: number, problem: { type?: string; detail?: string } | null): boolean {
-  return status === 503 && /database/i.test(`${problem?.type ?? ''} ${problem?.detail ?? ''}`);
+/** A 503 problem that says the database is away: its code (server/http/problem.ts), not its English words. */
+export function isDatabaseUnavailable(status: number, problem: { code?: string } | null): boolean {
+  return status === 503 && problem?.code === 'database_unavailable';
 }
