@@ -20,9 +20,7 @@ export default defineConfig({
       { test: { name: 'unit', include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 30_000 } },
       // test/postgres/: what only PostgreSQL can do (several instances on one database).
       { test: { ...shared, name: 'pglite', exclude: [...shared.exclude, 'test/postgres/**'], env: { VIGIL_TEST_DRIVER: 'pglite' } } },
-      ...(postgresUrl
-        ? [{ test: { ...shared, name: 'postgres', env: { VIGIL_TEST_DRIVER: 'postgres', VIGIL_TEST_DATABASE_URL: postgresUrl } } }]
-        : []),
+      ...(postgresUrl ? [{ test: { ...shared, name: 'postgres', env: { VIGIL_TEST_DRIVER: 'postgres', VIGIL_TEST_DATABASE_URL: postgresUrl } } }] : []),
       {
         test: {
           name: 'browser',

@@ -112,7 +112,10 @@ for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1])) {
 }
 console.log(`${'(areas under 0.3 % each)'.padEnd(38)} ${pct(small, totalUs)}      ${pct(small, busyUs)}`);
 console.log(`\ntop ${top} functions by self time (% of busy):`);
-for (const [key, { us, area: a }] of [...byFunction].filter(([, v]) => v.area !== 'idle').sort((x, y) => y[1].us - x[1].us).slice(0, top)) {
+for (const [key, { us, area: a }] of [...byFunction]
+  .filter(([, v]) => v.area !== 'idle')
+  .sort((x, y) => y[1].us - x[1].us)
+  .slice(0, top)) {
   console.log(`${pct(us, busyUs)}  ${key.slice(0, 110)}  [${a}]`);
 }
 
@@ -124,7 +127,9 @@ if (callersOf) {
     let p = parentOf.get(id);
     while (p !== undefined && frames.length < depth) {
       const f = byId.get(p)!.callFrame;
-      frames.push(`${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|db|bench)\//, '$1/')}:${f.lineNumber + 1}`);
+      frames.push(
+        `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|db|bench)\//, '$1/')}:${f.lineNumber + 1}`,
+      );
       p = parentOf.get(p);
     }
     const key = frames.join(' ← ');

@@ -92,7 +92,15 @@ cleanUpOnSignals('stopping Vigil, the target, clusters and mounts');
 
 const verdicts: Verdict[] = [];
 const details: Record<string, unknown> = {};
-const skip = (scenario: string, database: string, why: string): Verdict => ({ scenario, database, expected: '–', happened: why, lost: null, doubleOpen: null, pass: null });
+const skip = (scenario: string, database: string, why: string): Verdict => ({
+  scenario,
+  database,
+  expected: '–',
+  happened: why,
+  lost: null,
+  doubleOpen: null,
+  pass: null,
+});
 
 /** PGlite opened directly (Vigil stopped), for the full-disk scenario's tmpfs data dir. */
 async function withPglite<T>(dataDir: string, fn: (query: Query) => Promise<T>): Promise<T> {
@@ -146,7 +154,10 @@ async function fullDisk(): Promise<Verdict[]> {
   );
   details['full-disk'] = d;
   // Starting on a disk that is already full: with the data dir it had, and a brand-new one.
-  for (const [label, dir] of [['existing data dir', dataDir], ['new data dir', join(disk.dir, 'fresh')]] as const) {
+  for (const [label, dir] of [
+    ['existing data dir', dataDir],
+    ['new data dir', join(disk.dir, 'fresh')],
+  ] as const) {
     disk.fill();
     const outcome = await tryStartVigil(await freePort(), { DATA_DIR: dir }, logDir, `full-disk-start-${label.split(' ')[0]}`, 60_000);
     disk.free();
@@ -157,13 +168,24 @@ async function fullDisk(): Promise<Verdict[]> {
       pass = outcome.code !== 0 && outcome.code !== null && said !== undefined;
       happened = `exited ${outcome.code ?? outcome.signal} after ${(outcome.afterMs / 1000).toFixed(1)} s; ${said ? `said: ${said.slice(0, 160)}` : `last line: ${outcome.output.at(-1)?.slice(0, 160) ?? '(none)'}`}`;
     } else if (outcome.outcome === 'listening') {
-      const readyz = await fetch(`${outcome.vigil.base}/readyz`).then((r) => r.status, () => 0);
+      const readyz = await fetch(`${outcome.vigil.base}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       happened = `started and listens (/readyz ${readyz})`;
       await outcome.vigil.child.kill();
     } else {
       happened = `neither listening nor exited within ${(outcome.afterMs / 1000).toFixed(0)} s; last line: ${outcome.output.at(-1)?.slice(0, 160) ?? '(none)'}`;
     }
-    v.push({ scenario: `full-disk: start on a full disk (${label})`, database: 'pglite (tmpfs)', expected: 'exits non-zero, saying "no space left"', happened, lost: null, doubleOpen: null, pass });
+    v.push({
+      scenario: `full-disk: start on a full disk (${label})`,
+      database: 'pglite (tmpfs)',
+      expected: 'exits non-zero, saying "no space left"',
+      happened,
+      lost: null,
+      doubleOpen: null,
+      pass,
+    });
   }
   await disk.unmount();
   return v;
@@ -227,7 +249,17 @@ try {
       verdicts.push(...(await withTimeout(RUNNERS[scenario](), BUDGET_MS[scenario], `scenario ${scenario}`)));
     } catch (error) {
       progress(`${scenario} broke: ${(error as Error).stack ?? String(error)}`);
-      verdicts.push({ scenario, database: '–', expected: 'runs to the end', happened: `broke: ${String((error as Error).message ?? error).split('\n')[0]!.slice(0, 300)}`, lost: null, doubleOpen: null, pass: false });
+      verdicts.push({
+        scenario,
+        database: '–',
+        expected: 'runs to the end',
+        happened: `broke: ${String((error as Error).message ?? error)
+          .split('\n')[0]!
+          .slice(0, 300)}`,
+        lost: null,
+        doubleOpen: null,
+        pass: false,
+      });
     } finally {
       await cleanupAll();
     }
@@ -244,6 +276,10 @@ const table = verdictTable(verdicts);
 writeFileSync(join(logDir, 'results.json'), JSON.stringify({ code: codeState(), options, verdicts, details }, null, 2));
 writeFileSync(join(logDir, 'table.md'), table + '\n');
 const code = codeState();
-process.stdout.write(`\nFault suite${short ? ' (short)' : ''} on ${code.commit}${code.uncommittedFiles ? ` + ${code.uncommittedFiles} uncommitted files` : ''}:\n\n${table}\n`);
-progress(`${verdicts.filter((v) => v.pass === true).length} passed, ${verdicts.filter((v) => v.pass === false).length} failed, ${verdicts.filter((v) => v.pass === null).length} skipped; details in ${logDir}`);
+process.stdout.write(
+  `\nFault suite${short ? ' (short)' : ''} on ${code.commit}${code.uncommittedFiles ? ` + ${code.uncommittedFiles} uncommitted files` : ''}:\n\n${table}\n`,
+);
+progress(
+  `${verdicts.filter((v) => v.pass === true).length} passed, ${verdicts.filter((v) => v.pass === false).length} failed, ${verdicts.filter((v) => v.pass === null).length} skipped; details in ${logDir}`,
+);
 process.exit(broken || isAborting() ? 1 : 0);

@@ -109,11 +109,21 @@ async function round(label: string, apiKey: string | undefined, share: number, l
   const requests = Math.round(options.requests * share);
   const messages = Math.round(options.messages * share);
   const rest = requests
-    ? await fuzzRest({ base: vigil.base, apiKey, targetUrl, requests, timeLimitMs, seed: options.seed, onProgress: (n) => n % 5000 === 0 && progress(`${label}: ${n} REST requests`) })
+    ? await fuzzRest({
+        base: vigil.base,
+        apiKey,
+        targetUrl,
+        requests,
+        timeLimitMs,
+        seed: options.seed,
+        onProgress: (n) => n % 5000 === 0 && progress(`${label}: ${n} REST requests`),
+      })
     : null;
   if (rest) progress(`${label}: REST done, ${rest.sent} requests in ${(rest.durationMs / 1000).toFixed(1)} s, ${rest.fiveXX} × 5xx`);
-  const realtime = messages && vigil.child.proc.exitCode === null ? await fuzzRealtime({ base: vigil.base, apiKey, messages, timeLimitMs, seed: options.seed }) : null;
-  if (realtime) progress(`${label}: realtime done, ${Object.values(realtime.sent).reduce((a, b) => a + b, 0)} messages in ${(realtime.durationMs / 1000).toFixed(1)} s`);
+  const realtime =
+    messages && vigil.child.proc.exitCode === null ? await fuzzRealtime({ base: vigil.base, apiKey, messages, timeLimitMs, seed: options.seed }) : null;
+  if (realtime)
+    progress(`${label}: realtime done, ${Object.values(realtime.sent).reduce((a, b) => a + b, 0)} messages in ${(realtime.durationMs / 1000).toFixed(1)} s`);
   const alive = vigil.child.proc.exitCode === null && vigil.child.proc.signalCode === null;
   const answering = alive && (await healthy(vigil.base));
   const rssAfterMb = rssMb(vigil.pid);

@@ -69,6 +69,16 @@ const q = (p: number) => (kept ? sorted[Math.min(kept - 1, Math.floor(p * kept))
 const disconnected = sockets.filter((s) => !s.connected).length;
 for (const s of sockets) s.close();
 process.stdout.write(
-  JSON.stringify({ clients: clientCount, seconds, received, perClientPerSecond: received / clientCount / seconds, p50: q(0.5), p99: q(0.99), max: kept ? sorted[kept - 1] : null, disconnected, cpuPercent }) + '\n',
+  JSON.stringify({
+    clients: clientCount,
+    seconds,
+    received,
+    perClientPerSecond: received / clientCount / seconds,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: kept ? sorted[kept - 1] : null,
+    disconnected,
+    cpuPercent,
+  }) + '\n',
 );
 process.exit(0);

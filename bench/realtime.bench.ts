@@ -165,7 +165,16 @@ async function scenario(rate: number, clientsList: number[]): Promise<Row[]> {
     }
     const cpuAfter = await metric(port, 'process_cpu_seconds_total');
     const rss = await metric(port, 'process_resident_memory_bytes');
-    const all = results as { clients: number; received: number; seconds: number; p50: number; p99: number; max: number; disconnected: number; cpuPercent: number }[];
+    const all = results as {
+      clients: number;
+      received: number;
+      seconds: number;
+      p50: number;
+      p99: number;
+      max: number;
+      disconnected: number;
+      cpuPercent: number;
+    }[];
     // Quantiles across processes: the worst process's figure (conservative), the median of their medians.
     const row: Row = {
       rate,
@@ -193,10 +202,14 @@ const rows: Row[] = [];
 const failures: string[] = [];
 for (const rate of rates) rows.push(...(await scenario(rate, clientCounts)));
 console.log(`\nRealtime latency, check completion → socket.io client (window ${windowS} s after ${warmupS} s warm-up; database: ${dbKind})\n`);
-console.log('| events/s | clients | delivered per client/s | p50 ms | p99 ms | max ms | Vigil CPU % | client processes CPU % | Vigil RSS MB | dropped clients |');
+console.log(
+  '| events/s | clients | delivered per client/s | p50 ms | p99 ms | max ms | Vigil CPU % | client processes CPU % | Vigil RSS MB | dropped clients |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  console.log(`| ${r.rate} | ${r.clients} | ${r.perClientPerSecond} | ${r.p50} | ${r.p99} | ${r.max} | ${r.cpuPercent} | ${r.clientsCpuPercent} | ${r.rssMb} | ${r.disconnected} |`);
+  console.log(
+    `| ${r.rate} | ${r.clients} | ${r.perClientPerSecond} | ${r.p50} | ${r.p99} | ${r.max} | ${r.cpuPercent} | ${r.clientsCpuPercent} | ${r.rssMb} | ${r.disconnected} |`,
+  );
 }
 for (const f of failures) console.log(`\nFailed: ${f}`);
 cleanup();

@@ -180,7 +180,13 @@ async function measure(kind: 'pglite' | 'postgres', run: number): Promise<RunRes
       oldRows,
       freshRows,
       seedS: round(seedS)!,
-      rollup: { hours: report.hoursRolledUp, transactions: rollups.length, totalMs: round(sum(rollups.map((b) => b.ms)))!, longestMs: round(Math.max(...rollups.map((b) => b.ms)))!, each: rollups.map((b) => [b.count, round(b.ms)!]) },
+      rollup: {
+        hours: report.hoursRolledUp,
+        transactions: rollups.length,
+        totalMs: round(sum(rollups.map((b) => b.ms)))!,
+        longestMs: round(Math.max(...rollups.map((b) => b.ms)))!,
+        each: rollups.map((b) => [b.count, round(b.ms)!]),
+      },
       prune: {
         rows: report.rawRowsPruned,
         batches: prunes.length,
@@ -200,7 +206,9 @@ async function measure(kind: 'pglite' | 'postgres', run: number): Promise<RunRes
         oldSqlMs: round(oldSqlMs, 2)!,
         beforeRollupMs: round(beforeRollupMs, 2)!,
         afterRollupMs: round(afterRollupMs, 2)!,
-        sameAnswer: JSON.stringify(beforeAnswer) === JSON.stringify(afterAnswer) && JSON.stringify(afterAnswer) === JSON.stringify(await oldUptimeSql(db, uptimeEndpoint!, now)),
+        sameAnswer:
+          JSON.stringify(beforeAnswer) === JSON.stringify(afterAnswer) &&
+          JSON.stringify(afterAnswer) === JSON.stringify(await oldUptimeSql(db, uptimeEndpoint!, now)),
       },
     };
     progress(`${kind} run ${run}: ${JSON.stringify(result)}`);

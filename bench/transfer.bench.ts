@@ -53,10 +53,7 @@ try {
       const results = { create: [] as number[], unchanged: [] as number[], update: [] as number[], exp: [] as number[], bytes: 0 };
       for (let r = 0; r < runs; r++) {
         const db = await createBenchDatabase(kind, 'vigil-transfer-');
-        const vigil = await startVigil(
-          loadSettings({ HOST: '127.0.0.1', PORT: '0', ...db.env }),
-          { logger: createLogger('error') },
-        );
+        const vigil = await startVigil(loadSettings({ HOST: '127.0.0.1', PORT: '0', ...db.env }), { logger: createLogger('error') });
         try {
           const file = fileOf(n);
           const body = JSON.stringify(file);
@@ -78,7 +75,9 @@ try {
           results.update.push(c.ms);
           results.exp.push(e.ms);
           results.bytes = e.text.length;
-          console.error(`${kind} ${n} run ${r + 1}: create ${a.ms.toFixed(0)} ms, unchanged ${b.ms.toFixed(0)}, update ${c.ms.toFixed(0)}, export ${e.ms.toFixed(0)} (${(body.length / 1e6).toFixed(2)} MB in, ${(e.text.length / 1e6).toFixed(2)} MB out)`);
+          console.error(
+            `${kind} ${n} run ${r + 1}: create ${a.ms.toFixed(0)} ms, unchanged ${b.ms.toFixed(0)}, update ${c.ms.toFixed(0)}, export ${e.ms.toFixed(0)} (${(body.length / 1e6).toFixed(2)} MB in, ${(e.text.length / 1e6).toFixed(2)} MB out)`,
+          );
         } finally {
           await vigil.stop();
           await db.dispose();
@@ -89,7 +88,9 @@ try {
       );
     }
   }
-  console.log('| database | endpoints | import, all new (ms) | same file again, all unchanged (ms) | every URL changed (ms) | export (ms) | export size (MB) |');
+  console.log(
+    '| database | endpoints | import, all new (ms) | same file again, all unchanged (ms) | every URL changed (ms) | export (ms) | export size (MB) |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
 } finally {

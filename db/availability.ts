@@ -54,7 +54,10 @@ export class DatabaseAvailability {
     try {
       await Promise.race([
         this.options.ping(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error('no answer'), { code: 'CONNECT_TIMEOUT' })), this.options.probeTimeoutMs ?? 2000))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(Object.assign(new Error('no answer'), { code: 'CONNECT_TIMEOUT' })), this.options.probeTimeoutMs ?? 2000)),
+        ),
       ]);
       clearInterval(this.probe);
       this.probe = undefined;

@@ -51,7 +51,11 @@ function isUnavailableSqlState(code: string): boolean {
 
 /** The database fault behind an error (looking through drizzle's wrapping), or null if it is not one. */
 export function databaseFault(error: unknown): DatabaseFault | null {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown; errno?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown; errno?: unknown } | undefined, depth = 0;
+    e && depth < 6;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e !== 'object') break;
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';

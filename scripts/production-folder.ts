@@ -26,7 +26,10 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   const kept = Object.entries(process.env).filter(
     ([name, value]) =>
       value !== undefined &&
-      (name === 'PATH' || name === 'HOME' || /^npm_config_(registry|cache|userconfig|.*proxy|strict_ssl|cafile)$/i.test(name) || /^(https?|no)_proxy$/i.test(name)),
+      (name === 'PATH' ||
+        name === 'HOME' ||
+        /^npm_config_(registry|cache|userconfig|.*proxy|strict_ssl|cafile)$/i.test(name) ||
+        /^(https?|no)_proxy$/i.test(name)),
   ) as [string, string][];
   return { ...Object.fromEntries(kept), ...extra };
 }
@@ -168,7 +171,11 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
       );
       await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (performance.now() - started))));
       const cpu = (cpuTicks() - before) / ((performance.now() - started) / 1000);
-      facts.push(answer, `CPU ${Math.round(cpu)} % of a core`, `RSS ${Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024)} MiB`);
+      facts.push(
+        answer,
+        `CPU ${Math.round(cpu)} % of a core`,
+        `RSS ${Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024)} MiB`,
+      );
       // A server that does not answer: what its threads wait on, and where its JavaScript is.
       if (answer.startsWith('does not')) facts.push(`\nthreads: ${threadStates(child.pid!)}\n${await pausedStacks(child.pid!, () => output)}`);
     } catch (error) {
@@ -179,7 +186,10 @@ export async function startBuiltServer(appDir: string, settings: Record<string, 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exitCode !== undefined) throw new Error(`the built server exited before it was ready: ${report()}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -255,14 +265,22 @@ async function pausedStacks(pid: number, output: () => string, timeoutMs = 15_00
       type Frame = { functionName: string; url: string; location: { lineNumber: number; columnNumber: number } };
       const pause = () =>
         new Promise<string>((resolve) => {
-          const timer = setTimeout(() => resolve('Debugger.pause did not take: the main thread runs no JavaScript or WebAssembly (blocked in native code or a system call)'), Math.max(0, deadline - Date.now()));
+          const timer = setTimeout(
+            () => resolve('Debugger.pause did not take: the main thread runs no JavaScript or WebAssembly (blocked in native code or a system call)'),
+            Math.max(0, deadline - Date.now()),
+          );
           socket.on('message', function paused(data) {
             const message = JSON.parse(String(data)) as { method?: string; params?: { callFrames: Frame[] } };
             if (message.method !== 'Debugger.paused') return;
             socket.off('message', paused);
             clearTimeout(timer);
             send('Debugger.resume');
-            resolve(message.params!.callFrames.slice(0, 25).map((f) => `  at ${f.functionName || '<anonymous>'} ${f.url}:${f.location.lineNumber + 1}:${f.location.columnNumber + 1}`).join('\n'));
+            resolve(
+              message
+                .params!.callFrames.slice(0, 25)
+                .map((f) => `  at ${f.functionName || '<anonymous>'} ${f.url}:${f.location.lineNumber + 1}:${f.location.columnNumber + 1}`)
+                .join('\n'),
+            );
           });
           send('Debugger.pause');
         });

@@ -12,7 +12,10 @@ function stalledReader() {
       pending.push(callback);
     },
   });
-  return { stream, received, release: () => {
+  return {
+    stream,
+    received,
+    release: () => {
       for (const cb of pending.splice(0)) cb();
     },
   };

@@ -40,7 +40,9 @@ export function logOutput(stream: Writable, maxBufferedBytes = DEFAULT_LOG_BUFFE
         return;
       }
       if (droppedSinceReport > 0) {
-        stream.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), service: 'vigil', dropped: droppedSinceReport, msg: `${droppedSinceReport} log lines were dropped: nothing read stdout` })}\n`);
+        stream.write(
+          `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), service: 'vigil', dropped: droppedSinceReport, msg: `${droppedSinceReport} log lines were dropped: nothing read stdout` })}\n`,
+        );
         droppedSinceReport = 0;
       }
       stream.write(line);

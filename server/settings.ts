@@ -4,7 +4,11 @@ import { NO_BLOCKED_TARGETS, splitTargetList } from './security/target-policy.ts
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A comma-separated setting's entries. */
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 const SettingsSchema = z.object({
   PORT: port.default(3000),
@@ -16,9 +20,19 @@ const SettingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   API_KEY: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(256 * 1024),
   /** Largest accepted body of POST /api/import (a file of up to 10,000 endpoints). */
-  IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  IMPORT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   /** How long shutdown waits for running checks, in ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** How long a client may take to send a whole request (headers and body); a stalled upload is cut after it. */
@@ -28,7 +42,10 @@ const SettingsSchema = z.object({
   /** Largest number of check results written in one transaction. */
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Where notifications are POSTed (status changes, incidents). */
-  WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  WEBHOOK_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL')
+    .optional(),
   /** Signs each webhook body: X-Vigil-Signature: sha256=<hex HMAC>. */
   WEBHOOK_SECRET: z.string().min(1).optional(),
   /** How long Socket.io keeps a dropped client's session to replay what it missed. */
@@ -79,11 +96,22 @@ const SettingsSchema = z.object({
     .transform((value, ctx) => {
       try {
         const url = new URL(value);
-        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' && !url.search && !url.hash) return url;
+        if (
+          (url.protocol === 'http:' || url.protocol === 'https:') &&
+          url.hostname !== '' &&
+          url.username === '' &&
+          url.password === '' &&
+          !url.search &&
+          !url.hash
+        )
+          return url;
       } catch {
         /* reported below */
       }
-      ctx.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL without credentials, query or fragment (https://vigil.example.com)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an absolute http:// or https:// URL without credentials, query or fragment (https://vigil.example.com)',
+      });
       return z.NEVER;
     })
     .optional(),
@@ -112,7 +140,8 @@ const SettingsSchema = z.object({
     .transform((value, ctx) => {
       const hosts = list(value);
       for (const entry of hosts) {
-        if (!/^(\*|(\*\.)?[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/.test(entry)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a host name (vigil.lan, *.example.com, 192.168.1.20, or *)` });
+        if (!/^(\*|(\*\.)?[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/.test(entry))
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not a host name (vigil.lan, *.example.com, 192.168.1.20, or *)` });
       }
       return hosts;
     })

@@ -38,7 +38,6 @@ import { describeError } from '../db/unavailable.ts';
 import { DatabaseAvailability } from '../db/availability.ts';
 import type { Settings } from './settings.ts';
 
-
 export interface Vigil {
   url: string;
   port: number;
@@ -98,7 +97,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     ping: database.ping,
     onChange: (fault) =>
       fault
-        ? logger.warn({ cause: `${fault.code}: ${fault.message}` }, `the database cannot be reached (${fault.code}): checks go on, REST answers 503 until it is back`)
+        ? logger.warn(
+            { cause: `${fault.code}: ${fault.message}` },
+            `the database cannot be reached (${fault.code}): checks go on, REST answers 503 until it is back`,
+          )
         : logger.info('the database can be reached again'),
   });
   const bus = new EventBus(errorReporter(logger, 'event listener failed'));
@@ -213,8 +215,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     webDir: options.webDir,
     ping: database.ping,
     database: { unreachable: () => availability.unreachable, observe: (error) => availability.observe(error) },
-    writeTrouble: () =>
-      writer.failing ? `check results cannot be written (${writer.stats.lastError}); ${writer.pending} results wait in memory` : null,
+    writeTrouble: () => (writer.failing ? `check results cannot be written (${writer.stats.lastError}); ${writer.pending} results wait in memory` : null),
     realtimeRoutes: sse.routes,
     metrics: () =>
       renderMetrics({
@@ -284,7 +285,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   await placement.start();
   retention.start();
   logger.info(
-    { url, publicUrl: publicUrl || undefined, database: database.driver, dataDir: database.driver === 'pglite' ? settings.dataDir : undefined, endpoints: registry.size },
+    {
+      url,
+      publicUrl: publicUrl || undefined,
+      database: database.driver,
+      dataDir: database.driver === 'pglite' ? settings.dataDir : undefined,
+      endpoints: registry.size,
+    },
     `Vigil listening on ${url}${publicUrl ? `, reached at ${publicUrl}` : ''} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
   );
   if (!guard.enabled && !isLoopbackHost(settings.host)) {
@@ -306,10 +313,16 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       if (unfinished > 0) {
         // Cut off by the shutdown, not by the target: not a DOWN result, so not recorded at all.
         writer.seal();
-        logger.warn({ abandoned: unfinished }, `shutdown: ${unfinished} checks did not finish within SHUTDOWN_TIMEOUT_MS (${settings.shutdownTimeoutMs} ms) and were abandoned, not recorded`);
+        logger.warn(
+          { abandoned: unfinished },
+          `shutdown: ${unfinished} checks did not finish within SHUTDOWN_TIMEOUT_MS (${settings.shutdownTimeoutMs} ms) and were abandoned, not recorded`,
+        );
       }
       if (!(await writer.drain(Math.max(settings.shutdownTimeoutMs, 5000)))) {
-        logger.error({ lost: writer.pending, cause: writer.stats.lastError }, `shutdown: ${writer.pending} check results could not be written (the database is unavailable) and are lost`);
+        logger.error(
+          { lost: writer.pending, cause: writer.stats.lastError },
+          `shutdown: ${writer.pending} check results could not be written (the database is unavailable) and are lost`,
+        );
       }
       // Every result is written: the other instances may take our endpoints over now.
       await placement.leave().catch(errorReporter(logger, 'handing over endpoints failed'));

@@ -100,7 +100,10 @@ describe('the start-up warning about an open instance', () => {
     const vigil = await startVigil(settings, { logger });
     await vigil.stop();
     await database.dispose();
-    expect(lines.some((l) => l.msg.startsWith('Vigil listening on')), 'logs JSON lines with msg').toBe(true);
+    expect(
+      lines.some((l) => l.msg.startsWith('Vigil listening on')),
+      'logs JSON lines with msg',
+    ).toBe(true);
     return lines.filter((l) => l.level === 'warn').map((l) => l.msg);
   }
 

@@ -3,7 +3,13 @@ import type { Check, ResponseSeries } from '../server/contract/types.ts';
 import { bucketsOf, chartColumns, downBands, gapSecondsFor, withLiveChecks, type ChartBucket } from '../web/src/lib/chart-series.ts';
 import { timeAxisLabels } from '../web/src/lib/chart-time-labels.ts';
 
-const bucket = (at: number, checks = 1, down = 0, responseSum = 100 * (checks - down), degraded = 0): ChartBucket => ({ at, checks, degraded, down, responseSum });
+const bucket = (at: number, checks = 1, down = 0, responseSum = 100 * (checks - down), degraded = 0): ChartBucket => ({
+  at,
+  checks,
+  degraded,
+  down,
+  responseSum,
+});
 const check = (checkedAt: string, status: Check['status'], responseTime: number): Check => ({
   id: checkedAt,
   endpointId: 'e',
@@ -23,7 +29,11 @@ describe('chartColumns', () => {
     ['more than two intervals without checks break the line', [0, 60, 300, 360], 60, [100, 100, null, 100, 100]],
     ['a sparse endpoint (hourly checks in 10 s buckets) joins its checks', [0, 3600, 7200], 3600, [100, 100, 100]],
   ] as const)('%s', (_name, ats, interval, expected) => {
-    const columns = chartColumns(ats.map((at) => bucket(at)), 10, gapSecondsFor(10, interval));
+    const columns = chartColumns(
+      ats.map((at) => bucket(at)),
+      10,
+      gapSecondsFor(10, interval),
+    );
     expect(columns.response).toEqual(expected);
   });
 

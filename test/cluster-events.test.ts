@@ -120,7 +120,9 @@ describe('event frames', () => {
   it('puts together the chunks of two senders whose frames interleave', () => {
     const fromA = packFrames(serialised([bigCreated(20_000)]), A_SENDER, counter(), LIMIT).frames;
     const fromB = packFrames(serialised([bigCreated(30_000)]), B_SENDER, counter(), LIMIT).frames;
-    const interleaved = Array.from({ length: Math.max(fromA.length, fromB.length) }, (_, i) => [fromA[i], fromB[i]]).flat().filter((f) => f !== undefined);
+    const interleaved = Array.from({ length: Math.max(fromA.length, fromB.length) }, (_, i) => [fromA[i], fromB[i]])
+      .flat()
+      .filter((f) => f !== undefined);
 
     expect(fromA.length).toBeLessThan(fromB.length);
     expect(unpack(interleaved).events).toEqual([bigCreated(20_000), bigCreated(30_000)]);
@@ -214,7 +216,13 @@ if (driver === 'postgres') {
     const emitted = new Map<TestVigil, Received[]>();
 
     const create = async (on: TestVigil, path: string, fields: Partial<Endpoint> = {}) => {
-      const res = await on.api<Endpoint>('POST', '/api/endpoints', { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, paused: true, ...fields });
+      const res = await on.api<Endpoint>('POST', '/api/endpoints', {
+        name: `Target ${path}`,
+        url: target.url(path),
+        intervalSeconds: 3600,
+        paused: true,
+        ...fields,
+      });
       if (res.status !== 201) throw new Error(`POST /api/endpoints answered ${res.status}: ${JSON.stringify(res.body)}`);
       return res.body;
     };
@@ -361,8 +369,14 @@ if (driver === 'postgres') {
         }
       }
       // Events of one tick share a NOTIFY: fewer payloads than events.
-      const sent = (after: typeof before.a, was: typeof before.a) => ({ events: after.published - was.published, notifications: after.notifications - was.notifications });
-      for (const [name, after, was] of [['A', a.relay!.stats, before.a], ['C', c.relay!.stats, before.c]] as const) {
+      const sent = (after: typeof before.a, was: typeof before.a) => ({
+        events: after.published - was.published,
+        notifications: after.notifications - was.notifications,
+      });
+      for (const [name, after, was] of [
+        ['A', a.relay!.stats, before.a],
+        ['C', c.relay!.stats, before.c],
+      ] as const) {
         const { events, notifications } = sent(after, was);
         expect(events, name).toBe(250);
         expect(notifications, name).toBeLessThan(events);
@@ -376,7 +390,11 @@ if (driver === 'postgres') {
       await checkNow(a, failing.id);
 
       await waitFor(() => onB!.events.some((e) => e.event === 'incident:started' && e.data.endpointId === failing.id), 10_000, 'incident:started on B');
-      const hooks = () => target.requests.filter((r) => r.path === '/hook').map((r) => JSON.parse(r.body)).filter((h) => h.data.endpointId === failing.id);
+      const hooks = () =>
+        target.requests
+          .filter((r) => r.path === '/hook')
+          .map((r) => JSON.parse(r.body))
+          .filter((h) => h.data.endpointId === failing.id);
       await waitFor(() => hooks().length >= 2, 10_000, 'the two webhooks');
       await quietFor(500);
       // B and C heard both events too (B's client got them), yet neither sent a webhook.
@@ -393,7 +411,11 @@ if (driver === 'postgres') {
       } finally {
         await admin.end();
       }
-      await waitFor(() => [a, b, c].every((v, i) => v.relay!.stats.listenResumes > resumesBefore[i]! && v.relay!.stats.listening), 10_000, 'every instance to listen again');
+      await waitFor(
+        () => [a, b, c].every((v, i) => v.relay!.stats.listenResumes > resumesBefore[i]! && v.relay!.stats.listening),
+        10_000,
+        'every instance to listen again',
+      );
 
       const allOnB = await subscribersOfAll(b);
       const [onA] = await subscribersOfAll(a);

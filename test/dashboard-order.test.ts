@@ -38,8 +38,21 @@ describe('the dashboard order', () => {
   it.each([
     [0, []],
     [2, [['eu', ['f', 'a']]]],
-    [3, [['eu', ['f', 'a']], ['shop', ['b']]]],
-    [99, [['eu', ['f', 'a']], ['shop', ['b', 'e', 'a']], [null, ['d', 'c']]]],
+    [
+      3,
+      [
+        ['eu', ['f', 'a']],
+        ['shop', ['b']],
+      ],
+    ],
+    [
+      99,
+      [
+        ['eu', ['f', 'a']],
+        ['shop', ['b', 'e', 'a']],
+        [null, ['d', 'c']],
+      ],
+    ],
   ] as const)('shows the first %i items over the groups while cards are being created', (budget, expected) => {
     const limited = limitGroups(groupByTag(orderIds(ids, byId, 'problems'), byId), budget);
     expect(limited.map((g) => [g.tag, g.ids])).toEqual(expected);

@@ -3,7 +3,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const docs = ['README.md', 'bench/README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  'bench/README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown outside fenced code blocks, with inline code spans blanked (a `[x](y)` there is not a link). */
 function prose(markdown: string): string[] {
@@ -57,25 +63,36 @@ function brokenLinks(file: string, markdown: string, read = (path: string) => re
 /** Whether `path` exists; a `*` in its last part must match at least one file (`web/src/lib/chart-*.ts`). */
 function exists(path: string): boolean {
   if (!path.includes('*')) return existsSync(join(root, path));
-  const name = new RegExp(`^${path.slice(path.lastIndexOf('/') + 1).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+  const name = new RegExp(
+    `^${path
+      .slice(path.lastIndexOf('/') + 1)
+      .replace(/[.]/g, '\\.')
+      .replace(/\*/g, '.*')}$`,
+  );
   const folder = join(root, dirname(path));
   return existsSync(folder) && readdirSync(folder).some((file) => name.test(file));
 }
 
 describe('the documentation links', () => {
   it('finds a broken file link and a broken anchor (the check itself)', () => {
-    const sample = ['[ok](docs/security.md#dns-rebinding)', '[gone](docs/nowhere.md)', '[bad](docs/security.md#no-such-part)', '`[code](not/a/link.md)`', '[self](#sample)', '# Sample'].join('\n');
-    expect(brokenLinks('README.md', sample)).toEqual(['2: docs/nowhere.md (no docs/nowhere.md)', '3: docs/security.md#no-such-part (no heading #no-such-part)']);
+    const sample = [
+      '[ok](docs/security.md#dns-rebinding)',
+      '[gone](docs/nowhere.md)',
+      '[bad](docs/security.md#no-such-part)',
+      '`[code](not/a/link.md)`',
+      '[self](#sample)',
+      '# Sample',
+    ].join('\n');
+    expect(brokenLinks('README.md', sample)).toEqual([
+      '2: docs/nowhere.md (no docs/nowhere.md)',
+      '3: docs/security.md#no-such-part (no heading #no-such-part)',
+    ]);
   });
 
   it('gives headings the anchors GitHub gives them', () => {
-    expect([...anchorsOf('# Check pipeline: `npm run bench:checks`\n## Targets Vigil will not check (SSRF)\n## Restarts and kill -9\n## Bounds\n## Bounds')]).toEqual([
-      'check-pipeline-npm-run-benchchecks',
-      'targets-vigil-will-not-check-ssrf',
-      'restarts-and-kill--9',
-      'bounds',
-      'bounds-1',
-    ]);
+    expect([
+      ...anchorsOf('# Check pipeline: `npm run bench:checks`\n## Targets Vigil will not check (SSRF)\n## Restarts and kill -9\n## Bounds\n## Bounds'),
+    ]).toEqual(['check-pipeline-npm-run-benchchecks', 'targets-vigil-will-not-check-ssrf', 'restarts-and-kill--9', 'bounds', 'bounds-1']);
   });
 
   it.each(docs)('%s links only to files and headings that exist', (file) => {

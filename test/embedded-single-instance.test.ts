@@ -22,8 +22,7 @@ const startOn = async (db: TestDatabase) => {
   running.push(vigil);
   return vigil;
 };
-const secondStart = (db: TestDatabase) =>
-  startVigil(loadSettings({ HOST: '127.0.0.1', PORT: '0', ...db.env }), { logger: createLogger('silent') });
+const secondStart = (db: TestDatabase) => startVigil(loadSettings({ HOST: '127.0.0.1', PORT: '0', ...db.env }), { logger: createLogger('silent') });
 const lockFile = (db: TestDatabase) => join(db.env.DATA_DIR!, 'vigil.lock');
 /** The pid of a process that has just exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;

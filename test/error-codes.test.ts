@@ -94,7 +94,12 @@ describe('the degraded threshold and the timeout', () => {
 
   it('accepts a timeout longer than the interval with a warning, on create and on update, and none once it is fixed', async () => {
     const endpoint = await create({ url: target.url('/odd'), intervalSeconds: 5, timeoutMs: 10_000 });
-    const warning = { path: 'timeoutMs', code: 'timeout_exceeds_interval', params: { timeoutMs: 10_000, intervalSeconds: 5 }, message: expect.stringContaining('longer than the interval (5 s)') };
+    const warning = {
+      path: 'timeoutMs',
+      code: 'timeout_exceeds_interval',
+      params: { timeoutMs: 10_000, intervalSeconds: 5 },
+      message: expect.stringContaining('longer than the interval (5 s)'),
+    };
     expect(endpoint.warnings).toEqual([warning]);
 
     const renamed = await vigil.api<SavedEndpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { name: 'Still odd' });
@@ -111,7 +116,14 @@ describe('the degraded threshold and the timeout', () => {
 describe('check results against a real target', () => {
   it.each([
     ['times out', { kind: 'hang' } as const, { timeoutMs: 300, degradedThresholdMs: 100 }, 'timeout', {}, 'Timeout exceeded'],
-    ['answers 500', { kind: 'ok', status: 500 } as const, {}, 'unexpected_status', { status: 500, expected: '200-299' }, 'Unexpected status code 500 (expected 200-299)'],
+    [
+      'answers 500',
+      { kind: 'ok', status: 500 } as const,
+      {},
+      'unexpected_status',
+      { status: 500, expected: '200-299' },
+      'Unexpected status code 500 (expected 200-299)',
+    ],
   ])('codes a target that %s, on the check, the endpoint and the incident', async (_, mode, fields, errorCode, errorParams, errorMessage) => {
     const path = `/target-${++seq}`;
     target.setMode(path, mode);
@@ -162,8 +174,13 @@ describe('rows stored before codes existed', () => {
       { id: randomUUID(), endpointId: endpoint.id, status: 'DOWN', responseTime: 10_000, statusCode: null, errorMessage: 'Timeout exceeded', checkedAt: at(1) },
       { id: randomUUID(), endpointId: endpoint.id, status: 'DOWN', responseTime: 3, statusCode: null, errorMessage: 'socket hang up', checkedAt: at(2) },
     ]);
-    await db.update(endpointsTable).set({ status: 'DOWN', lastErrorMessage: 'socket hang up', lastCheckedAt: at(2) }).where(eq(endpointsTable.id, endpoint.id));
-    await db.insert(incidentsTable).values({ id: randomUUID(), endpointId: endpoint.id, startedAt: at(1), resolvedAt: at(3), failureCount: 2, errorMessage: 'Timeout exceeded' });
+    await db
+      .update(endpointsTable)
+      .set({ status: 'DOWN', lastErrorMessage: 'socket hang up', lastCheckedAt: at(2) })
+      .where(eq(endpointsTable.id, endpoint.id));
+    await db
+      .insert(incidentsTable)
+      .values({ id: randomUUID(), endpointId: endpoint.id, startedAt: at(1), resolvedAt: at(3), failureCount: 2, errorMessage: 'Timeout exceeded' });
 
     const checks = (await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks`)).body.items;
     expect(checks.map((c) => [c.errorMessage, c.errorCode, c.errorParams])).toEqual([

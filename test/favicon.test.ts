@@ -36,7 +36,9 @@ describe('/favicon.ico', () => {
       expect(ico.subarray(offset, offset + 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
     }
     expect(readFileSync(join(publicDir, 'favicon.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    expect(readFileSync(fileURLToPath(new URL('../web/index.html', import.meta.url)), 'utf8')).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg" />');
+    expect(readFileSync(fileURLToPath(new URL('../web/index.html', import.meta.url)), 'utf8')).toContain(
+      '<link rel="icon" type="image/svg+xml" href="/favicon.svg" />',
+    );
   });
 
   it('is served as image/x-icon with its exact bytes', async () => {

@@ -6,8 +6,19 @@ import { startTargetServer, type TargetServer } from './support/target-server.ts
 import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './support/vigil.ts';
 
 const DEFINITION_FIELDS = [
-  'name', 'url', 'method', 'headers', 'secretHeaders', 'body', 'intervalSeconds', 'timeoutMs',
-  'expectedStatusCodes', 'degradedThresholdMs', 'failureThreshold', 'paused', 'tags',
+  'name',
+  'url',
+  'method',
+  'headers',
+  'secretHeaders',
+  'body',
+  'intervalSeconds',
+  'timeoutMs',
+  'expectedStatusCodes',
+  'degradedThresholdMs',
+  'failureThreshold',
+  'paused',
+  'tags',
 ];
 
 let target: TargetServer;
@@ -61,8 +72,7 @@ async function get(on: TestVigil, id: string): Promise<Endpoint> {
 const definitionOf = (endpoint: Endpoint) => Object.fromEntries(DEFINITION_FIELDS.map((k) => [k, endpoint[k as keyof Endpoint]]));
 
 /** The endpoint:* events a client received (check events left out). */
-const endpointEvents = (client: RealtimeClient) =>
-  client.events.filter((e) => e.event.startsWith('endpoint:') && e.event !== 'endpoint:status-changed');
+const endpointEvents = (client: RealtimeClient) => client.events.filter((e) => e.event.startsWith('endpoint:') && e.event !== 'endpoint:status-changed');
 
 /**
  * Creates a marker endpoint and waits until `client` has its endpoint:created: every event emitted
@@ -75,7 +85,10 @@ async function settle(on: TestVigil, client: RealtimeClient): Promise<void> {
   client.events.splice(index, 1);
   expect((await on.api('DELETE', `/api/endpoints/${marker.id}`)).status).toBe(204);
   await waitFor(() => client.events.some((e) => e.event === 'endpoint:deleted' && e.data.endpointId === marker.id), 5000, 'the marker deletion');
-  client.events.splice(client.events.findIndex((e) => e.event === 'endpoint:deleted' && e.data.endpointId === marker.id), 1);
+  client.events.splice(
+    client.events.findIndex((e) => e.event === 'endpoint:deleted' && e.data.endpointId === marker.id),
+    1,
+  );
 }
 
 describe('moving a setup from one instance to another', () => {
@@ -271,7 +284,10 @@ describe('importing into a running instance', () => {
     for (const [i, endpoint] of endpoints.entries()) {
       const { id: _id, ...definition } = wanted[i]!;
       // Read back with its secrets redacted (by the rule, and by secretHeaders); checks use the values.
-      expect(definitionOf(await get(vigil, endpoint.id))).toEqual({ ...definition, headers: { 'X-Zeta': '(secret)', Authorization: '(secret)', 'X-A': `${i}` } });
+      expect(definitionOf(await get(vigil, endpoint.id))).toEqual({
+        ...definition,
+        headers: { 'X-Zeta': '(secret)', Authorization: '(secret)', 'X-A': `${i}` },
+      });
       expect(vigil.registry.get(endpoint.id)?.definition.headers).toEqual(definition.headers);
     }
     expect(await importInto(vigil, fileOf(wanted))).toMatchObject({ updated: 0, unchanged: 2 });
@@ -306,7 +322,13 @@ describe('importing into a running instance', () => {
       ]),
     );
 
-    expect(result).toMatchObject({ created: 2, items: [{ id: withId, action: 'created' }, { id: expect.any(String), action: 'created' }] });
+    expect(result).toMatchObject({
+      created: 2,
+      items: [
+        { id: withId, action: 'created' },
+        { id: expect.any(String), action: 'created' },
+      ],
+    });
     const second = await get(vigil, result.items[1]!.id!);
     expect(second).toMatchObject({ status: 'PENDING', method: 'GET', intervalSeconds: 60, expectedStatusCodes: ['200-299'], paused: true });
     await waitFor(() => target.hits(path) > 0, 5000, 'a check of the created endpoint');
@@ -406,7 +428,13 @@ describe('importing into a running instance', () => {
     const twins = [await create(vigil, { name, url: target.url('/amb-1') }), await create(vigil, { name, url: target.url('/amb-2') })];
     const count = await total();
 
-    const res = await refusedImport(vigil, fileOf([{ name: unique('Other'), url: target.url('/o') }, { name, url: target.url('/amb-3') }]));
+    const res = await refusedImport(
+      vigil,
+      fileOf([
+        { name: unique('Other'), url: target.url('/o') },
+        { name, url: target.url('/amb-3') },
+      ]),
+    );
 
     expect(res.status).toBe(400);
     expect(res.body.errors).toMatchObject([{ path: 'endpoints.1.name', message: expect.stringContaining(twins[0]!.id) }]);
@@ -425,14 +453,21 @@ describe('importing into a running instance', () => {
     expect(tooMany.body.errors).toMatchObject([{ path: 'endpoints', message: expect.stringMatching(/at most 10000/) }]);
 
     const huge = fileOf([{ name: unique('Huge'), url: target.url('/huge'), body: null, tags: [], headers: { 'X-Pad': 'x'.repeat(8000) } }]);
-    (huge.endpoints as unknown[]).push(...Array.from({ length: 300 }, (_, i) => ({ name: `pad${i}`, url: target.url('/pad'), headers: { 'X-Pad': 'x'.repeat(8000) } })));
+    (huge.endpoints as unknown[]).push(
+      ...Array.from({ length: 300 }, (_, i) => ({ name: `pad${i}`, url: target.url('/pad'), headers: { 'X-Pad': 'x'.repeat(8000) } })),
+    );
     const tooLarge = await refusedImport(vigil, huge);
     expect(tooLarge.status).toBe(413);
     expect(await total()).toBe(count);
   });
 
   it('takes a file larger than BODY_LIMIT_BYTES, which only limits the other routes', async () => {
-    const entries = Array.from({ length: 40 }, (_, i) => ({ name: unique(`big-${i}`), url: target.url('/big'), paused: true, headers: { 'X-Pad': 'x'.repeat(8000) } }));
+    const entries = Array.from({ length: 40 }, (_, i) => ({
+      name: unique(`big-${i}`),
+      url: target.url('/big'),
+      paused: true,
+      headers: { 'X-Pad': 'x'.repeat(8000) },
+    }));
     const file = fileOf(entries);
     expect(JSON.stringify(file).length).toBeGreaterThan(256 * 1024);
     expect((await importInto(vigil, file)).created).toBe(40);
@@ -534,7 +569,11 @@ describe('replace mode and dry runs', () => {
 
     await settle(vigil, sse);
     expect(endpointEvents(sse).map((e) => e.event)).toEqual(['endpoint:updated', 'endpoint:created', 'endpoint:deleted', 'endpoint:deleted']);
-    expect(endpointEvents(sse).slice(2).map((e) => e.data)).toEqual([{ endpointId: dropped!.id }, { endpointId: active.id }]);
+    expect(
+      endpointEvents(sse)
+        .slice(2)
+        .map((e) => e.data),
+    ).toEqual([{ endpointId: dropped!.id }, { endpointId: active.id }]);
   });
 
   it('empties the instance when a file with no endpoints is imported in replace mode', async () => {

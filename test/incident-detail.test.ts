@@ -14,7 +14,13 @@ useSharedVigil((v) => (vigil = v));
 async function failingEndpoint(failureThreshold: number, status = 500): Promise<{ endpoint: Endpoint; path: string }> {
   const path = `/incident-${++seq}`;
   target.setMode(path, { kind: 'ok', status });
-  const res = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: `Incident ${seq}`, url: target.url(path), intervalSeconds: 3600, paused: true, failureThreshold });
+  const res = await vigil.api<Endpoint>('POST', '/api/endpoints', {
+    name: `Incident ${seq}`,
+    url: target.url(path),
+    intervalSeconds: 3600,
+    paused: true,
+    failureThreshold,
+  });
   expect(res.status).toBe(201);
   return { endpoint: res.body, path };
 }
@@ -75,10 +81,9 @@ describe('GET /api/incidents/:id', () => {
       errorMessage: null,
       checkedAt: new Date(start + offsetMs),
     });
-    await vigil.database.db.insert(checkResults).values([
-      ...Array.from({ length: 12 }, (_, i) => row(-(i + 1) * 1000, 'UP')),
-      ...Array.from({ length: 250 }, (_, i) => row((i + 1) * 10, 'DOWN')),
-    ]);
+    await vigil.database.db
+      .insert(checkResults)
+      .values([...Array.from({ length: 12 }, (_, i) => row(-(i + 1) * 1000, 'UP')), ...Array.from({ length: 250 }, (_, i) => row((i + 1) * 10, 'DOWN'))]);
     const incident = await incidentOf(endpoint);
     const { body } = await vigil.api<IncidentDetail>('GET', `/api/incidents/${incident.id}`);
     expect(body.checks).toHaveLength(210);

@@ -38,7 +38,10 @@ it('histograms check durations by result, in seconds, with cumulative buckets', 
   expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.1"}'), 'the 120 ms check is above 0.1 s').toBe(1);
   expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.25"}')).toBe(2);
   expect(sample(text, 'vigil_check_duration_seconds_sum{status="UP"}')).toBeGreaterThanOrEqual(0.12);
-  const upBuckets = text.split('\n').filter((l) => l.startsWith('vigil_check_duration_seconds_bucket{status="UP"')).map((l) => Number(l.split(' ')[1]));
+  const upBuckets = text
+    .split('\n')
+    .filter((l) => l.startsWith('vigil_check_duration_seconds_bucket{status="UP"'))
+    .map((l) => Number(l.split(' ')[1]));
   expect(upBuckets).toEqual([...upBuckets].sort((a, b) => a - b));
   expect(text).toMatch(/^# TYPE vigil_check_duration_seconds histogram$/m);
 });

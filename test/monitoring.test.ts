@@ -96,14 +96,21 @@ describe('statuses and incidents', () => {
 
     const sequence = eventsOf(endpoint.id).map((e) => e.event);
     expect(sequence).toEqual([
-      'check:completed', 'endpoint:status-changed', // PENDING → UP
-      'check:completed', 'endpoint:status-changed', // UP → DOWN
       'check:completed',
-      'check:completed', 'incident:started',
+      'endpoint:status-changed', // PENDING → UP
       'check:completed',
-      'check:completed', 'endpoint:status-changed', 'incident:resolved', // DOWN → UP
+      'endpoint:status-changed', // UP → DOWN
+      'check:completed',
+      'check:completed',
+      'incident:started',
+      'check:completed',
+      'check:completed',
+      'endpoint:status-changed',
+      'incident:resolved', // DOWN → UP
     ]);
-    const changes = eventsOf(endpoint.id).filter((e) => e.event === 'endpoint:status-changed').map((e) => e.data);
+    const changes = eventsOf(endpoint.id)
+      .filter((e) => e.event === 'endpoint:status-changed')
+      .map((e) => e.data);
     expect(changes[1]).toEqual({
       endpointId: endpoint.id,
       endpointName: 'API Server',
@@ -193,14 +200,10 @@ describe('statuses and incidents', () => {
   it('lets the database refuse a second open incident for one endpoint', async () => {
     const endpoint = await createEndpoint({ path: '/unique' });
     const insert = (id: string) =>
-      vigil.database.db.execute(
-        sql`insert into incidents (id, endpoint_id, started_at, failure_count) values (${id}::uuid, ${endpoint.id}::uuid, now(), 3)`,
-      );
+      vigil.database.db.execute(sql`insert into incidents (id, endpoint_id, started_at, failure_count) values (${id}::uuid, ${endpoint.id}::uuid, now(), 3)`);
     await insert('00000000-0000-4000-8000-000000000001');
     await expect(insert('00000000-0000-4000-8000-000000000002')).rejects.toThrow();
-    const rows = rowsOf<{ n: number }>(
-      await vigil.database.db.execute(sql`select count(*)::int as n from incidents where endpoint_id = ${endpoint.id}::uuid`),
-    );
+    const rows = rowsOf<{ n: number }>(await vigil.database.db.execute(sql`select count(*)::int as n from incidents where endpoint_id = ${endpoint.id}::uuid`));
     expect(Number(rows[0]!.n)).toBe(1);
   });
 });
@@ -211,7 +214,12 @@ describe('storing results', () => {
     const messages = ['say "hi"', 'C:\\path\\x', 'a,b', '{1,2}', 'NULL', '장애 발생 ✅', "it's"];
     const stored = await Promise.all(
       messages.map((errorMessage, i) =>
-        recordResult(vigil, endpoint.id, { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage, errorCode: null, errorParams: null }, new Date(Date.now() + i)),
+        recordResult(
+          vigil,
+          endpoint.id,
+          { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage, errorCode: null, errorParams: null },
+          new Date(Date.now() + i),
+        ),
       ),
     );
     expect(stored.map((c) => c?.errorMessage)).toEqual(messages);
@@ -334,9 +342,7 @@ describe('restarts', () => {
     await vigil.scheduler.stop(0);
     let stored = 0;
     for (const e of endpoints) {
-      const rows = rowsOf<{ n: number }>(
-        await vigil.database.db.execute(sql`select count(*)::int as n from check_results where endpoint_id = ${e.id}::uuid`),
-      );
+      const rows = rowsOf<{ n: number }>(await vigil.database.db.execute(sql`select count(*)::int as n from check_results where endpoint_id = ${e.id}::uuid`));
       stored += Number(rows[0]!.n);
     }
     // Every started check, the immediate one at creation included, has its row.

@@ -5,15 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../server/contract/types.ts';
 import { freePort } from './support/free-port.ts';
 import { reconnectingSse, reconnectingWs, type ReconnectingClient } from './support/reconnecting-clients.ts';
-import {
-  closeRealtimeClients,
-  connectWs,
-  openSocketIo,
-  openSse,
-  UpgradeRefused,
-  type Received,
-  type SocketIoClient,
-} from './support/realtime-clients.ts';
+import { closeRealtimeClients, connectWs, openSocketIo, openSse, UpgradeRefused, type Received, type SocketIoClient } from './support/realtime-clients.ts';
 import { startTargetServer, type TargetServer } from './support/target-server.ts';
 import { startVigilProcess, type VigilProcess } from './support/vigil-process.ts';
 import { createTestDatabase, startTestVigil, waitFor, type TestDatabase } from './support/vigil.ts';

@@ -248,7 +248,12 @@ describe('Socket.io with an API key', () => {
   it('accepts a client that passes auth: { token }', async () => {
     const client = await connectSocketIo(keyed.vigil.port, { auth: { token: 'secret' } });
     expect(await client.command('subscribe:all')).toEqual({ ok: true });
-    const res = await keyed.vigil.api('POST', '/api/endpoints', { name: 'Keyed', url: env.target.url('/keyed'), intervalSeconds: 3600 }, { authorization: 'Bearer secret' });
+    const res = await keyed.vigil.api(
+      'POST',
+      '/api/endpoints',
+      { name: 'Keyed', url: env.target.url('/keyed'), intervalSeconds: 3600 },
+      { authorization: 'Bearer secret' },
+    );
     expect(res.status).toBe(201);
     await received(client, (e) => e.event === 'endpoint:created' && e.data.id === res.body.id, 'endpoint:created');
   });

@@ -82,19 +82,31 @@ describe('GET /api/events streams the contract events', () => {
 });
 
 describe('GET /api/events refusals', () => {
-  it.each(['bad', '', '3f1c0e0a-9c1b-4a8e-8f5e-2b7a1d4c9e0', `${UNKNOWN_ID}x`])('answers ?endpointId=%s with a 400 problem naming endpointId', async (value) => {
-    const res = await fetch(`http://127.0.0.1:${env.vigil.port}/api/events?endpointId=${encodeURIComponent(value)}`);
-    expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = await res.json();
-    expect(problem).toMatchObject({ status: 400, code: 'invalid_input', errors: [{ path: 'endpointId', message: expect.stringMatching(/^must be a UUID/), code: 'invalid_uuid' }] });
-  });
+  it.each(['bad', '', '3f1c0e0a-9c1b-4a8e-8f5e-2b7a1d4c9e0', `${UNKNOWN_ID}x`])(
+    'answers ?endpointId=%s with a 400 problem naming endpointId',
+    async (value) => {
+      const res = await fetch(`http://127.0.0.1:${env.vigil.port}/api/events?endpointId=${encodeURIComponent(value)}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = await res.json();
+      expect(problem).toMatchObject({
+        status: 400,
+        code: 'invalid_input',
+        errors: [{ path: 'endpointId', message: expect.stringMatching(/^must be a UUID/), code: 'invalid_uuid' }],
+      });
+    },
+  );
 
   it('answers an unknown endpoint with a 404 problem', async () => {
     const res = await fetch(`http://127.0.0.1:${env.vigil.port}/api/events?endpointId=${UNKNOWN_ID}`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 404, detail: expect.stringContaining(UNKNOWN_ID), code: 'not_found', params: { resource: 'Endpoint', id: UNKNOWN_ID } });
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      detail: expect.stringContaining(UNKNOWN_ID),
+      code: 'not_found',
+      params: { resource: 'Endpoint', id: UNKNOWN_ID },
+    });
   });
 });
 
@@ -171,10 +183,14 @@ describe('the three transports', () => {
     for (const client of [sio, ws, sse]) await received(client, (e) => e.event === 'endpoint:deleted', 'endpoint:deleted');
 
     expect(sse.events.map((e) => e.event)).toEqual([
-      'check:completed', 'endpoint:status-changed', // UP → DOWN
-      'check:completed', 'incident:started',
       'check:completed',
-      'check:completed', 'endpoint:status-changed', 'incident:resolved', // DOWN → UP
+      'endpoint:status-changed', // UP → DOWN
+      'check:completed',
+      'incident:started',
+      'check:completed',
+      'check:completed',
+      'endpoint:status-changed',
+      'incident:resolved', // DOWN → UP
       'endpoint:updated',
       'endpoint:deleted',
     ]);
@@ -200,7 +216,12 @@ describe('SSE with an API key', () => {
   it('streams to a reader with ?token= or an Authorization header', async () => {
     const byQuery = await openSse(keyed.vigil.port, 'token=secret');
     const byHeader = await openSse(keyed.vigil.port, '', { authorization: 'Bearer secret' });
-    const res = await keyed.vigil.api('POST', '/api/endpoints', { name: 'Keyed', url: env.target.url('/sse-keyed'), intervalSeconds: 3600 }, { authorization: 'Bearer secret' });
+    const res = await keyed.vigil.api(
+      'POST',
+      '/api/endpoints',
+      { name: 'Keyed', url: env.target.url('/sse-keyed'), intervalSeconds: 3600 },
+      { authorization: 'Bearer secret' },
+    );
     expect(res.status).toBe(201);
     for (const reader of [byQuery, byHeader]) await received(reader, (e) => e.event === 'endpoint:created' && e.data.id === res.body.id, 'endpoint:created');
   });

@@ -88,7 +88,13 @@ async function expectRefused(send: () => Promise<ApiAnswer<unknown>>, status: nu
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = res.body as Problem;
-  expect(problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code: expect.stringMatching(/^[a-z_]+$/) });
+  expect(problem).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    code: expect.stringMatching(/^[a-z_]+$/),
+  });
   expect(problem.detail).not.toBe('');
   if (problem.errors !== undefined) {
     expect(Array.isArray(problem.errors)).toBe(true);

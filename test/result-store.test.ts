@@ -158,5 +158,4 @@ describe('the database store, when the registry still holds a deleted endpoint',
     expect(stored.map((r) => r.endpointId)).toEqual([a, a]);
     expect(store.stats).toMatchObject({ written: 2, lastBatchSize: 2 });
   });
-
 });

@@ -105,7 +105,9 @@ describe('retention of check results', () => {
     expect(await rawCount(v, endpoint.id, cutoff)).toBe(0);
     expect(await rawCount(v, endpoint.id)).toBe(seeded - olderThanCutoff);
     // Every hour from the oldest result up to the last completed one (the 5-minute grace) is rolled up, pruned or not.
-    expect(report.hoursRolledUp).toBe((watermark.getTime() - floorHour(new Date(now.getTime() - 5 * MINUTE_MS - SEEDED_DAYS * DAY_MS + SPACING_MS)).getTime()) / HOUR_MS);
+    expect(report.hoursRolledUp).toBe(
+      (watermark.getTime() - floorHour(new Date(now.getTime() - 5 * MINUTE_MS - SEEDED_DAYS * DAY_MS + SPACING_MS)).getTime()) / HOUR_MS,
+    );
     expect(await rollupsOf(v, endpoint.id)).toEqual(expectedRollups);
     const rolledChecks = (await rollupsOf(v, endpoint.id)).filter((r) => r.hour < cutoff.getTime()).reduce((sum, r) => sum + r.checks, 0);
     expect(rolledChecks).toBe(olderThanCutoff);
@@ -206,8 +208,11 @@ describe('retention of check results', () => {
     const toPrune = await rawCount(v, endpoint.id, cutoff);
     const span = { from: new Date(cutoff.getTime() - 3 * HOUR_MS), to: new Date(cutoff.getTime() - 2 * HOUR_MS) };
     const inSpan = () =>
-      scalar(v, sql`select count(*)::int as value from check_results
-        where checked_at >= ${span.from.toISOString()}::timestamptz and checked_at < ${span.to.toISOString()}::timestamptz`);
+      scalar(
+        v,
+        sql`select count(*)::int as value from check_results
+        where checked_at >= ${span.from.toISOString()}::timestamptz and checked_at < ${span.to.toISOString()}::timestamptz`,
+      );
     expect(await inSpan()).toBe(6);
 
     expect(await deleteCheckResultsBatch(v.database.db, span.from, span.to, 4)).toBe(4);

@@ -48,22 +48,25 @@ async function documentedSchema(v: TestVigil) {
 const sum = (series: ResponseSeries, field: 'checks' | 'up' | 'degraded' | 'down') => series.points.reduce((n, p) => n + p[field], 0);
 
 describe('GET /api/endpoints/:id/series', () => {
-  it.each(Object.keys(RANGE_MS) as (keyof typeof RANGE_MS)[])('spans exactly range=%s up to now for a brand-new endpoint, with no points yet', async (range) => {
-    const v = await startVigil();
-    const endpoint = await createEndpoint(v, 'brand-new');
-    const validate = await documentedSchema(v);
-    const before = Date.now();
-    const res = await v.api<ResponseSeries>('GET', `/api/endpoints/${endpoint.id}/series?range=${range}`);
-    expect(res.status).toBe(200);
-    expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
-    expect(res.body.range).toBe(range);
-    expect(res.body.points).toEqual([]);
-    const to = Date.parse(res.body.to);
-    expect(to).toBeGreaterThanOrEqual(before - 5);
-    expect(to).toBeLessThanOrEqual(Date.now() + 5);
-    expect(to - Date.parse(res.body.from)).toBe(RANGE_MS[range]);
-    expect(res.body.bucketSeconds).toBe(bucketSeconds(range));
-  });
+  it.each(Object.keys(RANGE_MS) as (keyof typeof RANGE_MS)[])(
+    'spans exactly range=%s up to now for a brand-new endpoint, with no points yet',
+    async (range) => {
+      const v = await startVigil();
+      const endpoint = await createEndpoint(v, 'brand-new');
+      const validate = await documentedSchema(v);
+      const before = Date.now();
+      const res = await v.api<ResponseSeries>('GET', `/api/endpoints/${endpoint.id}/series?range=${range}`);
+      expect(res.status).toBe(200);
+      expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
+      expect(res.body.range).toBe(range);
+      expect(res.body.points).toEqual([]);
+      const to = Date.parse(res.body.to);
+      expect(to).toBeGreaterThanOrEqual(before - 5);
+      expect(to).toBeLessThanOrEqual(Date.now() + 5);
+      expect(to - Date.parse(res.body.from)).toBe(RANGE_MS[range]);
+      expect(res.body.bucketSeconds).toBe(bucketSeconds(range));
+    },
+  );
 
   it('spans the last 24 hours without ?range', async () => {
     const v = await startVigil();

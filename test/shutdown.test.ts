@@ -76,9 +76,7 @@ describe('a stop signal under load', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(inFlightAtSignal).toBeGreaterThanOrEqual(20);
     expect(stopMs, 'running checks finish within the shutdown timeout').toBeLessThan(5000);
-    expect(vigil!.logs.map((l) => l.msg)).toEqual(
-      expect.arrayContaining([`${signal} received: finishing running checks, then stopping`, 'stopped']),
-    );
+    expect(vigil!.logs.map((l) => l.msg)).toEqual(expect.arrayContaining([`${signal} received: finishing running checks, then stopping`, 'stopped']));
     expect(vigil!.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
     // Nothing was cut short: the targets saw exactly as many requests as there are results.
     expect(await storedChecks()).toBe(hits());
@@ -100,7 +98,11 @@ describe('a stop signal under load', () => {
     expect(Date.now() - signalledAt).toBeLessThan(1500 + 4000);
     const abandoned = vigil!.logs.filter((l) => /abandoned/.test(l.msg));
     expect(abandoned).toEqual([
-      expect.objectContaining({ level: 'warn', abandoned: 1, msg: expect.stringMatching(/1 checks did not finish within SHUTDOWN_TIMEOUT_MS \(1500 ms\) and were abandoned, not recorded/) }),
+      expect.objectContaining({
+        level: 'warn',
+        abandoned: 1,
+        msg: expect.stringMatching(/1 checks did not finish within SHUTDOWN_TIMEOUT_MS \(1500 ms\) and were abandoned, not recorded/),
+      }),
     ]);
     expect(vigil!.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
     // The check was cut off by the shutdown, not failed by its target: nothing is stored for it.

@@ -11,7 +11,10 @@ const BUDGET_BYTES = 60 * 1024;
 function initialScripts(): string[] {
   const html = readFileSync(`${DIST}index.html`, 'utf8');
   const refs = [...new Set([...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\/([^"]+\.js)"/g)].map((m) => m[1]!))];
-  expect(refs.filter((file) => file.startsWith('assets/')), `no script of web/dist/assets/ in index.html:\n${html}`).not.toEqual([]);
+  expect(
+    refs.filter((file) => file.startsWith('assets/')),
+    `no script of web/dist/assets/ in index.html:\n${html}`,
+  ).not.toEqual([]);
   return refs;
 }
 

@@ -21,9 +21,22 @@ describe('which of a live check and a REST snapshot the page keeps', () => {
   });
 
   it('keeps the live status, failures and last fields when the snapshot was read before the live check', () => {
-    const live = endpoint({ status: 'DOWN', lastCheckedAt: at(5), lastResponseTime: 12, lastStatusCode: 500, lastErrorMessage: 'boom', consecutiveFailures: 2 });
+    const live = endpoint({
+      status: 'DOWN',
+      lastCheckedAt: at(5),
+      lastResponseTime: 12,
+      lastStatusCode: 500,
+      lastErrorMessage: 'boom',
+      consecutiveFailures: 2,
+    });
     const fetched = endpoint({ status: 'UP', lastCheckedAt: at(3), lastResponseTime: 8, lastStatusCode: 200, name: 'Renamed' });
-    expect(withNewerLiveFacts(fetched, live)).toMatchObject({ name: 'Renamed', status: 'DOWN', lastCheckedAt: at(5), lastStatusCode: 500, consecutiveFailures: 2 });
+    expect(withNewerLiveFacts(fetched, live)).toMatchObject({
+      name: 'Renamed',
+      status: 'DOWN',
+      lastCheckedAt: at(5),
+      lastStatusCode: 500,
+      consecutiveFailures: 2,
+    });
   });
 
   it('takes the snapshot when it is as new or newer, or when nothing was heard live', () => {
@@ -39,8 +52,25 @@ describe('which of a live check and a REST snapshot the page keeps', () => {
   });
 
   it('maps each field of a check event to the endpoint’s last… field', () => {
-    const fields = lastFieldsOf({ checkId: 'c', endpointId: 'e', status: 'DOWN', responseTime: 7, statusCode: 503, errorMessage: 'x', errorCode: null, errorParams: null, timestamp: at(9) } as never);
-    expect(fields).toEqual({ lastCheckedAt: at(9), lastResponseTime: 7, lastStatusCode: 503, lastErrorMessage: 'x', lastErrorCode: null, lastErrorParams: null });
+    const fields = lastFieldsOf({
+      checkId: 'c',
+      endpointId: 'e',
+      status: 'DOWN',
+      responseTime: 7,
+      statusCode: 503,
+      errorMessage: 'x',
+      errorCode: null,
+      errorParams: null,
+      timestamp: at(9),
+    } as never);
+    expect(fields).toEqual({
+      lastCheckedAt: at(9),
+      lastResponseTime: 7,
+      lastStatusCode: 503,
+      lastErrorMessage: 'x',
+      lastErrorCode: null,
+      lastErrorParams: null,
+    });
   });
 });
 

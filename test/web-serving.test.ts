@@ -113,11 +113,14 @@ describe('the web app', () => {
     expect(text(res)).toBe(ICON);
   });
 
-  it.each(['/assets/app-000000.js', '/assets/', '/assets/nested/missing.css'])('answers a missing asset %s with 404 problem+json, not index.html', async (path) => {
-    const res = await raw(vigil.port, path);
-    expect(res.status).toBe(404);
-    expect(problemOf(res)).toMatchObject({ status: 404, title: 'Not Found' });
-  });
+  it.each(['/assets/app-000000.js', '/assets/', '/assets/nested/missing.css'])(
+    'answers a missing asset %s with 404 problem+json, not index.html',
+    async (path) => {
+      const res = await raw(vigil.port, path);
+      expect(res.status).toBe(404);
+      expect(problemOf(res)).toMatchObject({ status: 404, title: 'Not Found' });
+    },
+  );
 
   it.each([
     ['an encoded slash', '/assets/..%2f..%2fpackage.json'],
@@ -232,7 +235,13 @@ describe('compression', () => {
   it('keeps streaming Server-Sent Events to a client that accepts gzip: each event arrives on its own, uncompressed', async () => {
     const frames: string[] = [];
     let response: http.IncomingMessage | undefined;
-    const req = http.request({ host: '127.0.0.1', port: vigil.port, path: '/api/events', headers: { 'Accept-Encoding': 'gzip', Accept: 'text/event-stream' }, agent: false });
+    const req = http.request({
+      host: '127.0.0.1',
+      port: vigil.port,
+      path: '/api/events',
+      headers: { 'Accept-Encoding': 'gzip', Accept: 'text/event-stream' },
+      agent: false,
+    });
     req.on('response', (res) => {
       response = res;
       res.setEncoding('utf8');

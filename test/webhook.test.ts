@@ -54,7 +54,10 @@ describe('the webhook notifier', () => {
     cleanups.push(receiver.close, target.close, vigil.dispose);
 
     const created = await vigil.api<Endpoint>('POST', '/api/endpoints', {
-      name: 'API Server', url: target.url('/hooked'), intervalSeconds: 3600, failureThreshold: 1,
+      name: 'API Server',
+      url: target.url('/hooked'),
+      intervalSeconds: 3600,
+      failureThreshold: 1,
     });
     await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
     target.setMode('/hooked', { kind: 'ok', status: 500 });

@@ -52,7 +52,8 @@ function Toast(props) {`,
       if (!/[\\/]solid-sonner[\\/]dist[\\/]index\.jsx?$/.test(id)) return undefined;
       let patched = code;
       for (const [from, to] of id.endsWith('.jsx') ? [...patches, ...jsxOnlyPatches] : patches) {
-        if (!patched.includes(from)) throw new Error(`solid-sonner changed: cannot find ${JSON.stringify(from.slice(0, 60))} in ${id} (see cspSafeSonner in web/vite.config.ts)`);
+        if (!patched.includes(from))
+          throw new Error(`solid-sonner changed: cannot find ${JSON.stringify(from.slice(0, 60))} in ${id} (see cspSafeSonner in web/vite.config.ts)`);
         patched = patched.replace(from, to);
       }
       return { code: patched, map: null };

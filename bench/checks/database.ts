@@ -39,7 +39,7 @@ export async function countRows(db: BenchDatabase, unpause: boolean): Promise<nu
 /** Lease rows per instance (PostgreSQL, while the instances run). */
 export async function leasesByInstance(db: BenchDatabase): Promise<Map<string, number>> {
   return db.direct(async (query) => {
-    const rows = await query('select coalesce(instance_id, \'(free)\') as id, count(*)::int as n from endpoint_leases group by 1');
+    const rows = await query("select coalesce(instance_id, '(free)') as id, count(*)::int as n from endpoint_leases group by 1");
     return new Map(rows.map((r) => [String(r.id), Number(r.n)]));
   });
 }

@@ -105,8 +105,7 @@ async function main(): Promise<void> {
   progress(`machine: ${machine.nproc} cores (${machine.cpuModel}), node ${machine.node}, PostgreSQL ${machine.postgres ?? '-'}; results → ${jsonFile}`);
 
   const results: ScenarioResult[] = [];
-  const save = () =>
-    writeFileSync(jsonFile, JSON.stringify({ startedAt: new Date(benchStart).toISOString(), options, machine, results }, null, 2) + '\n');
+  const save = () => writeFileSync(jsonFile, JSON.stringify({ startedAt: new Date(benchStart).toISOString(), options, machine, results }, null, 2) + '\n');
   const target = await startTarget('track');
   progress(`target server ${target.origin} (pid ${target.pid})`);
   try {

@@ -25,8 +25,23 @@ export interface Options {
 
 export function parseOptions(argv: string[]): Options {
   const known = [
-    'db', 'endpoints', 'rates', 'window', 'warmup', 'start', 'cpu-prof', 'concurrency', 'vigil-env', 'pg-url', 'drop-stale', 'vigil-node-args',
-    'instances', 'runs', 'takeover', 'stall', 'help',
+    'db',
+    'endpoints',
+    'rates',
+    'window',
+    'warmup',
+    'start',
+    'cpu-prof',
+    'concurrency',
+    'vigil-env',
+    'pg-url',
+    'drop-stale',
+    'vigil-node-args',
+    'instances',
+    'runs',
+    'takeover',
+    'stall',
+    'help',
   ];
   const flags = parseFlags(argv, known, HELP_FILE);
   const list = (key: string, fallback: string) =>

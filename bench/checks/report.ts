@@ -17,7 +17,9 @@ export function markdown(results: ScenarioResult[], options: Options): string {
   ];
   for (const r of results) {
     if (!r.ok) {
-      lines.push(`| ${r.db} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | failed: ${(r.error ?? '').replace(/\|/g, '/').split('\n')[0]} | | | | | | | | | | |`);
+      lines.push(
+        `| ${r.db} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | failed: ${(r.error ?? '').replace(/\|/g, '/').split('\n')[0]} | | | | | | | | | | |`,
+      );
       continue;
     }
     lines.push(
@@ -60,7 +62,7 @@ export function markdown(results: ScenarioResult[], options: Options): string {
   if (takeovers.length > 0) {
     lines.push(
       '',
-      'Takeover after kill -9 (target\'s view: from the kill until each endpoint the killed instance had checked last was checked by another):',
+      "Takeover after kill -9 (target's view: from the kill until each endpoint the killed instance had checked last was checked by another):",
       '',
       '| scenario | killed | its endpoints | checked again | kill → last one s | p50 s | p99 s | longest unchecked gap s | bound s | within | double checks since kill (across instances) | target requests − rows | checks/s after | lag p99 after ms |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
@@ -80,7 +82,9 @@ export function markdown(results: ScenarioResult[], options: Options): string {
   for (const r of takeovers) {
     const t = r.takeover!;
     if ('error' in t || !t.slowest?.length) continue;
-    const slow = t.slowest.slice(0, 5).map((o) => `${o.path} ${s1(o.delayMs)} s after the kill by ${o.by} (last checked ${s1(o.lastCheckMsBeforeKill)} s before it)`);
+    const slow = t.slowest
+      .slice(0, 5)
+      .map((o) => `${o.path} ${s1(o.delayMs)} s after the kill by ${o.by} (last checked ${s1(o.lastCheckMsBeforeKill)} s before it)`);
     slowLines.push(`- ${label(r, options.runs)}, checked again last: ${slow.join('; ')}`);
   }
   if (slowLines.length > 0) lines.push('', ...slowLines);
@@ -88,7 +92,7 @@ export function markdown(results: ScenarioResult[], options: Options): string {
   if (stalls.length > 0) {
     lines.push(
       '',
-      'One instance frozen (SIGSTOP … SIGCONT), alive but silent; counted until one interval + 10 s after the thaw (target\'s view):',
+      "One instance frozen (SIGSTOP … SIGCONT), alive but silent; counted until one interval + 10 s after the thaw (target's view):",
       '',
       '| scenario | frozen | for s | its heartbeat max age s | its endpoints | checked by others meanwhile | its checks after the thaw | double checks | across instances |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -103,7 +107,11 @@ export function markdown(results: ScenarioResult[], options: Options): string {
         `| ${label(r, options.runs)} | ${t.instance} | ${s1(t.stallMs)} | ${s1(t.heartbeatMaxAgeMs)} | ${t.orphans} | ${t.takenMeanwhile} | ${t.requestsAfterThaw} | ${t.doubles} | ${t.doublesAcrossInstances} |`,
       );
     }
-    const examples = stalls.flatMap((r) => (r.stall && 'instance' in r.stall && r.stall.acrossExamples.length ? [`- ${label(r, options.runs)}: e.g. ${JSON.stringify(r.stall.acrossExamples.slice(0, 4))}`] : []));
+    const examples = stalls.flatMap((r) =>
+      r.stall && 'instance' in r.stall && r.stall.acrossExamples.length
+        ? [`- ${label(r, options.runs)}: e.g. ${JSON.stringify(r.stall.acrossExamples.slice(0, 4))}`]
+        : [],
+    );
     if (examples.length > 0) lines.push('', 'Double checks across instances around the freeze:', '', ...examples);
   }
   if (options.runs > 1) lines.push('', ...medians(results));
@@ -115,11 +123,15 @@ export function markdown(results: ScenarioResult[], options: Options): string {
     lines.push('', 'Double checks (first examples):', '');
     for (const r of doubled) {
       const d = r.doubles!;
-      lines.push(`- ${label(r, options.runs)}: ${d.sinceStart} since start (${d.acrossInstances} across instances), ${d.inWindow} in the window (${d.acrossInstancesInWindow} across); closest pair ${d.minGapMs} ms, across instances ${cell(d.minGapAcrossInstancesMs)} ms; e.g. ${JSON.stringify([...d.acrossExamples.slice(0, 3), ...d.examples.slice(0, 2)])}`);
+      lines.push(
+        `- ${label(r, options.runs)}: ${d.sinceStart} since start (${d.acrossInstances} across instances), ${d.inWindow} in the window (${d.acrossInstancesInWindow} across); closest pair ${d.minGapMs} ms, across instances ${cell(d.minGapAcrossInstancesMs)} ms; e.g. ${JSON.stringify([...d.acrossExamples.slice(0, 3), ...d.examples.slice(0, 2)])}`,
+      );
     }
     for (const r of doubledAfterKill) {
       const t = r.takeover as TakeoverResult;
-      lines.push(`- ${label(r, options.runs)} after the kill: ${t.doubles} (${t.doublesAcrossInstances} across instances), e.g. ${JSON.stringify([...t.acrossExamples.slice(0, 3), ...t.doubleExamples.slice(0, 2)])}`);
+      lines.push(
+        `- ${label(r, options.runs)} after the kill: ${t.doubles} (${t.doublesAcrossInstances} across instances), e.g. ${JSON.stringify([...t.acrossExamples.slice(0, 3), ...t.doubleExamples.slice(0, 2)])}`,
+      );
     }
   }
   lines.push('', '"all stored":', '');
@@ -127,7 +139,8 @@ export function markdown(results: ScenarioResult[], options: Options): string {
   return lines.join('\n');
 }
 
-const sumDoubles = (rs: ScenarioResult[], f: (d: NonNullable<ScenarioResult['doubles']>) => number) => rs.reduce((a, x) => a + (x.doubles ? f(x.doubles) : 0), 0);
+const sumDoubles = (rs: ScenarioResult[], f: (d: NonNullable<ScenarioResult['doubles']>) => number) =>
+  rs.reduce((a, x) => a + (x.doubles ? f(x.doubles) : 0), 0);
 
 /** Medians over the runs of each db × instances × endpoints × rate. */
 function medians(results: ScenarioResult[]): string[] {

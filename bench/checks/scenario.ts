@@ -42,7 +42,9 @@ export async function runScenario(
     result.error = `interval ${endpoints}/${rate} = ${intervalSeconds} s is not a whole number of seconds in 1..86400`;
     return result;
   }
-  progress(`── ${kind}, ${instances} instance${instances > 1 ? 's' : ''}, ${endpoints} endpoints, ${rate} checks/s (interval ${intervalSeconds} s)${options.runs > 1 ? `, run ${run}/${options.runs}` : ''} ──`);
+  progress(
+    `── ${kind}, ${instances} instance${instances > 1 ? 's' : ''}, ${endpoints} endpoints, ${rate} checks/s (interval ${intervalSeconds} s)${options.runs > 1 ? `, run ${run}/${options.runs}` : ''} ──`,
+  );
   result.code = codeState();
   // On PostgreSQL each process gets a known instance id: the target tells them apart by it.
   const ids = kind === 'postgres' ? Array.from({ length: instances }, (_, i) => `bench-${i + 1}`) : ['-'];
@@ -57,7 +59,9 @@ export async function runScenario(
 
     // 1. Create the endpoints through the first of the instances.
     running = await Promise.all(ids.map((id) => startVigilProcess(options, envOf(db!, id), { logFile: logName('create', id) })));
-    progress(`  Vigil (creation run) up on ${running.map((v) => v.base).join(', ')}; creating ${endpoints} endpoints through the first, ${options.concurrency} in flight`);
+    progress(
+      `  Vigil (creation run) up on ${running.map((v) => v.base).join(', ')}; creating ${endpoints} endpoints through the first, ${options.concurrency} in flight`,
+    );
     const paused = options.start === 'spread';
     result.createSeconds = round(await createEndpoints(running[0]!.base, target.origin, endpoints, intervalSeconds, paused, options.concurrency), 2);
     result.createRate = round(endpoints / result.createSeconds!);
@@ -82,7 +86,14 @@ export async function runScenario(
     running = await Promise.all(
       ids.map((id, i) => startVigilProcess(options, envOf(db!, id), { logFile: measureLogs[i]!, probeFile: probeFiles[i]!, cpuProfDir })),
     );
-    const members: Member[] = running.map((vigil, i) => ({ id: ids[i]!, vigil, probeFile: probeFiles[i]!, alive: true, samples: [], lastWait: runQueueWaitMs(vigil.pid) }));
+    const members: Member[] = running.map((vigil, i) => ({
+      id: ids[i]!,
+      vigil,
+      probeFile: probeFiles[i]!,
+      alive: true,
+      samples: [],
+      lastWait: runQueueWaitMs(vigil.pid),
+    }));
     const upAt = Date.now();
     progress(`  Vigil (measured run) up on ${members.map((m) => `${m.vigil.base} (pid ${m.vigil.pid})`).join(', ')}; warm-up ${options.warmupS} s`);
 
@@ -96,7 +107,9 @@ export async function runScenario(
     const machine0 = machineCpu();
     const pg0 = kind === 'postgres' ? await postgresCpu(db.label) : undefined;
     const [m0, track0] = await Promise.all([scrapeAll(members), trackerStats(target.origin)]);
-    progress(`  window of ${options.windowS} s starts (started so far ${sumOf(m0.map((m) => m.started))}, pending ${sumOf(m0.map((m) => m.pending))}, load average ${result.loadAverage1m})`);
+    progress(
+      `  window of ${options.windowS} s starts (started so far ${sumOf(m0.map((m) => m.started))}, pending ${sumOf(m0.map((m) => m.pending))}, load average ${result.loadAverage1m})`,
+    );
     await sleep(options.windowS * 1000);
     if (isAborting()) throw new Error('aborted');
     const [m1, track1] = await Promise.all([scrapeAll(members), trackerStats(target.origin)]);
@@ -167,7 +180,9 @@ export async function runScenario(
       };
       watch = undefined;
       if (result.heartbeats.staleWhileAlive.length > 0) {
-        progress(`  heartbeat older than the lease TTL (${leaseTtlMs} ms) while alive: ${perInstance.map((p) => `${p.id} ${p.heartbeatMaxAgeMs} ms`).join(', ')}`);
+        progress(
+          `  heartbeat older than the lease TTL (${leaseTtlMs} ms) while alive: ${perInstance.map((p) => `${p.id} ${p.heartbeatMaxAgeMs} ms`).join(', ')}`,
+        );
       }
     }
     for (let i = 0; i < members.length; i++) perInstance[i]!.samples = members[i]!.samples.map((s) => ({ ...s, t: s.t - upAt }));

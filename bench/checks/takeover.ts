@@ -27,7 +27,9 @@ export async function measureTakeover(
   victim.vigil.child.proc.kill('SIGKILL');
   const { orphans } = await trackerKilled(target.origin, victim.id, killAt);
   await withTimeout(victim.vigil.child.exited, 10_000, `${victim.id} to die after SIGKILL`);
-  progress(`  kill -9 ${victim.id} (pid ${victim.vigil.pid}): it had checked ${orphans} endpoints last; waiting for the others to take them over (bound ${boundMs / 1000} s)`);
+  progress(
+    `  kill -9 ${victim.id} (pid ${victim.vigil.pid}): it had checked ${orphans} endpoints last; waiting for the others to take them over (bound ${boundMs / 1000} s)`,
+  );
 
   let stats = before;
   const giveUpAt = killAt + boundMs + 30_000;

@@ -79,8 +79,6 @@ export async function scrape(base: string): Promise<Scrape> {
   };
 }
 
-
-
 /** One measured Vigil process and what the bench read of it. */
 export interface Member {
   id: string;

@@ -37,7 +37,28 @@ export interface WindowReadings {
 
 /** Fills the window's figures into `result`, says them on stderr, and answers them per instance. */
 export function summariseWindow(
-  { kind, instances, rate, warmupS, members, m0, m1, track0, track1, wait0, wait1, target0, target1, machine0, machine1, pg0, pg1, leases, heartbeatsInWindow, rssTotals }: WindowReadings,
+  {
+    kind,
+    instances,
+    rate,
+    warmupS,
+    members,
+    m0,
+    m1,
+    track0,
+    track1,
+    wait0,
+    wait1,
+    target0,
+    target1,
+    machine0,
+    machine1,
+    pg0,
+    pg1,
+    leases,
+    heartbeatsInWindow,
+    rssTotals,
+  }: WindowReadings,
   result: ScenarioResult,
 ): InstanceResult[] {
   const dt = (Math.max(...m1.map((m) => m.t)) - Math.min(...m0.map((m) => m.t))) / 1000;
@@ -94,7 +115,8 @@ export function summariseWindow(
   result.lagP99Ms = maxOf(perInstance.map((p) => p.lagP99Ms));
   const worstIndex = perInstance.indexOf(worst);
   result.lagWindow =
-    (instances > 1 ? `per instance (worst p99: ${worst.id}) ` : '') + lagWindowText(m0[worstIndex]!.started, m1[worstIndex]!.started, worst.achievedRate ?? rate, warmupS);
+    (instances > 1 ? `per instance (worst p99: ${worst.id}) ` : '') +
+    lagWindowText(m0[worstIndex]!.started, m1[worstIndex]!.started, worst.achievedRate ?? rate, warmupS);
   result.lagAtWindowStart = { p50: maxOf(m0.map((m) => m.lagP50)), p99: maxOf(m0.map((m) => m.lagP99)) };
   result.overlapsSkippedInWindow = sumOf(perInstance.map((p) => p.overlapsSkippedInWindow));
   result.overlapsSkippedTotal = sumOf(m1.map((m) => m.skipped));

@@ -58,7 +58,10 @@ export async function newDashboardPage(
     assets.push(
       (async () => {
         const body = await res.body();
-        const sizes = await res.request().sizes().catch(() => null);
+        const sizes = await res
+          .request()
+          .sizes()
+          .catch(() => null);
         if (type === 'document') documentHtml.text = body.toString('utf8');
         return {
           url: url.replace(base, ''),
@@ -98,7 +101,9 @@ export async function measureFirstRender(
   for (;;) {
     assertNotAborting();
     state = (await withTimeout(
-      page.evaluate('({ firstRender: window.__vigilBench.firstRender, maxCards: window.__vigilBench.maxCards, lastIncomplete: window.__vigilBench.lastIncomplete })'),
+      page.evaluate(
+        '({ firstRender: window.__vigilBench.firstRender, maxCards: window.__vigilBench.maxCards, lastIncomplete: window.__vigilBench.lastIncomplete })',
+      ),
       30_000,
       'reading the render state',
     )) as RenderState;

@@ -131,7 +131,10 @@ async function main(): Promise<void> {
 
   const results: RunResult[] = [];
   const save = () =>
-    writeFileSync(jsonFile, JSON.stringify({ startedAt: new Date(benchStart).toISOString(), options, chromiumArgs: CHROMIUM_ARGS, machine, results }, null, 2) + '\n');
+    writeFileSync(
+      jsonFile,
+      JSON.stringify({ startedAt: new Date(benchStart).toISOString(), options, chromiumArgs: CHROMIUM_ARGS, machine, results }, null, 2) + '\n',
+    );
   try {
     for (const kind of options.dbs) {
       for (let run = 1; run <= options.runs; run++) {

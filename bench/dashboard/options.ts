@@ -32,8 +32,24 @@ export interface Options {
 
 export function parseOptions(argv: string[]): Options {
   const known = [
-    'db', 'runs', 'endpoints', 'quiet-wait', 'quiet-below', 'interval', 'window', 'settle', 'steady-timeout', 'render-timeout', 'concurrency',
-    'build', 'profile', 'no-consistency', 'pg-url', 'chromium', 'query', 'help',
+    'db',
+    'runs',
+    'endpoints',
+    'quiet-wait',
+    'quiet-below',
+    'interval',
+    'window',
+    'settle',
+    'steady-timeout',
+    'render-timeout',
+    'concurrency',
+    'build',
+    'profile',
+    'no-consistency',
+    'pg-url',
+    'chromium',
+    'query',
+    'help',
   ];
   const flags = parseFlags(argv, known, HELP_FILE);
   const num = (key: string, fallback: number, min = 1) => {

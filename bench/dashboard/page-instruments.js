@@ -8,9 +8,21 @@
   const N = window.__vigilBenchExpectedCards;
   const B = (window.__vigilBench = {
     N,
-    mutations: 0, gridMutations: 0, childList: 0, attributes: 0, characterData: 0, addedNodes: 0, removedNodes: 0,
-    longTasks: [], loafs: [], frames: [],
-    firstRender: null, maxCards: 0, gridSeenMs: null, firstCardMs: null, lastIncomplete: null,
+    mutations: 0,
+    gridMutations: 0,
+    childList: 0,
+    attributes: 0,
+    characterData: 0,
+    addedNodes: 0,
+    removedNodes: 0,
+    longTasks: [],
+    loafs: [],
+    frames: [],
+    firstRender: null,
+    maxCards: 0,
+    gridSeenMs: null,
+    firstCardMs: null,
+    lastIncomplete: null,
   });
   let grid = null;
   const cards = document.getElementsByClassName('card');
@@ -66,22 +78,34 @@
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) B.longTasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
-  } catch (e) { B.longTaskError = String(e); }
+  } catch (e) {
+    B.longTaskError = String(e);
+  }
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         B.loafs.push({
-          start: e.startTime, duration: e.duration, blocking: e.blockingDuration,
-          renderStart: e.renderStart, styleAndLayoutStart: e.styleAndLayoutStart,
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          renderStart: e.renderStart,
+          styleAndLayoutStart: e.styleAndLayoutStart,
           scripts: (e.scripts || []).map((s) => ({
-            invoker: s.invoker, type: s.invokerType, fn: s.sourceFunctionName, url: s.sourceURL, pos: s.sourceCharPosition,
-            duration: s.duration, forcedLayout: s.forcedStyleAndLayoutDuration,
+            invoker: s.invoker,
+            type: s.invokerType,
+            fn: s.sourceFunctionName,
+            url: s.sourceURL,
+            pos: s.sourceCharPosition,
+            duration: s.duration,
+            forcedLayout: s.forcedStyleAndLayoutDuration,
           })),
         });
         if (B.loafs.length > 5000) B.loafs.splice(0, 1000);
       }
     }).observe({ type: 'long-animation-frame', buffered: true });
-  } catch (e) { B.loafError = String(e); }
+  } catch (e) {
+    B.loafError = String(e);
+  }
   // Socket.io event packets as the page's JavaScript receives them (the network count comes from CDP,
   // which sees frames before a busy main thread gets to them), and each check's delivery lag:
   // Date.now() at dispatch − the check's completion (timestamp + responseTime, same machine clock).
@@ -126,16 +150,29 @@
   requestAnimationFrame(loop);
 
   B.mark = () => ({
-    now: performance.now(), wsEvents: B.wsEvents, mutations: B.mutations, gridMutations: B.gridMutations, childList: B.childList,
-    attributes: B.attributes, characterData: B.characterData, addedNodes: B.addedNodes, removedNodes: B.removedNodes,
+    now: performance.now(),
+    wsEvents: B.wsEvents,
+    mutations: B.mutations,
+    gridMutations: B.gridMutations,
+    childList: B.childList,
+    attributes: B.attributes,
+    characterData: B.characterData,
+    addedNodes: B.addedNodes,
+    removedNodes: B.removedNodes,
   });
   B.windowStats = (from, to) => {
     const q = (s, p) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : null);
-    const tasks = B.longTasks.filter(([s, d]) => s + d > from && s < to).map(([, d]) => d).sort((a, b) => a - b);
+    const tasks = B.longTasks
+      .filter(([s, d]) => s + d > from && s < to)
+      .map(([, d]) => d)
+      .sort((a, b) => a - b);
     const gaps = [];
     let prev = null;
     for (const t of frames) {
-      if (t < from) { prev = null; continue; }
+      if (t < from) {
+        prev = null;
+        continue;
+      }
       if (t > to) break;
       if (prev !== null) gaps.push(t - prev);
       prev = t;
@@ -145,14 +182,17 @@
     const loafSorted = loafs.slice().sort((a, b) => b.duration - a.duration);
     // Where the long animation frames went: scripts (by invoker) vs style/layout/paint.
     const byInvoker = {};
-    let scriptMs = 0, renderMs = 0, layoutMs = 0;
+    let scriptMs = 0,
+      renderMs = 0,
+      layoutMs = 0;
     for (const l of loafs) {
       const end = l.start + l.duration;
       if (l.renderStart) renderMs += end - l.renderStart;
       if (l.styleAndLayoutStart) layoutMs += end - l.styleAndLayoutStart;
       for (const s of l.scripts) {
         scriptMs += s.duration;
-        const key = (s.type || '') + ' ' + (s.invoker || '') + (s.fn ? ' → ' + s.fn : '') + (s.url ? ' @' + s.url.replace(location.origin, '') + ':' + s.pos : '');
+        const key =
+          (s.type || '') + ' ' + (s.invoker || '') + (s.fn ? ' → ' + s.fn : '') + (s.url ? ' @' + s.url.replace(location.origin, '') + ':' + s.pos : '');
         byInvoker[key] = (byInvoker[key] || 0) + s.duration;
       }
     }
@@ -161,14 +201,31 @@
     lags.sort((a, b) => a - b);
     return {
       deliveryLagMs: { count: lags.length, p50: q(lags, 0.5), p99: q(lags, 0.99), max: lags.length ? lags[lags.length - 1] : null },
-      longTasks: { count: tasks.length, maxMs: tasks.length ? tasks[tasks.length - 1] : null, totalMs: tasks.reduce((a, b) => a + b, 0),
-        blockingMs: tasks.reduce((a, b) => a + Math.max(0, b - 50), 0) },
-      frames: { count: gaps.length + 1, p50: q(gaps, 0.5), p90: q(gaps, 0.9), p99: q(gaps, 0.99), max: gaps.length ? gaps[gaps.length - 1] : null,
-        over50: gaps.filter((g) => g > 50).length, over100: gaps.filter((g) => g > 100).length },
+      longTasks: {
+        count: tasks.length,
+        maxMs: tasks.length ? tasks[tasks.length - 1] : null,
+        totalMs: tasks.reduce((a, b) => a + b, 0),
+        blockingMs: tasks.reduce((a, b) => a + Math.max(0, b - 50), 0),
+      },
+      frames: {
+        count: gaps.length + 1,
+        p50: q(gaps, 0.5),
+        p90: q(gaps, 0.9),
+        p99: q(gaps, 0.99),
+        max: gaps.length ? gaps[gaps.length - 1] : null,
+        over50: gaps.filter((g) => g > 50).length,
+        over100: gaps.filter((g) => g > 100).length,
+      },
       loaf: {
-        count: loafs.length, maxMs: loafSorted[0] ? loafSorted[0].duration : null,
-        scriptMs, renderPhaseMs: renderMs, styleAndLayoutMs: layoutMs,
-        topInvokers: Object.entries(byInvoker).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => ({ invoker: k, ms: Math.round(v) })),
+        count: loafs.length,
+        maxMs: loafSorted[0] ? loafSorted[0].duration : null,
+        scriptMs,
+        renderPhaseMs: renderMs,
+        styleAndLayoutMs: layoutMs,
+        topInvokers: Object.entries(byInvoker)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+          .map(([k, v]) => ({ invoker: k, ms: Math.round(v) })),
         longest: loafSorted.slice(0, 3),
       },
     };

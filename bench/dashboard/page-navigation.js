@@ -3,8 +3,13 @@
   const nav = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
   const res = performance.getEntriesByType('resource').map((e) => ({
-    url: e.name.replace(location.origin, ''), type: e.initiatorType, start: e.startTime, end: e.responseEnd,
-    transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize,
+    url: e.name.replace(location.origin, ''),
+    type: e.initiatorType,
+    start: e.startTime,
+    end: e.responseEnd,
+    transfer: e.transferSize,
+    encoded: e.encodedBodySize,
+    decoded: e.decodedBodySize,
   }));
   return {
     responseEnd: nav ? nav.responseEnd : null,
@@ -14,4 +19,4 @@
     firstContentfulPaint: fcp ? fcp.startTime : null,
     resources: res,
   };
-})()
+})();

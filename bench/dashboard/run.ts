@@ -112,7 +112,14 @@ export async function runOnce(options: Options, kind: 'pglite' | 'postgres', run
     result.windows = [];
     for (const label of windowLabels) {
       result.windows.push(
-        await measureWindow(label, dashboard, vigil.base, { vigil: vigil.pid, target: target.pid, browser: browser.pid }, options, join(logDir, `${kind}-run${run}-page.cpuprofile`)),
+        await measureWindow(
+          label,
+          dashboard,
+          vigil.base,
+          { vigil: vigil.pid, target: target.pid, browser: browser.pid },
+          options,
+          join(logDir, `${kind}-run${run}-page.cpuprofile`),
+        ),
       );
     }
     const [w1, w2] = result.windows;

@@ -125,8 +125,17 @@ export async function measureWindow(
       `frame gap p50 ${round(stats.frames.p50)} p99 ${round(stats.frames.p99)} max ${round(stats.frames.max)} ms; ` +
       `heap ${heapAfter?.usedMb ?? '-'} MB; CPU Vigil ${w.cpu.vigil}%, browser ${w.cpu.browser}% (renderer ${w.cpu.renderer}%, its main thread ${w.cpu.rendererMainThread}% ` +
       `and ${w.cpu.rendererMainThreadWaiting}% waiting for a CPU), machine ${w.cpu.machine}%, other ${w.cpu.other}% ` +
-      `(${w.cpu.otherTop.slice(0, 2).map((o) => `${o.cmd.slice(0, 40)} ${o.cpu}%`).join(', ')})`,
+      `(${w.cpu.otherTop
+        .slice(0, 2)
+        .map((o) => `${o.cmd.slice(0, 40)} ${o.cpu}%`)
+        .join(', ')})`,
   );
-  if (profile) progress(`  profile: ${profile.file}; top: ${profile.byFunction.slice(0, 5).map((f) => `${f.fn} ${f.pct}%`).join(', ')}`);
+  if (profile)
+    progress(
+      `  profile: ${profile.file}; top: ${profile.byFunction
+        .slice(0, 5)
+        .map((f) => `${f.fn} ${f.pct}%`)
+        .join(', ')}`,
+    );
   return w;
 }

@@ -96,8 +96,10 @@ export async function createBenchDatabase(kind: 'pglite' | 'postgres', tmpPrefix
       env: { DATABASE_URL: url.toString() },
       direct: async (fn) => {
         const sql = postgres(url.toString(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
-        return withHandle(sql, () => sql.end({ timeout: 2 }), () =>
-          fn(async (text) => [...(await withTimeout(sql.unsafe(text), 120_000, text))] as Record<string, unknown>[]),
+        return withHandle(
+          sql,
+          () => sql.end({ timeout: 2 }),
+          () => fn(async (text) => [...(await withTimeout(sql.unsafe(text), 120_000, text))] as Record<string, unknown>[]),
         );
       },
       dispose: drop,
@@ -112,7 +114,11 @@ export async function createBenchDatabase(kind: 'pglite' | 'postgres', tmpPrefix
     direct: async (fn) => {
       const { PGlite } = await import('@electric-sql/pglite');
       const db = await withTimeout(PGlite.create(dataDir), 120_000, 'opening the PGlite data dir');
-      return withHandle(db, () => db.close(), () => fn(async (text) => (await withTimeout(db.query<Record<string, unknown>>(text), 120_000, text)).rows));
+      return withHandle(
+        db,
+        () => db.close(),
+        () => fn(async (text) => (await withTimeout(db.query<Record<string, unknown>>(text), 120_000, text)).rows),
+      );
     },
     dispose: async () => temp.remove(),
   };

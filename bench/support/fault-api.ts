@@ -65,7 +65,14 @@ export async function probe(url: string, timeoutMs = 5_000, wholeBody = false): 
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const body = await res.text();
-    return { at, status: res.status, ms: Date.now() - at, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: wholeBody ? body : body.slice(0, 300) };
+    return {
+      at,
+      status: res.status,
+      ms: Date.now() - at,
+      contentType: res.headers.get('content-type'),
+      retryAfter: res.headers.get('retry-after'),
+      body: wholeBody ? body : body.slice(0, 300),
+    };
   } catch (error) {
     return { at, status: 0, ms: Date.now() - at, contentType: null, retryAfter: null, body: '', error: String((error as Error).cause ?? error) };
   }

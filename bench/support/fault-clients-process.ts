@@ -71,7 +71,12 @@ commands.on('line', (line) => {
   const since = Number(arg);
   const clients = logs.map((log) => {
     const connect = log.connects.find((c) => c.at >= since);
-    return { connectedAt: connect?.at ?? null, firstEventAt: connect?.firstEventAt ?? null, gaveUp: log.gaveUp, lastDisconnectReason: log.lastDisconnectReason };
+    return {
+      connectedAt: connect?.at ?? null,
+      firstEventAt: connect?.firstEventAt ?? null,
+      gaveUp: log.gaveUp,
+      lastDisconnectReason: log.lastDisconnectReason,
+    };
   });
   process.stdout.write(JSON.stringify({ clients }) + '\n');
 });

@@ -77,7 +77,14 @@ export async function listenToEvents(base: string): Promise<EventListener> {
   for (const event of LISTENED) {
     socket.on(event, (data: Record<string, unknown>) => log.events.push({ event, endpointId: data?.endpointId as string | undefined, data, at: Date.now() }));
   }
-  socket.on('connect', () => void socket.timeout(10_000).emitWithAck('subscribe:all').catch(() => {}));
+  socket.on(
+    'connect',
+    () =>
+      void socket
+        .timeout(10_000)
+        .emitWithAck('subscribe:all')
+        .catch(() => {}),
+  );
   await withTimeout(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 15_000, 'the Socket.io listener to connect');
   const close = () => {
     done();

@@ -94,5 +94,8 @@ export async function runKill9(db: BenchDatabase, options: Kill9Options): Promis
     doubleOpen: stored.doubleOpenIncidents,
     pass: !restartFailure && lostKeys.length === 0 && stored.doubleOpenIncidents === 0 && visible.size > 0 && exit?.code === 0,
   };
-  return { verdicts: [verdict], details: { readyMs, visible: visible.size, lostExamples: lostKeys.slice(0, 10), snapshotErrors, restartFailure, rate, pathCount: pathOf.size, exit } };
+  return {
+    verdicts: [verdict],
+    details: { readyMs, visible: visible.size, lostExamples: lostKeys.slice(0, 10), snapshotErrors, restartFailure, rate, pathCount: pathOf.size, exit },
+  };
 }

@@ -56,7 +56,11 @@ const firstMetric = (body: string, names: string[]) => {
 };
 
 export async function runOutage(fault: OutageFault, options: OutageOptions): Promise<{ verdicts: Verdict[]; details: Record<string, unknown> }> {
-  const verdict = (what: string, v: Omit<Verdict, 'scenario' | 'database'>): Verdict => ({ scenario: `${fault.name}: ${what}`, database: fault.database, ...v });
+  const verdict = (what: string, v: Omit<Verdict, 'scenario' | 'database'>): Verdict => ({
+    scenario: `${fault.name}: ${what}`,
+    database: fault.database,
+    ...v,
+  });
   const target = await startFaultTarget({ keepAliveTimeoutMs: 60_000 });
   onCleanup('handles', () => target.close());
   const hook = await startWebhookReceiver();
@@ -113,7 +117,9 @@ export async function runOutage(fault: OutageFault, options: OutageOptions): Pro
   // ── events of the endpoints that failed during the fault ──
   const delays = switchedIds.map((id) => {
     const log = target.log(pathOf.get(id)!);
-    const failures = log.receivedAt.map((at, i) => ({ at, answeredAt: log.answeredAt[i]!, status: log.status[i]! })).filter((r) => r.at >= switchAt && r.status === 500);
+    const failures = log.receivedAt
+      .map((at, i) => ({ at, answeredAt: log.answeredAt[i]!, status: log.status[i]! }))
+      .filter((r) => r.at >= switchAt && r.status === 500);
     // The status changes at the first failure, the incident opens at the threshold-th.
     const firstAt = failures[0]?.answeredAt ?? null;
     const thresholdAt = failures[THRESHOLD - 1]?.answeredAt ?? null;
@@ -145,15 +151,17 @@ export async function runOutage(fault: OutageFault, options: OutageOptions): Pro
   const lastMetrics = metrics.probes.filter((p) => p.status === 200).at(-1)?.body ?? '';
   const dropped = firstMetric(lastMetrics, DROPPED);
   const writeFailures = firstMetric(lastMetrics, WRITE_FAILURES);
-    // Judged: the requests sent from 1 s into the fault until 2 s before its end (each must be answered within 2 s).
+  // Judged: the requests sent from 1 s into the fault until 2 s before its end (each must be answered within 2 s).
   const restInFault = rest.probes.filter((p) => p.at >= outageStart + 1_000 && p.at < outageEnd - 2_000);
   const restGood = (p: Probe) =>
     p.ms <= 2_000 &&
-    ((p.status === 503 && /application\/problem\+json/.test(p.contentType ?? '') && p.retryAfter !== null) || (fault.restDuringFault === '200-or-503' && p.status === 200));
+    ((p.status === 503 && /application\/problem\+json/.test(p.contentType ?? '') && p.retryAfter !== null) ||
+      (fault.restDuringFault === '200-or-503' && p.status === 200));
   const readyzInFault = readyz.probes.filter((p) => p.at >= outageStart + 3_000 && p.at < outageEnd - 2_000);
   const readyzGood = readyzInFault.filter((p) => p.status === 503 && p.body.length > 0);
   const describe = (p: Probe, t0: number) => `sent at +${secs(p.at - t0)}: ${p.status || 'no answer'} after ${p.ms} ms`;
-  const statusList = (ps: Probe[]) => [...new Set(ps.map((p) => (p.status === 0 ? `no answer (${p.error?.slice(0, 60)})` : String(p.status))))].join(', ') || 'none';
+  const statusList = (ps: Probe[]) =>
+    [...new Set(ps.map((p) => (p.status === 0 ? `no answer (${p.error?.slice(0, 60)})` : String(p.status))))].join(', ') || 'none';
 
   // ── what was stored ──
   const whole = compareWithTarget(stored, target, pathOf, 0, Infinity, 1);
@@ -187,7 +195,10 @@ export async function runOutage(fault: OutageFault, options: OutageOptions): Pro
       pass: metricsInFault.length > 0 && metricsBad.length === 0 && metricsMaxMs <= 1_000 && depths.length > 0,
     }),
     verdict('REST', {
-      expected: fault.restDuringFault === '503' ? 'GET /api/endpoints: 503 problem+json with Retry-After in ≤ 2 s' : 'GET /api/endpoints answers in ≤ 2 s (200, or 503 problem+json with Retry-After)',
+      expected:
+        fault.restDuringFault === '503'
+          ? 'GET /api/endpoints: 503 problem+json with Retry-After in ≤ 2 s'
+          : 'GET /api/endpoints answers in ≤ 2 s (200, or 503 problem+json with Retry-After)',
       happened: `${restInFault.filter(restGood).length}/${restInFault.length} as expected; statuses ${statusList(restInFault)}; slowest ${Math.max(0, ...restInFault.map((p) => p.ms))} ms${restInFault.some((p) => !restGood(p)) ? ` (e.g. ${describe(restInFault.find((p) => !restGood(p))!, outageStart)})` : ''}`,
       lost: null,
       doubleOpen: null,
@@ -205,7 +216,14 @@ export async function runOutage(fault: OutageFault, options: OutageOptions): Pro
       happened: `answered ${whole.answered}, stored ${whole.stored}; missing ${whole.missing} (during the fault: ${during.missing} of ${during.answered}), extra ${whole.extra}; written out of order ${outOfOrder}; same-instant duplicates ${stored.sameInstantPairs}, duplicate ids ${stored.duplicateIds}; queue drained ${drainedAt ? `${secs(drainedAt - backAt)} after` : 'not seen'}; exit ${stop.code ?? stop.signal}; ${errors} error log lines`,
       lost: whole.missing,
       doubleOpen: stored.doubleOpenIncidents,
-      pass: whole.missing === 0 && whole.extra === 0 && outOfOrder === 0 && stored.sameInstantPairs === 0 && stored.duplicateIds === 0 && stored.doubleOpenIncidents === 0 && exitOk,
+      pass:
+        whole.missing === 0 &&
+        whole.extra === 0 &&
+        outOfOrder === 0 &&
+        stored.sameInstantPairs === 0 &&
+        stored.duplicateIds === 0 &&
+        stored.doubleOpenIncidents === 0 &&
+        exitOk,
     }),
   ];
   return {

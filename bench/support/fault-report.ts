@@ -22,7 +22,9 @@ export function verdictTable(verdicts: Verdict[]): string {
   ];
   for (const v of verdicts) {
     const verdict = v.pass === null ? 'SKIP' : v.pass ? 'PASS' : 'FAIL';
-    lines.push(`| ${escapeCell(v.scenario)} | ${v.database} | ${escapeCell(v.expected)} | ${escapeCell(v.happened)} | ${v.lost ?? '–'} | ${v.doubleOpen ?? '–'} | ${verdict} |`);
+    lines.push(
+      `| ${escapeCell(v.scenario)} | ${v.database} | ${escapeCell(v.expected)} | ${escapeCell(v.happened)} | ${v.lost ?? '–'} | ${v.doubleOpen ?? '–'} | ${verdict} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -24,7 +24,13 @@ interface Setup {
   pathOf: Map<string, string>;
 }
 
-async function setUp(db: BenchDatabase, name: string, logDir: string, specs: EndpointSpec[], prepare: (target: FaultTarget) => void = () => {}): Promise<Setup> {
+async function setUp(
+  db: BenchDatabase,
+  name: string,
+  logDir: string,
+  specs: EndpointSpec[],
+  prepare: (target: FaultTarget) => void = () => {},
+): Promise<Setup> {
   const target = await startFaultTarget({ keepAliveTimeoutMs: 60_000 });
   onCleanup('handles', () => target.close());
   prepare(target);
@@ -108,7 +114,9 @@ export async function runRestartClients(db: BenchDatabase, clients: number, proc
       return c.next(15_000, 'a client report');
     }),
   );
-  const all = reports.flatMap((r) => r.clients as { connectedAt: number | null; firstEventAt: number | null; gaveUp: boolean; lastDisconnectReason: string | null }[]);
+  const all = reports.flatMap(
+    (r) => r.clients as { connectedAt: number | null; firstEventAt: number | null; gaveUp: boolean; lastDisconnectReason: string | null }[],
+  );
   const reconnected = all.filter((c) => c.connectedAt !== null && c.connectedAt <= readyAt + 10_000);
   const live = reconnected.filter((c) => c.firstEventAt !== null && c.firstEventAt <= readyAt + 10_000);
   const reasons: Record<string, number> = {};
@@ -168,12 +176,16 @@ export async function runRestartDashboard(db: BenchDatabase, logDir: string): Pr
   for (let attempt = 0; attempt < 5; attempt++) {
     await sleep(1_500);
     const shown = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('a.card[data-endpoint-id]')).map((a) => [a.getAttribute('data-endpoint-id'), a.getAttribute('data-status')] as [string, string]),
+      Array.from(document.querySelectorAll('a.card[data-endpoint-id]')).map(
+        (a) => [a.getAttribute('data-endpoint-id'), a.getAttribute('data-status')] as [string, string],
+      ),
     );
     const rest = (await (await fetch(`${again.base}/api/endpoints?limit=100`)).json()) as { items: { id: string; status: string }[] };
     const shownBy = new Map(shown);
     cards = shown.length;
-    mismatches = rest.items.filter((e) => shownBy.get(e.id) !== e.status).map((e) => `${e.id.slice(0, 8)} REST ${e.status} card ${shownBy.get(e.id) ?? 'missing'}`);
+    mismatches = rest.items
+      .filter((e) => shownBy.get(e.id) !== e.status)
+      .map((e) => `${e.id.slice(0, 8)} REST ${e.status} card ${shownBy.get(e.id) ?? 'missing'}`);
     if (shown.length !== rest.items.length) mismatches.push(`${shown.length} cards, ${rest.items.length} endpoints`);
     if (mismatches.length === 0) break;
   }

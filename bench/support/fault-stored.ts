@@ -57,9 +57,7 @@ export async function readStored(query: Query): Promise<Stored> {
     list.push(result);
   }
   const [dup] = await query('select (count(*) - count(distinct id))::int as n from check_results');
-  const [double] = await query(
-    'select count(*)::int as n from (select endpoint_id from incidents where resolved_at is null group by 1 having count(*) > 1) t',
-  );
+  const [double] = await query('select count(*)::int as n from (select endpoint_id from incidents where resolved_at is null group by 1 having count(*) > 1) t');
   const [open] = await query('select count(*)::int as n from incidents where resolved_at is null');
   return {
     results,

@@ -77,7 +77,28 @@ export const ODD_STRINGS = [
   'b'.repeat(8193),
 ];
 
-export const ODD_NUMBERS = [0, -0, -1, 1, 0.5, -0.5, 1e-300, 1e308, -1e308, 2 ** 31, 2 ** 53, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, 59, 60, 61, 86_401, 100, 99, 60_001];
+export const ODD_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  -0.5,
+  1e-300,
+  1e308,
+  -1e308,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MAX_SAFE_INTEGER,
+  59,
+  60,
+  61,
+  86_401,
+  100,
+  99,
+  60_001,
+];
 
 /** A random JSON value, at most `depth` deep; sometimes huge. */
 export function oddValue(rng: Rng, depth = 3): unknown {
@@ -101,9 +122,13 @@ export function oddValue(rng: Rng, depth = 3): unknown {
     case 8:
       return Array.from({ length: rng.int(0, 5) }, () => oddValue(rng, depth - 1));
     case 9:
-      return Object.fromEntries(Array.from({ length: rng.int(0, 5) }, () => [rng.pick([...ODD_STRINGS, 'name', 'url', 'endpointId', 'id']), oddValue(rng, depth - 1)]));
+      return Object.fromEntries(
+        Array.from({ length: rng.int(0, 5) }, () => [rng.pick([...ODD_STRINGS, 'name', 'url', 'endpointId', 'id']), oddValue(rng, depth - 1)]),
+      );
     case 10:
-      return rng.chance(0.3) ? Array.from({ length: rng.int(50, 3000) }, (_, i) => i) : Object.fromEntries(Array.from({ length: rng.int(51, 2000) }, (_, i) => [`k${i}`, i]));
+      return rng.chance(0.3)
+        ? Array.from({ length: rng.int(50, 3000) }, (_, i) => i)
+        : Object.fromEntries(Array.from({ length: rng.int(51, 2000) }, (_, i) => [`k${i}`, i]));
     default:
       return nested(rng.int(20, 2000));
   }

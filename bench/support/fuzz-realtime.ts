@@ -35,7 +35,22 @@ export interface RealtimeFuzzReport {
   durationMs: number;
 }
 
-const EVENTS = ['subscribe:endpoint', 'unsubscribe:endpoint', 'subscribe:all', 'unsubscribe:all', 'ping', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'x'.repeat(300), 'error', 'connect_error', 'message'];
+const EVENTS = [
+  'subscribe:endpoint',
+  'unsubscribe:endpoint',
+  'subscribe:all',
+  'unsubscribe:all',
+  'ping',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '',
+  'x'.repeat(300),
+  'error',
+  'connect_error',
+  'message',
+];
 const UUID = '3f1c0e0a-9c1b-4a8e-8f5e-2b7a1d4c9e01';
 
 function payload(rng: Rng): unknown {
@@ -73,7 +88,15 @@ function wsFrame(rng: Rng): string | Buffer {
 export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzzReport> {
   const started = Date.now();
   const base = new URL(o.base);
-  const report: RealtimeFuzzReport = { sent: { socketio: 0, engineio: 0, ws: 0, sse: 0, upgrade: 0 }, connections: 0, byStatus: {}, closeCodes: {}, fiveXX: 0, offenders: [], durationMs: 0 };
+  const report: RealtimeFuzzReport = {
+    sent: { socketio: 0, engineio: 0, ws: 0, sse: 0, upgrade: 0 },
+    connections: 0,
+    byStatus: {},
+    closeCodes: {},
+    fiveXX: 0,
+    offenders: [],
+    durationMs: 0,
+  };
   const total = () => Object.values(report.sent).reduce((a, b) => a + b, 0);
   const more = () => total() < o.messages && Date.now() - started < o.timeLimitMs;
   const status = (code: number, what: string, answer = '') => {
@@ -149,7 +172,15 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
         'x'.repeat(rng.int(1, 200_000)),
         '\u001e\u001e',
       ]);
-      const query = rng.pick([`EIO=4&transport=polling&sid=${sid}`, 'EIO=4&transport=polling&sid=bogus', `EIO=3&transport=polling&sid=${sid}`, 'EIO=4&transport=foo', `EIO=4&transport=websocket&sid=${sid}`, 'EIO=x', '']);
+      const query = rng.pick([
+        `EIO=4&transport=polling&sid=${sid}`,
+        'EIO=4&transport=polling&sid=bogus',
+        `EIO=3&transport=polling&sid=${sid}`,
+        'EIO=4&transport=foo',
+        `EIO=4&transport=websocket&sid=${sid}`,
+        'EIO=x',
+        '',
+      ]);
       const method = rng.pick(['POST', 'POST', 'GET', 'PUT', 'OPTIONS']);
       report.sent.engineio++;
       const res = await fetch(`${o.base}/socket.io/?${query}`, {
@@ -171,7 +202,11 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
     if (rng.chance(0.1)) headers.origin = rng.pick(['http://evil.example', 'null']);
     const path = rng.pick(['/ws', '/ws', '/ws', `/ws?token=${key}`, '/ws/', '/wss', '/ws?x=%zz']);
     report.connections++;
-    const ws = new WebSocket(`ws://127.0.0.1:${base.port}${path}`, protocols.filter((p) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(p)), { headers, handshakeTimeout: 5000, maxPayload: 1 << 20 });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${base.port}${path}`,
+      protocols.filter((p) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(p)),
+      { headers, handshakeTimeout: 5000, maxPayload: 1 << 20 },
+    );
     report.sent.upgrade++;
     ws.on('unexpected-response', (_req, res) => {
       status(res.statusCode ?? 0, `upgrade ${path} protocols=${protocols.join(',')}`);
@@ -185,7 +220,8 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
       setTimeout(() => resolve(false), 6000);
     });
     if (opened) {
-      const closed = new Promise<void>((resolve) => ws.once('close', (code) => {
+      const closed = new Promise<void>((resolve) =>
+        ws.once('close', (code) => {
           report.closeCodes[code] = (report.closeCodes[code] ?? 0) + 1;
           resolve();
         }),
@@ -239,7 +275,17 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
 
   /** An SSE stream with an odd query or odd headers: opened, read a little, closed. */
   const sseSession = async (rng: Rng) => {
-    const query = rng.pick(['', `endpointId=${UUID}`, 'endpointId=not-a-uuid', 'endpointId=', `endpointId=${UUID}&endpointId=${UUID}`, `token=${o.apiKey ?? 'x'}`, 'endpointId=%zz', `endpointId=${'x'.repeat(5000)}`, '__proto__=1']);
+    const query = rng.pick([
+      '',
+      `endpointId=${UUID}`,
+      'endpointId=not-a-uuid',
+      'endpointId=',
+      `endpointId=${UUID}&endpointId=${UUID}`,
+      `token=${o.apiKey ?? 'x'}`,
+      'endpointId=%zz',
+      `endpointId=${'x'.repeat(5000)}`,
+      '__proto__=1',
+    ]);
     const headers: Record<string, string> = {};
     if (o.apiKey && rng.chance(0.7)) headers.authorization = `Bearer ${rng.pick([o.apiKey, 'wrong'])}`;
     if (rng.chance(0.3)) headers['last-event-id'] = rng.pick(['1', '-1', 'x'.repeat(1000), '\u00ff']);
@@ -250,10 +296,13 @@ export async function fuzzRealtime(o: RealtimeFuzzOptions): Promise<RealtimeFuzz
       const req = http.get({ host: '127.0.0.1', port: base.port, path: `/api/events${query ? `?${query}` : ''}`, headers }, (res) => {
         status(res.statusCode ?? 0, `GET /api/events?${query.slice(0, 200)} headers=${JSON.stringify(headers).slice(0, 200)}`);
         res.on('data', () => {});
-        setTimeout(() => {
-          req.destroy();
-          resolve();
-        }, rng.int(0, 300));
+        setTimeout(
+          () => {
+            req.destroy();
+            resolve();
+          },
+          rng.int(0, 300),
+        );
       });
       req.on('error', () => resolve());
       req.setTimeout(5000, () => req.destroy());

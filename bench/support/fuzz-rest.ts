@@ -94,7 +94,23 @@ function loopbackUrl(rng: Rng, targetUrl: string): string {
 
 /** A URL that is not one a check may take: wrong schemes, no host, odd forms. Still no real host. */
 function badUrl(rng: Rng): unknown {
-  return rng.pick(['', 'not a url', 'file:///etc/passwd', 'javascript:alert(1)', 'ftp://127.0.0.1/', 'http://', 'http:///x', '//127.0.0.1/', 'http://[::1', 'http://127.0.0.1:99999/', 'http://a b/', 'data:text/plain,hi', 123, null, ['http://127.0.0.1/']]);
+  return rng.pick([
+    '',
+    'not a url',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'ftp://127.0.0.1/',
+    'http://',
+    'http:///x',
+    '//127.0.0.1/',
+    'http://[::1',
+    'http://127.0.0.1:99999/',
+    'http://a b/',
+    'data:text/plain,hi',
+    123,
+    null,
+    ['http://127.0.0.1/'],
+  ]);
 }
 
 function validEndpoint(rng: Rng, targetUrl: string): Record<string, unknown> {
@@ -116,7 +132,22 @@ function validEndpoint(rng: Rng, targetUrl: string): Record<string, unknown> {
   };
 }
 
-const FIELDS = ['name', 'url', 'method', 'headers', 'body', 'intervalSeconds', 'timeoutMs', 'expectedStatusCodes', 'degradedThresholdMs', 'failureThreshold', 'paused', 'tags', 'secretHeaders', 'id'];
+const FIELDS = [
+  'name',
+  'url',
+  'method',
+  'headers',
+  'body',
+  'intervalSeconds',
+  'timeoutMs',
+  'expectedStatusCodes',
+  'degradedThresholdMs',
+  'failureThreshold',
+  'paused',
+  'tags',
+  'secretHeaders',
+  'id',
+];
 
 /** One to three changes to a valid endpoint. */
 function mutateEndpoint(rng: Rng, endpoint: Record<string, unknown>): Record<string, unknown> {
@@ -146,19 +177,45 @@ function mutateEndpoint(rng: Rng, endpoint: Record<string, unknown>): Record<str
         e.url = rng.chance(0.5) ? badUrl(rng) : loopbackUrl(rng, String(endpoint.url));
         break;
       case 4:
-        e.tags = rng.pick([[rng.pick(ODD_STRINGS)], Array.from({ length: rng.int(19, 25) }, (_, i) => `t${i}`), 'a,b', [1, 2], [[]], [{}], Array.from({ length: 3 }, () => randomText(rng, rng.int(1, 60)))]);
+        e.tags = rng.pick([
+          [rng.pick(ODD_STRINGS)],
+          Array.from({ length: rng.int(19, 25) }, (_, i) => `t${i}`),
+          'a,b',
+          [1, 2],
+          [[]],
+          [{}],
+          Array.from({ length: 3 }, () => randomText(rng, rng.int(1, 60))),
+        ]);
         break;
       case 5:
         e.name = rng.chance(0.5) ? rng.pick(ODD_STRINGS) : randomText(rng, rng.int(0, 120));
         break;
       case 6:
-        e.expectedStatusCodes = rng.pick([[], ['600'], ['99-100'], ['300-200'], ['2xx', 'abc'], [200.5], 200, '200', Array.from({ length: 25 }, () => '200'), [null]]);
+        e.expectedStatusCodes = rng.pick([
+          [],
+          ['600'],
+          ['99-100'],
+          ['300-200'],
+          ['2xx', 'abc'],
+          [200.5],
+          200,
+          '200',
+          Array.from({ length: 25 }, () => '200'),
+          [null],
+        ]);
         break;
       case 7:
         e.method = rng.pick(['get', 'CONNECT', 'TRACE', '', 1, null, 'G\nET', 'FOO']);
         break;
       case 8:
-        e[rng.pick(['intervalSeconds', 'timeoutMs', 'degradedThresholdMs', 'failureThreshold'])] = rng.pick([...[0, -1, 0.5, 1e308, 2 ** 53 + 2], '60', null, true, [60], { n: 60 }]);
+        e[rng.pick(['intervalSeconds', 'timeoutMs', 'degradedThresholdMs', 'failureThreshold'])] = rng.pick([
+          ...[0, -1, 0.5, 1e308, 2 ** 53 + 2],
+          '60',
+          null,
+          true,
+          [60],
+          { n: 60 },
+        ]);
         break;
       default:
         e[field] = oddValue(rng);
@@ -183,7 +240,23 @@ function encodeBody(rng: Rng, value: unknown): Buffer {
     case 4:
       return Buffer.concat([Buffer.from(text.slice(0, 10)), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80]), Buffer.from(text.slice(10))]);
     case 5:
-      return Buffer.from(rng.pick(['', ' ', 'null', '[]', '0', '"str"', 'true', '{}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', 'NaN', '{a:1}', "{'a':1}"]));
+      return Buffer.from(
+        rng.pick([
+          '',
+          ' ',
+          'null',
+          '[]',
+          '0',
+          '"str"',
+          'true',
+          '{}',
+          '{"__proto__":{"admin":true}}',
+          '{"constructor":{"prototype":{"x":1}}}',
+          'NaN',
+          '{a:1}',
+          "{'a':1}",
+        ]),
+      );
     case 6:
       return Buffer.from(`${'['.repeat(rng.int(33, 50_000))}${rng.chance(0.5) ? ']'.repeat(10) : ''}`);
     case 7:
@@ -238,7 +311,17 @@ function nextRequest(rng: Rng, o: RestFuzzOptions, knownIds: string[]): FuzzRequ
   const id = () =>
     rng.chance(0.5) && knownIds.length
       ? rng.pick(knownIds)
-      : rng.pick([UUID(), 'not-a-uuid', '', '..', '%2e%2e', '00000000-0000-0000-0000-000000000000', enc(rng.pick(ODD_STRINGS)), 'x'.repeat(rng.int(1, 5000)), '3F1C0E0A-9C1B-4A8E-8F5E-2B7A1D4C9E01']);
+      : rng.pick([
+          UUID(),
+          'not-a-uuid',
+          '',
+          '..',
+          '%2e%2e',
+          '00000000-0000-0000-0000-000000000000',
+          enc(rng.pick(ODD_STRINGS)),
+          'x'.repeat(rng.int(1, 5000)),
+          '3F1C0E0A-9C1B-4A8E-8F5E-2B7A1D4C9E01',
+        ]);
   const route = rng.int(0, 19);
   let method = rng.chance(0.85) ? '' : rng.pick(METHODS);
   let path: string;
@@ -255,19 +338,41 @@ function nextRequest(rng: Rng, o: RestFuzzOptions, knownIds: string[]): FuzzRequ
   } else if (route <= 11) {
     path = `/api/import${query(rng, ['mode', 'dryRun'])}`;
     method ||= 'POST';
-    const entries = Array.from({ length: rng.int(0, 6) }, () => (rng.chance(0.5) ? validEndpoint(rng, o.targetUrl) : mutateEndpoint(rng, validEndpoint(rng, o.targetUrl))));
+    const entries = Array.from({ length: rng.int(0, 6) }, () =>
+      rng.chance(0.5) ? validEndpoint(rng, o.targetUrl) : mutateEndpoint(rng, validEndpoint(rng, o.targetUrl)),
+    );
     const doc: Record<string, unknown> = { vigil: 'endpoints', version: 1, endpoints: entries };
     if (rng.chance(0.4)) doc[rng.pick(['vigil', 'version', 'endpoints', 'exportedAt', 'extra', '__proto__'])] = oddValue(rng);
-    if (rng.chance(0.03)) doc.endpoints = [{ ...validEndpoint(rng, o.targetUrl), headers: Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`h${i}`, i])) }];
+    if (rng.chance(0.03))
+      doc.endpoints = [{ ...validEndpoint(rng, o.targetUrl), headers: Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`h${i}`, i])) }];
     // Replace mode deletes what the fuzz made; dry runs and merges the rest of the time.
     if (!/mode=replace/.test(path) || rng.chance(0.5)) path += `${path.includes('?') ? '&' : '?'}dryRun=${rng.pick(['true', 'true', 'false'])}`;
     body = doc;
   } else if (route <= 13) {
-    path = rng.pick(['/api/incidents', '/api/checks', '/api/summary', '/api/export', '/api/auth', '/api/auth/verify', '/api/openapi.json']) + query(rng, ['status', 'endpointId', 'limit', 'cursor', 'secrets', 'from', 'to']);
+    path =
+      rng.pick(['/api/incidents', '/api/checks', '/api/summary', '/api/export', '/api/auth', '/api/auth/verify', '/api/openapi.json']) +
+      query(rng, ['status', 'endpointId', 'limit', 'cursor', 'secrets', 'from', 'to']);
     method ||= rng.pick(['GET', 'GET', 'POST']);
     if (method !== 'GET') body = oddValue(rng);
   } else if (route <= 15) {
-    path = rng.pick(['/healthz', '/readyz', '/metrics', '/docs', '/docs/', '/', '/index.html', '/assets/x.js', '/favicon.ico', '/endpoints/123', '/api', '/api/', '/ws', '/socket.io/', '/api/events']) + query(rng, ['endpointId', 'token', 'EIO', 'transport']);
+    path =
+      rng.pick([
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        '/docs',
+        '/docs/',
+        '/',
+        '/index.html',
+        '/assets/x.js',
+        '/favicon.ico',
+        '/endpoints/123',
+        '/api',
+        '/api/',
+        '/ws',
+        '/socket.io/',
+        '/api/events',
+      ]) + query(rng, ['endpointId', 'token', 'EIO', 'transport']);
     method ||= 'GET';
   } else {
     path = rng.pick([
@@ -297,12 +402,23 @@ function nextRequest(rng: Rng, o: RestFuzzOptions, knownIds: string[]): FuzzRequ
   if (o.apiKey) {
     const auth = rng.int(0, 9);
     if (auth <= 6) headers.authorization = `Bearer ${o.apiKey}`;
-    else if (auth === 7) headers.authorization = rng.pick(['Bearer wrong', 'Basic YTpi', `bearer ${o.apiKey}`, 'Bearer', `Bearer ${o.apiKey} x`, `Bearer ${'k'.repeat(5000)}`]);
+    else if (auth === 7)
+      headers.authorization = rng.pick(['Bearer wrong', 'Basic YTpi', `bearer ${o.apiKey}`, 'Bearer', `Bearer ${o.apiKey} x`, `Bearer ${'k'.repeat(5000)}`]);
   } else if (rng.chance(0.05)) headers.authorization = rng.pick(['Bearer anything', 'Basic YTpi']);
   if (rng.chance(0.1)) headers.origin = rng.pick(['http://evil.example', 'null', `http://127.0.0.1:${new URL(o.base).port}`, 'http://localhost:1', 'garbage']);
   if (rng.chance(0.05)) headers.host = rng.pick(['evil.example', 'localhost', '127.0.0.1', '[::1]', 'a'.repeat(300), '127.0.0.1:1']);
   if (rng.chance(0.05)) headers['x-forwarded-for'] = rng.pick(['1.2.3.4', '127.0.0.1, 10.0.0.1', 'garbage', '::1', '1.2.3.4, '.repeat(200)]);
-  if (rng.chance(0.05)) headers[rng.pick(['accept', 'accept-encoding', 'last-event-id', 'if-none-match', 'range', 'cookie'])] = rng.pick(['*/*', 'gzip, br', 'identity;q=0', 'bytes=0-1,5-', 'x'.repeat(rng.int(1, 8000)), 'text/event-stream', '"etag"', 'a=b; c=d']);
+  if (rng.chance(0.05))
+    headers[rng.pick(['accept', 'accept-encoding', 'last-event-id', 'if-none-match', 'range', 'cookie'])] = rng.pick([
+      '*/*',
+      'gzip, br',
+      'identity;q=0',
+      'bytes=0-1,5-',
+      'x'.repeat(rng.int(1, 8000)),
+      'text/event-stream',
+      '"etag"',
+      'a=b; c=d',
+    ]);
   const encoded = body === undefined ? undefined : encodeBody(rng, body);
   const cutAfter = encoded && encoded.length > 1 && rng.chance(0.01) ? rng.int(0, encoded.length - 1) : undefined;
   return { method, path, headers, body: encoded, cutAfter };
@@ -318,7 +434,15 @@ function send(base: URL, r: FuzzRequest): Promise<{ status: number | 'aborted' |
     if (r.body) headers['content-length'] = r.body.length;
     let req: http.ClientRequest;
     try {
-      req = http.request({ host: '127.0.0.1', port: base.port, method: r.method, path: r.path, headers, agent: r.cutAfter !== undefined ? false : agent, timeout: 60_000 });
+      req = http.request({
+        host: '127.0.0.1',
+        port: base.port,
+        method: r.method,
+        path: r.path,
+        headers,
+        agent: r.cutAfter !== undefined ? false : agent,
+        timeout: 60_000,
+      });
     } catch (error) {
       // A request node's client will not send (a raw non-ASCII path): counted apart, never sent.
       return resolve({ status: 'unsendable', answer: String(error) });
@@ -406,4 +530,3 @@ export async function fuzzRest(o: RestFuzzOptions): Promise<RestFuzzReport> {
   report.durationMs = Date.now() - started;
   return report;
 }
-

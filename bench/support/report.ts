@@ -35,7 +35,10 @@ export const cell = (v: unknown) => (v === null || v === undefined ? '–' : Str
 export const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
 
 /** The code measured: other people edit the tree while a long run goes on. */
-export const codeState = () => ({ commit: git(['rev-parse', '--short', 'HEAD']), uncommittedFiles: git(['status', '--porcelain']).split('\n').filter(Boolean).length });
+export const codeState = () => ({
+  commit: git(['rev-parse', '--short', 'HEAD']),
+  uncommittedFiles: git(['status', '--porcelain']).split('\n').filter(Boolean).length,
+});
 
 /** The machine, node and commit, for the JSON results; `extra` comes before `postgres` (filled in later). */
 export function machineInfo<E extends Record<string, unknown>>(extra: E = {} as E) {

@@ -15,10 +15,7 @@ export const retentionState = pgTable(
     rolledUpTo: timestamp('rolled_up_to', ms).notNull(),
     rawPrunedBefore: timestamp('raw_pruned_before', ms),
   },
-  (t) => [
-    check('retention_state_single_row', sql`${t.id} = 1`),
-    check('retention_state_pruned_after_rolled_up', sql`${t.rawPrunedBefore} <= ${t.rolledUpTo}`),
-  ],
+  (t) => [check('retention_state_single_row', sql`${t.id} = 1`), check('retention_state_pruned_after_rolled_up', sql`${t.rawPrunedBefore} <= ${t.rolledUpTo}`)],
 );
 
 export type RetentionStateRow = typeof retentionState.$inferSelect;

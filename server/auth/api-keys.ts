@@ -8,9 +8,7 @@ export interface AuthRequest {
   address: string;
 }
 
-export type AuthVerdict =
-  | { ok: true }
-  | { ok: false; status: 401 | 429; message: string; retryAfterSeconds?: number };
+export type AuthVerdict = { ok: true } | { ok: false; status: 401 | 429; message: string; retryAfterSeconds?: number };
 
 export type Authorize = (request: AuthRequest) => AuthVerdict;
 
@@ -33,7 +31,10 @@ export function bearerToken(header: string | undefined | null): string | undefin
 
 /** Splits API_KEY ("key1,key2") into the accepted keys. */
 export function parseApiKeys(setting: string | undefined): string[] {
-  return (setting ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  return (setting ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -152,9 +152,7 @@ describe('HttpProber', () => {
     it('turns a POST into a GET without body after a 303', async () => {
       server.setMode('/form', { kind: 'redirect', location: '/result', status: 303 });
 
-      const observation = await prober.probe(
-        target(server.url('/form'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'a=1' }),
-      );
+      const observation = await prober.probe(target(server.url('/form'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'a=1' }));
 
       expect(observation).toMatchObject({ kind: 'response', statusCode: 200 });
       const [post, get] = server.requests.slice(-2);
@@ -340,7 +338,10 @@ describe('HttpProber', () => {
       server.server.on('connection', onConnection);
       try {
         for (let i = 0; i < 5; i++) {
-          expect(await prober.probe(target(`http://localhost:${new URL(server.origin).port}/reuse-by-name`))).toMatchObject({ kind: 'response', statusCode: 200 });
+          expect(await prober.probe(target(`http://localhost:${new URL(server.origin).port}/reuse-by-name`))).toMatchObject({
+            kind: 'response',
+            statusCode: 200,
+          });
         }
       } finally {
         server.server.off('connection', onConnection);

@@ -116,7 +116,11 @@ export class HttpProber {
         // An address in the URL is never looked up: it is judged here (and so is a blocked name).
         const decision = this.#targets.decide(hop.url.hostname);
         if (!decision.allowed) {
-          fail(checkError('blocked', { detail: blockedDetail(describeBlockedConnection(decision)) + (hop.redirectsLeft < this.#maxRedirects ? ' after a redirect' : '') }));
+          fail(
+            checkError('blocked', {
+              detail: blockedDetail(describeBlockedConnection(decision)) + (hop.redirectsLeft < this.#maxRedirects ? ' after a redirect' : ''),
+            }),
+          );
           return;
         }
         const isHttps = hop.url.protocol === 'https:';

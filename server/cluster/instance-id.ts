@@ -25,7 +25,12 @@ export interface InstanceIdentity {
  */
 export function resolveInstanceId(setting: string | undefined, dataDir: string): InstanceIdentity {
   if (setting) return { id: setting, source: 'setting', release: () => {} };
-  const fresh = () => `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 50) || 'vigil'}-${randomBytes(3).toString('hex')}`;
+  const fresh = () =>
+    `${
+      hostname()
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 50) || 'vigil'
+    }-${randomBytes(3).toString('hex')}`;
   const dir = resolve(dataDir);
   let lock: DataDirLock;
   try {

@@ -26,7 +26,8 @@ export function sizedFirst<T extends z.ZodType>(schema: T, maxChars: number, mes
     if (!isPlainObject(value)) return value;
     let total = 0;
     for (const [name, v] of Object.entries(value)) total += name.length + (typeof v === 'string' ? v.length : 0);
-    if (total > maxChars) ctx.addIssue({ code: 'custom', ...coded(`${message} (these hold ${total.toLocaleString('en-US')})`, 'too_many_characters', { max: maxChars, total }) });
+    if (total > maxChars)
+      ctx.addIssue({ code: 'custom', ...coded(`${message} (these hold ${total.toLocaleString('en-US')})`, 'too_many_characters', { max: maxChars, total }) });
     return value;
   }, schema);
 }

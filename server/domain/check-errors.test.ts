@@ -8,7 +8,10 @@ const EXAMPLES: Record<CheckErrorCode, [MessageParams, string]> = {
   dns: [{ host: 'nowhere.invalid' }, 'DNS lookup failed for nowhere.invalid'],
   reset: [{}, 'Connection reset by peer'],
   tls: [{ detail: 'self-signed certificate' }, 'TLS error: self-signed certificate'],
-  blocked: [{ detail: 'localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect' }, 'Blocked by policy: localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect'],
+  blocked: [
+    { detail: 'localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect' },
+    'Blocked by policy: localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect',
+  ],
   invalid_url: [{}, 'Invalid URL'],
   invalid_request: [{ detail: 'Invalid character in header content ["X"]' }, 'Invalid request: Invalid character in header content ["X"]'],
   invalid_redirect: [{ location: 'ftp://x/' }, 'Invalid redirect location: ftp://x/'],

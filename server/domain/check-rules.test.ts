@@ -9,7 +9,12 @@ const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
 });
 
 const answer = (statusCode: number, responseTime = 50): ProbeObservation => ({ kind: 'response', statusCode, responseTime });
-const failure = (errorMessage: string, responseTime = 5): ProbeObservation => ({ kind: 'failure', errorMessage, responseTime, ...codeOfCheckError(errorMessage) });
+const failure = (errorMessage: string, responseTime = 5): ProbeObservation => ({
+  kind: 'failure',
+  errorMessage,
+  responseTime,
+  ...codeOfCheckError(errorMessage),
+});
 
 describe('judgeObservation', () => {
   describe('when no answer came', () => {
@@ -56,15 +61,12 @@ describe('judgeObservation', () => {
       { statusCode: 503, responseTime: 50, specs: ['200-299', '503'], threshold: 2000, status: 'UP' },
       { statusCode: 500, responseTime: 9000, specs: ['200-299'], threshold: 2000, status: 'DOWN' },
       { statusCode: 199, responseTime: 50, specs: ['200-299'], threshold: 2000, status: 'DOWN' },
-    ])(
-      'judges $statusCode in $responseTime ms against $specs and $threshold ms $status',
-      ({ statusCode, responseTime, specs, threshold, status }) => {
-        const verdict = judgeObservation(answer(statusCode, responseTime), rules({ expectedStatusCodes: specs, degradedThresholdMs: threshold }));
-        expect(verdict.status).toBe(status);
-        expect(verdict.statusCode).toBe(statusCode);
-        expect(verdict.responseTime).toBe(responseTime);
-      },
-    );
+    ])('judges $statusCode in $responseTime ms against $specs and $threshold ms $status', ({ statusCode, responseTime, specs, threshold, status }) => {
+      const verdict = judgeObservation(answer(statusCode, responseTime), rules({ expectedStatusCodes: specs, degradedThresholdMs: threshold }));
+      expect(verdict.status).toBe(status);
+      expect(verdict.statusCode).toBe(statusCode);
+      expect(verdict.responseTime).toBe(responseTime);
+    });
 
     it('gives an UP check no error message', () => {
       expect(judgeObservation(answer(200), rules()).errorMessage).toBeNull();

@@ -29,11 +29,7 @@ export const MAX_HEADER_CHARS = LIMITS.headerChars;
 const uniqueNames = (names: string[]) => names.filter((name, i) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
 
 const int = ({ min, max }: { min: number; max: number }) =>
-  z
-    .number()
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const fields = {
   name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength, `must be at most ${LIMITS.nameLength} characters`).superRefine(displayable),
@@ -41,14 +37,17 @@ const fields = {
     .string()
     .max(LIMITS.urlLength, `must be at most ${LIMITS.urlLength} characters`)
     .refine(noNul, NUL_MESSAGE)
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-      } catch {
-        return false;
-      }
-    }, coded('must be an absolute http:// or https:// URL', 'invalid_url')),
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      coded('must be an absolute http:// or https:// URL', 'invalid_url'),
+    ),
   method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }),
   // Counted and measured before the entries are parsed one by one.
   headers: countedFirst(

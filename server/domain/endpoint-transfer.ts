@@ -44,7 +44,10 @@ export type ImportDocument = z.output<typeof ImportDocumentSchema>;
 
 const ImportQuerySchema = z.object({
   mode: z.enum(['merge', 'replace'], { error: 'must be merge or replace' }).default('merge'),
-  dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  dryRun: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type ImportOptions = z.output<typeof ImportQuerySchema>;
@@ -78,7 +81,14 @@ export function parseImportDocument(input: unknown): ImportDocument {
   // Refused before the entries are read one by one.
   const entries = (input as { endpoints?: unknown } | null)?.endpoints;
   if (Array.isArray(entries) && entries.length > MAX_IMPORT_ENTRIES) {
-    throw new ValidationError([{ path: 'endpoints', message: `must hold at most ${MAX_IMPORT_ENTRIES} endpoints (this file has ${entries.length})`, code: 'too_many', params: { max: MAX_IMPORT_ENTRIES, count: entries.length } }]);
+    throw new ValidationError([
+      {
+        path: 'endpoints',
+        message: `must hold at most ${MAX_IMPORT_ENTRIES} endpoints (this file has ${entries.length})`,
+        code: 'too_many',
+        params: { max: MAX_IMPORT_ENTRIES, count: entries.length },
+      },
+    ]);
   }
   // Past 100 errors, ValidationError lists the first ones and counts the rest.
   return parseWith(ImportDocumentSchema, input);
@@ -98,7 +108,13 @@ function duplicateErrors(entries: ImportEntry[]): { path: (string | number)[]; m
     if (entry.id !== undefined) {
       const first = firstById.get(entry.id);
       if (first === undefined) firstById.set(entry.id, i);
-      else errors.push({ path: [i, 'id'], message: `is the id of endpoints.${first} as well; each endpoint may appear once`, code: 'duplicate_id', params: { first: `endpoints.${first}` } });
+      else
+        errors.push({
+          path: [i, 'id'],
+          message: `is the id of endpoints.${first} as well; each endpoint may appear once`,
+          code: 'duplicate_id',
+          params: { first: `endpoints.${first}` },
+        });
     }
     byName.set(entry.name, [...(byName.get(entry.name) ?? []), i]);
   });

@@ -46,7 +46,10 @@ const EndpointList = z.object({
   status: statusList.optional(),
   tag: text(50).optional(),
   q: text(200).optional(),
-  paused: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  paused: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
   limit: limit(500, 50),
   cursor: z.string().max(200).optional(),
 });

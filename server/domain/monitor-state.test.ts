@@ -174,31 +174,31 @@ describe('applyCheck', () => {
       { threshold: 3, statuses: 'DDUDDGDDDDDDDDDDDDDDU', opened: 1, resolved: 1 },
       { threshold: 3, statuses: 'DDUDDGDDUDD', opened: 0, resolved: 0 },
       { threshold: 1, statuses: 'D'.repeat(50), opened: 1, resolved: 0 },
-    ])(
-      'with threshold $threshold, $statuses opens $opened and resolves $resolved, never two at once',
-      ({ threshold, statuses, opened, resolved }) => {
-        const letters: Record<string, CheckStatus> = { D: 'DOWN', U: 'UP', G: 'DEGRADED' };
-        const { transitions, idsIssued } = run([...statuses].map((c) => letters[c]!), threshold);
+    ])('with threshold $threshold, $statuses opens $opened and resolves $resolved, never two at once', ({ threshold, statuses, opened, resolved }) => {
+      const letters: Record<string, CheckStatus> = { D: 'DOWN', U: 'UP', G: 'DEGRADED' };
+      const { transitions, idsIssued } = run(
+        [...statuses].map((c) => letters[c]!),
+        threshold,
+      );
 
-        let open: string | null = null;
-        for (const t of transitions) {
-          if (t.opened) {
-            expect(open, 'an incident opened while another was open').toBeNull();
-            open = t.opened.id;
-          }
-          if (t.resolved) {
-            expect(t.resolved.id).toBe(open);
-            open = null;
-          }
-          if (t.continued) expect(t.continued.id).toBe(open);
-          expect(t.next.openIncident?.id ?? null).toBe(open);
-          expect([t.opened, t.resolved, t.continued].filter(Boolean).length).toBeLessThanOrEqual(1);
+      let open: string | null = null;
+      for (const t of transitions) {
+        if (t.opened) {
+          expect(open, 'an incident opened while another was open').toBeNull();
+          open = t.opened.id;
         }
-        expect(transitions.filter((t) => t.opened).length).toBe(opened);
-        expect(transitions.filter((t) => t.resolved).length).toBe(resolved);
-        expect(idsIssued).toBe(opened);
-      },
-    );
+        if (t.resolved) {
+          expect(t.resolved.id).toBe(open);
+          open = null;
+        }
+        if (t.continued) expect(t.continued.id).toBe(open);
+        expect(t.next.openIncident?.id ?? null).toBe(open);
+        expect([t.opened, t.resolved, t.continued].filter(Boolean).length).toBeLessThanOrEqual(1);
+      }
+      expect(transitions.filter((t) => t.opened).length).toBe(opened);
+      expect(transitions.filter((t) => t.resolved).length).toBe(resolved);
+      expect(idsIssued).toBe(opened);
+    });
 
     it('counts every DOWN check of an incident in its failure count', () => {
       const { state } = run(['DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN'], 2);

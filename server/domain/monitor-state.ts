@@ -38,12 +38,7 @@ export interface Transition {
  * 3. an open incident resolves at the first check that is not DOWN.
  * At most one incident is open at any time.
  */
-export function applyCheck(
-  state: MonitorState,
-  check: CheckFacts,
-  failureThreshold: number,
-  newIncidentId: () => string,
-): Transition {
+export function applyCheck(state: MonitorState, check: CheckFacts, failureThreshold: number, newIncidentId: () => string): Transition {
   const down = check.status === 'DOWN';
   const consecutiveFailures = down ? state.consecutiveFailures + 1 : 0;
   let openIncident = state.openIncident;

@@ -98,11 +98,41 @@ describe('keepStoredSecrets', () => {
   });
 
   it.each([
-    ['a new endpoint', null, definition({ headers: { Authorization: SECRET_MARKER } }), 'headers.Authorization', 'no stored value of this header to keep; send the real value'],
-    ['a header not stored', stored, definition({ url: stored.url, headers: { 'X-Api-Key': SECRET_MARKER } }), 'headers.X-Api-Key', 'no stored value of this header to keep'],
-    ['a URL password not stored', definition(), definition({ url: `https://u:${SECRET_MARKER}@api.example.com/health` }), 'url', 'no stored password of the URL to keep'],
-    ['another host', stored, definition({ url: 'https://u:pw@evil.example/h', headers: { Authorization: SECRET_MARKER } }), 'headers.Authorization', 'another origin (https://evil.example)'],
-    ['another scheme', stored, definition({ url: 'http://u:pw@api.example.com/h', headers: { Authorization: SECRET_MARKER } }), 'headers.Authorization', 'another origin (http://api.example.com)'],
+    [
+      'a new endpoint',
+      null,
+      definition({ headers: { Authorization: SECRET_MARKER } }),
+      'headers.Authorization',
+      'no stored value of this header to keep; send the real value',
+    ],
+    [
+      'a header not stored',
+      stored,
+      definition({ url: stored.url, headers: { 'X-Api-Key': SECRET_MARKER } }),
+      'headers.X-Api-Key',
+      'no stored value of this header to keep',
+    ],
+    [
+      'a URL password not stored',
+      definition(),
+      definition({ url: `https://u:${SECRET_MARKER}@api.example.com/health` }),
+      'url',
+      'no stored password of the URL to keep',
+    ],
+    [
+      'another host',
+      stored,
+      definition({ url: 'https://u:pw@evil.example/h', headers: { Authorization: SECRET_MARKER } }),
+      'headers.Authorization',
+      'another origin (https://evil.example)',
+    ],
+    [
+      'another scheme',
+      stored,
+      definition({ url: 'http://u:pw@api.example.com/h', headers: { Authorization: SECRET_MARKER } }),
+      'headers.Authorization',
+      'another origin (http://api.example.com)',
+    ],
     ['another port', stored, definition({ url: `https://u:${SECRET_MARKER}@api.example.com:8443/h` }), 'url', 'another origin (https://api.example.com:8443)'],
   ])('refuses the marker for %s, naming the field', (_, before, sent, path, message) => {
     const { errors } = keepStoredSecrets(sent, before, { pathPrefix: '' });
@@ -113,7 +143,12 @@ describe('keepStoredSecrets', () => {
   it('names the entry of an import, and says how to move secrets', () => {
     const { errors } = keepStoredSecrets(definition({ headers: { Cookie: SECRET_MARKER } }), null, { pathPrefix: 'endpoints.3.', hint: 'export-with-secrets' });
     expect(errors).toEqual([
-      { path: 'endpoints.3.headers.Cookie', message: expect.stringContaining('export with ?secrets=include to move secrets'), code: 'secret_marker_without_value', params: { marker: SECRET_MARKER } },
+      {
+        path: 'endpoints.3.headers.Cookie',
+        message: expect.stringContaining('export with ?secrets=include to move secrets'),
+        code: 'secret_marker_without_value',
+        params: { marker: SECRET_MARKER },
+      },
     ]);
   });
 });
@@ -151,10 +186,20 @@ describe('secret query parameters', () => {
   it('refuses a marker for a parameter not stored, or carried to another origin', () => {
     const stored = definition({ url: 'https://h.example/x?token=c' });
     expect(keepStoredSecrets(definition({ url: `https://h.example/x?api_key=${SECRET_MARKER}` }), stored).errors).toEqual([
-      { path: 'url', message: expect.stringContaining('no stored value of the query parameter "api_key" to keep'), code: 'secret_marker_without_value', params: { marker: SECRET_MARKER } },
+      {
+        path: 'url',
+        message: expect.stringContaining('no stored value of the query parameter "api_key" to keep'),
+        code: 'secret_marker_without_value',
+        params: { marker: SECRET_MARKER },
+      },
     ]);
     expect(keepStoredSecrets(definition({ url: `https://evil.example/x?token=${SECRET_MARKER}` }), stored).errors).toEqual([
-      { path: 'url', message: expect.stringContaining('another origin (https://evil.example)'), code: 'secret_other_origin', params: { storedOrigin: 'https://h.example', origin: 'https://evil.example' } },
+      {
+        path: 'url',
+        message: expect.stringContaining('another origin (https://evil.example)'),
+        code: 'secret_other_origin',
+        params: { storedOrigin: 'https://h.example', origin: 'https://evil.example' },
+      },
     ]);
   });
 });

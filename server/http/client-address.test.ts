@@ -16,7 +16,10 @@ describe('TRUST_PROXY', () => {
   });
 
   it('reads a list of proxy addresses, CIDRs and range names', () => {
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.5, ::1, fd00::/8, loopback')).toMatchObject({ kind: 'addresses', entries: ['10.0.0.0/8', '192.168.1.5', '::1', 'fd00::/8', 'loopback'] });
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.5, ::1, fd00::/8, loopback')).toMatchObject({
+      kind: 'addresses',
+      entries: ['10.0.0.0/8', '192.168.1.5', '::1', 'fd00::/8', 'loopback'],
+    });
   });
 
   it('fails at boot on a bad value, naming the setting', () => {

@@ -7,10 +7,7 @@ import { BlockList, isIP } from 'node:net';
  * - `hops`: exactly this many proxies stand in front of Vigil, and nothing reaches it otherwise.
  * - `addresses`: the proxies are the peers whose address is in this list.
  */
-export type TrustProxy =
-  | { kind: 'none' }
-  | { kind: 'hops'; hops: number }
-  | { kind: 'addresses'; entries: readonly string[]; list: BlockList };
+export type TrustProxy = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; entries: readonly string[]; list: BlockList };
 
 export const TRUST_NO_PROXY: TrustProxy = { kind: 'none' };
 
@@ -35,7 +32,10 @@ export function parseTrustProxy(value: string): TrustProxy | string {
     const hops = Number(setting);
     return hops <= 100 ? { kind: 'hops', hops } : `"${value}" is too many proxies (at most 100)`;
   }
-  const entries = setting.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = setting
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 0) return 'must be true, false, a number of proxies, or proxy addresses/CIDRs';
   const list = new BlockList();
   for (const entry of entries) {

@@ -20,7 +20,13 @@ const time = { type: 'string', format: 'date-time' };
 const uuid = { type: 'string', format: 'uuid' };
 const int = { type: 'integer' };
 /** A response object: every property always present, nothing else (tests validate real answers against it). */
-const exact = (properties: Json, extra: Json = {}) => ({ type: 'object', required: Object.keys(properties), additionalProperties: false, properties, ...extra });
+const exact = (properties: Json, extra: Json = {}) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  additionalProperties: false,
+  properties,
+  ...extra,
+});
 const page = (item: string) => exact({ items: { type: 'array', items: ref(item) }, nextCursor: nullable('string') });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 /** A check error's code and parameters (docs/api-errors.md); null when there is no error, or it predates codes. */
@@ -30,7 +36,7 @@ const errorParams = { ...messageParams, type: ['object', 'null'] };
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
   401: 'Missing or wrong API key',
-  403: 'Sent by a web page of another origin (Origin not Vigil\'s own nor in ALLOWED_ORIGINS)',
+  403: "Sent by a web page of another origin (Origin not Vigil's own nor in ALLOWED_ORIGINS)",
   404: 'Unknown id',
   409: 'Conflict',
   413: 'Body larger than BODY_LIMIT_BYTES',
@@ -41,7 +47,10 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 };
 const problems = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((s) => [String(s), { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } }]),
+    statuses.map((s) => [
+      String(s),
+      { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } },
+    ]),
   );
 const query = (name: string, schema: Json, description: string) => ({ name, in: 'query', required: false, schema, description });
 const idParam = { name: 'id', in: 'path', required: true, schema: uuid };
@@ -105,7 +114,10 @@ function withDatabaseUnavailable(document: Json): Json {
   for (const [path, operations] of Object.entries(paths)) {
     if (!path.startsWith('/api/') || WITHOUT_DATABASE.has(path)) continue;
     for (const operation of Object.values(operations)) {
-      operation.responses = { ...operation.responses, '503': { description: PROBLEM_DESCRIPTIONS[503], content: { 'application/problem+json': { schema: ref('Problem') } } } };
+      operation.responses = {
+        ...operation.responses,
+        '503': { description: PROBLEM_DESCRIPTIONS[503], content: { 'application/problem+json': { schema: ref('Problem') } } },
+      };
     }
   }
   return document;
@@ -166,7 +178,8 @@ function buildDocument(): Json {
             warnings: {
               type: 'array',
               minItems: 1,
-              description: 'What was accepted but looks unintended (timeout_exceeds_interval, degraded_unreachable); left out when nothing does. See docs/api-errors.md',
+              description:
+                'What was accepted but looks unintended (timeout_exceeds_interval, degraded_unreachable); left out when nothing does. See docs/api-errors.md',
               items: exact({ path: { type: 'string' }, code: { type: 'string' }, params: messageParams, message: { type: 'string' } }),
             },
           },
@@ -176,10 +189,15 @@ function buildDocument(): Json {
         IncidentDetail: exact(
           {
             ...incidentProperties,
-            checks: { type: 'array', items: ref('Check'), description: 'Oldest first: up to 10 checks up to its start (the failures that opened it), then those up to the one that resolved it (or now, while open), the newest 200 of them' },
+            checks: {
+              type: 'array',
+              items: ref('Check'),
+              description:
+                'Oldest first: up to 10 checks up to its start (the failures that opened it), then those up to the one that resolved it (or now, while open), the newest 200 of them',
+            },
             omittedChecks: { ...int, description: 'Checks during the incident left out of `checks`' },
           },
-          { description: 'An incident with the timeline of its endpoint\'s checks (GET /api/incidents/{id})' },
+          { description: "An incident with the timeline of its endpoint's checks (GET /api/incidents/{id})" },
         ),
         RecentCheck: exact({ status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: int, checkedAt: time }),
         RecentChecks: exact({
@@ -238,7 +256,11 @@ function buildDocument(): Json {
           items: {
             type: 'array',
             description: 'Entry by entry in file order, deletions last; id is null for an entry without one that a dry run would create',
-            items: exact({ id: nullable('string', { format: 'uuid' }), name: { type: 'string' }, action: { enum: ['created', 'updated', 'unchanged', 'deleted'] } }),
+            items: exact({
+              id: nullable('string', { format: 'uuid' }),
+              name: { type: 'string' },
+              action: { enum: ['created', 'updated', 'unchanged', 'deleted'] },
+            }),
           },
         }),
         Problem: {
@@ -303,7 +325,11 @@ function buildDocument(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointPatch') } } },
           responses: { '200': json(ref('SavedEndpoint')), ...problems(400, 404, 413) },
         }),
-        delete: keyed({ tags: ['Endpoints'], summary: 'Delete with its checks and incidents', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
+        delete: keyed({
+          tags: ['Endpoints'],
+          summary: 'Delete with its checks and incidents',
+          responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
+        }),
       },
       '/api/endpoints/{id}/check': {
         parameters: [idParam],
@@ -373,9 +399,15 @@ function buildDocument(): Json {
       },
       '/api/incidents/{id}': {
         parameters: [idParam],
-        get: { tags: ['Incidents'], summary: 'One incident with the checks that opened and closed it', responses: { '200': json(ref('IncidentDetail')), ...problems(400, 404) } },
+        get: {
+          tags: ['Incidents'],
+          summary: 'One incident with the checks that opened and closed it',
+          responses: { '200': json(ref('IncidentDetail')), ...problems(400, 404) },
+        },
       },
-      '/api/summary': { get: { tags: ['Endpoints'], summary: 'Counts per status; a paused endpoint counts as paused only', responses: { '200': json(ref('Summary')) } } },
+      '/api/summary': {
+        get: { tags: ['Endpoints'], summary: 'Counts per status; a paused endpoint counts as paused only', responses: { '200': json(ref('Summary')) } },
+      },
       '/api/export': {
         get: {
           tags: ['Transfer'],
@@ -395,7 +427,8 @@ function buildDocument(): Json {
         post: keyed({
           tags: ['Transfer'],
           summary: 'Create or update endpoints from an export file, all or nothing; matched by id, else by unique name',
-          description: 'An entry whose `url` names a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) refuses the whole file with a 400 naming `endpoints.<i>.url`.',
+          description:
+            'An entry whose `url` names a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) refuses the whole file with a 400 naming `endpoints.<i>.url`.',
           parameters: [
             query('mode', { enum: ['merge', 'replace'], default: 'merge' }, 'replace also deletes the endpoints the file does not hold'),
             query('dryRun', { type: 'boolean', default: false }, 'Answer what would be done, change nothing'),
@@ -408,7 +441,10 @@ function buildDocument(): Json {
         get: {
           tags: ['Realtime'],
           summary: 'Server-Sent Events (all endpoints, or ?endpointId=); needs the key when API_KEY is set',
-          parameters: [query('endpointId', uuid, 'Only this endpoint'), query('token', { type: 'string' }, 'API key, when API_KEY is set (or the Authorization header)')],
+          parameters: [
+            query('endpointId', uuid, 'Only this endpoint'),
+            query('token', { type: 'string' }, 'API key, when API_KEY is set (or the Authorization header)'),
+          ],
           security: [{ bearer: [] }, {}],
           responses: {
             '200': { description: 'event: <name> / data: <json>', content: { 'text/event-stream': { schema: { type: 'string' } } } },
@@ -433,10 +469,18 @@ function buildDocument(): Json {
       '/api/openapi.json': { get: { tags: ['System'], summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { tags: ['System'], summary: 'Liveness: the process runs', responses: { '200': json(exact({ status: { const: 'ok' } })) } } },
       '/readyz': {
-        get: { tags: ['System'], summary: 'Readiness: the database answers', responses: { '200': json(exact({ status: { const: 'ready' } })), ...problems(503) } },
+        get: {
+          tags: ['System'],
+          summary: 'Readiness: the database answers',
+          responses: { '200': json(exact({ status: { const: 'ready' } })), ...problems(503) },
+        },
       },
       '/metrics': {
-        get: { tags: ['System'], summary: 'Prometheus metrics', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+        get: {
+          tags: ['System'],
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
       },
     },
   };

@@ -17,15 +17,25 @@ export async function readJson(c: Context): Promise<unknown> {
   // Depth first, on the text: the parser and every later walk recurse once per level.
   const deep = deepestPoint(text, JSON_LIMITS.maxDepth);
   if (deep !== null) {
-    throw new ValidationError([{ path: '', message: `JSON nested more than ${JSON_LIMITS.maxDepth} levels deep (at character ${deep + 1})`, code: 'too_deep', params: { max: JSON_LIMITS.maxDepth, at: deep + 1 } }]);
+    throw new ValidationError([
+      {
+        path: '',
+        message: `JSON nested more than ${JSON_LIMITS.maxDepth} levels deep (at character ${deep + 1})`,
+        code: 'too_deep',
+        params: { max: JSON_LIMITS.maxDepth, at: deep + 1 },
+      },
+    ]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError([{ path: '', message: `malformed JSON: ${(error as Error).message}`, code: 'malformed_json', params: { detail: (error as Error).message } }]);
+    throw new ValidationError([
+      { path: '', message: `malformed JSON: ${(error as Error).message}`, code: 'malformed_json', params: { detail: (error as Error).message } },
+    ]);
   }
-  if (typeof value === 'string' && !wellFormed(value)) throw new ValidationError([{ path: '', message: `is not valid Unicode text (${loneSurrogate(value)})`, code: 'invalid_unicode' }]);
+  if (typeof value === 'string' && !wellFormed(value))
+    throw new ValidationError([{ path: '', message: `is not valid Unicode text (${loneSurrogate(value)})`, code: 'invalid_unicode' }]);
   const oversized = oversizedPart(value);
   if (oversized) throw new ValidationError([oversized]);
   return value;
@@ -41,7 +51,8 @@ export function deepestPoint(text: string, maxDepth: number): number | null {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: the next character is escaped
+      if (ch === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x7b || ch === 0x5b) {
@@ -79,8 +90,10 @@ function oversizedPart(root: unknown): FieldError | null {
       const child = (value as Record<string, unknown>)[key];
       const at = path ? `${path}.${key}` : key;
       // "\ud800" is valid JSON but no text: the database cannot store it (a 500 until it was refused here).
-      if (keys && !wellFormed(key)) return { path, message: `has a field name that is not valid Unicode (${loneSurrogate(key)})`, code: 'invalid_unicode_field_name' };
-      if (typeof child === 'string' && !wellFormed(child)) return { path: at, message: `is not valid Unicode text (${loneSurrogate(child)})`, code: 'invalid_unicode' };
+      if (keys && !wellFormed(key))
+        return { path, message: `has a field name that is not valid Unicode (${loneSurrogate(key)})`, code: 'invalid_unicode_field_name' };
+      if (typeof child === 'string' && !wellFormed(child))
+        return { path: at, message: `is not valid Unicode text (${loneSurrogate(child)})`, code: 'invalid_unicode' };
       if (child !== null && typeof child === 'object') pending.push({ value: child, path: at });
     }
   }

@@ -63,12 +63,18 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_check_result_write_failing', 'gauge', '1 while check results cannot be written (the database is away or out of space), else 0.', [
     ['', writer.failing ? 1 : 0],
   ]);
-  metric('vigil_check_results_dropped_total', 'counter', 'Check results dropped because the result queue was full (RESULT_QUEUE_LIMIT); never a status change or an incident change.', [
-    ['', writer.dropped],
-  ]);
-  metric('vigil_check_results_published_before_write_total', 'counter', 'Check results whose events went out before they were stored (the database was slow or away).', [
-    ['', writer.publishedBeforeWrite],
-  ]);
+  metric(
+    'vigil_check_results_dropped_total',
+    'counter',
+    'Check results dropped because the result queue was full (RESULT_QUEUE_LIMIT); never a status change or an incident change.',
+    [['', writer.dropped]],
+  );
+  metric(
+    'vigil_check_results_published_before_write_total',
+    'counter',
+    'Check results whose events went out before they were stored (the database was slow or away).',
+    [['', writer.publishedBeforeWrite]],
+  );
   metric('vigil_check_results_last_write_timestamp_seconds', 'gauge', 'When check results were last written.', [
     ['', writer.lastWriteAt === null ? null : writer.lastWriteAt / 1000],
   ]);
@@ -88,7 +94,8 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   lines.push('# HELP vigil_check_duration_seconds Duration of completed checks (scheduled and on demand) by result.');
   lines.push('# TYPE vigil_check_duration_seconds histogram');
   for (const [status, histogram] of histograms) {
-    for (const [i, le] of DURATION_BUCKETS_SECONDS.entries()) lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="${le}"} ${histogram.buckets[i]}`);
+    for (const [i, le] of DURATION_BUCKETS_SECONDS.entries())
+      lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="${le}"} ${histogram.buckets[i]}`);
     lines.push(`vigil_check_duration_seconds_bucket{status="${status}",le="+Inf"} ${histogram.count}`);
     lines.push(`vigil_check_duration_seconds_sum{status="${status}"} ${histogram.sumSeconds}`);
     lines.push(`vigil_check_duration_seconds_count{status="${status}"} ${histogram.count}`);
@@ -129,8 +136,6 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('nodejs_eventloop_lag_p99_seconds', 'gauge', 'Event-loop delay, 99th percentile since the previous scrape.', [['', loop.p99Seconds]]);
   metric('nodejs_eventloop_lag_max_seconds', 'gauge', 'Event-loop delay, maximum since the previous scrape.', [['', loop.maxSeconds]]);
   metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', memory.rss]]);
-  metric('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
-    ['', (process.cpuUsage().user + process.cpuUsage().system) / 1e6],
-  ]);
+  metric('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [['', (process.cpuUsage().user + process.cpuUsage().system) / 1e6]]);
   return lines.join('\n') + '\n';
 }

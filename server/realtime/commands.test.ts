@@ -20,9 +20,18 @@ const exists = (id: string) => id === KNOWN;
 
 describe('runCommand', () => {
   it('refuses a missing, malformed or unknown endpointId with the same acknowledgements as ever', () => {
-    expect(runCommand('subscribe:endpoint', {}, target(), exists)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'endpointId is required: { "endpointId": "<uuid>" }' } });
-    expect(runCommand('subscribe:endpoint', { endpointId: 'bad' }, target(), exists)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'endpointId must be a UUID, got "bad"' } });
-    expect(runCommand('subscribe:endpoint', { endpointId: UNKNOWN }, target(), exists)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: `Endpoint ${UNKNOWN} does not exist` } });
+    expect(runCommand('subscribe:endpoint', {}, target(), exists)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'endpointId is required: { "endpointId": "<uuid>" }' },
+    });
+    expect(runCommand('subscribe:endpoint', { endpointId: 'bad' }, target(), exists)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'endpointId must be a UUID, got "bad"' },
+    });
+    expect(runCommand('subscribe:endpoint', { endpointId: UNKNOWN }, target(), exists)).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `Endpoint ${UNKNOWN} does not exist` },
+    });
   });
 
   it('subscribes to a known endpoint, and lets an unknown one be unsubscribed from', () => {

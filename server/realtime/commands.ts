@@ -59,8 +59,10 @@ export function runCommand(
 
 /** What is wrong with an endpoint id to subscribe to (missing, malformed, unknown), or null when nothing is. */
 export function endpointIdError(endpointId: unknown, endpointExists: (id: string) => boolean): ValidationError | NotFoundError | null {
-  if (typeof endpointId !== 'string') return new ValidationError([{ path: 'endpointId', message: 'is required: { "endpointId": "<uuid>" }', code: 'required' }]);
-  if (!UUID_PATTERN.test(endpointId)) return new ValidationError([{ path: 'endpointId', message: `must be a UUID, got "${endpointId.slice(0, 60)}"`, code: 'invalid_uuid' }]);
+  if (typeof endpointId !== 'string')
+    return new ValidationError([{ path: 'endpointId', message: 'is required: { "endpointId": "<uuid>" }', code: 'required' }]);
+  if (!UUID_PATTERN.test(endpointId))
+    return new ValidationError([{ path: 'endpointId', message: `must be a UUID, got "${endpointId.slice(0, 60)}"`, code: 'invalid_uuid' }]);
   if (!endpointExists(endpointId)) return new NotFoundError('Endpoint', endpointId);
   return null;
 }

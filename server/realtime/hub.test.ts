@@ -90,7 +90,15 @@ describe('SubscriptionHub routing', () => {
     ['check:completed', checkOf(A, 'c1')],
     [
       'endpoint:status-changed',
-      { endpointId: A, endpointName: 'A', previousStatus: 'UP', currentStatus: 'DOWN', timestamp: '2025-10-16T12:00:00.000Z', responseTime: 5, errorMessage: 'HTTP 500' },
+      {
+        endpointId: A,
+        endpointName: 'A',
+        previousStatus: 'UP',
+        currentStatus: 'DOWN',
+        timestamp: '2025-10-16T12:00:00.000Z',
+        responseTime: 5,
+        errorMessage: 'HTTP 500',
+      },
     ],
     ['incident:started', { incidentId: 'i1', endpointId: A, endpointName: 'A', startedAt: '2025-10-16T12:00:00.000Z', failureCount: 3 }],
     [

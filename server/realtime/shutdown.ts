@@ -23,7 +23,9 @@ export const retryAfterSeconds = (retryAfterMs: number) => String(Math.max(1, Ma
 
 /** Answers an upgrade request with a bare HTTP status and closes the connection. */
 export function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 

@@ -1,12 +1,6 @@
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import {
-  CLIENT_EVENT_NAMES,
-  type ClientEventName,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SubscriptionAck,
-} from '../contract/events.ts';
+import { CLIENT_EVENT_NAMES, type ClientEventName, type ClientToServerEvents, type ServerToClientEvents, type SubscriptionAck } from '../contract/events.ts';
 import type { EventBus } from '../events/bus.ts';
 import { bearerToken, type Authorize } from '../auth/api-keys.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
@@ -112,7 +106,10 @@ export function attachSocketIo(options: SocketIoOptions) {
   // an endpoint page that has been quiet for longer than the window.
   const recoveryWindowMs = options.recoveryWindowMs ?? 120_000;
   const slowConsumers = dropSlowConsumers(io.engine, options.maxBufferedBytes ?? 8 * 1024 * 1024);
-  const heartbeat = recoveryWindowMs > 0 ? setInterval(() => io.emit('realtime:heartbeat', { at: new Date().toISOString() }), Math.max(1000, Math.floor(recoveryWindowMs / 3))) : undefined;
+  const heartbeat =
+    recoveryWindowMs > 0
+      ? setInterval(() => io.emit('realtime:heartbeat', { at: new Date().toISOString() }), Math.max(1000, Math.floor(recoveryWindowMs / 3)))
+      : undefined;
   heartbeat?.unref();
 
   io.on('connection', (socket: VigilSocket) => {
@@ -130,7 +127,10 @@ export function attachSocketIo(options: SocketIoOptions) {
       if (verdict === 'disconnect') return void socket.disconnect(true);
       if (verdict === 'refuse') return ack?.(RATE_LIMITED);
       if (!knownEvents.has(event)) {
-        ack?.({ ok: false, error: { code: 'BAD_REQUEST', message: `unknown event "${event.slice(0, 60)}"; expected one of ${CLIENT_EVENT_NAMES.join(', ')}` } });
+        ack?.({
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: `unknown event "${event.slice(0, 60)}"; expected one of ${CLIENT_EVENT_NAMES.join(', ')}` },
+        });
         return;
       }
       ack?.(runCommand(event as ClientEventName, args[0], target, options.endpointExists));

@@ -29,21 +29,24 @@ export function unfinishedMessages(options: { timeoutMs: number; now?: () => num
     return Boolean(receiver && (receiver._fragmented || receiver._bufferedBytes || receiver._state));
   };
 
-  const sweep = setInterval(() => {
-    const at = now();
-    for (const [ws, state] of watched) {
-      if (ws.readyState !== ws.OPEN || !unfinished(ws)) {
-        state.since = undefined;
-        continue;
+  const sweep = setInterval(
+    () => {
+      const at = now();
+      for (const [ws, state] of watched) {
+        if (ws.readyState !== ws.OPEN || !unfinished(ws)) {
+          state.since = undefined;
+          continue;
+        }
+        if (!state.since || state.since.completed !== state.completed) state.since = { at, completed: state.completed };
+        else if (at - state.since.at >= options.timeoutMs) {
+          ws.close(1008, 'message not finished in time');
+          setTimeout(() => ws.terminate(), 1000).unref();
+          watched.delete(ws);
+        }
       }
-      if (!state.since || state.since.completed !== state.completed) state.since = { at, completed: state.completed };
-      else if (at - state.since.at >= options.timeoutMs) {
-        ws.close(1008, 'message not finished in time');
-        setTimeout(() => ws.terminate(), 1000).unref();
-        watched.delete(ws);
-      }
-    }
-  }, Math.min(1000, options.timeoutMs));
+    },
+    Math.min(1000, options.timeoutMs),
+  );
   sweep.unref();
 
   return {

@@ -80,11 +80,19 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     if (!allowed.ok) return refuseUpgradeWithProblem(socket, allowed.status, allowed.message);
     const protocols = offeredProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.some((p) => !SUBPROTOCOL_TOKEN.test(p))) {
-      return refuseUpgradeWithProblem(socket, 400, `Sec-WebSocket-Protocol must list HTTP tokens (letters, digits and !#$%&'*+-.^_\`|~); a key with other characters cannot be passed as a subprotocol: send Authorization: Bearer <key>.`);
+      return refuseUpgradeWithProblem(
+        socket,
+        400,
+        `Sec-WebSocket-Protocol must list HTTP tokens (letters, digits and !#$%&'*+-.^_\`|~); a key with other characters cannot be passed as a subprotocol: send Authorization: Bearer <key>.`,
+      );
     }
     const protocolKey = keyFromProtocols(protocols);
     if (protocolKey !== undefined && !protocols.includes(WS_PROTOCOL)) {
-      return refuseUpgradeWithProblem(socket, 400, `A key passed as the subprotocol ${WS_KEY_PROTOCOL_PREFIX}<key> must come with the subprotocol "${WS_PROTOCOL}", which the server answers with: new WebSocket(url, ['vigil', 'vigil.key.<key>']).`);
+      return refuseUpgradeWithProblem(
+        socket,
+        400,
+        `A key passed as the subprotocol ${WS_KEY_PROTOCOL_PREFIX}<key> must come with the subprotocol "${WS_PROTOCOL}", which the server answers with: new WebSocket(url, ['vigil', 'vigil.key.<key>']).`,
+      );
     }
     const address = options.clientAddress(request);
     const verdict = options.authorize({ token: bearerToken(request.headers.authorization) ?? protocolKey, address });

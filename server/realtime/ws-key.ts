@@ -16,7 +16,10 @@ export const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** The subprotocols a client offered (Sec-WebSocket-Protocol, comma-separated). */
 export function offeredProtocols(header: string | string[] | undefined): string[] {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
-  return value.split(',').map((p) => p.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** The key a client offered as a `vigil.key.<key>` subprotocol, if any. */

@@ -39,9 +39,7 @@ export async function storeBatch(db: Database, live: PendingWrite[]): Promise<st
     await tx.execute(checksAndEndpoints);
     // Resolutions first, so that an incident opened in this batch never meets the old open one.
     if (changedIncidents.length > 0) {
-      const rows = changedIncidents.map(
-        (i) => sql`(${i.id}::uuid, ${i.failureCount}::int, ${i.resolvedAt?.toISOString() ?? null}::timestamptz)`,
-      );
+      const rows = changedIncidents.map((i) => sql`(${i.id}::uuid, ${i.failureCount}::int, ${i.resolvedAt?.toISOString() ?? null}::timestamptz)`);
       await tx.execute(sql`
         update incidents as i set failure_count = greatest(i.failure_count, v.failure_count), resolved_at = coalesce(i.resolved_at, v.resolved_at)
         from (values ${sql.join(rows, sql`, `)}) as v(id, failure_count, resolved_at)
@@ -66,7 +64,15 @@ export async function storeBatch(db: Database, live: PendingWrite[]): Promise<st
       const notInserted = newIncidents.filter((i) => !insertedIds.has(i.id));
       if (notInserted.length > 0) {
         // An earlier attempt whose answer was lost may have committed them already: those are ours.
-        const ours = await tx.select({ id: incidents.id }).from(incidents).where(inArray(incidents.id, notInserted.map((i) => i.id)));
+        const ours = await tx
+          .select({ id: incidents.id })
+          .from(incidents)
+          .where(
+            inArray(
+              incidents.id,
+              notInserted.map((i) => i.id),
+            ),
+          );
         const oursIds = new Set(ours.map((r) => r.id));
         conflicts = notInserted.filter((i) => !oursIds.has(i.id)).map((i) => i.endpointId);
       }

@@ -163,7 +163,7 @@ export function isLoopbackHost(name: string): boolean {
 function isLoopbackAddress(address: string): boolean {
   if (address === '::1') return true;
   const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(address);
-  if (mapped) return (parseInt(mapped[1]!, 16) >> 8) === 127;
+  if (mapped) return parseInt(mapped[1]!, 16) >> 8 === 127;
   return isIP(address) === 4 && address.startsWith('127.');
 }
 

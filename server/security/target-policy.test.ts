@@ -115,12 +115,24 @@ describe('TargetPolicy with settings', () => {
 });
 
 describe('target entries', () => {
-  it.each(['10.0.0.0/8', '127.0.0.2', '::1', '[::1]', 'fd00::/8', '[fd00::]/8', '0.0.0.0/0', '::/0', 'db.internal', '*.example.internal', 'Metadata.', 'xn--bcher-kva.example', 'bücher.example', 'under_score.local'])(
-    'accepts %s',
-    (entry) => {
-      expect(targetEntryError(entry)).toBeNull();
-    },
-  );
+  it.each([
+    '10.0.0.0/8',
+    '127.0.0.2',
+    '::1',
+    '[::1]',
+    'fd00::/8',
+    '[fd00::]/8',
+    '0.0.0.0/0',
+    '::/0',
+    'db.internal',
+    '*.example.internal',
+    'Metadata.',
+    'xn--bcher-kva.example',
+    'bücher.example',
+    'under_score.local',
+  ])('accepts %s', (entry) => {
+    expect(targetEntryError(entry)).toBeNull();
+  });
 
   it.each([
     ['10.0.0.0/33', '"10.0.0.0/33" is not a CIDR: the prefix length must be 0 to 32'],

@@ -68,9 +68,7 @@ export const NO_BLOCKED_TARGETS = 'none';
 
 const BLOCKED_REASON = 'listed in BLOCKED_TARGETS';
 
-type Rule =
-  | { kind: 'address'; list: BlockList; reason: string }
-  | { kind: 'name'; name: string; subdomains: boolean; reason: string };
+type Rule = { kind: 'address'; list: BlockList; reason: string } | { kind: 'name'; name: string; subdomains: boolean; reason: string };
 
 /**
  * The policy itself: pure, built once from settings.
@@ -132,7 +130,12 @@ export class TargetPolicy {
   #decideAddress(address: string, family: 'ipv4' | 'ipv6'): TargetDecision {
     const embedded = family === 'ipv6' ? embeddedIPv4(address) : null;
     // The embedded IPv4 form first: it is the one worth naming when both match.
-    const forms: [string, 'ipv4' | 'ipv6'][] = embedded ? [[embedded, 'ipv4'], [address, family]] : [[address, family]];
+    const forms: [string, 'ipv4' | 'ipv6'][] = embedded
+      ? [
+          [embedded, 'ipv4'],
+          [address, family],
+        ]
+      : [[address, family]];
     if (forms.some(([a, f]) => this.#allowed.some((rule) => addressMatches(rule, a, f)))) return { allowed: true };
     for (const [a, f] of forms) {
       const rule = this.#blocked.find((r) => addressMatches(r, a, f));

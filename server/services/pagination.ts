@@ -9,7 +9,6 @@ export interface Cursor {
   id: string;
 }
 
-
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }

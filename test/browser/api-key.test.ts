@@ -205,7 +205,9 @@ describe('a key-protected instance (API_KEY set)', () => {
     }
     await input.fill('wrong-4');
     await dialog(page).getByRole('button', { name: 'Save key' }).click();
-    await dialog(page).locator('.field-error', { hasText: /Too many wrong API keys from this address; try again in \d+ s\./ }).waitFor();
+    await dialog(page)
+      .locator('.field-error', { hasText: /Too many wrong API keys from this address; try again in \d+ s\./ })
+      .waitFor();
     expect(await storedKey(page)).toBeNull();
     await saveScreenshot(page, 'api-key-dialog-throttled');
     // Throttling slows wrong keys; it never keeps the right one out.

@@ -82,7 +82,9 @@ describe('the response-time chart', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.locator('.response-chart .u-over').evaluate((el) => el.getBoundingClientRect().right)).toBeLessThan(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const ranges = await page.locator('.chart-head .segmented button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().toJSON() as DOMRect));
+    const ranges = await page
+      .locator('.chart-head .segmented button')
+      .evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().toJSON() as DOMRect));
     expect(ranges).toHaveLength(5);
     expect(Math.max(...ranges.map((r) => r.right))).toBeLessThanOrEqual(390);
     // One row of one-line buttons.
@@ -164,14 +166,23 @@ describe('the response-time chart', () => {
 
 describe('the y axis', () => {
   it('leaves room for its widest label ("10000 ms"): nothing is painted in the canvas\'s first columns', async () => {
-    const endpoint = await env.createEndpoint({ path: '/slow-history', name: 'Slow reports', intervalSeconds: 60, timeoutMs: 15000, degradedThresholdMs: 9000, paused: true });
+    const endpoint = await env.createEndpoint({
+      path: '/slow-history',
+      name: 'Slow reports',
+      intervalSeconds: 60,
+      timeoutMs: 15000,
+      degradedThresholdMs: 9000,
+      paused: true,
+    });
     await env.vigil.database.db.execute(sql`
       insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, checked_at)
       select gen_random_uuid(), ${endpoint.id}::uuid, 'UP', 8000 + m * 100, 200, null, now() - m * interval '1 minute'
       from generate_series(1, 30) as m`);
     const { page, errors } = await env.open(`/endpoints/${endpoint.id}`, { viewport: SCREEN });
     await pickRange(page, 'en', '1h');
-    const labels = await page.locator('.response-chart .chart').evaluate((el) => (el as ChartHost & { uplot: { axes: { _values?: string[] }[] } }).uplot.axes[1]!._values ?? []);
+    const labels = await page
+      .locator('.response-chart .chart')
+      .evaluate((el) => (el as ChartHost & { uplot: { axes: { _values?: string[] }[] } }).uplot.axes[1]!._values ?? []);
     expect(labels).toContain('10000 ms');
     const paintedAtLeftEdge = await page.locator('.response-chart .chart canvas').evaluate((canvas: HTMLCanvasElement) => {
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, 2, canvas.height).data;
@@ -202,4 +213,3 @@ async function seedDay(endpoint: Endpoint, now: number) {
     from generate_series(1, 1439) as m
     where m not between 481 and 600`);
 }
-

@@ -61,7 +61,12 @@ describe.each([
   let victim: Endpoint;
   beforeAll(async () => {
     vigil = await startTestVigil(env);
-    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Victim', url: target.url('/victim'), intervalSeconds: 3600 }, { authorization: `Bearer ${KEY}` });
+    const created = await vigil.api<Endpoint>(
+      'POST',
+      '/api/endpoints',
+      { name: 'Victim', url: target.url('/victim'), intervalSeconds: 3600 },
+      { authorization: `Bearer ${KEY}` },
+    );
     expect(created.status).toBe(201);
     victim = created.body;
   });
@@ -141,10 +146,22 @@ describe.each([
     it.each([
       { attack: 'create an endpoint with a text/plain fetch (no preflight)', method: 'POST', path: '/api/endpoints', type: 'text/plain', body: planted },
       { attack: 'create an endpoint with a JSON body in a Blob without type (no Content-Type at all)', method: 'POST', path: '/api/endpoints', body: planted },
-      { attack: 'create an endpoint with a url-encoded fetch', method: 'POST', path: '/api/endpoints', type: 'application/x-www-form-urlencoded', body: planted },
+      {
+        attack: 'create an endpoint with a url-encoded fetch',
+        method: 'POST',
+        path: '/api/endpoints',
+        type: 'application/x-www-form-urlencoded',
+        body: planted,
+      },
       { attack: 'pause an endpoint with a bodiless fetch', method: 'POST', path: '/api/endpoints/{id}/pause' },
       { attack: 'run a check (Vigil as a port scanner)', method: 'POST', path: '/api/endpoints/{id}/check' },
-      { attack: 'wipe every endpoint with a text/plain POST /api/import?mode=replace', method: 'POST', path: '/api/import?mode=replace', type: 'text/plain', body: wipe },
+      {
+        attack: 'wipe every endpoint with a text/plain POST /api/import?mode=replace',
+        method: 'POST',
+        path: '/api/import?mode=replace',
+        type: 'text/plain',
+        body: wipe,
+      },
     ])('cannot $attack, and sees nothing of the answer', async (request) => {
       const result = await attempt(`${request.method} ${request.path.replace('{id}', victim.id)}`, noCorsFetch, { extra: JSON.stringify(request) });
       expect(result.seenByPage).toMatch(SAW_NOTHING);
@@ -268,7 +285,11 @@ describe.each([
       // Now the attacker's script runs as the rebound origin: same origin to the browser, so it could read every answer.
       const seen = await page.evaluate(async (id) => {
         const read = await fetch('/api/endpoints');
-        const write = await fetch('/api/endpoints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Planted', url: 'http://127.0.0.1:9/' }) });
+        const write = await fetch('/api/endpoints', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Planted', url: 'http://127.0.0.1:9/' }),
+        });
         const pause = await fetch(`/api/endpoints/${id}/pause`, { method: 'POST' });
         return { read: read.status, body: await read.text(), write: write.status, pause: pause.status };
       }, victim.id);
@@ -288,7 +309,15 @@ describe('under the Content-Security-Policy', () => {
   beforeAll(async () => {
     vigil = await startTestVigil();
     target.setMode('/csp-down', { kind: 'ok', status: 500 });
-    endpoint = (await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Orders API', url: target.url('/csp-down'), intervalSeconds: 3600, failureThreshold: 1, tags: ['shop'] })).body;
+    endpoint = (
+      await vigil.api<Endpoint>('POST', '/api/endpoints', {
+        name: 'Orders API',
+        url: target.url('/csp-down'),
+        intervalSeconds: 3600,
+        failureThreshold: 1,
+        tags: ['shop'],
+      })
+    ).body;
     await vigil.api('POST', '/api/endpoints', { name: 'Catalog', url: target.url('/csp-up'), intervalSeconds: 3600 });
     for (let i = 0; i < 3; i++) expect((await vigil.api('POST', `/api/endpoints/${endpoint.id}/check`)).status).toBe(200);
     await waitFor(async () => (await vigil.api('GET', '/api/incidents')).body.items.length === 1);
@@ -303,7 +332,9 @@ describe('under the Content-Security-Policy', () => {
     await opened.context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`),
+      );
     });
     const violations = () => opened.page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
     return { ...opened, violations };
@@ -384,7 +415,9 @@ describe('under the Content-Security-Policy', () => {
         return (window as unknown as { __injected?: boolean }).__injected ?? false;
       });
       expect(ran).toBe(false);
-      await expect.poll(violations).toEqual([expect.stringMatching(/^script-src-elem blocked inline/), expect.stringMatching(/^style-src-attr blocked inline/)]);
+      await expect
+        .poll(violations)
+        .toEqual([expect.stringMatching(/^script-src-elem blocked inline/), expect.stringMatching(/^style-src-attr blocked inline/)]);
       expect(errors.join('\n')).toContain('Content Security Policy');
     } finally {
       await context.close();

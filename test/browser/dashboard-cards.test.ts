@@ -106,7 +106,8 @@ function measureCards(page: Page) {
   });
 }
 
-const inside = (inner: Box, outer: Box) => inner.x >= outer.x - 0.5 && inner.right <= outer.right + 0.5 && inner.y >= outer.y - 0.5 && inner.bottom <= outer.bottom + 0.5;
+const inside = (inner: Box, outer: Box) =>
+  inner.x >= outer.x - 0.5 && inner.right <= outer.right + 0.5 && inner.y >= outer.y - 0.5 && inner.bottom <= outer.bottom + 0.5;
 const apart = (a: Box, b: Box) => a.right <= b.x || b.right <= a.x || a.bottom <= b.y || b.bottom <= a.y;
 
 type Cards = Awaited<ReturnType<typeof measureCards>>;
@@ -261,12 +262,18 @@ describe('arranging the dashboard', () => {
   });
 
   it('draws 2,000 endpoints as compact rows of one small height', async () => {
-    const endpoints = Array.from({ length: 2000 }, (_, i) => ({ name: `Service ${String(i).padStart(4, '0')}`, url: env.target.url(`/bulk/${i}`), paused: true }));
+    const endpoints = Array.from({ length: 2000 }, (_, i) => ({
+      name: `Service ${String(i).padStart(4, '0')}`,
+      url: env.target.url(`/bulk/${i}`),
+      paused: true,
+    }));
     const imported = await env.vigil.api('POST', '/api/import', { vigil: 'endpoints', version: 1, endpoints });
     expect(imported.status, JSON.stringify(imported.body).slice(0, 300)).toBeLessThan(300);
     const { page, errors } = await env.open('/?view=compact', DESKTOP);
     await expect.poll(() => page.locator('.compact-row').count(), { timeout: 20_000 }).toBe(2000);
-    const heights = await page.locator('.compact-row').evaluateAll((rows) => [...new Set(rows.slice(0, 50).map((r) => Math.round(r.getBoundingClientRect().height)))]);
+    const heights = await page
+      .locator('.compact-row')
+      .evaluateAll((rows) => [...new Set(rows.slice(0, 50).map((r) => Math.round(r.getBoundingClientRect().height)))]);
     expect(heights).toHaveLength(1);
     expect(heights[0]).toBeLessThanOrEqual(34);
     expect(errors).toEqual([]);

@@ -13,7 +13,8 @@ async function checkNow(endpoint: Endpoint): Promise<Check> {
   return res.body;
 }
 
-const timelineRoles = (page: Page) => page.locator('.timeline-item').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-role')}:${li.getAttribute('data-status')}`));
+const timelineRoles = (page: Page) =>
+  page.locator('.timeline-item').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-role')}:${li.getAttribute('data-status')}`));
 
 describe('the incident page', () => {
   it('is reached from the incidents page, shows the checks that opened it, and turns resolved live', async () => {

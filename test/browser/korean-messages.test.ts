@@ -27,7 +27,9 @@ it('says why checks failed in Korean on the cards, the list and the endpoint pag
   const { page, errors } = await env.open('/', korean);
   await expect.poll(() => reasonOn(page, timedOut.id), { timeout: 10_000 }).toContain('시간 초과');
   // Created while the page is open: its failure arrives live (check:completed), code and all.
-  const refused = (await env.vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Closed port', url: `http://127.0.0.1:${refusedPort}/`, intervalSeconds: 3600 })).body;
+  const refused = (
+    await env.vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Closed port', url: `http://127.0.0.1:${refusedPort}/`, intervalSeconds: 3600 })
+  ).body;
   await expect.poll(() => reasonOn(page, failing.id), { timeout: 5000 }).toContain('상태 코드 500 (기대: 200-299)');
   await expect.poll(() => reasonOn(page, refused.id), { timeout: 10_000 }).toContain(`연결 거부됨 (127.0.0.1:${refusedPort})`);
   const dashboard = await page.locator('main').textContent();
@@ -48,7 +50,7 @@ it('says why checks failed in Korean on the cards, the list and the endpoint pag
   expect(errors).toEqual([]);
 });
 
-it('shows the API\'s field errors and warnings in Korean in the form, and guards what can never work', async () => {
+it("shows the API's field errors and warnings in Korean in the form, and guards what can never work", async () => {
   env.target.setMode('/new', { kind: 'ok' });
   const { page, errors } = await env.open('/endpoints/new', korean);
   await page.locator('#f-name').waitFor();
@@ -57,7 +59,12 @@ it('shows the API\'s field errors and warnings in Korean in the form, and guards
   expect(await page.locator('#f-name').getAttribute('maxlength')).toBe('100');
   await page.locator('#f-name').fill('가'.repeat(150));
   expect((await page.locator('#f-name').inputValue()).length).toBe(100);
-  for (const [id, max] of [['url', '2048'], ['timeoutMs', '5'], ['degradedThresholdMs', '7'], ['body', '65536']]) {
+  for (const [id, max] of [
+    ['url', '2048'],
+    ['timeoutMs', '5'],
+    ['degradedThresholdMs', '7'],
+    ['body', '65536'],
+  ]) {
     expect(await page.locator(`#f-${id}`).getAttribute('maxlength'), id).toBe(max);
   }
 
@@ -70,12 +77,16 @@ it('shows the API\'s field errors and warnings in Korean in the form, and guards
 
   // A threshold the timeout cuts off: refused beside its field before anything is sent.
   await page.getByRole('button', { name: '엔드포인트 추가' }).click();
-  await expect.poll(() => textOf(field(page, 'degradedThresholdMs').locator('.field-error')), { timeout: 5000 }).toContain('타임아웃(1000 ms)보다 작아야 합니다');
+  await expect
+    .poll(() => textOf(field(page, 'degradedThresholdMs').locator('.field-error')), { timeout: 5000 })
+    .toContain('타임아웃(1000 ms)보다 작아야 합니다');
 
   // A mistake only the API finds: its message, in Korean, beside the field it names.
   await page.locator('#f-degradedThresholdMs').fill('500');
   await page.getByRole('button', { name: '엔드포인트 추가' }).click();
-  await expect.poll(() => textOf(field(page, 'expectedStatusCodes').locator('.field-error')), { timeout: 5000 }).toBe('범위 "299-200"의 끝이 시작보다 앞섭니다');
+  await expect
+    .poll(() => textOf(field(page, 'expectedStatusCodes').locator('.field-error')), { timeout: 5000 })
+    .toBe('범위 "299-200"의 끝이 시작보다 앞섭니다');
   expect(await page.locator('#f-expectedStatusCodes').getAttribute('aria-invalid')).toBe('true');
 
   // Odd but accepted: said before saving, beside the timeout.

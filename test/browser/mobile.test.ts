@@ -28,10 +28,13 @@ async function expectOnScreen(page: Page, selector: string, text: string | RegEx
   await element.waitFor();
   // Polled: a live page may re-render the element between two looks.
   await expect
-    .poll(async () => {
-      const box = await element.boundingBox();
-      return box ? { starts: box.x >= 0, ends: box.x + box.width <= 390.5 } : null;
-    }, { message: `${selector} "${text}" on screen` })
+    .poll(
+      async () => {
+        const box = await element.boundingBox();
+        return box ? { starts: box.x >= 0, ends: box.x + box.width <= 390.5 } : null;
+      },
+      { message: `${selector} "${text}" on screen` },
+    )
     .toEqual({ starts: true, ends: true });
 }
 
@@ -50,7 +53,9 @@ describe('the dashboard on a phone (390×844)', () => {
           // The cells the wide table clipped: response time and last check, labelled.
           const lastCheck = page.locator(`tr[data-endpoint-id="${story.up.id}"] td[data-label="Last check"]`);
           await lastCheck.waitFor();
-          await expect.poll(async () => ((await lastCheck.boundingBox())?.x ?? Infinity) + ((await lastCheck.boundingBox())?.width ?? 0)).toBeLessThanOrEqual(390);
+          await expect
+            .poll(async () => ((await lastCheck.boundingBox())?.x ?? Infinity) + ((await lastCheck.boundingBox())?.width ?? 0))
+            .toBeLessThanOrEqual(390);
           expect(await lastCheck.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Last check "');
         },
       ],

@@ -86,8 +86,7 @@ async function cardsMatchRest(page: Page): Promise<string> {
 }
 
 /** What went wrong in the page, leaving out the failed connections that an outage causes. */
-const unexpectedErrors = (errors: string[]) =>
-  errors.filter((e) => !/WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED|Failed to fetch/.test(e));
+const unexpectedErrors = (errors: string[]) => errors.filter((e) => !/WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED|Failed to fetch/.test(e));
 
 /**
  * Stops Vigil with SIGTERM while the dashboard is open, keeps it down `downMs` (checked by
@@ -120,7 +119,9 @@ async function restartUnderThePage(name: string, downMs: number, whileDown: (pag
   await page.locator('.conn[data-state="connected"]').waitFor({ timeout: 10_000 });
   // Both endpoints checked by the new process: the flipping one's first check there is what turns it DOWN.
   for (const endpoint of [steady, flips]) {
-    await expect.poll(() => checks.some((c) => c.at > readyAt && c.endpointId === endpoint.id), { timeout: Math.max(0, readyAt + 10_000 - Date.now()) }).toBe(true);
+    await expect
+      .poll(() => checks.some((c) => c.at > readyAt && c.endpointId === endpoint.id), { timeout: Math.max(0, readyAt + 10_000 - Date.now()) })
+      .toBe(true);
   }
   await expect.poll(() => cardsMatchRest(page), { timeout: Math.max(500, readyAt + 10_000 - Date.now()) }).toBe('match');
   const liveAfterMs = Date.now() - readyAt;
@@ -155,7 +156,11 @@ describe('the dashboard across a restart of Vigil', () => {
       expect(await header(page).getAttribute('data-state')).toBe('disconnected');
       // Waiting for a restart is not "Offline": orange, and says what it waits for.
       expect(await header(page).locator('.conn-label').textContent()).toBe('Waiting for Vigil…');
-      expect(await header(page).locator('.conn-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor)).toBe('rgb(245, 158, 11)');
+      expect(
+        await header(page)
+          .locator('.conn-dot')
+          .evaluate((dot) => getComputedStyle(dot).backgroundColor),
+      ).toBe('rgb(245, 158, 11)');
       await saveScreenshot(page, 'long-restart-outage');
     });
   }, 120_000);
@@ -165,7 +170,9 @@ describe('the dashboard across a restart of Vigil', () => {
       await page.evaluate(() => localStorage.setItem('vigil.locale', 'ko'));
       await page.locator('.lang select').selectOption('ko');
       await page.locator('.banner[data-restarting="true"]', { hasText: 'Vigil이 다시 시작하는 중입니다. 다시 연결하는 중…' }).waitFor({ timeout: 10_000 });
-      await header(page).locator('.conn-detail', { hasText: /재연결 시도 [1-5]\/5/ }).waitFor({ timeout: 10_000 });
+      await header(page)
+        .locator('.conn-detail', { hasText: /재연결 시도 [1-5]\/5/ })
+        .waitFor({ timeout: 10_000 });
       await saveScreenshot(page, 'restart-outage-ko');
     });
   });

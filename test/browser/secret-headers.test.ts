@@ -94,6 +94,9 @@ it('marks a header secret through the form', async () => {
   await page.getByLabel('Also secret').fill('X-Tenant');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#ep-title', { hasText: 'Marking' }).waitFor();
-  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body).toMatchObject({ headers: { 'X-Tenant': '(secret)' }, secretHeaders: ['X-Tenant'] });
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body).toMatchObject({
+    headers: { 'X-Tenant': '(secret)' },
+    secretHeaders: ['X-Tenant'],
+  });
   expect(errors).toEqual([]);
 });

@@ -112,7 +112,9 @@ describe('a card converges on the real status', () => {
     await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
     await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
 
-    const created = (await env.vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Created during a load', url: env.target.url('/race-created'), paused: true })).body;
+    const created = (
+      await env.vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Created during a load', url: env.target.url('/race-created'), paused: true })
+    ).body;
     const row = page.locator(`tr[data-endpoint-id="${created.id}"]`);
     await row.waitFor({ timeout: 5000 });
     // The page watches its own rows: the older list must not take the new one away, even for a moment.

@@ -88,7 +88,10 @@ describe('keyboard shortcuts', () => {
         }),
       );
     }
-    expect(names.every((name) => name.length > 0), names.join(' | ')).toBe(true);
+    expect(
+      names.every((name) => name.length > 0),
+      names.join(' | '),
+    ).toBe(true);
     const wanted = ['Skip to content', 'Vigil', 'Dashboard', 'Endpoints', 'Incidents', '+ Add endpoint', 'Theme', 'Language'];
     expect(names.filter((name) => wanted.includes(name))).toEqual(wanted);
     expect(errors).toEqual([]);

@@ -189,8 +189,17 @@ describe('three instances on one PostgreSQL that goes away for everyone', () => 
 
     const counts = [...outageCounts.values()];
     const report = {
-      outage: { stopMs: stoppedAt - stopRequestedAt, startMs: startedAt - startRequestedAt, windowMs: windowTo - windowFrom, askedFor: Number(askedFor.toFixed(2)) },
-      checksPerEndpointDuringOutage: { min: Math.min(...counts), max: Math.max(...counts), mean: Number((counts.reduce((s, n) => s + n, 0) / counts.length).toFixed(2)) },
+      outage: {
+        stopMs: stoppedAt - stopRequestedAt,
+        startMs: startedAt - startRequestedAt,
+        windowMs: windowTo - windowFrom,
+        askedFor: Number(askedFor.toFixed(2)),
+      },
+      checksPerEndpointDuringOutage: {
+        min: Math.min(...counts),
+        max: Math.max(...counts),
+        mean: Number((counts.reduce((s, n) => s + n, 0) / counts.length).toFixed(2)),
+      },
       outageCheckedByOthers: paths.filter((p) => outageCheckers.get(p)!.some((id) => id !== holdersBefore.get(p))),
       closePairs: pairs,
       owned: Object.fromEntries(owned),
@@ -207,7 +216,14 @@ describe('three instances on one PostgreSQL that goes away for everyone', () => 
     console.log('cluster outage:', JSON.stringify(report));
     const logsOf = () =>
       [...instances]
-        .map(([id, v]) => `${id}:\n${v.logs.filter((l) => l.level !== 'info' && l.level !== 'debug').slice(-15).map((l) => JSON.stringify(l)).join('\n')}`)
+        .map(
+          ([id, v]) =>
+            `${id}:\n${v.logs
+              .filter((l) => l.level !== 'info' && l.level !== 'debug')
+              .slice(-15)
+              .map((l) => JSON.stringify(l))
+              .join('\n')}`,
+        )
         .join('\n');
     const context = `${JSON.stringify(report, null, 1)}\n${logsOf()}`;
 
@@ -217,14 +233,20 @@ describe('three instances on one PostgreSQL that goes away for everyone', () => 
       expect(outageCheckers.get(path), `${path} during the outage\n${context}`).toEqual([holdersBefore.get(path)]);
     }
     // Never two instances on one endpoint: not during the outage, not in the churn after it.
-    expect(pairs.filter((p) => p.from !== p.to), context).toEqual([]);
+    expect(
+      pairs.filter((p) => p.from !== p.to),
+      context,
+    ).toEqual([]);
     // After recovery: everyone still holds some, all 30 are held once, and every endpoint is checked.
     for (const id of IDS) {
       expect(owned.get(id), `${id} owns\n${context}`).toBeGreaterThan(0);
       expect(live.get(id), `${id} sees live\n${context}`).toBe(3);
       expect(lastSeconds.get(id)?.size ?? 0, `${id} checks in the last 3 s\n${context}`).toBeGreaterThan(0);
     }
-    expect([...owned.values()].reduce((s, n) => s + n, 0), context).toBe(ENDPOINTS);
+    expect(
+      [...owned.values()].reduce((s, n) => s + n, 0),
+      context,
+    ).toBe(ENDPOINTS);
     expect(uncheckedAtEnd, context).toEqual([]);
     // Clean exits, and every result stored exactly once.
     expect(exits, context).toEqual(IDS.map(() => ({ code: 0, signal: null })));

@@ -36,7 +36,9 @@ describe('a full disk under the embedded database', () => {
           const db = await PGlite.create(dataDir);
           try {
             const checks = await db.query<{ endpoint_id: string; checked_at: Date; id: string }>('select endpoint_id, checked_at, id from check_results');
-            const open = await db.query<{ endpoint_id: string; failure_count: number }>('select endpoint_id, failure_count from incidents where resolved_at is null');
+            const open = await db.query<{ endpoint_id: string; failure_count: number }>(
+              'select endpoint_id, failure_count from incidents where resolved_at is null',
+            );
             return {
               checks: checks.rows.map((r) => ({ endpointId: r.endpoint_id, checkedAt: new Date(r.checked_at).getTime(), id: r.id })),
               openIncidents: open.rows.map((r) => ({ endpointId: r.endpoint_id, failureCount: r.failure_count })),
@@ -50,7 +52,10 @@ describe('a full disk under the embedded database', () => {
     );
     const context = expectWatchingThroughout(report);
     // Reads need no space: REST keeps answering them; readiness says why it is not ready.
-    expect(report.restDuringOutage.filter((p) => p.status !== 200 || p.ms > 2000), context).toEqual([]);
+    expect(
+      report.restDuringOutage.filter((p) => p.status !== 200 || p.ms > 2000),
+      context,
+    ).toEqual([]);
     expect(report.readyzDuring.detail).toMatch(/no space left|53100/i);
   }, 120_000);
 

@@ -27,16 +27,24 @@ async function abortedUploads(vigil: VigilProcess, count: number) {
   const { request } = await import('node:http');
   const port = new URL(vigil.url).port;
   await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/endpoints', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
-        req.on('error', () => resolve());
-        req.write('{"name":"x'.padEnd(500, 'x'));
-        setTimeout(() => {
-          req.destroy();
-          resolve();
-        }, 50);
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve) => {
+          const req = request({
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/endpoints',
+            headers: { 'content-type': 'application/json', 'content-length': '1000' },
+          });
+          req.on('error', () => resolve());
+          req.write('{"name":"x'.padEnd(500, 'x'));
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 50);
+        }),
     ),
   );
 }

@@ -23,7 +23,9 @@ describe('while PostgreSQL is down', () => {
           const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
           try {
             const checks = await sql<{ endpoint_id: string; checked_at: Date; id: string }[]>`select endpoint_id, checked_at, id from check_results`;
-            const open = await sql<{ endpoint_id: string; failure_count: number }[]>`select endpoint_id, failure_count from incidents where resolved_at is null`;
+            const open = await sql<
+              { endpoint_id: string; failure_count: number }[]
+            >`select endpoint_id, failure_count from incidents where resolved_at is null`;
             return {
               checks: checks.map((r) => ({ endpointId: r.endpoint_id, checkedAt: r.checked_at.getTime(), id: r.id })),
               openIncidents: open.map((r) => ({ endpointId: r.endpoint_id, failureCount: r.failure_count })),
@@ -48,7 +50,10 @@ describe('while PostgreSQL is down', () => {
     expect(report.restRetryAfter).toBe('5');
     expect(report.restDetail).toMatch(/database is unavailable/);
     expect(report.restDuringOutage.length).toBeGreaterThan(8);
-    expect(report.restDuringOutage.filter((p) => p.status !== 503 || p.ms > 2000), context).toEqual([]);
+    expect(
+      report.restDuringOutage.filter((p) => p.status !== 503 || p.ms > 2000),
+      context,
+    ).toEqual([]);
     // The log says what is wrong in a few short lines.
     const failures = report.logLines.filter((l) => /cannot write check results/.test(l.msg));
     expect(failures.length).toBeGreaterThan(0);

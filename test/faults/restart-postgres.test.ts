@@ -44,30 +44,34 @@ async function createEndpoints(vigil: VigilProcess, target: FaultTarget, count: 
 }
 
 describe('a restart on PostgreSQL with default settings', () => {
-  it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, checks again within 2 s of being ready, under the same instance id', async (signal) => {
-    const { target, dataDir, start } = await setUp();
-    const first = await start();
-    await createEndpoints(first, target, 10, 1);
-    await waitFor(() => target.receivedBetween(0, Date.now(), '/e/') >= 30, 15_000, 'checks running');
-    const id = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();
-    const agentsBefore = new Set(target.server.requests.map((r) => r.headers['user-agent']));
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'after %s, checks again within 2 s of being ready, under the same instance id',
+    async (signal) => {
+      const { target, dataDir, start } = await setUp();
+      const first = await start();
+      await createEndpoints(first, target, 10, 1);
+      await waitFor(() => target.receivedBetween(0, Date.now(), '/e/') >= 30, 15_000, 'checks running');
+      const id = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();
+      const agentsBefore = new Set(target.server.requests.map((r) => r.headers['user-agent']));
 
-    first.proc.kill(signal);
-    await first.exited;
-    const second = await start();
-    const ready = readyAt(second);
-    const firstCheck = await waitFor(
-      () => target.server.requests.find((r) => r.path.startsWith('/e/') && r.at >= ready)?.at,
-      10_000,
-      'a check after the restart',
-    );
+      first.proc.kill(signal);
+      await first.exited;
+      const second = await start();
+      const ready = readyAt(second);
+      const firstCheck = await waitFor(
+        () => target.server.requests.find((r) => r.path.startsWith('/e/') && r.at >= ready)?.at,
+        10_000,
+        'a check after the restart',
+      );
 
-    expect(firstCheck! - ready, `first check ${firstCheck! - ready} ms after ready`).toBeLessThanOrEqual(2000);
-    expect(readFileSync(join(dataDir, 'instance-id'), 'utf8').trim()).toBe(id);
-    const agentsAfter = new Set(target.server.requests.filter((r) => r.at >= ready).map((r) => r.headers['user-agent']));
-    expect([...agentsAfter]).toEqual([...agentsBefore]);
-    expect([...agentsAfter][0]).toContain(`instance ${id}`);
-  }, 90_000);
+      expect(firstCheck! - ready, `first check ${firstCheck! - ready} ms after ready`).toBeLessThanOrEqual(2000);
+      expect(readFileSync(join(dataDir, 'instance-id'), 'utf8').trim()).toBe(id);
+      const agentsAfter = new Set(target.server.requests.filter((r) => r.at >= ready).map((r) => r.headers['user-agent']));
+      expect([...agentsAfter]).toEqual([...agentsBefore]);
+      expect([...agentsAfter][0]).toContain(`instance ${id}`);
+    },
+    90_000,
+  );
 
   it('gives a second process on the same DATA_DIR an id of its own while the first runs', async () => {
     const { dataDir, start } = await setUp();

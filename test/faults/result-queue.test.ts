@@ -67,7 +67,9 @@ describe('the result queue while the database is away', () => {
     expect(storedIds.has(q0[30]!.id)).toBe(true);
     // …and so is the one that opened the incident; the incident counts all 20 failures and is resolved.
     expect(storedIds.has(q0[12]!.id)).toBe(true);
-    const incidents = await sql<{ failure_count: number; resolved_at: Date | null }[]>`select failure_count, resolved_at from incidents where endpoint_id = ${endpoints[0]!.id}`;
+    const incidents = await sql<
+      { failure_count: number; resolved_at: Date | null }[]
+    >`select failure_count, resolved_at from incidents where endpoint_id = ${endpoints[0]!.id}`;
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.failure_count).toBe(20);
     expect(incidents[0]!.resolved_at).not.toBeNull();

@@ -165,7 +165,11 @@ describe('three instances on one PostgreSQL', () => {
     instances.delete('vigil-b');
 
     const bound = Math.max(2 * INTERVAL_S * 1000, 15_000);
-    await waitFor(() => orphans.every((p) => requestsOf(p, killedAt).some((r) => instanceOf(r) !== 'vigil-b')), bound + 5000, 'the orphans to be checked again');
+    await waitFor(
+      () => orphans.every((p) => requestsOf(p, killedAt).some((r) => instanceOf(r) !== 'vigil-b')),
+      bound + 5000,
+      'the orphans to be checked again',
+    );
     for (const path of orphans) {
       const resumed = requestsOf(path, killedAt).find((r) => instanceOf(r) !== 'vigil-b')!;
       expect(resumed.at - killedAt, path).toBeLessThanOrEqual(bound);
@@ -205,7 +209,11 @@ describe('three instances on one PostgreSQL', () => {
     instances.get('vigil-d')!.proc.kill('SIGSTOP');
     await sleep(LEASE_TTL_MS + 4000);
     // Meanwhile the others took its endpoints over.
-    for (const path of frozenShare) expect(requestsOf(path, frozenAt).some((r) => instanceOf(r) !== 'vigil-d'), path).toBe(true);
+    for (const path of frozenShare)
+      expect(
+        requestsOf(path, frozenAt).some((r) => instanceOf(r) !== 'vigil-d'),
+        path,
+      ).toBe(true);
     const wokeAt = Date.now();
     instances.get('vigil-d')!.proc.kill('SIGCONT');
     await sleep(3 * INTERVAL_S * 1000);

@@ -13,7 +13,6 @@ const { create, checkNow, get, allPages } = useRestApi((v, t) => {
   target = t;
 });
 
-
 describe('POST /api/endpoints/:id/check', () => {
   it('runs one check now and answers 200 with the stored Check', async () => {
     const endpoint = await create();

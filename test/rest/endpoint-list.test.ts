@@ -10,7 +10,6 @@ const { create, checkNow, get, list, allPages } = useRestApi((_, t) => {
   target = t;
 });
 
-
 describe('GET /api/endpoints', () => {
   it('pages with limit=3 through 7 endpoints, following nextCursor to the end, with no duplicate or gap', async () => {
     const tag = unique('page');

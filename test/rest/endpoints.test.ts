@@ -14,7 +14,6 @@ const { create, checkNow, get, list } = useRestApi((v, t) => {
   target = t;
 });
 
-
 describe('POST /api/endpoints', () => {
   it('creates an endpoint from a name and a URL, answering 201, a Location header and every default of the contract', async () => {
     const url = target.url(`/${unique('defaults')}`);
@@ -201,7 +200,12 @@ describe('DELETE /api/endpoints/:id', () => {
     expect(res.status).toBe(204);
     expect(res.body).toBeNull();
 
-    for (const [method, suffix, body] of [['GET', ''], ['PATCH', '', { name: 'x' }], ['DELETE', ''], ['POST', '/check']] as const) {
+    for (const [method, suffix, body] of [
+      ['GET', ''],
+      ['PATCH', '', { name: 'x' }],
+      ['DELETE', ''],
+      ['POST', '/check'],
+    ] as const) {
       const again = await vigil.api(method, `/api/endpoints/${endpoint.id}${suffix}`, body);
       expect(again.status, `${method} /api/endpoints/:id${suffix}`).toBe(404);
       expect(again.headers.get('content-type'), `${method} /api/endpoints/:id${suffix}`).toMatch(/^application\/problem\+json/);

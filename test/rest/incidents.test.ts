@@ -12,7 +12,6 @@ const { create, checkNow, get, allPages } = useRestApi((v, t) => {
   target = t;
 });
 
-
 describe('GET /api/incidents', () => {
   it('lists open and resolved incidents with their endpoint name, filtered by status and endpointId', async () => {
     const resolvingPath = `/${unique('resolving')}`;

@@ -12,7 +12,6 @@ const { create, checkNow } = useRestApi((v, t) => {
   target = t;
 });
 
-
 describe('probes', () => {
   it('answers GET /healthz with 200 {status:"ok"}', async () => {
     const res = await vigil.api('GET', '/healthz');

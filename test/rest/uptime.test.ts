@@ -12,7 +12,6 @@ const { create, checkNow } = useRestApi((v, t) => {
   target = t;
 });
 
-
 describe('GET /api/endpoints/:id/uptime', () => {
   it('answers three empty windows before any check', async () => {
     const endpoint = await create();

@@ -81,7 +81,9 @@ describe('huge and deep JSON', () => {
       const res = await postRaw('/api/endpoints', text!);
       expect(res.status, text).toBe(400);
       const code = path === '' ? 'invalid_unicode_field_name' : 'invalid_unicode';
-      expect(res.body.errors, text).toMatchObject([{ path, message: expect.stringMatching(/not valid Unicode.*lone surrogate U\+D[89A-F][0-9A-F]{2} at \d+/), code }]);
+      expect(res.body.errors, text).toMatchObject([
+        { path, message: expect.stringMatching(/not valid Unicode.*lone surrogate U\+D[89A-F][0-9A-F]{2} at \d+/), code },
+      ]);
     }
     // A pair is an emoji, and fine.
     expect((await postRaw('/api/endpoints', JSON.stringify(endpoint({ name: 'ok \ud83d\ude80' })))).status).toBe(201);
@@ -94,12 +96,24 @@ describe('huge and deep JSON', () => {
   });
 
   it('refuses an object of more than 1,000 keys and an array of more than 100,000 items anywhere, by path', async () => {
-    const keys = await postRaw('/api/endpoints', JSON.stringify(endpoint({ tags: [Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 1]))] })));
+    const keys = await postRaw(
+      '/api/endpoints',
+      JSON.stringify(endpoint({ tags: [Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 1]))] })),
+    );
     expect(keys.status).toBe(400);
-    expect(keys.body.errors).toMatchObject([{ path: 'tags.0', message: 'holds 1,001 keys; at most 1,000 are accepted in any JSON body', code: 'too_many_keys', params: { max: 1000, count: 1001 } }]);
+    expect(keys.body.errors).toMatchObject([
+      { path: 'tags.0', message: 'holds 1,001 keys; at most 1,000 are accepted in any JSON body', code: 'too_many_keys', params: { max: 1000, count: 1001 } },
+    ]);
     const items = await postRaw('/api/endpoints', JSON.stringify(endpoint({ tags: Array.from({ length: 100_001 }, () => 0) })));
     expect(items.status).toBe(400);
-    expect(items.body.errors).toMatchObject([{ path: 'tags', message: 'holds 100,001 items; at most 100,000 are accepted in any JSON body', code: 'too_many_items', params: { max: 100_000, count: 100_001 } }]);
+    expect(items.body.errors).toMatchObject([
+      {
+        path: 'tags',
+        message: 'holds 100,001 items; at most 100,000 are accepted in any JSON body',
+        code: 'too_many_items',
+        params: { max: 100_000, count: 100_001 },
+      },
+    ]);
   });
 
   it('refuses 150,000 tags or status codes by their count, before looking at each', async () => {
@@ -228,8 +242,14 @@ describe('aborted uploads', () => {
   // Node reports these as ECONNRESET, which once made Vigil take the database for unreachable
   // and answer 503 to everyone: the test asserts it goes on serving.
   it.each([
-    ['a body of announced length', (path: string) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"name":"half`],
-    ['a chunked body', (path: string) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n{"name":"\r\n`],
+    [
+      'a body of announced length',
+      (path: string) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"name":"half`,
+    ],
+    [
+      'a chunked body',
+      (path: string) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n{"name":"\r\n`,
+    ],
   ])('leaves no error-level log line, and the database taken as up, when a client disconnects in the middle of %s', async (_what, head) => {
     for (const path of ['/api/endpoints', '/api/import', '/api/endpoints/00000000-0000-4000-8000-000000000000']) {
       const conn = rawConnection(vigil.port);
@@ -249,7 +269,10 @@ describe('Socket.io polling', () => {
     const handshake = await fetch(`http://127.0.0.1:${vigil.port}/socket.io/?EIO=4&transport=polling`);
     const sid = /"sid":"([^"]+)"/.exec(await handshake.text())?.[1];
     expect(sid).toBeTruthy();
-    const res = await fetch(`http://127.0.0.1:${vigil.port}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method, body: method === 'OPTIONS' ? undefined : '40' });
+    const res = await fetch(`http://127.0.0.1:${vigil.port}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+      method,
+      body: method === 'OPTIONS' ? undefined : '40',
+    });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, POST');
     expect(await res.json()).toMatchObject({ status: 405, detail: `Socket.io polling takes GET and POST, not ${method}.` });

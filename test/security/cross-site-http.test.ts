@@ -101,12 +101,23 @@ describe.each([
 
   describe('bodies a page can send without a CORS preflight (415)', () => {
     it('knows of every write route whether it reads a JSON body (a new route must be decided on)', () => {
-      const BODILESS = ['DELETE /api/endpoints/:id', 'POST /api/endpoints/:id/check', 'POST /api/endpoints/:id/pause', 'POST /api/endpoints/:id/resume', 'POST /api/auth/verify'];
-      const writeRoutes = [...new Set(vigil.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`))];
+      const BODILESS = [
+        'DELETE /api/endpoints/:id',
+        'POST /api/endpoints/:id/check',
+        'POST /api/endpoints/:id/pause',
+        'POST /api/endpoints/:id/resume',
+        'POST /api/auth/verify',
+      ];
+      const writeRoutes = [
+        ...new Set(vigil.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`)),
+      ];
       for (const route of writeRoutes) {
         const [method, path] = route.split(' ') as [string, string];
         const readsBody = JSON_BODY_ROUTES.some((r) => r.method === method && r.path.test(path.replace(':id', victim.id)));
-        expect(readsBody || BODILESS.includes(route), `${route} is neither a JSON-body route (server/http/middleware/json-writes.ts) nor known to read no body`).toBe(true);
+        expect(
+          readsBody || BODILESS.includes(route),
+          `${route} is neither a JSON-body route (server/http/middleware/json-writes.ts) nor known to read no body`,
+        ).toBe(true);
         expect(readsBody && BODILESS.includes(route), route).toBe(false);
       }
       expect(writeRoutes.length).toBe(BODILESS.length + JSON_BODY_ROUTES.length);
@@ -168,7 +179,13 @@ describe.each([
       async (contentType) => {
         const created = await send(vigil, 'POST', '/api/endpoints', { ...key, 'content-type': contentType }, createBody(`As ${contentType}`));
         expect(created.status).toBe(201);
-        const renamed = await send(vigil, 'PATCH', `/api/endpoints/${created.body.id}`, { ...key, 'content-type': contentType }, JSON.stringify({ name: 'Renamed' }));
+        const renamed = await send(
+          vigil,
+          'PATCH',
+          `/api/endpoints/${created.body.id}`,
+          { ...key, 'content-type': contentType },
+          JSON.stringify({ name: 'Renamed' }),
+        );
         expect(renamed.body.name).toBe('Renamed');
         expect((await send(vigil, 'DELETE', `/api/endpoints/${created.body.id}`, { ...key, 'content-type': contentType })).status).toBe(204);
       },
@@ -192,7 +209,13 @@ describe.each([
 
     it('refuses a write whose browser says Sec-Fetch-Site: cross-site without sending an Origin', async () => {
       await leavesEverythingAsItWas(async () => {
-        const res = await send(vigil, 'POST', '/api/endpoints', { ...key, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, createBody('Planted'));
+        const res = await send(
+          vigil,
+          'POST',
+          '/api/endpoints',
+          { ...key, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+          createBody('Planted'),
+        );
         expect(res.status).toBe(403);
       });
     });
@@ -262,7 +285,13 @@ describe.each([
       for (const path of ['/api/summary', '/', '/api/docs']) {
         expect((await send(vigil, 'GET', path, { host })).status, `${host} ${path}`).toBe(200);
       }
-      const created = await send(vigil, 'POST', '/api/endpoints', { ...key, host, origin: `http://${host}`, 'content-type': 'application/json' }, createBody('From the LAN'));
+      const created = await send(
+        vigil,
+        'POST',
+        '/api/endpoints',
+        { ...key, host, origin: `http://${host}`, 'content-type': 'application/json' },
+        createBody('From the LAN'),
+      );
       expect(created.status).toBe(201);
       expect((await send(vigil, 'DELETE', `/api/endpoints/${created.body.id}`, { ...key, host })).status).toBe(204);
     });

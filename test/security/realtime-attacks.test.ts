@@ -62,7 +62,9 @@ describe('cross-site WebSocket hijacking and DNS rebinding', () => {
     const polling = await rawGet(vigil.port, '/socket.io/?EIO=4&transport=polling', { origin: EVIL });
     expect(polling.status).toBe(403);
     expect(polling.body).toMatch(/another origin \(http:\/\/evil\.example\)/);
-    const upgrade = refusalOf(await connectWs(vigil.port, { path: '/socket.io/?EIO=4&transport=websocket', headers: { origin: EVIL } }).catch((e: unknown) => e));
+    const upgrade = refusalOf(
+      await connectWs(vigil.port, { path: '/socket.io/?EIO=4&transport=websocket', headers: { origin: EVIL } }).catch((e: unknown) => e),
+    );
     expect(upgrade.body).toMatch(/another origin/);
     for (const transports of [['polling'], ['websocket']]) {
       await expect(connectSocketIo(vigil.port, { transports, extraHeaders: { origin: EVIL }, reconnection: false }), transports[0]).rejects.toThrow();
@@ -177,10 +179,14 @@ describe('resource exhaustion', () => {
     await expect(connectSocketIo(capped.port, { reconnection: false })).rejects.toThrow();
 
     await Promise.all([sio.close(), ws.close(), sse.close()]);
-    await waitFor(async () => {
-      const client = await connectWs(capped.port).catch(() => undefined);
-      return client;
-    }, 5000, 'a slot to be free again');
+    await waitFor(
+      async () => {
+        const client = await connectWs(capped.port).catch(() => undefined);
+        return client;
+      },
+      5000,
+      'a slot to be free again',
+    );
   });
 
   it('disconnects a /ws client that floods control pings, with 1008', async () => {

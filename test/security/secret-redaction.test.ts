@@ -1,14 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, Endpoint, EndpointsFile, ImportResult, Page, ProblemDetails } from '../../server/contract/types.ts';
-import {
-  closeRealtimeClients,
-  connectSocketIo,
-  connectWs,
-  openSse,
-  subscribeToAll,
-  type RealtimeClient,
-  type Received,
-} from '../support/realtime-clients.ts';
+import { closeRealtimeClients, connectSocketIo, connectWs, openSse, subscribeToAll, type RealtimeClient, type Received } from '../support/realtime-clients.ts';
 import { startTargetServer, type TargetRequest, type TargetServer } from '../support/target-server.ts';
 import { startTestVigil, waitFor, type TestVigil } from '../support/vigil.ts';
 
@@ -117,7 +109,10 @@ describe('reads show that a secret is set, never its value', () => {
   it('finds nothing when searching for a URL password (no letter-by-letter oracle through ?q=)', async () => {
     for (const q of [SECRET.password, SECRET.password.slice(0, 4), `monitor:${SECRET.password.slice(0, 3)}`]) {
       const res = await vigil.api<Page<Endpoint>>('GET', `/api/endpoints?q=${encodeURIComponent(q)}`);
-      expect(res.body.items.map((e) => e.id), q).toEqual([]);
+      expect(
+        res.body.items.map((e) => e.id),
+        q,
+      ).toEqual([]);
     }
     const byHost = await vigil.api<Page<Endpoint>>('GET', `/api/endpoints?q=${encodeURIComponent(`127.0.0.1:${new URL(target.origin).port}${path}`)}`);
     expect(byHost.body.items.map((e) => e.id)).toContain(endpoint.id);
@@ -189,7 +184,13 @@ describe('secrets by the rule and by the override', () => {
   });
 
   it('redacts a header that secretHeaders names, in any letter case, and shows it again once unmarked', async () => {
-    const endpoint = await create(vigil, { name: unique('Override'), url: target.url('/override'), headers: { 'X-Tenant': 'acme-7' }, secretHeaders: ['X-TENANT'], paused: true });
+    const endpoint = await create(vigil, {
+      name: unique('Override'),
+      url: target.url('/override'),
+      headers: { 'X-Tenant': 'acme-7' },
+      secretHeaders: ['X-TENANT'],
+      paused: true,
+    });
     expect(endpoint.headers).toEqual({ 'X-Tenant': MARKER });
     const unmarked = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { secretHeaders: [] });
     expect(unmarked.body.headers).toEqual({ 'X-Tenant': 'acme-7' });
@@ -210,8 +211,20 @@ describe('updates keep what they do not replace', () => {
     const renamed = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { name: unique('Renamed') });
     expect(renamed.status).toBe(200);
     // A client that reads, edits one field and writes every field back.
-    const { id: _id, status: _s, lastCheckedAt: _l, lastResponseTime: _r, lastStatusCode: _c, lastErrorMessage: _e, lastErrorCode: _ec, lastErrorParams: _ep, consecutiveFailures: _f, createdAt: _ca, updatedAt: _u, ...asRead } =
-      (await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body;
+    const {
+      id: _id,
+      status: _s,
+      lastCheckedAt: _l,
+      lastResponseTime: _r,
+      lastStatusCode: _c,
+      lastErrorMessage: _e,
+      lastErrorCode: _ec,
+      lastErrorParams: _ep,
+      consecutiveFailures: _f,
+      createdAt: _ca,
+      updatedAt: _u,
+      ...asRead
+    } = (await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body;
     const writtenBack = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { ...asRead, timeoutMs: 4000 });
     expect(writtenBack.status, JSON.stringify(writtenBack.body)).toBe(200);
     expect(writtenBack.body).toMatchObject({ headers: redactedHeaders, url: redactedUrl(path), timeoutMs: 4000 });
@@ -238,7 +251,12 @@ describe('updates keep what they do not replace', () => {
 
     await checkNow(vigil, endpoint.id);
     const received = lastRequest(path)!;
-    expect(received.headers).toMatchObject({ 'x-api-key': 'apikey-rotated', 'x-tenant': SECRET.tenant, accept: 'text/plain', authorization: basicAuth('pw-rotated') });
+    expect(received.headers).toMatchObject({
+      'x-api-key': 'apikey-rotated',
+      'x-tenant': SECRET.tenant,
+      accept: 'text/plain',
+      authorization: basicAuth('pw-rotated'),
+    });
     expect(received.headers.cookie).toBeUndefined();
   });
 
@@ -250,14 +268,23 @@ describe('updates keep what they do not replace', () => {
       const moved = await vigil.api<ProblemDetails>('PATCH', `/api/endpoints/${endpoint.id}`, { url: elsewhere.url('/steal'), paused: false });
       expect(moved.status).toBe(400);
       expect(moved.body.errors).toMatchObject([
-        { path: 'headers.Authorization', message: expect.stringContaining(`is a secret stored for ${target.origin}, and the URL now points to another origin (${elsewhere.origin})`) },
+        {
+          path: 'headers.Authorization',
+          message: expect.stringContaining(`is a secret stored for ${target.origin}, and the URL now points to another origin (${elsewhere.origin})`),
+        },
       ]);
-      const withMarker = await vigil.api<ProblemDetails>('PATCH', `/api/endpoints/${endpoint.id}`, { url: elsewhere.url('/steal'), headers: { Authorization: MARKER } });
+      const withMarker = await vigil.api<ProblemDetails>('PATCH', `/api/endpoints/${endpoint.id}`, {
+        url: elsewhere.url('/steal'),
+        headers: { Authorization: MARKER },
+      });
       expect(withMarker.status).toBe(400);
       expect((await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body.url).toBe(target.url(path));
 
       // Given again (or removed), the move is fine.
-      const given = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { url: elsewhere.url('/moved'), headers: { Authorization: 'Bearer for-the-new-host' } });
+      const given = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, {
+        url: elsewhere.url('/moved'),
+        headers: { Authorization: 'Bearer for-the-new-host' },
+      });
       expect(given.status, JSON.stringify(given.body)).toBe(200);
       await checkNow(vigil, endpoint.id);
       expect(elsewhere.requests.map((r) => r.headers.authorization)).toEqual(['Bearer for-the-new-host']);
@@ -281,7 +308,9 @@ describe('updates keep what they do not replace', () => {
     const endpoint = await create(vigil, { name: unique('NoSecret'), url: target.url('/no-secret'), paused: true });
     const patched = await vigil.api<ProblemDetails>('PATCH', `/api/endpoints/${endpoint.id}`, { headers: { 'X-Api-Key': MARKER } });
     expect(patched.status).toBe(400);
-    expect(patched.body.errors).toMatchObject([{ path: 'headers.X-Api-Key', message: expect.stringContaining('there is no stored value of this header to keep') }]);
+    expect(patched.body.errors).toMatchObject([
+      { path: 'headers.X-Api-Key', message: expect.stringContaining('there is no stored value of this header to keep') },
+    ]);
   });
 });
 
@@ -305,23 +334,36 @@ describe('events never carry secrets', () => {
     await vigil.api('POST', `/api/endpoints/${endpoint.id}/resume`);
     await vigil.api('DELETE', `/api/endpoints/${endpoint.id}`);
 
-    const wanted = ['endpoint:created', 'endpoint:updated', 'check:completed', 'endpoint:status-changed', 'incident:started', 'incident:resolved', 'endpoint:deleted'];
+    const wanted = [
+      'endpoint:created',
+      'endpoint:updated',
+      'check:completed',
+      'endpoint:status-changed',
+      'incident:started',
+      'incident:resolved',
+      'endpoint:deleted',
+    ];
     for (const [name, client] of clients) {
       const about = () => client.events.filter((e: Received) => (e.data.id ?? e.data.endpointId) === endpoint.id);
       await waitFor(() => about().some((e) => e.event === 'endpoint:deleted'), 10_000, `endpoint:deleted on ${name}`);
       expect(new Set(about().map((e) => e.event)), name).toEqual(new Set(wanted));
       for (const event of about().filter((e) => e.event === 'endpoint:created' || e.event === 'endpoint:updated')) {
         expect(event.data.url, name).toBe(redactedUrl(path));
-        expect(Object.values(event.data.headers).filter((v) => v !== 'application/json' && v !== 'text/html'), name).toEqual([MARKER, MARKER, MARKER]);
+        expect(
+          Object.values(event.data.headers).filter((v) => v !== 'application/json' && v !== 'text/html'),
+          name,
+        ).toEqual([MARKER, MARKER, MARKER]);
       }
       expect(leaked(client.events), name).toEqual([]);
     }
 
     const deliveries = () => target.requests.filter((r) => r.path === '/webhook').map((r) => JSON.parse(r.body));
     await waitFor(() => deliveries().some((d) => d.event === 'incident:resolved' && d.data.endpointId === endpoint.id), 10_000, 'the webhook deliveries');
-    expect(deliveries().filter((d) => d.data.endpointId === endpoint.id).map((d) => d.event)).toEqual(
-      expect.arrayContaining(['endpoint:status-changed', 'incident:started', 'incident:resolved']),
-    );
+    expect(
+      deliveries()
+        .filter((d) => d.data.endpointId === endpoint.id)
+        .map((d) => d.event),
+    ).toEqual(expect.arrayContaining(['endpoint:status-changed', 'incident:started', 'incident:resolved']));
     expect(leaked(deliveries())).toEqual([]);
   });
 });
@@ -400,7 +442,8 @@ describe('export and import', () => {
       const index = file.endpoints.findIndex((e) => e.id === endpoint.id);
       const res = await fresh.api<ProblemDetails>('POST', '/api/import', file);
       expect(res.status).toBe(400);
-      const advice = 'holds the redaction marker "(secret)", not a value, and there is no stored value of this header to keep; export with ?secrets=include to move secrets';
+      const advice =
+        'holds the redaction marker "(secret)", not a value, and there is no stored value of this header to keep; export with ?secrets=include to move secrets';
       expect(res.body.errors).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ path: `endpoints.${index}.headers.Authorization`, message: advice }),

@@ -54,7 +54,12 @@ describe('every answer carries the security headers', () => {
     ['a 404 of the API', '/api/nothing-here', () => answer('/api/nothing-here'), 404],
     ['a missing asset', '/assets/missing-0000.js', () => answer('/assets/missing-0000.js'), 404],
     ['a 415', 'POST /api/endpoints text/plain', () => answer('/api/endpoints', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }), 415],
-    ['a 403', 'POST /api/endpoints from another origin', () => answer('/api/endpoints', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' }), 403],
+    [
+      'a 403',
+      'POST /api/endpoints from another origin',
+      () => answer('/api/endpoints', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' }),
+      403,
+    ],
     ['a probe', '/healthz', () => answer('/healthz'), 200],
     ['the metrics', '/metrics', () => answer('/metrics'), 200],
     ['the event stream', '/api/events', () => answer('/api/events'), 200],

@@ -87,10 +87,14 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     socket.once('connect_error', reject);
   });
   // Every endpoint UP and written at least once before the outage.
-  await waitFor(async () => {
-    const page = (await (await vigil.fetch('/api/endpoints?limit=500')).json()) as { items: Endpoint[] };
-    return page.items.every((e) => e.status === 'UP');
-  }, 20_000, 'every endpoint UP');
+  await waitFor(
+    async () => {
+      const page = (await (await vigil.fetch('/api/endpoints?limit=500')).json()) as { items: Endpoint[] };
+      return page.items.every((e) => e.status === 'UP');
+    },
+    20_000,
+    'every endpoint UP',
+  );
 
   // /metrics and a REST read every second, each timed (a hanging answer is a failed one).
   const metricsAnswers: number[] = [];
@@ -124,26 +128,38 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const restMs = Date.now() - restStarted;
   const restBody = await rest.text();
   // Not ready once a write has failed (on a full disk, a few small writes may still fit at first).
-  const readyzDuring = await waitFor(async () => {
-    const ready = await vigil.fetch('/readyz');
-    const answer = { status: ready.status, detail: await ready.text() };
-    return answer.status === 503 ? answer : undefined;
-  }, 5000, '/readyz to say 503').catch(() => ({ status: 200, detail: 'stayed 200 for 5 s' }));
+  const readyzDuring = await waitFor(
+    async () => {
+      const ready = await vigil.fetch('/readyz');
+      const answer = { status: ready.status, detail: await ready.text() };
+      return answer.status === 503 ? answer : undefined;
+    },
+    5000,
+    '/readyz to say 503',
+  ).catch(() => ({ status: 200, detail: 'stayed 200 for 5 s' }));
 
   // The flipper fails during the outage: its events and webhook must come at once.
   target.failing('/flipper');
   const flippedAt = Date.now();
-  const thresholdAnsweredAt = await waitFor(() => {
-    const log = target.log('/flipper');
-    const failures = log.status.map((s, i) => (s === 500 && log.receivedAt[i]! >= flippedAt ? log.answeredAt[i]! : NaN)).filter((t) => !Number.isNaN(t));
-    return failures.length >= FAILURE_THRESHOLD ? failures[FAILURE_THRESHOLD - 1] : undefined;
-  }, 15_000, `${FAILURE_THRESHOLD} failing checks of the flipper`);
+  const thresholdAnsweredAt = await waitFor(
+    () => {
+      const log = target.log('/flipper');
+      const failures = log.status.map((s, i) => (s === 500 && log.receivedAt[i]! >= flippedAt ? log.answeredAt[i]! : NaN)).filter((t) => !Number.isNaN(t));
+      return failures.length >= FAILURE_THRESHOLD ? failures[FAILURE_THRESHOLD - 1] : undefined;
+    },
+    15_000,
+    `${FAILURE_THRESHOLD} failing checks of the flipper`,
+  );
   const firstFailureAt = await waitFor(() => {
     const log = target.log('/flipper');
     const i = log.status.findIndex((s, k) => s === 500 && log.receivedAt[k]! >= flippedAt);
     return i >= 0 ? log.answeredAt[i] : undefined;
   });
-  const statusChanged = await waitFor(() => events.find((e) => e.event === 'endpoint:status-changed' && e.data.endpointId === flipper.id && e.data.currentStatus === 'DOWN'), 5000, 'status-changed DOWN');
+  const statusChanged = await waitFor(
+    () => events.find((e) => e.event === 'endpoint:status-changed' && e.data.endpointId === flipper.id && e.data.currentStatus === 'DOWN'),
+    5000,
+    'status-changed DOWN',
+  );
   const incidentStarted = await waitFor(() => events.find((e) => e.event === 'incident:started' && e.data.endpointId === flipper.id), 5000, 'incident:started');
   const webhookStarted = await waitFor(() => webhook.received.find((r) => r.body.event === 'incident:started'), 5000, 'the incident webhook');
 
@@ -155,15 +171,25 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const receivedDuringOutage = target.receivedBetween(brokenAt + 1000, restoreAt - 1000);
   const receivedPerSecond: number[] = [];
   for (let t = brokenAt - 3000; t < restoreAt; t += 1000) receivedPerSecond.push(target.receivedBetween(t, t + 1000));
-  (receivedPerSecond as unknown as { marks: unknown }).marks = { brokenAt, restoreAt, flippedAt, thresholdAnsweredAt, logs: vigil.logs.map((l) => [l.time, l.msg]) };
+  (receivedPerSecond as unknown as { marks: unknown }).marks = {
+    brokenAt,
+    restoreAt,
+    flippedAt,
+    thresholdAnsweredAt,
+    logs: vigil.logs.map((l) => [l.time, l.msg]),
+  };
   await options.restoreDatabase();
   const restDuringOutage = restProbes.filter((p) => p.at >= brokenAt + 1000 && p.at + p.ms < restoreAt);
 
   // Caught up: nothing waits, and readiness is back.
-  await waitFor(async () => {
-    const text = await (await vigil.fetch('/metrics')).text();
-    return /^vigil_check_results_pending 0$/m.test(text) && /^vigil_check_result_write_failing 0$/m.test(text);
-  }, 60_000, 'the result queue to drain');
+  await waitFor(
+    async () => {
+      const text = await (await vigil.fetch('/metrics')).text();
+      return /^vigil_check_results_pending 0$/m.test(text) && /^vigil_check_result_write_failing 0$/m.test(text);
+    },
+    60_000,
+    'the result queue to drain',
+  );
   const readyzAfter = (await vigil.fetch('/readyz')).status;
   polling = false;
   await poller;
@@ -230,7 +256,10 @@ export function expectWatchingThroughout(report: OutageReport): string {
   expect(report.incidentStartedAfterMs, context).toBeLessThan(1000);
   expect(report.webhookAfterMs, context).toBeLessThan(1000);
   expect(report.metricsAnswers.length).toBeGreaterThan(8);
-  expect(report.metricsAnswers.every((s) => s === 200), context).toBe(true);
+  expect(
+    report.metricsAnswers.every((s) => s === 200),
+    context,
+  ).toBe(true);
   expect(Math.max(...report.metricsMs), context).toBeLessThan(1000);
   expect(report.metricsDuring).toMatch(/^vigil_check_result_write_failing 1$/m);
   expect(report.readyzDuring.status, context).toBe(503);
@@ -239,7 +268,10 @@ export function expectWatchingThroughout(report: OutageReport): string {
   expect(report.duplicateChecks).toBe(0);
   expect(report.openIncidentsOfFlipper).toHaveLength(1);
   expect(report.openIncidentsOfFlipper[0]!.failureCount).toBe(report.flipperFailuresSeen);
-  expect(report.logLines.every((l) => l.msg.length < 600), context).toBe(true);
+  expect(
+    report.logLines.every((l) => l.msg.length < 600),
+    context,
+  ).toBe(true);
   expect(report.logLines.some((l) => /Failed query/.test(l.msg))).toBe(false);
   return context;
 }

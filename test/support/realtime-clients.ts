@@ -146,13 +146,14 @@ export async function connectWs(
   port: number,
   options: { path?: string; headers?: Record<string, string>; autoPong?: boolean; protocols?: string[] } = {},
 ): Promise<WsClient> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, options.protocols ?? [], { headers: options.headers, autoPong: options.autoPong ?? true });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, options.protocols ?? [], {
+    headers: options.headers,
+    autoPong: options.autoPong ?? true,
+  });
   const frames: any[] = [];
   const events: Received[] = [];
   let nextId = 1;
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   ws.on('message', (raw) => {
     let frame: any;
     try {
@@ -277,15 +278,46 @@ function parseBlock(block: string, events: Received[], comments: string[]): void
  * the error codes next to each error message (an extension: issue 13, docs/api-errors.md).
  */
 export const CONTRACT_FIELDS: Record<string, string[]> = {
-  'endpoint:status-changed': ['endpointId', 'endpointName', 'previousStatus', 'currentStatus', 'timestamp', 'responseTime', 'errorMessage', 'errorCode', 'errorParams'],
+  'endpoint:status-changed': [
+    'endpointId',
+    'endpointName',
+    'previousStatus',
+    'currentStatus',
+    'timestamp',
+    'responseTime',
+    'errorMessage',
+    'errorCode',
+    'errorParams',
+  ],
   'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'errorCode', 'errorParams', 'timestamp'],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
   'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs'],
   // The Endpoint resource, with secretHeaders (an extension of the contract: issue 12).
   'endpoint:created': [
-    'id', 'name', 'url', 'method', 'headers', 'secretHeaders', 'body', 'intervalSeconds', 'timeoutMs', 'expectedStatusCodes', 'degradedThresholdMs',
-    'failureThreshold', 'paused', 'tags', 'status', 'lastCheckedAt', 'lastResponseTime', 'lastStatusCode', 'lastErrorMessage',
-    'lastErrorCode', 'lastErrorParams', 'consecutiveFailures', 'createdAt', 'updatedAt',
+    'id',
+    'name',
+    'url',
+    'method',
+    'headers',
+    'secretHeaders',
+    'body',
+    'intervalSeconds',
+    'timeoutMs',
+    'expectedStatusCodes',
+    'degradedThresholdMs',
+    'failureThreshold',
+    'paused',
+    'tags',
+    'status',
+    'lastCheckedAt',
+    'lastResponseTime',
+    'lastStatusCode',
+    'lastErrorMessage',
+    'lastErrorCode',
+    'lastErrorParams',
+    'consecutiveFailures',
+    'createdAt',
+    'updatedAt',
   ],
   'endpoint:deleted': ['endpointId'],
 };
@@ -318,8 +350,7 @@ export const statusChangedOf = (endpoint: Endpoint, previousStatus: string, chec
 });
 
 /** The events of one endpoint (by endpointId, or id for the Endpoint payloads). */
-export const eventsAbout = (events: Received[], endpointId: string) =>
-  events.filter((e) => e.data?.endpointId === endpointId || e.data?.id === endpointId);
+export const eventsAbout = (events: Received[], endpointId: string) => events.filter((e) => e.data?.endpointId === endpointId || e.data?.id === endpointId);
 
 export const namesOf = (events: Received[]) => events.map((e) => e.event);
 
@@ -352,7 +383,12 @@ export function scenario(vigil: TestVigil, target: TargetServer, headers: Record
     emitted,
     emittedEvent,
     async createEndpoint(path, fields = {}) {
-      const res = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, ...fields }, headers);
+      const res = await vigil.api<Endpoint>(
+        'POST',
+        '/api/endpoints',
+        { name: `Target ${path}`, url: target.url(path), intervalSeconds: 3600, ...fields },
+        headers,
+      );
       if (res.status !== 201) throw new Error(`POST /api/endpoints answered ${res.status}: ${JSON.stringify(res.body)}`);
       const endpoint = res.body;
       await emittedEvent((e) => e.event === 'check:completed' && e.data.endpointId === endpoint.id, 'the first check');
@@ -490,7 +526,9 @@ export const isCheckOf = (checkId: string) => (e: Received) => e.event === 'chec
 
 /** The ids of the check:completed events `client` received about one endpoint, in arrival order. */
 export const checkIdsAbout = (client: RealtimeClient, endpointId: string) =>
-  eventsAbout(client.events, endpointId).filter((e) => e.event === 'check:completed').map((e) => e.data.checkId as string);
+  eventsAbout(client.events, endpointId)
+    .filter((e) => e.event === 'check:completed')
+    .map((e) => e.data.checkId as string);
 
 /** A connected client subscribed to all; fails the test unless the server acknowledges. */
 export async function subscribeToAll<C extends CommandingClient>(client: C): Promise<C> {

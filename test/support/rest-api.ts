@@ -20,7 +20,9 @@ export const idsOf = (items: { id: string }[]) => items.map((i) => i.id);
 export const pathOf = (endpoint: Endpoint) => new URL(endpoint.url).pathname;
 
 export function expectCheckShape(check: Check, endpointId: string) {
-  expect(Object.keys(check).sort()).toEqual(['checkedAt', 'endpointId', 'errorCode', 'errorMessage', 'errorParams', 'id', 'responseTime', 'status', 'statusCode'].sort());
+  expect(Object.keys(check).sort()).toEqual(
+    ['checkedAt', 'endpointId', 'errorCode', 'errorMessage', 'errorParams', 'id', 'responseTime', 'status', 'statusCode'].sort(),
+  );
   expect(check.id).toMatch(UUID);
   expect(check.endpointId).toBe(endpointId);
   expect(check.checkedAt).toMatch(ISO);

@@ -45,7 +45,11 @@ export interface ThrowawayPostgresOptions {
 /** The newest PostgreSQL installed from Debian's packages (the machine's own server is one of them). */
 function defaultBinDir(): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   return join(root, versions[0] ?? '15', 'bin');
 }
 
@@ -134,7 +138,12 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
       full_page_writes: 'off',
       ...options.settings,
     };
-    appendFileSync(join(dataDir, 'postgresql.conf'), `\n# throwaway-postgres.ts\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+    appendFileSync(
+      join(dataDir, 'postgresql.conf'),
+      `\n# throwaway-postgres.ts\n${Object.entries(settings)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join('\n')}\n`,
+    );
     await start();
   } catch (error) {
     alive.delete(entry);

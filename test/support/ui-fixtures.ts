@@ -32,7 +32,13 @@ export async function seedMonitoringStory(env: BrowserTestEnv): Promise<Monitori
   env.target.setMode('/story-down', { kind: 'ok', status: 503 });
   env.target.setMode('/story-recovered', { kind: 'ok', status: 500 });
   const up = await env.createEndpoint({ path: '/story-up', name: 'Checkout API', paused: true, tags: ['shop'] });
-  const down = await env.createEndpoint({ path: '/story-down', name: 'Payments gateway (EU, primary region)', paused: true, failureThreshold: 1, tags: ['payments', 'critical'] });
+  const down = await env.createEndpoint({
+    path: '/story-down',
+    name: 'Payments gateway (EU, primary region)',
+    paused: true,
+    failureThreshold: 1,
+    tags: ['payments', 'critical'],
+  });
   const recovered = await env.createEndpoint({ path: '/story-recovered', name: 'Search', paused: true, failureThreshold: 2 });
   await checkNow(up);
   await checkNow(down);

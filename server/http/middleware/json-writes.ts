@@ -39,9 +39,7 @@ export function jsonWrites(options: JsonWritesOptions = {}): MiddlewareHandler {
 
     if (method === 'POST' || method === 'PATCH') c.header(method === 'POST' ? 'Accept-Post' : 'Accept-Patch', 'application/json');
     const shown = sent === undefined ? 'no Content-Type' : `Content-Type "${sent.length > 100 ? `${sent.slice(0, 100)}…` : sent}"`;
-    const expected = readsBody
-      ? 'it takes a JSON body with Content-Type: application/json'
-      : 'it takes no body: send no Content-Type, or application/json';
+    const expected = readsBody ? 'it takes a JSON body with Content-Type: application/json' : 'it takes no body: send no Content-Type, or application/json';
     return problem(c, 415, `${method} ${c.req.path} was sent with ${shown}; ${expected}.`);
   };
 }

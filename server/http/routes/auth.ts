@@ -5,7 +5,5 @@ import { Hono } from 'hono';
  * passes the same key check as every other write (so wrong keys count towards throttling).
  */
 export function authRoutes(keyRequired: boolean) {
-  return new Hono()
-    .get('/auth', (c) => c.json({ keyRequired }))
-    .post('/auth/verify', (c) => c.json({ ok: true, keyRequired }));
+  return new Hono().get('/auth', (c) => c.json({ keyRequired })).post('/auth/verify', (c) => c.json({ ok: true, keyRequired }));
 }

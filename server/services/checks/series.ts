@@ -85,7 +85,6 @@ function toPoint(row: BucketRow): SeriesPoint {
   };
 }
 
-
 /** The start of the bucket `column` falls in (`seconds` is a computed whole number, never input). */
 const binned = (seconds: number, column: string) =>
   sql.raw(`date_bin(interval '${Math.trunc(seconds)} seconds', ${column}, timestamptz '1970-01-01 00:00:00+00')`);

@@ -54,4 +54,3 @@ export async function uptime24hOfAll(db: Database, now = new Date()): Promise<Al
   }
   return { since, byEndpoint };
 }
-

@@ -86,7 +86,6 @@ export async function getUptime(ctx: Pick<ServiceContext, 'db'>, endpointId: str
   return { '24h': windowOf('24h'), '7d': windowOf('7d'), '30d': windowOf('30d') };
 }
 
-
 /** Whether `column` falls in the span. */
 function within(column: SQL, span: Span): SQL {
   return sql`${column} ${sql.raw(span.fromExclusive ? '>' : '>=')} ${timestamptz(span.from)} and ${column} ${sql.raw(span.toInclusive ? '<=' : '<')} ${timestamptz(span.to)}`;

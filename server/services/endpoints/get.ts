@@ -7,7 +7,6 @@ import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
-
 /** Rejects ids that are not UUIDs before they reach the database. */
 export function assertEndpointId(id: string, path = 'id'): void {
   if (!UUID_PATTERN.test(id)) throw new ValidationError([{ path, message: 'must be a UUID', code: 'invalid_uuid' }]);

@@ -39,7 +39,10 @@ type AppliedStep = PlannedStep & { id: string; row?: EndpointRow };
 export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQuery: Record<string, string>): Promise<ImportResult> {
   const options = parseImportQuery(rawQuery);
   const file = parseImportDocument(input);
-  assertTargetsAllowed(ctx.targets, file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url })));
+  assertTargetsAllowed(
+    ctx.targets,
+    file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url })),
+  );
   if (options.dryRun) {
     const steps = planImport(await storedDefinitions(ctx.db), file.endpoints, options.mode);
     return resultOf(steps, options);

@@ -19,7 +19,10 @@ export function assertTargetsAllowed(policy: TargetPolicy, urls: { path: string;
   if (errors.length === 0) return;
   if (errors.length > MAX_LISTED_ERRORS) {
     const more = errors.length - MAX_LISTED_ERRORS;
-    throw new ValidationError([...errors.slice(0, MAX_LISTED_ERRORS), { path: '', message: `and ${more} more blocked targets`, code: 'more_errors', params: { count: more } }]);
+    throw new ValidationError([
+      ...errors.slice(0, MAX_LISTED_ERRORS),
+      { path: '', message: `and ${more} more blocked targets`, code: 'more_errors', params: { count: more } },
+    ]);
   }
   throw new ValidationError(errors);
 }

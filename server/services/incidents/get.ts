@@ -37,7 +37,10 @@ export async function getIncident(ctx: ServiceContext, id: string): Promise<Inci
 
   const inWindow: SQL[] = [eq(checkResults.endpointId, incident.endpointId), gt(checkResults.checkedAt, incident.startedAt)];
   if (incident.resolvedAt) inWindow.push(lte(checkResults.checkedAt, incident.resolvedAt));
-  const [counted] = await ctx.db.select({ n: count() }).from(checkResults).where(and(...inWindow));
+  const [counted] = await ctx.db
+    .select({ n: count() })
+    .from(checkResults)
+    .where(and(...inWindow));
 
   const checks: Check[] = [...during, ...before.items].reverse();
   return { ...toIncident(row), checks, omittedChecks: Math.max(0, (counted?.n ?? 0) - during.length) };

@@ -21,12 +21,7 @@ export async function listIncidents(ctx: ServiceContext, rawQuery: Record<string
     .where(and(...where))
     .orderBy(descIndexed(incidents.startedAt), descIndexed(incidents.id))
     .limit(query.limit + 1);
-  return pageOf(
-    rows,
-    query.limit,
-    (r) => ({ at: r.incident.startedAt, id: r.incident.id }),
-    toIncident,
-  );
+  return pageOf(rows, query.limit, (r) => ({ at: r.incident.startedAt, id: r.incident.id }), toIncident);
 }
 
 export function toIncident({ incident, endpointName }: { incident: IncidentRow; endpointName: string }): Incident {

@@ -142,15 +142,17 @@ export class RetentionJob {
   private plan(delayMs: number): void {
     if (this.stopping) return;
     this.timer = setTimeout(() => {
-      this.runOnce().then(
-        (report) => {
-          if (report.hoursRolledUp + report.rawRowsPruned + report.rollupRowsPruned > 0) this.options.onRun?.(report);
-        },
-        (error) => {
-          this.stats.failures++;
-          this.options.onError?.(error);
-        },
-      ).finally(() => this.plan(this.options.intervalMs));
+      this.runOnce()
+        .then(
+          (report) => {
+            if (report.hoursRolledUp + report.rawRowsPruned + report.rollupRowsPruned > 0) this.options.onRun?.(report);
+          },
+          (error) => {
+            this.stats.failures++;
+            this.options.onError?.(error);
+          },
+        )
+        .finally(() => this.plan(this.options.intervalMs));
     }, delayMs);
     this.timer.unref();
   }
@@ -281,11 +283,7 @@ export class RetentionJob {
   }
 
   /** Runs one delete statement, counting it and its duration. */
-  private async timed(
-    report: RetentionReport,
-    step: RetentionBatch['step'],
-    batch: () => Promise<number | undefined>,
-  ): Promise<number | undefined> {
+  private async timed(report: RetentionReport, step: RetentionBatch['step'], batch: () => Promise<number | undefined>): Promise<number | undefined> {
     const startedAt = performance.now();
     const deleted = await batch();
     if (deleted !== undefined) {

@@ -22,10 +22,12 @@ export function CompactRow(props: { id: string }) {
         <FailureReason endpoint={endpoint()} />
         <span class="compact-rt">
           <span class="sr-only">{t('card.responseTime')} </span>
-          {formatMs(endpoint().lastResponseTime)}</span>
+          {formatMs(endpoint().lastResponseTime)}
+        </span>
         <span class="compact-uptime">
           <span class="sr-only">{t('card.uptime24h')} </span>
-          {formatPercent(uptime24h(props.id))}</span>
+          {formatPercent(uptime24h(props.id))}
+        </span>
         <Sparkline endpointId={props.id} />
         <time class="compact-time" datetime={endpoint().lastCheckedAt ?? undefined}>
           {formatTime(endpoint().lastCheckedAt)}

@@ -28,8 +28,8 @@ export function ConnectionStatus() {
         : connection.restarting
           ? t('conn.tooltip.restarting')
           : connection.state === 'connecting'
-          ? t('conn.tooltip.connecting')
-          : t('conn.tooltip.disconnected');
+            ? t('conn.tooltip.connecting')
+            : t('conn.tooltip.disconnected');
 
   return (
     <div
@@ -43,7 +43,11 @@ export function ConnectionStatus() {
     >
       <span class="conn-dot" aria-hidden="true" />
       <span class="conn-label">
-        {keyNeeded() ? t('conn.keyNeeded') : connection.restarting && connection.state === 'disconnected' ? t('conn.waitingForVigil') : t(`conn.${connection.state}`)}
+        {keyNeeded()
+          ? t('conn.keyNeeded')
+          : connection.restarting && connection.state === 'disconnected'
+            ? t('conn.waitingForVigil')
+            : t(`conn.${connection.state}`)}
       </span>
       <span class="sr-only">{tooltip()}</span>
       <Show when={connection.state !== 'connected' && connection.mode === 'websocket' && !connection.offline && connection.attempt > 0}>

@@ -4,7 +4,10 @@ import { t } from '../i18n/index.ts';
 import { describeCheckError } from '../i18n/server-messages.ts';
 import { displayStatus } from './StatusBadge.tsx';
 
-type ReasonFacts = Pick<Endpoint, 'status' | 'paused' | 'lastErrorMessage' | 'lastErrorCode' | 'lastErrorParams' | 'lastStatusCode' | 'lastResponseTime' | 'degradedThresholdMs'>;
+type ReasonFacts = Pick<
+  Endpoint,
+  'status' | 'paused' | 'lastErrorMessage' | 'lastErrorCode' | 'lastErrorParams' | 'lastStatusCode' | 'lastResponseTime' | 'degradedThresholdMs'
+>;
 
 /**
  * Why an endpoint is DOWN (its last check's error: timeout, refused, an unexpected status…) or

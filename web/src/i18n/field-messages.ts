@@ -56,7 +56,8 @@ const FIELD_ERRORS_KO: Record<string, string> = {
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };
 
 const WARNINGS_KO: Record<string, string> = {
-  timeout_exceeds_interval: '타임아웃({timeoutMs} ms)이 체크 주기({intervalSeconds}초)보다 깁니다. 응답하지 않는 대상은 {intervalSeconds}초보다 드물게 체크됩니다',
+  timeout_exceeds_interval:
+    '타임아웃({timeoutMs} ms)이 체크 주기({intervalSeconds}초)보다 깁니다. 응답하지 않는 대상은 {intervalSeconds}초보다 드물게 체크됩니다',
   degraded_unreachable: '느림 기준({degradedThresholdMs} ms)이 타임아웃({timeoutMs} ms)보다 작지 않아 이 엔드포인트는 성능 저하가 될 수 없습니다',
 };
 

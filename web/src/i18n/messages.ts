@@ -31,7 +31,7 @@ export const en = {
   'conn.retryNow': 'Retry now',
   'conn.keyNeeded': 'Key needed',
   'conn.tooltip.keyNeeded': 'live updates need the API key',
-  'conn.key.missing': 'Live updates need this Vigil\'s API key. Refreshing every {seconds} s meanwhile.',
+  'conn.key.missing': "Live updates need this Vigil's API key. Refreshing every {seconds} s meanwhile.",
   'conn.key.invalid': 'The saved API key was refused. Refreshing every {seconds} s meanwhile.',
   'conn.key.throttled': 'Too many wrong API keys from this address: live updates can be tried again in {wait} s. Refreshing every {seconds} s meanwhile.',
   'conn.enterKey': 'Enter API key',
@@ -218,9 +218,11 @@ export const en = {
   'form.tags.hint': 'Comma-separated',
   'form.headers': 'Request headers',
   'form.headers.hint': 'One "Name: value" per line',
-  'form.headers.secretsSet': 'Set, not shown: {names}. Each shows as {marker}: leave it to keep the stored value, type a new value to replace it, or delete the line to remove it.',
+  'form.headers.secretsSet':
+    'Set, not shown: {names}. Each shows as {marker}: leave it to keep the stored value, type a new value to replace it, or delete the line to remove it.',
   'form.secretHeaders': 'Also secret',
-  'form.secretHeaders.hint': 'Comma-separated header names whose values are write-only, besides Authorization, Cookie and names with token, key, secret, password, auth, session or credential',
+  'form.secretHeaders.hint':
+    'Comma-separated header names whose values are write-only, besides Authorization, Cookie and names with token, key, secret, password, auth, session or credential',
   'form.body': 'Request body',
   'form.paused': 'Create paused',
   'form.create': 'Add endpoint',
@@ -266,7 +268,8 @@ export const en = {
   // form guards, server messages (issue 13.5, 13.8, 13.10)
   'ep.intervalLabel': 'Check interval',
   'form.err.degradedNotBelowTimeout': 'Must be less than the timeout ({timeoutMs} ms): a check is cut off at the timeout, so it could never be degraded',
-  'form.warn.timeoutExceedsInterval': 'The timeout ({timeoutMs} ms) is longer than the interval ({intervalSeconds} s): a target that hangs is checked less often.',
+  'form.warn.timeoutExceedsInterval':
+    'The timeout ({timeoutMs} ms) is longer than the interval ({intervalSeconds} s): a target that hangs is checked less often.',
   'form.savedWithWarnings': 'Saved, but: {warnings}',
 } as const;
 
@@ -303,7 +306,8 @@ export const ko: Record<MessageKey, string> = {
   'conn.tooltip.keyNeeded': '실시간 업데이트에 API 키가 필요합니다',
   'conn.key.missing': '실시간 업데이트에는 이 Vigil의 API 키가 필요합니다. 그동안 {seconds}초마다 새로 고칩니다.',
   'conn.key.invalid': '저장된 API 키가 거부되었습니다. 그동안 {seconds}초마다 새로 고칩니다.',
-  'conn.key.throttled': '이 주소에서 잘못된 API 키가 너무 많이 입력되었습니다. {wait}초 후에 실시간 연결을 다시 시도할 수 있습니다. 그동안 {seconds}초마다 새로 고칩니다.',
+  'conn.key.throttled':
+    '이 주소에서 잘못된 API 키가 너무 많이 입력되었습니다. {wait}초 후에 실시간 연결을 다시 시도할 수 있습니다. 그동안 {seconds}초마다 새로 고칩니다.',
   'conn.enterKey': 'API 키 입력',
   'conn.restarting': 'Vigil이 다시 시작하는 중입니다. 다시 연결하는 중…',
   'conn.restarting.fallback': 'Vigil이 다시 시작하는 중입니다. 다시 연결하는 중… 그동안 {seconds}초마다 새로 고칩니다.',
@@ -488,9 +492,11 @@ export const ko: Record<MessageKey, string> = {
   'form.tags.hint': '쉼표로 구분',
   'form.headers': '요청 헤더',
   'form.headers.hint': '한 줄에 "이름: 값" 하나',
-  'form.headers.secretsSet': '설정됨, 표시하지 않음: {names}. 각 값은 {marker}로 표시됩니다. 그대로 두면 저장된 값이 유지되고, 새 값을 입력하면 바뀌며, 줄을 지우면 삭제됩니다.',
+  'form.headers.secretsSet':
+    '설정됨, 표시하지 않음: {names}. 각 값은 {marker}로 표시됩니다. 그대로 두면 저장된 값이 유지되고, 새 값을 입력하면 바뀌며, 줄을 지우면 삭제됩니다.',
   'form.secretHeaders': '추가 비밀 헤더',
-  'form.secretHeaders.hint': '값을 쓰기 전용으로 둘 헤더 이름(쉼표로 구분). Authorization, Cookie, 그리고 token, key, secret, password, auth, session, credential이 들어간 이름은 항상 비밀입니다',
+  'form.secretHeaders.hint':
+    '값을 쓰기 전용으로 둘 헤더 이름(쉼표로 구분). Authorization, Cookie, 그리고 token, key, secret, password, auth, session, credential이 들어간 이름은 항상 비밀입니다',
   'form.body': '요청 본문',
   'form.paused': '일시 중지 상태로 추가',
   'form.create': '엔드포인트 추가',

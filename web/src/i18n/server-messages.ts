@@ -47,7 +47,12 @@ export function fill(template: string, params: MessageParams | null | undefined)
 }
 
 /** A message in the UI's language: the server's English text, or the template of `code` in `templates`. */
-export function describe(templates: Partial<Templates> | null, code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+export function describe(
+  templates: Partial<Templates> | null,
+  code: string | null | undefined,
+  params: MessageParams | null | undefined,
+  fallbackText: string,
+): string {
   if (locale() === 'en' || !templates || !code) return fallbackText;
   const template = templates[code];
   return template === undefined ? fallbackText : fill(template, params);

@@ -9,9 +9,7 @@ function format(locale: Locale, kind: 'clock' | 'date'): Intl.DateTimeFormat {
   let f = formats.get(key);
   if (!f) {
     const options: Intl.DateTimeFormatOptions =
-      kind === 'clock'
-        ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-        : { month: locale.startsWith('ko') ? 'long' : 'short', day: 'numeric' };
+      kind === 'clock' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { month: locale.startsWith('ko') ? 'long' : 'short', day: 'numeric' };
     formats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
   }
   return f;

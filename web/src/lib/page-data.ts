@@ -69,7 +69,11 @@ export interface PageResource<T> {
  * read before the first `reload` (useLiveData calls it once the subscription is acknowledged).
  * A failed read keeps the value shown and goes to `failed`.
  */
-export function createPageResource<K, T>(key: () => K, read: (key: K) => Promise<T>, options: { initialValue: T; failed: (error: unknown) => void }): PageResource<T> {
+export function createPageResource<K, T>(
+  key: () => K,
+  read: (key: K) => Promise<T>,
+  options: { initialValue: T; failed: (error: unknown) => void },
+): PageResource<T> {
   const [round, setRound] = createSignal(0);
   const [value, { mutate }] = createResource<T, { key: K; round: number }>(
     () => round() > 0 && { key: key(), round: round() },

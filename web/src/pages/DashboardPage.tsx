@@ -109,7 +109,9 @@ export function DashboardPage() {
       <h1 id="dash-title">{t('dash.title')}</h1>
       <ul class="counts" aria-label={t('dash.title')}>
         <li class="count">
-          <span class="count-value" data-count="total">{total()}</span>
+          <span class="count-value" data-count="total">
+            {total()}
+          </span>
           <span class="count-label">{t('dash.total')}</span>
         </li>
         <For each={COUNTED}>
@@ -131,7 +133,9 @@ export function DashboardPage() {
         </For>
         <li class="count" data-status="INCIDENTS">
           <a href="/incidents?status=open">
-            <span class="count-value" data-count="incidents">{openIncidentCount()}</span>
+            <span class="count-value" data-count="incidents">
+              {openIncidentCount()}
+            </span>
             <span class="count-label">{t('dash.openIncidents')}</span>
           </a>
         </li>
@@ -195,7 +199,14 @@ function sameItems(a: readonly string[], b: readonly string[]) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function Choice<T extends string>(props: { id: string; label: string; value: T; choices: readonly T[]; text: (choice: T) => string; onChange: (value: string) => void }) {
+function Choice<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  choices: readonly T[];
+  text: (choice: T) => string;
+  onChange: (value: string) => void;
+}) {
   return (
     <div class="filter">
       <label for={props.id}>{props.label}</label>

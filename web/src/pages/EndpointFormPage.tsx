@@ -1,7 +1,15 @@
 import { For, Show, createEffect, createResource, createSignal, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
-import { HTTP_METHODS, SECRET_MARKER, type Endpoint, type EndpointDefinition, type HttpMethod, type ProblemDetails, type SavedEndpoint } from '../../../server/contract/types.ts';
+import {
+  HTTP_METHODS,
+  SECRET_MARKER,
+  type Endpoint,
+  type EndpointDefinition,
+  type HttpMethod,
+  type ProblemDetails,
+  type SavedEndpoint,
+} from '../../../server/contract/types.ts';
 import { Field, controlProps } from '../components/Field.tsx';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
@@ -246,7 +254,11 @@ export default function EndpointFormPage(props: { id?: string }) {
           {text('name', 'form.name')}
           {text('url', 'form.url', { type: 'url' })}
           <Field name="method" label={t('form.method')} error={errors().method}>
-            <select {...controlProps('method', errors().method)} value={values.method} onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}>
+            <select
+              {...controlProps('method', errors().method)}
+              value={values.method}
+              onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}
+            >
               <For each={HTTP_METHODS}>{(m) => <option value={m}>{m}</option>}</For>
             </select>
           </Field>
@@ -261,7 +273,13 @@ export default function EndpointFormPage(props: { id?: string }) {
           {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
-            <textarea {...controlProps('headers', errors().headers, true)} rows={3} maxLength={MAX_LENGTHS.headers} value={values.headers} onInput={(e) => setValues('headers', e.currentTarget.value)} />
+            <textarea
+              {...controlProps('headers', errors().headers, true)}
+              rows={3}
+              maxLength={MAX_LENGTHS.headers}
+              value={values.headers}
+              onInput={(e) => setValues('headers', e.currentTarget.value)}
+            />
             <Show when={storedSecrets().length > 0}>
               <small class="muted secrets-set" data-testid="secrets-set">
                 {t('form.headers.secretsSet', { names: storedSecrets().join(', '), marker: SECRET_MARKER })}
@@ -270,7 +288,13 @@ export default function EndpointFormPage(props: { id?: string }) {
           </Field>
           {text('secretHeaders', 'form.secretHeaders', { hint: 'form.secretHeaders.hint' })}
           <Field name="body" label={t('form.body')} error={errors().body}>
-            <textarea {...controlProps('body', errors().body)} rows={3} maxLength={MAX_LENGTHS.body} value={values.body} onInput={(e) => setValues('body', e.currentTarget.value)} />
+            <textarea
+              {...controlProps('body', errors().body)}
+              rows={3}
+              maxLength={MAX_LENGTHS.body}
+              value={values.body}
+              onInput={(e) => setValues('body', e.currentTarget.value)}
+            />
           </Field>
           <Show when={!props.id}>
             <label class="check">

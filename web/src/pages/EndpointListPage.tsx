@@ -74,7 +74,12 @@ export function EndpointListPage() {
         </div>
         <div class="filter">
           <label for="filter-sort">{t('list.sort')}</label>
-          <select id="filter-sort" name="sort" value={sort()} onChange={(e) => setSearchParams({ sort: e.currentTarget.value === 'name' ? '' : e.currentTarget.value })}>
+          <select
+            id="filter-sort"
+            name="sort"
+            value={sort()}
+            onChange={(e) => setSearchParams({ sort: e.currentTarget.value === 'name' ? '' : e.currentTarget.value })}
+          >
             <For each={SORTS}>{(s) => <option value={s}>{t(`list.sort.${s}`)}</option>}</For>
           </select>
         </div>
@@ -92,8 +97,12 @@ export function EndpointListPage() {
                 {t('col.responseTime')}
               </th>
               <th scope="col">{t('col.lastCheck')}</th>
-              <th scope="col" class="hide-narrow">{t('col.url')}</th>
-              <th scope="col" class="hide-narrow">{t('col.tags')}</th>
+              <th scope="col" class="hide-narrow">
+                {t('col.url')}
+              </th>
+              <th scope="col" class="hide-narrow">
+                {t('col.tags')}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -48,7 +48,11 @@ export default function EndpointPage(props: { id: string }) {
     ({ id, range }) => api.checks(id, { from: new Date(Date.now() - RANGES[range]).toISOString(), limit: CHART_LIMIT }).then((page) => page.items),
     { initialValue: [] as Check[], failed: fail },
   );
-  const uptimeRead = createPageResource(() => props.id, (id) => api.uptime(id), { initialValue: null as Uptime | null, failed: fail });
+  const uptimeRead = createPageResource(
+    () => props.id,
+    (id) => api.uptime(id),
+    { initialValue: null as Uptime | null, failed: fail },
+  );
   const incidentsRead = createPageResource(
     () => props.id,
     (id) => api.incidents({ endpointId: id, limit: 20 }).then((page) => page.items),
@@ -126,8 +130,14 @@ export default function EndpointPage(props: { id: string }) {
   };
   const togglePause = () =>
     endpoint()?.paused
-      ? act(async () => upsertEndpoint(await api.resume(props.id)), () => t('toast.resumed', { name: name() }))
-      : act(async () => upsertEndpoint(await api.pause(props.id)), () => t('toast.paused', { name: name() }));
+      ? act(
+          async () => upsertEndpoint(await api.resume(props.id)),
+          () => t('toast.resumed', { name: name() }),
+        )
+      : act(
+          async () => upsertEndpoint(await api.pause(props.id)),
+          () => t('toast.paused', { name: name() }),
+        );
   const remove = () => {
     const deletedName = name();
     return act(
@@ -215,8 +225,7 @@ export default function EndpointPage(props: { id: string }) {
                   <li data-window={w}>
                     <span class="uptime-value">{formatPercent(uptime()?.[w].uptime ?? null)}</span>
                     <span class="muted">
-                      {t(`ep.uptime.${w}`)} ·{' '}
-                      {uptime()?.[w].checks ? t('ep.uptime.checks', { count: uptime()![w].checks }) : t('ep.uptime.none')}
+                      {t(`ep.uptime.${w}`)} · {uptime()?.[w].checks ? t('ep.uptime.checks', { count: uptime()![w].checks }) : t('ep.uptime.none')}
                     </span>
                   </li>
                 )}

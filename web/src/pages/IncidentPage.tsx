@@ -25,14 +25,18 @@ function roleOf(check: Check, incident: IncidentDetail): 'opened' | 'resolved' |
 export default function IncidentPage(props: { id: string }) {
   const [missing, setMissing] = createSignal(false);
   // Keyed on the id: an answer for an earlier read never lands over a newer one.
-  const { value: incident, reload: load } = createPageResource(() => props.id, (id) => api.incident(id), {
-    initialValue: null as IncidentDetail | null,
-    failed: (error) => {
-      // A malformed id (400) is as missing as an unknown one (404).
-      if (error instanceof ApiError && (error.status === 400 || error.status === 404)) setMissing(true);
-      else reportLoadFailure(error);
+  const { value: incident, reload: load } = createPageResource(
+    () => props.id,
+    (id) => api.incident(id),
+    {
+      initialValue: null as IncidentDetail | null,
+      failed: (error) => {
+        // A malformed id (400) is as missing as an unknown one (404).
+        if (error instanceof ApiError && (error.status === 400 || error.status === 404)) setMissing(true);
+        else reportLoadFailure(error);
+      },
     },
-  });
+  );
   const now = useNow(() => incident()?.resolvedAt === null);
 
   // Subscribed to every endpoint: the id in the URL is the incident's, not its endpoint's.

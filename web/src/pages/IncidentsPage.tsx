@@ -21,10 +21,14 @@ export function IncidentsPage() {
   };
   const failed = (error: unknown) => addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
   // The first page, keyed on the filter: an answer for another filter (or an earlier read) never lands over a newer one.
-  const first = createPageResource(() => filter(), (status) => api.incidents({ status: status || undefined, limit: PAGE }), {
-    initialValue: null as Page<Incident> | null,
-    failed,
-  });
+  const first = createPageResource(
+    () => filter(),
+    (status) => api.incidents({ status: status || undefined, limit: PAGE }),
+    {
+      initialValue: null as Page<Incident> | null,
+      failed,
+    },
+  );
   /** The pages after the first one ("more"), read since the first one last came. */
   const [more, setMore] = createSignal<Page<Incident> | null>(null);
   createComputed(on(first.value, () => setMore(null)));
@@ -77,7 +81,9 @@ export function IncidentsPage() {
               <th scope="col" class="num">
                 {t('inc.failures')}
               </th>
-              <th scope="col" class="hide-narrow">{t('inc.error')}</th>
+              <th scope="col" class="hide-narrow">
+                {t('inc.error')}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -74,7 +74,9 @@ const statusesChanged = () => setStatusVersion((n) => n + 1);
 const byName = (a: Endpoint, b: Endpoint) => compareNames(a.name, b.name) || a.id.localeCompare(b.id);
 
 function sortedIds(byId: Record<string, Endpoint>) {
-  return Object.values(byId).sort(byName).map((e) => e.id);
+  return Object.values(byId)
+    .sort(byName)
+    .map((e) => e.id);
 }
 
 type CheckCompleted = ServerEvents['check:completed'];
@@ -129,11 +131,7 @@ export function loadEndpoints(): Promise<void> {
     addedDuringLoad.clear();
     removedDuringLoad.clear();
     try {
-      const [list, recent, open] = await Promise.all([
-        api.allEndpoints(),
-        api.recentChecks(STRIP_LENGTH),
-        api.incidents({ status: 'open', limit: 500 }),
-      ]);
+      const [list, recent, open] = await Promise.all([api.allEndpoints(), api.recentChecks(STRIP_LENGTH), api.incidents({ status: 'open', limit: 500 })]);
       const byId: Record<string, Endpoint> = {};
       for (const e of list) byId[e.id] = withNewerLiveFacts(e, state.byId[e.id]);
       for (const id of addedDuringLoad) if (!(id in byId) && state.byId[id]) byId[id] = unwrap(state.byId[id]!);
