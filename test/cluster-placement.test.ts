@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client.ts';
 import { endpoints } from '../db/schema/index.ts';
 import { clusterPlacement } from '../server/cluster/cluster-placement.ts';
 import { ownerOf } from '../server/cluster/rendezvous.ts';
 import { parseEndpointCreate } from '../server/domain/endpoint-input.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
-import { openTestDatabase } from './support/test-database.ts';
+import { useTestDatabase } from './support/test-database.ts';
 
 /**
  * The lease rules of several instances on one database, tick by tick: each test drives the ticks
@@ -17,11 +17,7 @@ import { openTestDatabase } from './support/test-database.ts';
  */
 const TTL = 60_000;
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database?.dispose());
+const database = useTestDatabase();
 
 const stops: (() => Promise<unknown>)[] = [];
 beforeEach(async () => {

@@ -1,26 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { endpoints, incidents } from '../db/schema/index.ts';
 import type { MonitorState } from '../server/domain/monitor-state.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
 import { endpointRow } from './support/pending-writes.ts';
-import { openTestDatabase } from './support/test-database.ts';
+import { useTestDatabase } from './support/test-database.ts';
 
 // The registry's rule when it re-reads endpoints another instance checked until now: the stored
 // state replaces the one in memory, unless memory is newer (a check recorded here meanwhile, or
 // one still being written). Real SQL, no Vigil, no waiting.
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = useTestDatabase();
 let db: Database;
-// One database for the file (opening one takes seconds): each test has endpoints of its own.
-beforeAll(async () => {
-  database = await openTestDatabase();
+beforeAll(() => {
   db = database.db;
-});
-afterAll(async () => {
-  await database.dispose();
 });
 
 const startedAt = new Date('2026-01-01T00:00:00.000Z');

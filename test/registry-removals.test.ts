@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { endpoints } from '../db/schema/index.ts';
-import { openTestDatabase } from './support/test-database.ts';
+import { endpointRow } from './support/pending-writes.ts';
+import { useTestDatabase } from './support/test-database.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
 
 // An endpoint being deleted must not come back through a read of the database that raced the
@@ -10,29 +11,11 @@ import { MonitorRegistry } from '../server/state/monitor-registry.ts';
 // be written against a row that is gone. Seen in CI as a foreign-key failure after a quick
 // create, update and delete on PostgreSQL.
 describe('an endpoint removed from the registry stays removed', () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(() => database?.dispose());
+  const database = useTestDatabase();
 
   async function storedEndpoint(): Promise<string> {
     const id = randomUUID();
-    const now = new Date();
-    await database.db.insert(endpoints).values({
-      id,
-      name: `removal ${id}`,
-      url: 'http://127.0.0.1:9/',
-      method: 'GET',
-      headers: {},
-      intervalSeconds: 60,
-      timeoutMs: 1000,
-      expectedStatusCodes: ['2xx'],
-      degradedThresholdMs: 500,
-      failureThreshold: 3,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await database.db.insert(endpoints).values(endpointRow(id, { name: `removal ${id}` }));
     return id;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Database, rowsOf } from '../db/client.ts';
 import { checkResults, endpoints, incidents } from '../db/schema/index.ts';
 import { DatabaseResultStore } from '../server/results/database-store.ts';
@@ -8,20 +8,15 @@ import type { PendingWrite } from '../server/results/pending-write.ts';
 import { storeBatch } from '../server/results/store-batch.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
 import { endpointRow, pendingWrite, type WriteKind } from './support/pending-writes.ts';
-import { openTestDatabase } from './support/test-database.ts';
+import { useTestDatabase } from './support/test-database.ts';
 
 // What one batch of results does to the database (server/results/store-batch.ts) and how a race
 // of two writers on one incident is settled (adopt-incident.ts): real SQL, no Vigil, no waiting.
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = useTestDatabase();
 let db: Database;
-// One database for the file (opening one takes seconds): each test has endpoints of its own.
-beforeAll(async () => {
-  database = await openTestDatabase();
+beforeAll(() => {
   db = database.db;
-});
-afterAll(async () => {
-  await database.dispose();
 });
 
 async function storedEndpoint(): Promise<string> {

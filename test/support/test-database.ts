@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { createTestDatabase } from './vigil.ts';
 
@@ -14,6 +15,24 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { dispose(): 
     dispose: async () => {
       await handle.close();
       await created.dispose();
+    },
+  };
+}
+
+/**
+ * One test database for the whole file (opening one takes seconds; each test makes rows of its
+ * own): opened before the tests, removed after them. Read `.db` inside tests and hooks.
+ */
+export function useTestDatabase(): { readonly db: DatabaseHandle['db'] } {
+  let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database?.dispose());
+  return {
+    get db() {
+      if (!database) throw new Error('the test database is opened in beforeAll');
+      return database.db;
     },
   };
 }
