@@ -61,6 +61,19 @@ export type EventEnvelope = {
   [K in ServerEventName]: { event: K; data: ServerEvents[K] };
 }[ServerEventName];
 
+/** One event inside a batch: the seed's envelope. */
+export type BatchedEvent = EventEnvelope;
+
+/**
+ * What a client that asked for batches (`?batch=1`) receives instead of one frame per event: the
+ * events of one short tick, in order. `coalesced: true` when the client had fallen behind and some
+ * events were left out: only the latest per endpoint (and per incident) remain; resync from REST.
+ */
+export interface BatchFrame {
+  events: BatchedEvent[];
+  coalesced?: true;
+}
+
 /** Why a subscription was refused. */
 export type SubscriptionErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'RATE_LIMITED' | 'LIMIT_EXCEEDED';
 
@@ -101,6 +114,8 @@ export type ServerToClientEvents = { [K in ServerEventName]: (data: ServerEvents
   'realtime:heartbeat': (data: { at: string }) => void;
   /** Sent to every client on a graceful stop, right before the transport closes. */
   'server:shutdown': (data: ShutdownNotice) => void;
+  /** To a client that asked for batches: the events of one tick in one frame. */
+  'events:batch': (data: BatchFrame) => void;
 };
 
 /** Frames of the native WebSocket bridge at /ws. */
@@ -110,4 +125,5 @@ export type WsServerFrame =
   | { event: 'ack'; id: number | string | null; data: SubscriptionAck }
   | { event: 'error'; data: { code: SubscriptionErrorCode; message: string } }
   | { event: 'pong'; data: Record<string, never> }
-  | { event: 'server:shutdown'; data: ShutdownNotice };
+  | { event: 'server:shutdown'; data: ShutdownNotice }
+  | { event: 'events:batch'; data: BatchFrame };

@@ -10,6 +10,8 @@ import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
 import type { ConnectionLimit } from './connection-limit.ts';
 import { DEFAULT_RETRY_AFTER_MS, refuseWhileStopping, retryAfterSeconds, shutdownNotice } from './shutdown.ts';
 import { refuseOtherPollingMethods } from './polling-methods.ts';
+import { DEFAULT_BATCH_TICK_MS, EventBatcher, type Subscription } from './batching.ts';
+import { batchRequested, DEFAULT_BATCH_BEHIND_BYTES } from './batch-options.ts';
 
 export interface SocketIoOptions {
   server: HttpServer;
@@ -30,10 +32,18 @@ export interface SocketIoOptions {
   maxPayloadBytes?: number;
   /** What the shutdown notice tells clients to wait before reconnecting. */
   retryAfterMs?: number;
+  /** How long the events of one `events:batch` are gathered for clients that connected with `?batch=1`. */
+  batchTickMs?: number;
+  /** A batched client with more than this waiting is sent coalesced state once it catches up, instead of every batch. */
+  batchBehindBytes?: number;
 }
 
 export const ALL_ROOM = 'all';
 export const endpointRoom = (endpointId: string) => `endpoint:${endpointId}`;
+/** Batched sockets subscribe in rooms of their own, so that the per-event broadcasts never reach them. */
+const BATCH_PREFIX = 'batch:';
+const BATCH_ENDPOINT_PREFIX = `${BATCH_PREFIX}endpoint:`;
+const BATCH_ALL_ROOM = `${BATCH_PREFIX}${ALL_ROOM}`;
 
 type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 const knownEvents = new Set<string>(CLIENT_EVENT_NAMES);
@@ -94,13 +104,32 @@ export function attachSocketIo(options: SocketIoOptions) {
 
   // Recovery keeps every broadcast for the whole window, even with nobody connected: skip
   // broadcasting while no socket is connected and no dropped session could still be recovered.
+  // Nor while no per-event socket is in the event's rooms (batched sockets have rooms of their own).
   let recoverableUntil = 0;
+  const rooms = io.of('/').adapter.rooms;
   const unsubscribeBus = options.feed.onAny((event, data) => {
-    if (io.of('/').sockets.size === 0 && Date.now() > recoverableUntil) return;
     const endpointId = endpointOf(event, data);
-    const rooms = endpointId ? [ALL_ROOM, endpointRoom(endpointId)] : [ALL_ROOM];
-    (io.to(rooms).emit as (e: string, d: unknown) => boolean)(event, data);
+    if (Date.now() > recoverableUntil && !rooms.has(ALL_ROOM) && !(endpointId && rooms.has(endpointRoom(endpointId)))) return;
+    const to = endpointId ? [ALL_ROOM, endpointRoom(endpointId)] : [ALL_ROOM];
+    (io.to(to).emit as (e: string, d: unknown) => boolean)(event, data);
   });
+
+  const batchedSockets = new Set<VigilSocket>();
+  const behindBytes = options.batchBehindBytes ?? DEFAULT_BATCH_BEHIND_BYTES;
+  const batcher = new EventBatcher<VigilSocket>(
+    options.feed,
+    {
+      members: () => batchedSockets,
+      subscriptionOf: batchSubscriptionOf,
+      isBehind: (socket) => bufferedBytes(socket.conn as unknown as EngineClient, behindBytes) > behindBytes,
+      sendShared: (sockets, frame) => {
+        // The adapter encodes a broadcast once for all its sockets; a whole room is named as the room.
+        const wholeRoom = sockets.length === rooms.get(BATCH_ALL_ROOM)?.size && sockets[0]!.rooms.has(BATCH_ALL_ROOM);
+        io.to(wholeRoom ? BATCH_ALL_ROOM : sockets.map((s) => s.id)).emit('events:batch', frame);
+      },
+    },
+    options.batchTickMs ?? DEFAULT_BATCH_TICK_MS,
+  );
 
   // A broadcast well inside the recovery window keeps every client's offset recoverable, even on
   // an endpoint page that has been quiet for longer than the window.
@@ -114,13 +143,21 @@ export function attachSocketIo(options: SocketIoOptions) {
 
   io.on('connection', (socket: VigilSocket) => {
     const limiter = new CommandRateLimiter();
+    const batched = batchRequested(socket.handshake.query.batch);
+    const prefix = batched ? BATCH_PREFIX : '';
+    const all = `${prefix}${ALL_ROOM}`;
     const target: SubscriptionTarget = {
-      subscribeAll: () => void socket.join(ALL_ROOM),
-      unsubscribeAll: () => void socket.leave(ALL_ROOM),
-      subscribe: (id) => void socket.join(endpointRoom(id)),
-      unsubscribe: (id) => void socket.leave(endpointRoom(id)),
-      endpointCount: () => socket.rooms.size - 1 - (socket.rooms.has(ALL_ROOM) ? 1 : 0),
+      subscribeAll: () => void socket.join(all),
+      unsubscribeAll: () => void socket.leave(all),
+      subscribe: (id) => void socket.join(`${prefix}${endpointRoom(id)}`),
+      unsubscribe: (id) => void socket.leave(`${prefix}${endpointRoom(id)}`),
+      endpointCount: () => socket.rooms.size - 1 - (socket.rooms.has(all) ? 1 : 0),
     };
+    if (batched) {
+      batchedSockets.add(socket);
+      // What was sent while it was away went to the sockets connected then: it resyncs instead.
+      if (socket.recovered) socket.emit('events:batch', { events: [], coalesced: true });
+    }
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: SubscriptionAck) => void) : undefined;
       const verdict = limiter.take();
@@ -139,13 +176,17 @@ export function attachSocketIo(options: SocketIoOptions) {
     // once, so that a client dropped before any event arrived is still recovered.
     if (!socket.recovered) io.to(socket.id).emit('realtime:ready', { recovered: false });
     socket.on('disconnect', () => {
-      recoverableUntil = Math.max(recoverableUntil, Date.now() + recoveryWindowMs);
+      if (!batched) recoverableUntil = Math.max(recoverableUntil, Date.now() + recoveryWindowMs);
+      batchedSockets.delete(socket);
+      batcher.remove(socket);
     });
   });
 
   return {
     io,
     clientCount: () => io.engine.clientsCount,
+    /** Batched clients now behind, whose events are coalesced. */
+    behindCount: () => batcher.behindCount(),
     /** From now on new sessions are answered 503 (come back later); open ones stay until close(). */
     stopAccepting: () => {
       stopping = true;
@@ -161,12 +202,21 @@ export function attachSocketIo(options: SocketIoOptions) {
       clearInterval(heartbeat);
       clearInterval(slowConsumers);
       unsubscribeBus();
+      batcher.close();
       io.emit('server:shutdown', shutdownNotice(retryAfterMs));
       await closeEngineConnections(io.engine, 1000);
       // Not io.close(): it would also close the HTTP server, which Vigil closes itself, once.
       await io.of('/').adapter.close();
     },
   };
+}
+
+/** The subscriptions of a batched socket, read from its rooms. */
+function batchSubscriptionOf(socket: VigilSocket): Subscription {
+  if (socket.rooms.has(BATCH_ALL_ROOM)) return 'all';
+  let endpoints: Set<string> | null = null;
+  for (const room of socket.rooms) if (room.startsWith(BATCH_ENDPOINT_PREFIX)) (endpoints ??= new Set()).add(room.slice(BATCH_ENDPOINT_PREFIX.length));
+  return endpoints;
 }
 
 type Engine = Server['engine'];

@@ -13,6 +13,7 @@ import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
 import { DEFAULT_RETRY_AFTER_MS, RESTART_CLOSE_CODE, RESTART_CLOSE_REASON, refuseUpgrade, refuseWhileStopping, shutdownNotice } from './shutdown.ts';
 import { unfinishedMessages } from './unfinished-messages.ts';
+import { batchRequested, DEFAULT_BATCH_BEHIND_BYTES } from './batch-options.ts';
 
 export interface WsBridgeOptions {
   server: Server;
@@ -36,6 +37,8 @@ export interface WsBridgeOptions {
   maxProtocolErrors?: number;
   /** What the shutdown notice tells clients to wait before reconnecting. */
   retryAfterMs?: number;
+  /** A client connected with `?batch=1` and more than this waiting gets coalesced state once it catches up, instead of every batch. */
+  batchBehindBytes?: number;
 }
 
 export interface WsBridge {
@@ -112,8 +115,10 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
   };
   options.server.on('upgrade', onUpgrade);
 
-  wss.on('connection', (ws: WebSocket) => {
+  const behindBytes = options.batchBehindBytes ?? DEFAULT_BATCH_BEHIND_BYTES;
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     alive.set(ws, true);
+    const batched = batchRequested(new URL(request.url ?? '/', 'http://vigil.local').searchParams.get('batch'));
     const send = (frame: WsServerFrame | string) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > maxBuffered) {
@@ -123,6 +128,14 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
       ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
     const client: HubClient = { send: (event, data) => send(frameOf(event, data)) };
+    if (batched) {
+      client.batched = {
+        isBehind: () => ws.bufferedAmount > behindBytes,
+        sendEncoded: (frame) => {
+          if (ws.readyState === ws.OPEN) ws.send(frame, { binary: false });
+        },
+      };
+    }
     const target = options.hub.targetFor(client);
     const limiter = new CommandRateLimiter();
     let protocolErrors = 0;

@@ -88,7 +88,8 @@ class SocketService {
       this.sentKey = Boolean(token);
       send(token ? { token } : {});
     };
-    const socket: VigilSocket = io({ ...SOCKET_OPTIONS, transports: [...SOCKET_OPTIONS.transports], auth });
+    // `batch=1`: the events of one short tick arrive in one `events:batch` frame (docs/realtime.md).
+    const socket: VigilSocket = io({ ...SOCKET_OPTIONS, transports: [...SOCKET_OPTIONS.transports], auth, query: { batch: '1' } });
     this.socket = socket;
     this.watchBackoff(socket);
 
@@ -121,6 +122,11 @@ class SocketService {
     for (const name of SERVER_EVENT_NAMES) {
       socket.on(name, ((data: ServerEvents[typeof name]) => this.sink(name, data)) as never);
     }
+    socket.on('events:batch', (batch) => {
+      for (const { event, data } of batch.events) this.sink(event, data as never);
+      // The page fell behind and some events were left out: what it shows is reloaded from REST.
+      if (batch.coalesced) this.refreshFromRest();
+    });
 
     window.addEventListener('offline', () => {
       setConnection({ offline: true, state: 'disconnected', nextRetryAt: null, attempt: 0 });
@@ -238,12 +244,14 @@ class SocketService {
   }
 
   /** `retrySocket: false` when retrying cannot help (a refused key); `refreshNow: false` when the page has just loaded. */
+  private refreshFromRest() {
+    for (const listener of this.refreshListeners) listener();
+  }
+
   private startFallback(options: { retrySocket?: boolean; refreshNow?: boolean } = {}) {
     setConnection({ state: 'disconnected', mode: 'rest-refresh', nextRetryAt: null });
     if (this.fallbackTimers.length) return;
-    const refresh = () => {
-      for (const listener of this.refreshListeners) listener();
-    };
+    const refresh = () => this.refreshFromRest();
     if (options.refreshNow !== false) refresh();
     this.fallbackTimers.push(setInterval(refresh, REST_REFRESH_MS));
     if (options.retrySocket !== false) {
