@@ -2,7 +2,7 @@ import type { BatchFrame, BatchedEvent, ServerEventName, ServerEvents } from '..
 import type { EventBus } from '../events/bus.ts';
 import { endpointOf } from './routing.ts';
 
-/** How long the events of one batch are gathered: short enough to stay well inside a 50 ms p99. */
+/** At most one batch per client this often: short enough to stay well inside a 50 ms p99. */
 export const DEFAULT_BATCH_TICK_MS = 20;
 
 /** What a batched client receives: everything, the events of these endpoints, or nothing yet. */
@@ -70,11 +70,16 @@ export class CoalescedState {
  * subscription one frame with its events in order, encoded once for the group. A client behind
  * (see BatchAudience.isBehind) is skipped and its events are coalesced instead; once it has caught
  * up it gets them in one frame flagged `coalesced: true`, so that it may resync from REST.
+ *
+ * A tick ends as soon as the events emitted together are all in (the results of one commit come
+ * in one synchronous run), but no sooner than `tickMs` after the previous one: a quiet feed adds
+ * no delay, a busy one is cut into at most one batch per tick.
  */
 export class EventBatcher<C> {
   private pending: BatchedEvent[] = [];
   private readonly behind = new Map<C, CoalescedState>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private lastFlushAt = 0;
   private readonly unsubscribeBus: () => void;
 
   constructor(
@@ -90,7 +95,8 @@ export class EventBatcher<C> {
 
   /** Sends what the tick gathered now (also what the timer does). */
   flush(): void {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
+    this.lastFlushAt = performance.now();
     const events = this.pending;
     this.pending = [];
     const groups = new Map<string, { subscription: Exclude<Subscription, null>; clients: C[] }>();
@@ -127,8 +133,8 @@ export class EventBatcher<C> {
 
   close(): void {
     this.unsubscribeBus();
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.pending = [];
     this.behind.clear();
   }
@@ -143,8 +149,15 @@ export class EventBatcher<C> {
   }
 
   private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.tickMs);
-    this.timer.unref();
+    if (this.cancelTimer) return;
+    const wait = this.lastFlushAt + this.tickMs - performance.now();
+    if (wait <= 0) {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelTimer = () => clearImmediate(immediate);
+      return;
+    }
+    const timer = setTimeout(() => this.flush(), wait);
+    timer.unref();
+    this.cancelTimer = () => clearTimeout(timer);
   }
 }

@@ -62,7 +62,7 @@ function check(endpointId: string, padding = 0): ServerEvents['check:completed']
   return {
     checkId: String(++sequence),
     endpointId,
-    status: 'up',
+    status: 'UP',
     responseTime: 0,
     statusCode: 200,
     errorMessage: padding ? 'x'.repeat(padding) : null,
@@ -88,8 +88,8 @@ function emitBurst(rounds: number): EventEnvelope[] {
           data: {
             endpointId,
             endpointName: endpointId,
-            previousStatus: 'up',
-            currentStatus: 'down',
+            previousStatus: 'UP',
+            currentStatus: 'DOWN',
             timestamp: new Date().toISOString(),
             responseTime: null,
             errorMessage: null,
