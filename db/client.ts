@@ -6,6 +6,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { assertRoomForDatabase, freeBytes, noSpace, NoSpaceError } from './disk-space.ts';
 import { openNotifications, type Notifications } from './notifications.ts';
+import { createInChildProcess, needsCreating } from './pglite-first-start.ts';
+import { PGLITE_SETTINGS } from './pglite-settings.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -96,7 +98,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
   let client: InstanceType<typeof PGlite>;
   try {
-    client = inMemory ? await PGlite.create(dataDir) : await PGlite.create(resolve(dataDir));
+    if (!inMemory && needsCreating(resolve(dataDir))) await createInChildProcess(resolve(dataDir));
+    client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { postgresqlconf: PGLITE_SETTINGS });
   } catch (error) {
     lock?.release();
     throw explainPgliteFailure(error, dataDir);

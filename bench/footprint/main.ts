@@ -4,7 +4,8 @@
  *
  *   npm run bench:footprint -- [--db=pglite|postgres|both] [--window=60] [--warmup=25] [--starts=5]
  *                              [--endpoints=1000] [--interval=20] [--no-fast] [--runs=1]
- *                              [--vigil-root=DIR] [--pg-url=postgres://postgres@127.0.0.1:5432/postgres]
+ *                              [--vigil-root=DIR] [--after-root=DIR] [--main=server/main.ts]
+ *                              [--pg-url=postgres://postgres@127.0.0.1:5432/postgres]
  *
  * Per database (PGlite: DATA_DIR in a new temp dir; PostgreSQL: a throwaway `vigil_bench_<random>`
  * database, dropped at the end), with Vigil as its own process (`node --import tsx server/main.ts`,
@@ -27,7 +28,9 @@
  * --runs=R repeats everything R times, alternating the trees when --vigil-root is given: DIR is
  * another checkout (e.g. `git archive <commit> | tar -x -C DIR` with node_modules linked in) run
  * as "before", the working tree as "after", in turns (before, after, before, …) in one session; the
- * table shows the median of each figure per tree.
+ * table shows the median of each figure per tree. --after-root=DIR measures another tree than this
+ * one as "after". --main=dist/server/main.js runs each tree's build (`npm run build:server`, run by
+ * node alone, as the Docker image does) instead of the sources through tsx (~35 MB more RSS).
  *
  * Progress goes to stderr, the Markdown table (figure, goal, PASS/MISS) to stdout, the JSON to
  * bench/results/footprint-<stamp>.json. Children, databases and temp dirs are removed on success,
@@ -58,13 +61,15 @@ interface Options {
   fast: boolean;
   runs: number;
   vigilRoot: string | null;
+  afterRoot: string;
+  main: string;
   pgUrl: string;
 }
 
 function parseOptions(argv: string[]): Options {
   const flags = parseFlags(
     argv,
-    ['help', 'db', 'window', 'warmup', 'starts', 'endpoints', 'interval', 'no-fast', 'runs', 'vigil-root', 'pg-url'],
+    ['help', 'db', 'window', 'warmup', 'starts', 'endpoints', 'interval', 'no-fast', 'runs', 'vigil-root', 'after-root', 'main', 'pg-url'],
     import.meta.url,
   );
   const positive = (name: string, fallback: number) => {
@@ -82,6 +87,8 @@ function parseOptions(argv: string[]): Options {
     fast: !flags.has('no-fast'),
     runs: positive('runs', 1),
     vigilRoot: flags.has('vigil-root') ? resolve(flags.get('vigil-root')!) : null,
+    afterRoot: resolve(flags.get('after-root') ?? ROOT),
+    main: flags.get('main') ?? 'server/main.ts',
     pgUrl: localPgUrl(flags),
   };
 }
@@ -114,7 +121,7 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
         : undefined;
 
     progress(`${tree} ${kind}: first start (creates the database)`);
-    const first = await startVigilTimed(root, db.env, log('first'));
+    const first = await startVigilTimed(root, options.main, db.env, log('first'));
     await sleep(2000);
     figures.firstStartMs = first.readyMs;
     figures.firstStartHwmMb = memoryMb(first.pid)?.hwm;
@@ -122,7 +129,7 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
 
     const starts: { ms: number; idle: number; hwm: number }[] = [];
     for (let i = 0; i < options.starts && !isAborting(); i++) {
-      const vigil = await startVigilTimed(root, db.env, log(`start-${i}`));
+      const vigil = await startVigilTimed(root, options.main, db.env, log(`start-${i}`));
       await sleep(5000);
       const m = memoryMb(vigil.pid)!;
       starts.push({ ms: vigil.readyMs, idle: m.rss, hwm: m.hwm });
@@ -134,11 +141,11 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
     progress(`${tree} ${kind}: start ${Math.round(figures.startMs ?? NaN)} ms, idle ${Math.round(figures.idleRssMb ?? NaN)} MB`);
 
     progress(`${tree} ${kind}: creating ${options.endpoints} endpoints @ ${options.interval} s`);
-    const creator = await startVigilTimed(root, db.env, log('create'));
+    const creator = await startVigilTimed(root, options.main, db.env, log('create'));
     await createEndpoints(creator.base, target.origin, options.endpoints, options.interval, false, 20);
     await stop(creator, 'creating endpoints');
 
-    const vigil = await startVigilTimed(root, db.env, log('steady'));
+    const vigil = await startVigilTimed(root, options.main, db.env, log('steady'));
     figures.loadedStartHwmMb = memoryMb(vigil.pid)?.hwm;
     progress(`${tree} ${kind}: warm-up ${options.warmupS} s, then ${options.windowS} s without a viewer`);
     await sleep(options.warmupS * 1000);
@@ -165,7 +172,7 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
 
     if (options.fast && !isAborting()) {
       await db.direct((query) => query('update endpoints set interval_seconds = 1'));
-      const fast = await startVigilTimed(root, db.env, log('fast'));
+      const fast = await startVigilTimed(root, options.main, db.env, log('fast'));
       progress(`${tree} ${kind}: ${options.endpoints} endpoints @ 1 s, warm-up ${options.warmupS} s, window ${options.windowS} s`);
       await sleep(options.warmupS * 1000);
       figures.fast = await measureWindow(fast, options.windowS, pgCpu);

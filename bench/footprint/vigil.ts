@@ -16,15 +16,15 @@ export interface RunningVigil {
 }
 
 /**
- * `node --import tsx <root>/server/main.ts` on 127.0.0.1 and a free port with `env` as its only Vigil
+ * `node [--import tsx] <root>/<main>` on 127.0.0.1 and a free port with `env` as its only Vigil
  * settings; resolves at the first /readyz 200 (polled every 20 ms, at most 180 s).
  */
-export async function startVigilTimed(root: string, env: Record<string, string>, logFile: string): Promise<RunningVigil> {
+export async function startVigilTimed(root: string, main: string, env: Record<string, string>, logFile: string): Promise<RunningVigil> {
   const port = await freePort();
   const t0 = performance.now();
   const child = startChild(
     'vigil',
-    ['--import', 'tsx', join(root, 'server/main.ts')],
+    main.endsWith('.ts') ? ['--import', 'tsx', join(root, main)] : [join(root, main)],
     {
       PORT: String(port),
       HOST: '127.0.0.1',
