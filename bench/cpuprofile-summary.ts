@@ -1,11 +1,12 @@
 /**
  * Summarises a V8 .cpuprofile (as written by `node --cpu-prof`, e.g. by `bench:checks --cpu-prof`):
  * where the main thread's time went, by area (PGlite, postgres.js, drizzle, node:http, Vigil, GC,
- * idle…) and by function (self time).
+ * idle…) and by function, self time and inclusive time (the function and everything it called).
  *
- *   node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [--skip=15] [--top=30] [--callers=NAME]
+ *   node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [--skip=15] [--until=75] [--top=30] [--callers=NAME]
  *
- * --skip drops the first seconds of the profile (start-up, warm-up); --callers=NAME lists the call
+ * --skip drops the first seconds of the profile (start-up, warm-up), --until the samples after that
+ * second (shutdown); --callers=NAME lists the call
  * paths (--depth=6 frames up) that lead to the functions named NAME, by self time.
  */
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ if (!file) {
 }
 const flag = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const skipUs = flag('skip', 0) * 1e6;
+const untilUs = flag('until', Infinity) * 1e6;
 const top = flag('top', 30);
 const depth = flag('depth', 6);
 const callersOf = args.find((a) => a.startsWith('--callers='))?.split('=')[1];
@@ -78,24 +80,39 @@ let t = profile.startTime;
 let totalUs = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   t += profile.timeDeltas[i] ?? 0;
-  if (t - profile.startTime < skipUs) continue;
+  if (t - profile.startTime < skipUs || t - profile.startTime > untilUs) continue;
   const delta = profile.timeDeltas[i + 1] ?? 0; // a sample's time runs until the next one
   const id = profile.samples[i]!;
   selfByNode.set(id, (selfByNode.get(id) ?? 0) + delta);
   totalUs += delta;
 }
 
+const functionKey = (frame: CallFrame) =>
+  `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|db|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
+
 const byArea = new Map<string, number>();
 const byFunction = new Map<string, { us: number; area: string }>();
+// Inclusive: a sample counts once for every function (and area) on its stack, recursion or not.
+const inclusiveByFunction = new Map<string, number>();
+const inclusiveByArea = new Map<string, number>();
 for (const [id, us] of selfByNode) {
   const node = byId.get(id)!;
   const a = area(node.callFrame);
   byArea.set(a, (byArea.get(a) ?? 0) + us);
-  const short = node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|db|bench)\//, '$1/');
-  const key = `${node.callFrame.functionName || '(anonymous)'} ${short}:${node.callFrame.lineNumber + 1}`;
+  const key = functionKey(node.callFrame);
   const entry = byFunction.get(key) ?? { us: 0, area: a };
   entry.us += us;
   byFunction.set(key, entry);
+  const keys = new Set<string>();
+  const areas = new Set<string>();
+  for (let n: number | undefined = id; n !== undefined; n = parentOf.get(n)) {
+    const frame = byId.get(n)!.callFrame;
+    if (frame.functionName === '(root)') continue;
+    keys.add(functionKey(frame));
+    areas.add(area(frame));
+  }
+  for (const k of keys) inclusiveByFunction.set(k, (inclusiveByFunction.get(k) ?? 0) + us);
+  for (const k of areas) inclusiveByArea.set(k, (inclusiveByArea.get(k) ?? 0) + us);
 }
 
 const busyUs = totalUs - (byArea.get('idle') ?? 0);
@@ -119,6 +136,19 @@ for (const [key, { us, area: a }] of [...byFunction]
   console.log(`${pct(us, busyUs)}  ${key.slice(0, 110)}  [${a}]`);
 }
 
+console.log(`\ntop ${top} functions by inclusive time (% of busy):`);
+for (const [key, us] of [...inclusiveByFunction]
+  .filter(([k]) => !k.startsWith('(idle)'))
+  .sort((x, y) => y[1] - x[1])
+  .slice(0, top)) {
+  console.log(`${pct(us, busyUs)}  ${key.slice(0, 110)}`);
+}
+console.log('\nareas by inclusive time (% of busy; a sample counts for every area on its stack):');
+for (const [a, us] of [...inclusiveByArea].filter(([k]) => k !== 'idle').sort((x, y) => y[1] - x[1])) {
+  if (us / busyUs < 0.005) continue;
+  console.log(`${pct(us, busyUs)}  ${a}`);
+}
+
 if (callersOf) {
   const paths = new Map<string, number>();
   for (const [id, us] of selfByNode) {
@@ -126,10 +156,7 @@ if (callersOf) {
     const frames: string[] = [];
     let p = parentOf.get(id);
     while (p !== undefined && frames.length < depth) {
-      const f = byId.get(p)!.callFrame;
-      frames.push(
-        `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|db|bench)\//, '$1/')}:${f.lineNumber + 1}`,
-      );
+      frames.push(functionKey(byId.get(p)!.callFrame));
       p = parentOf.get(p);
     }
     const key = frames.join(' ← ');
