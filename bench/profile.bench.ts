@@ -117,7 +117,10 @@ async function measure(options: ReturnType<typeof parseOptions>, kind: 'pglite' 
     const stopped = await stopGracefully(vigil.child);
     if (stopped.code !== 0) throw new Error(`Vigil exited ${stopped.code ?? stopped.signal}: ${vigil.child.output.slice(-10).join('\n')}`);
     if (options.prof) {
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      // The main thread's profile: CPU.<date>.<time>.<pid>.0.001 (a worker thread, if any, has its own).
+      const file = readdirSync(profDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()[0];
       if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
       result.profile = join(profDir, file);
       const summary = spawnSync(

@@ -21,6 +21,11 @@ export class ResultQueue {
     return this.waiting.length + this.inFlight.length;
   }
 
+  /** Results waiting behind the batch in flight. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   /** Whether results wait behind the batch in flight. */
   get hasWaiting(): boolean {
     return this.waiting.length > 0;

@@ -59,6 +59,8 @@ function setup(options: Partial<ResultWriterOptions> = {}) {
     bus,
     registry,
     batchSize: 100,
+    // The tests below are about what one turn of the event loop records; gathering has its own.
+    gatherMs: 0,
     clock,
     onFailure: (failure) => failures.push(failure),
     onRecovered: (recovery) => recoveries.push(recovery),
@@ -128,6 +130,76 @@ describe('group commit', () => {
     await writer.drain();
     expect(gone.settled).toEqual([null]);
     expect(heard).toEqual(['b:check:completed']);
+  });
+});
+
+describe('gathering a batch (gatherMs)', () => {
+  it('lets the results recorded within gatherMs of the first join its batch, then writes them in one', async () => {
+    const { clock, store, writer, heard, record } = setup({ gatherMs: 20 });
+    record('a');
+    await clock.advance(10);
+    record('b');
+    await clock.advance(9);
+    expect(store.attempts).toEqual([]);
+    expect(heard).toEqual([]);
+    await clock.advance(1);
+    await writer.drain();
+    expect(store.attempts).toEqual([['a:plain', 'b:plain']]);
+    expect(heard).toEqual(['a:check:completed', 'b:check:completed']);
+  });
+
+  it('ends the gathering once gatherResults wait', async () => {
+    const { clock, store, writer, record } = setup({ gatherMs: 50, gatherResults: 3 });
+    record('a');
+    await clock.advance(5);
+    record('b');
+    await clock.advance(5);
+    expect(store.attempts).toEqual([]);
+    record('c');
+    await clock.advance(0);
+    expect(store.attempts).toEqual([['a:plain', 'b:plain', 'c:plain']]);
+    expect(await writer.drain()).toBe(true);
+  });
+
+  it('writes a full batch at once, and what stays behind it next without waiting again', async () => {
+    const { clock, store, writer, record } = setup({ gatherMs: 20, batchSize: 2 });
+    record('a');
+    await clock.advance(5);
+    expect(store.attempts).toEqual([]);
+    record('b');
+    record('c');
+    await clock.advance(0);
+    expect(store.attempts).toEqual([['a:plain', 'b:plain'], ['c:plain']]);
+    expect(await writer.drain()).toBe(true);
+  });
+
+  it('counts the wait of a result recorded during a write from its own arrival', async () => {
+    const { clock, store, writer, record } = setup({ gatherMs: 20 });
+    store.hold();
+    record('a');
+    await clock.advance(20);
+    expect(store.attempts).toEqual([['a:plain']]);
+    await clock.advance(15);
+    record('b');
+    store.release();
+    await clock.advance(19);
+    expect(store.attempts).toEqual([['a:plain']]);
+    await clock.advance(1);
+    expect(store.attempts).toEqual([['a:plain'], ['b:plain']]);
+    expect(await writer.drain()).toBe(true);
+  });
+
+  it('does not gather while the database is away: a retry goes as soon as its backoff ends', async () => {
+    const { clock, store, writer, record } = setup({ gatherMs: 20 });
+    store.failWith = databaseAway();
+    record('a');
+    await clock.advance(20);
+    expect(store.attempts).toEqual([['a:plain']]);
+    store.failWith = null;
+    record('b');
+    await clock.advance(100);
+    expect(store.attempts).toEqual([['a:plain'], ['a:plain', 'b:plain']]);
+    expect(await writer.drain()).toBe(true);
   });
 });
 
