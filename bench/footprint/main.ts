@@ -10,7 +10,9 @@
  * Per database (PGlite: DATA_DIR in a new temp dir; PostgreSQL: a throwaway `vigil_bench_<random>`
  * database, dropped at the end), with Vigil as its own process (`node --import tsx server/main.ts`,
  * HOST=127.0.0.1, a free PORT) and a local target (bench/target-process.ts, its own process):
- *  1. first start (creates the database): time to /readyz 200 and VmHWM of that start;
+ *  1. first start (creates the database): time to /readyz 200 and VmHWM of that start, and the
+ *     highest VmHWM of Vigil's child processes meanwhile (sampled every 5 ms; PGlite's database is
+ *     created in a child process that exits before Vigil opens it);
  *  2. --starts=N later starts on the existing, empty database: time to /readyz 200 (median), idle
  *     VmRSS 5 s after ready and VmHWM (medians), each stopped with SIGTERM;
  *  3. --endpoints endpoints at --interval seconds (1,000 @ 20 s = 50 checks/s) created through
@@ -125,6 +127,7 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
     await sleep(2000);
     figures.firstStartMs = first.readyMs;
     figures.firstStartHwmMb = memoryMb(first.pid)?.hwm;
+    figures.firstStartChildHwmMb = first.childHwmMb;
     await stop(first, 'first start');
 
     const starts: { ms: number; idle: number; hwm: number }[] = [];

@@ -8,6 +8,7 @@ export interface Figures {
   root: string;
   firstStartMs?: number;
   firstStartHwmMb?: number;
+  firstStartChildHwmMb?: number | null;
   startMs?: number;
   idleRssMb?: number;
   laterStartHwmMb?: number;
@@ -31,6 +32,7 @@ const ROWS: Row[] = [
   { label: 'steady RSS, no viewer', value: (f) => f.noViewer?.rssMb, goal: { pglite: 200 }, unit: 'MB' },
   { label: 'steady RSS, one viewer', value: (f) => f.viewer?.rssMb, goal: { pglite: 200, postgres: 120 }, unit: 'MB' },
   { label: 'VmHWM, first start (creates the database)', value: (f) => f.firstStartHwmMb, goal: { pglite: 400 }, unit: 'MB' },
+  { label: 'VmHWM, first start, child process creating the database', value: (f) => f.firstStartChildHwmMb, unit: 'MB' },
   { label: 'VmHWM, later start (empty database)', value: (f) => f.laterStartHwmMb, unit: 'MB' },
   { label: 'VmHWM, later start + 50 checks/s + viewer', value: (f) => f.overallHwmMb, unit: 'MB' },
   { label: 'idle RSS, no endpoints', value: (f) => f.idleRssMb, goal: { pglite: 120 }, unit: 'MB' },

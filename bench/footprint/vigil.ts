@@ -13,6 +13,22 @@ export interface RunningVigil {
   pid: number;
   /** From the spawn to the first /readyz 200. */
   readyMs: number;
+  /** The highest VmHWM seen of Vigil's child processes during the start (the database created in a child), in MB. */
+  childHwmMb: number | null;
+}
+
+/** VmHWM of each child process of `pid` now (MB), by pid. */
+function childPeaks(pid: number, peaks: Map<number, number>): void {
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return;
+  }
+  for (const child of children) {
+    const hwm = memoryMb(Number(child))?.hwm;
+    if (hwm !== undefined && Number.isFinite(hwm)) peaks.set(Number(child), Math.max(hwm, peaks.get(Number(child)) ?? 0));
+  }
 }
 
 /**
@@ -38,6 +54,17 @@ export async function startVigilTimed(root: string, main: string, env: Record<st
     logFile,
   );
   const base = `http://127.0.0.1:${port}`;
+  const peaks = new Map<number, number>();
+  // Sampled every 5 ms while starting: VmHWM only grows, so the last sample before the child exits is close to its peak.
+  const sampler = setInterval(() => childPeaks(child.proc.pid!, peaks), 5);
+  try {
+    return await waitReady(child, base, port, t0, peaks);
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function waitReady(child: ManagedChild, base: string, port: number, t0: number, peaks: Map<number, number>): Promise<RunningVigil> {
   for (;;) {
     if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
       throw new Error(`Vigil exited during start (${child.proc.exitCode ?? child.proc.signalCode}):\n${child.output.slice(-20).join('\n')}`);
@@ -52,7 +79,8 @@ export async function startVigilTimed(root: string, main: string, env: Record<st
     if (performance.now() - t0 > 180_000) throw new Error(`Vigil was not ready within 180 s:\n${child.output.slice(-20).join('\n')}`);
     await sleep(20);
   }
-  return { child, base, port, pid: child.proc.pid!, readyMs: performance.now() - t0 };
+  const readyMs = performance.now() - t0;
+  return { child, base, port, pid: child.proc.pid!, readyMs, childHwmMb: peaks.size ? Math.max(...peaks.values()) : null };
 }
 
 /** VmRSS and VmHWM of a process, in MB; null when it is gone. */
