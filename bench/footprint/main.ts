@@ -201,9 +201,9 @@ async function main(): Promise<void> {
   const trees: [string, string][] = options.vigilRoot
     ? [
         ['before', options.vigilRoot],
-        ['after', ROOT],
+        ['after', options.afterRoot],
       ]
-    : [['this tree', ROOT]];
+    : [['this tree', options.afterRoot]];
   const results: Figures[] = [];
   const save = () => writeFileSync(jsonFile, `${JSON.stringify({ startedAt: new Date(benchStart).toISOString(), options, machine, results }, null, 2)}\n`);
   const target = await startTarget('ok');
