@@ -10,13 +10,16 @@ const { open, createEndpoint } = env;
 const card = (page: Page, id: string) => page.locator(`.card[data-endpoint-id="${id}"]`);
 const connected = (page: Page) => page.locator('.conn[data-state="connected"]').waitFor();
 
-/** Socket.io event frames the page receives, as [event, data]. */
+/** Socket.io events the page receives, as [event, data]; the page asks for batches, which are unpacked in order. */
 function recordFrames(page: Page) {
   const frames: [string, { endpointId?: string; id?: string }][] = [];
   page.on('websocket', (ws) =>
     ws.on('framereceived', ({ payload }) => {
       const text = String(payload);
-      if (text.startsWith('42')) frames.push(JSON.parse(text.slice(2)));
+      if (!text.startsWith('42')) return;
+      const [event, data] = JSON.parse(text.slice(2));
+      if (event === 'events:batch') for (const e of data.events) frames.push([e.event, e.data]);
+      else frames.push([event, data]);
     }),
   );
   return frames;

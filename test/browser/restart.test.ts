@@ -59,8 +59,10 @@ function recordChecks(page: Page) {
     ws.on('framereceived', ({ payload }) => {
       const text = String(payload);
       if (!text.startsWith('42')) return;
-      const [event, data] = JSON.parse(text.slice(2)) as [string, { endpointId: string }];
-      if (event === 'check:completed') arrivals.push({ at: Date.now(), endpointId: data.endpointId });
+      const [event, data] = JSON.parse(text.slice(2)) as [string, { endpointId: string; events?: { event: string; data: { endpointId: string } }[] }];
+      // The page asks for batches: each one is unpacked in order.
+      const events = event === 'events:batch' ? (data.events ?? []) : [{ event, data }];
+      for (const e of events) if (e.event === 'check:completed') arrivals.push({ at: Date.now(), endpointId: e.data.endpointId });
     }),
   );
   return arrivals;
