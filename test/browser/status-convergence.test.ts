@@ -117,8 +117,11 @@ describe('a card converges on the real status', () => {
       if (holding) held.push(() => route.fulfill({ response, body }));
       else await route.fulfill({ response, body });
     });
+    // The dashboard's first load (after the acknowledgement) answered in full: the list held below is a later one.
+    const firstLoad = Promise.all([/\/api\/endpoints\?/, /\/api\/checks\/recent\?/, /\/api\/incidents\?/].map((url) => page.waitForResponse(url)));
     await page.goto(`${env.base()}/`);
     await expect.poll(() => packets.some((p) => /^43\d*\[\{"ok":true/.test(p)), { timeout: 10_000 }).toBe(true);
+    await firstLoad;
     holding = true;
     await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
     await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
