@@ -243,11 +243,12 @@ class SocketService {
     };
   }
 
-  /** `retrySocket: false` when retrying cannot help (a refused key); `refreshNow: false` when the page has just loaded. */
+  /** Tells every page to reload what it shows from REST. */
   private refreshFromRest() {
     for (const listener of this.refreshListeners) listener();
   }
 
+  /** `retrySocket: false` when retrying cannot help (a refused key); `refreshNow: false` when the page has just loaded. */
   private startFallback(options: { retrySocket?: boolean; refreshNow?: boolean } = {}) {
     setConnection({ state: 'disconnected', mode: 'rest-refresh', nextRetryAt: null });
     if (this.fallbackTimers.length) return;
