@@ -235,7 +235,11 @@ describe.each([
         expect(res.status).toBe(403);
       }
       expect(await failures()).toBe(counted);
+      const checkedAt = async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${victim.id}`)).body.lastCheckedAt;
+      const checkedBefore = await checkedAt();
       expect((await send(vigil, 'POST', `/api/endpoints/${victim.id}/resume`, key)).status).toBe(200);
+      // Resuming checks the endpoint at once: its result is in before the next test compares the endpoints.
+      await expect.poll(checkedAt, { timeout: 10_000 }).not.toBe(checkedBefore);
       expect((await send(vigil, 'POST', `/api/endpoints/${victim.id}/pause`, key)).status).toBe(200);
     });
 
