@@ -89,7 +89,10 @@ describe('GET /api/summary', () => {
     const down = await create({ path: downPath, failureThreshold: 1 }, own);
     const degraded = await create({ path: slowPath, degradedThresholdMs: 20 }, own);
     for (const endpoint of [up, down, degraded]) expect((await own.api('POST', `/api/endpoints/${endpoint.id}/resume`)).status).toBe(200);
-    await waitFor(async () => (await own.api<Endpoint>('GET', `/api/endpoints/${degraded.id}`)).body.status === 'DEGRADED', 5000, 'the degraded check');
+    // Each endpoint's first check is recorded (their order is not the point here: the counting is).
+    const statusOf = async (endpoint: Endpoint) => (await own.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body.status;
+    await waitFor(async () => (await statusOf(degraded)) === 'DEGRADED', 5000, 'the degraded check');
+    await waitFor(async () => (await statusOf(down)) === 'DOWN' && (await statusOf(up)) === 'UP', 5000, 'the up and down checks');
 
     const res = await own.api<Summary>('GET', '/api/summary');
 
