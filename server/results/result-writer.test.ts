@@ -134,8 +134,32 @@ describe('group commit', () => {
 });
 
 describe('gathering a batch (gatherMs)', () => {
+  /** Results are coming: one was just recorded and written, so the next ones gather. */
+  async function busy({ clock, store, heard, record }: ReturnType<typeof setup>) {
+    record('a');
+    await clock.advance(0);
+    expect(store.attempts).toEqual([['a:plain']]);
+    store.attempts.length = 0;
+    heard.length = 0;
+  }
+
+  it('writes a result after a quiet spell at once: nothing else is coming (a small install, a lone check now)', async () => {
+    const { clock, store, writer, heard, record } = setup({ gatherMs: 50 });
+    record('a');
+    await clock.advance(0);
+    expect(store.attempts).toEqual([['a:plain']]);
+    expect(heard).toEqual(['a:check:completed']);
+    await clock.advance(51);
+    record('b');
+    await clock.advance(0);
+    expect(store.attempts).toEqual([['a:plain'], ['b:plain']]);
+    expect(await writer.drain()).toBe(true);
+  });
+
   it('lets the results recorded within gatherMs of the first join its batch, then writes them in one', async () => {
-    const { clock, store, writer, heard, record } = setup({ gatherMs: 20 });
+    const env = setup({ gatherMs: 20 });
+    const { clock, store, writer, heard, record } = env;
+    await busy(env);
     record('a');
     await clock.advance(10);
     record('b');
@@ -149,7 +173,9 @@ describe('gathering a batch (gatherMs)', () => {
   });
 
   it('ends the gathering once gatherResults wait', async () => {
-    const { clock, store, writer, record } = setup({ gatherMs: 50, gatherResults: 3 });
+    const env = setup({ gatherMs: 50, gatherResults: 3 });
+    const { clock, store, writer, record } = env;
+    await busy(env);
     record('a');
     await clock.advance(5);
     record('b');
@@ -162,7 +188,9 @@ describe('gathering a batch (gatherMs)', () => {
   });
 
   it('writes a full batch at once, and what stays behind it next without waiting again', async () => {
-    const { clock, store, writer, record } = setup({ gatherMs: 20, batchSize: 2 });
+    const env = setup({ gatherMs: 20, batchSize: 2 });
+    const { clock, store, writer, record } = env;
+    await busy(env);
     record('a');
     await clock.advance(5);
     expect(store.attempts).toEqual([]);
@@ -174,12 +202,13 @@ describe('gathering a batch (gatherMs)', () => {
   });
 
   it('counts the wait of a result recorded during a write from its own arrival', async () => {
-    const { clock, store, writer, record } = setup({ gatherMs: 20 });
+    const env = setup({ gatherMs: 20 });
+    const { clock, store, writer, record } = env;
+    await busy(env);
     store.hold();
     record('a');
     await clock.advance(20);
     expect(store.attempts).toEqual([['a:plain']]);
-    await clock.advance(15);
     record('b');
     store.release();
     await clock.advance(19);
@@ -190,7 +219,9 @@ describe('gathering a batch (gatherMs)', () => {
   });
 
   it('does not gather while the database is away: a retry goes as soon as its backoff ends', async () => {
-    const { clock, store, writer, record } = setup({ gatherMs: 20 });
+    const env = setup({ gatherMs: 20 });
+    const { clock, store, writer, record } = env;
+    await busy(env);
     store.failWith = databaseAway();
     record('a');
     await clock.advance(20);

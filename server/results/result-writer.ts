@@ -32,6 +32,7 @@ export interface ResultWriterOptions {
   /**
    * A result waits at most this long for others to join its batch (ms; default 50): a batch costs
    * PGlite about 1 ms of CPU whatever its size, each row in it ~0.05 ms (docs/performance.md).
+   * A result recorded more than this after the previous one does not wait (nothing else is coming).
    * 0 writes what one turn of the event loop recorded.
    */
   gatherMs?: number;
@@ -86,6 +87,8 @@ export class ResultWriter {
   private flushing: Promise<void> | null = null;
   /** When the oldest result waiting behind the batch in flight (if any) was recorded. */
   private waitingSince = 0;
+  /** When the latest result was recorded: after a quiet spell, a lone result is not held back. */
+  private lastRecordedAt = Number.NEGATIVE_INFINITY;
   /** Ends the gathering of a batch early (it is full). */
   private batchFull: (() => void) | null = null;
   private retryDelayMs = 0;
@@ -126,7 +129,11 @@ export class ResultWriter {
       write.settle(null);
       return;
     }
-    if (!this.queue.hasWaiting) this.waitingSince = this.clock.now();
+    const now = this.clock.now();
+    // Gathering pays only when others are on their way: a result after a quiet spell of gatherMs
+    // (a small install, a lone "check now") is written at once, as if it had waited already.
+    if (!this.queue.hasWaiting) this.waitingSince = now - this.lastRecordedAt > this.gatherMs ? now - this.gatherMs : now;
+    this.lastRecordedAt = now;
     this.queue.push(write);
     this.publisher.queued(write);
     if (this.queue.size > this.queueLimit) this.dropOnePlain();
@@ -180,7 +187,7 @@ export class ResultWriter {
         await this.gather();
         const batch = this.queue.takeBatch(this.options.batchSize);
         // What stays behind a full batch is late already: it goes next without gathering.
-        if (this.queue.hasWaiting) this.waitingSince = this.clock.now() - (this.options.gatherMs ?? DEFAULT_GATHER_MS);
+        if (this.queue.hasWaiting) this.waitingSince = this.clock.now() - this.gatherMs;
         const committedInTime = this.publisher.awaitCommit();
         try {
           await this.writeWithin(batch);
@@ -221,7 +228,7 @@ export class ResultWriter {
    * loop join it. While the database is away, a retry waits for nothing more.
    */
   private async gather(): Promise<void> {
-    const waitMs = this.waitingSince + (this.options.gatherMs ?? DEFAULT_GATHER_MS) - this.clock.now();
+    const waitMs = this.waitingSince + this.gatherMs - this.clock.now();
     if (waitMs <= 0 || this.queue.waitingCount >= this.gatherResults || this.failingSince !== null) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       return;
@@ -233,6 +240,10 @@ export class ResultWriter {
     });
     this.batchFull = null;
     this.clock.clearTimeout(timer);
+  }
+
+  private get gatherMs(): number {
+    return this.options.gatherMs ?? DEFAULT_GATHER_MS;
   }
 
   private get gatherResults(): number {
