@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMetrics } from '../support/metrics.ts';
 import { processCpuSeconds } from '../support/proc.ts';
-import { freePort, type ManagedChild, startChild } from '../support/processes.ts';
+import { benchVigilEnv, freePort, type ManagedChild, startChild } from '../support/processes.ts';
 import { sleep } from '../support/waits.ts';
 
 export interface RunningVigil {
@@ -41,16 +41,7 @@ export async function startVigilTimed(root: string, main: string, env: Record<st
   const child = startChild(
     'vigil',
     main.endsWith('.ts') ? ['--import', 'tsx', join(root, main)] : [join(root, main)],
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      DATA_DIR: '',
-      API_KEY: '',
-      VIGIL_BENCH_WATCH_STDIN: '1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
+    benchVigilEnv(port, { LOG_LEVEL: 'warn', ...env }),
     logFile,
   );
   const base = `http://127.0.0.1:${port}`;

@@ -126,13 +126,9 @@ export interface VigilProcess {
   pid: number;
 }
 
-/**
- * Vigil (`node ...nodeArgs`, ending in server/main.ts) on 127.0.0.1 and a free port, with none of the
- * caller's Vigil settings but `env`; resolves once /healthz answers (at most 180 s).
- */
-export async function startVigil(nodeArgs: string[], env: Record<string, string>, logFile?: string): Promise<VigilProcess> {
-  const port = await freePort();
-  const fullEnv: Record<string, string> = {
+/** The environment of a bench's Vigil on 127.0.0.1:`port`: none of the caller's Vigil settings, only `env`. */
+export function benchVigilEnv(port: number, env: Record<string, string>): Record<string, string> {
+  return {
     PORT: String(port),
     HOST: '127.0.0.1',
     // Nothing of the caller's Vigil settings leaks in, only what the bench sets.
@@ -144,7 +140,15 @@ export async function startVigil(nodeArgs: string[], env: Record<string, string>
     REALTIME_CONNECTIONS_PER_ADDRESS: '100000',
     ...env,
   };
-  const child = startChild('vigil', nodeArgs, fullEnv, logFile);
+}
+
+/**
+ * Vigil (`node ...nodeArgs`, ending in server/main.ts) on 127.0.0.1 and a free port, with none of the
+ * caller's Vigil settings but `env`; resolves once /healthz answers (at most 180 s).
+ */
+export async function startVigil(nodeArgs: string[], env: Record<string, string>, logFile?: string): Promise<VigilProcess> {
+  const port = await freePort();
+  const child = startChild('vigil', nodeArgs, benchVigilEnv(port, env), logFile);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000; // PGlite's first start runs initdb: seconds, not minutes
   for (;;) {
