@@ -59,6 +59,49 @@ describe('Scheduler', () => {
     await scheduler.stop(0);
   });
 
+  it('starts the checks whose phases fall in one 250 ms slot together, at the start of the slot', async () => {
+    const { scheduler, runs } = harness();
+    const ids = [idWithPhase(7_000), idWithPhase(7_120), idWithPhase(7_249), idWithPhase(7_250)];
+    scheduler.start();
+    for (const id of ids) scheduler.schedule(id, 10);
+    await advance(25_000);
+    const at = (id: string) => runs.filter((r) => r.id === id).map((r) => r.at);
+    expect(at(ids[0]!)).toEqual([7_000, 17_000]);
+    expect(at(ids[1]!)).toEqual([7_000, 17_000]);
+    expect(at(ids[2]!)).toEqual([7_000, 17_000]);
+    expect(at(ids[3]!)).toEqual([7_250, 17_250]);
+    await scheduler.stop(0);
+  });
+
+  it('keeps slots when rescheduled or taken over, but not for a check asked for at once', async () => {
+    const { scheduler, runsOf } = harness();
+    const changed = idWithPhase(2_000);
+    const taken = idWithPhase(61_333); // on the slot grid 61,250: 1,250 ms into a 2 s spread
+    await advance(1_010);
+    scheduler.start();
+    scheduler.schedule(changed, 10, { immediately: true });
+    await advance(40);
+    // Its interval changes 40 ms after that run started: the next is one new interval on, on a slot.
+    scheduler.schedule(changed, 5);
+    scheduler.schedule(taken, 60, { startWithinMs: 2_000 });
+    await advance(7_000);
+    expect(runsOf(changed)).toEqual([1_010, 6_250]);
+    // Taken over at 1,050: 1,250 ms into the spread is 2,300, which waits for the slot at 2,500.
+    expect(runsOf(taken)).toEqual([2_500]);
+    await scheduler.stop(0);
+  });
+
+  it('keeps each phase to the millisecond with slotMs 1, and refuses a slot that does not divide a second', async () => {
+    const { scheduler, runsOf } = harness({ slotMs: 1 });
+    const id = idWithPhase(7_123);
+    scheduler.start();
+    scheduler.schedule(id, 10);
+    await advance(20_000);
+    expect(runsOf(id)).toEqual([7_123, 17_123]);
+    await scheduler.stop(0);
+    for (const slotMs of [0, 3, 2.5, 2_000]) expect(() => new Scheduler({ run: async () => {}, slotMs })).toThrow(RangeError);
+  });
+
   it('checks a new or resumed endpoint at once, then joins its grid', async () => {
     const { scheduler, runsOf } = harness();
     const id = idWithPhase(4_000);
