@@ -3,13 +3,14 @@
  *
  *   npm run bench:profile -- [--db=pglite|postgres|both] [--endpoints=1000] [--interval=20]
  *                            [--warmup=15] [--window=60] [--runs=1] [--prof=true|false]
- *                            [--pg-url=postgres://postgres@127.0.0.1:5432/postgres]
+ *                            [--viewer=batch|events] [--pg-url=postgres://postgres@127.0.0.1:5432/postgres]
  *
  * Per run and database: a fresh database (PGlite: DATA_DIR in a temp dir; PostgreSQL:
  * `vigil_bench_<random>`, dropped afterwards), Vigil as a child process
  * (`node [--cpu-prof --cpu-prof-dir=DIR] --import tsx server/main.ts`), the endpoints created active
  * through POST /api/endpoints against a local target (bench/target-process.ts), one Socket.io client
- * subscribed to everything, `--warmup` seconds, then a `--window` of seconds measured:
+ * subscribed to everything (`--viewer=batch`, the default: on the batched protocol, as the dashboard;
+ * `--viewer=events`: one frame per event, the seed's protocol), `--warmup` seconds, then a `--window` of seconds measured:
  *  - Vigil's CPU (utime + stime from /proc/PID/stat) divided by the checks completed in the window
  *    (vigil_check_results_written_total from /metrics);
  *  - on PostgreSQL, the CPU of the backends serving the bench database (pg_stat_activity pids,
@@ -29,16 +30,16 @@ import { createEndpoints } from './checks/create-endpoints.ts';
 import { cleanupAll, cleanUpOnSignals } from './support/cleanup.ts';
 import { createBenchDatabase, usePostgres } from './support/databases.ts';
 import { readMetrics } from './support/metrics.ts';
-import { dbKinds, localPgUrl, optionsOrExit, parseFlags } from './support/options.ts';
+import { dbKinds, localPgUrl, optionsOrExit, parseFlags, viewerProtocol } from './support/options.ts';
 import { processCpuSeconds } from './support/proc.ts';
-import { startTarget, startVigil, stopGracefully } from './support/processes.ts';
+import { startFlagsOf, startTarget, startVigil, stopGracefully } from './support/processes.ts';
 import { codeState, median, progress, ROOT, round } from './support/report.ts';
 import { sleep } from './support/waits.ts';
 
 cleanUpOnSignals('stopping children, dropping bench databases, removing temp dirs');
 
 function parseOptions(argv: string[]) {
-  const flags = parseFlags(argv, ['db', 'endpoints', 'interval', 'warmup', 'window', 'runs', 'prof', 'pg-url', 'help'], import.meta.url);
+  const flags = parseFlags(argv, ['db', 'endpoints', 'interval', 'warmup', 'window', 'runs', 'prof', 'viewer', 'pg-url', 'help'], import.meta.url);
   const num = (key: string, fallback: number) => {
     const n = Number(flags.get(key) ?? fallback);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number`);
@@ -52,6 +53,7 @@ function parseOptions(argv: string[]) {
     windowS: num('window', 60),
     runs: num('runs', 1),
     prof: (flags.get('prof') ?? 'true') !== 'false',
+    viewer: viewerProtocol(flags),
     pgUrl: localPgUrl(flags),
   };
 }
@@ -72,15 +74,17 @@ interface RunResult {
 async function measure(options: ReturnType<typeof parseOptions>, kind: 'pglite' | 'postgres', run: number, origin: string): Promise<RunResult> {
   const db = await createBenchDatabase(kind, 'vigil-profile-');
   const profDir = mkdtempSync(join(os.tmpdir(), 'vigil-cpuprof-'));
-  const nodeArgs = [...(options.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', 'server/main.ts'];
+  const nodeArgs = [...startFlagsOf(ROOT), ...(options.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', 'server/main.ts'];
   const spawnedAt = Date.now();
   const vigil = await startVigil(nodeArgs, db.env);
   try {
     progress(`${kind} run ${run}: Vigil pid ${vigil.pid}; creating ${options.endpoints} endpoints @ ${options.intervalSeconds} s`);
     await createEndpoints(vigil.base, origin, options.endpoints, options.intervalSeconds, false, 20);
-    const socket = io(vigil.base, { transports: ['websocket'], forceNew: true });
+    const batched = options.viewer === 'batch';
+    const socket = io(vigil.base, { transports: ['websocket'], forceNew: true, ...(batched ? { query: { batch: '1' } } : {}) });
     let events = 0;
-    socket.onAny(() => events++);
+    if (batched) socket.on('events:batch', (frame: { events: unknown[] }) => (events += frame.events.length));
+    else socket.onAny(() => events++);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect_error', reject);
       socket.once('connect', () => resolve());

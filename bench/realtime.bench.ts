@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { parseMetrics } from './support/metrics.ts';
-import { freePort } from './support/processes.ts';
+import { freePort, startFlagsOf } from './support/processes.ts';
 import { sleep } from './support/waits.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -152,7 +152,7 @@ async function scenario(rate: number, clientsList: number[]): Promise<Row[]> {
   const { origin } = JSON.parse(await firstLine(target, 20_000)) as { origin: string };
   const port = await freePort();
   // Every client process connects from 127.0.0.1: up to 1000 clients on one address.
-  const vigil = start(['server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', REALTIME_CONNECTIONS_PER_ADDRESS: '100000', ...(await databaseEnv()) });
+  const vigil = start([...startFlagsOf(ROOT), 'server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', REALTIME_CONNECTIONS_PER_ADDRESS: '100000', ...(await databaseEnv()) });
   await waitHealthy(port, 60_000);
   log(`rate ${rate}/s: creating ${rate} endpoints checked every second`);
   for (let i = 0; i < rate; i += 20) {

@@ -15,6 +15,7 @@ import {
   cleanEnv,
   importedPackages,
   installProduction,
+  NODE_FLAGS,
   PRODUCTION_INSTALL,
   START_COMMAND,
   startBuiltServer,
@@ -184,5 +185,7 @@ describe(`the production build in a clean folder (${driver})`, () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['build:all']).toBe('npm run build && npm run build:server');
     expect(scripts['start:prod']).toBe(START_COMMAND.join(' '));
+    // `npm start` runs the sources with the same V8 flags as the container.
+    expect(scripts.start).toBe(['node', ...NODE_FLAGS, '--import', 'tsx', 'server/main.ts'].join(' '));
   });
 });

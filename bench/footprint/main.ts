@@ -19,7 +19,8 @@
  *     POST /api/endpoints, each probing its own path of the target; SIGTERM, start again (VmHWM of
  *     a later start with the endpoints), --warmup seconds, then a --window seconds window without a
  *     viewer and one with a viewer (bench/realtime-client-process.ts: one Socket.io client
- *     subscribed to everything, in its own process): VmRSS read every second (median), CPU
+ *     subscribed to everything, in its own process; --viewer=batch, the default, on the batched
+ *     protocol as the dashboard, --viewer=events one frame per event): VmRSS read every second (median), CPU
  *     (utime+stime of /proc/<pid>/stat) per check completed (vigil_check_duration_seconds_count in
  *     /metrics); on PostgreSQL also the CPU of the backends connected to the bench database
  *     (pg_stat_activity, /proc) per check;
@@ -43,7 +44,7 @@ import { join, resolve } from 'node:path';
 import { postgresCpu } from '../checks/database.ts';
 import { cleanupAll, cleanUpOnSignals, isAborting } from '../support/cleanup.ts';
 import { createBenchDatabase, postgresVersion, usePostgres } from '../support/databases.ts';
-import { dbKinds, localPgUrl, optionsOrExit, parseFlags } from '../support/options.ts';
+import { dbKinds, localPgUrl, optionsOrExit, parseFlags, viewerProtocol } from '../support/options.ts';
 import { startChild, startTarget, stopGracefully, type TargetProcess } from '../support/processes.ts';
 import { benchStart, machineInfo, median, progress, RESULTS_DIR, ROOT } from '../support/report.ts';
 import { sleep, withTimeout } from '../support/waits.ts';
@@ -65,13 +66,14 @@ interface Options {
   vigilRoot: string | null;
   afterRoot: string;
   main: string;
+  viewer: 'batch' | 'events';
   pgUrl: string;
 }
 
 function parseOptions(argv: string[]): Options {
   const flags = parseFlags(
     argv,
-    ['help', 'db', 'window', 'warmup', 'starts', 'endpoints', 'interval', 'no-fast', 'runs', 'vigil-root', 'after-root', 'main', 'pg-url'],
+    ['help', 'db', 'window', 'warmup', 'starts', 'endpoints', 'interval', 'no-fast', 'runs', 'vigil-root', 'after-root', 'main', 'viewer', 'pg-url'],
     import.meta.url,
   );
   const positive = (name: string, fallback: number) => {
@@ -91,6 +93,7 @@ function parseOptions(argv: string[]): Options {
     vigilRoot: flags.has('vigil-root') ? resolve(flags.get('vigil-root')!) : null,
     afterRoot: resolve(flags.get('after-root') ?? ROOT),
     main: flags.get('main') ?? 'server/main.ts',
+    viewer: viewerProtocol(flags),
     pgUrl: localPgUrl(flags),
   };
 }
@@ -102,9 +105,10 @@ async function stop(vigil: RunningVigil, what: string): Promise<void> {
   if (exit.code !== 0) throw new Error(`Vigil (${what}) did not exit 0 on SIGTERM: ${exit.code ?? exit.signal}\n${vigil.child.output.slice(-20).join('\n')}`);
 }
 
-/** One Socket.io viewer in its own process for `seconds` (it connects, subscribes to all, stays). */
+/** One Socket.io viewer in its own process for `seconds` (it connects, subscribes to all, stays), on the --viewer protocol. */
 function startViewer(port: number, seconds: number) {
-  return startChild('viewer', ['--import', 'tsx', 'bench/realtime-client-process.ts', String(port), '1', '0', String(seconds * 1000 + 600_000)], {});
+  const batch = options.viewer === 'batch' ? '1' : '0';
+  return startChild('viewer', ['--import', 'tsx', 'bench/realtime-client-process.ts', String(port), '1', '0', String(seconds * 1000 + 600_000), batch], {});
 }
 
 async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, target: TargetProcess, logDir: string): Promise<Figures> {

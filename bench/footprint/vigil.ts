@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMetrics } from '../support/metrics.ts';
 import { processCpuSeconds } from '../support/proc.ts';
-import { benchVigilEnv, freePort, type ManagedChild, startChild } from '../support/processes.ts';
+import { benchVigilEnv, freePort, type ManagedChild, startChild, startFlagsOf } from '../support/processes.ts';
 import { sleep } from '../support/waits.ts';
 
 export interface RunningVigil {
@@ -32,7 +32,7 @@ function childPeaks(pid: number, peaks: Map<number, number>): void {
 }
 
 /**
- * `node [--import tsx] <root>/<main>` on 127.0.0.1 and a free port with `env` as its only Vigil
+ * `node <the tree's start flags> [--import tsx] <root>/<main>` on 127.0.0.1 and a free port with `env` as its only Vigil
  * settings; resolves at the first /readyz 200 (polled every 20 ms, at most 180 s).
  */
 export async function startVigilTimed(root: string, main: string, env: Record<string, string>, logFile: string): Promise<RunningVigil> {
@@ -40,7 +40,7 @@ export async function startVigilTimed(root: string, main: string, env: Record<st
   const t0 = performance.now();
   const child = startChild(
     'vigil',
-    main.endsWith('.ts') ? ['--import', 'tsx', join(root, main)] : [join(root, main)],
+    [...startFlagsOf(root), ...(main.endsWith('.ts') ? ['--import', 'tsx', join(root, main)] : [join(root, main)])],
     benchVigilEnv(port, { LOG_LEVEL: 'warn', ...env }),
     logFile,
   );

@@ -26,6 +26,16 @@ export function dbKinds(flags: Map<string, string>, fallback: string): ('pglite'
 }
 
 /** --pg-url, which must point at this machine (bench databases are created and dropped there). */
+/**
+ * `--viewer`: the realtime protocol of a bench's viewer. `batch` (the default) as the dashboard: one
+ * `events:batch` frame per tick; `events`: one frame per event, the seed's protocol.
+ */
+export function viewerProtocol(flags: Map<string, string>): 'batch' | 'events' {
+  const value = flags.get('viewer') ?? 'batch';
+  if (value !== 'batch' && value !== 'events') throw new Error(`--viewer must be batch or events, got ${value}`);
+  return value;
+}
+
 export function localPgUrl(flags: Map<string, string>): string {
   const pgUrl = flags.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const pgHost = new URL(pgUrl).hostname;

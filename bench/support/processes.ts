@@ -4,7 +4,8 @@
  * cleanup; the probe target and Vigil itself, started and waited for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.ts';
 import { assertNotAborting, onCleanup } from './cleanup.ts';
 import { ROOT } from './report.ts';
@@ -124,6 +125,23 @@ export interface VigilProcess {
   child: ManagedChild;
   base: string;
   pid: number;
+}
+
+/**
+ * The V8 flags a tree's `npm start` runs Vigil with (`node <flags> --import tsx server/main.ts`;
+ * the container's CMD has the same, test/production-run.test.ts), so that a bench measures Vigil
+ * as it is run, and an older tree without them as it was.
+ */
+export function startFlagsOf(root: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (scripts.start ?? '').split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`${root}/package.json: the start script does not run node: ${scripts.start}`);
+  const flags: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('--') || word === '--import') break;
+    flags.push(word);
+  }
+  return flags;
 }
 
 /** The environment of a bench's Vigil on 127.0.0.1:`port`: none of the caller's Vigil settings, only `env`. */
