@@ -152,7 +152,12 @@ async function scenario(rate: number, clientsList: number[]): Promise<Row[]> {
   const { origin } = JSON.parse(await firstLine(target, 20_000)) as { origin: string };
   const port = await freePort();
   // Every client process connects from 127.0.0.1: up to 1000 clients on one address.
-  const vigil = start([...startFlagsOf(ROOT), 'server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', REALTIME_CONNECTIONS_PER_ADDRESS: '100000', ...(await databaseEnv()) });
+  const vigil = start([...startFlagsOf(ROOT), 'server/main.ts'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REALTIME_CONNECTIONS_PER_ADDRESS: '100000',
+    ...(await databaseEnv()),
+  });
   await waitHealthy(port, 60_000);
   log(`rate ${rate}/s: creating ${rate} endpoints checked every second`);
   for (let i = 0; i < rate; i += 20) {
