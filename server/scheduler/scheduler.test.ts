@@ -73,6 +73,32 @@ describe('Scheduler', () => {
     await scheduler.stop(0);
   });
 
+  it('narrows the slots as the scheduled rate grows, so that a slot holds about 16 checks, and widens them again', async () => {
+    const { scheduler, runs } = harness();
+    scheduler.start();
+    expect(scheduler.slotWidthMs).toBe(250);
+    // 1,000 endpoints every second, phases 1 ms apart: 1,000 checks/s.
+    const ids = Array.from({ length: 1000 }, (_, i) => idWithPhase(60_000 + i));
+    for (const id of ids) scheduler.schedule(id, 1);
+    expect(scheduler.slotWidthMs).toBe(10);
+    await advance(3_000);
+    runs.length = 0;
+    await advance(1_000);
+    const perStart = new Map<number, number>();
+    for (const r of runs) perStart.set(r.at, (perStart.get(r.at) ?? 0) + 1);
+    expect(runs).toHaveLength(1000);
+    expect([...perStart.keys()].every((at) => at % 10 === 0)).toBe(true);
+    expect(Math.max(...perStart.values())).toBe(10);
+    // 50 checks/s: back to 250 ms.
+    for (const id of ids.slice(50)) scheduler.unschedule(id);
+    expect(scheduler.slotWidthMs).toBe(250);
+    for (const id of ids.slice(0, 50)) scheduler.schedule(id, 20);
+    expect(scheduler.slotWidthMs).toBe(250);
+    for (const id of ids.slice(0, 50)) scheduler.unschedule(id);
+    expect(scheduler.slotWidthMs).toBe(250);
+    await scheduler.stop(0);
+  });
+
   it('keeps slots when rescheduled or taken over, but not for a check asked for at once', async () => {
     const { scheduler, runsOf } = harness();
     const changed = idWithPhase(2_000);

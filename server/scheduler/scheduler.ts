@@ -17,9 +17,11 @@ export interface SchedulerOptions {
   /** Asked before each scheduled run; false skips it (and keeps the rhythm). */
   gate?: () => boolean;
   /**
-   * Scheduled checks start on a grid of this many ms (default 250; a whole number of ms dividing
+   * Scheduled checks start on a grid of slots this many ms wide (a whole number of ms dividing
    * 1,000, so that every interval holds whole slots; 1 keeps each endpoint's phase to the ms).
-   * Checks asked for at once (a new or resumed endpoint) are not held until the next slot.
+   * Default: as wide as holds about 16 checks at the scheduled rate, at most 250 ms (50 checks/s:
+   * 250 ms; 1,000 checks/s: 10 ms). Checks asked for at once (a new or resumed endpoint) are not
+   * held until the next slot.
    */
   slotMs?: number;
 }
@@ -45,7 +47,13 @@ export interface SchedulerStats {
 
 const LOOKAHEAD_MS = 1000;
 const MAX_INITIAL_SPREAD_MS = 60_000;
-const DEFAULT_SLOT_MS = 250;
+/** The slot widths to choose from, widest first: divisors of 1,000 ms up to 250. */
+const SLOT_WIDTHS_MS = [250, 200, 125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1];
+/**
+ * About as many checks as a slot should hold: enough that a wakeup serves many, few enough that a
+ * slot's results fill one of the result writer's gathered batches instead of queueing for several.
+ */
+const CHECKS_PER_SLOT = 16;
 
 /**
  * Runs every scheduled endpoint on its own interval, exactly.
@@ -53,11 +61,11 @@ const DEFAULT_SLOT_MS = 250;
  * One croner job ticks each second and arms a timer for every endpoint due before the next tick;
  * each endpoint keeps its own phase, so that 10,000 endpoints spread over their interval instead of
  * firing in the same millisecond. (One croner job per endpoint would cost about 83 KB each, 830 MB
- * for 10,000, and only fires on whole seconds.) Phases fall on a grid of `slotMs` (250 ms): the
- * checks of one slot start together, so the process wakes once for them and their results share a
- * batch; at 50 checks/s this more than halves the CPU per check (docs/performance.md). A check
- * never overlaps itself: a run that comes due while the previous one is still going is skipped and
- * counted.
+ * for 10,000, and only fires on whole seconds.) Phases fall on a grid of slots (`slotMs`; by
+ * default about 16 checks per slot, at most 250 ms): the checks of one slot start together, so the
+ * process wakes once for them and their results share a batch; at 50 checks/s this more than halves
+ * the CPU per check (docs/performance.md). A check never overlaps itself: a run that comes due while
+ * the previous one is still going is skipped and counted.
  */
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -69,13 +77,19 @@ export class Scheduler {
   private readonly run: (endpointId: string) => Promise<unknown>;
   private readonly onError: (error: unknown, endpointId?: string) => void;
   private readonly gate: () => boolean;
-  private readonly slotMs: number;
+  private readonly fixedSlotMs: number | undefined;
+  private slotMs = SLOT_WIDTHS_MS[0]!;
+  /** The scheduled rate: the sum of 1 / interval over the scheduled endpoints. */
+  private checksPerSecond = 0;
 
   constructor(options: SchedulerOptions) {
     this.run = options.run;
-    this.slotMs = options.slotMs ?? DEFAULT_SLOT_MS;
-    if (!Number.isInteger(this.slotMs) || this.slotMs < 1 || 1000 % this.slotMs !== 0)
-      throw new RangeError(`slotMs must be a whole number of ms dividing 1,000, got ${this.slotMs}`);
+    this.fixedSlotMs = options.slotMs;
+    if (this.fixedSlotMs !== undefined) {
+      if (!Number.isInteger(this.fixedSlotMs) || this.fixedSlotMs < 1 || 1000 % this.fixedSlotMs !== 0)
+        throw new RangeError(`slotMs must be a whole number of ms dividing 1,000, got ${this.fixedSlotMs}`);
+      this.slotMs = this.fixedSlotMs;
+    }
     this.onError = options.onError ?? ((e, id) => console.error('scheduled check failed', id, e));
     this.gate = options.gate ?? (() => true);
   }
@@ -106,6 +120,7 @@ export class Scheduler {
       nextAt = this.toSlot(now + (this.phaseOf(endpointId) % Math.min(intervalMs, MAX_INITIAL_SPREAD_MS)));
     }
     if (existing?.timer) clearTimeout(existing.timer);
+    this.rateChanged((existing ? -1000 / existing.intervalMs : 0) + 1000 / intervalMs);
     const entry: Entry = {
       id: endpointId,
       intervalMs,
@@ -120,8 +135,15 @@ export class Scheduler {
 
   unschedule(endpointId: string): void {
     const entry = this.entries.get(endpointId);
-    if (entry?.timer) clearTimeout(entry.timer);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
     this.entries.delete(endpointId);
+    this.rateChanged(-1000 / entry.intervalMs);
+  }
+
+  /** The width of the slots new start times fall on (ms). */
+  get slotWidthMs(): number {
+    return this.slotMs;
   }
 
   /** Whether a check of the endpoint is in progress. */
@@ -208,6 +230,14 @@ export class Scheduler {
       entry.running = run;
     }
     if (entry.nextAt < this.horizon) this.arm(entry);
+  }
+
+  /** Follows the scheduled rate with the slot width (an endpoint moves to the new grid at its next run). */
+  private rateChanged(deltaPerSecond: number): void {
+    this.checksPerSecond = this.entries.size === 0 && deltaPerSecond < 0 ? 0 : Math.max(0, this.checksPerSecond + deltaPerSecond);
+    if (this.fixedSlotMs !== undefined) return;
+    const widest = (CHECKS_PER_SLOT * 1000) / Math.max(this.checksPerSecond, Number.MIN_VALUE);
+    this.slotMs = SLOT_WIDTHS_MS.find((width) => width <= widest) ?? 1;
   }
 
   /** The endpoint's phase, on the slot grid. */
