@@ -132,7 +132,7 @@ export interface BuiltServer {
 }
 
 /**
- * Starts `node dist/server/main.js` in `appDir` on 127.0.0.1 and a free port with a clean
+ * Starts START_COMMAND (`node <NODE_FLAGS> dist/server/main.js`) in `appDir` on 127.0.0.1 and a free port with a clean
  * environment plus `settings`, and resolves once /readyz answers 200. Throws with the server's
  * output if it exits or is not ready within `readyTimeoutMs`.
  */

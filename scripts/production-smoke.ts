@@ -2,7 +2,7 @@
  * npm run smoke:prod — the container's steps in a temporary folder, smoke-tested and measured:
  *   1. build the server (scripts/build-server.ts; the web app must be built: `npm run build`)
  *   2. production-only install from the lock file beside it (timed)
- *   3. `node dist/server/main.js` with a clean environment: first start on an empty database,
+ *   3. `node --max-semi-space-size=1 dist/server/main.js` (START_COMMAND) with a clean environment: first start on an empty database,
  *      one endpoint checked against a local target until UP, SIGTERM → exit 0
  *   4. five more cold starts on the same data: time to the first 200 of /readyz, RSS once ready
  * and prints the folder's size. Options: --postgres <admin URL> runs on a throwaway database on
