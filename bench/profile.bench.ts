@@ -7,7 +7,7 @@
  *
  * Per run and database: a fresh database (PGlite: DATA_DIR in a temp dir; PostgreSQL:
  * `vigil_bench_<random>`, dropped afterwards), Vigil as a child process
- * (`node [--cpu-prof --cpu-prof-dir=DIR] --import tsx server/main.ts`), the endpoints created active
+ * (`node <npm start's flags> [--cpu-prof --cpu-prof-dir=DIR] --import tsx server/main.ts`), the endpoints created active
  * through POST /api/endpoints against a local target (bench/target-process.ts), one Socket.io client
  * subscribed to everything (`--viewer=batch`, the default: on the batched protocol, as the dashboard;
  * `--viewer=events`: one frame per event, the seed's protocol), `--warmup` seconds, then a `--window` of seconds measured:
