@@ -11,10 +11,19 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { optionsOrExit, parseFlags } from './support/options.ts';
 import { startTarget } from './support/processes.ts';
 
-const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const list = (name: string, fallback: string) => arg(name, fallback).split(',').map(Number);
+function parseOptions(argv: string[]) {
+  const flags = parseFlags(argv, ['rates', 'ticks', 'window', 'warmup', 'runs', 'help'], import.meta.url);
+  const numbers = (name: string, fallback: string) => {
+    const values = (flags.get(name) ?? fallback).split(',').map(Number);
+    if (values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`--${name} takes positive numbers`);
+    return values;
+  };
+  const [windowS, warmupS, runs] = [numbers('window', '20')[0]!, numbers('warmup', '5')[0]!, numbers('runs', '3')[0]!];
+  return { rates: numbers('rates', '50,1000'), ticks: numbers('ticks', '20,250'), windowS, warmupS, runs };
+}
 
 if (process.argv[2] === '--client') {
   // The measured process: only the HTTP client, its timer and its agent.
@@ -52,13 +61,7 @@ if (process.argv[2] === '--client') {
     }, windowS * 1000);
   }, warmupS * 1000);
 } else {
-  const rates = list('rates', '50,1000');
-  const ticks = list('ticks', '20,250');
-  const windowS = Number(arg('window', '20'));
-  const warmupS = Number(arg('warmup', '5'));
-  const runs = Number(arg('runs', '3'));
-  for (const v of [...rates, ...ticks, windowS, runs])
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`bad option value ${v}: every option takes positive numbers`);
+  const { rates, ticks, windowS, warmupS, runs } = optionsOrExit(parseOptions);
   const target = await startTarget();
   const self = fileURLToPath(import.meta.url);
   const measure = (rate: number, tick: number) =>

@@ -25,7 +25,6 @@ export function dbKinds(flags: Map<string, string>, fallback: string): ('pglite'
   return db === 'both' ? ['pglite', 'postgres'] : [db as 'pglite' | 'postgres'];
 }
 
-/** --pg-url, which must point at this machine (bench databases are created and dropped there). */
 /**
  * `--viewer`: the realtime protocol of a bench's viewer. `batch` (the default) as the dashboard: one
  * `events:batch` frame per tick; `events`: one frame per event, the seed's protocol.
@@ -36,6 +35,7 @@ export function viewerProtocol(flags: Map<string, string>): 'batch' | 'events' {
   return value;
 }
 
+/** --pg-url, which must point at this machine (bench databases are created and dropped there). */
 export function localPgUrl(flags: Map<string, string>): string {
   const pgUrl = flags.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const pgHost = new URL(pgUrl).hostname;

@@ -120,7 +120,6 @@ export class Scheduler {
       nextAt = this.toSlot(now + (this.phaseOf(endpointId) % Math.min(intervalMs, MAX_INITIAL_SPREAD_MS)));
     }
     if (existing?.timer) clearTimeout(existing.timer);
-    this.rateChanged((existing ? -1000 / existing.intervalMs : 0) + 1000 / intervalMs);
     const entry: Entry = {
       id: endpointId,
       intervalMs,
@@ -130,6 +129,7 @@ export class Scheduler {
       lastStartedAt: existing?.lastStartedAt,
     };
     this.entries.set(endpointId, entry);
+    this.rateChanged((existing ? -1000 / existing.intervalMs : 0) + 1000 / intervalMs);
     if (this.heartbeat && entry.nextAt < this.horizon) this.arm(entry);
   }
 
@@ -234,7 +234,8 @@ export class Scheduler {
 
   /** Follows the scheduled rate with the slot width (an endpoint moves to the new grid at its next run). */
   private rateChanged(deltaPerSecond: number): void {
-    this.checksPerSecond = this.entries.size === 0 && deltaPerSecond < 0 ? 0 : Math.max(0, this.checksPerSecond + deltaPerSecond);
+    // Back to exactly 0 when nothing is scheduled: the sum of fractions does not drift for good.
+    this.checksPerSecond = this.entries.size === 0 ? 0 : Math.max(0, this.checksPerSecond + deltaPerSecond);
     if (this.fixedSlotMs !== undefined) return;
     const widest = (CHECKS_PER_SLOT * 1000) / Math.max(this.checksPerSecond, Number.MIN_VALUE);
     this.slotMs = SLOT_WIDTHS_MS.find((width) => width <= widest) ?? 1;
