@@ -56,6 +56,7 @@ export class MonitorRegistry {
     // Our memory stays when it is newer than the rows: a check recorded while they were read, or
     // one still being written when the read began (its commit may land before or after the read).
     const statesBefore = new Map(ids.map((id) => [id, this.byId.get(id)?.state]));
+    const definitionsBefore = this.definitionsOf(ids);
     const writingBefore = new Set(ids.filter(keepState));
     const since = this.beginRead();
     let rows: EndpointRow[];
@@ -67,14 +68,16 @@ export class MonitorRegistry {
     } finally {
       this.endRead(since);
     }
+    const { settled, changedHere } = this.splitByDefinitionChange(rows, definitionsBefore);
     const newerHere = (id: string) => {
       const current = this.byId.get(id);
       return current !== undefined && (current.state !== statesBefore.get(id) || writingBefore.has(id) || keepState(id));
     };
-    const olderHere = rows.filter((row) => !newerHere(row.id));
+    const olderHere = settled.filter((row) => !newerHere(row.id));
     this.put(olderHere, open);
-    for (const row of rows) if (newerHere(row.id)) this.updateDefinition(row);
-    return rows.map((r) => r.id);
+    for (const row of settled) if (newerHere(row.id)) this.updateDefinition(row);
+    const again = await this.reload(db, changedHere, keepState);
+    return [...settled.map((r) => r.id), ...again];
   }
 
   /**
@@ -83,12 +86,36 @@ export class MonitorRegistry {
    */
   async reloadDefinitions(db: Database, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await readEndpointRows(db, ids);
-    const fresh = rows.filter((row) => !this.byId.has(row.id));
-    for (const row of rows) if (this.byId.has(row.id)) this.updateDefinition(row);
+    const definitionsBefore = this.definitionsOf(ids);
+    const { settled, changedHere } = this.splitByDefinitionChange(await readEndpointRows(db, ids), definitionsBefore);
+    const fresh = settled.filter((row) => !this.byId.has(row.id));
+    for (const row of settled) if (this.byId.has(row.id)) this.updateDefinition(row);
     const freshIds = fresh.map((r) => r.id);
     if (freshIds.length > 0) await this.reload(db, freshIds);
-    return rows.map((r) => r.id);
+    const again = await this.reloadDefinitions(db, changedHere);
+    return [...settled.map((r) => r.id), ...again];
+  }
+
+  private definitionsOf(ids: string[]): Map<string, EndpointDefinition | undefined> {
+    return new Map(ids.map((id) => [id, this.byId.get(id)?.definition]));
+  }
+
+  /**
+   * A definition changed here while the rows were read (a local update, committed before it was
+   * applied here) may be newer than the row read: those endpoints are read again, by a read that
+   * begins after the change and so sees it or something newer.
+   */
+  private splitByDefinitionChange(
+    rows: EndpointRow[],
+    definitionsBefore: Map<string, EndpointDefinition | undefined>,
+  ): { settled: EndpointRow[]; changedHere: string[] } {
+    const settled: EndpointRow[] = [];
+    const changedHere: string[] = [];
+    for (const row of rows) {
+      if (this.byId.get(row.id)?.definition === definitionsBefore.get(row.id)) settled.push(row);
+      else changedHere.push(row.id);
+    }
+    return { settled, changedHere };
   }
 
   /** Takes endpoints as stored: new ones are added, those here take the stored state (through `apply`). */
