@@ -102,26 +102,22 @@ describe('loading and reloading the live state', () => {
   // ownership claim) answered the endpoint still paused, and it was never checked. Seen in CI.
   it('reads again an endpoint whose definition changed here while its row was read: a resume (or pause) is not undone by the older row', async () => {
     for (const paused of [true, false]) {
-      const id = randomUUID();
-      await db.insert(endpoints).values(endpointRow(id, { paused }));
-      const registry = new MonitorRegistry();
-      await registry.load(db);
-      const [changed] = await db.select().from(endpoints).where(eq(endpoints.id, id));
+      for (const method of ['reload', 'reloadDefinitions'] as const) {
+        const id = randomUUID();
+        await db.insert(endpoints).values(endpointRow(id, { paused }));
+        const registry = new MonitorRegistry();
+        await registry.load(db);
+        const held = withFirstAnswerHeld(db);
 
-      // The read is sent before the change is committed (on PGlite they queue in this order).
-      const reloading = registry.reload(db, [id]);
-      const committing = db.update(endpoints).set({ paused: !paused }).where(eq(endpoints.id, id));
-      registry.updateDefinition({ ...changed!, paused: !paused });
-      await committing;
-      expect(await reloading).toEqual([id]);
-      expect(registry.get(id)!.definition.paused, `after a ${paused ? 'resume' : 'pause'}, reload`).toBe(!paused);
+        const reading = registry[method](held.db, [id]);
+        // The change is committed after the read began, then applied here (as the services do).
+        const [changed] = await db.update(endpoints).set({ paused: !paused }).where(eq(endpoints.id, id)).returning();
+        registry.updateDefinition(changed!);
+        held.release();
 
-      const redefining = registry.reloadDefinitions(db, [id]);
-      const undoing = db.update(endpoints).set({ paused }).where(eq(endpoints.id, id));
-      registry.updateDefinition({ ...changed!, paused });
-      await undoing;
-      expect(await redefining).toEqual([id]);
-      expect(registry.get(id)!.definition.paused, `after a ${paused ? 'pause' : 'resume'}, reloadDefinitions`).toBe(paused);
+        expect(await reading).toEqual([id]);
+        expect(registry.get(id)!.definition.paused, `${method} after ${paused ? 'a resume' : 'a pause'}`).toBe(!paused);
+      }
     }
   });
 
@@ -140,3 +136,30 @@ describe('loading and reloading the live state', () => {
     expect(registry.get(fresh.id)!.state).toMatchObject({ status: 'DOWN', openIncident: { id: fresh.incidentId } });
   });
 });
+
+/**
+ * `db`, except that the answer to its first query (sent at once, as usual) is handed over only
+ * once `release()` is called: what happens meanwhile happens while that read is in flight.
+ */
+function withFirstAnswerHeld(db: Database): { db: Database; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const wrap = (value: unknown): unknown => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+    return new Proxy(value as object, {
+      get(target, property) {
+        const member = Reflect.get(target, property, target);
+        if (typeof member !== 'function') return member;
+        if (property === 'then' && !held) {
+          held = true;
+          return (onFulfilled: (v: unknown) => unknown, onRejected: (e: unknown) => unknown) =>
+            member.call(target, (answer: unknown) => released.then(() => answer)).then(onFulfilled, onRejected);
+        }
+        if (property === 'then') return member.bind(target);
+        return (...args: unknown[]) => wrap(member.apply(target, args));
+      },
+    });
+  };
+  return { db: wrap(db) as Database, release };
+}
