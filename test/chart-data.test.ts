@@ -19,6 +19,8 @@ const check = (checkedAt: string, status: Check['status'], responseTime: number)
   errorMessage: null,
   errorCode: null,
   errorParams: null,
+  failedAssertions: [],
+  bodyExcerpt: null,
   checkedAt,
 });
 

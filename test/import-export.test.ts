@@ -17,6 +17,7 @@ const DEFINITION_FIELDS = [
   'expectedStatusCodes',
   'degradedThresholdMs',
   'failureThreshold',
+  'assertions',
   'paused',
   'tags',
 ];
@@ -115,6 +116,7 @@ describe('moving a setup from one instance to another', () => {
         timeoutMs: 5000,
         degradedThresholdMs: 800,
         failureThreshold: 5,
+        assertions: [{ source: 'header', property: 'content-type', comparison: 'contains', target: 'text', severity: 'DEGRADED' }],
       }),
       await create(source, { name: 'Status page', url: target.url(paths[2]), method: 'HEAD', intervalSeconds: 1, paused: false }),
       await create(source, { name: 'Old service', url: target.url(paths[3]), paused: true }),
@@ -276,6 +278,7 @@ describe('importing into a running instance', () => {
       expectedStatusCodes: ['204', '300-399', '200'],
       degradedThresholdMs: 1500,
       failureThreshold: 7,
+      assertions: [{ source: 'json', property: `$.items[${i}]`, comparison: 'exists', target: null, severity: 'DOWN' }],
       paused: true,
       tags: ['zulu', 'alpha', `t${i}`],
     }));

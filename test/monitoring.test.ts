@@ -145,6 +145,7 @@ describe('statuses and incidents', () => {
         errorMessage: null,
         errorCode: null,
         errorParams: null,
+        failedAssertions: [],
         timestamp: recovered.checkedAt,
       },
     ]);
@@ -217,7 +218,7 @@ describe('storing results', () => {
         recordResult(
           vigil,
           endpoint.id,
-          { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage, errorCode: null, errorParams: null },
+          { status: 'DOWN', statusCode: 500 + i, responseTime: i, errorMessage, errorCode: null, errorParams: null, failedAssertions: [], bodyExcerpt: null },
           new Date(Date.now() + i),
         ),
       ),

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { FailedAssertion } from '../../server/contract/types.ts';
 import { endpoints } from './endpoints.ts';
 
 export const checkResults = pgTable(
@@ -12,6 +13,9 @@ export const checkResults = pgTable(
     responseTime: integer('response_time').notNull(),
     statusCode: integer('status_code'),
     errorMessage: text('error_message'),
+    /** Null when none failed (most checks): nothing is stored for them. */
+    failedAssertions: jsonb('failed_assertions').$type<FailedAssertion[]>(),
+    bodyExcerpt: text('body_excerpt'),
     checkedAt: timestamp('checked_at', { withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc())],

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Assertion } from '../../server/contract/types.ts';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision everywhere: timestamps round-trip through JavaScript Dates and cursors.
@@ -19,6 +20,7 @@ export const endpoints = pgTable(
     expectedStatusCodes: text('expected_status_codes').array().notNull(),
     degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
     failureThreshold: integer('failure_threshold').notNull(),
+    assertions: jsonb('assertions').$type<Assertion[]>().notNull().default(sql`'[]'::jsonb`),
     paused: boolean('paused').notNull().default(false),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     status: text('status').notNull().default('PENDING'),

@@ -32,6 +32,10 @@ export interface ProbeTarget {
   headers: Record<string, string>;
   body: string | null;
   timeoutMs: number;
+  /** Keep the body (up to MAX_BODY_BYTES) for assertions; otherwise only its first KB is kept, for the excerpt. */
+  keepBody?: boolean;
+  /** Read the days left on the server's TLS certificate (https only). */
+  readCertificate?: boolean;
 }
 
 export interface HttpProberOptions {
@@ -47,6 +51,9 @@ export const DEFAULT_USER_AGENT = 'Vigil/0.1 (+health check)';
 export const DEFAULT_MAX_REDIRECTS = 5;
 /** Past this many body bytes the response counts as received and the socket is dropped. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The start of the body a check that is not UP keeps, so that a person can see why. */
+export const EXCERPT_BYTES = 1024;
+const DAY_MS = 86_400_000;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** 301/302/303 turn every method but GET and HEAD into a GET without body, as browsers do. */
@@ -166,9 +173,12 @@ export class HttpProber {
         else req.end();
       };
 
+      const keepBytes = target.keepBody ? MAX_BODY_BYTES : EXCERPT_BYTES;
       const receive = (hop: Hop, res: IncomingMessage): void => {
         let received = 0;
         let complete = false;
+        const kept: Buffer[] = [];
+        let keptBytes = 0;
 
         const onComplete = (): void => {
           if (complete) return;
@@ -180,11 +190,25 @@ export class HttpProber {
           if (REDIRECT_STATUSES.has(statusCode) && typeof location === 'string' && location !== '') {
             follow(hop, statusCode, location);
           } else {
-            finish({ kind: 'response', statusCode, responseTime: elapsed() });
+            const body = Buffer.concat(kept, keptBytes);
+            finish({
+              kind: 'response',
+              statusCode,
+              responseTime: elapsed(),
+              headers: res.headers,
+              body: target.keepBody ? body.toString('utf8') : null,
+              bodyExcerpt: excerptOf(body),
+              certificateDays: target.readCertificate ? certificateDaysOf(res) : null,
+            });
           }
         };
         const onData = (chunk: Buffer): void => {
           received += chunk.length;
+          if (keptBytes < keepBytes) {
+            const piece = chunk.subarray(0, keepBytes - keptBytes);
+            kept.push(piece);
+            keptBytes += piece.length;
+          }
           if (received >= MAX_BODY_BYTES) {
             // Enough: the answer counts as received now; do not read (or buffer) the rest.
             onComplete();
@@ -367,4 +391,21 @@ export function describeFailure(err: ErrnoLike, url: URL): Failure {
   if (code !== undefined && /^[A-Z][A-Z0-9_]+$/.test(code)) return checkError('network', { errno: code, detail: message });
   if (code !== undefined) return { errorMessage: `${code}: ${message}`, errorCode: null, errorParams: null };
   return { errorMessage: message, errorCode: null, errorParams: null };
+}
+
+/** The first KB of a body as text (a character cut in two is dropped; NUL, which PostgreSQL text refuses, shown as U+FFFD); null when empty. */
+function excerptOf(body: Buffer): string | null {
+  if (body.length === 0) return null;
+  // Streaming: the bytes of a character cut at the end are held back instead of decoded as U+FFFD.
+  const text = new TextDecoder('utf-8').decode(body.subarray(0, EXCERPT_BYTES), { stream: true });
+  return text.replaceAll('\0', '\uFFFD');
+}
+
+/** Whole days until the certificate of the TLS connection that answered expires (negative once expired); null without one. */
+function certificateDaysOf(res: IncomingMessage): number | null {
+  const socket = res.socket as (IncomingMessage['socket'] & { getPeerCertificate?: () => { valid_to?: string } }) | null;
+  const validTo = socket?.getPeerCertificate?.()?.valid_to;
+  if (!validTo) return null;
+  const expiresAt = Date.parse(validTo);
+  return Number.isNaN(expiresAt) ? null : Math.floor((expiresAt - Date.now()) / DAY_MS);
 }

@@ -23,6 +23,12 @@ export const ENDPOINT_LIMITS = {
   expectedStatusCodes: 20,
   tags: 20,
   tagLength: 50,
+  /** Most assertions on one endpoint. */
+  assertions: 20,
+  /** Longest header name or JSONPath expression of an assertion. */
+  assertionPropertyLength: 512,
+  /** Longest text an assertion compares with (a regular expression included). */
+  assertionTargetLength: 1024,
 } as const;
 
 /** What a created endpoint gets for each field the request leaves out. */
@@ -37,5 +43,6 @@ export const ENDPOINT_DEFAULTS = {
   failureThreshold: 3,
   paused: false,
   secretHeaders: [],
+  assertions: [],
   tags: [],
 } as const satisfies Partial<EndpointDefinition>;

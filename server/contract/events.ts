@@ -1,4 +1,4 @@
-import type { CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, MessageParams } from './types.ts';
+import type { CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MessageParams } from './types.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -22,6 +22,8 @@ export interface ServerEvents {
     errorMessage: string | null;
     errorCode: CheckErrorCode | null;
     errorParams: MessageParams | null;
+    /** As in the Check: every assertion not met ([] when none failed). */
+    failedAssertions: FailedAssertion[];
     timestamp: string;
   };
   'incident:started': {

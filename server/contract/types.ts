@@ -18,6 +18,55 @@ export type CheckStatus = Exclude<EndpointStatus, 'PENDING'>;
  */
 export const SECRET_MARKER = '(secret)';
 
+/** What an assertion looks at in a check's answer. */
+export const ASSERTION_SOURCES = ['status', 'header', 'body', 'json', 'responseTime', 'certificateDays'] as const;
+export type AssertionSource = (typeof ASSERTION_SOURCES)[number];
+
+export const ASSERTION_COMPARISONS = [
+  'equals',
+  'notEquals',
+  'lessThan',
+  'lessThanOrEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'contains',
+  'notContains',
+  'matches',
+  'exists',
+  'notExists',
+] as const;
+export type AssertionComparison = (typeof ASSERTION_COMPARISONS)[number];
+
+/**
+ * One condition a check's answer must meet, beside `expectedStatusCodes` and
+ * `degradedThresholdMs` (which stay the first two). See docs/assertions.md.
+ */
+export interface Assertion {
+  source: AssertionSource;
+  /** `header`: the header's name; `json`: a JSONPath expression (RFC 9535), e.g. `$.status`. Null for the other sources. */
+  property: string | null;
+  comparison: AssertionComparison;
+  /** What the value is compared with; null for `exists` and `notExists` (and for `equals null` on JSON). */
+  target: string | number | boolean | null;
+  /** What the check is when this assertion fails. */
+  severity: 'DOWN' | 'DEGRADED';
+}
+
+/** One assertion a check's answer did not meet, and what it saw. */
+export interface FailedAssertion {
+  /** Its position in the endpoint's `assertions`. */
+  index: number;
+  severity: 'DOWN' | 'DEGRADED';
+  /** What was looked at: `status code`, `header content-type`, `body`, `$.status`, `response time`, `certificate`. */
+  subject: string;
+  /** What was expected, as words: `"ok"`, `≥ 14 days`, `to contain "healthy"`. */
+  expected: string;
+  /** What was seen: `"degraded"`, `3 days`, `no such header`. */
+  actual: string;
+  /** `{subject}: expected {expected}, got {actual}`. */
+  message: string;
+}
+
 /** What a user sets on an endpoint. */
 export interface EndpointDefinition {
   name: string;
@@ -37,6 +86,8 @@ export interface EndpointDefinition {
   expectedStatusCodes: string[];
   degradedThresholdMs: number;
   failureThreshold: number;
+  /** Conditions on the answer beyond the status code and the response time (at most 20). */
+  assertions: Assertion[];
   paused: boolean;
   tags: string[];
 }
@@ -66,6 +117,10 @@ export interface Check {
   /** What went wrong as a stable code with its parameters (docs/api-errors.md); `errorMessage` says it in English. */
   errorCode: CheckErrorCode | null;
   errorParams: MessageParams | null;
+  /** Every assertion this check did not meet, in the endpoint's order ([] when none failed). */
+  failedAssertions: FailedAssertion[];
+  /** The first 1 KB of the body of a check that was not UP (null: UP, no answer, or an empty body). */
+  bodyExcerpt: string | null;
   checkedAt: string;
 }
 
@@ -190,6 +245,7 @@ export const CHECK_ERROR_CODES = [
   'network',
   'unexpected_status',
   'slow',
+  'assertion',
 ] as const;
 export type CheckErrorCode = (typeof CHECK_ERROR_CODES)[number];
 

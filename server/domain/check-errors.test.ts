@@ -8,6 +8,7 @@ const EXAMPLES: Record<CheckErrorCode, [MessageParams, string]> = {
   dns: [{ host: 'nowhere.invalid' }, 'DNS lookup failed for nowhere.invalid'],
   reset: [{}, 'Connection reset by peer'],
   tls: [{ detail: 'self-signed certificate' }, 'TLS error: self-signed certificate'],
+  assertion: [{ subject: '$.status', expected: '"ok"', actual: '"degraded"' }, '$.status: expected "ok", got "degraded"'],
   blocked: [
     { detail: 'localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect' },
     'Blocked by policy: localhost → 127.0.0.1 (listed in BLOCKED_TARGETS) after a redirect',

@@ -20,6 +20,8 @@ const TEMPLATES: Record<CheckErrorCode, string> = {
   too_many_redirects: 'Too many redirects (more than {max:n})',
   unexpected_status: 'Unexpected status code {status:n} (expected {expected})',
   slow: 'Slow response: {responseTime:n} ms (threshold {threshold:n} ms)',
+  // The first assertion not met (see server/domain/assertions.ts).
+  assertion: '{subject}: expected {expected}, got {actual}',
   // Last: the catch-all for socket errors with an errno code and no template of their own.
   network: '{errno:errno}: {detail}',
 };

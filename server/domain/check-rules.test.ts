@@ -5,10 +5,19 @@ import { codeOfCheckError } from './check-errors.ts';
 const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
   expectedStatusCodes: ['200-299'],
   degradedThresholdMs: 2000,
+  assertions: [],
   ...overrides,
 });
 
-const answer = (statusCode: number, responseTime = 50): ProbeObservation => ({ kind: 'response', statusCode, responseTime });
+const answer = (statusCode: number, responseTime = 50): ProbeObservation => ({
+  kind: 'response',
+  statusCode,
+  responseTime,
+  headers: {},
+  body: null,
+  bodyExcerpt: null,
+  certificateDays: null,
+});
 const failure = (errorMessage: string, responseTime = 5): ProbeObservation => ({
   kind: 'failure',
   errorMessage,
@@ -31,6 +40,8 @@ describe('judgeObservation', () => {
         responseTime,
         errorMessage: message,
         ...codeOfCheckError(message),
+        failedAssertions: [],
+        bodyExcerpt: null,
       });
     });
 

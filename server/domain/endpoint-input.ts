@@ -6,10 +6,12 @@ import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
 import { statusSpecProblem } from './expected-status.ts';
 import { countedFirst, sizedFirst } from './bounded-input.ts';
 import { displayTextProblem } from './display-text.ts';
+import { HEADER_NAME as HEADER_NAME_PATTERN } from './header-name.ts';
+import { assertionsField } from './assertion-input.ts';
 
 export { ENDPOINT_DEFAULTS };
 
-const HEADER_NAME = codedPattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid_header_name');
+const HEADER_NAME = codedPattern(HEADER_NAME_PATTERN, 'invalid_header_name');
 
 // PostgreSQL text cannot hold NUL; refusing it here makes it a 400 rather than a database error.
 const noNul = (v: string) => !v.includes('\0');
@@ -85,6 +87,7 @@ const fields = {
   }),
   degradedThresholdMs: int(LIMITS.degradedThresholdMs),
   failureThreshold: int(LIMITS.failureThreshold),
+  assertions: assertionsField,
   paused: z.boolean(),
   // Names only: marking a header secret needs no value, and may come before the header does.
   secretHeaders: countedFirst(
@@ -116,6 +119,7 @@ export const CreateSchema = z.strictObject({
   expectedStatusCodes: fields.expectedStatusCodes.default([...ENDPOINT_DEFAULTS.expectedStatusCodes]),
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
+  assertions: fields.assertions.default([]),
   paused: fields.paused.default(false),
   secretHeaders: fields.secretHeaders.default([]),
   tags: fields.tags.default([]),
@@ -167,6 +171,13 @@ export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
   const errors: FieldError[] = [];
   if (definition.body !== null && (definition.method === 'GET' || definition.method === 'HEAD')) {
     errors.push({ path: 'body', message: `must be null when method is ${definition.method}`, code: 'body_not_allowed', params: { method: definition.method } });
+  }
+  if (!definition.url.toLowerCase().startsWith('https:')) {
+    definition.assertions.forEach((assertion, i) => {
+      if (assertion.source === 'certificateDays') {
+        errors.push({ path: `assertions.${i}.source`, message: 'needs an https:// URL: only TLS answers have a certificate', code: 'needs_https', params: {} });
+      }
+    });
   }
   return errors;
 }

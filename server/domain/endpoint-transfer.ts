@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EndpointDefinition, ImportAction, ImportMode, MessageParams } from '../contract/types.ts';
+import type { Assertion, EndpointDefinition, ImportAction, ImportMode, MessageParams } from '../contract/types.ts';
 import { CreateSchema, coherenceErrors, parseWith } from './endpoint-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
@@ -214,10 +214,19 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     sameList(a.expectedStatusCodes, b.expectedStatusCodes) &&
     a.degradedThresholdMs === b.degradedThresholdMs &&
     a.failureThreshold === b.failureThreshold &&
+    sameAssertions(a.assertions, b.assertions) &&
     a.paused === b.paused &&
     sameList(a.tags, b.tags)
   );
 }
+
+/** Assertions are compared field by field in a fixed order (stored JSON may list keys in another). */
+const sameAssertions = (a: readonly Assertion[], b: readonly Assertion[]) =>
+  a.length === b.length &&
+  a.every((x, i) => {
+    const y = b[i]!;
+    return x.source === y.source && x.property === y.property && x.comparison === y.comparison && x.target === y.target && x.severity === y.severity;
+  });
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 

@@ -169,8 +169,21 @@ function buildDocument(): Json {
           errorMessage: nullable('string'),
           errorCode,
           errorParams,
+          failedAssertions: { type: 'array', items: ref('FailedAssertion'), description: 'Every assertion this check did not meet, in order ([] when none)' },
+          bodyExcerpt: nullable('string', { description: 'The first 1 KB of the body of a check that was not UP; null otherwise, or when the body was empty' }),
           checkedAt: time,
         }),
+        FailedAssertion: exact(
+          {
+            index: { ...int, description: "Its position in the endpoint's assertions" },
+            severity: { enum: ['DOWN', 'DEGRADED'] },
+            subject: { type: 'string', description: 'What was looked at: status code, header <name>, body, a JSONPath, response time, certificate' },
+            expected: { type: 'string', description: 'What was expected, as words: "ok", ≥ 14 days, to contain "healthy"' },
+            actual: { type: 'string', description: 'What was seen: "degraded", 3 days, no such header, nothing, not JSON' },
+            message: { type: 'string', description: '{subject}: expected {expected}, got {actual}' },
+          },
+          { description: 'An assertion a check did not meet (docs/assertions.md)' },
+        ),
         SavedEndpoint: {
           ...exact(endpointResource),
           properties: {

@@ -25,6 +25,7 @@ const checkOf = (endpointId: string, checkId: string): ServerEvents['check:compl
   errorMessage: null,
   errorCode: null,
   errorParams: null,
+  failedAssertions: [],
   timestamp: '2025-10-16T12:00:00.000Z',
 });
 

@@ -127,12 +127,14 @@ function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrit
   const column = (rows: PendingWrite[], pick: (w: PendingWrite) => string | number | null) => pgArray(rows.map(pick));
   return sql`
     with inserted as (
-      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, checked_at)
-      select * from unnest(
+      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, checked_at)
+      select id, endpoint_id, status, response_time, status_code, error_message, failed_assertions::jsonb, body_excerpt, checked_at from unnest(
         ${column(checks, (w) => w.check.id)}::uuid[], ${column(checks, (w) => w.check.endpointId)}::uuid[],
         ${column(checks, (w) => w.check.status)}::text[], ${column(checks, (w) => w.check.responseTime)}::int[],
         ${column(checks, (w) => w.check.statusCode)}::int[], ${column(checks, (w) => w.check.errorMessage)}::text[],
-        ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
+        ${column(checks, (w) => (w.check.failedAssertions.length > 0 ? JSON.stringify(w.check.failedAssertions) : null))}::text[],
+        ${column(checks, (w) => w.check.bodyExcerpt)}::text[], ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
+        as v(id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, checked_at)
       on conflict (id) do nothing
     )
     update endpoints as e set

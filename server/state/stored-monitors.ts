@@ -64,6 +64,7 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     expectedStatusCodes: row.expectedStatusCodes,
     degradedThresholdMs: row.degradedThresholdMs,
     failureThreshold: row.failureThreshold,
+    assertions: row.assertions,
     paused: row.paused,
     tags: row.tags,
   };

@@ -68,6 +68,7 @@ function check(endpointId: string, padding = 0): ServerEvents['check:completed']
     errorMessage: padding ? 'x'.repeat(padding) : null,
     errorCode: null,
     errorParams: null,
+    failedAssertions: [],
     timestamp: new Date().toISOString(),
   };
 }

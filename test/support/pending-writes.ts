@@ -19,6 +19,8 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
     errorMessage: null,
     errorCode: null,
     errorParams: null,
+    failedAssertions: [],
+    bodyExcerpt: null,
     checkedAt: checkedAt.toISOString(),
   };
   const events: QueuedEvent[] = [
@@ -33,6 +35,7 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
         errorMessage: null,
         errorCode: null,
         errorParams: null,
+        failedAssertions: [],
         timestamp: check.checkedAt,
       },
     ],
@@ -84,6 +87,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     expectedStatusCodes: ['200-299'],
     degradedThresholdMs: 500,
     failureThreshold: 3,
+    assertions: [],
     paused: false,
     tags: [],
     status: 'PENDING',

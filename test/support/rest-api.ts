@@ -21,7 +21,19 @@ export const pathOf = (endpoint: Endpoint) => new URL(endpoint.url).pathname;
 
 export function expectCheckShape(check: Check, endpointId: string) {
   expect(Object.keys(check).sort()).toEqual(
-    ['checkedAt', 'endpointId', 'errorCode', 'errorMessage', 'errorParams', 'id', 'responseTime', 'status', 'statusCode'].sort(),
+    [
+      'bodyExcerpt',
+      'checkedAt',
+      'endpointId',
+      'errorCode',
+      'errorMessage',
+      'errorParams',
+      'failedAssertions',
+      'id',
+      'responseTime',
+      'status',
+      'statusCode',
+    ].sort(),
   );
   expect(check.id).toMatch(UUID);
   expect(check.endpointId).toBe(endpointId);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type TargetMode =
-  | { kind: 'ok'; status?: number /* default 200 */; body?: string }
+  | { kind: 'ok'; status?: number /* default 200 */; body?: string; headers?: Record<string, string> /* Content-Type: text/plain unless set */ }
   | { kind: 'slow'; delayMs: number; status?: number }
   | { kind: 'hang' } // accepts, never answers (until close)
   | { kind: 'redirect'; location: string; status?: number /* 302 */ }
@@ -59,7 +59,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
   const pendingTimers = new Set<NodeJS.Timeout>();
   let defaultMode: TargetMode = DEFAULT_MODE;
 
-  const respond = (req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string): void => {
+  const respond = (req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
     const bodyless = req.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     if (bodyless) {
       res.writeHead(status);
@@ -68,6 +68,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     }
     res.writeHead(status, {
       'Content-Type': 'text/plain; charset=utf-8',
+      ...headers,
       'Content-Length': Buffer.byteLength(body),
     });
     res.end(body);
@@ -95,7 +96,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
       const mode = modes.get(path) ?? defaultMode;
       switch (mode.kind) {
         case 'ok':
-          respond(req, res, mode.status ?? 200, mode.body ?? 'ok');
+          respond(req, res, mode.status ?? 200, mode.body ?? 'ok', mode.headers);
           break;
         case 'slow': {
           const timer = setTimeout(() => {

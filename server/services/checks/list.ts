@@ -33,6 +33,8 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
       statusCode: r.statusCode,
       errorMessage: r.errorMessage,
       ...codeOfCheckError(r.errorMessage),
+      failedAssertions: r.failedAssertions ?? [],
+      bodyExcerpt: r.bodyExcerpt,
       checkedAt: r.checkedAt.toISOString(),
     }),
   );

@@ -32,6 +32,8 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     errorMessage: verdict.errorMessage,
     errorCode: verdict.errorCode,
     errorParams: verdict.errorParams,
+    failedAssertions: verdict.failedAssertions,
+    bodyExcerpt: verdict.bodyExcerpt,
     checkedAt: checkedAt.toISOString(),
   };
   const previousStatus = entry.state.status;
@@ -56,6 +58,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
         errorMessage: check.errorMessage,
         errorCode: check.errorCode,
         errorParams: check.errorParams,
+        failedAssertions: check.failedAssertions,
         timestamp: check.checkedAt,
       },
     ],

@@ -1,4 +1,5 @@
 import type { Check } from '../../contract/types.ts';
+import { needsBody, needsCertificate } from '../../domain/assertions.ts';
 import { judgeObservation } from '../../domain/check-rules.ts';
 import type { HttpProber } from '../../checker/http-prober.ts';
 import type { ResultWriter } from '../../results/result-writer.ts';
@@ -26,6 +27,8 @@ export async function runCheck(deps: RunCheckDeps, endpointId: string): Promise<
     headers: definition.headers,
     body: definition.body,
     timeoutMs: definition.timeoutMs,
+    keepBody: needsBody(definition.assertions),
+    readCertificate: needsCertificate(definition.assertions),
   });
   return recordResult(deps, endpointId, judgeObservation(observation, definition), checkedAt);
 }
