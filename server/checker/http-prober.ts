@@ -179,6 +179,8 @@ export class HttpProber {
         let complete = false;
         const kept: Buffer[] = [];
         let keptBytes = 0;
+        // Read now: once the body has ended, a keep-alive socket is back in the pool and gone from `res`.
+        const certificateDays = target.readCertificate ? certificateDaysOf(res) : null;
 
         const onComplete = (): void => {
           if (complete) return;
@@ -198,7 +200,7 @@ export class HttpProber {
               headers: res.headers,
               body: target.keepBody ? body.toString('utf8') : null,
               bodyExcerpt: excerptOf(body),
-              certificateDays: target.readCertificate ? certificateDaysOf(res) : null,
+              certificateDays,
             });
           }
         };
