@@ -56,7 +56,16 @@ async function startFlipServer(): Promise<{ origin: string; close(): Promise<voi
   return listenLocally(server);
 }
 
-/** A server whose paths answer 200 "ok", counting each check by the instance that made it. */
+const HEALTH_JSON = JSON.stringify({
+  status: 'ok',
+  version: '2.4.1',
+  checks: [
+    { name: 'db', ok: true },
+    { name: 'cache', ok: true },
+  ],
+});
+
+/** A server whose paths answer 200 "ok" (/j/… a health document in JSON), counting each check by the instance that made it. */
 async function startTrackServer(): Promise<{ origin: string; close(): Promise<void> }> {
   const tracker = new CheckTracker();
   const answer = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -89,6 +98,8 @@ async function startTrackServer(): Promise<{ origin: string; close(): Promise<vo
         res.end();
         return;
       }
+      // The JSON a service's health route answers, for checks with assertions (bench:checks --checks=assertions).
+      if (path.startsWith('/j/')) return answer(res, 200, HEALTH_JSON, 'application/json');
       answer(res, 200, 'ok');
     });
   });

@@ -85,6 +85,33 @@ describe('the webhook notifier', () => {
     expect(receiver.received.some((r) => r.body.event === 'check:completed')).toBe(false);
   });
 
+  it('says which assertion failed and what it saw in the status change it posts', async () => {
+    const receiver = await startReceiver();
+    const target: TargetServer = await startTargetServer();
+    const vigil: TestVigil = await startTestVigil({ WEBHOOK_URL: receiver.url });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+    target.setMode('/asserted', { kind: 'ok', body: '{"status":"degraded"}', headers: { 'Content-Type': 'application/json' } });
+
+    await vigil.api<Endpoint>('POST', '/api/endpoints', {
+      name: 'Health',
+      url: target.url('/asserted'),
+      intervalSeconds: 3600,
+      assertions: [{ source: 'json', property: '$.status', comparison: 'equals', target: 'ok' }],
+    });
+    await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → DOWN notification');
+
+    expect(receiver.received[0]!.body).toMatchObject({
+      event: 'endpoint:status-changed',
+      data: {
+        previousStatus: 'PENDING',
+        currentStatus: 'DOWN',
+        errorMessage: '$.status: expected "ok", got "degraded"',
+        errorCode: 'assertion',
+        errorParams: { subject: '$.status', expected: '"ok"', actual: '"degraded"' },
+      },
+    });
+  });
+
   it('retries a failed delivery with growing delays, keeping the order', async () => {
     const receiver = await startReceiver([500, 503]);
     const bus = new EventBus();

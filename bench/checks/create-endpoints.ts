@@ -1,6 +1,16 @@
-/** The bench's endpoints, created through POST /api/endpoints, `concurrency` in flight, each on its own target path /e/<i>. */
+/**
+ * The bench's endpoints, created through POST /api/endpoints, `concurrency` in flight, each on its
+ * own target path: /e/<i> (plain), or /j/<i> answering JSON, with 3 assertions that hold.
+ */
 import { isAborting } from '../support/cleanup.ts';
 import { progress } from '../support/report.ts';
+import type { CheckKind } from './options.ts';
+
+const ASSERTIONS = [
+  { source: 'status', comparison: 'equals', target: 200 },
+  { source: 'header', property: 'content-type', comparison: 'contains', target: 'json' },
+  { source: 'json', property: '$.status', comparison: 'equals', target: 'ok' },
+];
 
 export async function createEndpoints(
   base: string,
@@ -9,6 +19,7 @@ export async function createEndpoints(
   intervalSeconds: number,
   paused: boolean,
   concurrency: number,
+  checks: CheckKind = 'plain',
 ): Promise<number> {
   const t0 = Date.now();
   let next = 0;
@@ -20,7 +31,11 @@ export async function createEndpoints(
       const res = await fetch(`${base}/api/endpoints`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `bench ${i}`, url: `${origin}/e/${i}`, intervalSeconds, paused }),
+        body: JSON.stringify(
+          checks === 'plain'
+            ? { name: `bench ${i}`, url: `${origin}/e/${i}`, intervalSeconds, paused }
+            : { name: `bench ${i}`, url: `${origin}/j/${i}`, intervalSeconds, paused, assertions: ASSERTIONS },
+        ),
         signal: AbortSignal.timeout(30_000),
       });
       const body = await res.text();

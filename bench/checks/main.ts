@@ -6,7 +6,11 @@
  *                           [--concurrency=20] [--vigil-env=WRITE_BATCH_SIZE=500,DATABASE_POOL_SIZE=10]
  *                           [--pg-url=postgres://postgres@127.0.0.1:5432/postgres] [--drop-stale]
  *                           [--vigil-node-args="--trace-gc --max-semi-space-size=32"]
- *                           [--instances=1,3] [--runs=1] [--takeover] [--stall=15]
+ *                           [--instances=1,3] [--runs=1] [--takeover] [--stall=15] [--checks=plain,assertions]
+ *
+ * --checks=assertions gives every endpoint 3 assertions (status code 200, the content-type header
+ * contains "json", the JSONPath $.status equals "ok") on a target path answering a small JSON
+ * document; a list (plain,assertions) measures each kind in turn, back to back, for comparison.
  *
  * --instances=N runs N Vigil processes on one PostgreSQL (needs --db=postgres when N > 1): distinct
  * INSTANCE_ID (bench-1 … bench-N) and ports; the endpoints are created through bench-1 and shared out
@@ -114,10 +118,12 @@ async function main(): Promise<void> {
       for (const kind of options.dbs) {
         for (const endpoints of options.endpoints) {
           for (const rate of options.rates) {
-            for (const instances of options.instances) {
-              if (isAborting()) break;
-              results.push(await runScenario(options, kind, instances, run, endpoints, rate, target, logDir));
-              save();
+            for (const checks of options.checks) {
+              for (const instances of options.instances) {
+                if (isAborting()) break;
+                results.push(await runScenario(options, kind, instances, run, endpoints, rate, checks, target, logDir));
+                save();
+              }
             }
           }
         }

@@ -21,7 +21,12 @@ export interface Options {
   runs: number;
   takeover: boolean;
   stallS: number;
+  /** What each endpoint's check judges: plain (status code and time) or with 3 assertions (status, a header, a JSONPath). */
+  checks: CheckKind[];
 }
+
+export type CheckKind = 'plain' | 'assertions';
+const CHECK_KINDS: readonly CheckKind[] = ['plain', 'assertions'];
 
 export function parseOptions(argv: string[]): Options {
   const known = [
@@ -41,6 +46,7 @@ export function parseOptions(argv: string[]): Options {
     'runs',
     'takeover',
     'stall',
+    'checks',
     'help',
   ];
   const flags = parseFlags(argv, known, HELP_FILE);
@@ -89,5 +95,12 @@ export function parseOptions(argv: string[]): Options {
     runs: list('runs', '1')[0]!,
     takeover: flags.has('takeover'),
     stallS: flags.has('stall') ? num('stall', 15) : 0,
+    checks: checkKinds(flags.get('checks') ?? 'plain'),
   };
+}
+
+function checkKinds(value: string): CheckKind[] {
+  const kinds = value.split(',').map((s) => s.trim());
+  for (const kind of kinds) if (!CHECK_KINDS.includes(kind as CheckKind)) throw new Error(`--checks: ${kind} is not one of ${CHECK_KINDS.join(', ')}`);
+  return kinds as CheckKind[];
 }

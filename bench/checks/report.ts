@@ -12,18 +12,18 @@ const label = (r: ScenarioResult, runs: number) => `${r.db} ×${r.instances} ${r
 
 export function markdown(results: ScenarioResult[], options: Options): string {
   const lines = [
-    '| db | instances | run | endpoints | target checks/s | achieved checks/s | target saw /s | written/s | lag p50 ms | lag p99 ms | Vigil CPU % | RSS peak MB (largest / all) | PG CPU % | double checks in the window: across instances / same | since start | all stored |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| db | checks | instances | run | endpoints | target checks/s | achieved checks/s | target saw /s | written/s | lag p50 ms | lag p99 ms | Vigil CPU % | Vigil CPU ms / check | RSS peak MB (largest / all) | PG CPU % | double checks in the window: across instances / same | since start | all stored |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of results) {
     if (!r.ok) {
       lines.push(
-        `| ${r.db} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | failed: ${(r.error ?? '').replace(/\|/g, '/').split('\n')[0]} | | | | | | | | | | |`,
+        `| ${r.db} | ${r.checks ?? 'plain'} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | failed: ${(r.error ?? '').replace(/\|/g, '/').split('\n')[0]} | | | | | | | | | | | |`,
       );
       continue;
     }
     lines.push(
-      `| ${r.db} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | ${cell(r.achievedRate)} | ${cell(r.targetViewRate)} | ${cell(r.writtenRate)} | ${cell(r.lagP50Ms)} | ${cell(r.lagP99Ms)} | ${cell(r.cpuPercent)} | ${cell(r.rssPeakMb)} / ${cell(r.rssTotalPeakMb)} | ${cell(r.postgresBackendsCpuPercent)} | ${doubleCells(r)} | ${r.allStored ? 'yes' : 'NO'} |`,
+      `| ${r.db} | ${r.checks ?? 'plain'} | ${r.instances} | ${r.run} | ${r.endpoints} | ${r.targetRate} | ${cell(r.achievedRate)} | ${cell(r.targetViewRate)} | ${cell(r.writtenRate)} | ${cell(r.lagP50Ms)} | ${cell(r.lagP99Ms)} | ${cell(r.cpuPercent)} | ${cell(round(((r.cpuPercent ?? NaN) * 10) / (r.achievedRate ?? NaN), 3))} | ${cell(r.rssPeakMb)} / ${cell(r.rssTotalPeakMb)} | ${cell(r.postgresBackendsCpuPercent)} | ${doubleCells(r)} | ${r.allStored ? 'yes' : 'NO'} |`,
     );
   }
   lines.push(

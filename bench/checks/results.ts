@@ -1,6 +1,7 @@
 /** What one scenario of the check bench records: the JSON results, and the tables' source. */
 import type { DoubleCheck, TakeoverStats } from '../support/check-tracker.ts';
 import type { ClusterSample } from '../support/cluster-watch.ts';
+import type { CheckKind } from './options.ts';
 
 export interface Sample {
   t: number;
@@ -98,6 +99,7 @@ export interface ScenarioResult {
   endpoints: number;
   intervalSeconds: number;
   targetRate: number;
+  checks: CheckKind;
   start: 'spread' | 'rhythm';
   /** The code measured: other people edit the tree while a long run goes on. */
   code?: { commit: string; uncommittedFiles: number };

@@ -17,7 +17,7 @@ import { sleep } from '../support/waits.ts';
 import { createEndpoints } from './create-endpoints.ts';
 import { countRows, leasesByInstance, postgresCpu } from './database.ts';
 import { sumOf } from './figures.ts';
-import type { Options } from './options.ts';
+import type { CheckKind, Options } from './options.ts';
 import { pollMetrics } from './poller.ts';
 import type { ScenarioResult } from './results.ts';
 import { measureStall } from './stall.ts';
@@ -32,18 +32,19 @@ export async function runScenario(
   run: number,
   endpoints: number,
   rate: number,
+  checks: CheckKind,
   target: { origin: string; pid: number },
   logDir: string,
 ): Promise<ScenarioResult> {
   const intervalSeconds = endpoints / rate;
-  const result: ScenarioResult = { db: kind, instances, run, endpoints, intervalSeconds, targetRate: rate, start: options.start, ok: false };
-  const tag = `${kind}-${endpoints}-${rate}${instances > 1 || options.instances.length > 1 ? `-x${instances}` : ''}${options.runs > 1 ? `-run${run}` : ''}`;
+  const result: ScenarioResult = { db: kind, instances, run, endpoints, intervalSeconds, targetRate: rate, checks, start: options.start, ok: false };
+  const tag = `${kind}-${endpoints}-${rate}${checks === 'plain' ? '' : `-${checks}`}${instances > 1 || options.instances.length > 1 ? `-x${instances}` : ''}${options.runs > 1 ? `-run${run}` : ''}`;
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 86_400) {
     result.error = `interval ${endpoints}/${rate} = ${intervalSeconds} s is not a whole number of seconds in 1..86400`;
     return result;
   }
   progress(
-    `── ${kind}, ${instances} instance${instances > 1 ? 's' : ''}, ${endpoints} endpoints, ${rate} checks/s (interval ${intervalSeconds} s)${options.runs > 1 ? `, run ${run}/${options.runs}` : ''} ──`,
+    `── ${kind}, ${instances} instance${instances > 1 ? 's' : ''}, ${endpoints} endpoints, ${rate} ${checks} checks/s (interval ${intervalSeconds} s)${options.runs > 1 ? `, run ${run}/${options.runs}` : ''} ──`,
   );
   result.code = codeState();
   // On PostgreSQL each process gets a known instance id: the target tells them apart by it.
@@ -63,7 +64,7 @@ export async function runScenario(
       `  Vigil (creation run) up on ${running.map((v) => v.base).join(', ')}; creating ${endpoints} endpoints through the first, ${options.concurrency} in flight`,
     );
     const paused = options.start === 'spread';
-    result.createSeconds = round(await createEndpoints(running[0]!.base, target.origin, endpoints, intervalSeconds, paused, options.concurrency), 2);
+    result.createSeconds = round(await createEndpoints(running[0]!.base, target.origin, endpoints, intervalSeconds, paused, options.concurrency, checks), 2);
     result.createRate = round(endpoints / result.createSeconds!);
     progress(`  created ${endpoints} in ${result.createSeconds} s (${result.createRate}/s); SIGTERM`);
     const restarts = await Promise.all(running.map((v) => stopGracefully(v.child)));
