@@ -2,7 +2,7 @@ import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { z } from 'zod';
 import { ENDPOINT_LIMITS as LIMITS } from '../contract/endpoint-limits.ts';
 import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, type Assertion } from '../contract/types.ts';
-import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, PRESENCE } from './assertions.ts';
+import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, PRESENCE } from '../contract/assertion-rules.ts';
 import { countedFirst } from './bounded-input.ts';
 import { HEADER_NAME } from './header-name.ts';
 import { patternProblem } from './linear-regex.ts';
@@ -105,6 +105,9 @@ function targetProblem(a: Assertion): Problem | null {
     return typeof target === 'number'
       ? null
       : { path: 'target', message: `must be a number for ${comparison}`, code: 'target_not_number', params: { comparison } };
+  }
+  if ((comparison === 'contains' || comparison === 'notContains' || comparison === 'matches') && target === '') {
+    return { path: 'target', message: `must not be empty: every value would ${comparison === 'notContains' ? 'fail' : 'pass'}`, code: 'empty' };
   }
   if (comparison === 'matches') {
     if (typeof target !== 'string') return { path: 'target', message: 'must be a regular expression (a string)', code: 'target_not_string' };

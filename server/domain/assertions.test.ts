@@ -214,6 +214,9 @@ describe('assertions as the API takes them', () => {
     expect(errorsOf([{ source: 'body', comparison: 'contains', target: 5 }])).toEqual([
       'assertions.0.target target_not_string: must be a string for source body',
     ]);
+    expect(errorsOf([{ source: 'header', property: 'server', comparison: 'notContains', target: '' }])).toEqual([
+      'assertions.0.target empty: must not be empty: every value would fail',
+    ]);
     expect(errorsOf([{ source: 'status', comparison: 'equals', target: 200, severity: 'WARN' }])).toEqual([
       'assertions.0.severity invalid_choice: must be DOWN or DEGRADED',
     ]);

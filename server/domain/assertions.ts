@@ -14,45 +14,6 @@ export interface AnswerSeen {
   certificateDays: number | null;
 }
 
-/** Which comparisons each source allows. */
-export const COMPARISONS_OF: Record<AssertionSource, readonly AssertionComparison[]> = {
-  status: ['equals', 'notEquals', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'],
-  header: [
-    'equals',
-    'notEquals',
-    'lessThan',
-    'lessThanOrEqual',
-    'greaterThan',
-    'greaterThanOrEqual',
-    'contains',
-    'notContains',
-    'matches',
-    'exists',
-    'notExists',
-  ],
-  body: ['equals', 'notEquals', 'contains', 'notContains', 'matches'],
-  json: [
-    'equals',
-    'notEquals',
-    'lessThan',
-    'lessThanOrEqual',
-    'greaterThan',
-    'greaterThanOrEqual',
-    'contains',
-    'notContains',
-    'matches',
-    'exists',
-    'notExists',
-  ],
-  responseTime: ['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'],
-  certificateDays: ['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'],
-};
-
-export const ORDERING: ReadonlySet<AssertionComparison> = new Set(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual']);
-export const PRESENCE: ReadonlySet<AssertionComparison> = new Set(['exists', 'notExists']);
-/** Sources whose value is always a number: every target is one. */
-export const NUMERIC_SOURCES: ReadonlySet<AssertionSource> = new Set(['status', 'responseTime', 'certificateDays']);
-
 const SYMBOLS: Partial<Record<AssertionComparison, string>> = { lessThan: '<', lessThanOrEqual: '≤', greaterThan: '>', greaterThanOrEqual: '≥' };
 const UNITS: Partial<Record<AssertionSource, string>> = { responseTime: ' ms', certificateDays: ' days' };
 /** Longest value a message quotes (the body excerpt shows more). */

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { Assertion, Endpoint, Page as ListPage } from '../../server/contract/types.ts';
+import type { Assertion, Endpoint, Incident, Page as ListPage } from '../../server/contract/types.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
 
@@ -146,6 +146,13 @@ describe('assertions in the dashboard', () => {
     await saveScreenshot(page, 'assertions-form-refused');
     expect(await storedEndpoints()).toEqual([]);
 
+    // A mistake only the API finds (a JSONPath it cannot parse): its message beside the row's field.
+    await control(page, 0, 'property').fill('$.status[');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await expect.poll(() => pathError.innerText()).toMatch(/^is not a JSONPath expression \(RFC 9535\): /);
+    expect(await fieldError(page, 1, 'property').count()).toBe(0);
+    expect(await storedEndpoints()).toEqual([]);
+
     await control(page, 0, 'property').fill('$.status');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.locator('#ep-title', { hasText: 'Health API' }).waitFor();
@@ -154,12 +161,18 @@ describe('assertions in the dashboard', () => {
     expect(created!.assertions).toEqual([STATUS_OK, JSON_TYPE]);
 
     // The check made at creation: both failures listed, the first also as the endpoint's error.
-    const failures = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('.failed-assertions li');
+    const failures = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('.failed-assertions .failed-message');
     await expect.poll(() => failures.allInnerTexts(), { timeout: 10_000 }).toEqual([STATUS_MESSAGE, TYPE_MESSAGE]);
     expect(await page.locator('.ep-head .badge').getAttribute('data-status')).toBe('DOWN');
-    expect(await failures.first().getAttribute('data-severity')).toBe('DOWN');
-    expect(await failures.last().getAttribute('data-severity')).toBe('DEGRADED');
-    await expect.poll(() => page.locator('.facts .fact-wide .failed-assertions li').allInnerTexts()).toEqual([STATUS_MESSAGE, TYPE_MESSAGE]);
+    const items = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('.failed-assertions li');
+    expect(await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-severity')))).toEqual(['DOWN', 'DEGRADED']);
+    await expect.poll(() => page.locator('.facts .fact-wide .failed-message').allInnerTexts()).toEqual([STATUS_MESSAGE, TYPE_MESSAGE]);
+
+    // The definition lists them in the form's words, each with what a failure makes the check.
+    const defined = page.getByTestId('endpoint-assertions').locator('li');
+    const definedTexts = await defined.allInnerTexts();
+    expect(definedTexts[0]).toMatch(/^JSON body \$\.status equals "ok"\s*✖\s*Down$/);
+    expect(definedTexts[1]).toMatch(/^Header content-type contains "json"\s*▲\s*Degraded$/);
 
     // The body, as text: its markup shown, never run or drawn.
     const excerpt = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('details.body-excerpt');
@@ -188,6 +201,7 @@ describe('assertions in the dashboard', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('#ep-title', { hasText: 'Health API' }).waitFor();
     expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.assertions).toEqual([STATUS_OK]);
+    await expect.poll(() => defined.count()).toBe(1);
 
     // Checked again while the page is open: the failure arrives live, its body read when opened.
     await page.locator('.conn[data-state="connected"]').waitFor();
@@ -195,7 +209,7 @@ describe('assertions in the dashboard', () => {
     const before = await rows.count();
     await page.getByRole('button', { name: 'Check now' }).click();
     await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(before + 1);
-    expect(await rows.first().locator('.failed-assertions li').allInnerTexts()).toEqual([STATUS_MESSAGE]);
+    expect(await rows.first().locator('.failed-assertions .failed-message').allInnerTexts()).toEqual([STATUS_MESSAGE]);
     await rows.first().locator('details.body-excerpt summary').click();
     await expect.poll(() => rows.first().locator('details.body-excerpt pre').innerText()).toBe(HEALTH_BODY);
     expect(errors).toEqual([]);
@@ -206,12 +220,17 @@ describe('assertions in the dashboard', () => {
     const endpoint = await env.createEndpoint({
       path: '/ko-health',
       name: '주문 API',
+      failureThreshold: 1,
       assertions: [STATUS_OK, { source: 'responseTime', property: null, comparison: 'lessThan', target: 0, severity: 'DEGRADED' }],
     });
     const koMessages = ['$.status: 기대 "ok", 실제 "degraded"', /^응답 시간: 기대 < 0 ms, 실제 \d+ ms$/];
+    // Checked once at creation: DOWN, an incident (failureThreshold 1).
+    const incidents = async () => (await env.vigil.api<ListPage<Incident>>('GET', `/api/incidents?endpointId=${endpoint.id}`)).body.items;
+    await expect.poll(async () => (await incidents()).length, { timeout: 10_000 }).toBe(1);
+    const [incident] = await incidents();
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await env.open(`/endpoints/${endpoint.id}`, { locale: 'ko-KR', colorScheme: scheme, viewport: { width: 1280, height: 900 } });
-      const failures = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('.failed-assertions li');
+      const failures = page.locator('[data-testid="recent-checks"] tbody tr').first().locator('.failed-assertions .failed-message');
       await expect.poll(() => failures.count(), { timeout: 10_000 }).toBe(2);
       const texts = await failures.allInnerTexts();
       expect(texts[0]).toBe(koMessages[0]);
@@ -230,6 +249,17 @@ describe('assertions in the dashboard', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.locator('[data-testid="recent-checks"]').scrollIntoViewIfNeeded();
       await saveScreenshot(page, `assertions-endpoint-page-ko-${scheme}`);
+
+      // The incident's timeline: the check that opened it says both, its body a click away.
+      await page.goto(`${env.base()}/incidents/${incident!.id}`);
+      const opened = page.locator('.timeline-item[data-role="opened"]');
+      await expect
+        .poll(() => opened.locator('.failed-message').allInnerTexts(), { timeout: 5000 })
+        .toEqual([koMessages[0], expect.stringMatching(koMessages[1]!)]);
+      await opened.locator('details.body-excerpt summary').click();
+      expect(await opened.locator('details.body-excerpt pre').innerText()).toBe(HEALTH_BODY);
+      await expectLaidOut(page, '.timeline-item[data-role="opened"] > *', 6);
+      await saveScreenshot(page, `assertions-incident-ko-${scheme}`);
 
       // The dashboard card says the first, in Korean.
       await page.goto(`${env.base()}/`);

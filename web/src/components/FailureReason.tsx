@@ -10,14 +10,16 @@ type ReasonFacts = Pick<
 >;
 
 /**
- * Why an endpoint is DOWN (its last check's error: timeout, refused, an unexpected status…) or
- * DEGRADED (slower than its threshold); null while it is neither. The one place that words it.
+ * Why an endpoint is DOWN (its last check's error: timeout, refused, an unexpected status, a failed
+ * assertion…) or DEGRADED (slower than its threshold, or a failed assertion of severity DEGRADED);
+ * null while it is neither. The one place that words it.
  * @example failureReason({ status: 'DOWN', lastErrorMessage: null, lastStatusCode: 500, … }) // 'HTTP 500'
  */
 export function failureReason(endpoint: ReasonFacts): string | null {
   const status = displayStatus(endpoint);
-  if (status === 'DEGRADED') return t('reason.slow', { ms: endpoint.degradedThresholdMs });
-  if (status !== 'DOWN') return null;
+  // DEGRADED is slow, unless a failed assertion made it so.
+  if (status === 'DEGRADED' && endpoint.lastErrorCode !== 'assertion') return t('reason.slow', { ms: endpoint.degradedThresholdMs });
+  if (status !== 'DOWN' && status !== 'DEGRADED') return null;
   if (endpoint.lastErrorMessage) return describeCheckError(endpoint.lastErrorCode, endpoint.lastErrorParams, endpoint.lastErrorMessage);
   if (endpoint.lastStatusCode !== null) return t('reason.status', { code: endpoint.lastStatusCode });
   return t('reason.unknown');

@@ -51,6 +51,15 @@ const FIELD_ERRORS_KO: Record<string, string> = {
   invalid_unicode_field_name: '항목 이름이 올바른 유니코드가 아닙니다',
   too_many_keys: '항목이 {count}개입니다. JSON 본문의 객체에는 최대 {max}개까지 허용됩니다',
   too_many_items: '값이 {count}개입니다. JSON 본문의 배열에는 최대 {max}개까지 허용됩니다',
+  comparison_not_allowed: '이 대상({source})에는 다음 비교만 쓸 수 있습니다: {allowed}',
+  property_required: '헤더 이름이나 JSONPath(예: $.status)를 입력하세요',
+  property_not_allowed: '이 대상({source})에는 입력하지 않습니다',
+  invalid_json_path: 'JSONPath(RFC 9535) 식이 아닙니다: {detail}',
+  target_not_allowed: '{comparison} 비교에는 값을 넣지 않습니다',
+  target_not_number: '숫자여야 합니다',
+  target_not_string: '문자열이어야 합니다',
+  invalid_pattern: 'RE2가 받아들이는 정규식이 아닙니다(전후방 탐색, 역참조 불가): {detail}',
+  needs_https: 'https:// URL에만 쓸 수 있습니다. 인증서는 TLS 응답에만 있습니다',
 };
 
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };

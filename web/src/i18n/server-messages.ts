@@ -1,4 +1,4 @@
-import type { CheckErrorCode, MessageParams, ProblemDetails } from '../../../server/contract/types.ts';
+import type { CheckErrorCode, FailedAssertion, MessageParams, ProblemDetails } from '../../../server/contract/types.ts';
 import { locale } from './index.ts';
 
 /**
@@ -24,7 +24,50 @@ const CHECK_ERRORS_KO: Record<CheckErrorCode, string> = {
   network: '네트워크 오류 {errno}: {detail}',
   unexpected_status: '상태 코드 {status} (기대: {expected})',
   slow: '느린 응답: {responseTime} ms (기준 {threshold} ms)',
+  assertion: '{subject}: 기대 {expected}, 실제 {actual}',
 };
+
+/**
+ * The word parts of an assertion's subject, expected and actual (server/domain/assertions.ts) in
+ * Korean; quoted values, numbers, symbols and JSONPaths stay as they are.
+ */
+const ASSERTION_WORDS_KO: Record<string, string> = {
+  'status code': '상태 코드',
+  body: '본문',
+  'response time': '응답 시간',
+  certificate: '인증서',
+  'to exist': '있음',
+  'not to exist': '없음',
+  nothing: '값 없음',
+  'no such header': '헤더 없음',
+  'no body': '본문 없음',
+  'no match': '일치 없음',
+  'a match': '일치함',
+  'not JSON': 'JSON 아님',
+  'no certificate': '인증서 없음',
+};
+/** Longest first: "not to contain x" is not "not" + "to contain x". */
+const ASSERTION_PHRASES_KO: [RegExp, string][] = [
+  [/^header (.*)$/s, '헤더 $1'],
+  [/^not to contain (.*)$/s, '$1 미포함'],
+  [/^to contain (.*)$/s, '$1 포함'],
+  [/^to match (.*)$/s, '$1 일치'],
+  [/^not (.*)$/s, '$1 아님'],
+  [/^([<>≤≥] )?(-?[\d.]+) days?$/, '$1$2일'],
+];
+
+function assertionPartKo(text: string): string {
+  const word = ASSERTION_WORDS_KO[text];
+  if (word) return word;
+  for (const [phrase, korean] of ASSERTION_PHRASES_KO) if (phrase.test(text)) return text.replace(phrase, korean);
+  return text;
+}
+
+function assertionParamsKo(params: MessageParams): MessageParams {
+  const out: MessageParams = { ...params };
+  for (const key of ['subject', 'expected', 'actual']) if (typeof out[key] === 'string') out[key] = assertionPartKo(out[key]);
+  return out;
+}
 
 const PROBLEMS_KO: Templates = {
   invalid_input: '입력값이 올바르지 않습니다',
@@ -63,7 +106,16 @@ export function describe(
  * @example describeCheckError('timeout', {}, 'Timeout exceeded') // '시간 초과' in Korean
  */
 export function describeCheckError(code: CheckErrorCode | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
-  return describe(locale() === 'ko' ? CHECK_ERRORS_KO : null, code, params, fallbackText);
+  if (locale() !== 'ko') return fallbackText;
+  return describe(CHECK_ERRORS_KO, code, code === 'assertion' && params ? assertionParamsKo(params) : params, fallbackText);
+}
+
+/**
+ * One assertion a check did not meet, in the UI's language.
+ * @example describeFailedAssertion({ subject: 'response time', expected: '< 500 ms', actual: '812 ms', … }) // '응답 시간: 기대 < 500 ms, 실제 812 ms' in Korean
+ */
+export function describeFailedAssertion(failed: Pick<FailedAssertion, 'subject' | 'expected' | 'actual' | 'message'>): string {
+  return describeCheckError('assertion', { subject: failed.subject, expected: failed.expected, actual: failed.actual }, failed.message);
 }
 
 /** Why a request failed, in the UI's language: its problem's code when the server sent one, else the error's own text. */

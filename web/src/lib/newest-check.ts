@@ -30,12 +30,14 @@ export function withNewerLiveFacts(fetched: Endpoint, live: Endpoint | undefined
 /**
  * The endpoint fields one `check:completed` sets: each field X of the event is the endpoint's
  * `lastX` (responseTime → lastResponseTime, errorMessage → lastErrorMessage…), its time is
- * `lastCheckedAt`. Fields added to both later follow without a change here.
+ * `lastCheckedAt`. Fields added to both later follow without a change here; `failedAssertions`
+ * stays with the check.
  */
 export function lastFieldsOf(e: ServerEvents['check:completed']): Partial<Endpoint> {
   const fields: Record<string, unknown> = { lastCheckedAt: e.timestamp };
   for (const [key, value] of Object.entries(e)) {
-    if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status') continue;
+    // failedAssertions belong to the check alone: an endpoint has no lastFailedAssertions (its lastErrorMessage is the first).
+    if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status' || key === 'failedAssertions') continue;
     fields[`last${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
   }
   return fields as Partial<Endpoint>;

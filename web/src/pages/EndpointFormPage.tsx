@@ -4,16 +4,20 @@ import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/co
 import {
   HTTP_METHODS,
   SECRET_MARKER,
+  type AssertionComparison,
+  type AssertionSource,
   type Endpoint,
   type EndpointDefinition,
   type HttpMethod,
   type ProblemDetails,
   type SavedEndpoint,
 } from '../../../server/contract/types.ts';
+import { AssertionsEditor } from '../components/AssertionsEditor.tsx';
 import { Field, controlProps } from '../components/Field.tsx';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
+import { DRAFT_FIELDS, draftName, draftOf, newDraft, toAssertions, withComparison, withSource, type AssertionDraft } from '../lib/assertion-drafts.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
@@ -33,6 +37,7 @@ interface FormValues {
   headers: string;
   secretHeaders: string;
   body: string;
+  assertions: AssertionDraft[];
   paused: boolean;
 }
 
@@ -50,6 +55,7 @@ const DEFAULTS: FormValues = {
   headers: '',
   secretHeaders: '',
   body: '',
+  assertions: [],
   paused: ENDPOINT_DEFAULTS.paused,
 };
 
@@ -65,7 +71,7 @@ const NUMBERS = {
  * The most characters each input takes: the API's limits, and for the lists as typed here, what
  * their most entries take with their separators.
  */
-const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused'>, number> = {
+const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused' | 'assertions'>, number> = {
   name: LIMITS.nameLength,
   url: LIMITS.urlLength,
   intervalSeconds: String(NUMBERS.intervalSeconds.max).length,
@@ -99,6 +105,8 @@ function valuesOf(e: Endpoint): FormValues {
       .join('\n'),
     secretHeaders: e.secretHeaders.join(', '),
     body: e.body ?? '',
+    // (An endpoint read before the server had assertions has none.)
+    assertions: (e.assertions ?? []).map(draftOf),
     paused: e.paused,
   };
 }
@@ -130,6 +138,8 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
     if (colon <= 0) errors.headers ??= t('form.err.header', { line: index + 1 });
     else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   });
+  const { assertions, errors: assertionErrors } = toAssertions(v.assertions, v.url);
+  Object.assign(errors, assertionErrors);
   if (Object.keys(errors).length) return { errors };
   return {
     errors,
@@ -147,6 +157,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       headers,
       secretHeaders: list(v.secretHeaders),
       body: v.body === '' ? null : v.body,
+      assertions,
     },
   };
 }
@@ -228,6 +239,8 @@ export default function EndpointFormPage(props: { id?: string }) {
     }
   };
 
+  const changeDraft = (index: number, patch: Partial<AssertionDraft>) => setValues('assertions', index, patch);
+
   const text = (name: keyof typeof MAX_LENGTHS, label: MessageKey, opts: { hint?: MessageKey; type?: string; inputmode?: 'numeric' } = {}) => (
     <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]} warning={warnings()[name]}>
       <input
@@ -296,6 +309,15 @@ export default function EndpointFormPage(props: { id?: string }) {
               onInput={(e) => setValues('body', e.currentTarget.value)}
             />
           </Field>
+          <AssertionsEditor
+            drafts={values.assertions}
+            errors={errors()}
+            onChange={changeDraft}
+            onSourceChange={(index: number, source: AssertionSource) => changeDraft(index, withSource(values.assertions[index]!, source))}
+            onComparisonChange={(index: number, comparison: AssertionComparison) => changeDraft(index, withComparison(values.assertions[index]!, comparison))}
+            onAdd={() => setValues('assertions', (list) => [...list, newDraft()])}
+            onRemove={(index: number) => setValues('assertions', (list) => list.filter((_, i) => i !== index))}
+          />
           <Show when={!props.id}>
             <label class="check">
               <input type="checkbox" name="paused" checked={values.paused} onChange={(e) => setValues('paused', e.currentTarget.checked)} />
@@ -325,11 +347,20 @@ function urlHoldsSecret(url: string): boolean {
   }
 }
 
-/** The API's field errors in the UI's language, by the first segment of each path ("headers.X" → "headers"). */
+/**
+ * The API's field errors in the UI's language, by the first segment of each path ("headers.X" →
+ * "headers"); an assertion's by its row and field ("assertions.2.target" → "assertions-2-target"),
+ * or its row when the path names no field of it.
+ */
 function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
-    const field = String(e.path).split(/[.[]/)[0] || '_';
+    const [first, row, part] = String(e.path).split(/[.[\]]+/);
+    let field = first || '_';
+    if (field === 'assertions' && row && /^\d+$/.test(row)) {
+      const known = (DRAFT_FIELDS as readonly string[]).includes(part ?? '');
+      field = draftName(Number(row), known ? (part as (typeof DRAFT_FIELDS)[number]) : undefined);
+    }
     out[field] ??= describeFieldError(e.code, e.params, e.message);
   }
   return out;

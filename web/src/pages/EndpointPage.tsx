@@ -1,5 +1,7 @@
 import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
+import { CheckFailure } from '../components/CheckFailure.tsx';
+import { EndpointAssertions } from '../components/EndpointAssertions.tsx';
 import { RequestHeaders } from '../components/RequestHeaders.tsx';
 import { ResponseChart } from '../components/ResponseChart.tsx';
 import { CHART_RANGES_MS } from '../lib/chart-series.ts';
@@ -26,6 +28,9 @@ const RECENT_ROWS = 20;
 /** Uptime is re-read after checks, but not more often than this. */
 const UPTIME_REFRESH_MS = 10_000;
 
+/** A check as the page holds it: one heard live that got an answer and was not UP has a body excerpt the event does not carry. */
+type ListedCheck = Check & { excerptUnread?: true };
+
 /** One endpoint: live status, chart, uptime, recent checks, incidents and the actions on it. */
 export default function EndpointPage(props: { id: string }) {
   // Not an id at all: nothing to load or subscribe to (the server would refuse both).
@@ -45,8 +50,9 @@ export default function EndpointPage(props: { id: string }) {
   // Each keyed on what it reads: an answer for another range (or an earlier read) never lands over a newer one.
   const chart = createPageResource(
     () => ({ id: props.id, range: range() }),
-    ({ id, range }) => api.checks(id, { from: new Date(Date.now() - RANGES[range]).toISOString(), limit: CHART_LIMIT }).then((page) => page.items),
-    { initialValue: [] as Check[], failed: fail },
+    ({ id, range }) =>
+      api.checks(id, { from: new Date(Date.now() - RANGES[range]).toISOString(), limit: CHART_LIMIT }).then((page): ListedCheck[] => page.items),
+    { initialValue: [] as ListedCheck[], failed: fail },
   );
   const uptimeRead = createPageResource(
     () => props.id,
@@ -74,7 +80,7 @@ export default function EndpointPage(props: { id: string }) {
   const stops = [
     onLiveEvent('check:completed', (e) => {
       if (e.endpointId !== props.id) return;
-      const check: Check = {
+      const check: ListedCheck = {
         id: e.checkId,
         endpointId: e.endpointId,
         status: e.status,
@@ -83,8 +89,11 @@ export default function EndpointPage(props: { id: string }) {
         errorMessage: e.errorMessage,
         errorCode: e.errorCode,
         errorParams: e.errorParams,
+        failedAssertions: e.failedAssertions ?? [],
+        bodyExcerpt: null,
         checkedAt: e.timestamp,
       };
+      if (e.status !== 'UP' && e.statusCode !== null) check.excerptUnread = true;
       const since = new Date(Date.now() - RANGES[range()]).toISOString();
       chart.mutate((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
       uptimeRead.mutate((u) => u && countCheck(u, e));
@@ -148,6 +157,19 @@ export default function EndpointPage(props: { id: string }) {
       },
       () => t('toast.deleted', { name: deletedName }),
     );
+  };
+
+  /** The body excerpt of a check heard live, read when its reader opens it. */
+  const excerptOf = (check: ListedCheck) => () =>
+    api
+      .checks(props.id, { from: check.checkedAt, to: check.checkedAt, limit: 10 })
+      .then((page) => page.items.find((c) => c.id === check.id)?.bodyExcerpt ?? null);
+  /** The newest check, when it is the one the endpoint's error comes from and its failed assertions say more than that error. */
+  const allFailed = () => {
+    const newest = checks()[0];
+    if (!newest || newest.checkedAt !== endpoint()?.lastCheckedAt) return null;
+    const told = newest.errorCode === 'assertion' ? 1 : 0;
+    return (newest.failedAssertions?.length ?? 0) > told ? newest : null;
   };
 
   // A new range is a new key, read at once; the same range again reads it again.
@@ -214,7 +236,19 @@ export default function EndpointPage(props: { id: string }) {
               <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
               <Fact label={t('ep.consecutiveFailures')}>{e().consecutiveFailures}</Fact>
               <Show when={e().lastErrorMessage}>
-                <Fact label={t('check.error')}>{describeCheckError(e().lastErrorCode, e().lastErrorParams, e().lastErrorMessage!)}</Fact>
+                <Show
+                  when={allFailed()}
+                  fallback={<Fact label={t('check.error')}>{describeCheckError(e().lastErrorCode, e().lastErrorParams, e().lastErrorMessage!)}</Fact>}
+                >
+                  {(newest) => (
+                    <div class="fact-wide">
+                      <dt>{t('check.error')}</dt>
+                      <dd>
+                        <CheckFailure check={{ ...newest(), bodyExcerpt: null }} />
+                      </dd>
+                    </div>
+                  )}
+                </Show>
               </Show>
             </dl>
 
@@ -275,7 +309,9 @@ export default function EndpointPage(props: { id: string }) {
                         </td>
                         <td class="num">{c.statusCode ?? '—'}</td>
                         <td class="num">{formatMs(c.responseTime)}</td>
-                        <td>{c.errorMessage ? describeCheckError(c.errorCode, c.errorParams, c.errorMessage) : ''}</td>
+                        <td class="check-failure">
+                          <CheckFailure check={c} loadExcerpt={c.excerptUnread ? excerptOf(c) : undefined} />
+                        </td>
                       </tr>
                     )}
                   </For>
@@ -314,6 +350,7 @@ export default function EndpointPage(props: { id: string }) {
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
             <RequestHeaders headers={e().headers} />
+            <EndpointAssertions assertions={e().assertions ?? []} />
           </section>
         )}
       </Match>

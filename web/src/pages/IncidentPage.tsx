@@ -1,5 +1,6 @@
 import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import type { Check, IncidentDetail } from '../../../server/contract/types.ts';
+import { CheckFailure, plainError } from '../components/CheckFailure.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
 import { describeCheckError } from '../i18n/server-messages.ts';
@@ -116,11 +117,12 @@ export default function IncidentPage(props: { id: string }) {
                           <span class="timeline-detail">
                             {formatMs(check.responseTime)}
                             {check.statusCode !== null ? ` · HTTP ${check.statusCode}` : ''}
-                            {check.errorMessage ? ` · ${describeCheckError(check.errorCode, check.errorParams, check.errorMessage)}` : ''}
+                            {plainError(check) ? ` · ${plainError(check)}` : ''}
                           </span>
                           <Show when={role() === 'opened' || role() === 'resolved'}>
                             <strong class="timeline-mark">{role() === 'opened' ? `🚨 ${t('incident.openedHere')}` : `✨ ${t('incident.resolvedHere')}`}</strong>
                           </Show>
+                          <CheckFailure check={check} withError={false} />
                         </li>
                       </>
                     );

@@ -1,0 +1,41 @@
+import { For, Show } from 'solid-js';
+import type { Assertion } from '../../../server/contract/types.ts';
+import { t } from '../i18n/index.ts';
+import { formatMs } from '../lib/format.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+/** What an assertion compares with, as the endpoint page shows it: text quoted, a pattern in slashes, a time in ms. */
+function targetText(a: Assertion): string {
+  if (a.comparison === 'matches') return `/${a.target}/`;
+  if (a.source === 'responseTime' && typeof a.target === 'number') return formatMs(a.target);
+  return typeof a.target === 'string' ? JSON.stringify(a.target) : String(a.target);
+}
+
+/** An endpoint's assertions, one per line in the words of the form ("JSON body $.status equals "ok""), each with what a failure makes the check. */
+export function EndpointAssertions(props: { assertions: Assertion[] }) {
+  return (
+    <>
+      <h3 class="headers-title">{t('form.assertions')}</h3>
+      <Show when={props.assertions.length > 0} fallback={<p class="muted">{t('form.assertions.none')}</p>}>
+        <ol class="assertion-summary" data-testid="endpoint-assertions">
+          <For each={props.assertions}>
+            {(a) => (
+              <li>
+                {t(`form.assertion.source.${a.source}`)}{' '}
+                <Show when={a.property}>
+                  <code>{a.property}</code>{' '}
+                </Show>
+                {t(`form.assertion.cmp.${a.comparison}`)}
+                <Show when={a.comparison !== 'exists' && a.comparison !== 'notExists'}>
+                  {' '}
+                  <code>{targetText(a)}</code>
+                </Show>
+                <StatusBadge status={a.severity} />
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+    </>
+  );
+}
