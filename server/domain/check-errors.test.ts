@@ -32,6 +32,11 @@ describe('check error codes', () => {
     expect(codeOfCheckError(sentence)).toEqual({ errorCode: code, errorParams: params });
   });
 
+  it('reads an assertion back whatever the value it saw holds (", got " or ": expected ")', () => {
+    const params = { subject: '$.note', expected: '"ok"', actual: '"a: expected b, got c"' };
+    expect(codeOfCheckError(checkError('assertion', params).errorMessage)).toEqual({ errorCode: 'assertion', errorParams: params });
+  });
+
   it('reads the port of an IPv6 address after its last colon', () => {
     expect(codeOfCheckError('Connection refused ([::1]:9)')).toEqual({ errorCode: 'refused', errorParams: { host: '[::1]', port: 9 } });
   });

@@ -42,13 +42,17 @@ const PATTERNS: { code: CheckErrorCode; regex: RegExp; numeric: Set<string> }[] 
   const numeric = new Set<string>();
   let source = '';
   let last = 0;
-  for (const match of template.matchAll(/\{(\w+)(?::(\w+))?\}/g)) {
+  const placeholders = [...template.matchAll(/\{(\w+)(?::(\w+))?\}/g)];
+  placeholders.forEach((match, i) => {
     source += escapeRegExp(template.slice(last, match.index));
     const [, name, kind] = match;
     if (kind === 'n') numeric.add(name!);
-    source += `(?<${name}>${kind === 'n' ? '\\d+' : kind === 'errno' ? '[A-Z][A-Z0-9_]+' : '[\\s\\S]*'})`;
+    // Text ends at the first place the template goes on (the last text takes the rest): an
+    // assertion's `actual` is what a target answered, and may hold ", got " or ": expected ".
+    const text = i === placeholders.length - 1 ? '[\\s\\S]*' : '[\\s\\S]*?';
+    source += `(?<${name}>${kind === 'n' ? '\\d+' : kind === 'errno' ? '[A-Z][A-Z0-9_]+' : text})`;
     last = match.index + match[0].length;
-  }
+  });
   source += escapeRegExp(template.slice(last));
   return { code: code as CheckErrorCode, regex: new RegExp(`^${source}$`), numeric };
 });
