@@ -43,8 +43,13 @@ export function failedAssertions(assertions: readonly Assertion[], answer: Answe
     return json;
   };
   assertions.forEach((assertion, index) => {
-    const seen = seenBy(assertion, answer, parsedBody);
-    const outcome = judge(assertion, seen);
+    let outcome: true | string;
+    try {
+      outcome = judge(assertion, seenBy(assertion, answer, parsedBody));
+    } catch (error) {
+      // Whatever the answer holds, the check gets a result: a value no comparison could judge fails.
+      outcome = `a value it could not judge (${clip((error as Error).message)})`;
+    }
     if (outcome === true) return;
     const subject = subjectOf(assertion);
     const expected = expectationOf(assertion);

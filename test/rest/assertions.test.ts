@@ -48,6 +48,8 @@ describe('assertions on an HTTP check', () => {
     ];
     const endpoint = await create({ path: healthPath(), assertions });
     expect(endpoint.assertions).toEqual(assertions);
+    // In the contract's order, whatever order the database keeps the keys in.
+    expect(Object.keys((await get(endpoint.id)).assertions[0]!)).toEqual(['source', 'property', 'comparison', 'target', 'severity']);
 
     const check = await checkNow(endpoint);
 
