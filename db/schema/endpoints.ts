@@ -20,6 +20,7 @@ export const endpoints = pgTable(
     expectedStatusCodes: text('expected_status_codes').array().notNull(),
     degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
     failureThreshold: integer('failure_threshold').notNull(),
+    recoveryThreshold: integer('recovery_threshold').notNull().default(1),
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default(sql`'[]'::jsonb`),
     paused: boolean('paused').notNull().default(false),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),

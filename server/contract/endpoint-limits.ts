@@ -19,6 +19,7 @@ export const ENDPOINT_LIMITS = {
   timeoutMs: { min: 100, max: 60_000 },
   degradedThresholdMs: { min: 1, max: 3_600_000 },
   failureThreshold: { min: 1, max: 100 },
+  recoveryThreshold: { min: 1, max: 100 },
   /** Most codes or ranges in `expectedStatusCodes`. */
   expectedStatusCodes: 20,
   tags: 20,
@@ -41,6 +42,7 @@ export const ENDPOINT_DEFAULTS = {
   expectedStatusCodes: ['200-299'],
   degradedThresholdMs: 2000,
   failureThreshold: 3,
+  recoveryThreshold: 1,
   paused: false,
   secretHeaders: [],
   assertions: [],

@@ -86,6 +86,8 @@ export interface EndpointDefinition {
   expectedStatusCodes: string[];
   degradedThresholdMs: number;
   failureThreshold: number;
+  /** Checks in a row that are not DOWN before an open incident resolves (1: the first). */
+  recoveryThreshold: number;
   /** Conditions on the answer beyond the status code and the response time (at most 20). */
   assertions: Assertion[];
   paused: boolean;

@@ -87,6 +87,7 @@ const fields = {
   }),
   degradedThresholdMs: int(LIMITS.degradedThresholdMs),
   failureThreshold: int(LIMITS.failureThreshold),
+  recoveryThreshold: int(LIMITS.recoveryThreshold),
   assertions: assertionsField,
   paused: z.boolean(),
   // Names only: marking a header secret needs no value, and may come before the header does.
@@ -119,6 +120,7 @@ export const CreateSchema = z.strictObject({
   expectedStatusCodes: fields.expectedStatusCodes.default([...ENDPOINT_DEFAULTS.expectedStatusCodes]),
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
+  recoveryThreshold: fields.recoveryThreshold.default(ENDPOINT_DEFAULTS.recoveryThreshold),
   assertions: fields.assertions.default([]),
   paused: fields.paused.default(false),
   secretHeaders: fields.secretHeaders.default([]),

@@ -214,6 +214,7 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     sameList(a.expectedStatusCodes, b.expectedStatusCodes) &&
     a.degradedThresholdMs === b.degradedThresholdMs &&
     a.failureThreshold === b.failureThreshold &&
+    a.recoveryThreshold === b.recoveryThreshold &&
     sameAssertions(a.assertions, b.assertions) &&
     a.paused === b.paused &&
     sameList(a.tags, b.tags)

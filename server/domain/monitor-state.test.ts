@@ -218,3 +218,35 @@ describe('applyCheck', () => {
     expect(state).toEqual(copy);
   });
 });
+
+describe('applyCheck with a recovery threshold', () => {
+  const recover = (statuses: CheckStatus[], recoveryThreshold: number) => {
+    const nextId = ids();
+    let state = fresh({ status: 'DOWN', consecutiveFailures: 3, openIncident: incident() });
+    return statuses.map((status, i) => {
+      const t = applyCheck(state, check(status, i), 3, nextId, recoveryThreshold);
+      state = t.next;
+      return t;
+    });
+  };
+
+  it('resolves the incident at the recoveryThreshold-th check in a row that is not DOWN, keeping it open until then', () => {
+    const t = recover(['UP', 'DEGRADED', 'UP'], 3);
+    expect(t.map((x) => x.resolved?.resolvedAt ?? null)).toEqual([null, null, at(2)]);
+    expect(t.map((x) => x.next.openIncident?.successes ?? null)).toEqual([1, 2, null]);
+    // The endpoint's status follows each check meanwhile; only the incident waits.
+    expect(t.map((x) => x.next.status)).toEqual(['UP', 'DEGRADED', 'UP']);
+    expect(t[2]!.resolved).toEqual({ ...incident(), resolvedAt: at(2) });
+  });
+
+  it('starts counting again at a DOWN check, which also counts as one more failure of the open incident', () => {
+    const t = recover(['UP', 'DOWN', 'UP', 'UP'], 2);
+    expect(t.map((x) => x.resolved !== null)).toEqual([false, false, false, true]);
+    expect(t[1]!.continued).toEqual({ ...incident(), failureCount: 4 });
+    expect(t[3]!.resolved?.failureCount).toBe(4);
+  });
+
+  it('resolves at the first check that is not DOWN with the default of 1, as before', () => {
+    expect(recover(['UP'], 1)[0]!.resolved?.resolvedAt).toEqual(at(0));
+  });
+});

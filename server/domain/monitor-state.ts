@@ -12,6 +12,11 @@ export interface OpenIncident {
   startedAt: Date;
   failureCount: number;
   errorMessage: string | null;
+  /**
+   * Checks in a row that were not DOWN since its last failure (absent: none). Kept in memory only:
+   * after a restart or a handover the count starts again, so recovery is never cut short.
+   */
+  successes?: number;
 }
 
 export interface CheckFacts {
@@ -35,10 +40,11 @@ export interface Transition {
  * Applies one check to an endpoint's state:
  * 1. a DOWN check adds one consecutive failure, any other check resets the count;
  * 2. when the count reaches `failureThreshold` and no incident is open, one opens;
- * 3. an open incident resolves at the first check that is not DOWN.
+ * 3. an open incident resolves at the `recoveryThreshold`-th check in a row that is not DOWN (a DOWN
+ *    check starts that count again).
  * At most one incident is open at any time.
  */
-export function applyCheck(state: MonitorState, check: CheckFacts, failureThreshold: number, newIncidentId: () => string): Transition {
+export function applyCheck(state: MonitorState, check: CheckFacts, failureThreshold: number, newIncidentId: () => string, recoveryThreshold = 1): Transition {
   const down = check.status === 'DOWN';
   const consecutiveFailures = down ? state.consecutiveFailures + 1 : 0;
   let openIncident = state.openIncident;
@@ -47,7 +53,8 @@ export function applyCheck(state: MonitorState, check: CheckFacts, failureThresh
   let continued: OpenIncident | null = null;
 
   if (down && openIncident) {
-    openIncident = { ...openIncident, failureCount: openIncident.failureCount + 1 };
+    const { successes: _reset, ...incident } = openIncident;
+    openIncident = { ...incident, failureCount: openIncident.failureCount + 1 };
     continued = openIncident;
   } else if (down && consecutiveFailures >= failureThreshold) {
     opened = {
@@ -58,8 +65,14 @@ export function applyCheck(state: MonitorState, check: CheckFacts, failureThresh
     };
     openIncident = opened;
   } else if (!down && openIncident) {
-    resolved = { ...openIncident, resolvedAt: check.checkedAt };
-    openIncident = null;
+    const successes = (openIncident.successes ?? 0) + 1;
+    if (successes >= recoveryThreshold) {
+      const { successes: _done, ...incident } = openIncident;
+      resolved = { ...incident, resolvedAt: check.checkedAt };
+      openIncident = null;
+    } else {
+      openIncident = { ...openIncident, successes };
+    }
   }
 
   return {

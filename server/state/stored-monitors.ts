@@ -64,6 +64,7 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     expectedStatusCodes: row.expectedStatusCodes,
     degradedThresholdMs: row.degradedThresholdMs,
     failureThreshold: row.failureThreshold,
+    recoveryThreshold: row.recoveryThreshold,
     // jsonb keeps keys in its own order: the API shows them in the contract's.
     assertions: row.assertions.map(({ source, property, comparison, target, severity }) => ({ source, property, comparison, target, severity })),
     paused: row.paused,

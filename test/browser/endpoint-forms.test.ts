@@ -49,10 +49,16 @@ it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with
   await expect.poll(() => page.locator('.ep-head .badge').getAttribute('data-status'), { timeout: 10_000 }).toBe('UP');
 
   await page.getByRole('link', { name: 'Edit' }).click();
+  expect(await page.getByLabel('Resolve it after this many successes in a row').inputValue()).toBe('1');
   await page.getByLabel('Name').fill('Orders API v2');
+  await page.getByLabel('Resolve it after this many successes in a row').fill('101');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect.poll(() => fieldError(page, 'recoveryThreshold').textContent()).toContain('between 1 and 100');
+  await page.getByLabel('Resolve it after this many successes in a row').fill('3');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#ep-title', { hasText: 'Orders API v2' }).waitFor();
-  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body.name).toBe('Orders API v2');
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body).toMatchObject({ name: 'Orders API v2', recoveryThreshold: 3 });
+  await page.getByText('3 successes in a row').waitFor();
 
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();

@@ -39,6 +39,7 @@ describe('POST /api/endpoints', () => {
       expectedStatusCodes: ['200-299'],
       degradedThresholdMs: 2000,
       failureThreshold: 3,
+      recoveryThreshold: 1,
       assertions: [],
       paused: false,
       tags: [],

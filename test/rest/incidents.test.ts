@@ -109,3 +109,35 @@ describe('GET /api/incidents', () => {
     expect(pages.flatMap((p) => p.items.map((i) => i.startedAt))).toEqual([...starts].reverse());
   });
 });
+
+describe('recoveryThreshold', () => {
+  it('keeps the incident open until that many checks in a row are not DOWN; a DOWN one starts the count again', async () => {
+    const path = `/${unique('recovering')}`;
+    target.setMode(path, { kind: 'ok', status: 500 });
+    const endpoint = await create({ path, failureThreshold: 1, recoveryThreshold: 2 });
+    expect(endpoint.recoveryThreshold).toBe(2);
+    const opening = await checkNow(endpoint);
+    const openOnes = async () => (await vigil.api<Page<Incident>>('GET', `/api/incidents?endpointId=${endpoint.id}&status=open`)).body.items;
+
+    target.setMode(path, { kind: 'ok', status: 200 });
+    await checkNow(endpoint);
+    expect(await openOnes()).toHaveLength(1);
+    expect((await get(endpoint.id)).status).toBe('UP');
+    target.setMode(path, { kind: 'ok', status: 500 });
+    await checkNow(endpoint);
+    target.setMode(path, { kind: 'ok', status: 200 });
+    await checkNow(endpoint);
+    expect(await openOnes()).toHaveLength(1);
+    const resolving = await checkNow(endpoint);
+
+    expect(await openOnes()).toEqual([]);
+    const [incident] = (await vigil.api<Page<Incident>>('GET', `/api/incidents?endpointId=${endpoint.id}`)).body.items;
+    expect(incident).toMatchObject({ startedAt: opening.checkedAt, resolvedAt: resolving.checkedAt, failureCount: 2 });
+  });
+
+  it('is refused outside 1..100 with a precise 400', async () => {
+    const res = await vigil.api('POST', '/api/endpoints', { name: 'x', url: target.url('/x'), recoveryThreshold: 0 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'recoveryThreshold', message: 'must be at least 1', code: 'too_small', params: { min: 1 } }]);
+  });
+});

@@ -87,6 +87,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     expectedStatusCodes: ['200-299'],
     degradedThresholdMs: 500,
     failureThreshold: 3,
+    recoveryThreshold: 1,
     assertions: [],
     paused: false,
     tags: [],

@@ -42,6 +42,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     { status: verdict.status, errorMessage: verdict.errorMessage, checkedAt },
     entry.definition.failureThreshold,
     randomUUID,
+    entry.definition.recoveryThreshold,
   );
   deps.registry.apply(endpointId, transition.next);
   const name = entry.definition.name;

@@ -133,9 +133,9 @@ interface DefinitionWrite {
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     insert into endpoints (id, name, url, method, headers, secret_headers, body, interval_seconds, timeout_ms, expected_status_codes,
-      degraded_threshold_ms, failure_threshold, assertions, paused, tags, created_at, updated_at)
+      degraded_threshold_ms, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
     select v.id, v.name, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.timeout_ms,
-      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.failure_threshold, v.assertions, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
+      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
 
@@ -145,7 +145,8 @@ function updateStatement(writes: DefinitionWrite[]): SQL {
       name = v.name, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
       interval_seconds = v.interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
-      degraded_threshold_ms = v.degraded_threshold_ms, failure_threshold = v.failure_threshold, assertions = v.assertions, paused = v.paused,
+      degraded_threshold_ms = v.degraded_threshold_ms, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
+      assertions = v.assertions, paused = v.paused,
       tags = ${textArray(sql`v.tags`)}, updated_at = v.at
     from ${recordset(writes)}
     where e.id = v.id`;
@@ -166,6 +167,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     expected_status_codes: d.expectedStatusCodes,
     degraded_threshold_ms: d.degradedThresholdMs,
     failure_threshold: d.failureThreshold,
+    recovery_threshold: d.recoveryThreshold,
     assertions: d.assertions,
     paused: d.paused,
     tags: d.tags,
@@ -173,7 +175,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
       id uuid, name text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, timeout_ms int,
-      expected_status_codes jsonb, degraded_threshold_ms int, failure_threshold int, assertions jsonb, paused boolean, tags jsonb,
+      expected_status_codes jsonb, degraded_threshold_ms int, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
       at timestamptz)`;
 }
 

@@ -33,6 +33,7 @@ interface FormValues {
   expectedStatusCodes: string;
   degradedThresholdMs: string;
   failureThreshold: string;
+  recoveryThreshold: string;
   tags: string;
   headers: string;
   secretHeaders: string;
@@ -51,6 +52,7 @@ const DEFAULTS: FormValues = {
   expectedStatusCodes: ENDPOINT_DEFAULTS.expectedStatusCodes.join(', '),
   degradedThresholdMs: String(ENDPOINT_DEFAULTS.degradedThresholdMs),
   failureThreshold: String(ENDPOINT_DEFAULTS.failureThreshold),
+  recoveryThreshold: String(ENDPOINT_DEFAULTS.recoveryThreshold),
   tags: '',
   headers: '',
   secretHeaders: '',
@@ -65,6 +67,7 @@ const NUMBERS = {
   timeoutMs: LIMITS.timeoutMs,
   degradedThresholdMs: LIMITS.degradedThresholdMs,
   failureThreshold: LIMITS.failureThreshold,
+  recoveryThreshold: LIMITS.recoveryThreshold,
 } as const;
 
 /**
@@ -78,6 +81,7 @@ const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused' | 'asser
   timeoutMs: String(NUMBERS.timeoutMs.max).length,
   degradedThresholdMs: String(NUMBERS.degradedThresholdMs.max).length,
   failureThreshold: String(NUMBERS.failureThreshold.max).length,
+  recoveryThreshold: String(NUMBERS.recoveryThreshold.max).length,
   // Codes or ranges of 7 characters ("200-299"), each with ", ".
   expectedStatusCodes: LIMITS.expectedStatusCodes * 9,
   // Tags, each with ", ".
@@ -99,6 +103,8 @@ function valuesOf(e: Endpoint): FormValues {
     expectedStatusCodes: e.expectedStatusCodes.join(', '),
     degradedThresholdMs: String(e.degradedThresholdMs),
     failureThreshold: String(e.failureThreshold),
+    // (An endpoint read before the server had a recovery threshold resolves at the first success.)
+    recoveryThreshold: String(e.recoveryThreshold ?? 1),
     tags: e.tags.join(', '),
     headers: Object.entries(e.headers)
       .map(([k, v]) => `${k}: ${v}`)
@@ -151,6 +157,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       timeoutMs: numbers.timeoutMs,
       degradedThresholdMs: numbers.degradedThresholdMs,
       failureThreshold: numbers.failureThreshold,
+      recoveryThreshold: numbers.recoveryThreshold,
       expectedStatusCodes: list(v.expectedStatusCodes),
       tags: list(v.tags),
       // A secret header still holding SECRET_MARKER is sent as it is: the server keeps its stored value.
@@ -283,6 +290,7 @@ export default function EndpointFormPage(props: { id?: string }) {
             {text('degradedThresholdMs', 'form.degraded', { inputmode: 'numeric' })}
             {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
           </div>
+          <div class="form-row">{text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}</div>
           {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>

@@ -347,6 +347,7 @@ export default function EndpointPage(props: { id: string }) {
               <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
               <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>
               <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
+              <Fact label={t('ep.recoveryThreshold')}>{t('ep.successes', { count: e().recoveryThreshold ?? 1 })}</Fact>
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
             <RequestHeaders headers={e().headers} />

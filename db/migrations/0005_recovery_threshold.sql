@@ -1,0 +1,1 @@
+ALTER TABLE "endpoints" ADD COLUMN "recovery_threshold" integer DEFAULT 1 NOT NULL;
