@@ -138,7 +138,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     ...(database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {}),
   });
   const checks = {
-    run: (endpointId: string) => runCheck({ registry, writer, prober }, endpointId),
+    // (`placement` is made from these below; a check runs only once it exists.)
+    run: (endpointId: string) => runCheck({ registry, writer, prober, placement }, endpointId),
     onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).

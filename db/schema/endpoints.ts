@@ -16,6 +16,7 @@ export const endpoints = pgTable(
     secretHeaders: text('secret_headers').array().notNull().default(sql`'{}'::text[]`),
     body: text('body'),
     intervalSeconds: integer('interval_seconds').notNull(),
+    retryIntervalSeconds: integer('retry_interval_seconds'),
     timeoutMs: integer('timeout_ms').notNull(),
     expectedStatusCodes: text('expected_status_codes').array().notNull(),
     degradedThresholdMs: integer('degraded_threshold_ms').notNull(),

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
 import type { ScheduleOptions, Scheduler } from '../scheduler/scheduler.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
+import { currentCheckInterval } from '../domain/check-interval.ts';
 import { LeaseClock } from './lease-clock.ts';
 import { ownerOf } from './rendezvous.ts';
 
@@ -296,16 +297,17 @@ export class EndpointOwnership {
       this.owned.add(id);
       this.stats.claimed++;
       if (entry.definition.paused) continue;
-      const intervalMs = entry.definition.intervalSeconds * 1000;
+      const intervalSeconds = currentCheckInterval(entry);
+      const intervalMs = intervalSeconds * 1000;
       const last = entry.lastCheckedAt?.getTime();
       if (this.wantsNow.delete(id)) {
-        scheduler.schedule(id, entry.definition.intervalSeconds, { immediately: true });
+        scheduler.schedule(id, intervalSeconds, { immediately: true });
       } else if (!this.firstClaimDone || last === undefined || last + intervalMs > now) {
         // At start (or never checked): the scheduler keeps the rhythm, or spreads over at most a minute.
-        scheduler.schedule(id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt ?? null });
+        scheduler.schedule(id, intervalSeconds, { lastCheckedAt: entry.lastCheckedAt ?? null });
       } else {
         // Overdue (its holder died): soon, but spread so that a takeover is not one burst.
-        scheduler.schedule(id, entry.definition.intervalSeconds, { startWithinMs: Math.min(intervalMs, spread) });
+        scheduler.schedule(id, intervalSeconds, { startWithinMs: Math.min(intervalMs, spread) });
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 import type { EndpointDefinition } from '../contract/types.ts';
-import { followSchedule } from '../services/endpoints/monitoring.ts';
+import { followSchedule, isFailing } from '../services/endpoints/monitoring.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { Placement } from '../scheduler/placement.ts';
 
@@ -69,7 +69,7 @@ export class RemoteEndpointChanges {
       const present = new Set(await this.registry.reloadDefinitions(this.db, ids));
       for (const id of ids) {
         const after = this.registry.get(id)?.definition;
-        if (present.has(id) && after) followSchedule(this.placement, id, before.get(id) ?? null, after);
+        if (present.has(id) && after) followSchedule(this.placement, id, before.get(id) ?? null, after, 'now', isFailing(this.registry, id));
       }
     }
   }

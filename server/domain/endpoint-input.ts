@@ -70,6 +70,7 @@ const fields = {
   ),
   body: z.string().max(LIMITS.bodyLength, `must be at most ${LIMITS.bodyLength} characters`).refine(noNul, NUL_MESSAGE).nullable(),
   intervalSeconds: int(LIMITS.intervalSeconds),
+  retryIntervalSeconds: int(LIMITS.retryIntervalSeconds).nullable(),
   timeoutMs: int(LIMITS.timeoutMs),
   expectedStatusCodes: countedFirst(
     z
@@ -116,6 +117,7 @@ export const CreateSchema = z.strictObject({
   headers: fields.headers.default({}),
   body: fields.body.default(null),
   intervalSeconds: fields.intervalSeconds.default(ENDPOINT_DEFAULTS.intervalSeconds),
+  retryIntervalSeconds: fields.retryIntervalSeconds.default(ENDPOINT_DEFAULTS.retryIntervalSeconds),
   timeoutMs: fields.timeoutMs.default(ENDPOINT_DEFAULTS.timeoutMs),
   expectedStatusCodes: fields.expectedStatusCodes.default([...ENDPOINT_DEFAULTS.expectedStatusCodes]),
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),

@@ -210,6 +210,7 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     sameList(a.secretHeaders, b.secretHeaders) &&
     a.body === b.body &&
     a.intervalSeconds === b.intervalSeconds &&
+    a.retryIntervalSeconds === b.retryIntervalSeconds &&
     a.timeoutMs === b.timeoutMs &&
     sameList(a.expectedStatusCodes, b.expectedStatusCodes) &&
     a.degradedThresholdMs === b.degradedThresholdMs &&

@@ -1,3 +1,4 @@
+import { currentCheckInterval } from '../domain/check-interval.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { Placement } from './placement.ts';
 import { Scheduler, type SchedulerOptions } from './scheduler.ts';
@@ -21,7 +22,7 @@ export function singleInstancePlacement({ checks, registry }: SingleInstanceOpti
     checkingNow: (_endpointId, check) => check(),
     async start() {
       for (const entry of registry.values()) {
-        if (!entry.definition.paused) scheduler.schedule(entry.id, entry.definition.intervalSeconds, { lastCheckedAt: entry.lastCheckedAt });
+        if (!entry.definition.paused) scheduler.schedule(entry.id, currentCheckInterval(entry), { lastCheckedAt: entry.lastCheckedAt });
       }
       scheduler.start();
     },

@@ -60,6 +60,7 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     secretHeaders: row.secretHeaders,
     body: row.body,
     intervalSeconds: row.intervalSeconds,
+    retryIntervalSeconds: row.retryIntervalSeconds,
     timeoutMs: row.timeoutMs,
     expectedStatusCodes: row.expectedStatusCodes,
     degradedThresholdMs: row.degradedThresholdMs,

@@ -55,9 +55,16 @@ it('adds, edits, pauses, resumes and deletes an endpoint through the forms, with
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect.poll(() => fieldError(page, 'recoveryThreshold').textContent()).toContain('between 1 and 100');
   await page.getByLabel('Resolve it after this many successes in a row').fill('3');
+  expect(await page.getByLabel('Retry interval while down (seconds)').inputValue()).toBe('');
+  await page.getByLabel('Retry interval while down (seconds)').fill('15');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#ep-title', { hasText: 'Orders API v2' }).waitFor();
-  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body).toMatchObject({ name: 'Orders API v2', recoveryThreshold: 3 });
+  expect((await env.vigil.api<Endpoint>('GET', `/api/endpoints/${created!.id}`)).body).toMatchObject({
+    name: 'Orders API v2',
+    recoveryThreshold: 3,
+    retryIntervalSeconds: 15,
+  });
+  await page.getByText('Retry interval while down').waitFor();
   await page.getByText('3 successes in a row').waitFor();
 
   await page.getByRole('button', { name: 'Pause' }).click();

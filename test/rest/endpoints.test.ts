@@ -35,6 +35,7 @@ describe('POST /api/endpoints', () => {
       secretHeaders: [],
       body: null,
       intervalSeconds: 60,
+      retryIntervalSeconds: null,
       timeoutMs: 10000,
       expectedStatusCodes: ['200-299'],
       degradedThresholdMs: 2000,

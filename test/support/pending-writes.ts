@@ -83,6 +83,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     secretHeaders: [],
     body: null,
     intervalSeconds: 60,
+    retryIntervalSeconds: null,
     timeoutMs: 1000,
     expectedStatusCodes: ['200-299'],
     degradedThresholdMs: 500,

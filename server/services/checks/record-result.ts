@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Check } from '../../contract/types.ts';
 import type { CheckVerdict } from '../../domain/check-rules.ts';
+import { checkIntervalOf } from '../../domain/check-interval.ts';
 import { applyCheck } from '../../domain/monitor-state.ts';
+import type { Placement } from '../../scheduler/placement.ts';
 import type { PendingWrite, QueuedEvent } from '../../results/pending-write.ts';
 import type { ResultWriter } from '../../results/result-writer.ts';
 import type { MonitorRegistry } from '../../state/monitor-registry.ts';
@@ -9,6 +11,8 @@ import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 export interface RecordDeps {
   registry: MonitorRegistry;
   writer: ResultWriter;
+  /** Told when the endpoint starts or stops failing and so moves to its retry interval or back. */
+  placement?: Pick<Placement, 'schedule'>;
 }
 
 /**
@@ -44,7 +48,11 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     randomUUID,
     entry.definition.recoveryThreshold,
   );
+  const intervalBefore = checkIntervalOf(entry.definition, entry.state.consecutiveFailures > 0);
   deps.registry.apply(endpointId, transition.next);
+  const intervalNow = checkIntervalOf(entry.definition, transition.next.consecutiveFailures > 0);
+  // Failing from now on, or no longer: the next check comes at the retry interval, or back at the interval.
+  if (intervalNow !== intervalBefore && !entry.definition.paused) deps.placement?.schedule(endpointId, intervalNow);
   const name = entry.definition.name;
 
   const events: QueuedEvent[] = [

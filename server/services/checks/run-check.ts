@@ -2,13 +2,9 @@ import type { Check } from '../../contract/types.ts';
 import { needsBody, needsCertificate } from '../../domain/assertions.ts';
 import { judgeObservation } from '../../domain/check-rules.ts';
 import type { HttpProber } from '../../checker/http-prober.ts';
-import type { ResultWriter } from '../../results/result-writer.ts';
-import type { MonitorRegistry } from '../../state/monitor-registry.ts';
-import { recordResult } from './record-result.ts';
+import { type RecordDeps, recordResult } from './record-result.ts';
 
-export interface RunCheckDeps {
-  registry: MonitorRegistry;
-  writer: ResultWriter;
+export interface RunCheckDeps extends RecordDeps {
   prober: HttpProber;
 }
 

@@ -16,7 +16,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
-import { endpointDeleted, followSchedule, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
+import { endpointDeleted, followSchedule, forgetEndpoint, isFailing, rememberEndpoint } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
@@ -70,7 +70,7 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
       ctx.bus.emit('endpoint:created', toEndpoint(step.row!));
     } else if (step.action === 'updated') {
       ctx.registry.updateDefinition(step.row!);
-      followSchedule(ctx.placement, step.id, step.before, step.definition, 'spread');
+      followSchedule(ctx.placement, step.id, step.before, step.definition, 'spread', isFailing(ctx.registry, step.id));
       ctx.bus.emit('endpoint:updated', toEndpoint(step.row!));
     } else if (step.action === 'deleted') {
       endpointDeleted(ctx, step.id);
@@ -132,9 +132,9 @@ interface DefinitionWrite {
 
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
-    insert into endpoints (id, name, url, method, headers, secret_headers, body, interval_seconds, timeout_ms, expected_status_codes,
+    insert into endpoints (id, name, url, method, headers, secret_headers, body, interval_seconds, retry_interval_seconds, timeout_ms, expected_status_codes,
       degraded_threshold_ms, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
-    select v.id, v.name, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.timeout_ms,
+    select v.id, v.name, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.retry_interval_seconds, v.timeout_ms,
       ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
@@ -143,7 +143,7 @@ function updateStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     update endpoints as e set
       name = v.name, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
-      interval_seconds = v.interval_seconds, timeout_ms = v.timeout_ms,
+      interval_seconds = v.interval_seconds, retry_interval_seconds = v.retry_interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
       degraded_threshold_ms = v.degraded_threshold_ms, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
       assertions = v.assertions, paused = v.paused,
@@ -163,6 +163,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     secret_headers: d.secretHeaders,
     body: d.body,
     interval_seconds: d.intervalSeconds,
+    retry_interval_seconds: d.retryIntervalSeconds,
     timeout_ms: d.timeoutMs,
     expected_status_codes: d.expectedStatusCodes,
     degraded_threshold_ms: d.degradedThresholdMs,
@@ -174,7 +175,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     at: at.toISOString(),
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-      id uuid, name text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, timeout_ms int,
+      id uuid, name text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, retry_interval_seconds int, timeout_ms int,
       expected_status_codes jsonb, degraded_threshold_ms int, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
       at timestamptz)`;
 }

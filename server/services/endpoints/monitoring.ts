@@ -1,7 +1,8 @@
 import type { EndpointDefinition } from '../../contract/types.ts';
 import type { Placement } from '../../scheduler/placement.ts';
 import type { ServiceContext } from '../context.ts';
-import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
+import { checkIntervalOf, currentCheckInterval } from '../../domain/check-interval.ts';
+import type { MonitoredEndpoint, MonitorRegistry } from '../../state/monitor-registry.ts';
 
 type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
 
@@ -9,7 +10,8 @@ type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
  * checks; a new or resumed endpoint is checked at once (`start: 'now'`) or, for bulk changes, at
  * its own phase within its interval (at most a minute, as after a restart); a new interval takes
- * effect from the last check.
+ * effect from the last check. `failing`: the endpoint's last check was DOWN (its retry interval
+ * applies, see server/domain/check-interval.ts).
  */
 export function followSchedule(
   placement: Pick<Placement, 'schedule' | 'unschedule'>,
@@ -17,14 +19,21 @@ export function followSchedule(
   before: EndpointDefinition | null,
   after: EndpointDefinition,
   start: 'now' | 'spread' = 'now',
+  failing = false,
 ): void {
+  const interval = checkIntervalOf(after, failing);
   if (after.paused) {
     if (before) placement.unschedule(id);
   } else if (!before || before.paused) {
-    placement.schedule(id, after.intervalSeconds, { immediately: start === 'now' });
-  } else if (before.intervalSeconds !== after.intervalSeconds) {
-    placement.schedule(id, after.intervalSeconds);
+    placement.schedule(id, interval, { immediately: start === 'now' });
+  } else if (checkIntervalOf(before, failing) !== interval) {
+    placement.schedule(id, interval);
   }
+}
+
+/** Whether the endpoint's last check, as held here, was DOWN. */
+export function isFailing(registry: Pick<MonitorRegistry, 'get'>, id: string): boolean {
+  return (registry.get(id)?.state.consecutiveFailures ?? 0) > 0;
 }
 
 /**
@@ -48,5 +57,5 @@ export function endpointDeleted(ctx: MonitoringContext, id: string): void {
 export function rememberEndpoint(ctx: MonitoringContext, entry: MonitoredEndpoint | undefined): void {
   if (!entry) return;
   ctx.registry.restore(entry);
-  if (!entry.definition.paused) ctx.placement.schedule(entry.id, entry.definition.intervalSeconds);
+  if (!entry.definition.paused) ctx.placement.schedule(entry.id, currentCheckInterval(entry));
 }

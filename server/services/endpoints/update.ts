@@ -7,7 +7,7 @@ import { redactDefinition, withStoredSecrets } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
 import { findEndpointRow } from './get.ts';
-import { followSchedule } from './monitoring.ts';
+import { followSchedule, isFailing } from './monitoring.ts';
 import { assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
@@ -35,7 +35,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   if (!row) throw new NotFoundError('Endpoint', id);
 
   ctx.registry.updateDefinition(row);
-  followSchedule(ctx.placement, id, before, definition);
+  followSchedule(ctx.placement, id, before, definition, 'now', isFailing(ctx.registry, id));
   const endpoint = toEndpoint(row);
   ctx.bus.emit('endpoint:updated', endpoint);
   return endpoint;

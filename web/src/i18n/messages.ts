@@ -176,6 +176,7 @@ export const en = {
   'ep.failureThreshold': 'Incident after',
   'ep.failures': '{count} failures',
   'ep.recoveryThreshold': 'Resolved after',
+  'ep.retryInterval': 'Retry interval while down',
   'ep.successes': '{count} successes in a row',
   'ep.consecutiveFailures': 'Consecutive failures',
   // endpoint page: live check, request headers
@@ -217,6 +218,8 @@ export const en = {
   'form.degraded': 'Degraded when slower than (ms)',
   'form.failureThreshold': 'Open an incident after this many failures',
   'form.recoveryThreshold': 'Resolve it after this many successes in a row',
+  'form.retryInterval': 'Retry interval while down (seconds)',
+  'form.retryInterval.hint': 'Empty: at the usual interval',
   'form.recoveryThreshold.hint': 'Checks that are not down; 1 resolves it at the first',
   'form.tags': 'Tags',
   'form.tags.hint': 'Comma-separated',
@@ -501,6 +504,7 @@ export const ko: Record<MessageKey, string> = {
   'ep.failureThreshold': '인시던트 기준',
   'ep.failures': '실패 {count}회',
   'ep.recoveryThreshold': '해결 기준',
+  'ep.retryInterval': '장애 중 재시도 주기',
   'ep.successes': '연속 성공 {count}회',
   'ep.consecutiveFailures': '연속 실패',
   // endpoint page: live check, request headers
@@ -542,6 +546,8 @@ export const ko: Record<MessageKey, string> = {
   'form.degraded': '이보다 느리면 성능 저하 (ms)',
   'form.failureThreshold': '이 횟수만큼 실패하면 인시던트 시작',
   'form.recoveryThreshold': '이 횟수만큼 연속 성공하면 해결',
+  'form.retryInterval': '장애 중 재시도 주기(초)',
+  'form.retryInterval.hint': '비워 두면 평소 주기',
   'form.recoveryThreshold.hint': '장애가 아닌 체크 수; 1이면 첫 성공에 해결',
   'form.tags': '태그',
   'form.tags.hint': '쉼표로 구분',

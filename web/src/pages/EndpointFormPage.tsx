@@ -29,6 +29,8 @@ interface FormValues {
   url: string;
   method: HttpMethod;
   intervalSeconds: string;
+  /** Empty: checked at the interval while failing too. */
+  retryIntervalSeconds: string;
   timeoutMs: string;
   expectedStatusCodes: string;
   degradedThresholdMs: string;
@@ -48,6 +50,7 @@ const DEFAULTS: FormValues = {
   url: '',
   method: ENDPOINT_DEFAULTS.method,
   intervalSeconds: String(ENDPOINT_DEFAULTS.intervalSeconds),
+  retryIntervalSeconds: '',
   timeoutMs: String(ENDPOINT_DEFAULTS.timeoutMs),
   expectedStatusCodes: ENDPOINT_DEFAULTS.expectedStatusCodes.join(', '),
   degradedThresholdMs: String(ENDPOINT_DEFAULTS.degradedThresholdMs),
@@ -78,6 +81,7 @@ const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused' | 'asser
   name: LIMITS.nameLength,
   url: LIMITS.urlLength,
   intervalSeconds: String(NUMBERS.intervalSeconds.max).length,
+  retryIntervalSeconds: String(LIMITS.retryIntervalSeconds.max).length,
   timeoutMs: String(NUMBERS.timeoutMs.max).length,
   degradedThresholdMs: String(NUMBERS.degradedThresholdMs.max).length,
   failureThreshold: String(NUMBERS.failureThreshold.max).length,
@@ -99,6 +103,7 @@ function valuesOf(e: Endpoint): FormValues {
     url: e.url,
     method: e.method,
     intervalSeconds: String(e.intervalSeconds),
+    retryIntervalSeconds: e.retryIntervalSeconds == null ? '' : String(e.retryIntervalSeconds),
     timeoutMs: String(e.timeoutMs),
     expectedStatusCodes: e.expectedStatusCodes.join(', '),
     degradedThresholdMs: String(e.degradedThresholdMs),
@@ -136,6 +141,10 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
     else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
     else numbers[field] = Number(text);
   }
+  const retryText = v.retryIntervalSeconds.trim();
+  const retry = LIMITS.retryIntervalSeconds;
+  if (retryText !== '' && !/^\d+$/.test(retryText)) errors.retryIntervalSeconds = t('form.err.integer');
+  else if (retryText !== '' && (Number(retryText) < retry.min || Number(retryText) > retry.max)) errors.retryIntervalSeconds = t('form.err.range', retry);
   if (numbers.degradedThresholdMs! >= numbers.timeoutMs!) errors.degradedThresholdMs = t('form.err.degradedNotBelowTimeout', { timeoutMs: numbers.timeoutMs! });
   const headers: Record<string, string> = {};
   v.headers.split('\n').forEach((line, index) => {
@@ -154,6 +163,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       url: v.url.trim(),
       method: v.method,
       intervalSeconds: numbers.intervalSeconds,
+      retryIntervalSeconds: retryText === '' ? null : Number(retryText),
       timeoutMs: numbers.timeoutMs,
       degradedThresholdMs: numbers.degradedThresholdMs,
       failureThreshold: numbers.failureThreshold,
@@ -290,7 +300,10 @@ export default function EndpointFormPage(props: { id?: string }) {
             {text('degradedThresholdMs', 'form.degraded', { inputmode: 'numeric' })}
             {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
           </div>
-          <div class="form-row">{text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}</div>
+          <div class="form-row">
+            {text('retryIntervalSeconds', 'form.retryInterval', { inputmode: 'numeric', hint: 'form.retryInterval.hint' })}
+            {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
+          </div>
           {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>

@@ -343,6 +343,7 @@ export default function EndpointPage(props: { id: string }) {
             <h2>{t('ep.details')}</h2>
             <dl class="facts">
               <Fact label={t('ep.intervalLabel')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
+              <Show when={e().retryIntervalSeconds}>{(retry) => <Fact label={t('ep.retryInterval')}>{t('ep.interval', { seconds: retry() })}</Fact>}</Show>
               <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
               <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
               <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>

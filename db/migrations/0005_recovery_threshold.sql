@@ -1,1 +1,0 @@
-ALTER TABLE "endpoints" ADD COLUMN "recovery_threshold" integer DEFAULT 1 NOT NULL;
