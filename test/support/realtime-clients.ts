@@ -289,7 +289,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'errorCode',
     'errorParams',
   ],
-  'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'errorCode', 'errorParams', 'timestamp'],
+  'check:completed': ['checkId', 'endpointId', 'status', 'responseTime', 'statusCode', 'errorMessage', 'errorCode', 'errorParams', 'failedAssertions', 'timestamp'],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
   'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs'],
   // The Endpoint resource, with secretHeaders (an extension of the contract: issue 12).
@@ -302,10 +302,13 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'secretHeaders',
     'body',
     'intervalSeconds',
+    'retryIntervalSeconds',
     'timeoutMs',
     'expectedStatusCodes',
     'degradedThresholdMs',
     'failureThreshold',
+    'recoveryThreshold',
+    'assertions',
     'paused',
     'tags',
     'status',
@@ -334,6 +337,7 @@ export const checkCompletedOf = (check: Check) => ({
   errorMessage: check.errorMessage,
   errorCode: check.errorCode,
   errorParams: check.errorParams,
+  failedAssertions: check.failedAssertions,
   timestamp: check.checkedAt,
 });
 
