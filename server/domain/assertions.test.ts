@@ -76,11 +76,50 @@ describe('failedAssertions', () => {
       a({ source: 'json', property: '$.nothing', comparison: 'exists' }),
       a({ source: 'json', property: '$.tags', comparison: 'contains', target: 'prod' }),
       a({ source: 'json', property: '$.items[*].id', comparison: 'contains', target: 2 }),
-      a({ source: 'json', property: '$.items[?@.up == false].id', comparison: 'equals', target: 2 }),
+      a({ source: 'json', property: '$.items[?@.up == false].id', comparison: 'contains', target: 2 }),
+      a({ source: 'json', property: '$.items[0].id', comparison: 'equals', target: 1 }),
+      a({ source: 'json', property: "$['version']", comparison: 'equals', target: '2.4.1' }),
       a({ source: 'json', property: '$.status', comparison: 'notEquals', target: 'down' }),
       a({ source: 'responseTime', comparison: 'greaterThan', target: 10 }),
     ];
     expect(failedAssertions(holding, answer())).toEqual([]);
+  });
+
+  it('compares texts as texts, numbers as numbers, and a path selecting by wildcard or filter as the list it selects', () => {
+    const seen = answer({ body: JSON.stringify({ version: '1.10', ids: [13], code: 7, items: [{ id: 3 }] }) });
+    expect(messagesOf([a({ source: 'json', property: '$.version', comparison: 'equals', target: '1.1' })], seen)).toEqual([
+      '$.version: expected "1.1", got "1.10"',
+    ]);
+    expect(messagesOf([a({ source: 'json', property: '$.code', comparison: 'equals', target: '7' })], seen)).toEqual([]);
+    // One element selected by a wildcard is still a list: 13 is not 3, and no substring of it counts.
+    expect(messagesOf([a({ source: 'json', property: '$.ids[*]', comparison: 'contains', target: 3 })], seen)).toEqual([
+      '$.ids[*]: expected to contain 3, got [13]',
+    ]);
+    expect(messagesOf([a({ source: 'json', property: '$.items[*].id', comparison: 'contains', target: 3 })], seen)).toEqual([]);
+    expect(messagesOf([a({ source: 'json', property: '$.code', comparison: 'contains', target: 7 })], seen)).toEqual(['$.code: expected to contain 7, got 7']);
+  });
+
+  it('fails notExists, like every comparison, when the body is not JSON: nothing could be looked in', () => {
+    expect(messagesOf([a({ source: 'json', property: '$.error', comparison: 'notExists' })], answer({ body: '<html>Bad gateway</html>' }))).toEqual([
+      '$.error: expected not to exist, got not JSON',
+    ]);
+    expect(messagesOf([a({ source: 'header', property: 'x-error', comparison: 'notExists' })])).toEqual([]);
+  });
+
+  it('never cuts a quoted value inside a character made of two UTF-16 units, and mends lone ones a target sent', () => {
+    const emoji = `${'x'.repeat(118)}😀tail`;
+    const [failed] = failedAssertions(
+      [a({ source: 'json', property: '$.s', comparison: 'equals', target: 'ok' })],
+      answer({ body: JSON.stringify({ s: emoji }) }),
+    );
+    expect(failed!.actual).toBe(`"${'x'.repeat(118)}…`);
+    const [lone] = failedAssertions(
+      [a({ source: 'header', property: 'x-odd', comparison: 'equals', target: 'ok' })],
+      answer({ headers: { 'x-odd': 'a\ud800b' } }),
+    );
+    expect(lone!.actual).toBe('"a\\ud800b"');
+    const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+    expect([failed!.message, lone!.message].every(isWellFormed)).toBe(true);
   });
 
   it('compares ordering only between numbers, and says what it got otherwise', () => {
@@ -209,7 +248,7 @@ describe('assertions as the API takes them', () => {
       'assertions.0.target target_not_allowed: must be null for exists',
     ]);
     expect(errorsOf([{ source: 'body', comparison: 'matches', target: '(?=lookahead)' }])).toEqual([
-      expect.stringMatching(/^assertions\.0\.target invalid_pattern: is not a regular expression RE2 accepts .*invalid perl operator/),
+      expect.stringMatching(/^assertions\.0\.target invalid_pattern: is not a regular expression RE2 accepts .*invalid or unsupported Perl syntax/),
     ]);
     expect(errorsOf([{ source: 'body', comparison: 'contains', target: 5 }])).toEqual([
       'assertions.0.target target_not_string: must be a string for source body',

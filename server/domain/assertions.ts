@@ -1,6 +1,7 @@
 import { query, type JsonValue } from 'jsonpath-rfc9535';
 import type { Assertion, AssertionComparison, AssertionSource, FailedAssertion } from '../contract/types.ts';
-import { compiledPattern } from './linear-regex.ts';
+import parseJsonPath from 'jsonpath-rfc9535/parser';
+import { patternFound } from './linear-regex.ts';
 
 /** What a check saw of an answer, as far as assertions look at it. */
 export interface AnswerSeen {
@@ -51,15 +52,21 @@ export function failedAssertions(assertions: readonly Assertion[], answer: Answe
       outcome = `a value it could not judge (${clip((error as Error).message)})`;
     }
     if (outcome === true) return;
-    const subject = subjectOf(assertion);
-    const expected = expectationOf(assertion);
-    failed.push({ index, severity: assertion.severity, subject, expected, actual: outcome, message: `${subject}: expected ${expected}, got ${outcome}` });
+    // Well-formed text only: what a target sent may hold lone surrogates, which jsonb refuses.
+    const subject = wellFormed(subjectOf(assertion));
+    const expected = wellFormed(expectationOf(assertion));
+    const actual = wellFormed(outcome);
+    failed.push({ index, severity: assertion.severity, subject, expected, actual, message: `${subject}: expected ${expected}, got ${actual}` });
   });
   return failed;
 }
 
-/** What an assertion looks at: a value, or why there is none (`missing`: shown as what was got). */
-type Seen = { value: unknown } | { missing: string };
+/**
+ * What an assertion looks at: a value, or why there is none (`missing`: shown as what was got).
+ * `absent`: there is nothing there (what notExists asks for), rather than nothing to look in (no
+ * JSON, no body, no certificate), which fails every comparison.
+ */
+type Seen = { value: unknown } | { missing: string; absent: boolean };
 
 function seenBy(assertion: Assertion, answer: AnswerSeen, parsedBody: () => { value: JsonValue } | null): Seen {
   switch (assertion.source) {
@@ -68,20 +75,22 @@ function seenBy(assertion: Assertion, answer: AnswerSeen, parsedBody: () => { va
     case 'responseTime':
       return { value: answer.responseTime };
     case 'certificateDays':
-      return answer.certificateDays === null ? { missing: 'no certificate' } : { value: answer.certificateDays };
+      return answer.certificateDays === null ? { missing: 'no certificate', absent: false } : { value: answer.certificateDays };
     case 'header': {
       const value = answer.headers[(assertion.property ?? '').toLowerCase()];
-      if (value === undefined) return { missing: 'no such header' };
+      if (value === undefined) return { missing: 'no such header', absent: true };
       return { value: Array.isArray(value) ? value.join(', ') : value };
     }
     case 'body':
-      return answer.body === null ? { missing: 'no body' } : { value: answer.body };
+      return answer.body === null ? { missing: 'no body', absent: false } : { value: answer.body };
     case 'json': {
       const parsed = parsedBody();
-      if (!parsed) return { missing: 'not JSON' };
-      const nodes = query(parsed.value, assertion.property ?? '$');
-      if (nodes.length === 0) return { missing: 'nothing' };
-      return { value: nodes.length === 1 ? nodes[0] : nodes };
+      if (!parsed) return { missing: 'not JSON', absent: false };
+      const path = assertion.property ?? '$';
+      const nodes = query(parsed.value, path);
+      if (nodes.length === 0) return { missing: 'nothing', absent: true };
+      // A path naming one place gives its value; any other gives the list of what it selects, even of one.
+      return { value: isSingular(path) ? nodes[0] : nodes };
     }
   }
 }
@@ -90,7 +99,7 @@ function seenBy(assertion: Assertion, answer: AnswerSeen, parsedBody: () => { va
 function judge(assertion: Assertion, seen: Seen): true | string {
   const { comparison, target } = assertion;
   if (comparison === 'exists') return 'missing' in seen ? seen.missing : true;
-  if (comparison === 'notExists') return 'missing' in seen ? true : shown(assertion, seen.value);
+  if (comparison === 'notExists') return 'missing' in seen ? (seen.absent ? true : seen.missing) : shown(assertion, seen.value);
   if ('missing' in seen) return seen.missing;
   const value = seen.value;
   const textual = assertion.source === 'body';
@@ -110,7 +119,7 @@ function judge(assertion: Assertion, seen: Seen): true | string {
       break;
     }
     case 'matches': {
-      met = compiledPattern(String(target)).test(typeof value === 'string' ? value : JSON.stringify(value));
+      met = patternFound(String(target), typeof value === 'string' ? value : JSON.stringify(value));
       if (!met && textual) return 'no match';
       break;
     }
@@ -124,13 +133,18 @@ function judge(assertion: Assertion, seen: Seen): true | string {
   return met ? true : shown(assertion, value);
 }
 
-/** Equal as JSON, or as text when one side is a scalar ("200" equals 200, "true" equals true). */
+/**
+ * Equal as JSON; a number also equals text spelling that number ("200" equals 200) and a boolean
+ * its text ("true" equals true). Two texts are equal only as texts ("1.10" is not "1.1").
+ */
 function same(value: unknown, target: unknown): boolean {
   if (isScalar(value) && isScalar(target)) {
     if (value === null || target === null) return value === target;
-    const a = numeric(value);
-    const b = numeric(target);
-    if (a !== null && b !== null) return a === b;
+    if (typeof value === 'number' || typeof target === 'number') {
+      const a = numeric(value);
+      const b = numeric(target);
+      return a !== null && b !== null && a === b;
+    }
     return String(value) === String(target);
   }
   return JSON.stringify(value) === JSON.stringify(target);
@@ -140,8 +154,25 @@ function same(value: unknown, target: unknown): boolean {
 function contains(value: unknown, target: unknown): boolean {
   if (Array.isArray(value)) return value.some((element) => same(element, target));
   if (typeof value === 'string') return value.includes(String(target));
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value).includes(String(target));
   return false;
+}
+
+/** Whether a JSONPath names one place ($.a, $['a'][0]: RFC 9535's singular query), remembered per path. */
+const singular = new Map<string, boolean>();
+function isSingular(path: string): boolean {
+  let known = singular.get(path);
+  if (known === undefined) {
+    const ast = parseJsonPath(path) as { segments: { type: string; node: { type: string; selectors?: { type: string }[] } }[] };
+    known = ast.segments.every(
+      ({ type, node }) =>
+        type === 'ChildSegment' &&
+        (node.type === 'MemberNameShorthand' ||
+          (node.type === 'BracketedSelection' && node.selectors?.length === 1 && ['NameSelector', 'IndexSelector'].includes(node.selectors[0]!.type))),
+    );
+    if (singular.size >= 5000) singular.clear();
+    singular.set(path, known);
+  }
+  return known;
 }
 
 function isScalar(value: unknown): value is string | number | boolean | null {
@@ -207,6 +238,14 @@ function quote(value: unknown): string {
   return clip(JSON.stringify(value) ?? String(value));
 }
 
+/** At most MAX_QUOTED characters, never half of a surrogate pair (PostgreSQL's jsonb refuses a lone one). */
 function clip(text: string): string {
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+  if (text.length <= MAX_QUOTED) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_QUOTED - 1]!) ? MAX_QUOTED - 1 : MAX_QUOTED;
+  return `${text.slice(0, end)}…`;
+}
+
+/** `text` with each unpaired surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

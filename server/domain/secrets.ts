@@ -216,3 +216,38 @@ function mapSecretParams(search: string, replace: (name: string, value: string, 
     });
   return `?${pairs.join('&')}`;
 }
+
+/**
+ * The secret values an endpoint sends (secret header values, the URL's password, secret query
+ * values), as written and as decoded: what must not be read back through what a target answers
+ * (a target that echoes the request would otherwise show them in a check's body excerpt).
+ * Values shorter than 3 characters are left out: masking them would garble any text.
+ */
+export function secretValuesOf(definition: Pick<EndpointDefinition, 'url' | 'headers' | 'secretHeaders'>): string[] {
+  const values = new Set<string>();
+  for (const [name, value] of Object.entries(definition.headers)) {
+    if (!isSecretHeader(name, definition.secretHeaders)) continue;
+    values.add(value);
+    // "Bearer <token>": the token alone is as secret.
+    const credentials = /^\S+\s+(\S+)$/.exec(value)?.[1];
+    if (credentials) values.add(credentials);
+  }
+  const parsed = parseUrl(definition.url);
+  if (parsed) {
+    values.add(parsed.password);
+    values.add(decoded(parsed.password));
+    mapSecretParams(parsed.search, (_name, value) => {
+      values.add(value);
+      values.add(decoded(value));
+      return value;
+    });
+  }
+  return [...values].filter((value) => value.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every occurrence of each secret replaced by SECRET_MARKER (longest first). */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) if (masked.includes(secret)) masked = masked.replaceAll(secret, SECRET_MARKER);
+  return masked;
+}

@@ -69,8 +69,8 @@ describe('assertions on an HTTP check', () => {
         severity: 'DEGRADED',
         subject: '$.checks[?@.ok == false].name',
         expected: 'not to exist',
-        actual: '"cache"',
-        message: '$.checks[?@.ok == false].name: expected not to exist, got "cache"',
+        actual: '["cache"]',
+        message: '$.checks[?@.ok == false].name: expected not to exist, got ["cache"]',
       },
     ]);
     const listed = await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks`);
@@ -186,6 +186,34 @@ describe('assertions over REST', () => {
     const imported = await vigil.api<ImportResult>('POST', '/api/import', changed);
     expect(imported.body.items).toEqual([{ id: endpoint.id, name: endpoint.name, action: 'updated' }]);
     expect((await get(endpoint.id)).assertions).toEqual(assertions.slice(0, 1));
+  });
+});
+
+describe('secrets in what a target answers', () => {
+  it('are masked in the body excerpt and in what the assertions saw, as everywhere else an endpoint is read', async () => {
+    const path = `/${unique('echo')}`;
+    // What an echo service answers: the request's headers and query.
+    const echoed = { headers: { authorization: 'Bearer s3cr3t-t0ken', 'x-api-key': 'k3y-v4lue' }, token: 's3cr3t-t0ken', query: { api_key: 'qu3ry-s3cret' } };
+    target.setMode(path, { kind: 'ok', status: 500, body: JSON.stringify(echoed), headers: { 'Content-Type': 'application/json', 'X-Echo': 'k3y-v4lue' } });
+    const endpoint = await create({
+      path: `${path}?api_key=qu3ry-s3cret`,
+      headers: { Authorization: 'Bearer s3cr3t-t0ken', 'X-Api-Key': 'k3y-v4lue' },
+      assertions: [
+        assertion({ source: 'json', property: '$.token', comparison: 'equals', target: 'other' }),
+        assertion({ source: 'header', property: 'x-echo', comparison: 'equals', target: 'other' }),
+      ],
+    });
+
+    const check = await checkNow(endpoint);
+
+    const text = JSON.stringify(check);
+    for (const secret of ['s3cr3t-t0ken', 'k3y-v4lue', 'qu3ry-s3cret']) expect(text).not.toContain(secret);
+    expect(check.bodyExcerpt).toBe(
+      JSON.stringify({ headers: { authorization: '(secret)', 'x-api-key': '(secret)' }, token: '(secret)', query: { api_key: '(secret)' } }),
+    );
+    expect(check.failedAssertions.map((f) => f.actual)).toEqual(['"(secret)"', '"(secret)"']);
+    const listed = await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks`);
+    expect(JSON.stringify(listed.body)).not.toContain('s3cr3t');
   });
 });
 

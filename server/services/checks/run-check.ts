@@ -1,6 +1,8 @@
 import type { Check } from '../../contract/types.ts';
 import { needsBody, needsCertificate } from '../../domain/assertions.ts';
-import { judgeObservation } from '../../domain/check-rules.ts';
+import { type CheckVerdict, judgeObservation } from '../../domain/check-rules.ts';
+import { maskSecrets, secretValuesOf } from '../../domain/secrets.ts';
+import type { EndpointDefinition } from '../../contract/types.ts';
 import type { HttpProber } from '../../checker/http-prober.ts';
 import { type RecordDeps, recordResult } from './record-result.ts';
 
@@ -26,5 +28,27 @@ export async function runCheck(deps: RunCheckDeps, endpointId: string): Promise<
     keepBody: needsBody(definition.assertions),
     readCertificate: needsCertificate(definition.assertions),
   });
-  return recordResult(deps, endpointId, judgeObservation(observation, definition), checkedAt);
+  return recordResult(deps, endpointId, withoutSecrets(judgeObservation(observation, definition), definition), checkedAt);
+}
+
+/**
+ * What a check keeps of the answer (its body's first KB, the values its assertions saw) with the
+ * endpoint's secrets masked: a target that echoes the request must not make them readable.
+ */
+function withoutSecrets(verdict: CheckVerdict, definition: EndpointDefinition): CheckVerdict {
+  if (verdict.bodyExcerpt === null && verdict.failedAssertions.length === 0) return verdict;
+  const secrets = secretValuesOf(definition);
+  if (secrets.length === 0) return verdict;
+  const mask = (text: string) => maskSecrets(text, secrets);
+  const params =
+    verdict.errorCode === 'assertion' && verdict.errorParams
+      ? Object.fromEntries(Object.entries(verdict.errorParams).map(([k, v]) => [k, typeof v === 'string' ? mask(v) : v]))
+      : verdict.errorParams;
+  return {
+    ...verdict,
+    errorMessage: verdict.errorMessage === null ? null : mask(verdict.errorMessage),
+    errorParams: params,
+    bodyExcerpt: verdict.bodyExcerpt === null ? null : mask(verdict.bodyExcerpt),
+    failedAssertions: verdict.failedAssertions.map((f) => ({ ...f, actual: mask(f.actual), message: mask(f.message) })),
+  };
 }
