@@ -90,6 +90,17 @@ function oneLine(text: string): string {
 }
 
 /** A row referred to another that is gone (an endpoint deleted while its result was on its way). */
+/**
+ * Whether the database refused a value itself (SQLSTATE class 22, data exception: text jsonb
+ * cannot hold, a number out of range…): sending the same values again can never succeed.
+ */
+export function isDataException(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  return false;
+}
+
 export function isForeignKeyViolation(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === '23503') return true;

@@ -129,6 +129,11 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     },
     onRecovered: ({ downForMs }) =>
       logger.info({ downForMs }, `check results are written again after ${Math.round(downForMs / 1000)} s; the waiting results are stored`),
+    onUnwritable: ({ write, error }) =>
+      logger.error(
+        { err: error, endpointId: write.check.endpointId, checkId: write.check.id },
+        'the database refused a check result as values; it is set aside and the results behind it are written',
+      ),
   });
   // The SSRF policy: the services refuse URLs naming a blocked target, the prober every blocked address it would connect to.
   const targets = TargetPolicy.fromSettings(settings);

@@ -3,7 +3,9 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Database, rowsOf } from '../db/client.ts';
 import { checkResults, endpoints, incidents } from '../db/schema/index.ts';
+import { EventBus } from '../server/events/bus.ts';
 import { DatabaseResultStore } from '../server/results/database-store.ts';
+import { ResultWriter } from '../server/results/result-writer.ts';
 import type { PendingWrite } from '../server/results/pending-write.ts';
 import { storeBatch } from '../server/results/store-batch.ts';
 import { MonitorRegistry } from '../server/state/monitor-registry.ts';
@@ -152,5 +154,50 @@ describe('the database store, when the registry still holds a deleted endpoint',
       .where(inArray(checkResults.endpointId, [a, b]));
     expect(stored.map((r) => r.endpointId)).toEqual([a, a]);
     expect(store.stats).toMatchObject({ written: 2, lastBatchSize: 2 });
+  });
+});
+
+describe('a result the database refuses as values', () => {
+  it('is set aside, counted and announced; the results of the same batch and behind it are written', async () => {
+    const [a, b, c] = [await storedEndpoint(), await storedEndpoint(), await storedEndpoint()];
+    const registry = new MonitorRegistry();
+    await registry.load(db);
+    const bus = new EventBus((error) => {
+      throw error;
+    });
+    const heard: string[] = [];
+    bus.on('check:completed', (e) => heard.push(e.checkId));
+    const unwritable: string[] = [];
+    const failures: unknown[] = [];
+    const writer = new ResultWriter({
+      store: new DatabaseResultStore(db, registry),
+      bus,
+      registry,
+      batchSize: 100,
+      gatherMs: 0,
+      onFailure: (failure) => failures.push(failure.error),
+      onUnwritable: ({ write }) => unwritable.push(write.check.id),
+    });
+    // A lone surrogate escaped into JSON: jsonb refuses it (SQLSTATE 22P02), now and at every retry.
+    const poisoned = result(b, 'plain', 2);
+    poisoned.check.failedAssertions = [{ index: 0, severity: 'DOWN', subject: 'body', expected: 'x', actual: '\ud800', message: '\ud800' }];
+    const batch = [result(a, 'plain', 1), poisoned, result(c, 'plain', 3)];
+    for (const write of batch) writer.enqueue(write);
+    await writer.drain();
+    const behind = result(a, 'plain', 4);
+    writer.enqueue(behind);
+    await writer.drain();
+
+    const stored = await db
+      .select({ id: checkResults.id })
+      .from(checkResults)
+      .where(inArray(checkResults.endpointId, [a, b, c]));
+    expect(stored.map((r) => r.id).sort()).toEqual([batch[0]!.check.id, batch[2]!.check.id, behind.check.id].sort());
+    expect(unwritable).toEqual([poisoned.check.id]);
+    expect(writer.stats).toMatchObject({ unwritable: 1, dropped: 0 });
+    expect(writer.pending).toBe(0);
+    // Every check was announced, the refused one too (it happened; it is only not stored).
+    expect(heard.sort()).toEqual([...batch, behind].map((w) => w.check.id).sort());
+    expect(failures).toEqual([]);
   });
 });

@@ -70,6 +70,12 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     [['', writer.dropped]],
   );
   metric(
+    'vigil_check_results_unwritable_total',
+    'counter',
+    'Check results the database refused as values (a data exception), set aside so that the results behind them are written.',
+    [['', writer.unwritable]],
+  );
+  metric(
     'vigil_check_results_published_before_write_total',
     'counter',
     'Check results whose events went out before they were stored (the database was slow or away).',

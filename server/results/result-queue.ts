@@ -52,6 +52,11 @@ export class ResultQueue {
     this.inFlight = [];
   }
 
+  /** Part of the batch in flight is settled: only `rest` (its unsettled tail) is still in flight. */
+  keepInFlight(rest: PendingWrite[]): void {
+    this.inFlight = rest;
+  }
+
   /** The batch in flight failed: back at the front, in order, for the next attempt. */
   batchFailed(): void {
     this.waiting = this.inFlight.concat(this.waiting);

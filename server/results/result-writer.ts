@@ -1,4 +1,4 @@
-import { databaseFault, describeError, isForeignKeyViolation } from '../../db/unavailable.ts';
+import { databaseFault, describeError, isDataException, isForeignKeyViolation } from '../../db/unavailable.ts';
 import { type Clock, type ClockTimer, sleep, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
@@ -15,6 +15,8 @@ export interface WriterStats {
   lastBatchSize: number;
   /** Results dropped because the queue was full (never a status change or an incident change). */
   dropped: number;
+  /** Results the database refused as values (a data exception), set aside so the others are written. */
+  unwritable: number;
   /** Results whose events went out before they were stored (the database was slow or away). */
   publishedBeforeWrite: number;
   /** Epoch ms of the last batch written, of the last failed attempt, and that failure's cause. */
@@ -48,6 +50,8 @@ export interface ResultWriterOptions {
   onFailure?: (failure: WriteFailure) => void;
   /** Told once the queue has caught up after failures. */
   onRecovered?: (recovery: { written: number; downForMs: number }) => void;
+  /** Told of a result the database refused as values: it is set aside (its events still go out). */
+  onUnwritable?: (unwritable: { write: PendingWrite; error: unknown }) => void;
   clock?: Clock;
 }
 
@@ -98,6 +102,7 @@ export class ResultWriter {
   private readonly counts: Omit<WriterStats, 'publishedBeforeWrite' | 'batches' | 'written' | 'lastBatchSize'> = {
     retries: 0,
     dropped: 0,
+    unwritable: 0,
     lastWriteAt: null,
     lastFailureAt: null,
     lastError: null,
@@ -204,6 +209,8 @@ export class ResultWriter {
         } catch (error) {
           committedInTime();
           this.counts.retries++;
+          // A value the database refuses would fail this batch forever, and every result behind it.
+          if (isDataException(error) && (await this.writeOneByOne(batch))) continue;
           this.queue.batchFailed();
           // An endpoint deleted while its result was in flight: the retry leaves that result out.
           if (isForeignKeyViolation(error) && quickRetries++ < 3) continue;
@@ -248,6 +255,33 @@ export class ResultWriter {
 
   private get gatherResults(): number {
     return Math.min(this.options.batchSize, this.options.gatherResults ?? DEFAULT_GATHER_RESULTS);
+  }
+
+  /**
+   * Writes a batch that failed with a data exception one result at a time, in order, setting aside
+   * each one the database refuses again (its events go out, as for a dropped result). Returns false
+   * when something else failed meanwhile: the batch in flight is then what is left of it.
+   */
+  private async writeOneByOne(batch: PendingWrite[]): Promise<boolean> {
+    for (let i = 0; i < batch.length; i++) {
+      const write = batch[i]!;
+      try {
+        await this.writeWithin([write]);
+      } catch (error) {
+        if (!isDataException(error)) {
+          this.queue.keepInFlight(batch.slice(i));
+          return false;
+        }
+        this.counts.unwritable++;
+        this.options.onUnwritable?.({ write, error });
+      }
+      this.queue.forget(write);
+      this.publisher.afterWrite(write);
+    }
+    this.queue.batchWritten();
+    this.counts.lastWriteAt = this.clock.now();
+    if (!this.queue.hasWaiting) this.caughtUp();
+    return true;
   }
 
   private async writeWithin(batch: PendingWrite[]): Promise<void> {
