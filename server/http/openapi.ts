@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECK_ERROR_CODES, ENDPOINT_STATUSES } from '../contract/types.ts';
+import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, CHECK_ERROR_CODES, ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
@@ -140,6 +140,18 @@ function buildDocument(): Json {
   const endpointResource = {
     id: uuid,
     ...endpointProperties,
+    // As read, every field of an assertion is there (the request may leave some to their defaults).
+    assertions: {
+      type: 'array',
+      items: exact({
+        source: { enum: [...ASSERTION_SOURCES] },
+        property: nullable('string'),
+        comparison: { enum: [...ASSERTION_COMPARISONS] },
+        target: { type: ['string', 'number', 'boolean', 'null'] },
+        severity: { enum: ['DOWN', 'DEGRADED'] },
+      }),
+      description: 'Conditions on the answer beyond the status codes and the threshold (docs/assertions.md)',
+    },
     status: { enum: [...ENDPOINT_STATUSES] },
     lastCheckedAt: nullable('string', { format: 'date-time' }),
     lastResponseTime: nullable('integer'),

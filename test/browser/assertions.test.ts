@@ -238,6 +238,8 @@ describe('assertions in the dashboard', () => {
       // The endpoint's error (the first failed assertion), in Korean too.
       expect(await page.locator('.facts .fact-wide dt').innerText()).toBe('오류');
       expect(await page.locator('main').innerText()).not.toContain('expected');
+      // The definition in Korean word order: what is compared with comes before the comparison.
+      expect((await page.getByTestId('endpoint-assertions').locator('li').allInnerTexts())[0]).toMatch(/^JSON 본문 \$\.status "ok" 같음\s*✖\s*장애$/);
       await page
         .locator('[data-testid="recent-checks"] tbody tr')
         .first()

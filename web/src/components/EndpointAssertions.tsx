@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { Assertion } from '../../../server/contract/types.ts';
-import { t } from '../i18n/index.ts';
+import { locale, t } from '../i18n/index.ts';
 import { formatMs } from '../lib/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -25,11 +25,13 @@ export function EndpointAssertions(props: { assertions: Assertion[] }) {
                 <Show when={a.property}>
                   <code>{a.property}</code>{' '}
                 </Show>
-                {t(`form.assertion.cmp.${a.comparison}`)}
+                {/* Korean puts what is compared with before the comparison ("0 ms 미만"), English after it. */}
+                <Show when={locale() !== 'ko'}>{t(`form.assertion.cmp.${a.comparison}`)}</Show>
                 <Show when={a.comparison !== 'exists' && a.comparison !== 'notExists'}>
-                  {' '}
-                  <code>{targetText(a)}</code>
+                  <Show when={locale() !== 'ko'}> </Show>
+                  <code>{targetText(a)}</code>{' '}
                 </Show>
+                <Show when={locale() === 'ko'}>{t(`form.assertion.cmp.${a.comparison}`)}</Show>
                 <StatusBadge status={a.severity} />
               </li>
             )}
