@@ -49,6 +49,7 @@ const ASSERTION_WORDS_KO: Record<string, string> = {
 /** Longest first: "not to contain x" is not "not" + "to contain x". */
 const ASSERTION_PHRASES_KO: [RegExp, string][] = [
   [/^header (.*)$/s, '헤더 $1'],
+  [/^a value it could not judge \((.*)\)$/s, '판단할 수 없는 값 ($1)'],
   [/^not to contain (.*)$/s, '$1 미포함'],
   [/^to contain (.*)$/s, '$1 포함'],
   [/^to match (.*)$/s, '$1 일치'],
