@@ -19,7 +19,7 @@ afterAll(async () => {
 const checksOf = async (endpoint: Endpoint) => (await vigil.api<Page<Check>>('GET', `/api/endpoints/${endpoint.id}/checks?limit=1000`)).body.items;
 
 describe('retryIntervalSeconds', () => {
-  it('checks a DOWN endpoint at its retry interval, then goes back to its interval at the first check that is not DOWN', async () => {
+  it('checks a DOWN endpoint at its retry interval, and a recovering one until its incident resolves, then goes back to its interval', async () => {
     target.setMode('/retried', { kind: 'ok', status: 503 });
     const created = await vigil.api<Endpoint>('POST', '/api/endpoints', {
       name: 'Retried',
@@ -27,6 +27,7 @@ describe('retryIntervalSeconds', () => {
       intervalSeconds: 3600,
       retryIntervalSeconds: 1,
       failureThreshold: 3,
+      recoveryThreshold: 2,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.retryIntervalSeconds).toBe(1);
@@ -43,8 +44,14 @@ describe('retryIntervalSeconds', () => {
     expect(incidents.body.items).toHaveLength(1);
 
     target.setMode('/retried', { kind: 'ok' });
-    await waitFor(async () => (await checksOf(created.body)).some((c) => c.status === 'UP'), 4000, 'the check that finds it UP');
-    const countAtRecovery = (await checksOf(created.body)).length;
+    // Recovering: still at the retry interval until the second check in a row that is not DOWN resolves the incident.
+    const resolved = async () =>
+      (await vigil.api<Page<{ resolvedAt: string | null }>>('GET', `/api/incidents?endpointId=${created.body.id}`)).body.items[0]?.resolvedAt;
+    await waitFor(resolved, 6000, 'the incident resolved by the second check that is UP');
+    const checks = await checksOf(created.body);
+    expect(checks.slice(0, 2).map((c) => c.status)).toEqual(['UP', 'UP']);
+    expect(await resolved()).toBe(checks[0]!.checkedAt);
+    const countAtRecovery = checks.length;
     await new Promise((resolve) => setTimeout(resolve, 2500));
 
     // Back at 3600 s: no further check.

@@ -82,7 +82,7 @@ export interface EndpointDefinition {
   secretHeaders: string[];
   body: string | null;
   intervalSeconds: number;
-  /** While the endpoint's last check was DOWN, it is checked this often instead (null: at `intervalSeconds`). */
+  /** While the endpoint's last check was DOWN or its incident is open, it is checked this often instead (null: at `intervalSeconds`). */
   retryIntervalSeconds: number | null;
   timeoutMs: number;
   expectedStatusCodes: string[];

@@ -1,18 +1,27 @@
 import type { EndpointDefinition } from '../contract/types.ts';
+import type { MonitorState } from './monitor-state.ts';
 
 /**
- * How often an endpoint is checked now: every `retryIntervalSeconds` while its last check was
- * DOWN (when set), so that a failure is confirmed or cleared sooner; otherwise every
+ * How often an endpoint is checked now: every `retryIntervalSeconds` while it is failing (when
+ * set), so that a failure is confirmed, and a recovery too, in seconds; otherwise every
  * `intervalSeconds`.
  */
 export function checkIntervalOf(definition: Pick<EndpointDefinition, 'intervalSeconds' | 'retryIntervalSeconds'>, failing: boolean): number {
   return failing && definition.retryIntervalSeconds !== null ? definition.retryIntervalSeconds : definition.intervalSeconds;
 }
 
-/** The same for an endpoint as held in memory: failing while its last check was DOWN. */
+/**
+ * Failing: its last check was DOWN, or an incident of it is still open (recovering: it resolves
+ * only after `recoveryThreshold` checks in a row that are not DOWN).
+ */
+export function isFailingState(state: Pick<MonitorState, 'consecutiveFailures' | 'openIncident'>): boolean {
+  return state.consecutiveFailures > 0 || state.openIncident !== null;
+}
+
+/** The same for an endpoint as held in memory. */
 export function currentCheckInterval(entry: {
   definition: Pick<EndpointDefinition, 'intervalSeconds' | 'retryIntervalSeconds'>;
-  state: { consecutiveFailures: number };
+  state: Pick<MonitorState, 'consecutiveFailures' | 'openIncident'>;
 }): number {
-  return checkIntervalOf(entry.definition, entry.state.consecutiveFailures > 0);
+  return checkIntervalOf(entry.definition, isFailingState(entry.state));
 }

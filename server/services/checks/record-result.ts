@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Check } from '../../contract/types.ts';
 import type { CheckVerdict } from '../../domain/check-rules.ts';
-import { checkIntervalOf } from '../../domain/check-interval.ts';
+import { checkIntervalOf, isFailingState } from '../../domain/check-interval.ts';
 import { applyCheck } from '../../domain/monitor-state.ts';
 import type { Placement } from '../../scheduler/placement.ts';
 import type { PendingWrite, QueuedEvent } from '../../results/pending-write.ts';
@@ -48,10 +48,10 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     randomUUID,
     entry.definition.recoveryThreshold,
   );
-  const intervalBefore = checkIntervalOf(entry.definition, entry.state.consecutiveFailures > 0);
+  const intervalBefore = checkIntervalOf(entry.definition, isFailingState(entry.state));
   deps.registry.apply(endpointId, transition.next);
-  const intervalNow = checkIntervalOf(entry.definition, transition.next.consecutiveFailures > 0);
-  // Failing from now on, or no longer: the next check comes at the retry interval, or back at the interval.
+  const intervalNow = checkIntervalOf(entry.definition, isFailingState(transition.next));
+  // Failing from now on, or no longer (recovered): the next check comes at the retry interval, or back at the interval.
   if (intervalNow !== intervalBefore && !entry.definition.paused) deps.placement?.schedule(endpointId, intervalNow);
   const name = entry.definition.name;
 

@@ -1,7 +1,7 @@
 import type { EndpointDefinition } from '../../contract/types.ts';
 import type { Placement } from '../../scheduler/placement.ts';
 import type { ServiceContext } from '../context.ts';
-import { checkIntervalOf, currentCheckInterval } from '../../domain/check-interval.ts';
+import { checkIntervalOf, currentCheckInterval, isFailingState } from '../../domain/check-interval.ts';
 import type { MonitoredEndpoint, MonitorRegistry } from '../../state/monitor-registry.ts';
 
 type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
@@ -10,8 +10,8 @@ type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
  * checks; a new or resumed endpoint is checked at once (`start: 'now'`) or, for bulk changes, at
  * its own phase within its interval (at most a minute, as after a restart); a new interval takes
- * effect from the last check. `failing`: the endpoint's last check was DOWN (its retry interval
- * applies, see server/domain/check-interval.ts).
+ * effect from the last check. `failing`: the endpoint's last check was DOWN or an incident of it
+ * is open (its retry interval applies, see server/domain/check-interval.ts).
  */
 export function followSchedule(
   placement: Pick<Placement, 'schedule' | 'unschedule'>,
@@ -31,9 +31,10 @@ export function followSchedule(
   }
 }
 
-/** Whether the endpoint's last check, as held here, was DOWN. */
+/** Whether the endpoint, as held here, is failing (see server/domain/check-interval.ts). */
 export function isFailing(registry: Pick<MonitorRegistry, 'get'>, id: string): boolean {
-  return (registry.get(id)?.state.consecutiveFailures ?? 0) > 0;
+  const state = registry.get(id)?.state;
+  return state !== undefined && isFailingState(state);
 }
 
 /**
