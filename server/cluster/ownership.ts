@@ -275,9 +275,11 @@ export class EndpointOwnership {
 
   private async claim(ids: string[]): Promise<void> {
     const { db, instanceId, leaseTtlMs, registry, scheduler } = this.options;
+    // `for key share`: an endpoint deleted while this runs is skipped (the lock waits for the delete,
+    // then finds the row gone) rather than failing the whole claim on the lease's foreign key.
     const claimed = rowsOf<{ endpoint_id: string }>(
       await db.execute(sql`insert into endpoint_leases (endpoint_id, instance_id, claimed_at)
-        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${pgArray(ids)}::uuid[])) order by e.id
+        select e.id, ${instanceId}, now() from endpoints e where e.id in (select unnest(${pgArray(ids)}::uuid[])) order by e.id for key share of e
         on conflict (endpoint_id) do update set instance_id = excluded.instance_id, claimed_at = excluded.claimed_at
         where endpoint_leases.instance_id is null
            or endpoint_leases.instance_id = excluded.instance_id
