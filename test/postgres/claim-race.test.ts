@@ -20,7 +20,7 @@ let other: postgres.Sql;
 
 beforeAll(async () => {
   created = await createTestDatabase();
-  handle = await createDatabase({ databaseUrl: created.env.DATABASE_URL });
+  handle = await createDatabase({ databaseUrl: created.env.DATABASE_URL, dataDir: 'memory://' });
   await handle.migrate();
   other = postgres(created.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
 });
@@ -33,16 +33,14 @@ afterAll(async () => {
 it('skips an endpoint whose delete commits while the claim waits for it, and claims the others', async () => {
   const now = new Date();
   const [gone, kept] = [randomUUID(), randomUUID()];
-  await handle.db
-    .insert(endpoints)
-    .values(
-      [gone, kept].map((id) => ({
-        id,
-        ...parseEndpointCreate({ name: id, url: 'http://example.test/', intervalSeconds: 3600 }),
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
+  await handle.db.insert(endpoints).values(
+    [gone, kept].map((id) => ({
+      id,
+      ...parseEndpointCreate({ name: id, url: 'http://example.test/', intervalSeconds: 3600 }),
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
   const registry = new MonitorRegistry();
   await registry.load(handle.db);
   const errors: unknown[] = [];
