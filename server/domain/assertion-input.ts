@@ -1,10 +1,10 @@
 import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { z } from 'zod';
 import { ENDPOINT_LIMITS as LIMITS } from '../contract/endpoint-limits.ts';
+import { HTTP_TOKEN as HEADER_NAME } from '../contract/http-token.ts';
 import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, type Assertion } from '../contract/types.ts';
 import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, PRESENCE } from '../contract/assertion-rules.ts';
 import { countedFirst } from './bounded-input.ts';
-import { HEADER_NAME } from './header-name.ts';
 import { patternProblem } from './linear-regex.ts';
 import { coded } from './zod-issues.ts';
 

@@ -6,12 +6,12 @@ import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
 import { statusSpecProblem } from './expected-status.ts';
 import { countedFirst, sizedFirst } from './bounded-input.ts';
 import { displayTextProblem } from './display-text.ts';
-import { HEADER_NAME as HEADER_NAME_PATTERN } from './header-name.ts';
+import { HTTP_TOKEN } from '../contract/http-token.ts';
 import { assertionsField } from './assertion-input.ts';
 
 export { ENDPOINT_DEFAULTS };
 
-const HEADER_NAME = codedPattern(HEADER_NAME_PATTERN, 'invalid_header_name');
+const HEADER_NAME = codedPattern(HTTP_TOKEN, 'invalid_header_name');
 
 // PostgreSQL text cannot hold NUL; refusing it here makes it a 400 rather than a database error.
 const noNul = (v: string) => !v.includes('\0');

@@ -1,3 +1,4 @@
+import { HTTP_TOKEN } from '../contract/http-token.ts';
 /**
  * How a /ws client presents the API key without putting it in the URL (where proxies log it):
  * - `Authorization: Bearer <key>` (any non-browser client);
@@ -10,8 +11,8 @@
 export const WS_PROTOCOL = 'vigil';
 export const WS_KEY_PROTOCOL_PREFIX = 'vigil.key.';
 
-/** RFC 7230 token characters: what a subprotocol (and so a key passed as one) may hold. */
-export const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What a subprotocol (and so a key passed as one) may hold: an HTTP token. */
+export const SUBPROTOCOL_TOKEN = HTTP_TOKEN;
 
 /** The subprotocols a client offered (Sec-WebSocket-Protocol, comma-separated). */
 export function offeredProtocols(header: string | string[] | undefined): string[] {

@@ -1,4 +1,5 @@
 import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING } from '../../../server/contract/assertion-rules.ts';
+import { HTTP_TOKEN as HEADER_NAME } from '../../../server/contract/http-token.ts';
 import type { Assertion, AssertionComparison, AssertionSource } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
 
@@ -9,8 +10,6 @@ import { t } from '../i18n/index.ts';
 
 const isOrdering = (c: AssertionComparison) => ORDERING.has(c);
 
-/** A header name as HTTP allows it (a token). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 /** What RE2, which runs the API's patterns, does not have: lookaround and backreferences. */
 const NOT_IN_RE2 = /\(\?<?[=!]|\\[1-9]|\\k</;
