@@ -6,7 +6,8 @@ import { ConnectionLimit } from './realtime/connection-limit.ts';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createDatabase, type DatabaseHandle } from '../db/client.ts';
-import { DEFAULT_USER_AGENT, HttpProber } from './checker/http-prober.ts';
+import { Checker } from './checker/checker.ts';
+import { DEFAULT_USER_AGENT } from './checker/http-prober.ts';
 import { TargetPolicy } from './security/target-policy.ts';
 import { clusterPlacement } from './cluster/cluster-placement.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
@@ -138,7 +139,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // The SSRF policy: the services refuse URLs naming a blocked target, the prober every blocked address it would connect to.
   const targets = TargetPolicy.fromSettings(settings);
   // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
-  const prober = new HttpProber({
+  const prober = new Checker({
     targets,
     ...(database.driver === 'postgres' ? { userAgent: `${DEFAULT_USER_AGENT.slice(0, -1)}; instance ${instanceId})` } : {}),
   });

@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { FailedAssertion } from '../../server/contract/types.ts';
+import type { CertificateSummary, FailedAssertion } from '../../server/contract/types.ts';
 import { endpoints } from './endpoints.ts';
 
 export const checkResults = pgTable(
@@ -16,6 +16,8 @@ export const checkResults = pgTable(
     /** Null when none failed (most checks): nothing is stored for them. */
     failedAssertions: jsonb('failed_assertions').$type<FailedAssertion[]>(),
     bodyExcerpt: text('body_excerpt'),
+    /** `tls` checks only: the certificate they were shown. */
+    certificate: jsonb('certificate').$type<CertificateSummary>(),
     checkedAt: timestamp('checked_at', { withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc())],

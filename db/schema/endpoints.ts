@@ -10,6 +10,7 @@ export const endpoints = pgTable(
   {
     id: uuid('id').primaryKey(),
     name: text('name').notNull(),
+    type: text('type').notNull().default('http'),
     url: text('url').notNull(),
     method: text('method').notNull(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull(),
@@ -20,6 +21,7 @@ export const endpoints = pgTable(
     timeoutMs: integer('timeout_ms').notNull(),
     expectedStatusCodes: text('expected_status_codes').array().notNull(),
     degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
+    certificateWarningDays: integer('certificate_warning_days').default(14),
     failureThreshold: integer('failure_threshold').notNull(),
     recoveryThreshold: integer('recovery_threshold').notNull().default(1),
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default(sql`'[]'::jsonb`),
@@ -31,6 +33,7 @@ export const endpoints = pgTable(
     lastStatusCode: integer('last_status_code'),
     lastErrorMessage: text('last_error_message'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    certificateExpiresAt: timestamp('certificate_expires_at', ms),
     createdAt: timestamp('created_at', ms).notNull(),
     updatedAt: timestamp('updated_at', ms).notNull(),
   },

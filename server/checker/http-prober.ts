@@ -15,16 +15,21 @@
  * connection. A refusal is a failed check ("Blocked by policy: …"). A reused keep-alive socket is
  * not looked up again: it leads to an address already judged.
  */
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { HttpMethod } from '../contract/types.ts';
 import type { ProbeObservation } from '../domain/check-rules.ts';
 import { checkError, type CheckError } from '../domain/check-errors.ts';
 import { describeBlockedConnection, TargetPolicy } from '../security/target-policy.ts';
+import { type CertificateSeen, certificateSeen, EXCERPT_BYTES, excerptOf } from './answer-text.ts';
+import { guardedLookup } from './guarded-lookup.ts';
+import { blockedDetail, describeFailure, type Failure } from './failures.ts';
+
+export { EXCERPT_BYTES };
 
 export interface ProbeTarget {
   url: string;
@@ -34,7 +39,7 @@ export interface ProbeTarget {
   timeoutMs: number;
   /** Keep the body (up to MAX_BODY_BYTES) for assertions; otherwise only its first KB is kept, for the excerpt. */
   keepBody?: boolean;
-  /** Read the days left on the server's TLS certificate (https only). */
+  /** Read the server's TLS certificate (https only): for assertions on its days, and the warning period. */
   readCertificate?: boolean;
 }
 
@@ -51,9 +56,6 @@ export const DEFAULT_USER_AGENT = 'Vigil/0.1 (+health check)';
 export const DEFAULT_MAX_REDIRECTS = 5;
 /** Past this many body bytes the response counts as received and the socket is dropped. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** The start of the body a check that is not UP keeps, so that a person can see why. */
-export const EXCERPT_BYTES = 1024;
-const DAY_MS = 86_400_000;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** 301/302/303 turn every method but GET and HEAD into a GET without body, as browsers do. */
@@ -62,8 +64,6 @@ const TO_GET_STATUSES = new Set([301, 302, 303]);
 const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'content-language', 'transfer-encoding'];
 /** What a 307/308 to another origin keeps besides Vigil's User-Agent: the description of the body it replays. */
 const CROSS_ORIGIN_BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'content-language'];
-/** The code of the error a refused lookup reports. */
-const TARGET_BLOCKED = 'ERR_VIGIL_TARGET_BLOCKED';
 /** setTimeout's ceiling (2^31 - 1 ms); larger values fire immediately. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** Idle keep-alive sockets are closed after this long (servers' `Keep-Alive: timeout=` hints shorten it). */
@@ -85,11 +85,13 @@ export class HttpProber {
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
   readonly #targets: TargetPolicy;
+  readonly #lookup: LookupFunction;
 
   constructor(options: HttpProberOptions = {}) {
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#maxRedirects = Math.max(0, Math.floor(options.maxRedirects ?? DEFAULT_MAX_REDIRECTS));
     this.#targets = options.targets ?? TargetPolicy.defaults();
+    this.#lookup = guardedLookup(this.#targets);
     const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: IDLE_SOCKET_TIMEOUT_MS };
     this.#httpAgent = new http.Agent(agentOptions);
     this.#httpsAgent = new https.Agent(agentOptions);
@@ -157,7 +159,7 @@ export class HttpProber {
             send(hop, true);
             return;
           }
-          fail(describeFailure(err, hop.url));
+          fail(describeFailure(err, hop.url.hostname, portOf(hop.url)));
         });
 
         req.on('response', (res: IncomingMessage) => {
@@ -180,7 +182,7 @@ export class HttpProber {
         const kept: Buffer[] = [];
         let keptBytes = 0;
         // Read now: once the body has ended, a keep-alive socket is back in the pool and gone from `res`.
-        const certificateDays = target.readCertificate ? certificateDaysOf(res) : null;
+        const certificate = target.readCertificate ? certificateOf(res) : null;
 
         const onComplete = (): void => {
           if (complete) return;
@@ -200,7 +202,8 @@ export class HttpProber {
               headers: res.headers,
               body: target.keepBody ? body.toString('utf8') : null,
               bodyExcerpt: excerptOf(body),
-              certificateDays,
+              certificateDays: certificate?.days ?? null,
+              certificateExpiresAt: certificate?.expiresAt ?? null,
             });
           }
         };
@@ -224,7 +227,7 @@ export class HttpProber {
         res.on('error', (err: ErrnoLike) => {
           if (complete || settled || activeRes !== res) return;
           complete = true;
-          fail(describeFailure(err, hop.url));
+          fail(describeFailure(err, hop.url.hostname, portOf(hop.url)));
         });
         res.on('close', () => {
           if (complete || settled || activeRes !== res) return;
@@ -308,31 +311,6 @@ export class HttpProber {
     this.#httpsAgent.destroy();
   }
 
-  /**
-   * Resolves a name as dns.lookup does, refusing the connection when ANY of its addresses is
-   * blocked (a name with one blocked address among good ones could be answered with it next).
-   */
-  readonly #lookup: LookupFunction = (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) {
-        callback(error, '', 0);
-        return;
-      }
-      for (const { address } of addresses) {
-        const decision = this.#targets.decide(address);
-        if (!decision.allowed) {
-          const refused: ErrnoLike = new Error(describeBlockedConnection(decision, hostname));
-          refused.code = TARGET_BLOCKED;
-          callback(refused as NodeJS.ErrnoException, '', 0);
-          return;
-        }
-      }
-      if (options.all) callback(null, addresses);
-      else if (addresses[0]) callback(null, addresses[0].address, addresses[0].family);
-      else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    });
-  };
-
   /** Vigil's User-Agent alone, plus the body's own description when the body goes along (307/308). */
   #crossOriginHeaders(headers: Record<string, string>, withBody: boolean): Record<string, string> {
     const kept: Record<string, string> = { 'User-Agent': this.#userAgent };
@@ -368,46 +346,10 @@ function withoutHeaders(headers: Record<string, string>, names: readonly string[
   return result;
 }
 
-const TLS_CODE_PREFIXES = ['ERR_TLS', 'ERR_SSL', 'CERT_', 'UNABLE_TO_', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED', 'HOSTNAME_MISMATCH'];
+const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? '443' : '80'));
 
-/** A failure with a code, or (an error Node gave no code) its bare message. */
-type Failure = CheckError | { errorMessage: string; errorCode: null; errorParams: null };
-
-/** "Blocked by policy: x (reason)" → "x (reason)": the template adds the words back. */
-const blockedDetail = (sentence: string) => sentence.replace(/^Blocked by policy: /, '');
-
-/** Turns a socket/DNS/TLS error into a coded failure (docs/api-errors.md). */
-export function describeFailure(err: ErrnoLike, url: URL): Failure {
-  const code = typeof err.code === 'string' ? err.code : undefined;
-  const message = err.message || String(err);
-  const host = url.hostname;
-  const port = Number(url.port || (url.protocol === 'https:' ? '443' : '80'));
-
-  if (code === TARGET_BLOCKED) return checkError('blocked', { detail: blockedDetail(message) });
-  if (code === 'ECONNREFUSED') return checkError('refused', { host, port });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return checkError('dns', { host: host.replace(/^\[|\]$/g, '') });
-  if (code === 'ECONNRESET') return checkError('reset');
-  if (code !== undefined && TLS_CODE_PREFIXES.some((prefix) => code.startsWith(prefix))) return checkError('tls', { detail: message });
-  // OpenSSL handshake failures (e.g. https:// against a plain-HTTP port) arrive as EPROTO.
-  if (code === 'EPROTO' && /ssl|tls/i.test(message)) return checkError('tls', { detail: message });
-  if (code !== undefined && /^[A-Z][A-Z0-9_]+$/.test(code)) return checkError('network', { errno: code, detail: message });
-  if (code !== undefined) return { errorMessage: `${code}: ${message}`, errorCode: null, errorParams: null };
-  return { errorMessage: message, errorCode: null, errorParams: null };
-}
-
-/** The first KB of a body as text (a character cut in two is dropped; NUL, which PostgreSQL text refuses, shown as U+FFFD); null when empty. */
-function excerptOf(body: Buffer): string | null {
-  if (body.length === 0) return null;
-  // Streaming: the bytes of a character cut at the end are held back instead of decoded as U+FFFD.
-  const text = new TextDecoder('utf-8').decode(body.subarray(0, EXCERPT_BYTES), { stream: true });
-  return text.replaceAll('\0', '\uFFFD');
-}
-
-/** Whole days until the certificate of the TLS connection that answered expires (negative once expired); null without one. */
-function certificateDaysOf(res: IncomingMessage): number | null {
-  const socket = res.socket as (IncomingMessage['socket'] & { getPeerCertificate?: () => { valid_to?: string } }) | null;
-  const validTo = socket?.getPeerCertificate?.()?.valid_to;
-  if (!validTo) return null;
-  const expiresAt = Date.parse(validTo);
-  return Number.isNaN(expiresAt) ? null : Math.floor((expiresAt - Date.now()) / DAY_MS);
+/** The certificate of the TLS connection that answered; null without one. */
+function certificateOf(res: IncomingMessage): CertificateSeen | null {
+  const socket = res.socket as TLSSocket | null;
+  return typeof socket?.getPeerCertificate === 'function' ? certificateSeen(socket.getPeerCertificate()) : null;
 }

@@ -1,4 +1,4 @@
-import { ASSERTION_COMPARISONS, type AssertionComparison, type AssertionSource } from './types.ts';
+import { ASSERTION_COMPARISONS, type AssertionComparison, type AssertionSource, type MonitorType } from './types.ts';
 
 /**
  * Which comparisons each assertion source takes, as the API enforces it
@@ -14,6 +14,18 @@ export const COMPARISONS_OF: Record<AssertionSource, readonly AssertionCompariso
   json: ASSERTION_COMPARISONS,
   responseTime: ORDERING_COMPARISONS,
   certificateDays: ORDERING_COMPARISONS,
+  dnsCode: ['equals', 'notEquals'],
+};
+
+/**
+ * Which sources each monitor type's checks have, in the order the form offers them. `body` is a
+ * TCP reply, and a DNS answer's records one per line; `certificateDays` needs a `tls://` URL on TCP.
+ */
+export const SOURCES_OF_TYPE: Record<MonitorType, readonly AssertionSource[]> = {
+  http: ['status', 'header', 'body', 'json', 'responseTime', 'certificateDays'],
+  tcp: ['body', 'responseTime', 'certificateDays'],
+  dns: ['dnsCode', 'body', 'responseTime'],
+  tls: ['responseTime', 'certificateDays'],
 };
 
 export const ORDERING: ReadonlySet<AssertionComparison> = new Set(ORDERING_COMPARISONS);

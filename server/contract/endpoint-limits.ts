@@ -19,6 +19,7 @@ export const ENDPOINT_LIMITS = {
   retryIntervalSeconds: { min: 1, max: 86_400 },
   timeoutMs: { min: 100, max: 60_000 },
   degradedThresholdMs: { min: 1, max: 3_600_000 },
+  certificateWarningDays: { min: 1, max: 365 },
   failureThreshold: { min: 1, max: 100 },
   recoveryThreshold: { min: 1, max: 100 },
   /** Most codes or ranges in `expectedStatusCodes`. */
@@ -35,6 +36,7 @@ export const ENDPOINT_LIMITS = {
 
 /** What a created endpoint gets for each field the request leaves out. */
 export const ENDPOINT_DEFAULTS = {
+  type: 'http',
   method: 'GET',
   headers: {},
   body: null,
@@ -43,6 +45,7 @@ export const ENDPOINT_DEFAULTS = {
   timeoutMs: 10_000,
   expectedStatusCodes: ['200-299'],
   degradedThresholdMs: 2000,
+  certificateWarningDays: 14,
   failureThreshold: 3,
   recoveryThreshold: 1,
   paused: false,

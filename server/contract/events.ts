@@ -1,4 +1,4 @@
-import type { CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MessageParams } from './types.ts';
+import type { CertificateSummary, CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MessageParams } from './types.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -24,6 +24,8 @@ export interface ServerEvents {
     errorParams: MessageParams | null;
     /** As in the Check: every assertion not met ([] when none failed). */
     failedAssertions: FailedAssertion[];
+    /** As in the Check: the certificate a `tls` check was shown. */
+    certificate: CertificateSummary | null;
     timestamp: string;
   };
   'incident:started': {

@@ -3,6 +3,23 @@
  * `import type`, so a field cannot drift between server and clients.
  */
 
+/**
+ * What an endpoint checks (docs/monitor-types.md): an HTTP request, a TCP connection (over TLS with
+ * a `tls://` URL), a DNS lookup, or a TLS certificate. The URL says where: `https://…`,
+ * `tcp://host:port`, `dns://resolver/name?type=A` (RFC 4501; `dns:name` uses the system's
+ * resolver), `tls://host:port`.
+ */
+export const MONITOR_TYPES = ['http', 'tcp', 'dns', 'tls'] as const;
+export type MonitorType = (typeof MONITOR_TYPES)[number];
+
+/** The record types a DNS endpoint can look up. */
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'CAA', 'PTR', 'SOA'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+/** A DNS answer's response code (RFC 1035 §4.1.1 names). */
+export const DNS_CODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'] as const;
+export type DnsCode = (typeof DNS_CODES)[number];
+
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -19,7 +36,7 @@ export type CheckStatus = Exclude<EndpointStatus, 'PENDING'>;
 export const SECRET_MARKER = '(secret)';
 
 /** What an assertion looks at in a check's answer. */
-export const ASSERTION_SOURCES = ['status', 'header', 'body', 'json', 'responseTime', 'certificateDays'] as const;
+export const ASSERTION_SOURCES = ['status', 'header', 'body', 'json', 'responseTime', 'certificateDays', 'dnsCode'] as const;
 export type AssertionSource = (typeof ASSERTION_SOURCES)[number];
 
 export const ASSERTION_COMPARISONS = [
@@ -67,10 +84,28 @@ export interface FailedAssertion {
   message: string;
 }
 
+/** The certificate a TLS endpoint was shown (also kept whole for `tls` checks). */
+export interface CertificateSummary {
+  /** The subject's common name (or the whole subject when it has none). */
+  subject: string;
+  /** The issuer's common name and organization, e.g. `R11, Let's Encrypt`. */
+  issuer: string;
+  /** The DNS names and IP addresses it covers (subjectAltName). */
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  /** Whole days left before it expires (negative once expired). */
+  daysLeft: number;
+}
+
 /** What a user sets on an endpoint. */
 export interface EndpointDefinition {
   name: string;
+  /** What is checked; left out of a create, it follows the URL's scheme (http/https → http, tcp, dns, tls). */
+  type: MonitorType;
+  /** Where: `https://…` (http), `tcp://host:port` or `tls://host:port` (tcp), `dns://resolver/name?type=A` or `dns:name?type=A` (dns), `tls://host:port` (tls). */
   url: string;
+  /** http only (the others ignore it). */
   method: HttpMethod;
   /**
    * Secret values (see `secretHeaders`) read as SECRET_MARKER "(secret)"; sending the marker back
@@ -80,13 +115,17 @@ export interface EndpointDefinition {
   headers: Record<string, string>;
   /** Header names whose values are secret on top of the rule (authorization, cookie, names with token, key, auth…). */
   secretHeaders: string[];
+  /** http: the request body; tcp: the text sent once connected (null: send nothing); null for dns and tls. */
   body: string | null;
   intervalSeconds: number;
   /** While the endpoint's last check was DOWN or its incident is open, it is checked this often instead (null: at `intervalSeconds`). */
   retryIntervalSeconds: number | null;
   timeoutMs: number;
+  /** http only (the others ignore it). */
   expectedStatusCodes: string[];
   degradedThresholdMs: number;
+  /** A check that sees a certificate with fewer days left is DEGRADED (https, tls:// and tls endpoints); null: never. */
+  certificateWarningDays: number | null;
   failureThreshold: number;
   /** Checks in a row that are not DOWN before an open incident resolves (1: the first). */
   recoveryThreshold: number;
@@ -107,6 +146,8 @@ export interface Endpoint extends EndpointDefinition {
   lastErrorCode: CheckErrorCode | null;
   lastErrorParams: MessageParams | null;
   consecutiveFailures: number;
+  /** When the certificate the last check saw expires (https, tls:// and tls endpoints); null before one was seen. */
+  certificateExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -125,6 +166,8 @@ export interface Check {
   failedAssertions: FailedAssertion[];
   /** The first 1 KB of the body of a check that was not UP (null: UP, no answer, or an empty body). */
   bodyExcerpt: string | null;
+  /** The certificate a `tls` check was shown (null for the other types, and when none was). */
+  certificate: CertificateSummary | null;
   checkedAt: string;
 }
 
@@ -250,6 +293,9 @@ export const CHECK_ERROR_CODES = [
   'unexpected_status',
   'slow',
   'assertion',
+  'certificate_expiring',
+  'dns_code',
+  'dns_no_answer',
 ] as const;
 export type CheckErrorCode = (typeof CHECK_ERROR_CODES)[number];
 

@@ -2,7 +2,7 @@ import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { z } from 'zod';
 import { ENDPOINT_LIMITS as LIMITS } from '../contract/endpoint-limits.ts';
 import { HTTP_TOKEN as HEADER_NAME } from '../contract/http-token.ts';
-import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, type Assertion } from '../contract/types.ts';
+import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, DNS_CODES, type Assertion } from '../contract/types.ts';
 import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, PRESENCE } from '../contract/assertion-rules.ts';
 import { countedFirst } from './bounded-input.ts';
 import { patternProblem } from './linear-regex.ts';
@@ -120,6 +120,11 @@ function targetProblem(a: Assertion): Problem | null {
           params: { detail },
         }
       : null;
+  }
+  if (a.source === 'dnsCode') {
+    return typeof target === 'string' && (DNS_CODES as readonly string[]).includes(target)
+      ? null
+      : { path: 'target', message: `must be one of ${DNS_CODES.join(', ')}`, code: 'invalid_dns_code', params: { allowed: DNS_CODES.join(', ') } };
   }
   // equals, notEquals, contains, notContains: JSON values may be compared with any JSON scalar.
   if (a.source === 'json') return null;

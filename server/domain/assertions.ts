@@ -5,7 +5,8 @@ import { patternFound } from './linear-regex.ts';
 
 /** What a check saw of an answer, as far as assertions look at it. */
 export interface AnswerSeen {
-  statusCode: number;
+  /** HTTP only. */
+  statusCode: number | null;
   responseTime: number;
   /** Lower-case names, as node:http gives them. */
   headers: Record<string, string | string[] | undefined>;
@@ -13,6 +14,8 @@ export interface AnswerSeen {
   body: string | null;
   /** Whole days left before the server's certificate expires (negative: expired); null without TLS. */
   certificateDays: number | null;
+  /** DNS only: the answer's response code (NOERROR, NXDOMAIN…). */
+  dnsCode?: string | null;
 }
 
 const SYMBOLS: Partial<Record<AssertionComparison, string>> = { lessThan: '<', lessThanOrEqual: '≤', greaterThan: '>', greaterThanOrEqual: '≥' };
@@ -20,13 +23,22 @@ const UNITS: Partial<Record<AssertionSource, string>> = { responseTime: ' ms', c
 /** Longest value a message quotes (the body excerpt shows more). */
 const MAX_QUOTED = 120;
 
-/** Whether the assertions need the body kept (the first KB is always kept, for the excerpt). */
+/** Whether the assertions need the body kept (the first KB is always kept, for the excerpt); a TCP check waits for a reply only then. */
 export function needsBody(assertions: readonly Assertion[]): boolean {
   return assertions.some((a) => a.source === 'body' || a.source === 'json');
 }
 
 export function needsCertificate(assertions: readonly Assertion[]): boolean {
   return assertions.some((a) => a.source === 'certificateDays');
+}
+
+/** Whether a text (a TCP reply so far) meets a `contains` or `matches` assertion on the body. */
+export function replyHolds(assertion: Assertion, reply: string): boolean {
+  try {
+    return judge(assertion, { value: reply }) === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The assertions the answer does not meet, in order. */
@@ -71,7 +83,9 @@ type Seen = { value: unknown } | { missing: string; absent: boolean };
 function seenBy(assertion: Assertion, answer: AnswerSeen, parsedBody: () => { value: JsonValue } | null): Seen {
   switch (assertion.source) {
     case 'status':
-      return { value: answer.statusCode };
+      return answer.statusCode === null ? { missing: 'no status code', absent: false } : { value: answer.statusCode };
+    case 'dnsCode':
+      return (answer.dnsCode ?? null) === null ? { missing: 'no DNS answer', absent: false } : { value: answer.dnsCode };
     case 'responseTime':
       return { value: answer.responseTime };
     case 'certificateDays':
@@ -200,6 +214,8 @@ export function subjectOf(assertion: Pick<Assertion, 'source' | 'property'>): st
       return 'response time';
     case 'certificateDays':
       return 'certificate';
+    case 'dnsCode':
+      return 'DNS code';
   }
 }
 

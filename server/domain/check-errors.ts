@@ -22,6 +22,9 @@ const TEMPLATES: Record<CheckErrorCode, string> = {
   slow: 'Slow response: {responseTime:n} ms (threshold {threshold:n} ms)',
   // The first assertion not met (see server/domain/assertions.ts).
   assertion: '{subject}: expected {expected}, got {actual}',
+  certificate_expiring: 'Certificate expires in {days:n} days (warning at {warningDays:n} days)',
+  dns_code: 'DNS {type} lookup of {name} answered {code}',
+  dns_no_answer: 'No {type} record for {name}',
   // Last: the catch-all for socket errors with an errno code and no template of their own.
   network: '{errno:errno}: {detail}',
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HTTP_METHODS, type Endpoint, type EndpointDefinition, type SavedEndpoint, type Warning } from '../contract/types.ts';
+import { HTTP_METHODS, MONITOR_TYPES, type MonitorType, type Endpoint, type EndpointDefinition, type SavedEndpoint, type Warning } from '../contract/types.ts';
 import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../contract/endpoint-limits.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
@@ -8,6 +8,8 @@ import { countedFirst, sizedFirst } from './bounded-input.ts';
 import { displayTextProblem } from './display-text.ts';
 import { HTTP_TOKEN } from '../contract/http-token.ts';
 import { assertionsField } from './assertion-input.ts';
+import { addressProblem, socketAddressOf, typeOfUrl } from '../contract/monitor-address.ts';
+import { SOURCES_OF_TYPE } from '../contract/assertion-rules.ts';
 
 export { ENDPOINT_DEFAULTS };
 
@@ -35,21 +37,13 @@ const int = ({ min, max }: { min: number; max: number }) =>
 
 const fields = {
   name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength, `must be at most ${LIMITS.nameLength} characters`).superRefine(displayable),
+  type: z.enum(MONITOR_TYPES, { error: `must be one of ${MONITOR_TYPES.join(', ')}` }),
+  // What the URL must say depends on the type: see `coherenceErrors`.
   url: z
     .string()
     .max(LIMITS.urlLength, `must be at most ${LIMITS.urlLength} characters`)
     .refine(noNul, NUL_MESSAGE)
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-        } catch {
-          return false;
-        }
-      },
-      coded('must be an absolute http:// or https:// URL', 'invalid_url'),
-    ),
+    .refine((value) => typeOfUrl(value) !== null, coded('must be an absolute URL: http(s)://, tcp://, tls:// or dns:', 'invalid_url')),
   method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }),
   // Counted and measured before the entries are parsed one by one.
   headers: countedFirst(
@@ -87,6 +81,7 @@ const fields = {
     });
   }),
   degradedThresholdMs: int(LIMITS.degradedThresholdMs),
+  certificateWarningDays: int(LIMITS.certificateWarningDays).nullable(),
   failureThreshold: int(LIMITS.failureThreshold),
   recoveryThreshold: int(LIMITS.recoveryThreshold),
   assertions: assertionsField,
@@ -112,6 +107,8 @@ const fields = {
 
 export const CreateSchema = z.strictObject({
   name: fields.name,
+  // Left out, it follows the URL's scheme: see `withType`.
+  type: fields.type.optional(),
   url: fields.url,
   method: fields.method.default(ENDPOINT_DEFAULTS.method),
   headers: fields.headers.default({}),
@@ -121,6 +118,7 @@ export const CreateSchema = z.strictObject({
   timeoutMs: fields.timeoutMs.default(ENDPOINT_DEFAULTS.timeoutMs),
   expectedStatusCodes: fields.expectedStatusCodes.default([...ENDPOINT_DEFAULTS.expectedStatusCodes]),
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),
+  certificateWarningDays: fields.certificateWarningDays.default(ENDPOINT_DEFAULTS.certificateWarningDays),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
   recoveryThreshold: fields.recoveryThreshold.default(ENDPOINT_DEFAULTS.recoveryThreshold),
   assertions: fields.assertions.default([]),
@@ -135,14 +133,24 @@ export type EndpointPatch = z.infer<typeof PatchSchema>;
 
 /** Parses a create request into a full definition, or throws ValidationError naming each field. */
 export function parseEndpointCreate(input: unknown): EndpointDefinition {
-  const definition = parseWith(CreateSchema, input);
+  const definition = withType(parseWith(CreateSchema, input));
   assertCoherent(definition, (input as Partial<EndpointDefinition>).degradedThresholdMs !== undefined);
   return definition;
 }
 
 /** Parses a partial update; coherence is checked on the merged result by `mergeEndpointPatch`. */
 export function parseEndpointPatch(input: unknown): EndpointPatch {
-  return parseWith(PatchSchema, input);
+  const patch = parseWith(PatchSchema, input);
+  if (patch.url !== undefined && patch.type === undefined) return { ...patch, type: typeOfUrl(patch.url) ?? undefined };
+  return patch;
+}
+
+/**
+ * A definition that sends no type gets the one its URL's scheme implies (`tcp://…` → tcp), so that
+ * a client unaware of types keeps creating http endpoints, and one aware of them may leave it out.
+ */
+export function withType<T extends { type?: MonitorType | undefined; url: string }>(definition: T): T & { type: MonitorType } {
+  return { ...definition, type: definition.type ?? typeOfUrl(definition.url) ?? 'http' };
 }
 
 export function mergeEndpointPatch(current: EndpointDefinition, patch: EndpointPatch): EndpointDefinition {
@@ -173,16 +181,34 @@ function assertCoherent(definition: EndpointDefinition, thresholdSent: boolean):
 /** What is wrong with a definition whose fields are each valid but do not fit together. */
 export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
   const errors: FieldError[] = [];
-  if (definition.body !== null && (definition.method === 'GET' || definition.method === 'HEAD')) {
+  const { type } = definition;
+  const address = addressProblem(type, definition.url);
+  if (address) errors.push({ path: 'url', message: address.message, code: address.code, params: { type } });
+  if (type === 'http' && definition.body !== null && (definition.method === 'GET' || definition.method === 'HEAD')) {
     errors.push({ path: 'body', message: `must be null when method is ${definition.method}`, code: 'body_not_allowed', params: { method: definition.method } });
   }
-  if (!definition.url.toLowerCase().startsWith('https:')) {
-    definition.assertions.forEach((assertion, i) => {
-      if (assertion.source === 'certificateDays') {
-        errors.push({ path: `assertions.${i}.source`, message: 'needs an https:// URL: only TLS answers have a certificate', code: 'needs_https', params: {} });
-      }
-    });
+  if ((type === 'dns' || type === 'tls') && definition.body !== null) {
+    errors.push({ path: 'body', message: `must be null for a ${type} endpoint: it sends nothing`, code: 'not_for_type', params: { type } });
   }
+  if (type !== 'http' && Object.keys(definition.headers).length > 0) {
+    errors.push({ path: 'headers', message: `must be empty for a ${type} endpoint: only HTTP requests have headers`, code: 'not_for_type', params: { type } });
+  }
+  const sources = SOURCES_OF_TYPE[type];
+  const hasTls = type === 'http' ? definition.url.toLowerCase().startsWith('https:') : type === 'tls' || socketAddressOf(definition.url)?.tls === true;
+  definition.assertions.forEach((assertion, i) => {
+    if (!sources.includes(assertion.source)) {
+      errors.push({
+        path: `assertions.${i}.source`,
+        message: `must be one of ${sources.join(', ')} for a ${type} endpoint`,
+        code: 'source_not_for_type',
+        params: { type, allowed: sources.join(', ') },
+      });
+    } else if (assertion.source === 'certificateDays' && !hasTls) {
+      const message =
+        type === 'http' ? 'needs an https:// URL: only TLS answers have a certificate' : 'needs a tls:// URL: only TLS connections have a certificate';
+      errors.push({ path: `assertions.${i}.source`, message, code: 'needs_https', params: {} });
+    }
+  });
   return errors;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Assertion, EndpointDefinition, ImportAction, ImportMode, MessageParams } from '../contract/types.ts';
-import { CreateSchema, coherenceErrors, parseWith } from './endpoint-input.ts';
+import { CreateSchema, coherenceErrors, parseWith, withType } from './endpoint-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
 import { keepStoredSecrets } from './secrets.ts';
@@ -22,9 +22,11 @@ export const ImportEntrySchema = CreateSchema.extend({
     .regex(UUID_PATTERN, 'must be a UUID')
     .transform((id) => id.toLowerCase())
     .optional(),
-}).superRefine((entry, ctx) => {
-  for (const e of coherenceErrors(entry)) ctx.addIssue({ code: 'custom', path: [e.path], ...coded(e.message, e.code ?? 'invalid', e.params) });
-});
+})
+  .transform(withType)
+  .superRefine((entry, ctx) => {
+    for (const e of coherenceErrors(entry)) ctx.addIssue({ code: 'custom', path: [e.path], ...coded(e.message, e.code ?? 'invalid', e.params) });
+  });
 
 export type ImportEntry = z.output<typeof ImportEntrySchema>;
 
@@ -204,6 +206,7 @@ export function planImport(stored: StoredDefinition[], entries: ImportEntry[], m
 export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): boolean {
   return (
     a.name === b.name &&
+    a.type === b.type &&
     a.url === b.url &&
     a.method === b.method &&
     sameRecord(a.headers, b.headers) &&
@@ -214,6 +217,7 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     a.timeoutMs === b.timeoutMs &&
     sameList(a.expectedStatusCodes, b.expectedStatusCodes) &&
     a.degradedThresholdMs === b.degradedThresholdMs &&
+    a.certificateWarningDays === b.certificateWarningDays &&
     a.failureThreshold === b.failureThreshold &&
     a.recoveryThreshold === b.recoveryThreshold &&
     sameAssertions(a.assertions, b.assertions) &&

@@ -7,6 +7,8 @@ export type QueuedEvent = { [K in ServerEventName]: [K, ServerEvents[K]] }[Serve
 export interface PendingWrite {
   check: Check;
   consecutiveFailures: number;
+  /** When the certificate this check saw expires; null: it saw none (the endpoint keeps the last one seen). */
+  certificateExpiresAt: string | null;
   incident:
     | { kind: 'opened'; id: string; startedAt: Date; failureCount: number; errorMessage: string | null }
     | { kind: 'continued'; id: string; failureCount: number }

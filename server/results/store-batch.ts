@@ -127,25 +127,27 @@ function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrit
   const column = (rows: PendingWrite[], pick: (w: PendingWrite) => string | number | null) => pgArray(rows.map(pick));
   return sql`
     with inserted as (
-      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, checked_at)
-      select id, endpoint_id, status, response_time, status_code, error_message, failed_assertions::jsonb, body_excerpt, checked_at from unnest(
+      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, checked_at)
+      select id, endpoint_id, status, response_time, status_code, error_message, failed_assertions::jsonb, body_excerpt, certificate::jsonb, checked_at from unnest(
         ${column(checks, (w) => w.check.id)}::uuid[], ${column(checks, (w) => w.check.endpointId)}::uuid[],
         ${column(checks, (w) => w.check.status)}::text[], ${column(checks, (w) => w.check.responseTime)}::int[],
         ${column(checks, (w) => w.check.statusCode)}::int[], ${column(checks, (w) => w.check.errorMessage)}::text[],
         ${column(checks, (w) => (w.check.failedAssertions.length > 0 ? JSON.stringify(w.check.failedAssertions) : null))}::text[],
-        ${column(checks, (w) => w.check.bodyExcerpt)}::text[], ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
-        as v(id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, checked_at)
+        ${column(checks, (w) => w.check.bodyExcerpt)}::text[],
+        ${column(checks, (w) => (w.check.certificate ? JSON.stringify(w.check.certificate) : null))}::text[], ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
+        as v(id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, checked_at)
       on conflict (id) do nothing
     )
     update endpoints as e set
       status = v.status, last_checked_at = v.checked_at, last_response_time = v.response_time,
       last_status_code = v.status_code, last_error_message = v.error_message,
-      consecutive_failures = v.consecutive_failures
+      consecutive_failures = v.consecutive_failures,
+      certificate_expires_at = coalesce(v.certificate_expires_at, e.certificate_expires_at)
     from unnest(
       ${column(latest, (w) => w.check.endpointId)}::uuid[], ${column(latest, (w) => w.check.status)}::text[],
       ${column(latest, (w) => w.check.checkedAt)}::timestamptz[], ${column(latest, (w) => w.check.responseTime)}::int[],
       ${column(latest, (w) => w.check.statusCode)}::int[], ${column(latest, (w) => w.check.errorMessage)}::text[],
-      ${column(latest, (w) => w.consecutiveFailures)}::int[])
-      as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures)
+      ${column(latest, (w) => w.consecutiveFailures)}::int[], ${column(latest, (w) => w.certificateExpiresAt)}::timestamptz[])
+      as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures, certificate_expires_at)
     where e.id = v.id`;
 }

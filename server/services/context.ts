@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import type { HttpProber } from '../checker/http-prober.ts';
+import type { Checker } from '../checker/checker.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { TargetPolicy } from '../security/target-policy.ts';
 import type { Placement } from '../scheduler/placement.ts';
@@ -14,7 +14,7 @@ export interface ServiceContext {
   /** Where and when endpoints are checked (this instance alone, or several sharing them out). */
   placement: Placement;
   writer: ResultWriter;
-  prober: HttpProber;
+  prober: Checker;
   /** Which targets endpoints may name (the SSRF policy, from BLOCKED_TARGETS / ALLOWED_TARGETS). */
   targets: TargetPolicy;
 }

@@ -54,6 +54,7 @@ function openIncidentOf(incident: IncidentRow): OpenIncident {
 export function definitionOf(row: EndpointRow): EndpointDefinition {
   return {
     name: row.name,
+    type: row.type as EndpointDefinition['type'],
     url: row.url,
     method: row.method as EndpointDefinition['method'],
     headers: row.headers,
@@ -64,6 +65,7 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     timeoutMs: row.timeoutMs,
     expectedStatusCodes: row.expectedStatusCodes,
     degradedThresholdMs: row.degradedThresholdMs,
+    certificateWarningDays: row.certificateWarningDays,
     failureThreshold: row.failureThreshold,
     recoveryThreshold: row.recoveryThreshold,
     // jsonb keeps keys in its own order: the API shows them in the contract's.

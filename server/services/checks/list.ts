@@ -35,6 +35,7 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
       ...codeOfCheckError(r.errorMessage),
       failedAssertions: r.failedAssertions ?? [],
       bodyExcerpt: r.bodyExcerpt,
+      certificate: r.certificate ?? null,
       checkedAt: r.checkedAt.toISOString(),
     }),
   );

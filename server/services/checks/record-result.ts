@@ -38,6 +38,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     errorParams: verdict.errorParams,
     failedAssertions: verdict.failedAssertions,
     bodyExcerpt: verdict.bodyExcerpt,
+    certificate: verdict.certificate,
     checkedAt: checkedAt.toISOString(),
   };
   const previousStatus = entry.state.status;
@@ -68,6 +69,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
         errorCode: check.errorCode,
         errorParams: check.errorParams,
         failedAssertions: check.failedAssertions,
+        certificate: check.certificate,
         timestamp: check.checkedAt,
       },
     ],
@@ -115,6 +117,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
     deps.writer.enqueue({
       check,
       consecutiveFailures: transition.next.consecutiveFailures,
+      certificateExpiresAt: verdict.certificateExpiresAt,
       incident,
       events,
       settle: (stored, error) => (error ? reject(error) : resolve(stored)),

@@ -1,13 +1,12 @@
 import type { Check } from '../../contract/types.ts';
-import { needsBody, needsCertificate } from '../../domain/assertions.ts';
 import { type CheckVerdict, judgeObservation } from '../../domain/check-rules.ts';
 import { maskSecrets, secretValuesOf } from '../../domain/secrets.ts';
 import type { EndpointDefinition } from '../../contract/types.ts';
-import type { HttpProber } from '../../checker/http-prober.ts';
+import type { Checker } from '../../checker/checker.ts';
 import { type RecordDeps, recordResult } from './record-result.ts';
 
 export interface RunCheckDeps extends RecordDeps {
-  prober: HttpProber;
+  prober: Checker;
 }
 
 /**
@@ -19,15 +18,7 @@ export async function runCheck(deps: RunCheckDeps, endpointId: string): Promise<
   if (!entry) return null;
   const definition = entry.definition;
   const checkedAt = new Date();
-  const observation = await deps.prober.probe({
-    url: definition.url,
-    method: definition.method,
-    headers: definition.headers,
-    body: definition.body,
-    timeoutMs: definition.timeoutMs,
-    keepBody: needsBody(definition.assertions),
-    readCertificate: needsCertificate(definition.assertions),
-  });
+  const observation = await deps.prober.probe(definition);
   return recordResult(deps, endpointId, withoutSecrets(judgeObservation(observation, definition), definition), checkedAt);
 }
 

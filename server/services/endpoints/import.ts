@@ -132,20 +132,21 @@ interface DefinitionWrite {
 
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
-    insert into endpoints (id, name, url, method, headers, secret_headers, body, interval_seconds, retry_interval_seconds, timeout_ms, expected_status_codes,
-      degraded_threshold_ms, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
-    select v.id, v.name, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.retry_interval_seconds, v.timeout_ms,
-      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused, ${textArray(sql`v.tags`)}, v.at, v.at
+    insert into endpoints (id, name, type, url, method, headers, secret_headers, body, interval_seconds, retry_interval_seconds, timeout_ms, expected_status_codes,
+      degraded_threshold_ms, certificate_warning_days, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
+    select v.id, v.name, v.type, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.retry_interval_seconds, v.timeout_ms,
+      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.certificate_warning_days, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused,
+      ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
 
 function updateStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     update endpoints as e set
-      name = v.name, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
+      name = v.name, type = v.type, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
       interval_seconds = v.interval_seconds, retry_interval_seconds = v.retry_interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
-      degraded_threshold_ms = v.degraded_threshold_ms, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
+      degraded_threshold_ms = v.degraded_threshold_ms, certificate_warning_days = v.certificate_warning_days, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
       assertions = v.assertions, paused = v.paused,
       tags = ${textArray(sql`v.tags`)}, updated_at = v.at
     from ${recordset(writes)}
@@ -157,6 +158,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
   const rows = writes.map(({ id, definition: d, at }) => ({
     id,
     name: d.name,
+    type: d.type,
     url: d.url,
     method: d.method,
     headers: d.headers,
@@ -167,6 +169,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     timeout_ms: d.timeoutMs,
     expected_status_codes: d.expectedStatusCodes,
     degraded_threshold_ms: d.degradedThresholdMs,
+    certificate_warning_days: d.certificateWarningDays,
     failure_threshold: d.failureThreshold,
     recovery_threshold: d.recoveryThreshold,
     assertions: d.assertions,
@@ -175,8 +178,8 @@ function recordset(writes: DefinitionWrite[]): SQL {
     at: at.toISOString(),
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-      id uuid, name text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, retry_interval_seconds int, timeout_ms int,
-      expected_status_codes jsonb, degraded_threshold_ms int, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
+      id uuid, name text, type text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, retry_interval_seconds int, timeout_ms int,
+      expected_status_codes jsonb, degraded_threshold_ms int, certificate_warning_days int, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
       at timestamptz)`;
 }
 

@@ -16,6 +16,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     lastErrorMessage: row.lastErrorMessage,
     ...codeOfLastError(row.lastErrorMessage),
     consecutiveFailures: row.consecutiveFailures,
+    certificateExpiresAt: row.certificateExpiresAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
