@@ -60,7 +60,7 @@ const { iterations, runs } = optionsOrExit(parseOptions);
 console.log(`| assertions | µs CPU per judged check (median of ${runs} runs of ${iterations.toLocaleString('en-US')}) |`);
 console.log('| --- | ---: |');
 for (const [name, assertions] of CASES) {
-  const rules: CheckRules = { expectedStatusCodes: ['200-299'], degradedThresholdMs: 2000, assertions };
+  const rules: CheckRules = { type: 'http', expectedStatusCodes: ['200-299'], degradedThresholdMs: 2000, certificateWarningDays: null, assertions };
   if (judgeObservation(answer, rules).status !== 'UP') throw new Error(`${name}: the answer should meet every assertion`);
   const perCheck: number[] = [];
   for (let run = 0; run < runs; run++) {

@@ -18,6 +18,7 @@ const check = (checkedAt: string, status: Check['status'], responseTime: number)
   statusCode: 200,
   errorMessage: null,
   errorCode: null,
+  certificate: null,
   errorParams: null,
   failedAssertions: [],
   bodyExcerpt: null,

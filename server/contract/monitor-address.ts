@@ -54,13 +54,15 @@ export function addressProblem(type: MonitorType, url: string): AddressProblem |
       return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '' ? null : invalid;
     case 'tcp':
     case 'tls': {
+      if (type === 'tcp' && parsed.protocol === 'tcp:' && parsed.hostname !== '' && parsed.port === '') {
+        return { message: 'must name a port: tcp://host:port', code: 'port_required' };
+      }
       const address = socketAddressOf(url);
       if (!address || (type === 'tls' && !address.tls)) return invalid;
       if (parsed.pathname !== '' && parsed.pathname !== '/') return { message: 'must name only a host and a port (no path)', code: 'invalid_url' };
       if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
         return { message: 'must name only a host and a port (no query, fragment or user)', code: 'invalid_url' };
       }
-      if (type === 'tcp' && !address.tls && parsed.port === '') return { message: 'must name a port: tcp://host:port', code: 'port_required' };
       return null;
     }
     case 'dns':

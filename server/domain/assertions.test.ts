@@ -154,7 +154,13 @@ describe('failedAssertions', () => {
 });
 
 describe('judgeObservation with assertions', () => {
-  const rules = (assertions: Assertion[]) => ({ expectedStatusCodes: ['200-299'], degradedThresholdMs: 100, assertions });
+  const rules = (assertions: Assertion[]) => ({
+    type: 'http' as const,
+    expectedStatusCodes: ['200-299'],
+    degradedThresholdMs: 100,
+    certificateWarningDays: null,
+    assertions,
+  });
   const response = (over: Partial<AnswerSeen> = {}) => ({ kind: 'response' as const, bodyExcerpt: 'the first KB', ...answer(over) });
 
   it('is DOWN when a DOWN assertion fails, with its message, code, every failure and the body excerpt', () => {

@@ -20,6 +20,9 @@ const EXAMPLES: Record<CheckErrorCode, [MessageParams, string]> = {
   network: [{ errno: 'EHOSTUNREACH', detail: 'connect EHOSTUNREACH 10.0.0.1:80' }, 'EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80'],
   unexpected_status: [{ status: 500, expected: '200-299, 304' }, 'Unexpected status code 500 (expected 200-299, 304)'],
   slow: [{ responseTime: 2345, threshold: 2000 }, 'Slow response: 2345 ms (threshold 2000 ms)'],
+  certificate_expiring: [{ days: 3, warningDays: 14 }, 'Certificate expires in 3 days (warning at 14 days)'],
+  dns_code: [{ type: 'MX', name: 'example.test', code: 'NXDOMAIN' }, 'DNS MX lookup of example.test answered NXDOMAIN'],
+  dns_no_answer: [{ type: 'AAAA', name: 'v4only.example.test' }, 'No AAAA record for v4only.example.test'],
 };
 
 describe('check error codes', () => {

@@ -3,6 +3,8 @@ import { judgeObservation, TIMEOUT_MESSAGE, type CheckRules, type ProbeObservati
 import { codeOfCheckError } from './check-errors.ts';
 
 const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
+  type: 'http',
+  certificateWarningDays: 14,
   expectedStatusCodes: ['200-299'],
   degradedThresholdMs: 2000,
   assertions: [],
@@ -42,6 +44,8 @@ describe('judgeObservation', () => {
         ...codeOfCheckError(message),
         failedAssertions: [],
         bodyExcerpt: null,
+        certificate: null,
+        certificateExpiresAt: null,
       });
     });
 
@@ -100,6 +104,69 @@ describe('judgeObservation', () => {
       const verdict = judgeObservation(answer(502, 60_000), rules({ degradedThresholdMs: 10 }));
       expect(verdict.status).toBe('DOWN');
       expect(verdict.errorMessage).toContain('502');
+    });
+  });
+
+  describe('certificates', () => {
+    const withCertificate = (days: number): ProbeObservation => ({ ...answer(200), certificateDays: days, certificateExpiresAt: '2027-01-01T00:00:00.000Z' });
+
+    it('judges a certificate within the warning period DEGRADED, naming its days and the period', () => {
+      const verdict = judgeObservation(withCertificate(3), rules({ certificateWarningDays: 14 }));
+      expect(verdict).toMatchObject({ status: 'DEGRADED', errorCode: 'certificate_expiring', errorParams: { days: 3, warningDays: 14 } });
+      expect(verdict.errorMessage).toBe('Certificate expires in 3 days (warning at 14 days)');
+      expect(verdict.certificateExpiresAt).toBe('2027-01-01T00:00:00.000Z');
+    });
+
+    it('keeps a certificate with the warning period or more left UP, and never warns with the period off', () => {
+      expect(judgeObservation(withCertificate(14), rules({ certificateWarningDays: 14 })).status).toBe('UP');
+      expect(judgeObservation(withCertificate(0), rules({ certificateWarningDays: null })).status).toBe('UP');
+    });
+
+    it('judges an expired certificate that was not verified DOWN', () => {
+      expect(judgeObservation(withCertificate(-2), rules({ certificateWarningDays: 14 }))).toMatchObject({
+        status: 'DOWN',
+        errorMessage: 'TLS error: certificate has expired',
+      });
+    });
+  });
+
+  describe('other types', () => {
+    const dnsAnswer = (code: string, answers: number): ProbeObservation => ({
+      kind: 'response',
+      statusCode: null,
+      responseTime: 4,
+      headers: {},
+      body: answers > 0 ? '192.0.2.1' : '',
+      bodyExcerpt: null,
+      certificateDays: null,
+      dnsCode: code,
+      dnsLookup: { name: 'api.example.test', recordType: 'A', answers },
+    });
+
+    it('judges a DNS answer other than NOERROR DOWN, naming the lookup and the code', () => {
+      expect(judgeObservation(dnsAnswer('NXDOMAIN', 0), rules({ type: 'dns' }))).toMatchObject({
+        status: 'DOWN',
+        errorMessage: 'DNS A lookup of api.example.test answered NXDOMAIN',
+      });
+    });
+
+    it('judges a NOERROR answer without records DOWN, and one with records UP', () => {
+      expect(judgeObservation(dnsAnswer('NOERROR', 0), rules({ type: 'dns' })).errorMessage).toBe('No A record for api.example.test');
+      expect(judgeObservation(dnsAnswer('NOERROR', 1), rules({ type: 'dns' })).status).toBe('UP');
+    });
+
+    it('leaves the answer code to a dnsCode assertion when the endpoint has one (expecting NXDOMAIN)', () => {
+      const assertions = [{ source: 'dnsCode' as const, property: null, comparison: 'equals' as const, target: 'NXDOMAIN', severity: 'DOWN' as const }];
+      expect(judgeObservation(dnsAnswer('NXDOMAIN', 0), rules({ type: 'dns', assertions })).status).toBe('UP');
+      expect(judgeObservation(dnsAnswer('NOERROR', 1), rules({ type: 'dns', assertions }))).toMatchObject({
+        status: 'DOWN',
+        errorMessage: 'DNS code: expected "NXDOMAIN", got "NOERROR"',
+      });
+    });
+
+    it('judges a TCP answer by no status code (expectedStatusCodes are HTTP only)', () => {
+      const connected: ProbeObservation = { ...answer(200), statusCode: null };
+      expect(judgeObservation(connected, rules({ type: 'tcp', expectedStatusCodes: ['500'] })).status).toBe('UP');
     });
   });
 });

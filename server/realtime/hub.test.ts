@@ -26,6 +26,7 @@ const checkOf = (endpointId: string, checkId: string): ServerEvents['check:compl
   errorCode: null,
   errorParams: null,
   failedAssertions: [],
+  certificate: null,
   timestamp: '2025-10-16T12:00:00.000Z',
 });
 

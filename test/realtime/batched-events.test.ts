@@ -69,6 +69,7 @@ function check(endpointId: string, padding = 0): ServerEvents['check:completed']
     errorCode: null,
     errorParams: null,
     failedAssertions: [],
+    certificate: null,
     timestamp: new Date().toISOString(),
   };
 }

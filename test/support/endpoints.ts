@@ -43,6 +43,7 @@ export function endpointFixture(fields: Partial<Endpoint> = {}): Endpoint {
     lastErrorCode: null,
     lastErrorParams: null,
     consecutiveFailures: 0,
+    certificateExpiresAt: null,
     createdAt,
     updatedAt: createdAt,
     ...fields,

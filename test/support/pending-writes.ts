@@ -21,6 +21,7 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
     errorParams: null,
     failedAssertions: [],
     bodyExcerpt: null,
+    certificate: null,
     checkedAt: checkedAt.toISOString(),
   };
   const events: QueuedEvent[] = [
@@ -36,6 +37,7 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
         errorCode: null,
         errorParams: null,
         failedAssertions: [],
+        certificate: null,
         timestamp: check.checkedAt,
       },
     ],
@@ -68,7 +70,16 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
     events.push(['incident:started', { incidentId: incident.id, endpointId, endpointName: endpointId, startedAt: check.checkedAt, failureCount: 3 }]);
   }
   const settled: (Check | null)[] = [];
-  return { check, consecutiveFailures: 0, incident, events, settle: (c) => void settled.push(c), label: `${endpointId}:${kind}`, settled };
+  return {
+    check,
+    consecutiveFailures: 0,
+    certificateExpiresAt: null,
+    incident,
+    events,
+    settle: (c) => void settled.push(c),
+    label: `${endpointId}:${kind}`,
+    settled,
+  };
 }
 
 /** An endpoint row as stored (PENDING, never checked), for a registry without a database. */
@@ -77,6 +88,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
   return {
     id,
     name: id,
+    type: 'http',
     url: `http://127.0.0.1:9/${id}`,
     method: 'GET',
     headers: {},
@@ -87,6 +99,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     timeoutMs: 1000,
     expectedStatusCodes: ['200-299'],
     degradedThresholdMs: 500,
+    certificateWarningDays: 14,
     failureThreshold: 3,
     recoveryThreshold: 1,
     assertions: [],
@@ -96,6 +109,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     lastCheckedAt: null,
     lastResponseTime: null,
     lastStatusCode: null,
+    certificateExpiresAt: null,
     lastErrorMessage: null,
     consecutiveFailures: 0,
     createdAt: now,

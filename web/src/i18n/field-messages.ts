@@ -1,4 +1,4 @@
-import type { MessageParams, Warning } from '../../../server/contract/types.ts';
+import { DNS_RECORD_TYPES, MONITOR_TYPES, type MessageParams, type Warning } from '../../../server/contract/types.ts';
 import { locale } from './index.ts';
 import { describe } from './server-messages.ts';
 
@@ -59,7 +59,19 @@ const FIELD_ERRORS_KO: Record<string, string> = {
   target_not_number: '숫자여야 합니다',
   target_not_string: '문자열이어야 합니다',
   invalid_pattern: 'RE2가 받아들이는 정규식이 아닙니다(전후방 탐색, 역참조 불가): {detail}',
-  needs_https: 'https:// URL에만 쓸 수 있습니다. 인증서는 TLS 응답에만 있습니다',
+  needs_https: 'https:// URL이나 TLS 연결에만 쓸 수 있습니다. 인증서는 TLS 응답에만 있습니다',
+  // monitor types: an address that does not fit its type, a field or an assertion the type has no use for
+  invalid_url_tcp: 'tcp://호스트:포트 형식이어야 합니다 (TLS는 tls://호스트:포트). 호스트와 포트 말고는 쓸 수 없습니다',
+  invalid_url_tls: 'tls://호스트:포트 형식이어야 합니다. 호스트와 포트 말고는 쓸 수 없습니다',
+  invalid_url_dns: 'dns://리졸버/이름?type=A 또는 dns:이름?type=A 형식이어야 합니다',
+  not_for_type: '{type} 엔드포인트에는 쓸 수 없습니다',
+  source_not_for_type: '{type} 엔드포인트에는 다음 대상만 쓸 수 있습니다: {allowed}',
+  port_required: '포트를 입력하세요',
+  resolver_not_ip: '리졸버는 IP 주소로 적어야 합니다 (예: 192.0.2.53)',
+  invalid_dns_name: '조회할 수 있는 호스트 이름이어야 합니다 (예: example.com)',
+  invalid_record_type: `레코드 유형은 다음 중 하나여야 합니다: ${DNS_RECORD_TYPES.join(', ')}`,
+  invalid_record_class: 'class는 IN이어야 합니다',
+  invalid_dns_code: 'DNS 응답 코드는 다음 중 하나여야 합니다: {allowed}',
 };
 
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };
@@ -76,8 +88,12 @@ const WARNINGS_KO: Record<string, string> = {
  */
 export function describeFieldError(code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
   const expected = params?.expected;
-  const localParams = code === 'wrong_type' && typeof expected === 'string' ? { ...params, expected: TYPE_WORDS_KO[expected] ?? expected } : params;
-  return describe(locale() === 'ko' ? FIELD_ERRORS_KO : null, code, localParams, fallbackText);
+  let localParams = code === 'wrong_type' && typeof expected === 'string' ? { ...params, expected: TYPE_WORDS_KO[expected] ?? expected } : params;
+  // A monitor type is named as the form names it (TCP, DNS); an address that is no address of its monitor type (tcp://, dns:…) is worded for that type; http keeps the plain one.
+  const type = params?.type;
+  if (typeof type === 'string' && (MONITOR_TYPES as readonly string[]).includes(type)) localParams = { ...localParams, type: type.toUpperCase() };
+  const localCode = code === 'invalid_url' && (type === 'tcp' || type === 'tls' || type === 'dns') ? `invalid_url_${type}` : code;
+  return describe(locale() === 'ko' ? FIELD_ERRORS_KO : null, localCode, localParams, fallbackText);
 }
 
 /** A warning of a create or update answer (timeout longer than the interval…), in the UI's language. */

@@ -25,6 +25,9 @@ const CHECK_ERRORS_KO: Record<CheckErrorCode, string> = {
   unexpected_status: '상태 코드 {status} (기대: {expected})',
   slow: '느린 응답: {responseTime} ms (기준 {threshold} ms)',
   assertion: '{subject}: 기대 {expected}, 실제 {actual}',
+  certificate_expiring: '인증서가 {days}일 후 만료됨 (경고 기준 {warningDays}일)',
+  dns_code: '{name}의 {type} 조회 응답: {code}',
+  dns_no_answer: '{name}의 {type} 레코드 없음',
 };
 
 /**
@@ -36,6 +39,7 @@ const ASSERTION_WORDS_KO: Record<string, string> = {
   body: '본문',
   'response time': '응답 시간',
   certificate: '인증서',
+  'DNS code': 'DNS 응답 코드',
   'to exist': '있음',
   'not to exist': '없음',
   nothing: '값 없음',
@@ -45,6 +49,8 @@ const ASSERTION_WORDS_KO: Record<string, string> = {
   'a match': '일치함',
   'not JSON': 'JSON 아님',
   'no certificate': '인증서 없음',
+  'no status code': '상태 코드 없음',
+  'no DNS answer': 'DNS 응답 없음',
 };
 /** Longest first: "not to contain x" is not "not" + "to contain x". */
 const ASSERTION_PHRASES_KO: [RegExp, string][] = [
