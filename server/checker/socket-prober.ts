@@ -168,6 +168,7 @@ function describeAuthorizationError(code: string): string {
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unable to get local issuer certificate',
     ERR_TLS_CERT_ALTNAME_INVALID: "the certificate does not cover the host's name",
     CERT_REVOKED: 'certificate revoked',
+    CERT_SIGNATURE_FAILURE: 'certificate signature failure',
   };
   return known[code] ?? code;
 }

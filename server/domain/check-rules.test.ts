@@ -11,7 +11,7 @@ const rules = (overrides: Partial<CheckRules> = {}): CheckRules => ({
   ...overrides,
 });
 
-const answer = (statusCode: number, responseTime = 50): ProbeObservation => ({
+const answer = (statusCode: number, responseTime = 50): ProbeObservation & { kind: 'response' } => ({
   kind: 'response',
   statusCode,
   responseTime,

@@ -17,16 +17,16 @@ let serial = 1;
 export interface TestCa {
   /** The CA certificate (PEM), to trust. */
   certPem: string;
-  /** A server certificate for 127.0.0.1 signed by this CA, valid from `notBefore` to `notAfter`. */
-  serverCertificate(validity: { notBefore: Date; notAfter: Date }): Promise<{ certPem: string; keyPem: string }>;
+  /** A server certificate signed by this CA, valid from `notBefore` to `notAfter`, for 127.0.0.1 (or for the DNS `names` given). */
+  serverCertificate(validity: { notBefore: Date; notAfter: Date; names?: string[] }): Promise<{ certPem: string; keyPem: string }>;
 }
 
-export async function createTestCa(): Promise<TestCa> {
+export async function createTestCa(name = 'Vigil Test CA'): Promise<TestCa> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const now = Date.now();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: hexSerial(),
-    name: 'CN=Vigil Test CA',
+    name: `CN=${name}`,
     notBefore: new Date(now - 30 * DAY_MS),
     notAfter: new Date(now + 365 * DAY_MS),
     keys,
@@ -38,11 +38,11 @@ export async function createTestCa(): Promise<TestCa> {
   });
   return {
     certPem: ca.toString('pem'),
-    async serverCertificate({ notBefore, notAfter }) {
+    async serverCertificate({ notBefore, notAfter, names }) {
       const serverKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
       const cert = await x509.X509CertificateGenerator.create({
         serialNumber: hexSerial(),
-        subject: 'CN=127.0.0.1',
+        subject: `CN=${names?.[0] ?? '127.0.0.1'}`,
         issuer: ca.subject,
         notBefore,
         notAfter,
@@ -50,7 +50,7 @@ export async function createTestCa(): Promise<TestCa> {
         publicKey: serverKeys.publicKey,
         signingAlgorithm: ALGORITHM,
         extensions: [
-          new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]),
+          new x509.SubjectAlternativeNameExtension(names ? names.map((value) => ({ type: 'dns' as const, value })) : [{ type: 'ip', value: '127.0.0.1' }]),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         ],
       });

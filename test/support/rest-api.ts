@@ -23,6 +23,7 @@ export function expectCheckShape(check: Check, endpointId: string) {
   expect(Object.keys(check).sort()).toEqual(
     [
       'bodyExcerpt',
+      'certificate',
       'checkedAt',
       'endpointId',
       'errorCode',

@@ -1,9 +1,9 @@
 import { For, Show } from 'solid-js';
 import { ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
-import { ASSERTION_SOURCES, type AssertionComparison, type AssertionSource } from '../../../server/contract/types.ts';
+import { DNS_CODES, type AssertionComparison, type AssertionSource, type MonitorType } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
 import { COMPARISONS_OF } from '../../../server/contract/assertion-rules.ts';
-import { draftName, hasProperty, targetKind, type AssertionDraft, type DraftField } from '../lib/assertion-drafts.ts';
+import { draftName, hasProperty, sourceLabelKey, targetKind, type AssertionDraft, type DraftField } from '../lib/assertion-drafts.ts';
 import { Field, controlProps } from './Field.tsx';
 
 const PROPERTY_PLACEHOLDERS: Partial<Record<AssertionSource, string>> = { header: 'content-type', json: '$.status' };
@@ -14,7 +14,10 @@ const TARGET_PLACEHOLDERS: Record<AssertionSource, string> = {
   json: '"ok"',
   responseTime: '500',
   certificateDays: '14',
+  dnsCode: 'NOERROR',
 };
+/** What a TCP reply or DNS records look like. */
+const BODY_PLACEHOLDERS: Partial<Record<MonitorType, string>> = { tcp: '+PONG', dns: '10 mail.example.com' };
 const UNIT_LABELS: Partial<Record<AssertionSource, 'form.assertion.target.ms' | 'form.assertion.target.days'>> = {
   responseTime: 'form.assertion.target.ms',
   certificateDays: 'form.assertion.target.days',
@@ -26,6 +29,10 @@ const UNIT_LABELS: Partial<Record<AssertionSource, 'form.assertion.target.ms' | 
  * fields have them. Rows are numbered as the API numbers them (`assertions.2.target`).
  */
 export function AssertionsEditor(props: {
+  /** The endpoint's monitor type: it names the body (a TCP reply, DNS records). */
+  type: MonitorType;
+  /** The sources a row may pick (a row keeps one it has, so that it can be seen and changed). */
+  sources: readonly AssertionSource[];
   drafts: AssertionDraft[];
   errors: Record<string, string>;
   onChange: (index: number, patch: Partial<AssertionDraft>) => void;
@@ -65,7 +72,15 @@ export function AssertionsEditor(props: {
               const error = (field: DraftField) => props.errors[name(field)];
               const kind = () => targetKind(draft);
               const hint = () =>
-                kind() === 'json' ? t('form.assertion.target.jsonHint') : draft.comparison === 'matches' ? t('form.assertion.target.regexHint') : undefined;
+                kind() === 'json'
+                  ? t('form.assertion.target.jsonHint')
+                  : draft.comparison === 'matches'
+                    ? t('form.assertion.target.regexHint')
+                    : draft.source === 'body' && props.type === 'dns'
+                      ? t('form.assertion.target.recordsHint')
+                      : undefined;
+              const sources = () => (props.sources.includes(draft.source) ? props.sources : [draft.source, ...props.sources]);
+              const placeholder = () => (draft.source === 'body' ? (BODY_PLACEHOLDERS[props.type] ?? TARGET_PLACEHOLDERS.body) : TARGET_PLACEHOLDERS[draft.source]);
               const unit = () => UNIT_LABELS[draft.source];
               return (
                 <li class="assertion" data-index={index()}>
@@ -96,10 +111,10 @@ export function AssertionsEditor(props: {
                           value={draft.source}
                           onChange={(e) => props.onSourceChange(index(), e.currentTarget.value as AssertionSource)}
                         >
-                          <For each={ASSERTION_SOURCES}>
+                          <For each={sources()}>
                             {(s) => (
                               <option value={s} selected={s === draft.source}>
-                                {t(`form.assertion.source.${s}`)}
+                                {t(sourceLabelKey(s, props.type))}
                               </option>
                             )}
                           </For>
@@ -138,7 +153,24 @@ export function AssertionsEditor(props: {
                           </For>
                         </select>
                       </Field>
-                      <Show when={kind() !== 'none'}>
+                      <Show when={kind() === 'dnsCode'}>
+                        <Field name={name('target')} label={t('form.assertion.target')} error={error('target')}>
+                          <select
+                            {...controlProps(name('target'), error('target'))}
+                            value={draft.target}
+                            onChange={(e) => props.onChange(index(), { target: e.currentTarget.value })}
+                          >
+                            <For each={DNS_CODES}>
+                              {(code) => (
+                                <option value={code} selected={code === draft.target}>
+                                  {code}
+                                </option>
+                              )}
+                            </For>
+                          </select>
+                        </Field>
+                      </Show>
+                      <Show when={kind() !== 'none' && kind() !== 'dnsCode'}>
                         <Field name={name('target')} label={unit() ? t(unit()!) : t('form.assertion.target')} hint={hint()} error={error('target')}>
                           <input
                             {...controlProps(name('target'), error('target'), !!hint())}
@@ -148,7 +180,7 @@ export function AssertionsEditor(props: {
                             autocomplete="off"
                             spellcheck={false}
                             maxLength={LIMITS.assertionTargetLength}
-                            placeholder={TARGET_PLACEHOLDERS[draft.source]}
+                            placeholder={placeholder()}
                             value={draft.target}
                             onInput={(e) => props.onChange(index(), { target: e.currentTarget.value })}
                           />

@@ -1,6 +1,7 @@
-import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING } from '../../../server/contract/assertion-rules.ts';
+import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, SOURCES_OF_TYPE } from '../../../server/contract/assertion-rules.ts';
 import { HTTP_TOKEN as HEADER_NAME } from '../../../server/contract/http-token.ts';
-import type { Assertion, AssertionComparison, AssertionSource } from '../../../server/contract/types.ts';
+import { DNS_CODES, type Assertion, type AssertionComparison, type AssertionSource, type DnsCode, type MonitorType } from '../../../server/contract/types.ts';
+import type { MessageKey } from '../i18n/messages.ts';
 import { t } from '../i18n/index.ts';
 
 /**
@@ -31,11 +32,12 @@ export type DraftField = (typeof DRAFT_FIELDS)[number];
 /** The id part of a row's field (`assertions-2-target`), and the key of its error; without `field`, the row's own. */
 export const draftName = (index: number, field?: DraftField) => (field ? `assertions-${index}-${field}` : `assertions-${index}`);
 
-/** What the target input takes: nothing (exists), a number, a JSON value or text (json equals), or text. */
-export type TargetKind = 'none' | 'number' | 'json' | 'text';
+/** What the target input takes: nothing (exists), a number, a JSON value or text (json equals), one of DNS_CODES, or text. */
+export type TargetKind = 'none' | 'number' | 'json' | 'dnsCode' | 'text';
 
 export function targetKind(d: Pick<AssertionDraft, 'source' | 'comparison'>): TargetKind {
   if (d.comparison === 'exists' || d.comparison === 'notExists') return 'none';
+  if (d.source === 'dnsCode') return 'dnsCode';
   if (NUMERIC_SOURCES.has(d.source) || isOrdering(d.comparison)) return 'number';
   if (d.source === 'json' && (d.comparison === 'equals' || d.comparison === 'notEquals')) return 'json';
   return 'text';
@@ -44,11 +46,31 @@ export function targetKind(d: Pick<AssertionDraft, 'source' | 'comparison'>): Ta
 /** Whether the source looks at something named: a header, or a place in the JSON body. */
 export const hasProperty = (source: AssertionSource) => source === 'header' || source === 'json';
 
+/** What an endpoint's checks can look at: its monitor type, and whether it talks TLS (an https URL, TCP with TLS, a TLS check). */
+export interface AssertionScope {
+  type: MonitorType;
+  tls: boolean;
+}
+
+/** The sources a row may pick for this scope (SOURCES_OF_TYPE; the certificate only with TLS), in the form's order. */
+export function sourcesFor(scope: AssertionScope): readonly AssertionSource[] {
+  return SOURCES_OF_TYPE[scope.type].filter((s) => s !== 'certificateDays' || scope.tls);
+}
+
+/** The words of a source: the body is a TCP endpoint's reply and a DNS endpoint's records. */
+export function sourceLabelKey(source: AssertionSource, type: MonitorType | undefined): MessageKey {
+  if (source === 'body' && (type === 'tcp' || type === 'dns')) return `form.assertion.source.body.${type}`;
+  return `form.assertion.source.${source}`;
+}
+
 let nextKey = 0;
 
-/** A new row: the status code equals 200, else the check is DOWN. */
-export function newDraft(): AssertionDraft {
-  return { key: nextKey++, source: 'status', property: '', comparison: 'equals', target: '200', severity: 'DOWN' };
+/** A new row: for HTTP the status code equals 200 (else the check is DOWN); for the others the type's first source. */
+export function newDraft(scope: AssertionScope = { type: 'http', tls: false }): AssertionDraft {
+  if (scope.type === 'http') return { key: nextKey++, source: 'status', property: '', comparison: 'equals', target: '200', severity: 'DOWN' };
+  const source = sourcesFor(scope)[0]!;
+  const comparison = source === 'body' ? 'contains' : COMPARISONS_OF[source][0]!;
+  return { key: nextKey++, source, property: '', comparison, target: source === 'dnsCode' ? 'NOERROR' : '', severity: 'DOWN' };
 }
 
 /** A stored assertion as the form shows it. A JSON text that would read back as another value is shown quoted. */
@@ -66,11 +88,17 @@ export function withSource(d: AssertionDraft, source: AssertionSource): Partial<
   return withComparison({ ...d, source }, allowed.includes(d.comparison) ? d.comparison : allowed[0]!);
 }
 
-/** The row with another comparison; a target that is no number is cleared when a number is now needed (a number input cannot show it). */
+/**
+ * The row with another comparison; a target that is no number is cleared when a number is now needed
+ * (a number input cannot show it), and one that is no DNS code becomes NOERROR when a code is.
+ */
 export function withComparison(d: AssertionDraft, comparison: AssertionComparison): Partial<AssertionDraft> {
-  const numberNeeded = targetKind({ source: d.source, comparison }) === 'number';
-  return { source: d.source, comparison, target: numberNeeded && !NUMBER.test(d.target.trim()) ? '' : d.target };
+  const kind = targetKind({ source: d.source, comparison });
+  if (kind === 'dnsCode') return { source: d.source, comparison, target: isDnsCode(d.target) ? d.target : 'NOERROR' };
+  return { source: d.source, comparison, target: kind === 'number' && !NUMBER.test(d.target.trim()) ? '' : d.target };
 }
+
+const isDnsCode = (text: string): text is DnsCode => (DNS_CODES as readonly string[]).includes(text);
 
 /** A JSON scalar the text spells (`"ok"`, `42`, `true`, `null`); an object or list as itself; undefined when it is no JSON. */
 function jsonValueOf(text: string): unknown {
@@ -83,15 +111,16 @@ function jsonValueOf(text: string): unknown {
 
 /**
  * The rows as the API takes them, or the errors by field name (`assertions-1-property`).
- * @example toAssertions([{ source: 'json', property: '$.status', comparison: 'equals', target: 'ok', … }], url) // target "ok"
+ * @example toAssertions([{ source: 'json', property: '$.status', comparison: 'equals', target: 'ok', … }], { type: 'http', tls: true }) // target "ok"
  */
-export function toAssertions(drafts: readonly AssertionDraft[], url: string): { assertions: Assertion[]; errors: Record<string, string> } {
+export function toAssertions(drafts: readonly AssertionDraft[], scope: AssertionScope): { assertions: Assertion[]; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const assertions = drafts.map((d, index): Assertion => {
     const fail = (field: DraftField, message: string) => {
       errors[draftName(index, field)] ??= message;
     };
-    if (d.source === 'certificateDays' && !/^https:\/\//i.test(url.trim())) fail('source', t('form.err.certificateHttps'));
+    if (!SOURCES_OF_TYPE[scope.type].includes(d.source)) fail('source', t('form.err.sourceNotForType', { type: t(`type.${scope.type}`) }));
+    else if (d.source === 'certificateDays' && !scope.tls) fail('source', t(scope.type === 'http' ? 'form.err.certificateHttps' : 'form.err.certificateTls'));
     let property: string | null = null;
     if (hasProperty(d.source)) {
       property = d.property.trim();
@@ -107,6 +136,9 @@ export function toAssertions(drafts: readonly AssertionDraft[], url: string): { 
       if (text === '') fail('target', t('form.err.required'));
       else if (!(whole ? /^\d+$/ : NUMBER).test(text)) fail('target', t(whole ? 'form.err.integer' : 'form.err.number'));
       else target = Number(text);
+    } else if (kind === 'dnsCode') {
+      if (isDnsCode(text)) target = text;
+      else fail('target', t('form.err.required'));
     } else if (kind === 'json') {
       const value = jsonValueOf(text);
       // Plain text (not JSON at all, or nothing) is a string, as typed.

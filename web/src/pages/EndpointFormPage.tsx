@@ -1,32 +1,48 @@
-import { For, Show, createEffect, createResource, createSignal, on } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createResource, createSignal, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
 import {
+  DNS_RECORD_TYPES,
   HTTP_METHODS,
   SECRET_MARKER,
   type AssertionComparison,
   type AssertionSource,
+  type DnsRecordType,
   type Endpoint,
   type EndpointDefinition,
   type HttpMethod,
+  type MonitorType,
   type ProblemDetails,
   type SavedEndpoint,
 } from '../../../server/contract/types.ts';
 import { AssertionsEditor } from '../components/AssertionsEditor.tsx';
 import { Field, controlProps } from '../components/Field.tsx';
+import { MonitorTypeChoice } from '../components/MonitorTypeChoice.tsx';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
-import { DRAFT_FIELDS, draftName, draftOf, newDraft, toAssertions, withComparison, withSource, type AssertionDraft } from '../lib/assertion-drafts.ts';
+import {
+  DRAFT_FIELDS,
+  draftName,
+  draftOf,
+  newDraft,
+  toAssertions,
+  withComparison,
+  withSource,
+  sourcesFor,
+  type AssertionDraft,
+  type AssertionScope,
+} from '../lib/assertion-drafts.ts';
+import { EMPTY_ADDRESS, addressFieldOf, addressFieldsOf, composeAddress, typeOf, usesTls, type AddressFields } from '../lib/monitor-fields.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 
-/** The form's fields as typed text; turned into an EndpointDefinition on submit. */
-interface FormValues {
+/** The form's fields as typed text; turned into an EndpointDefinition on submit. The address is `url` for http, the others' own fields for the rest. */
+interface FormValues extends AddressFields {
+  type: MonitorType;
   name: string;
-  url: string;
   method: HttpMethod;
   intervalSeconds: string;
   /** Empty: checked at the interval while failing too. */
@@ -40,14 +56,19 @@ interface FormValues {
   headers: string;
   secretHeaders: string;
   body: string;
+  /** What a TCP endpoint sends once connected (its `body`). */
+  send: string;
+  /** Empty: never warn. */
+  certificateWarningDays: string;
   assertions: AssertionDraft[];
   paused: boolean;
 }
 
 /** A new endpoint's form: the API's defaults (server/contract/endpoint-limits.ts), as typed text. */
 const DEFAULTS: FormValues = {
+  ...EMPTY_ADDRESS,
+  type: ENDPOINT_DEFAULTS.type,
   name: '',
-  url: '',
   method: ENDPOINT_DEFAULTS.method,
   intervalSeconds: String(ENDPOINT_DEFAULTS.intervalSeconds),
   retryIntervalSeconds: '',
@@ -60,6 +81,8 @@ const DEFAULTS: FormValues = {
   headers: '',
   secretHeaders: '',
   body: '',
+  send: '',
+  certificateWarningDays: String(ENDPOINT_DEFAULTS.certificateWarningDays),
   assertions: [],
   paused: ENDPOINT_DEFAULTS.paused,
 };
@@ -77,9 +100,17 @@ const NUMBERS = {
  * The most characters each input takes: the API's limits, and for the lists as typed here, what
  * their most entries take with their separators.
  */
-const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused' | 'assertions'>, number> = {
+const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused' | 'assertions' | 'tls' | 'recordType'>, number> = {
   name: LIMITS.nameLength,
   url: LIMITS.urlLength,
+  host: LIMITS.urlLength - 'tcp://:65535'.length,
+  port: 5,
+  // A DNS name is at most 253 characters (RFC 1035).
+  dnsName: 253,
+  // "[IPv6 address]:port"
+  resolver: 47,
+  send: LIMITS.bodyLength,
+  certificateWarningDays: String(LIMITS.certificateWarningDays.max).length,
   intervalSeconds: String(NUMBERS.intervalSeconds.max).length,
   retryIntervalSeconds: String(LIMITS.retryIntervalSeconds.max).length,
   timeoutMs: String(NUMBERS.timeoutMs.max).length,
@@ -98,9 +129,11 @@ const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'method' | 'paused' | 'asser
 };
 
 function valuesOf(e: Endpoint): FormValues {
+  const type = typeOf(e);
   return {
+    ...addressFieldsOf(type, e.url),
+    type,
     name: e.name,
-    url: e.url,
     method: e.method,
     intervalSeconds: String(e.intervalSeconds),
     retryIntervalSeconds: e.retryIntervalSeconds == null ? '' : String(e.retryIntervalSeconds),
@@ -115,7 +148,10 @@ function valuesOf(e: Endpoint): FormValues {
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n'),
     secretHeaders: e.secretHeaders.join(', '),
-    body: e.body ?? '',
+    body: type === 'http' ? (e.body ?? '') : '',
+    send: type === 'tcp' ? (e.body ?? '') : '',
+    // (An endpoint read before the server had the warning period warns at the default.)
+    certificateWarningDays: e.certificateWarningDays === null ? '' : String(e.certificateWarningDays ?? ENDPOINT_DEFAULTS.certificateWarningDays),
     // (An endpoint read before the server had assertions has none.)
     assertions: (e.assertions ?? []).map(draftOf),
     paused: e.paused,
@@ -128,12 +164,26 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Client-side checks; returns the definition, or the errors by field. */
+const ADDRESS_MESSAGES = { required: 'form.err.required', url: 'form.err.url', port: 'form.err.port', resolver: 'form.err.resolver' } as const;
+
+/** What the form's checks of an endpoint look at: its type, and whether it talks TLS. */
+const scopeOf = (v: FormValues): AssertionScope => ({ type: v.type, tls: usesTls(v.type, v) });
+
+/** Client-side checks; returns the definition, or the errors by field. Fields the type has no use for are left out (kept as stored). */
 function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!v.name.trim()) errors.name = t('form.err.required');
-  if (!v.url.trim()) errors.url = t('form.err.required');
-  else if (!/^https?:\/\/\S+$/i.test(v.url.trim())) errors.url = t('form.err.url');
+  const address = composeAddress(v.type, v);
+  for (const [field, problem] of Object.entries(address.errors)) {
+    errors[field] = 'key' in problem ? t(ADDRESS_MESSAGES[problem.key]) : describeFieldError(problem.code, { type: v.type }, problem.message);
+  }
+  const scope = scopeOf(v);
+  const warningText = v.certificateWarningDays.trim();
+  const warning = LIMITS.certificateWarningDays;
+  if (scope.tls && warningText !== '') {
+    if (!/^\d+$/.test(warningText)) errors.certificateWarningDays = t('form.err.integer');
+    else if (Number(warningText) < warning.min || Number(warningText) > warning.max) errors.certificateWarningDays = t('form.err.range', warning);
+  }
   const numbers: Record<string, number> = {};
   for (const [field, { min, max }] of Object.entries(NUMBERS)) {
     const text = v[field as keyof typeof NUMBERS].trim();
@@ -146,34 +196,40 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
   if (retryText !== '' && !/^\d+$/.test(retryText)) errors.retryIntervalSeconds = t('form.err.integer');
   else if (retryText !== '' && (Number(retryText) < retry.min || Number(retryText) > retry.max)) errors.retryIntervalSeconds = t('form.err.range', retry);
   if (numbers.degradedThresholdMs! >= numbers.timeoutMs!) errors.degradedThresholdMs = t('form.err.degradedNotBelowTimeout', { timeoutMs: numbers.timeoutMs! });
+  const http = v.type === 'http';
   const headers: Record<string, string> = {};
-  v.headers.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
-    const colon = line.indexOf(':');
-    if (colon <= 0) errors.headers ??= t('form.err.header', { line: index + 1 });
-    else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  });
-  const { assertions, errors: assertionErrors } = toAssertions(v.assertions, v.url);
+  if (http)
+    v.headers.split('\n').forEach((line, index) => {
+      if (!line.trim()) return;
+      const colon = line.indexOf(':');
+      if (colon <= 0) errors.headers ??= t('form.err.header', { line: index + 1 });
+      else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    });
+  const { assertions, errors: assertionErrors } = toAssertions(v.assertions, scope);
   Object.assign(errors, assertionErrors);
   if (Object.keys(errors).length) return { errors };
+  const body = { http: v.body, tcp: v.send, dns: '', tls: '' }[v.type];
   return {
     errors,
     definition: {
       name: v.name.trim(),
-      url: v.url.trim(),
-      method: v.method,
+      type: v.type,
+      url: address.url!,
+      // Only HTTP has a method and status codes: the others keep what they have (the defaults when new).
+      ...(http ? { method: v.method, expectedStatusCodes: list(v.expectedStatusCodes) } : {}),
+      // Only an endpoint that talks TLS sees a certificate to warn of: the others keep theirs.
+      ...(scope.tls ? { certificateWarningDays: warningText === '' ? null : Number(warningText) } : {}),
       intervalSeconds: numbers.intervalSeconds,
       retryIntervalSeconds: retryText === '' ? null : Number(retryText),
       timeoutMs: numbers.timeoutMs,
       degradedThresholdMs: numbers.degradedThresholdMs,
       failureThreshold: numbers.failureThreshold,
       recoveryThreshold: numbers.recoveryThreshold,
-      expectedStatusCodes: list(v.expectedStatusCodes),
       tags: list(v.tags),
       // A secret header still holding SECRET_MARKER is sent as it is: the server keeps its stored value.
       headers,
-      secretHeaders: list(v.secretHeaders),
-      body: v.body === '' ? null : v.body,
+      secretHeaders: http ? list(v.secretHeaders) : [],
+      body: body === '' ? null : body,
       assertions,
     },
   };
@@ -244,7 +300,7 @@ export default function EndpointFormPage(props: { id?: string }) {
       navigate(`/endpoints/${saved.id}`);
     } catch (error) {
       if (error instanceof ApiError) {
-        const fields = fieldErrorsOf(error.problem);
+        const fields = fieldErrorsOf(error.problem, values.type);
         setErrors(fields);
         setFormError(Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message));
         focusFirstError();
@@ -258,12 +314,17 @@ export default function EndpointFormPage(props: { id?: string }) {
 
   const changeDraft = (index: number, patch: Partial<AssertionDraft>) => setValues('assertions', index, patch);
 
-  const text = (name: keyof typeof MAX_LENGTHS, label: MessageKey, opts: { hint?: MessageKey; type?: string; inputmode?: 'numeric' } = {}) => (
+  const text = (
+    name: keyof typeof MAX_LENGTHS,
+    label: MessageKey,
+    opts: { hint?: MessageKey | undefined; type?: string; inputmode?: 'numeric'; spellcheck?: boolean } = {},
+  ) => (
     <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]} warning={warnings()[name]}>
       <input
         {...controlProps(name, errors()[name], !!opts.hint, warnings()[name])}
         type={opts.type ?? 'text'}
         inputmode={opts.inputmode}
+        spellcheck={opts.spellcheck}
         maxLength={MAX_LENGTHS[name]}
         value={values[name] as string}
         onInput={(e) => setValues(name, e.currentTarget.value as never)}
@@ -281,17 +342,69 @@ export default function EndpointFormPage(props: { id?: string }) {
               {formError()}
             </p>
           </Show>
+          <MonitorTypeChoice value={values.type} onChange={(type) => setValues('type', type)} />
           {text('name', 'form.name')}
-          {text('url', 'form.url', { type: 'url' })}
-          <Field name="method" label={t('form.method')} error={errors().method}>
-            <select
-              {...controlProps('method', errors().method)}
-              value={values.method}
-              onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}
-            >
-              <For each={HTTP_METHODS}>{(m) => <option value={m}>{m}</option>}</For>
-            </select>
-          </Field>
+          <Switch>
+            <Match when={values.type === 'http'}>
+              {text('url', 'form.url', { type: 'url' })}
+              <Field name="method" label={t('form.method')} error={errors().method}>
+                <select
+                  {...controlProps('method', errors().method)}
+                  value={values.method}
+                  onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}
+                >
+                  <For each={HTTP_METHODS}>{(m) => <option value={m}>{m}</option>}</For>
+                </select>
+              </Field>
+            </Match>
+            <Match when={values.type === 'tcp'}>
+              <div class="form-row">
+                {text('host', 'form.host', { hint: 'form.host.hint', spellcheck: false })}
+                {text('port', 'form.port', { inputmode: 'numeric' })}
+              </div>
+            </Match>
+            <Match when={values.type === 'tls'}>
+              <div class="form-row">
+                {text('host', 'form.host', { hint: 'form.host.hint', spellcheck: false })}
+                {text('port', 'form.port', { inputmode: 'numeric', hint: 'form.port.hint.tls' })}
+              </div>
+            </Match>
+            <Match when={values.type === 'dns'}>
+              {text('dnsName', 'form.dnsName', { hint: 'form.dnsName.hint', spellcheck: false })}
+              <div class="form-row">
+                <Field name="recordType" label={t('form.recordType')} error={errors().recordType}>
+                  <select
+                    {...controlProps('recordType', errors().recordType)}
+                    value={values.recordType}
+                    onChange={(e) => setValues('recordType', e.currentTarget.value as DnsRecordType)}
+                  >
+                    <For each={DNS_RECORD_TYPES}>{(r) => <option value={r}>{r}</option>}</For>
+                  </select>
+                </Field>
+                {text('resolver', 'form.resolver', { hint: 'form.resolver.hint', spellcheck: false })}
+              </div>
+            </Match>
+          </Switch>
+          <Show when={values.type === 'tcp'}>
+            <label class="check">
+              <input type="checkbox" id="f-tls" name="tls" checked={values.tls} onChange={(e) => setValues('tls', e.currentTarget.checked)} />
+              {t('form.tls')}
+            </label>
+            {/* What is sent is the endpoint's body: the API's errors on it show here. */}
+            <Field name="body" label={t('form.send')} hint={t('form.send.hint')} error={errors().body}>
+              <textarea
+                {...controlProps('body', errors().body, true)}
+                rows={2}
+                spellcheck={false}
+                maxLength={MAX_LENGTHS.send}
+                value={values.send}
+                onInput={(e) => setValues('send', e.currentTarget.value)}
+              />
+            </Field>
+          </Show>
+          <Show when={scopeOf(values).tls}>
+            {text('certificateWarningDays', 'form.certificateWarningDays', { inputmode: 'numeric', hint: 'form.certificateWarningDays.hint' })}
+          </Show>
           <div class="form-row">
             {text('intervalSeconds', 'form.interval', { inputmode: 'numeric' })}
             {text('timeoutMs', 'form.timeout', { inputmode: 'numeric' })}
@@ -304,39 +417,43 @@ export default function EndpointFormPage(props: { id?: string }) {
             {text('retryIntervalSeconds', 'form.retryInterval', { inputmode: 'numeric', hint: 'form.retryInterval.hint' })}
             {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
           </div>
-          {text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}
+          <Show when={values.type === 'http'}>{text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}</Show>
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
-          <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
-            <textarea
-              {...controlProps('headers', errors().headers, true)}
-              rows={3}
-              maxLength={MAX_LENGTHS.headers}
-              value={values.headers}
-              onInput={(e) => setValues('headers', e.currentTarget.value)}
-            />
-            <Show when={storedSecrets().length > 0}>
-              <small class="muted secrets-set" data-testid="secrets-set">
-                {t('form.headers.secretsSet', { names: storedSecrets().join(', '), marker: SECRET_MARKER })}
-              </small>
-            </Show>
-          </Field>
-          {text('secretHeaders', 'form.secretHeaders', { hint: 'form.secretHeaders.hint' })}
-          <Field name="body" label={t('form.body')} error={errors().body}>
-            <textarea
-              {...controlProps('body', errors().body)}
-              rows={3}
-              maxLength={MAX_LENGTHS.body}
-              value={values.body}
-              onInput={(e) => setValues('body', e.currentTarget.value)}
-            />
-          </Field>
+          <Show when={values.type === 'http'}>
+            <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
+              <textarea
+                {...controlProps('headers', errors().headers, true)}
+                rows={3}
+                maxLength={MAX_LENGTHS.headers}
+                value={values.headers}
+                onInput={(e) => setValues('headers', e.currentTarget.value)}
+              />
+              <Show when={storedSecrets().length > 0}>
+                <small class="muted secrets-set" data-testid="secrets-set">
+                  {t('form.headers.secretsSet', { names: storedSecrets().join(', '), marker: SECRET_MARKER })}
+                </small>
+              </Show>
+            </Field>
+            {text('secretHeaders', 'form.secretHeaders', { hint: 'form.secretHeaders.hint' })}
+            <Field name="body" label={t('form.body')} error={errors().body}>
+              <textarea
+                {...controlProps('body', errors().body)}
+                rows={3}
+                maxLength={MAX_LENGTHS.body}
+                value={values.body}
+                onInput={(e) => setValues('body', e.currentTarget.value)}
+              />
+            </Field>
+          </Show>
           <AssertionsEditor
+            type={values.type}
+            sources={sourcesFor(scopeOf(values))}
             drafts={values.assertions}
             errors={errors()}
             onChange={changeDraft}
             onSourceChange={(index: number, source: AssertionSource) => changeDraft(index, withSource(values.assertions[index]!, source))}
             onComparisonChange={(index: number, comparison: AssertionComparison) => changeDraft(index, withComparison(values.assertions[index]!, comparison))}
-            onAdd={() => setValues('assertions', (list) => [...list, newDraft()])}
+            onAdd={() => setValues('assertions', (list) => [...list, newDraft(scopeOf(values))])}
             onRemove={(index: number) => setValues('assertions', (list) => list.filter((_, i) => i !== index))}
           />
           <Show when={!props.id}>
@@ -370,14 +487,16 @@ function urlHoldsSecret(url: string): boolean {
 
 /**
  * The API's field errors in the UI's language, by the first segment of each path ("headers.X" →
- * "headers"); an assertion's by its row and field ("assertions.2.target" → "assertions-2-target"),
+ * "headers"; "url" beside the address field it is about); an assertion's by its row and field ("assertions.2.target" → "assertions-2-target"),
  * or its row when the path names no field of it.
  */
-function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
+function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
     const [first, row, part] = String(e.path).split(/[.[\]]+/);
     let field = first || '_';
+    // The URL is made of the type's own fields: its error goes beside the one it is about.
+    if (field === 'url') field = addressFieldOf(type, e.code);
     if (field === 'assertions' && row && /^\d+$/.test(row)) {
       const known = (DRAFT_FIELDS as readonly string[]).includes(part ?? '');
       field = draftName(Number(row), known ? (part as (typeof DRAFT_FIELDS)[number]) : undefined);
