@@ -80,7 +80,8 @@ export function AssertionsEditor(props: {
                       ? t('form.assertion.target.recordsHint')
                       : undefined;
               const sources = () => (props.sources.includes(draft.source) ? props.sources : [draft.source, ...props.sources]);
-              const placeholder = () => (draft.source === 'body' ? (BODY_PLACEHOLDERS[props.type] ?? TARGET_PLACEHOLDERS.body) : TARGET_PLACEHOLDERS[draft.source]);
+              const placeholder = () =>
+                draft.source === 'body' ? (BODY_PLACEHOLDERS[props.type] ?? TARGET_PLACEHOLDERS.body) : TARGET_PLACEHOLDERS[draft.source];
               const unit = () => UNIT_LABELS[draft.source];
               return (
                 <li class="assertion" data-index={index()}>

@@ -4,6 +4,7 @@ import { endpoints } from '../stores/endpoints.store.ts';
 import { uptime24h } from '../stores/uptime24h.store.ts';
 import { FailureReason } from './FailureReason.tsx';
 import { Sparkline } from './Sparkline.tsx';
+import { TypeBadge } from './TypeBadge.tsx';
 import { LiveStatusBadge } from './LiveStatusBadge.tsx';
 import { displayStatus } from './StatusBadge.tsx';
 
@@ -17,7 +18,8 @@ export function CompactRow(props: { id: string }) {
       <a class="compact-row" href={`/endpoints/${props.id}`} data-status={status()} data-endpoint-id={props.id}>
         <LiveStatusBadge status={status()} />
         <span class="compact-name" title={endpoint().name}>
-          {endpoint().name}
+          <span class="compact-name-text">{endpoint().name}</span>
+          <TypeBadge type={endpoint().type} />
         </span>
         <FailureReason endpoint={endpoint()} />
         <span class="compact-rt">

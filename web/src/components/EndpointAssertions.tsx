@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
-import type { Assertion } from '../../../server/contract/types.ts';
+import type { Assertion, MonitorType } from '../../../server/contract/types.ts';
 import { locale, t } from '../i18n/index.ts';
+import { sourceLabelKey } from '../lib/assertion-drafts.ts';
 import { formatMs } from '../lib/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -8,11 +9,13 @@ import { StatusBadge } from './StatusBadge.tsx';
 function targetText(a: Assertion): string {
   if (a.comparison === 'matches') return `/${a.target}/`;
   if (a.source === 'responseTime' && typeof a.target === 'number') return formatMs(a.target);
+  // A DNS response code is a name of its own (NOERROR), not a text.
+  if (a.source === 'dnsCode') return String(a.target);
   return typeof a.target === 'string' ? JSON.stringify(a.target) : String(a.target);
 }
 
 /** An endpoint's assertions, one per line in the words of the form ("JSON body $.status equals "ok""), each with what a failure makes the check. */
-export function EndpointAssertions(props: { assertions: Assertion[] }) {
+export function EndpointAssertions(props: { assertions: Assertion[]; type?: MonitorType }) {
   return (
     <>
       <h3 class="headers-title">{t('form.assertions')}</h3>
@@ -21,7 +24,7 @@ export function EndpointAssertions(props: { assertions: Assertion[] }) {
           <For each={props.assertions}>
             {(a) => (
               <li>
-                {t(`form.assertion.source.${a.source}`)}{' '}
+                {t(sourceLabelKey(a.source, props.type))}{' '}
                 <Show when={a.property}>
                   <code>{a.property}</code>{' '}
                 </Show>

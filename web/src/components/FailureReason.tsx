@@ -17,8 +17,9 @@ type ReasonFacts = Pick<
  */
 export function failureReason(endpoint: ReasonFacts): string | null {
   const status = displayStatus(endpoint);
-  // DEGRADED is slow, unless a failed assertion made it so.
-  if (status === 'DEGRADED' && endpoint.lastErrorCode !== 'assertion') return t('reason.slow', { ms: endpoint.degradedThresholdMs });
+  // DEGRADED is slow, unless a failed assertion or a certificate about to expire made it so.
+  if (status === 'DEGRADED' && endpoint.lastErrorCode !== 'assertion' && endpoint.lastErrorCode !== 'certificate_expiring')
+    return t('reason.slow', { ms: endpoint.degradedThresholdMs });
   if (status !== 'DOWN' && status !== 'DEGRADED') return null;
   if (endpoint.lastErrorMessage) return describeCheckError(endpoint.lastErrorCode, endpoint.lastErrorParams, endpoint.lastErrorMessage);
   if (endpoint.lastStatusCode !== null) return t('reason.status', { code: endpoint.lastStatusCode });

@@ -6,6 +6,7 @@ import { uptime24h } from '../stores/uptime24h.store.ts';
 import { CheckStrip } from './CheckStrip.tsx';
 import { FailureReason } from './FailureReason.tsx';
 import { Sparkline } from './Sparkline.tsx';
+import { TypeBadge } from './TypeBadge.tsx';
 import { LiveStatusBadge } from './LiveStatusBadge.tsx';
 import { displayStatus } from './StatusBadge.tsx';
 
@@ -25,6 +26,7 @@ export function StatusCard(props: { id: string }) {
         <span class="card-name" title={endpoint().name}>
           {endpoint().name}
         </span>
+        <TypeBadge type={endpoint().type} />
         <LiveStatusBadge status={status()} />
       </span>
       <span class="card-facts">

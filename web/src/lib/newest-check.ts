@@ -31,13 +31,18 @@ export function withNewerLiveFacts(fetched: Endpoint, live: Endpoint | undefined
  * The endpoint fields one `check:completed` sets: each field X of the event is the endpoint's
  * `lastX` (responseTime → lastResponseTime, errorMessage → lastErrorMessage…), its time is
  * `lastCheckedAt`. Fields added to both later follow without a change here; `failedAssertions`
- * stays with the check.
+ * stays with the check, and a certificate gives only `certificateExpiresAt`.
  */
 export function lastFieldsOf(e: ServerEvents['check:completed']): Partial<Endpoint> {
   const fields: Record<string, unknown> = { lastCheckedAt: e.timestamp };
   for (const [key, value] of Object.entries(e)) {
     // failedAssertions belong to the check alone: an endpoint has no lastFailedAssertions (its lastErrorMessage is the first).
     if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status' || key === 'failedAssertions') continue;
+    // A TLS check's certificate: the endpoint keeps only when it expires.
+    if (key === 'certificate') {
+      if (value) fields.certificateExpiresAt = (value as { validTo: string }).validTo;
+      continue;
+    }
     fields[`last${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
   }
   return fields as Partial<Endpoint>;

@@ -2,6 +2,7 @@ import { For, Show, createMemo } from 'solid-js';
 import { ENDPOINT_STATUSES } from '../../../server/contract/types.ts';
 import type { Endpoint } from '../../../server/contract/types.ts';
 import { FailureReason } from '../components/FailureReason.tsx';
+import { TypeBadge } from '../components/TypeBadge.tsx';
 import { StatusBadge, displayStatus, type DisplayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
 import { SEVERITY } from '../lib/dashboard-order.ts';
@@ -112,7 +113,7 @@ export function EndpointListPage() {
                 return (
                   <tr data-endpoint-id={id} data-status={displayStatus(e())}>
                     <td>
-                      <a href={`/endpoints/${id}`}>{e().name}</a>
+                      <a href={`/endpoints/${id}`}>{e().name}</a> <TypeBadge type={e().type} />
                     </td>
                     <td>
                       <StatusBadge status={displayStatus(e())} />

@@ -1,5 +1,9 @@
 import { For, Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
-import type { Check, Incident, Uptime } from '../../../server/contract/types.ts';
+import { dnsQueryOf, socketAddressOf } from '../../../server/contract/monitor-address.ts';
+import type { CertificateSummary, Check, Endpoint, Incident, Uptime } from '../../../server/contract/types.ts';
+import { CertificateFacts, daysLeftText, daysUntil } from '../components/CertificateFacts.tsx';
+import { TypeBadge } from '../components/TypeBadge.tsx';
+import { resolverText, typeOf } from '../lib/monitor-fields.ts';
 import { CheckFailure } from '../components/CheckFailure.tsx';
 import { EndpointAssertions } from '../components/EndpointAssertions.tsx';
 import { RequestHeaders } from '../components/RequestHeaders.tsx';
@@ -64,6 +68,12 @@ export default function EndpointPage(props: { id: string }) {
     (id) => api.incidents({ endpointId: id, limit: 20 }).then((page) => page.items),
     { initialValue: [] as Incident[], failed: fail },
   );
+  // A TLS endpoint's newest certificate: from its newest check, whatever the chart's range (one checked daily has none in the last hour).
+  const certificateRead = createPageResource(
+    () => (endpoint() && typeOf(endpoint()!) === 'tls' ? props.id : null),
+    (id): Promise<CertificateSummary | null> => (id ? api.checks(id, { limit: 1 }).then((page) => page.items[0]?.certificate ?? null) : Promise.resolve(null)),
+    { initialValue: null as CertificateSummary | null, failed: fail },
+  );
   const checks = chart.value;
   const uptime = uptimeRead.value;
   const incidents = incidentsRead.value;
@@ -72,6 +82,7 @@ export default function EndpointPage(props: { id: string }) {
     chart.reload();
     uptimeRead.reload();
     incidentsRead.reload();
+    certificateRead.reload();
   };
 
   useLiveData({ endpointId: props.id, load });
@@ -91,8 +102,10 @@ export default function EndpointPage(props: { id: string }) {
         errorParams: e.errorParams,
         failedAssertions: e.failedAssertions ?? [],
         bodyExcerpt: null,
+        certificate: e.certificate ?? null,
         checkedAt: e.timestamp,
       };
+      if (e.certificate) certificateRead.mutate(e.certificate);
       if (e.status !== 'UP' && e.statusCode !== null) check.excerptUnread = true;
       const since = new Date(Date.now() - RANGES[range()]).toISOString();
       chart.mutate((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
@@ -191,7 +204,10 @@ export default function EndpointPage(props: { id: string }) {
               <StatusBadge status={displayStatus(e())} />
             </div>
             <p class="url">
-              <code>{e().method}</code> {e().url}
+              <Show when={typeOf(e()) === 'http'} fallback={<TypeBadge type={typeOf(e())} />}>
+                <code>{e().method}</code>
+              </Show>{' '}
+              {e().url}
             </p>
             <div class="actions">
               <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
@@ -233,7 +249,16 @@ export default function EndpointPage(props: { id: string }) {
             <dl class="facts">
               <Fact label={t('card.responseTime')}>{formatMs(e().lastResponseTime)}</Fact>
               <Fact label={t('card.lastCheck')}>{formatTime(e().lastCheckedAt)}</Fact>
-              <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
+              <Show when={typeOf(e()) === 'http'}>
+                <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
+              </Show>
+              <Show when={e().certificateExpiresAt}>
+                {(expires) => (
+                  <Fact label={t('ep.certificateExpires')}>
+                    <span class="cert-expires">{formatDateTime(expires())}</span> <span class="muted cert-days">({daysLeftText(daysUntil(expires()))})</span>
+                  </Fact>
+                )}
+              </Show>
               <Fact label={t('ep.consecutiveFailures')}>{e().consecutiveFailures}</Fact>
               <Show when={e().lastErrorMessage}>
                 <Show
@@ -251,6 +276,11 @@ export default function EndpointPage(props: { id: string }) {
                 </Show>
               </Show>
             </dl>
+
+            <Show when={typeOf(e()) === 'tls'}>
+              <h2>{t('ep.certificate')}</h2>
+              <CertificateFacts certificate={certificateRead.value()} />
+            </Show>
 
             <h2>{t('ep.uptime')}</h2>
             <ul class="uptime">
@@ -290,9 +320,11 @@ export default function EndpointPage(props: { id: string }) {
                   <tr>
                     <th scope="col">{t('check.time')}</th>
                     <th scope="col">{t('check.status')}</th>
-                    <th scope="col" class="num">
-                      {t('check.code')}
-                    </th>
+                    <Show when={typeOf(e()) === 'http'}>
+                      <th scope="col" class="num">
+                        {t('check.code')}
+                      </th>
+                    </Show>
                     <th scope="col" class="num">
                       {t('check.responseTime')}
                     </th>
@@ -307,7 +339,9 @@ export default function EndpointPage(props: { id: string }) {
                         <td>
                           <StatusBadge status={c.status} />
                         </td>
-                        <td class="num">{c.statusCode ?? '—'}</td>
+                        <Show when={typeOf(e()) === 'http'}>
+                          <td class="num">{c.statusCode ?? '—'}</td>
+                        </Show>
                         <td class="num">{formatMs(c.responseTime)}</td>
                         <td class="check-failure">
                           <CheckFailure check={c} loadExcerpt={c.excerptUnread ? excerptOf(c) : undefined} />
@@ -341,21 +375,76 @@ export default function EndpointPage(props: { id: string }) {
             </Show>
 
             <h2>{t('ep.details')}</h2>
-            <dl class="facts">
+            <dl class="facts" data-testid="definition">
+              <Fact label={t('ep.type')}>{t(`type.${typeOf(e())}`)}</Fact>
+              <AddressFacts endpoint={e()} />
               <Fact label={t('ep.intervalLabel')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
               <Show when={e().retryIntervalSeconds}>{(retry) => <Fact label={t('ep.retryInterval')}>{t('ep.interval', { seconds: retry() })}</Fact>}</Show>
               <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
-              <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
+              <Show when={typeOf(e()) === 'http'}>
+                <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
+              </Show>
               <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>
               <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
               <Fact label={t('ep.recoveryThreshold')}>{t('ep.successes', { count: e().recoveryThreshold ?? 1 })}</Fact>
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
-            <RequestHeaders headers={e().headers} />
-            <EndpointAssertions assertions={e().assertions ?? []} />
+            <Show when={typeOf(e()) === 'http'}>
+              <RequestHeaders headers={e().headers} />
+            </Show>
+            <EndpointAssertions assertions={e().assertions ?? []} type={typeOf(e())} />
           </section>
         )}
       </Match>
     </Switch>
+  );
+}
+
+/** Whether checks of the endpoint talk TLS (and so see a certificate): an https URL, a tls:// TCP endpoint, a TLS check. */
+function talksTls(e: Endpoint): boolean {
+  const type = typeOf(e);
+  return type === 'tls' || (type === 'tcp' && socketAddressOf(e.url)?.tls === true) || (type === 'http' && /^https:/i.test(e.url));
+}
+
+/** What the endpoint's URL says, in the form's words: host, port, TLS and what is sent (TCP, TLS); name, record type and resolver (DNS); and the certificate warning of one that talks TLS. */
+function AddressFacts(props: { endpoint: Endpoint }) {
+  const type = () => typeOf(props.endpoint);
+  const socket = () => (type() === 'tcp' || type() === 'tls' ? socketAddressOf(props.endpoint.url) : null);
+  const query = () => (type() === 'dns' ? dnsQueryOf(props.endpoint.url) : null);
+  return (
+    <>
+      <Show when={socket()}>
+        {(address) => (
+          <>
+            <Fact label={t('ep.host')}>{address().host}</Fact>
+            <Fact label={t('ep.port')}>{address().port}</Fact>
+            <Show when={type() === 'tcp'}>
+              <Fact label={t('ep.tls')}>{address().tls ? t('ep.tls.on') : t('ep.tls.off')}</Fact>
+              <Fact label={t('ep.send')}>
+                <Show when={props.endpoint.body} fallback={t('ep.send.none')}>
+                  {(body) => <code class="sent-text">{body()}</code>}
+                </Show>
+              </Fact>
+            </Show>
+          </>
+        )}
+      </Show>
+      <Show when={query()}>
+        {(q) => (
+          <>
+            <Fact label={t('ep.dnsName')}>{q().name}</Fact>
+            <Fact label={t('ep.recordType')}>{q().recordType}</Fact>
+            <Fact label={t('ep.resolver')}>{q().resolver ? resolverText(q().resolver) : t('ep.resolver.system')}</Fact>
+          </>
+        )}
+      </Show>
+      <Show when={talksTls(props.endpoint)}>
+        <Fact label={t('ep.certificateWarning')}>
+          {props.endpoint.certificateWarningDays == null
+            ? t('ep.certificateWarning.never')
+            : t('ep.certificateWarning.days', { count: props.endpoint.certificateWarningDays })}
+        </Fact>
+      </Show>
+    </>
   );
 }
