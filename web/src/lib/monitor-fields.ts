@@ -1,5 +1,6 @@
 import { addressProblem, dnsQueryOf, dnsUrlOf, socketAddressOf, typeOfUrl } from '../../../server/contract/monitor-address.ts';
 import type { DnsRecordType, Endpoint, MonitorType } from '../../../server/contract/types.ts';
+import type { MessageKey } from '../i18n/messages.ts';
 
 /**
  * The endpoint form's address fields, one set per monitor type, and the URL they make
@@ -69,14 +70,37 @@ export function addressFieldOf(type: MonitorType, code: string | undefined): Add
   }
 }
 
+/**
+ * What the form says of an address problem of a non-HTTP type, in the words of its own fields
+ * (the API's speak of the URL the form makes of them); null: the API's words (translated) do.
+ */
+export function addressMessageKey(type: MonitorType, code: string | undefined): MessageKey | null {
+  if (type === 'http') return null;
+  if (code === 'port_required') return 'form.err.required';
+  if (code === 'resolver_not_ip') return 'form.err.resolver';
+  if (code === 'invalid_dns_name' || (code === 'invalid_url' && type === 'dns')) return 'form.err.dnsName';
+  if (code === 'invalid_url') return 'form.err.host';
+  return null;
+}
+
 export type AddressErrors = Partial<Record<AddressField, { key: 'required' | 'url' | 'port' | 'resolver' } | { code: string; message: string }>>;
 
 const PORT = /^\d{1,5}$/;
 const portOf = (text: string) => (PORT.test(text) && Number(text) >= 1 && Number(text) <= 65_535 ? Number(text) : null);
 
-/** The resolver typed as `IP`, `IP:port`, `IPv6` or `[IPv6]:port`; undefined when it cannot be read as one. */
+/** An IPv4 or IPv6 address, as the API takes a resolver's. */
+const isIp = (host: string) =>
+  /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host.split('.').every((part) => Number(part) <= 255) : host.includes(':') && /^[0-9a-f:.]+$/i.test(host);
+
+/** The resolver typed as `IP`, `IP:port`, `IPv6` or `[IPv6]:port`; undefined when it is none of them. */
 function resolverOf(text: string): { host: string; port: number } | null | undefined {
   if (text === '') return null;
+  const resolver = hostAndPortOf(text);
+  return resolver && isIp(resolver.host) ? resolver : undefined;
+}
+
+/** `host`, `host:port`, `IPv6` or `[IPv6]:port` (53 when no port is given); undefined with a port out of range. */
+function hostAndPortOf(text: string): { host: string; port: number } | undefined {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   if (bracketed) {
     const port = bracketed[2] === undefined ? 53 : portOf(bracketed[2]);

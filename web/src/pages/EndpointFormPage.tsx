@@ -11,6 +11,7 @@ import {
   type Endpoint,
   type EndpointDefinition,
   type HttpMethod,
+  type MessageParams,
   type MonitorType,
   type ProblemDetails,
   type SavedEndpoint,
@@ -33,7 +34,16 @@ import {
   type AssertionDraft,
   type AssertionScope,
 } from '../lib/assertion-drafts.ts';
-import { EMPTY_ADDRESS, addressFieldOf, addressFieldsOf, composeAddress, typeOf, usesTls, type AddressFields } from '../lib/monitor-fields.ts';
+import {
+  EMPTY_ADDRESS,
+  addressFieldOf,
+  addressMessageKey,
+  addressFieldsOf,
+  composeAddress,
+  typeOf,
+  usesTls,
+  type AddressFields,
+} from '../lib/monitor-fields.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
@@ -166,6 +176,12 @@ const list = (text: string) =>
 
 const ADDRESS_MESSAGES = { required: 'form.err.required', url: 'form.err.url', port: 'form.err.port', resolver: 'form.err.resolver' } as const;
 
+/** An address problem in the words of the type's fields, else the API's (translated). */
+function addressMessage(type: MonitorType, code: string, params: MessageParams | null | undefined, message: string): string {
+  const key = addressMessageKey(type, code);
+  return key ? t(key) : describeFieldError(code, params, message);
+}
+
 /** What the form's checks of an endpoint look at: its type, and whether it talks TLS. */
 const scopeOf = (v: FormValues): AssertionScope => ({ type: v.type, tls: usesTls(v.type, v) });
 
@@ -175,7 +191,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
   if (!v.name.trim()) errors.name = t('form.err.required');
   const address = composeAddress(v.type, v);
   for (const [field, problem] of Object.entries(address.errors)) {
-    errors[field] = 'key' in problem ? t(ADDRESS_MESSAGES[problem.key]) : describeFieldError(problem.code, { type: v.type }, problem.message);
+    errors[field] = 'key' in problem ? t(ADDRESS_MESSAGES[problem.key]) : addressMessage(v.type, problem.code, { type: v.type }, problem.message);
   }
   const scope = scopeOf(v);
   const warningText = v.certificateWarningDays.trim();
@@ -353,7 +369,13 @@ export default function EndpointFormPage(props: { id?: string }) {
                   value={values.method}
                   onChange={(e) => setValues('method', e.currentTarget.value as HttpMethod)}
                 >
-                  <For each={HTTP_METHODS}>{(m) => <option value={m}>{m}</option>}</For>
+                  <For each={HTTP_METHODS}>
+                    {(m) => (
+                      <option value={m} selected={m === values.method}>
+                        {m}
+                      </option>
+                    )}
+                  </For>
                 </select>
               </Field>
             </Match>
@@ -378,7 +400,13 @@ export default function EndpointFormPage(props: { id?: string }) {
                     value={values.recordType}
                     onChange={(e) => setValues('recordType', e.currentTarget.value as DnsRecordType)}
                   >
-                    <For each={DNS_RECORD_TYPES}>{(r) => <option value={r}>{r}</option>}</For>
+                    <For each={DNS_RECORD_TYPES}>
+                      {(r) => (
+                        <option value={r} selected={r === values.recordType}>
+                          {r}
+                        </option>
+                      )}
+                    </For>
                   </select>
                 </Field>
                 {text('resolver', 'form.resolver', { hint: 'form.resolver.hint', spellcheck: false })}
@@ -501,7 +529,7 @@ function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Recor
       const known = (DRAFT_FIELDS as readonly string[]).includes(part ?? '');
       field = draftName(Number(row), known ? (part as (typeof DRAFT_FIELDS)[number]) : undefined);
     }
-    out[field] ??= describeFieldError(e.code, e.params, e.message);
+    out[field] ??= first === 'url' ? addressMessage(type, e.code, e.params, e.message) : describeFieldError(e.code, e.params, e.message);
   }
   return out;
 }
