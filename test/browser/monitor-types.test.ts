@@ -209,13 +209,13 @@ describe('monitor types in the dashboard', () => {
     expect(await optionsOf(source)).toEqual(['responseTime', 'certificateDays']);
     await page.getByRole('radio', { name: 'DNS' }).check();
     expect(await optionsOf(source)).toEqual(['certificateDays', 'dnsCode', 'body', 'responseTime']);
-    expect(await optionTexts(source)).toEqual(['Certificate days left', 'DNS response code', 'Records', 'Response time']);
+    expect(await optionTexts(source)).toEqual(['Certificate days left', 'DNS code', 'Records', 'Response time']);
     await source.selectOption('dnsCode');
     expect(await optionsOf(control(page, 0, 'comparison'))).toEqual(['equals', 'notEquals']);
     expect(await optionsOf(control(page, 0, 'target'))).toEqual(['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED']);
     expect(await control(page, 0, 'target').inputValue()).toBe('NOERROR');
     await page.getByRole('radio', { name: 'TCP' }).check();
-    expect(await optionTexts(source)).toEqual(['DNS response code', 'Reply', 'Response time']);
+    expect(await optionTexts(source)).toEqual(['DNS code', 'Reply', 'Response time']);
     await source.selectOption('body');
     expect(await optionTexts(source)).toEqual(['Reply', 'Response time']);
     expect(await control(page, 0, 'target').getAttribute('placeholder')).toBe('+PONG');
@@ -243,6 +243,7 @@ describe('monitor types in the dashboard', () => {
     await page.getByLabel('Send', { exact: true }).fill('PING\r\n');
     await page.locator('#f-intervalSeconds').fill('3600');
     await page.getByRole('button', { name: 'Add assertion' }).click();
+    expect(await page.locator('#assertions-hint').innerText()).toMatch(/^Conditions each answer must meet besides the response time\./);
     expect(await optionsOf(control(page, 0, 'source'))).toEqual(['body', 'responseTime']);
     expect(await control(page, 0, 'source').inputValue()).toBe('body');
     expect(await control(page, 0, 'comparison').inputValue()).toBe('contains');
@@ -318,7 +319,7 @@ describe('monitor types in the dashboard', () => {
     expect(await page.locator('p.url').innerText()).toBe(`DNS dns://127.0.0.1:${dnsPort}/example.test?type=MX`);
     expect(await factsOf(page)).toMatchObject({ Type: 'DNS', Name: 'example.test', 'Record type': 'MX', Resolver: `127.0.0.1:${dnsPort}` });
     const dnsAssertions = await page.getByTestId('endpoint-assertions').locator('li').allInnerTexts();
-    expect(dnsAssertions[0]).toMatch(/^DNS response code equals NOERROR\s*✖\s*Down$/);
+    expect(dnsAssertions[0]).toMatch(/^DNS code equals NOERROR\s*✖\s*Down$/);
     expect(dnsAssertions[1]).toMatch(/^Records contains "mail\.example\.test"\s*✖\s*Down$/);
     // Nobody answers on that port: DOWN.
     await expect.poll(() => page.locator('.ep-head .badge').getAttribute('data-status'), { timeout: 10_000 }).toBe('DOWN');

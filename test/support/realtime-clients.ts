@@ -299,6 +299,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'errorCode',
     'errorParams',
     'failedAssertions',
+    'certificate',
     'timestamp',
   ],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
@@ -307,6 +308,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
   'endpoint:created': [
     'id',
     'name',
+    'type',
     'url',
     'method',
     'headers',
@@ -317,6 +319,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'timeoutMs',
     'expectedStatusCodes',
     'degradedThresholdMs',
+    'certificateWarningDays',
     'failureThreshold',
     'recoveryThreshold',
     'assertions',
@@ -330,6 +333,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'lastErrorCode',
     'lastErrorParams',
     'consecutiveFailures',
+    'certificateExpiresAt',
     'createdAt',
     'updatedAt',
   ],
@@ -349,6 +353,7 @@ export const checkCompletedOf = (check: Check) => ({
   errorCode: check.errorCode,
   errorParams: check.errorParams,
   failedAssertions: check.failedAssertions,
+  certificate: check.certificate,
   timestamp: check.checkedAt,
 });
 

@@ -57,7 +57,7 @@ export function AssertionsEditor(props: {
     <section class="assertions" aria-labelledby="assertions-title" aria-describedby="assertions-hint" data-field="assertions">
       <h2 id="assertions-title">{t('form.assertions')}</h2>
       <small id="assertions-hint" class="muted">
-        {t('form.assertions.hint')}
+        {t(props.type === 'http' ? 'form.assertions.hint' : 'form.assertions.hint.other')}
       </small>
       <Show when={props.errors.assertions}>
         <small class="field-error" role="alert">

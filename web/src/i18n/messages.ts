@@ -358,7 +358,9 @@ export const en = {
   'form.err.dnsName': 'Must be a host name to look up, e.g. example.com',
   'form.err.sourceNotForType': 'Not for a {type} endpoint',
   'form.err.certificateTls': 'Only with TLS: turn on Use TLS',
-  'form.assertion.source.dnsCode': 'DNS response code',
+  'form.assertion.source.dnsCode': 'DNS code',
+  'form.assertions.hint.other':
+    'Conditions each answer must meet besides the response time. A check that misses one is down or degraded, as its row says.',
   'form.assertion.source.body.tcp': 'Reply',
   'form.assertion.source.body.dns': 'Records',
   'form.assertion.target.recordsHint': 'The records one per line, as in 10 mail.example.com',
@@ -750,6 +752,7 @@ export const ko: Record<MessageKey, string> = {
   'form.err.sourceNotForType': '{type} 엔드포인트에는 쓸 수 없습니다',
   'form.err.certificateTls': 'TLS를 쓸 때만 가능합니다. "TLS 사용"을 켜세요',
   'form.assertion.source.dnsCode': 'DNS 응답 코드',
+  'form.assertions.hint.other': '응답 시간 외에 응답이 만족해야 하는 조건입니다. 조건을 어긴 체크는 각 행에서 고른 대로 장애 또는 성능 저하가 됩니다.',
   'form.assertion.source.body.tcp': '응답',
   'form.assertion.source.body.dns': '레코드',
   'form.assertion.target.recordsHint': '레코드는 한 줄에 하나씩 (예: 10 mail.example.com)',
