@@ -50,7 +50,11 @@ describe('monitor addresses', () => {
       recordType: 'MX',
     });
     expect(dnsQueryOf('dns:example.test.')).toEqual({ resolver: null, name: 'example.test', recordType: 'A' });
-    expect(dnsQueryOf('dns://[::1]/example.test?type=AAAA;class=IN')).toEqual({ resolver: { host: '::1', port: 53 }, name: 'example.test', recordType: 'AAAA' });
+    expect(dnsQueryOf('dns://[::1]/example.test?type=AAAA;class=IN')).toEqual({
+      resolver: { host: '::1', port: 53 },
+      name: 'example.test',
+      recordType: 'AAAA',
+    });
   });
 
   it('writes back the URL it reads', () => {

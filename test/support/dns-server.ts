@@ -98,7 +98,9 @@ function rdata(record: FixedRecord): Buffer {
       const t = tail ? tail.split(':') : [];
       const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
       const out = Buffer.alloc(16);
-      groups.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+      groups.forEach((g, i) => {
+        out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
+      });
       return out;
     }
     case 'CNAME':
