@@ -359,8 +359,7 @@ export const en = {
   'form.err.sourceNotForType': 'Not for a {type} endpoint',
   'form.err.certificateTls': 'Only with TLS: turn on Use TLS',
   'form.assertion.source.dnsCode': 'DNS code',
-  'form.assertions.hint.other':
-    'Conditions each answer must meet besides the response time. A check that misses one is down or degraded, as its row says.',
+  'form.assertions.hint.other': 'Conditions each answer must meet besides the response time. A check that misses one is down or degraded, as its row says.',
   'form.assertion.source.body.tcp': 'Reply',
   'form.assertion.source.body.dns': 'Records',
   'form.assertion.target.recordsHint': 'The records one per line, as in 10 mail.example.com',
