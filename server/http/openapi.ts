@@ -160,6 +160,10 @@ function buildDocument(): Json {
     lastErrorCode: errorCode,
     lastErrorParams: errorParams,
     consecutiveFailures: int,
+    certificateExpiresAt: nullable('string', {
+      format: 'date-time',
+      description: 'When the certificate the last check saw expires (https, tls:// and tls endpoints); null before one was seen',
+    }),
     createdAt: time,
     updatedAt: time,
   };
@@ -182,9 +186,26 @@ function buildDocument(): Json {
           errorCode,
           errorParams,
           failedAssertions: { type: 'array', items: ref('FailedAssertion'), description: 'Every assertion this check did not meet, in order ([] when none)' },
-          bodyExcerpt: nullable('string', { description: 'The first 1 KB of the body of a check that was not UP; null otherwise, or when the body was empty' }),
+          bodyExcerpt: nullable('string', {
+            description: 'The first 1 KB of the body (a TCP reply, DNS records one per line) of a check that was not UP; null otherwise, or when it was empty',
+          }),
+          certificate: {
+            oneOf: [ref('CertificateSummary'), { type: 'null' }],
+            description: 'The certificate a tls check was shown; null for the other types',
+          },
           checkedAt: time,
         }),
+        CertificateSummary: exact(
+          {
+            subject: { type: 'string', description: "The subject's common name" },
+            issuer: { type: 'string', description: "The issuer's common name and organization" },
+            names: { type: 'array', items: { type: 'string' }, description: 'The DNS names and IP addresses it covers' },
+            validFrom: time,
+            validTo: time,
+            daysLeft: { ...int, description: 'Whole days left before it expires (negative once expired)' },
+          },
+          { description: 'A TLS certificate as a check saw it (docs/monitor-types.md)' },
+        ),
         FailedAssertion: exact(
           {
             index: { ...int, description: "Its position in the endpoint's assertions" },
