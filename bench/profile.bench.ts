@@ -79,7 +79,7 @@ async function measure(options: ReturnType<typeof parseOptions>, kind: 'pglite' 
   const vigil = await startVigil(nodeArgs, db.env);
   try {
     progress(`${kind} run ${run}: Vigil pid ${vigil.pid}; creating ${options.endpoints} endpoints @ ${options.intervalSeconds} s`);
-    await createEndpoints(vigil.base, origin, options.endpoints, options.intervalSeconds, false, 20);
+    await createEndpoints(vigil.base, { origin }, options.endpoints, options.intervalSeconds, false, 20);
     const batched = options.viewer === 'batch';
     const socket = io(vigil.base, { transports: ['websocket'], forceNew: true, ...(batched ? { query: { batch: '1' } } : {}) });
     let events = 0;

@@ -9,16 +9,20 @@
  * answers `{ requests, paths }` (not counted).
  * TARGET_TRACK=1 (bench:checks): every path answers 200 "ok", and each check is counted by the Vigil
  * instance named in its User-Agent (bench/support/check-tracker.ts: per-instance counts, double
- * checks, takeover after a kill), read and reset through /__track (not counted).
+ * checks, takeover after a kill), read and reset through /__track (not counted). Beside it, a TCP
+ * server answering `PING <id>` with `+PONG` and a DNS server answering every A question with
+ * 192.0.2.1, both counted as paths `/tcp/<id>` and `/dns/<name>` (with no instance: they carry no
+ * User-Agent).
  *
  * Listens on 127.0.0.1 and a free port, prints one line `{"origin":"http://127.0.0.1:PORT","pid":N}`
- * on stdout. Stops on SIGTERM/SIGINT, and when its stdin closes if TARGET_WATCH_STDIN=1 (the bench
+ * on stdout (with `tcpPort` and `dnsPort` in track mode). Stops on SIGTERM/SIGINT, and when its stdin closes if TARGET_WATCH_STDIN=1 (the bench
  * that started it is gone), so it never outlives the benchmark.
  *
  * Run alone: node --import tsx bench/target-process.ts   (TARGET_FLIP=1 for the flipping one)
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { startDnsServer } from '../test/support/dns-server.ts';
 import { startTargetServer } from '../test/support/target-server.ts';
 import { CheckTracker } from './support/check-tracker.ts';
 
@@ -66,7 +70,7 @@ const HEALTH_JSON = JSON.stringify({
 });
 
 /** A server whose paths answer 200 "ok" (/j/… a health document in JSON), counting each check by the instance that made it. */
-async function startTrackServer(): Promise<{ origin: string; close(): Promise<void> }> {
+async function startTrackServer(): Promise<{ origin: string; tcpPort: number; dnsPort: number; close(): Promise<void> }> {
   const tracker = new CheckTracker();
   const answer = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -103,7 +107,33 @@ async function startTrackServer(): Promise<{ origin: string; close(): Promise<vo
       answer(res, 200, 'ok');
     });
   });
-  return listenLocally(server);
+  const tcp = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let seen = '';
+    socket.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      const ping = /PING (\S+)\r\n/.exec(seen);
+      if (!ping) return;
+      seen = '';
+      tracker.record(`/tcp/${ping[1]}`, undefined, Date.now());
+      socket.write('+PONG\r\n');
+    });
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  const dns = await startDnsServer({ records: {}, fallback: [{ type: 'A', value: '192.0.2.1' }] }, (name) =>
+    tracker.record(`/dns/${name}`, undefined, Date.now()),
+  );
+  const web = await listenLocally(server);
+  return {
+    origin: web.origin,
+    tcpPort: (tcp.address() as AddressInfo).port,
+    dnsPort: dns.port,
+    close: async () => {
+      tcp.close();
+      await dns.close();
+      await web.close();
+    },
+  };
 }
 
 const target =
@@ -132,7 +162,7 @@ if (process.env.TARGET_WATCH_STDIN === '1') {
   process.stdin.resume();
 }
 
-process.stdout.write(JSON.stringify({ origin: target.origin, pid: process.pid }) + '\n');
+process.stdout.write(JSON.stringify({ ...target, close: undefined, pid: process.pid }) + '\n');
 
 /** Listens on a free port of 127.0.0.1 with long keep-alive; `close` also cuts open connections. */
 async function listenLocally(server: http.Server): Promise<{ origin: string; close(): Promise<void> }> {

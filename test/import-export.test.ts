@@ -7,6 +7,7 @@ import { startTestVigil, waitFor, type ApiAnswer, type TestVigil } from './suppo
 
 const DEFINITION_FIELDS = [
   'name',
+  'type',
   'url',
   'method',
   'headers',
@@ -17,6 +18,7 @@ const DEFINITION_FIELDS = [
   'timeoutMs',
   'expectedStatusCodes',
   'degradedThresholdMs',
+  'certificateWarningDays',
   'failureThreshold',
   'recoveryThreshold',
   'assertions',
@@ -270,6 +272,7 @@ describe('importing into a running instance', () => {
     const wanted = endpoints.map((e, i) => ({
       id: e.id,
       name: unique(`Renamed${i}`),
+      type: 'http',
       url: target.url(`/every-v2-${i}`),
       method: 'PUT',
       headers: { 'X-Zeta': 'z', Authorization: 'Bearer t', 'X-A': `${i}` },
@@ -280,6 +283,7 @@ describe('importing into a running instance', () => {
       timeoutMs: 2500,
       expectedStatusCodes: ['204', '300-399', '200'],
       degradedThresholdMs: 1500,
+      certificateWarningDays: 30 + i,
       failureThreshold: 7,
       recoveryThreshold: 2 + i,
       assertions: [{ source: 'json', property: `$.items[${i}]`, comparison: 'exists', target: null, severity: 'DOWN' }],

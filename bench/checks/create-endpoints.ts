@@ -1,6 +1,8 @@
 /**
  * The bench's endpoints, created through POST /api/endpoints, `concurrency` in flight, each on its
- * own target path: /e/<i> (plain), or /j/<i> answering JSON, with 3 assertions that hold.
+ * own target path: /e/<i> (plain), or /j/<i> answering JSON, with 3 assertions that hold; or a TCP
+ * endpoint sending `PING e<i>` and expecting `+PONG`, or a DNS endpoint looking up e<i>.bench.test
+ * (A) through the target's resolver. `mix`: assertions, tcp and dns in turn.
  */
 import { isAborting } from '../support/cleanup.ts';
 import { progress } from '../support/report.ts';
@@ -12,9 +14,39 @@ const ASSERTIONS = [
   { source: 'json', property: '$.status', comparison: 'equals', target: 'ok' },
 ];
 
+/** Where the target process listens. */
+export interface BenchTarget {
+  origin: string;
+  tcpPort?: number;
+  dnsPort?: number;
+}
+
+const KINDS_OF_MIX = ['assertions', 'tcp', 'dns'] as const;
+
+function endpointOf(target: BenchTarget, i: number, kind: CheckKind, intervalSeconds: number, paused: boolean): Record<string, unknown> {
+  const common = { name: `bench ${i}`, intervalSeconds, paused };
+  switch (kind) {
+    case 'plain':
+      return { ...common, url: `${target.origin}/e/${i}` };
+    case 'assertions':
+      return { ...common, url: `${target.origin}/j/${i}`, assertions: ASSERTIONS };
+    case 'tcp':
+      return {
+        ...common,
+        url: `tcp://127.0.0.1:${target.tcpPort}`,
+        body: `PING e${i}\r\n`,
+        assertions: [{ source: 'body', comparison: 'contains', target: '+PONG' }],
+      };
+    case 'dns':
+      return { ...common, url: `dns://127.0.0.1:${target.dnsPort}/e${i}.bench.test?type=A` };
+    case 'mix':
+      return endpointOf(target, i, KINDS_OF_MIX[i % KINDS_OF_MIX.length]!, intervalSeconds, paused);
+  }
+}
+
 export async function createEndpoints(
   base: string,
-  origin: string,
+  target: BenchTarget,
   count: number,
   intervalSeconds: number,
   paused: boolean,
@@ -31,11 +63,7 @@ export async function createEndpoints(
       const res = await fetch(`${base}/api/endpoints`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          checks === 'plain'
-            ? { name: `bench ${i}`, url: `${origin}/e/${i}`, intervalSeconds, paused }
-            : { name: `bench ${i}`, url: `${origin}/j/${i}`, intervalSeconds, paused, assertions: ASSERTIONS },
-        ),
+        body: JSON.stringify(endpointOf(target, i, checks, intervalSeconds, paused)),
         signal: AbortSignal.timeout(30_000),
       });
       const body = await res.text();

@@ -6,11 +6,15 @@
  *                           [--concurrency=20] [--vigil-env=WRITE_BATCH_SIZE=500,DATABASE_POOL_SIZE=10]
  *                           [--pg-url=postgres://postgres@127.0.0.1:5432/postgres] [--drop-stale]
  *                           [--vigil-node-args="--trace-gc --max-semi-space-size=32"]
- *                           [--instances=1,3] [--runs=1] [--takeover] [--stall=15] [--checks=plain,assertions]
+ *                           [--instances=1,3] [--runs=1] [--takeover] [--stall=15] [--checks=plain,assertions,tcp,dns,mix]
  *
  * --checks=assertions gives every endpoint 3 assertions (status code 200, the content-type header
  * contains "json", the JSONPath $.status equals "ok") on a target path answering a small JSON
- * document; a list (plain,assertions) measures each kind in turn, back to back, for comparison.
+ * document; tcp makes every endpoint a TCP check (connect, send `PING e<i>`, expect `+PONG` from the
+ * target's TCP server); dns a DNS check (e<i>.bench.test, A, through the target's DNS server on
+ * 127.0.0.1); mix a third of each of assertions, tcp and dns. A list (plain,assertions) measures each
+ * kind in turn, back to back, for comparison. TCP and DNS checks carry no User-Agent: the target
+ * counts them with no instance, so run them with one instance.
  *
  * --instances=N runs N Vigil processes on one PostgreSQL (needs --db=postgres when N > 1): distinct
  * INSTANCE_ID (bench-1 … bench-N) and ports; the endpoints are created through bench-1 and shared out

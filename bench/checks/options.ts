@@ -21,12 +21,16 @@ export interface Options {
   runs: number;
   takeover: boolean;
   stallS: number;
-  /** What each endpoint's check judges: plain (status code and time) or with 3 assertions (status, a header, a JSONPath). */
+  /**
+   * What each endpoint's check does: plain HTTP (status code and time), HTTP with 3 assertions
+   * (status, a header, a JSONPath), tcp (send PING, expect +PONG), dns (an A record), or a mix
+   * (a third each of assertions, tcp and dns).
+   */
   checks: CheckKind[];
 }
 
-export type CheckKind = 'plain' | 'assertions';
-const CHECK_KINDS: readonly CheckKind[] = ['plain', 'assertions'];
+export type CheckKind = 'plain' | 'assertions' | 'tcp' | 'dns' | 'mix';
+const CHECK_KINDS: readonly CheckKind[] = ['plain', 'assertions', 'tcp', 'dns', 'mix'];
 
 export function parseOptions(argv: string[]): Options {
   const known = [

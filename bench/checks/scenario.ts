@@ -14,7 +14,7 @@ import { machineCpu, processCpuSeconds, runQueueWaitMs } from '../support/proc.t
 import { stopGracefully, type VigilProcess } from '../support/processes.ts';
 import { codeState, progress, round } from '../support/report.ts';
 import { sleep } from '../support/waits.ts';
-import { createEndpoints } from './create-endpoints.ts';
+import { type BenchTarget, createEndpoints } from './create-endpoints.ts';
 import { countRows, leasesByInstance, postgresCpu } from './database.ts';
 import { sumOf } from './figures.ts';
 import type { CheckKind, Options } from './options.ts';
@@ -33,7 +33,7 @@ export async function runScenario(
   endpoints: number,
   rate: number,
   checks: CheckKind,
-  target: { origin: string; pid: number },
+  target: BenchTarget & { pid: number },
   logDir: string,
 ): Promise<ScenarioResult> {
   const intervalSeconds = endpoints / rate;
@@ -64,7 +64,7 @@ export async function runScenario(
       `  Vigil (creation run) up on ${running.map((v) => v.base).join(', ')}; creating ${endpoints} endpoints through the first, ${options.concurrency} in flight`,
     );
     const paused = options.start === 'spread';
-    result.createSeconds = round(await createEndpoints(running[0]!.base, target.origin, endpoints, intervalSeconds, paused, options.concurrency, checks), 2);
+    result.createSeconds = round(await createEndpoints(running[0]!.base, target, endpoints, intervalSeconds, paused, options.concurrency, checks), 2);
     result.createRate = round(endpoints / result.createSeconds!);
     progress(`  created ${endpoints} in ${result.createSeconds} s (${result.createRate}/s); SIGTERM`);
     const restarts = await Promise.all(running.map((v) => stopGracefully(v.child)));

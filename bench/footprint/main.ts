@@ -149,7 +149,7 @@ async function measure(kind: 'pglite' | 'postgres', tree: string, root: string, 
 
     progress(`${tree} ${kind}: creating ${options.endpoints} endpoints @ ${options.interval} s`);
     const creator = await startVigilTimed(root, options.main, db.env, log('create'));
-    await createEndpoints(creator.base, target.origin, options.endpoints, options.interval, false, 20);
+    await createEndpoints(creator.base, target, options.endpoints, options.interval, false, 20);
     await stop(creator, 'creating endpoints');
 
     const vigil = await startVigilTimed(root, options.main, db.env, log('steady'));

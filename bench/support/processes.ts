@@ -90,6 +90,9 @@ export interface TargetProcess {
   child: ManagedChild;
   origin: string;
   pid: number;
+  /** Track mode: the TCP (`PING <id>` → `+PONG`) and DNS (every A name → 192.0.2.1) servers beside it. */
+  tcpPort?: number;
+  dnsPort?: number;
 }
 
 /**
@@ -116,9 +119,9 @@ export async function startTarget(mode: 'ok' | 'flip' | 'track' = 'ok'): Promise
     30_000,
     'the target process to print its origin',
   );
-  const { origin, pid } = JSON.parse(line) as { origin: string; pid: number };
+  const { origin, pid, tcpPort, dnsPort } = JSON.parse(line) as { origin: string; pid: number; tcpPort?: number; dnsPort?: number };
   if (!origin.startsWith('http://127.0.0.1:')) throw new Error(`unexpected target origin ${origin}`);
-  return { child, origin, pid };
+  return { child, origin, pid, tcpPort, dnsPort };
 }
 
 export interface VigilProcess {

@@ -19,6 +19,8 @@ export interface DnsZone {
   codes?: Record<string, number>;
   /** Names never answered (a resolver times out). */
   silent?: string[];
+  /** The records of every name the zone does not list (instead of NXDOMAIN). */
+  fallback?: FixedRecord[];
 }
 
 export interface DnsServer {
@@ -31,16 +33,19 @@ export interface DnsServer {
 const TYPE_CODES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, CAA: 257 };
 const TYPE_NAMES = Object.fromEntries(Object.entries(TYPE_CODES).map(([name, code]) => [code, name]));
 
-export async function startDnsServer(zone: DnsZone): Promise<DnsServer> {
+/** `onQuestion`: told each question (`name`, `A`) instead of keeping it in `questions` (for long runs). */
+export async function startDnsServer(zone: DnsZone, onQuestion?: (name: string, type: string) => void): Promise<DnsServer> {
   const socket = dgram.createSocket('udp4');
   const questions: string[] = [];
   socket.on('message', (query, peer) => {
     const question = readQuestion(query);
     if (!question) return;
-    questions.push(`${question.name} ${TYPE_NAMES[question.type] ?? question.type}`);
+    const typeName = TYPE_NAMES[question.type] ?? String(question.type);
+    if (onQuestion) onQuestion(question.name, typeName);
+    else questions.push(`${question.name} ${typeName}`);
     const name = question.name.toLowerCase();
     if (zone.silent?.includes(name)) return;
-    const known = zone.records[name];
+    const known = zone.records[name] ?? zone.fallback;
     const code = zone.codes?.[name] ?? (known ? 0 : 3);
     const answers = (known ?? []).filter((r) => TYPE_CODES[r.type] === question.type);
     socket.send(answer(query, question.end, code, answers), peer.port, peer.address);
