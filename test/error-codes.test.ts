@@ -36,7 +36,7 @@ describe('problem details', () => {
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
         { path: 'name', message: 'must be at most 100 characters', code: 'too_long', params: { max: 100 } },
-        { path: 'url', message: 'must be an absolute http:// or https:// URL, or tcp://, tls:// or dns: for the other types', code: 'invalid_url', params: {} },
+        { path: 'url', message: 'must be an absolute http(s)://, tcp://, tls:// or dns: URL', code: 'invalid_url', params: {} },
         { path: 'timeoutMs', message: 'must be at least 100', code: 'too_small', params: { min: 100 } },
         { path: 'expectedStatusCodes.0', message: 'range "299-200" ends before it starts', code: 'status_range_reversed', params: { spec: '299-200' } },
         { path: 'colour', message: 'is not a known field', code: 'unknown_field', params: {} },

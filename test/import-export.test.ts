@@ -399,7 +399,7 @@ describe('importing into a running instance', () => {
     expect(res.body.errors).toMatchObject([
       { path: 'endpoints.1.colour', message: 'is not a known field' },
       { path: 'endpoints.2.body', message: 'must be null when method is GET' },
-      { path: 'endpoints.3.url', message: 'must be an absolute http:// or https:// URL, or tcp://, tls:// or dns: for the other types' },
+      { path: 'endpoints.3.url', message: 'must be an absolute http(s)://, tcp://, tls:// or dns: URL' },
       { path: 'endpoints.4.headers.Bad Header', message: 'is not a valid header name' },
       { path: 'endpoints.4.intervalSeconds', message: 'must be at least 1' },
     ]);

@@ -146,6 +146,7 @@ describe('statuses and incidents', () => {
         errorCode: null,
         errorParams: null,
         failedAssertions: [],
+        certificate: null,
         timestamp: recovered.checkedAt,
       },
     ]);

@@ -43,10 +43,7 @@ const fields = {
     .string()
     .max(LIMITS.urlLength, `must be at most ${LIMITS.urlLength} characters`)
     .refine(noNul, NUL_MESSAGE)
-    .refine(
-      (value) => typeOfUrl(value) !== null,
-      coded('must be an absolute http:// or https:// URL, or tcp://, tls:// or dns: for the other types', 'invalid_url'),
-    ),
+    .refine((value) => typeOfUrl(value) !== null, coded('must be an absolute http(s)://, tcp://, tls:// or dns: URL', 'invalid_url')),
   method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }),
   // Counted and measured before the entries are parsed one by one.
   headers: countedFirst(

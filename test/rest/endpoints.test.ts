@@ -29,6 +29,7 @@ describe('POST /api/endpoints', () => {
     expect(endpoint).toEqual({
       id: endpoint.id,
       name: 'API Server',
+      type: 'http',
       url,
       method: 'GET',
       headers: {},
@@ -39,6 +40,7 @@ describe('POST /api/endpoints', () => {
       timeoutMs: 10000,
       expectedStatusCodes: ['200-299'],
       degradedThresholdMs: 2000,
+      certificateWarningDays: 14,
       failureThreshold: 3,
       recoveryThreshold: 1,
       assertions: [],
@@ -52,6 +54,7 @@ describe('POST /api/endpoints', () => {
       lastErrorCode: null,
       lastErrorParams: null,
       consecutiveFailures: 0,
+      certificateExpiresAt: null,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
     });

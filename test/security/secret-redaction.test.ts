@@ -221,6 +221,7 @@ describe('updates keep what they do not replace', () => {
       lastErrorCode: _ec,
       lastErrorParams: _ep,
       consecutiveFailures: _f,
+      certificateExpiresAt: _x,
       createdAt: _ca,
       updatedAt: _u,
       ...asRead
