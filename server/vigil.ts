@@ -26,6 +26,8 @@ import type { Placement } from './scheduler/placement.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import { singleInstancePlacement } from './scheduler/single-instance-placement.ts';
 import { runCheck } from './services/checks/run-check.ts';
+import { PushDirectory } from './services/push/push-directory.ts';
+import { PushRuns } from './services/push/push-runs.ts';
 import { DatabaseResultStore } from './results/database-store.ts';
 import { ResultWriter, type WriteFailure } from './results/result-writer.ts';
 import type { ServiceContext } from './services/context.ts';
@@ -117,6 +119,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     : undefined;
   const feed = relay?.feed ?? bus;
   const registry = new MonitorRegistry();
+  const pushRuns = new PushRuns();
+  const pushDirectory = new PushDirectory(registry);
   const reportWrite = reportWriteFailure(logger);
   const writer = new ResultWriter({
     store: new DatabaseResultStore(database.db, registry),
@@ -145,7 +149,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   const checks = {
     // (`placement` is made from these below; a check runs only once it exists.)
-    run: (endpointId: string) => runCheck({ registry, writer, prober, placement }, endpointId),
+    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db }, endpointId),
     onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
@@ -163,7 +167,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       : undefined;
   const placement: Placement = cluster?.placement ?? singleInstancePlacement({ checks, registry });
   const scheduler = placement.scheduler;
-  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement };
+  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement, pushRuns, pushDirectory };
   const remote =
     relay && cluster
       ? new RemoteEndpointChanges(database.db, registry, placement, errorReporter(logger, 'applying a remote endpoint change failed'))

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Assertion } from '../../server/contract/types.ts';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision everywhere: timestamps round-trip through JavaScript Dates and cursors.
 const ms = { withTimezone: true, precision: 3 } as const;
@@ -22,6 +22,9 @@ export const endpoints = pgTable(
     expectedStatusCodes: text('expected_status_codes').array().notNull(),
     degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
     certificateWarningDays: integer('certificate_warning_days').default(14),
+    graceSeconds: integer('grace_seconds').notNull().default(60),
+    cron: text('cron'),
+    timezone: text('timezone'),
     failureThreshold: integer('failure_threshold').notNull(),
     recoveryThreshold: integer('recovery_threshold').notNull().default(1),
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default(sql`'[]'::jsonb`),
@@ -34,6 +37,8 @@ export const endpoints = pgTable(
     lastErrorMessage: text('last_error_message'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     certificateExpiresAt: timestamp('certificate_expires_at', ms),
+    /** push: the last ping (success or failure). */
+    lastPingAt: timestamp('last_ping_at', ms),
     createdAt: timestamp('created_at', ms).notNull(),
     updatedAt: timestamp('updated_at', ms).notNull(),
   },
@@ -41,6 +46,10 @@ export const endpoints = pgTable(
     index('endpoints_created_at_id_idx').on(t.createdAt, t.id),
     index('endpoints_status_idx').on(t.status),
     index('endpoints_tags_idx').using('gin', t.tags),
+    // A push endpoint is found by its token, which must lead to one endpoint only.
+    uniqueIndex('endpoints_push_url_idx')
+      .on(t.url)
+      .where(sql`${t.type} = 'push'`),
   ],
 );
 

@@ -56,6 +56,9 @@ export class Checker {
         const query = dnsQueryOf(definition.url);
         return query ? this.#dns.probe(query, timeoutMs) : Promise.resolve(invalidUrl());
       }
+      case 'push':
+        // Nothing to call: a push endpoint is judged by its pings (server/services/push/).
+        return Promise.resolve(invalidUrl());
     }
   }
 

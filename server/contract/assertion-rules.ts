@@ -26,6 +26,7 @@ export const SOURCES_OF_TYPE: Record<MonitorType, readonly AssertionSource[]> = 
   tcp: ['body', 'responseTime', 'certificateDays'],
   dns: ['dnsCode', 'body', 'responseTime'],
   tls: ['responseTime', 'certificateDays'],
+  push: [],
 };
 
 export const ORDERING: ReadonlySet<AssertionComparison> = new Set(ORDERING_COMPARISONS);

@@ -29,8 +29,16 @@ export interface AddressProblem {
 export function typeOfUrl(url: string): MonitorType | null {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') return 'http';
-  if (scheme === 'tcp' || scheme === 'dns' || scheme === 'tls') return scheme;
+  if (scheme === 'tcp' || scheme === 'dns' || scheme === 'tls' || scheme === 'push') return scheme;
   return null;
+}
+
+/** A push endpoint's URL: `push:` and its token (22 to 64 of A-Z a-z 0-9 _ -), or the redaction marker in its place. */
+export const PUSH_URL = /^push:(?:[A-Za-z0-9_-]{22,64}|\(secret\))$/;
+
+/** The token of a push endpoint's URL; null for any other URL. */
+export function pushTokenOf(url: string): string | null {
+  return url.startsWith('push:') && PUSH_URL.test(url) && !url.endsWith('(secret)') ? url.slice(5) : null;
 }
 
 const EXAMPLES: Record<MonitorType, string> = {
@@ -38,11 +46,13 @@ const EXAMPLES: Record<MonitorType, string> = {
   tcp: 'tcp://host:port, or tls://host:port for TLS',
   dns: 'dns://resolver/name?type=A, or dns:name?type=A for the system resolver',
   tls: 'tls://host:port',
+  push: 'push:<token> (leave it out: Vigil makes one)',
 };
 
 /** What is wrong with `url` for an endpoint of `type`; null when nothing is. */
 export function addressProblem(type: MonitorType, url: string): AddressProblem | null {
   const invalid = { message: `must be ${EXAMPLES[type]}`, code: 'invalid_url' };
+  if (type === 'push') return PUSH_URL.test(url) ? null : invalid;
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -5,11 +5,11 @@
 
 /**
  * What an endpoint checks (docs/monitor-types.md): an HTTP request, a TCP connection (over TLS with
- * a `tls://` URL), a DNS lookup, or a TLS certificate. The URL says where: `https://…`,
- * `tcp://host:port`, `dns://resolver/name?type=A` (RFC 4501; `dns:name` uses the system's
- * resolver), `tls://host:port`.
+ * a `tls://` URL), a DNS lookup, a TLS certificate, or pings that a job sends (push). The URL says
+ * where: `https://…`, `tcp://host:port`, `dns://resolver/name?type=A` (RFC 4501; `dns:name` uses
+ * the system's resolver), `tls://host:port`; a push endpoint's is `push:<token>`, made by Vigil.
  */
-export const MONITOR_TYPES = ['http', 'tcp', 'dns', 'tls'] as const;
+export const MONITOR_TYPES = ['http', 'tcp', 'dns', 'tls', 'push'] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 
 /** The record types a DNS endpoint can look up. */
@@ -126,6 +126,12 @@ export interface EndpointDefinition {
   degradedThresholdMs: number;
   /** A check that sees a certificate with fewer days left is DEGRADED (https, tls:// and tls endpoints); null: never. */
   certificateWarningDays: number | null;
+  /** push: how long after the expected time a ping may still come before the endpoint is DOWN. */
+  graceSeconds: number;
+  /** push: when pings are expected, as a cron expression (null: every `intervalSeconds` after the last one). */
+  cron: string | null;
+  /** push: the IANA time zone of `cron` (null: UTC). */
+  timezone: string | null;
   failureThreshold: number;
   /** Checks in a row that are not DOWN before an open incident resolves (1: the first). */
   recoveryThreshold: number;
@@ -148,6 +154,10 @@ export interface Endpoint extends EndpointDefinition {
   consecutiveFailures: number;
   /** When the certificate the last check saw expires (https, tls:// and tls endpoints); null before one was seen. */
   certificateExpiresAt: string | null;
+  /** push: when the last ping (success or failure) came; null before the first, and for the other types. */
+  lastPingAt: string | null;
+  /** push: when the endpoint turns DOWN unless a ping comes first; null for the other types and while paused. */
+  nextDeadlineAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -296,6 +306,8 @@ export const CHECK_ERROR_CODES = [
   'certificate_expiring',
   'dns_code',
   'dns_no_answer',
+  'push_late',
+  'push_failed',
 ] as const;
 export type CheckErrorCode = (typeof CHECK_ERROR_CODES)[number];
 

@@ -25,6 +25,8 @@ const TEMPLATES: Record<CheckErrorCode, string> = {
   certificate_expiring: 'Certificate expires in {days:n} days (warning at {warningDays:n} days)',
   dns_code: 'DNS {type} lookup of {name} answered {code}',
   dns_no_answer: 'No {type} record for {name}',
+  push_late: 'No ping by {deadline} (last ping: {last})',
+  push_failed: 'The job reported a failure{detail}',
   // Last: the catch-all for socket errors with an errno code and no template of their own.
   network: '{errno:errno}: {detail}',
 };

@@ -1,12 +1,17 @@
 import type { EndpointDefinition } from '../contract/types.ts';
 import type { MonitorState } from './monitor-state.ts';
+import { watchSecondsOf } from './push-schedule.ts';
+
+type Cadence = Pick<EndpointDefinition, 'intervalSeconds' | 'retryIntervalSeconds'> & Partial<Pick<EndpointDefinition, 'type' | 'graceSeconds'>>;
 
 /**
  * How often an endpoint is checked now: every `retryIntervalSeconds` while it is failing (when
  * set), so that a failure is confirmed, and a recovery too, in seconds; otherwise every
- * `intervalSeconds`.
+ * `intervalSeconds`. A push endpoint is not called: its deadline is looked at, a few times per
+ * grace period (server/domain/push-schedule.ts).
  */
-export function checkIntervalOf(definition: Pick<EndpointDefinition, 'intervalSeconds' | 'retryIntervalSeconds'>, failing: boolean): number {
+export function checkIntervalOf(definition: Cadence, failing: boolean): number {
+  if (definition.type === 'push') return watchSecondsOf({ graceSeconds: definition.graceSeconds ?? 60 });
   return failing && definition.retryIntervalSeconds !== null ? definition.retryIntervalSeconds : definition.intervalSeconds;
 }
 
@@ -20,7 +25,7 @@ export function isFailingState(state: Pick<MonitorState, 'consecutiveFailures' |
 
 /** The same for an endpoint as held in memory. */
 export function currentCheckInterval(entry: {
-  definition: Pick<EndpointDefinition, 'intervalSeconds' | 'retryIntervalSeconds'>;
+  definition: Cadence;
   state: Pick<MonitorState, 'consecutiveFailures' | 'openIncident'>;
 }): number {
   return checkIntervalOf(entry.definition, isFailingState(entry.state));

@@ -10,6 +10,8 @@ import { HTTP_TOKEN } from '../contract/http-token.ts';
 import { assertionsField } from './assertion-input.ts';
 import { addressProblem, socketAddressOf, typeOfUrl } from '../contract/monitor-address.ts';
 import { SOURCES_OF_TYPE } from '../contract/assertion-rules.ts';
+import { cronProblem, isTimeZone } from './push-schedule.ts';
+import { newPushUrl } from './push-token.ts';
 
 export { ENDPOINT_DEFAULTS };
 
@@ -82,6 +84,19 @@ const fields = {
   }),
   degradedThresholdMs: int(LIMITS.degradedThresholdMs),
   certificateWarningDays: int(LIMITS.certificateWarningDays).nullable(),
+  graceSeconds: int(LIMITS.graceSeconds),
+  cron: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty (null: every intervalSeconds)')
+    .max(LIMITS.cronLength, `must be at most ${LIMITS.cronLength} characters`)
+    .refine(noNul, NUL_MESSAGE)
+    .nullable(),
+  timezone: z
+    .string()
+    .max(LIMITS.timezoneLength, `must be at most ${LIMITS.timezoneLength} characters`)
+    .refine(isTimeZone, coded('is not a time zone this server knows (an IANA name such as Europe/Berlin or Asia/Seoul)', 'invalid_timezone'))
+    .nullable(),
   failureThreshold: int(LIMITS.failureThreshold),
   recoveryThreshold: int(LIMITS.recoveryThreshold),
   assertions: assertionsField,
@@ -107,9 +122,9 @@ const fields = {
 
 export const CreateSchema = z.strictObject({
   name: fields.name,
-  // Left out, it follows the URL's scheme: see `withType`.
+  // Left out, it follows the URL's scheme: see `withType`. A push endpoint's URL is made by Vigil.
   type: fields.type.optional(),
-  url: fields.url,
+  url: fields.url.optional(),
   method: fields.method.default(ENDPOINT_DEFAULTS.method),
   headers: fields.headers.default({}),
   body: fields.body.default(null),
@@ -119,6 +134,9 @@ export const CreateSchema = z.strictObject({
   expectedStatusCodes: fields.expectedStatusCodes.default([...ENDPOINT_DEFAULTS.expectedStatusCodes]),
   degradedThresholdMs: fields.degradedThresholdMs.default(ENDPOINT_DEFAULTS.degradedThresholdMs),
   certificateWarningDays: fields.certificateWarningDays.default(ENDPOINT_DEFAULTS.certificateWarningDays),
+  graceSeconds: fields.graceSeconds.default(ENDPOINT_DEFAULTS.graceSeconds),
+  cron: fields.cron.default(ENDPOINT_DEFAULTS.cron),
+  timezone: fields.timezone.default(ENDPOINT_DEFAULTS.timezone),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
   recoveryThreshold: fields.recoveryThreshold.default(ENDPOINT_DEFAULTS.recoveryThreshold),
   assertions: fields.assertions.default([]),
@@ -133,7 +151,10 @@ export type EndpointPatch = z.infer<typeof PatchSchema>;
 
 /** Parses a create request into a full definition, or throws ValidationError naming each field. */
 export function parseEndpointCreate(input: unknown): EndpointDefinition {
-  const definition = withType(parseWith(CreateSchema, input));
+  const parsed = parseWith(CreateSchema, input);
+  const missing = urlMissing(parsed);
+  if (missing) throw new ValidationError([missing]);
+  const definition = withType(parsed);
   assertCoherent(definition, (input as Partial<EndpointDefinition>).degradedThresholdMs !== undefined);
   return definition;
 }
@@ -148,13 +169,25 @@ export function parseEndpointPatch(input: unknown): EndpointPatch {
 /**
  * A definition that sends no type gets the one its URL's scheme implies (`tcp://…` → tcp), so that
  * a client unaware of types keeps creating http endpoints, and one aware of them may leave it out.
+ * A push endpoint sent without a URL gets a new one (`push:<token>`).
  */
-export function withType<T extends { type?: MonitorType | undefined; url: string }>(definition: T): T & { type: MonitorType } {
-  return { ...definition, type: definition.type ?? typeOfUrl(definition.url) ?? 'http' };
+export function withType<T extends { type?: MonitorType | undefined; url?: string | undefined }>(
+  definition: T,
+): Omit<T, 'type' | 'url'> & { type: MonitorType; url: string } {
+  const type = definition.type ?? (definition.url === undefined ? undefined : typeOfUrl(definition.url)) ?? 'http';
+  return { ...definition, type, url: definition.url ?? newPushUrl() };
+}
+
+/** Only a push endpoint may leave its URL out (Vigil makes it). */
+export function urlMissing(definition: { type?: MonitorType | undefined; url?: string | undefined }): FieldError | null {
+  if (definition.url !== undefined || definition.type === 'push') return null;
+  return { path: 'url', message: 'is required', code: 'required', params: {} };
 }
 
 export function mergeEndpointPatch(current: EndpointDefinition, patch: EndpointPatch): EndpointDefinition {
   const merged = { ...current, ...patch } as EndpointDefinition;
+  // Becoming a push endpoint without a URL of its own: Vigil makes one.
+  if (patch.type === 'push' && patch.url === undefined && current.type !== 'push') merged.url = newPushUrl();
   assertCoherent(merged, patch.degradedThresholdMs !== undefined);
   return merged;
 }
@@ -166,7 +199,8 @@ export function mergeEndpointPatch(current: EndpointDefinition, patch: EndpointP
  */
 function assertCoherent(definition: EndpointDefinition, thresholdSent: boolean): void {
   const errors = coherenceErrors(definition);
-  if (thresholdSent && definition.degradedThresholdMs >= definition.timeoutMs) {
+  // A push endpoint has no timeout (it waits for pings), so no threshold can be out of its reach.
+  if (thresholdSent && definition.type !== 'push' && definition.degradedThresholdMs >= definition.timeoutMs) {
     const { degradedThresholdMs, timeoutMs } = definition;
     errors.push({
       path: 'degradedThresholdMs',
@@ -189,6 +223,21 @@ export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
   }
   if ((type === 'dns' || type === 'tls') && definition.body !== null) {
     errors.push({ path: 'body', message: `must be null for a ${type} endpoint: it sends nothing`, code: 'not_for_type', params: { type } });
+  }
+  if (type === 'push' && definition.body !== null) {
+    errors.push({ path: 'body', message: 'must be null for a push endpoint: it sends nothing', code: 'not_for_type', params: { type } });
+  }
+  if (type !== 'push') {
+    for (const path of ['cron', 'timezone'] as const) {
+      if (definition[path] !== null) {
+        errors.push({ path, message: `must be null for a ${type} endpoint: only push endpoints expect pings`, code: 'not_for_type', params: { type } });
+      }
+    }
+  } else if (definition.cron !== null) {
+    const detail = cronProblem(definition.cron, definition.timezone);
+    if (detail) errors.push({ path: 'cron', message: `is not a cron expression Vigil can follow: ${detail}`, code: 'invalid_cron', params: { detail } });
+  } else if (definition.timezone !== null) {
+    errors.push({ path: 'timezone', message: 'must be null without cron: an interval has no time zone', code: 'timezone_without_cron', params: {} });
   }
   if (type !== 'http' && Object.keys(definition.headers).length > 0) {
     errors.push({ path: 'headers', message: `must be empty for a ${type} endpoint: only HTTP requests have headers`, code: 'not_for_type', params: { type } });
@@ -218,6 +267,7 @@ export function coherenceErrors(definition: EndpointDefinition): FieldError[] {
  */
 export function definitionWarnings(definition: EndpointDefinition): Warning[] {
   const warnings: Warning[] = [];
+  if (definition.type === 'push') return warnings;
   const { timeoutMs, intervalSeconds, degradedThresholdMs } = definition;
   if (timeoutMs > intervalSeconds * 1000) {
     warnings.push({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Assertion, EndpointDefinition, ImportAction, ImportMode, MessageParams } from '../contract/types.ts';
-import { CreateSchema, coherenceErrors, parseWith, withType } from './endpoint-input.ts';
+import { CreateSchema, coherenceErrors, parseWith, urlMissing, withType } from './endpoint-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
 import { keepStoredSecrets } from './secrets.ts';
@@ -23,6 +23,10 @@ export const ImportEntrySchema = CreateSchema.extend({
     .transform((id) => id.toLowerCase())
     .optional(),
 })
+  .superRefine((entry, ctx) => {
+    const missing = urlMissing(entry);
+    if (missing) ctx.addIssue({ code: 'custom', path: [missing.path], ...coded(missing.message, missing.code ?? 'required') });
+  })
   .transform(withType)
   .superRefine((entry, ctx) => {
     for (const e of coherenceErrors(entry)) ctx.addIssue({ code: 'custom', path: [e.path], ...coded(e.message, e.code ?? 'invalid', e.params) });
@@ -218,6 +222,9 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     sameList(a.expectedStatusCodes, b.expectedStatusCodes) &&
     a.degradedThresholdMs === b.degradedThresholdMs &&
     a.certificateWarningDays === b.certificateWarningDays &&
+    a.graceSeconds === b.graceSeconds &&
+    a.cron === b.cron &&
+    a.timezone === b.timezone &&
     a.failureThreshold === b.failureThreshold &&
     a.recoveryThreshold === b.recoveryThreshold &&
     sameAssertions(a.assertions, b.assertions) &&

@@ -1,3 +1,4 @@
+import { pushTokenOf } from '../contract/monitor-address.ts';
 import { SECRET_MARKER, type EndpointDefinition } from '../contract/types.ts';
 import { ValidationError, type FieldError } from './errors.ts';
 
@@ -52,6 +53,8 @@ export function redactDefinition<T extends EndpointDefinition>(definition: T): T
 
 /** The URL with its password and secret query values replaced by SECRET_MARKER; a URL without any is returned as it is. */
 export function redactUrl(url: string): string {
+  // A push endpoint's token lets anyone who holds it report for the job.
+  if (pushTokenOf(url) !== null) return `push:${SECRET_MARKER}`;
   const parsed = parseUrl(url);
   if (!parsed) return url;
   let secret = false;
@@ -127,7 +130,11 @@ export function keepStoredSecrets<T extends EndpointDefinition>(
   }
 
   let url = sent.url;
-  const parsed = parseUrl(sent.url);
+  const parsed = sent.url.startsWith('push:') ? undefined : parseUrl(sent.url);
+  if (sent.url === `push:${SECRET_MARKER}`) {
+    if (stored !== null && pushTokenOf(stored.url) !== null) url = stored.url;
+    else errors.push(unkept(`${prefix}url`, 'push token'));
+  }
   if (parsed) {
     const storedUrl = stored !== null && sameOrigin ? parseUrl(stored.url) : undefined;
     let restored = false;
@@ -232,7 +239,9 @@ export function secretValuesOf(definition: Pick<EndpointDefinition, 'url' | 'hea
     const credentials = /^\S+\s+(\S+)$/.exec(value)?.[1];
     if (credentials) values.add(credentials);
   }
-  const parsed = parseUrl(definition.url);
+  const token = pushTokenOf(definition.url);
+  if (token !== null) values.add(token);
+  const parsed = token === null ? parseUrl(definition.url) : undefined;
   if (parsed) {
     values.add(parsed.password);
     values.add(decoded(parsed.password));

@@ -7,7 +7,8 @@ import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { databaseGuard } from './middleware/database-guard.ts';
 import { hostCheck } from './middleware/host-check.ts';
-import { exportWithSecrets, originCheck } from './middleware/origin-check.ts';
+import { sensitiveRead, originCheck } from './middleware/origin-check.ts';
+import { pushRoutes, pushUrlRoutes } from './routes/push.ts';
 import { jsonWrites } from './middleware/json-writes.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { OriginPolicy } from '../security/origin-policy.ts';
@@ -65,7 +66,7 @@ export function createApp(deps: AppDeps) {
   // spend the wrong-key allowance of the victim's address. The key before the content type: a
   // caller without it learns nothing of the routes.
   app.use(hostCheck({ policy: deps.originPolicy }));
-  app.use(originCheck({ policy: deps.originPolicy, sensitiveRead: exportWithSecrets }));
+  app.use(originCheck({ policy: deps.originPolicy, sensitiveRead }));
 
   const limitBody = (maxSize: number, setting: string) =>
     bodyLimit({
@@ -78,6 +79,9 @@ export function createApp(deps: AppDeps) {
     });
   const bodyLimitOf = { general: limitBody(deps.bodyLimitBytes, 'BODY_LIMIT_BYTES'), import: limitBody(deps.importBodyLimitBytes, 'IMPORT_BODY_LIMIT_BYTES') };
   app.use('/api/*', (c, next) => (c.req.path === '/api/import' ? bodyLimitOf.import : bodyLimitOf.general)(c, next));
+  // Before the key, the JSON rule and the database guard: a job's ping carries none of them, and
+  // is taken while the database is away (it waits in memory with the checks).
+  app.route('/api/push', pushRoutes(deps.services));
   app.use('/api/*', requireKey({ authorize: deps.authorize }));
   app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
@@ -85,6 +89,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/api', authRoutes(deps.keyRequired));
+  app.route('/api/endpoints', pushUrlRoutes(deps.services, { authorize: deps.authorize, publicUrl: deps.publicUrl }));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));

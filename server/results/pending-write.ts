@@ -9,6 +9,8 @@ export interface PendingWrite {
   consecutiveFailures: number;
   /** When the certificate this check saw expires; null: it saw none (the endpoint keeps the last one seen). */
   certificateExpiresAt: string | null;
+  /** push: the check is a ping (its time is the endpoint's last ping). */
+  pingAt?: string | null;
   incident:
     | { kind: 'opened'; id: string; startedAt: Date; failureCount: number; errorMessage: string | null }
     | { kind: 'continued'; id: string; failureCount: number }

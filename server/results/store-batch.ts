@@ -125,6 +125,7 @@ function mergeIncident(writes: Map<string, IncidentWrite>, endpointId: string, c
  */
 function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrite[]): SQL {
   const column = (rows: PendingWrite[], pick: (w: PendingWrite) => string | number | null) => pgArray(rows.map(pick));
+  const pings = lastPings(checks);
   return sql`
     with inserted as (
       insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, checked_at)
@@ -142,12 +143,25 @@ function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrit
       status = v.status, last_checked_at = v.checked_at, last_response_time = v.response_time,
       last_status_code = v.status_code, last_error_message = v.error_message,
       consecutive_failures = v.consecutive_failures,
-      certificate_expires_at = coalesce(v.certificate_expires_at, e.certificate_expires_at)
+      certificate_expires_at = coalesce(v.certificate_expires_at, e.certificate_expires_at),
+      last_ping_at = greatest(v.last_ping_at, e.last_ping_at)
     from unnest(
       ${column(latest, (w) => w.check.endpointId)}::uuid[], ${column(latest, (w) => w.check.status)}::text[],
       ${column(latest, (w) => w.check.checkedAt)}::timestamptz[], ${column(latest, (w) => w.check.responseTime)}::int[],
       ${column(latest, (w) => w.check.statusCode)}::int[], ${column(latest, (w) => w.check.errorMessage)}::text[],
-      ${column(latest, (w) => w.consecutiveFailures)}::int[], ${column(latest, (w) => w.certificateExpiresAt)}::timestamptz[])
-      as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures, certificate_expires_at)
+      ${column(latest, (w) => w.consecutiveFailures)}::int[], ${column(latest, (w) => w.certificateExpiresAt)}::timestamptz[],
+      ${column(latest, (w) => pings.get(w.check.endpointId) ?? null)}::timestamptz[])
+      as v(id, status, checked_at, response_time, status_code, error_message, consecutive_failures, certificate_expires_at, last_ping_at)
     where e.id = v.id`;
+}
+
+/** The newest ping of each endpoint among a batch's checks (an endpoint's latest check may be a missed deadline after it). */
+function lastPings(batch: PendingWrite[]): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const w of batch) {
+    if (!w.pingAt) continue;
+    const known = newest.get(w.check.endpointId);
+    if (known === undefined || w.pingAt > known) newest.set(w.check.endpointId, w.pingAt);
+  }
+  return newest;
 }

@@ -5,6 +5,8 @@ import type { TargetPolicy } from '../security/target-policy.ts';
 import type { Placement } from '../scheduler/placement.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
+import type { PushDirectory } from './push/push-directory.ts';
+import type { PushRuns } from './push/push-runs.ts';
 
 /** What every service function is given; built once in server/vigil.ts. */
 export interface ServiceContext {
@@ -15,6 +17,9 @@ export interface ServiceContext {
   placement: Placement;
   writer: ResultWriter;
   prober: Checker;
+  /** push: runs started, deadlines reported (memory), and the endpoints by token. */
+  pushRuns: PushRuns;
+  pushDirectory: PushDirectory;
   /** Which targets endpoints may name (the SSRF policy, from BLOCKED_TARGETS / ALLOWED_TARGETS). */
   targets: TargetPolicy;
 }

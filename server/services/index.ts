@@ -15,6 +15,8 @@ import { setPaused, updateEndpoint } from './endpoints/update.ts';
 import { getIncident } from './incidents/get.ts';
 import { listIncidents } from './incidents/list.ts';
 import { getSummary } from './summary.ts';
+import { pushTokenOfEndpoint, renewPushToken } from './push/ping-url.ts';
+import { type PingSignal, receivePing } from './push/receive-ping.ts';
 
 /** The operations the transports may call, bound to one context. */
 export function createServices(ctx: ServiceContext) {
@@ -36,6 +38,9 @@ export function createServices(ctx: ServiceContext) {
     listIncidents: (query: Record<string, string>) => listIncidents(ctx, query),
     getIncident: (id: string) => getIncident(ctx, id),
     getSummary: () => getSummary(ctx),
+    receivePing: (token: string, signal: PingSignal, body: string | null) => receivePing(ctx, token, signal, body),
+    pushToken: (id: string) => pushTokenOfEndpoint(ctx, id),
+    renewPushToken: (id: string) => renewPushToken(ctx, id),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
     endpointExists: (id: string) => ctx.registry.has(id),
   };

@@ -11,6 +11,10 @@ export interface MonitoredEndpoint {
   readonly state: MonitorState;
   /** As loaded at start, to keep each endpoint's rhythm across restarts. */
   readonly lastCheckedAt?: Date | null;
+  /** push: the last ping seen here or stored (see `notePing`). */
+  readonly lastPingAt?: Date | null;
+  /** When the definition last changed (a push endpoint's clock starts again then). */
+  readonly updatedAt?: Date;
 }
 
 type Entry = { -readonly [K in keyof MonitoredEndpoint]: MonitoredEndpoint[K] };
@@ -125,10 +129,10 @@ export class MonitorRegistry {
       const stored = storedStateOf(row, openByEndpoint.get(row.id));
       const entry = this.byId.get(row.id);
       if (!entry) {
-        this.byId.set(row.id, { id: row.id, definition: definitionOf(row), lastCheckedAt: row.lastCheckedAt, state: stored });
+        this.byId.set(row.id, { id: row.id, ...rowFields(row), lastCheckedAt: row.lastCheckedAt, state: stored });
         continue;
       }
-      entry.definition = definitionOf(row);
+      Object.assign(entry, rowFields(row, entry.lastPingAt));
       entry.lastCheckedAt = row.lastCheckedAt;
       this.apply(row.id, stored);
     }
@@ -144,7 +148,7 @@ export class MonitorRegistry {
 
   /** A new endpoint (no incident yet). */
   add(row: EndpointRow): MonitoredEndpoint {
-    const entry: Entry = { id: row.id, definition: definitionOf(row), state: storedStateOf(row, undefined) };
+    const entry: Entry = { id: row.id, ...rowFields(row), state: storedStateOf(row, undefined) };
     this.removals.delete(row.id);
     this.byId.set(row.id, entry);
     return entry;
@@ -153,8 +157,14 @@ export class MonitorRegistry {
   /** A changed definition; the live state stays. */
   updateDefinition(row: EndpointRow): void {
     const entry = this.byId.get(row.id);
-    if (entry) entry.definition = definitionOf(row);
+    if (entry) Object.assign(entry, rowFields(row, entry.lastPingAt));
     else this.add(row);
+  }
+
+  /** A push endpoint's ping, seen here (the newer of it and what is known stays). */
+  notePing(id: string, at: Date): void {
+    const entry = this.byId.get(id);
+    if (entry && !(entry.lastPingAt && entry.lastPingAt >= at)) entry.lastPingAt = at;
   }
 
   /** Puts back an endpoint whose removal began just before (its delete failed). */
@@ -206,4 +216,10 @@ export class MonitorRegistry {
     const oldestRead = this.readsSince.length > 0 ? Math.min(...this.readsSince) : this.generation;
     for (const [id, generation] of this.removals) if (generation <= oldestRead) this.removals.delete(id);
   }
+}
+
+/** What an entry takes from a stored row: its definition, when that changed, and the newer of the stored and known last ping. */
+function rowFields(row: EndpointRow, knownPingAt?: Date | null): Pick<Entry, 'definition' | 'updatedAt' | 'lastPingAt'> {
+  const lastPingAt = knownPingAt && (!row.lastPingAt || knownPingAt > row.lastPingAt) ? knownPingAt : row.lastPingAt;
+  return { definition: definitionOf(row), updatedAt: row.updatedAt, lastPingAt };
 }

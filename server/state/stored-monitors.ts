@@ -66,6 +66,9 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     expectedStatusCodes: row.expectedStatusCodes,
     degradedThresholdMs: row.degradedThresholdMs,
     certificateWarningDays: row.certificateWarningDays,
+    graceSeconds: row.graceSeconds,
+    cron: row.cron,
+    timezone: row.timezone,
     failureThreshold: row.failureThreshold,
     recoveryThreshold: row.recoveryThreshold,
     // jsonb keeps keys in its own order: the API shows them in the contract's.

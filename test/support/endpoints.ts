@@ -44,6 +44,8 @@ export function endpointFixture(fields: Partial<Endpoint> = {}): Endpoint {
     lastErrorParams: null,
     consecutiveFailures: 0,
     certificateExpiresAt: null,
+    lastPingAt: null,
+    nextDeadlineAt: null,
     createdAt,
     updatedAt: createdAt,
     ...fields,

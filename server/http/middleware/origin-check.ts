@@ -13,6 +13,9 @@ export interface OriginCheckOptions {
 /** `GET /api/export?secrets=…`: the export with the targets' credentials in it. */
 export const exportWithSecrets = (c: Context) => c.req.path === '/api/export' && c.req.query('secrets') !== undefined;
 
+/** The reads that hand out secrets: the export with them, and a push endpoint's ping URL. */
+export const sensitiveRead = (c: Context) => exportWithSecrets(c) || /^\/api\/endpoints\/[^/]+\/push-url\/?$/.test(c.req.path);
+
 /**
  * The 403 problem+json for a request sent by a browser page of another origin, or undefined when
  * it may go on. For routes that guard themselves (a read that hands out secrets).

@@ -22,7 +22,13 @@ export interface RecordDeps {
  * 3. resolves with the stored Check once written (null if the endpoint was deleted meanwhile).
  * The events go out when the batch commits.
  */
-export function recordResult(deps: RecordDeps, endpointId: string, verdict: CheckVerdict, checkedAt: Date): Promise<Check | null> {
+export function recordResult(
+  deps: RecordDeps,
+  endpointId: string,
+  verdict: CheckVerdict,
+  checkedAt: Date,
+  extra: Pick<PendingWrite, 'pingAt'> = {},
+): Promise<Check | null> {
   const entry = deps.registry.get(endpointId);
   // Gone, or shutdown has given up on the checks still running: nothing to record.
   if (!entry || !deps.writer.accepting) return Promise.resolve(null);
@@ -118,6 +124,7 @@ export function recordResult(deps: RecordDeps, endpointId: string, verdict: Chec
       check,
       consecutiveFailures: transition.next.consecutiveFailures,
       certificateExpiresAt: verdict.certificateExpiresAt,
+      ...extra,
       incident,
       events,
       settle: (stored, error) => (error ? reject(error) : resolve(stored)),

@@ -3,9 +3,10 @@ import { type CheckVerdict, judgeObservation } from '../../domain/check-rules.ts
 import { maskSecrets, secretValuesOf } from '../../domain/secrets.ts';
 import type { EndpointDefinition } from '../../contract/types.ts';
 import type { Checker } from '../../checker/checker.ts';
-import { type RecordDeps, recordResult } from './record-result.ts';
+import { recordResult } from './record-result.ts';
+import { type WatchDeps, watchDeadline } from '../push/watch-deadline.ts';
 
-export interface RunCheckDeps extends RecordDeps {
+export interface RunCheckDeps extends WatchDeps {
   prober: Checker;
 }
 
@@ -17,6 +18,8 @@ export async function runCheck(deps: RunCheckDeps, endpointId: string): Promise<
   const entry = deps.registry.get(endpointId);
   if (!entry) return null;
   const definition = entry.definition;
+  // Nothing to call: a push endpoint's deadline is looked at.
+  if (definition.type === 'push') return watchDeadline(deps, endpointId);
   const checkedAt = new Date();
   const observation = await deps.prober.probe(definition);
   return recordResult(deps, endpointId, withoutSecrets(judgeObservation(observation, definition), definition), checkedAt);

@@ -5,7 +5,7 @@ import { parseEndpointCreate } from '../../domain/endpoint-input.ts';
 import { withStoredSecrets } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
 import { followSchedule } from './monitoring.ts';
-import { assertTargetsAllowed } from './target-check.ts';
+import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /** Validates, stores, starts checking (at once) and announces a new endpoint. */
@@ -13,6 +13,7 @@ export async function createEndpoint(ctx: ServiceContext, input: unknown): Promi
   // A new endpoint has no stored secret: a redaction marker in it is refused, naming the field.
   const definition = withStoredSecrets(parseEndpointCreate(input), null);
   assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
+  assertPushTokensFree(ctx.pushDirectory, [{ path: 'url', url: definition.url }]);
   const now = new Date();
   const [row] = await ctx.db
     .insert(endpoints)

@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
 import { endpointDeleted, followSchedule, forgetEndpoint, isFailing, rememberEndpoint } from './monitoring.ts';
-import { assertTargetsAllowed } from './target-check.ts';
+import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /** Endpoints written per statement. */
@@ -42,6 +42,10 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
   assertTargetsAllowed(
     ctx.targets,
     file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url })),
+  );
+  assertPushTokensFree(
+    ctx.pushDirectory,
+    file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url, id: entry.id })),
   );
   if (options.dryRun) {
     const steps = planImport(await storedDefinitions(ctx.db), file.endpoints, options.mode);
@@ -133,9 +137,9 @@ interface DefinitionWrite {
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     insert into endpoints (id, name, type, url, method, headers, secret_headers, body, interval_seconds, retry_interval_seconds, timeout_ms, expected_status_codes,
-      degraded_threshold_ms, certificate_warning_days, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
+      degraded_threshold_ms, certificate_warning_days, grace_seconds, cron, timezone, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
     select v.id, v.name, v.type, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.retry_interval_seconds, v.timeout_ms,
-      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.certificate_warning_days, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused,
+      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.certificate_warning_days, v.grace_seconds, v.cron, v.timezone, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused,
       ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
@@ -146,7 +150,7 @@ function updateStatement(writes: DefinitionWrite[]): SQL {
       name = v.name, type = v.type, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
       interval_seconds = v.interval_seconds, retry_interval_seconds = v.retry_interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
-      degraded_threshold_ms = v.degraded_threshold_ms, certificate_warning_days = v.certificate_warning_days, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
+      degraded_threshold_ms = v.degraded_threshold_ms, certificate_warning_days = v.certificate_warning_days, grace_seconds = v.grace_seconds, cron = v.cron, timezone = v.timezone, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
       assertions = v.assertions, paused = v.paused,
       tags = ${textArray(sql`v.tags`)}, updated_at = v.at
     from ${recordset(writes)}
@@ -170,6 +174,9 @@ function recordset(writes: DefinitionWrite[]): SQL {
     expected_status_codes: d.expectedStatusCodes,
     degraded_threshold_ms: d.degradedThresholdMs,
     certificate_warning_days: d.certificateWarningDays,
+    grace_seconds: d.graceSeconds,
+    cron: d.cron,
+    timezone: d.timezone,
     failure_threshold: d.failureThreshold,
     recovery_threshold: d.recoveryThreshold,
     assertions: d.assertions,
@@ -179,7 +186,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
       id uuid, name text, type text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, retry_interval_seconds int, timeout_ms int,
-      expected_status_codes jsonb, degraded_threshold_ms int, certificate_warning_days int, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
+      expected_status_codes jsonb, degraded_threshold_ms int, certificate_warning_days int, grace_seconds int, cron text, timezone text, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
       at timestamptz)`;
 }
 

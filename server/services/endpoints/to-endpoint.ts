@@ -3,6 +3,14 @@ import type { Endpoint, EndpointStatus } from '../../contract/types.ts';
 import { redactDefinition } from '../../domain/secrets.ts';
 import { codeOfLastError } from '../../domain/check-errors.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
+import { anchorOf, deadlineAfter } from '../../domain/push-schedule.ts';
+
+/** A push endpoint's last ping and next deadline (null for the other types; no deadline while paused). */
+function pushTimesOf(row: EndpointRow): Pick<Endpoint, 'lastPingAt' | 'nextDeadlineAt'> {
+  if (row.type !== 'push') return { lastPingAt: null, nextDeadlineAt: null };
+  const deadline = row.paused ? null : deadlineAfter(definitionOf(row), anchorOf(row.lastPingAt, row.updatedAt));
+  return { lastPingAt: row.lastPingAt?.toISOString() ?? null, nextDeadlineAt: deadline && deadline.getTime() < 8e15 ? deadline.toISOString() : null };
+}
 
 /** The public Endpoint resource of a stored row, secrets redacted: what every read and event carries. */
 export function toEndpoint(row: EndpointRow): Endpoint {
@@ -17,6 +25,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     ...codeOfLastError(row.lastErrorMessage),
     consecutiveFailures: row.consecutiveFailures,
     certificateExpiresAt: row.certificateExpiresAt?.toISOString() ?? null,
+    ...pushTimesOf(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

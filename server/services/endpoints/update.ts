@@ -8,7 +8,7 @@ import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
 import { findEndpointRow } from './get.ts';
 import { followSchedule, isFailing } from './monitoring.ts';
-import { assertTargetsAllowed } from './target-check.ts';
+import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 
 /**
@@ -26,7 +26,10 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   const definition = withStoredSecrets(mergeEndpointPatch(redactDefinition(before), patch), before);
   // Only a changed URL is judged: an endpoint stored before its target was blocked can still be
   // edited, the URL sent back as it is (its checks fail, saying the target is blocked by policy).
-  if (definition.url !== before.url) assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
+  if (definition.url !== before.url) {
+    assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
+    assertPushTokensFree(ctx.pushDirectory, [{ path: 'url', url: definition.url, id }]);
+  }
   const [row] = await ctx.db
     .update(endpoints)
     .set({ ...definition, updatedAt: new Date() })
