@@ -23,7 +23,10 @@ const EXAMPLES: Record<CheckErrorCode, [MessageParams, string]> = {
   certificate_expiring: [{ days: 3, warningDays: 14 }, 'Certificate expires in 3 days (warning at 14 days)'],
   dns_code: [{ type: 'MX', name: 'example.test', code: 'NXDOMAIN' }, 'DNS MX lookup of example.test answered NXDOMAIN'],
   dns_no_answer: [{ type: 'AAAA', name: 'v4only.example.test' }, 'No AAAA record for v4only.example.test'],
-  push_late: [{ deadline: '2026-12-06T05:01:00.000Z', last: '2026-12-06T04:00:00.000Z' }, 'No ping by 2026-12-06T05:01:00.000Z (last ping: 2026-12-06T04:00:00.000Z)'],
+  push_late: [
+    { deadline: '2026-12-06T05:01:00.000Z', last: '2026-12-06T04:00:00.000Z' },
+    'No ping by 2026-12-06T05:01:00.000Z (last ping: 2026-12-06T04:00:00.000Z)',
+  ],
   push_failed: [{ detail: ' (exit status 3)' }, 'The job reported a failure (exit status 3)'],
 };
 

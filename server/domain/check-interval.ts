@@ -24,9 +24,6 @@ export function isFailingState(state: Pick<MonitorState, 'consecutiveFailures' |
 }
 
 /** The same for an endpoint as held in memory. */
-export function currentCheckInterval(entry: {
-  definition: Cadence;
-  state: Pick<MonitorState, 'consecutiveFailures' | 'openIncident'>;
-}): number {
+export function currentCheckInterval(entry: { definition: Cadence; state: Pick<MonitorState, 'consecutiveFailures' | 'openIncident'> }): number {
   return checkIntervalOf(entry.definition, isFailingState(entry.state));
 }

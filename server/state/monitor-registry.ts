@@ -35,6 +35,8 @@ export class MonitorRegistry {
    */
   private readonly removals = new Map<string, number>();
   private generation = 0;
+  /** Counts changes of the definitions held (for indexes built from them, such as push tokens). */
+  private changes = 0;
   /** The generation at which each read of the database still in flight began. */
   private readonly readsSince: number[] = [];
 
@@ -124,6 +126,7 @@ export class MonitorRegistry {
 
   /** Takes endpoints as stored: new ones are added, those here take the stored state (through `apply`). */
   private put(rows: EndpointRow[], open: IncidentRow[]): void {
+    this.changes++;
     const openByEndpoint = new Map(open.map((i) => [i.endpointId, i]));
     for (const row of rows) {
       const stored = storedStateOf(row, openByEndpoint.get(row.id));
@@ -148,6 +151,7 @@ export class MonitorRegistry {
 
   /** A new endpoint (no incident yet). */
   add(row: EndpointRow): MonitoredEndpoint {
+    this.changes++;
     const entry: Entry = { id: row.id, ...rowFields(row), state: storedStateOf(row, undefined) };
     this.removals.delete(row.id);
     this.byId.set(row.id, entry);
@@ -156,6 +160,7 @@ export class MonitorRegistry {
 
   /** A changed definition; the live state stays. */
   updateDefinition(row: EndpointRow): void {
+    this.changes++;
     const entry = this.byId.get(row.id);
     if (entry) Object.assign(entry, rowFields(row, entry.lastPingAt));
     else this.add(row);
@@ -169,6 +174,7 @@ export class MonitorRegistry {
 
   /** Puts back an endpoint whose removal began just before (its delete failed). */
   restore(entry: MonitoredEndpoint): void {
+    this.changes++;
     this.removals.delete(entry.id);
     this.byId.set(entry.id, entry as Entry);
   }
@@ -178,12 +184,14 @@ export class MonitorRegistry {
    * (failed), no read of the database brings it back, though the read may still see its row.
    */
   beginRemoval(id: string): void {
+    this.changes++;
     this.byId.delete(id);
     this.removals.set(id, Number.POSITIVE_INFINITY);
   }
 
   /** Forgets an endpoint whose row is deleted; reads begun before now cannot bring it back. */
   remove(id: string): void {
+    this.changes++;
     this.byId.delete(id);
     if (this.readsSince.length === 0) this.removals.delete(id);
     else this.removals.set(id, ++this.generation);
@@ -191,6 +199,11 @@ export class MonitorRegistry {
 
   values(): IterableIterator<MonitoredEndpoint> {
     return this.byId.values();
+  }
+
+  /** Changes whenever a definition is added, changed or removed. */
+  get version(): number {
+    return this.changes;
   }
 
   get size(): number {

@@ -44,7 +44,9 @@ export function assertPushTokensFree(directory: Pick<PushDirectory, 'find'>, ent
     if ((holder !== null && holder !== id) || first !== undefined) {
       errors.push({
         path,
-        message: first ? `is the push URL of ${first} as well; each push endpoint needs its own` : 'is the push URL of another endpoint; leave it out and Vigil makes a new one',
+        message: first
+          ? `is the push URL of ${first} as well; each push endpoint needs its own`
+          : 'is the push URL of another endpoint; leave it out and Vigil makes a new one',
         code: 'duplicate_push_url',
         params: {},
       });

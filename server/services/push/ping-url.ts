@@ -25,4 +25,3 @@ export async function renewPushToken(ctx: ServiceContext, id: string): Promise<s
 function notPush(id: string): Error {
   return new ValidationError([{ path: 'id', message: `endpoint ${id} is not a push endpoint`, code: 'not_push', params: { id } }]);
 }
-

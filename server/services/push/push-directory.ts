@@ -1,33 +1,22 @@
 import { pushTokenOf } from '../../contract/monitor-address.ts';
 import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 
-/** The shortest time between two rebuilds of the index for tokens it does not know (a flood of bad tokens costs one scan a second). */
-const REBUILD_EVERY_MS = 1000;
-
-/** Finds a push endpoint by its token, from the endpoints held in memory (no database read). */
+/**
+ * Finds a push endpoint by its token, from the endpoints held in memory (no database read): an
+ * index rebuilt when the definitions held have changed since it was built.
+ */
 export class PushDirectory {
   #byToken = new Map<string, string>();
-  #builtAt = Number.NEGATIVE_INFINITY;
+  #version = -1;
 
-  constructor(private readonly registry: Pick<MonitorRegistry, 'get' | 'values'>) {}
+  constructor(private readonly registry: Pick<MonitorRegistry, 'values' | 'version'>) {}
 
-  find(token: string, now = Date.now()): string | null {
-    const known = this.#check(token);
-    if (known !== undefined) return known;
-    if (now - this.#builtAt < REBUILD_EVERY_MS) return null;
-    this.#rebuild(now);
-    return this.#check(token) ?? null;
+  find(token: string): string | null {
+    if (this.#version !== this.registry.version) this.#rebuild();
+    return this.#byToken.get(token) ?? null;
   }
 
-  /** The endpoint the index gives, if it still has that token; undefined when the index must be rebuilt. */
-  #check(token: string): string | null | undefined {
-    const id = this.#byToken.get(token);
-    if (id === undefined) return undefined;
-    const entry = this.registry.get(id);
-    return entry && entry.definition.type === 'push' && pushTokenOf(entry.definition.url) === token ? id : undefined;
-  }
-
-  #rebuild(now: number): void {
+  #rebuild(): void {
     const byToken = new Map<string, string>();
     for (const entry of this.registry.values()) {
       if (entry.definition.type !== 'push') continue;
@@ -35,6 +24,6 @@ export class PushDirectory {
       if (token !== null) byToken.set(token, entry.id);
     }
     this.#byToken = byToken;
-    this.#builtAt = now;
+    this.#version = this.registry.version;
   }
 }

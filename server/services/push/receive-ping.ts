@@ -36,7 +36,18 @@ export async function receivePing(ctx: ServiceContext, token: string, signal: Pi
   ctx.registry.notePing(endpointId, now);
   const verdict: CheckVerdict =
     signal.kind === 'success'
-      ? { status: 'UP', statusCode: null, responseTime: duration, errorMessage: null, errorCode: null, errorParams: null, failedAssertions: [], bodyExcerpt: null, certificate: null, certificateExpiresAt: null }
+      ? {
+          status: 'UP',
+          statusCode: null,
+          responseTime: duration,
+          errorMessage: null,
+          errorCode: null,
+          errorParams: null,
+          failedAssertions: [],
+          bodyExcerpt: null,
+          certificate: null,
+          certificateExpiresAt: null,
+        }
       : {
           status: 'DOWN',
           statusCode: null,
@@ -51,9 +62,7 @@ export async function receivePing(ctx: ServiceContext, token: string, signal: Pi
   if (ctx.placement.needsStoredState(endpointId) && !ctx.writer.hasPending(endpointId)) {
     await ctx.registry.reload(ctx.db, [endpointId], (id) => ctx.writer.hasPending(id)).catch(() => undefined);
   }
-  void ctx.placement
-    .checkingNow(endpointId, () => recordResult(ctx, endpointId, verdict, now, { pingAt: now.toISOString() }))
-    .catch(() => undefined);
+  void ctx.placement.checkingNow(endpointId, () => recordResult(ctx, endpointId, verdict, now, { pingAt: now.toISOString() })).catch(() => undefined);
   return 'recorded';
 }
 
