@@ -51,8 +51,12 @@ describe('GET /api/openapi.json', () => {
       for (const [method, op] of Object.entries(item as Json)) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         const keyed = Array.isArray(op.security) && op.security.length > 0;
-        // GET /api/events needs the key when API_KEY is set; GET /api/export does for ?secrets=include.
-        expect(keyed, `${method} ${path}`).toBe(method !== 'get' || path === '/api/events' || path === '/api/export');
+        // GET /api/events needs the key when API_KEY is set; GET /api/export does for ?secrets=include, and so does a ping URL.
+        // A job's ping needs none: the token in its URL is the secret.
+        const isPing = path.startsWith('/api/push/');
+        expect(keyed, `${method} ${path}`).toBe(
+          !isPing && (method !== 'get' || path === '/api/events' || path === '/api/export' || path.endsWith('/push-url')),
+        );
         if (keyed) expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '429']));
       }
     }
@@ -124,6 +128,15 @@ describe('answers match the documented schemas', () => {
     await call('GET', '/api/incidents/{id}', '/api/incidents/not-a-uuid');
     await call('GET', '/api/incidents/{id}', `/api/incidents/${crypto.randomUUID()}`);
     await call('GET', '/api/summary', '/api/summary');
+    const push = (await call('POST', '/api/endpoints', '/api/endpoints', { name: 'Documented job', type: 'push' })).body as Endpoint;
+    await call('GET', '/api/endpoints/{id}/push-url', `/api/endpoints/${push.id}/push-url`);
+    const { token } = (await call('POST', '/api/endpoints/{id}/push-url', `/api/endpoints/${push.id}/push-url`)).body as { token: string };
+    await call('GET', '/api/endpoints/{id}/push-url', `/api/endpoints/${id}/push-url`);
+    await call('GET', '/api/push/{token}', `/api/push/${token}`);
+    await call('POST', '/api/push/{token}/{signal}', `/api/push/${token}/fail`, 'log');
+    await call('GET', '/api/push/{token}/{signal}', `/api/push/${token}/start`);
+    await call('GET', '/api/push/{token}', `/api/push/${'x'.repeat(32)}`);
+    await call('POST', '/api/push/{token}', `/api/push/${token}`);
     await call('GET', '/api/auth', '/api/auth');
     await call('POST', '/api/auth/verify', '/api/auth/verify');
     await call('POST', '/api/auth/verify', '/api/auth/verify', undefined, {});

@@ -29,6 +29,23 @@ const exact = (properties: Json, extra: Json = {}) => ({
 });
 const page = (item: string) => exact({ items: { type: 'array', items: ref(item) }, nextCursor: nullable('string') });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const tokenParam = {
+  name: 'token',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: "The push endpoint's token (GET /api/endpoints/{id}/push-url)",
+};
+/** A ping: `OK` once it is taken (while the database is away too), 404 for an unknown token. */
+const pingOperation = (summary: string) => ({
+  tags: ['Push'],
+  summary,
+  security: [],
+  responses: {
+    '200': { description: 'Taken (`OK (paused: not recorded)` while the endpoint is paused)', content: { 'text/plain': { schema: { type: 'string' } } } },
+    ...problems(404, 413),
+  },
+});
 /** A check error's code and parameters (docs/api-errors.md); null when there is no error, or it predates codes. */
 const errorCode = { type: ['string', 'null'], enum: [...CHECK_ERROR_CODES, null], description: 'See docs/api-errors.md' };
 const messageParams = { type: 'object', additionalProperties: { type: ['string', 'number'] } };
@@ -106,7 +123,7 @@ function withRequestChecks(document: Json): Json {
 }
 
 /** Routes that answer without the database (the key, this document, the live streams). */
-const WITHOUT_DATABASE = new Set(['/api/openapi.json', '/api/auth', '/api/auth/verify', '/api/events']);
+const WITHOUT_DATABASE = new Set(['/api/openapi.json', '/api/auth', '/api/auth/verify', '/api/events', '/api/push/{token}', '/api/push/{token}/{signal}']);
 
 /** Every /api operation that reads or writes the database answers 503 while it is away. */
 function withDatabaseUnavailable(document: Json): Json {
@@ -164,6 +181,8 @@ function buildDocument(): Json {
       format: 'date-time',
       description: 'When the certificate the last check saw expires (https, tls:// and tls endpoints); null before one was seen',
     }),
+    lastPingAt: nullable('string', { format: 'date-time', description: 'push: when the last ping came; null before the first, and for the other types' }),
+    nextDeadlineAt: nullable('string', { format: 'date-time', description: 'push: when it turns DOWN unless a ping comes first; null while paused and for the other types' }),
     createdAt: time,
     updatedAt: time,
   };
@@ -205,6 +224,13 @@ function buildDocument(): Json {
             daysLeft: { ...int, description: 'Whole days left before it expires (negative once expired)' },
           },
           { description: 'A TLS certificate as a check saw it (docs/monitor-types.md)' },
+        ),
+        PushUrl: exact(
+          {
+            token: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
+            pingUrl: { type: 'string', format: 'uri', description: 'PUBLIC_URL (or the address asked) + /api/push/<token>' },
+          },
+          { description: "A push endpoint's ping URL" },
         ),
         FailedAssertion: exact(
           {
@@ -333,6 +359,7 @@ function buildDocument(): Json {
       { name: 'Checks', description: 'Results and uptime' },
       { name: 'Incidents' },
       { name: 'Transfer', description: 'All endpoint definitions as one file' },
+      { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
       { name: 'System', description: 'Probes, metrics, keys and this document' },
     ],
@@ -376,6 +403,39 @@ function buildDocument(): Json {
           summary: 'Delete with its checks and incidents',
           responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
         }),
+      },
+      '/api/endpoints/{id}/push-url': {
+        parameters: [idParam],
+        get: keyed({
+          tags: ['Push'],
+          summary: "A push endpoint's ping URL (with its token; needs the key when API_KEY is set, even to read)",
+          responses: { '200': json(ref('PushUrl')), ...problems(400, 404) },
+        }),
+        post: keyed({
+          tags: ['Push'],
+          summary: 'A new token for a push endpoint: the old ping URL stops working at once',
+          responses: { '200': json(ref('PushUrl')), ...problems(400, 404) },
+        }),
+      },
+      '/api/push/{token}': {
+        parameters: [tokenParam],
+        get: pingOperation("A run succeeded (UP); with a /start before it, the time since is the run's duration"),
+        post: pingOperation('The same, with a body (ignored on success)'),
+      },
+      '/api/push/{token}/{signal}': {
+        parameters: [
+          tokenParam,
+          {
+            name: 'signal',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^(start|fail|[0-9]{1,3})$' },
+            description:
+              "start: a run began (nothing recorded; a run that does not end within the grace is DOWN); fail: it failed (DOWN; a POST body's first KB is kept); 0-255: its exit status (0 success, else failure)",
+          },
+        ],
+        get: pingOperation('A run began, failed, or ended with an exit status'),
+        post: pingOperation('The same, with a body (a failure keeps its first KB, a log say)'),
       },
       '/api/endpoints/{id}/check': {
         parameters: [idParam],

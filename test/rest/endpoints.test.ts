@@ -41,6 +41,9 @@ describe('POST /api/endpoints', () => {
       expectedStatusCodes: ['200-299'],
       degradedThresholdMs: 2000,
       certificateWarningDays: 14,
+      graceSeconds: 60,
+      cron: null,
+      timezone: null,
       failureThreshold: 3,
       recoveryThreshold: 1,
       assertions: [],
@@ -55,6 +58,8 @@ describe('POST /api/endpoints', () => {
       lastErrorParams: null,
       consecutiveFailures: 0,
       certificateExpiresAt: null,
+      lastPingAt: null,
+      nextDeadlineAt: null,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
     });

@@ -222,6 +222,8 @@ describe('updates keep what they do not replace', () => {
       lastErrorParams: _ep,
       consecutiveFailures: _f,
       certificateExpiresAt: _x,
+      lastPingAt: _lp,
+      nextDeadlineAt: _nd,
       createdAt: _ca,
       updatedAt: _u,
       ...asRead

@@ -9,7 +9,7 @@ import { problem } from '../problem.ts';
 const MAX_PING_BODY_BYTES = 10 * 1024;
 
 /**
- * GET, POST or HEAD /api/push/:token[/start|/fail|/<exit status>]: what a job sends. No API key
+ * GET (or HEAD) or POST /api/push/:token[/start|/fail|/<exit status>]: what a job sends. No API key
  * (the token is the secret) and no JSON; answered `OK` as soon as the ping is in memory, so a cron
  * job's curl never waits on the database. See docs/monitor-types.md#push.
  */
@@ -32,7 +32,8 @@ export function pushRoutes(services: Services) {
     return null;
   };
   const handler = ping(signalOf);
-  return new Hono().on(['GET', 'POST', 'HEAD'], '/:token', handler).on(['GET', 'POST', 'HEAD'], '/:token/:signal', handler);
+  // HEAD is answered as GET (Hono), without the body.
+  return new Hono().on(['GET', 'POST'], '/:token', handler).on(['GET', 'POST'], '/:token/:signal', handler);
 }
 
 /**
