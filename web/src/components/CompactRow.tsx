@@ -1,3 +1,4 @@
+import { Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
 import { formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { endpoints } from '../stores/endpoints.store.ts';
@@ -22,10 +23,20 @@ export function CompactRow(props: { id: string }) {
           <TypeBadge type={endpoint().type} />
         </span>
         <FailureReason endpoint={endpoint()} />
-        <span class="compact-rt">
-          <span class="sr-only">{t('card.responseTime')} </span>
-          {formatMs(endpoint().lastResponseTime)}
-        </span>
+        <Show
+          when={endpoint().type === 'push'}
+          fallback={
+            <span class="compact-rt">
+              <span class="sr-only">{t('card.responseTime')} </span>
+              {formatMs(endpoint().lastResponseTime)}
+            </span>
+          }
+        >
+          <span class="compact-rt compact-ping">
+            <span class="sr-only">{t('card.lastPing')} </span>
+            {formatTime(endpoint().lastPingAt)}
+          </span>
+        </Show>
         <span class="compact-uptime">
           <span class="sr-only">{t('card.uptime24h')} </span>
           {formatPercent(uptime24h(props.id))}

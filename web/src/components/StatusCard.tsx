@@ -30,8 +30,21 @@ export function StatusCard(props: { id: string }) {
         <LiveStatusBadge status={status()} />
       </span>
       <span class="card-facts">
-        <span class="fact-label">{t('card.responseTime')}</span>
-        <span class="fact-value card-rt">{formatMs(endpoint().lastResponseTime)}</span>
+        {/* A push endpoint answers nothing: when its last ping came says more than a response time. */}
+        <Show
+          when={endpoint().type === 'push'}
+          fallback={
+            <>
+              <span class="fact-label">{t('card.responseTime')}</span>
+              <span class="fact-value card-rt">{formatMs(endpoint().lastResponseTime)}</span>
+            </>
+          }
+        >
+          <span class="fact-label">{t('card.lastPing')}</span>
+          <time class="fact-value card-ping" datetime={endpoint().lastPingAt ?? undefined}>
+            {formatTime(endpoint().lastPingAt)}
+          </time>
+        </Show>
         <span class="fact-label">{t('card.uptime24h')}</span>
         <span class="fact-value card-uptime">{formatPercent(uptime24h(props.id))}</span>
         <span class="fact-label">{t('card.lastCheck')}</span>

@@ -3,10 +3,10 @@ import type { MonitorType } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
 
 /** What the badge says: the protocol's own short name, the same in every language. */
-const SHORT: Record<MonitorType, string> = { http: 'HTTP', tcp: 'TCP', dns: 'DNS', tls: 'TLS' };
+const SHORT: Record<MonitorType, string> = { http: 'HTTP', tcp: 'TCP', dns: 'DNS', tls: 'TLS', push: 'PUSH' };
 
 /**
- * A small tag naming what a non-HTTP endpoint checks (TCP, DNS, TLS); nothing for HTTP, the
+ * A small tag naming what a non-HTTP endpoint checks (TCP, DNS, TLS, PUSH); nothing for HTTP, the
  * usual case. Static: it changes only when the endpoint's type does, never on a check.
  */
 export function TypeBadge(props: { type: MonitorType | undefined; always?: boolean }) {

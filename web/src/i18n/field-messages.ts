@@ -72,6 +72,13 @@ const FIELD_ERRORS_KO: Record<string, string> = {
   invalid_record_type: `레코드 유형은 다음 중 하나여야 합니다: ${DNS_RECORD_TYPES.join(', ')}`,
   invalid_record_class: 'class는 IN이어야 합니다',
   invalid_dns_code: 'DNS 응답 코드는 다음 중 하나여야 합니다: {allowed}',
+  // push endpoints: the schedule and the ping URL
+  invalid_url_push: 'push:<토큰> 형식이어야 합니다. 비워 두면 Vigil이 만듭니다',
+  invalid_cron: 'Vigil이 따를 수 있는 cron 식이 아닙니다: {detail}',
+  invalid_timezone: '이 서버가 모르는 시간대입니다 (Europe/Berlin, Asia/Seoul 같은 IANA 이름)',
+  timezone_without_cron: 'cron 일정 없이는 시간대를 정할 수 없습니다. 주기에는 시간대가 없습니다',
+  duplicate_push_url: '다른 엔드포인트의 푸시 URL입니다. 비워 두면 Vigil이 새로 만듭니다',
+  not_push: '{id}은(는) 푸시 엔드포인트가 아닙니다',
 };
 
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };
@@ -92,7 +99,7 @@ export function describeFieldError(code: string | null | undefined, params: Mess
   // A monitor type is named as the form names it (TCP, DNS); an address that is no address of its monitor type (tcp://, dns:…) is worded for that type; http keeps the plain one.
   const type = params?.type;
   if (typeof type === 'string' && (MONITOR_TYPES as readonly string[]).includes(type)) localParams = { ...localParams, type: type.toUpperCase() };
-  const localCode = code === 'invalid_url' && (type === 'tcp' || type === 'tls' || type === 'dns') ? `invalid_url_${type}` : code;
+  const localCode = code === 'invalid_url' && (type === 'tcp' || type === 'tls' || type === 'dns' || type === 'push') ? `invalid_url_${type}` : code;
   return describe(locale() === 'ko' ? FIELD_ERRORS_KO : null, localCode, localParams, fallbackText);
 }
 

@@ -391,6 +391,13 @@ export const en = {
   'cert.names': 'Names',
   'cert.validFrom': 'Valid from',
   'cert.validTo': 'Valid until',
+  // push endpoints (issue 16 part 3): the type, its schedule, the ping URL
+  'type.push': 'Push (heartbeat)',
+  'type.title.push': 'Push: pings sent by a job (heartbeat)',
+  'form.type.hint.push': 'Waits for the pings your job or cron sends to its own URL, and is down when one is late.',
+  'ep.schedule.every': 'Every {interval}',
+  'key.intro.secret': 'Showing a ping URL needs the API key of this Vigil. Enter it to go on; it is kept in this browser.',
+  'card.lastPing': 'Last ping',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -783,4 +790,10 @@ export const ko: Record<MessageKey, string> = {
   'cert.names': '대체 이름',
   'cert.validFrom': '유효 기간 시작',
   'cert.validTo': '유효 기간 끝',
+  'type.push': '푸시 (하트비트)',
+  'type.title.push': '푸시: 작업이 보내는 핑 (하트비트)',
+  'form.type.hint.push': '작업이나 cron이 전용 URL로 보내는 핑을 기다리고, 핑이 늦으면 장애로 표시합니다.',
+  'ep.schedule.every': '{interval}마다',
+  'key.intro.secret': '핑 URL을 보려면 이 Vigil의 API 키가 필요합니다. 계속하려면 키를 입력하세요. 키는 이 브라우저에 저장됩니다.',
+  'card.lastPing': '마지막 핑',
 };

@@ -1,4 +1,5 @@
 import type { CheckErrorCode, FailedAssertion, MessageParams, ProblemDetails } from '../../../server/contract/types.ts';
+import { formatTime } from '../lib/format.ts';
 import { locale } from './index.ts';
 
 /**
@@ -28,7 +29,43 @@ const CHECK_ERRORS_KO: Record<CheckErrorCode, string> = {
   certificate_expiring: '인증서가 {days}일 후 만료됨 (경고 기준 {warningDays}일)',
   dns_code: '{name}의 {type} 조회 응답: {code}',
   dns_no_answer: '{name}의 {type} 레코드 없음',
+  push_late: '{deadline}까지 핑 없음 (마지막 핑: {last})',
+  push_failed: '작업이 실패를 보고함{detail}',
 };
+
+/**
+ * A push endpoint's messages carry times (ISO 8601) and English words in their parameters: both
+ * languages fill their own template, with the times in the reader's locale and time of day.
+ */
+const PUSH_WORDS = {
+  en: {
+    push_late: 'No ping by {deadline} (last ping: {last})',
+    push_failed: 'The job reported a failure{detail}',
+    never: 'never',
+    started: 'none since the run started at {time}',
+    exit: ' (exit status {status})',
+  },
+  ko: {
+    push_late: CHECK_ERRORS_KO.push_late,
+    push_failed: CHECK_ERRORS_KO.push_failed,
+    never: '없음',
+    started: '{time}에 시작한 실행 이후 없음',
+    exit: ' (종료 코드 {status})',
+  },
+};
+
+/** push_late or push_failed in the UI's language, from the parameters the server sends (deadline, last; detail). */
+function pushMessage(code: 'push_late' | 'push_failed', params: MessageParams): string {
+  const words = PUSH_WORDS[locale()];
+  const time = (text: string) => text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, (iso) => formatTime(iso));
+  const last = String(params.last);
+  const started = /^never after the run started at (.+)$/.exec(last)?.[1];
+  return fill(words[code], {
+    deadline: time(String(params.deadline)),
+    last: last === 'never' ? words.never : started ? fill(words.started, { time: time(started) }) : time(last),
+    detail: String(params.detail).replace(/^ \(exit status (\d+)\)$/, (_, status: string) => fill(words.exit, { status })),
+  });
+}
 
 /**
  * The word parts of an assertion's subject, expected and actual (server/domain/assertions.ts) in
@@ -113,6 +150,9 @@ export function describe(
  * @example describeCheckError('timeout', {}, 'Timeout exceeded') // '시간 초과' in Korean
  */
 export function describeCheckError(code: CheckErrorCode | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  if ((code === 'push_late' && typeof params?.deadline === 'string') || (code === 'push_failed' && typeof params?.detail === 'string')) {
+    return pushMessage(code, params);
+  }
   if (locale() !== 'ko') return fallbackText;
   return describe(CHECK_ERRORS_KO, code, code === 'assertion' && params ? assertionParamsKo(params) : params, fallbackText);
 }

@@ -49,3 +49,14 @@ export function formatDuration(ms: number): string {
 export function formatPercent(value: number | null): string {
   return value === null ? '—' : `${value >= 99.995 ? '100' : value.toFixed(2)} %`;
 }
+
+/**
+ * An interval of whole seconds in its largest whole unit: 3600 → "1 h", 5400 → "90 min", 45 → "45 s".
+ * @example formatInterval(86_400) // "1 d"
+ */
+export function formatInterval(seconds: number): string {
+  if (seconds >= 86_400 && seconds % 86_400 === 0) return t('time.duration.d', { value: seconds / 86_400 });
+  if (seconds >= 3600 && seconds % 3600 === 0) return t('time.duration.h', { value: seconds / 3600 });
+  if (seconds >= 60 && seconds % 60 === 0) return t('time.duration.m', { value: seconds / 60 });
+  return t('time.duration.s', { value: seconds });
+}

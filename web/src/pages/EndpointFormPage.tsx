@@ -44,6 +44,8 @@ import {
   usesTls,
   type AddressFields,
 } from '../lib/monitor-fields.ts';
+import { tp } from '../i18n/push-messages.ts';
+import { formatInterval } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
@@ -70,6 +72,12 @@ interface FormValues extends AddressFields {
   send: string;
   /** Empty: never warn. */
   certificateWarningDays: string;
+  /** push: a ping every `intervalSeconds` after the last, or at the times of a cron expression. */
+  schedule: 'interval' | 'cron';
+  cron: string;
+  /** The cron expression's IANA time zone; empty: UTC. */
+  timezone: string;
+  graceSeconds: string;
   assertions: AssertionDraft[];
   paused: boolean;
 }
@@ -93,6 +101,10 @@ const DEFAULTS: FormValues = {
   body: '',
   send: '',
   certificateWarningDays: String(ENDPOINT_DEFAULTS.certificateWarningDays),
+  schedule: 'interval',
+  cron: '',
+  timezone: '',
+  graceSeconds: String(ENDPOINT_DEFAULTS.graceSeconds),
   assertions: [],
   paused: ENDPOINT_DEFAULTS.paused,
 };
@@ -110,7 +122,7 @@ const NUMBERS = {
  * The most characters each input takes: the API's limits, and for the lists as typed here, what
  * their most entries take with their separators.
  */
-const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused' | 'assertions' | 'tls' | 'recordType'>, number> = {
+const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused' | 'assertions' | 'tls' | 'recordType' | 'schedule'>, number> = {
   name: LIMITS.nameLength,
   url: LIMITS.urlLength,
   host: LIMITS.urlLength - 'tcp://:65535'.length,
@@ -121,6 +133,9 @@ const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused'
   resolver: 47,
   send: LIMITS.bodyLength,
   certificateWarningDays: String(LIMITS.certificateWarningDays.max).length,
+  cron: LIMITS.cronLength,
+  timezone: LIMITS.timezoneLength,
+  graceSeconds: String(LIMITS.graceSeconds.max).length,
   intervalSeconds: String(NUMBERS.intervalSeconds.max).length,
   retryIntervalSeconds: String(LIMITS.retryIntervalSeconds.max).length,
   timeoutMs: String(NUMBERS.timeoutMs.max).length,
@@ -162,6 +177,11 @@ function valuesOf(e: Endpoint): FormValues {
     send: type === 'tcp' ? (e.body ?? '') : '',
     // (An endpoint read before the server had the warning period warns at the default.)
     certificateWarningDays: e.certificateWarningDays === null ? '' : String(e.certificateWarningDays ?? ENDPOINT_DEFAULTS.certificateWarningDays),
+    schedule: e.cron ? 'cron' : 'interval',
+    cron: e.cron ?? '',
+    timezone: e.timezone ?? '',
+    // (An endpoint read before the server had push endpoints has the default grace.)
+    graceSeconds: String(e.graceSeconds ?? ENDPOINT_DEFAULTS.graceSeconds),
     // (An endpoint read before the server had assertions has none.)
     assertions: (e.assertions ?? []).map(draftOf),
     paused: e.paused,
@@ -185,10 +205,78 @@ function addressMessage(type: MonitorType, code: string, params: MessageParams |
 /** What the form's checks of an endpoint look at: its type, and whether it talks TLS. */
 const scopeOf = (v: FormValues): AssertionScope => ({ type: v.type, tls: usesTls(v.type, v) });
 
+/** The whole numbers of `fields` within their bounds; what is not one is an error of its field. */
+function readNumbers<K extends keyof FormValues>(v: FormValues, fields: Record<K, { min: number; max: number }>, errors: Record<string, string>) {
+  const numbers: Partial<Record<K, number>> = {};
+  for (const [field, { min, max }] of Object.entries(fields) as [K, { min: number; max: number }][]) {
+    const text = String(v[field]).trim();
+    if (!/^\d+$/.test(text)) errors[field] = t('form.err.integer');
+    else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
+    else numbers[field] = Number(text);
+  }
+  return numbers;
+}
+
+/** Whether this browser knows an IANA time zone (the server has the last word). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A push endpoint's definition: its schedule (an interval, or a cron expression and its zone), its
+ * grace and its incident rules. No URL: Vigil makes the token when it creates the endpoint, and an
+ * edit keeps it. No request: no headers, body or assertions; method, timeout, status codes and
+ * threshold stay as stored.
+ */
+function toPushDefinition(v: FormValues, errors: Record<string, string>): { definition?: Partial<EndpointDefinition>; errors: Record<string, string> } {
+  const byCron = v.schedule === 'cron';
+  const numbers = readNumbers(
+    v,
+    {
+      ...(byCron ? {} : { intervalSeconds: LIMITS.intervalSeconds }),
+      graceSeconds: LIMITS.graceSeconds,
+      failureThreshold: LIMITS.failureThreshold,
+      recoveryThreshold: LIMITS.recoveryThreshold,
+    } as Record<'intervalSeconds' | 'graceSeconds' | 'failureThreshold' | 'recoveryThreshold', { min: number; max: number }>,
+    errors,
+  );
+  const cron = byCron ? v.cron.trim().replace(/\s+/g, ' ') : null;
+  const timezone = byCron ? v.timezone.trim() || null : null;
+  if (cron === '') errors.cron = t('form.err.required');
+  // Five or six fields (seconds first); a nickname such as @daily is for the server to judge.
+  else if (cron !== null && !cron.startsWith('@') && !/^\S+( \S+){4,5}$/.test(cron)) errors.cron = tp('form.err.cron');
+  if (timezone !== null && !isTimeZone(timezone)) errors.timezone = tp('form.err.timezone');
+  if (Object.keys(errors).length) return { errors };
+  return {
+    errors,
+    definition: {
+      name: v.name.trim(),
+      type: 'push',
+      ...(cron === null ? { intervalSeconds: numbers.intervalSeconds } : {}),
+      cron,
+      timezone,
+      graceSeconds: numbers.graceSeconds,
+      failureThreshold: numbers.failureThreshold,
+      recoveryThreshold: numbers.recoveryThreshold,
+      tags: list(v.tags),
+      headers: {},
+      secretHeaders: [],
+      body: null,
+      assertions: [],
+    },
+  };
+}
+
 /** Client-side checks; returns the definition, or the errors by field. Fields the type has no use for are left out (kept as stored). */
 function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!v.name.trim()) errors.name = t('form.err.required');
+  if (v.type === 'push') return toPushDefinition(v, errors);
   const address = composeAddress(v.type, v);
   for (const [field, problem] of Object.entries(address.errors)) {
     errors[field] = 'key' in problem ? t(ADDRESS_MESSAGES[problem.key]) : addressMessage(v.type, problem.code, { type: v.type }, problem.message);
@@ -200,13 +288,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
     if (!/^\d+$/.test(warningText)) errors.certificateWarningDays = t('form.err.integer');
     else if (Number(warningText) < warning.min || Number(warningText) > warning.max) errors.certificateWarningDays = t('form.err.range', warning);
   }
-  const numbers: Record<string, number> = {};
-  for (const [field, { min, max }] of Object.entries(NUMBERS)) {
-    const text = v[field as keyof typeof NUMBERS].trim();
-    if (!/^\d+$/.test(text)) errors[field] = t('form.err.integer');
-    else if (Number(text) < min || Number(text) > max) errors[field] = t('form.err.range', { min, max });
-    else numbers[field] = Number(text);
-  }
+  const numbers = readNumbers(v, NUMBERS, errors);
   const retryText = v.retryIntervalSeconds.trim();
   const retry = LIMITS.retryIntervalSeconds;
   if (retryText !== '' && !/^\d+$/.test(retryText)) errors.retryIntervalSeconds = t('form.err.integer');
@@ -224,7 +306,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
   const { assertions, errors: assertionErrors } = toAssertions(v.assertions, scope);
   Object.assign(errors, assertionErrors);
   if (Object.keys(errors).length) return { errors };
-  const body = { http: v.body, tcp: v.send, dns: '', tls: '' }[v.type];
+  const body = { http: v.body, tcp: v.send, dns: '', tls: '' }[v.type as Exclude<MonitorType, 'push'>];
   return {
     errors,
     definition: {
@@ -246,6 +328,9 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       headers,
       secretHeaders: http ? list(v.secretHeaders) : [],
       body: body === '' ? null : body,
+      // Only push endpoints have a schedule (one edited into another type drops its own).
+      cron: null,
+      timezone: null,
       assertions,
     },
   };
@@ -259,6 +344,7 @@ export default function EndpointFormPage(props: { id?: string }) {
   const [saving, setSaving] = createSignal(false);
   /** Accepted but odd, said before saving (the API says it again in its answer's warnings). */
   const warnings = (): Record<string, string> => {
+    if (values.type === 'push') return {};
     const [timeoutMs, intervalSeconds] = [Number(values.timeoutMs), Number(values.intervalSeconds)];
     const odd = intervalSeconds > 0 && timeoutMs > intervalSeconds * 1000;
     return odd ? { timeoutMs: t('form.warn.timeoutExceedsInterval', { timeoutMs, intervalSeconds }) } : {};
@@ -270,7 +356,8 @@ export default function EndpointFormPage(props: { id?: string }) {
     const e = original();
     if (!e) return [];
     const names = Object.entries(e.headers).flatMap(([name, value]) => (value === SECRET_MARKER ? [name] : []));
-    return urlHoldsSecret(e.url) ? [...names, t('form.url')] : names;
+    // (A push endpoint's URL is its token: the form never shows nor sends it.)
+    return typeOf(e) !== 'push' && urlHoldsSecret(e.url) ? [...names, t('form.url')] : names;
   };
 
   // The edited endpoint, keyed on its id (from the store when it holds it): an answer for another id never fills the form.
@@ -316,9 +403,10 @@ export default function EndpointFormPage(props: { id?: string }) {
       navigate(`/endpoints/${saved.id}`);
     } catch (error) {
       if (error instanceof ApiError) {
-        const fields = fieldErrorsOf(error.problem, values.type);
+        // A push endpoint's URL has no field: what is wrong with it is said above the form.
+        const { pushUrl, ...fields } = fieldErrorsOf(error.problem, values.type);
         setErrors(fields);
-        setFormError(Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message));
+        setFormError(pushUrl ?? (Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message)));
         focusFirstError();
       } else {
         setFormError(describeRequestError(error));
@@ -329,15 +417,27 @@ export default function EndpointFormPage(props: { id?: string }) {
   };
 
   const changeDraft = (index: number, patch: Partial<AssertionDraft>) => setValues('assertions', index, patch);
+  /** A cron schedule starts in the browser's time zone, unless one was typed already. */
+  const pickCron = () => {
+    setValues('schedule', 'cron');
+    if (!values.timezone.trim()) setValues('timezone', browserTimeZone());
+  };
 
   const text = (
     name: keyof typeof MAX_LENGTHS,
-    label: MessageKey,
-    opts: { hint?: MessageKey | undefined; type?: string; inputmode?: 'numeric'; spellcheck?: boolean } = {},
+    /** A key of messages.ts, or the words themselves (push-messages.ts). */
+    label: MessageKey | (() => string),
+    opts: { hint?: MessageKey | undefined; hintText?: () => string; type?: string; inputmode?: 'numeric'; spellcheck?: boolean } = {},
   ) => (
-    <Field name={name} label={t(label)} hint={opts.hint ? t(opts.hint) : undefined} error={errors()[name]} warning={warnings()[name]}>
+    <Field
+      name={name}
+      label={typeof label === 'function' ? label() : t(label)}
+      hint={opts.hintText ? opts.hintText() : opts.hint ? t(opts.hint) : undefined}
+      error={errors()[name]}
+      warning={warnings()[name]}
+    >
       <input
-        {...controlProps(name, errors()[name], !!opts.hint, warnings()[name])}
+        {...controlProps(name, errors()[name], !!(opts.hint || opts.hintText), warnings()[name])}
         type={opts.type ?? 'text'}
         inputmode={opts.inputmode}
         spellcheck={opts.spellcheck}
@@ -433,18 +533,80 @@ export default function EndpointFormPage(props: { id?: string }) {
           <Show when={scopeOf(values).tls}>
             {text('certificateWarningDays', 'form.certificateWarningDays', { inputmode: 'numeric', hint: 'form.certificateWarningDays.hint' })}
           </Show>
-          <div class="form-row">
-            {text('intervalSeconds', 'form.interval', { inputmode: 'numeric' })}
-            {text('timeoutMs', 'form.timeout', { inputmode: 'numeric' })}
-          </div>
-          <div class="form-row">
-            {text('degradedThresholdMs', 'form.degraded', { inputmode: 'numeric' })}
-            {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
-          </div>
-          <div class="form-row">
-            {text('retryIntervalSeconds', 'form.retryInterval', { inputmode: 'numeric', hint: 'form.retryInterval.hint' })}
-            {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
-          </div>
+          <Show
+            when={values.type === 'push'}
+            fallback={
+              <>
+                <div class="form-row">
+                  {text('intervalSeconds', 'form.interval', { inputmode: 'numeric' })}
+                  {text('timeoutMs', 'form.timeout', { inputmode: 'numeric' })}
+                </div>
+                <div class="form-row">
+                  {text('degradedThresholdMs', 'form.degraded', { inputmode: 'numeric' })}
+                  {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
+                </div>
+                <div class="form-row">
+                  {text('retryIntervalSeconds', 'form.retryInterval', { inputmode: 'numeric', hint: 'form.retryInterval.hint' })}
+                  {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
+                </div>
+              </>
+            }
+          >
+            <Show when={original()?.type !== 'push'}>
+              <p class="muted push-note">{tp('form.push.urlNote')}</p>
+            </Show>
+            <fieldset class="type-choice schedule-choice" data-field="schedule">
+              <legend>{tp('form.schedule')}</legend>
+              <div class="type-options">
+                <label class="type-option">
+                  <input
+                    type="radio"
+                    name="schedule"
+                    id="f-schedule-interval"
+                    value="interval"
+                    checked={values.schedule === 'interval'}
+                    onChange={() => setValues('schedule', 'interval')}
+                  />
+                  <span>{tp('form.schedule.interval')}</span>
+                </label>
+                <label class="type-option">
+                  <input type="radio" name="schedule" id="f-schedule-cron" value="cron" checked={values.schedule === 'cron'} onChange={pickCron} />
+                  <span>{tp('form.schedule.cron')}</span>
+                </label>
+              </div>
+            </fieldset>
+            <Show
+              when={values.schedule === 'cron'}
+              fallback={text('intervalSeconds', () => tp('form.push.interval'), {
+                inputmode: 'numeric',
+                hintText: () => durationHint('form.push.interval.hint', values.intervalSeconds),
+              })}
+            >
+              <div class="form-row">
+                {text('cron', () => tp('form.cron'), { hintText: () => tp('form.cron.hint'), spellcheck: false })}
+                <Field name="timezone" label={tp('form.timezone')} hint={tp('form.timezone.hint')} error={errors().timezone}>
+                  <input
+                    {...controlProps('timezone', errors().timezone, true)}
+                    type="text"
+                    list="f-timezone-zones"
+                    autocomplete="off"
+                    spellcheck={false}
+                    maxLength={MAX_LENGTHS.timezone}
+                    value={values.timezone}
+                    onInput={(e) => setValues('timezone', e.currentTarget.value)}
+                  />
+                  <datalist id="f-timezone-zones">
+                    <For each={commonTimeZones()}>{(zone) => <option value={zone} />}</For>
+                  </datalist>
+                </Field>
+              </div>
+            </Show>
+            {text('graceSeconds', () => tp('form.grace'), { inputmode: 'numeric', hintText: () => durationHint('form.grace.hint', values.graceSeconds) })}
+            <div class="form-row">
+              {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
+              {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
+            </div>
+          </Show>
           <Show when={values.type === 'http'}>{text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}</Show>
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
           <Show when={values.type === 'http'}>
@@ -473,17 +635,19 @@ export default function EndpointFormPage(props: { id?: string }) {
               />
             </Field>
           </Show>
-          <AssertionsEditor
-            type={values.type}
-            sources={sourcesFor(scopeOf(values))}
-            drafts={values.assertions}
-            errors={errors()}
-            onChange={changeDraft}
-            onSourceChange={(index: number, source: AssertionSource) => changeDraft(index, withSource(values.assertions[index]!, source))}
-            onComparisonChange={(index: number, comparison: AssertionComparison) => changeDraft(index, withComparison(values.assertions[index]!, comparison))}
-            onAdd={() => setValues('assertions', (list) => [...list, newDraft(scopeOf(values))])}
-            onRemove={(index: number) => setValues('assertions', (list) => list.filter((_, i) => i !== index))}
-          />
+          <Show when={values.type !== 'push'}>
+            <AssertionsEditor
+              type={values.type}
+              sources={sourcesFor(scopeOf(values))}
+              drafts={values.assertions}
+              errors={errors()}
+              onChange={changeDraft}
+              onSourceChange={(index: number, source: AssertionSource) => changeDraft(index, withSource(values.assertions[index]!, source))}
+              onComparisonChange={(index: number, comparison: AssertionComparison) => changeDraft(index, withComparison(values.assertions[index]!, comparison))}
+              onAdd={() => setValues('assertions', (list) => [...list, newDraft(scopeOf(values))])}
+              onRemove={(index: number) => setValues('assertions', (list) => list.filter((_, i) => i !== index))}
+            />
+          </Show>
           <Show when={!props.id}>
             <label class="check">
               <input type="checkbox" name="paused" checked={values.paused} onChange={(e) => setValues('paused', e.currentTarget.checked)} />
@@ -524,7 +688,7 @@ function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Recor
     const [first, row, part] = String(e.path).split(/[.[\]]+/);
     let field = first || '_';
     // The URL is made of the type's own fields: its error goes beside the one it is about.
-    if (field === 'url') field = addressFieldOf(type, e.code);
+    if (field === 'url') field = type === 'push' ? 'pushUrl' : addressFieldOf(type, e.code);
     if (field === 'assertions' && row && /^\d+$/.test(row)) {
       const known = (DRAFT_FIELDS as readonly string[]).includes(part ?? '');
       field = draftName(Number(row), known ? (part as (typeof DRAFT_FIELDS)[number]) : undefined);
@@ -536,4 +700,36 @@ function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Recor
 
 function focusFirstError() {
   queueMicrotask(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/** The time zone this browser is in (an IANA name), or UTC when it does not say. */
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** The zones the time zone field suggests: this browser's first, then the most used. Any other IANA name may be typed. */
+const COMMON_TIME_ZONES = [
+  'UTC',
+  'Asia/Seoul',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Singapore',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'Australia/Sydney',
+];
+const commonTimeZones = () => [...new Set([browserTimeZone(), ...COMMON_TIME_ZONES])];
+
+/** A hint that says a number of seconds in words ("1 h after the last ping"); the number alone when it is none. */
+function durationHint(key: 'form.push.interval.hint' | 'form.grace.hint', seconds: string): string {
+  const text = seconds.trim();
+  return tp(key, { duration: /^\d+$/.test(text) && Number(text) > 0 ? formatInterval(Number(text)) : '…' });
 }

@@ -7,6 +7,7 @@ import { StatusBadge, displayStatus, type DisplayStatus } from '../components/St
 import { t } from '../i18n/index.ts';
 import { SEVERITY } from '../lib/dashboard-order.ts';
 import { formatMs, formatTime } from '../lib/format.ts';
+import { scheduleText } from '../lib/push-schedule.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
@@ -42,7 +43,8 @@ export function EndpointListPage() {
     for (const id of endpoints.ids) {
       const e = endpoints.byId[id];
       if (!e) continue;
-      if (needle && !e.name.toLowerCase().includes(needle) && !e.url.toLowerCase().includes(needle)) continue;
+      // (A push endpoint's URL is its redacted token: not searched.)
+      if (needle && !e.name.toLowerCase().includes(needle) && (e.type === 'push' || !e.url.toLowerCase().includes(needle))) continue;
       if (wantStatus && displayStatus(e) !== wantStatus) continue;
       if (wantTag && !e.tags.includes(wantTag)) continue;
       rows.push(e);
@@ -123,7 +125,8 @@ export function EndpointListPage() {
                       {formatMs(e().lastResponseTime)}
                     </td>
                     <td data-label={t('col.lastCheck')}>{formatTime(e().lastCheckedAt)}</td>
-                    <td class="hide-narrow url">{e().url}</td>
+                    {/* A push endpoint's URL is a secret token: its schedule says more. */}
+                    <td class="hide-narrow url">{e().type === 'push' ? scheduleText(e()) : e().url}</td>
                     <td class="hide-narrow">{e().tags.join(', ')}</td>
                   </tr>
                 );

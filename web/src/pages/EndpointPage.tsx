@@ -11,8 +11,9 @@ import { ResponseChart } from '../components/ResponseChart.tsx';
 import { CHART_RANGES_MS } from '../lib/chart-series.ts';
 import { StatusBadge, displayStatus } from '../components/StatusBadge.tsx';
 import { t } from '../i18n/index.ts';
+import { tp } from '../i18n/push-messages.ts';
 import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
-import { formatDateTime, formatDuration, formatIncidentDuration, formatMs, formatPercent, formatTime } from '../lib/format.ts';
+import { formatDateTime, formatDuration, formatIncidentDuration, formatInterval, formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { isUuid } from '../lib/ids.ts';
 import { createPageResource, useLiveData } from '../lib/page-data.ts';
 import { countCheck } from '../lib/uptime-live.ts';
@@ -23,6 +24,8 @@ import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.s
 import { addToast } from '../stores/toast.store.ts';
 import { EndpointNotFound } from './NotFoundPage.tsx';
 import { Fact } from '../components/Fact.tsx';
+import { PushTimes, ScheduleText } from '../components/PushFacts.tsx';
+import { PushUrl } from '../components/PushUrl.tsx';
 
 const RANGES = CHART_RANGES_MS;
 type Range = keyof typeof RANGES;
@@ -91,6 +94,8 @@ export default function EndpointPage(props: { id: string }) {
   const stops = [
     onLiveEvent('check:completed', (e) => {
       if (e.endpointId !== props.id) return;
+      // A push endpoint's check moves its deadline, which only the server can tell (a cron schedule): read it again.
+      if (endpoint() && typeOf(endpoint()!) === 'push') api.getEndpoint(props.id).then(upsertEndpoint, () => {});
       const check: ListedCheck = {
         id: e.checkId,
         endpointId: e.endpointId,
@@ -204,18 +209,32 @@ export default function EndpointPage(props: { id: string }) {
               <StatusBadge status={displayStatus(e())} />
             </div>
             <p class="url">
-              <Show when={typeOf(e()) === 'http'} fallback={<TypeBadge type={typeOf(e())} />}>
-                <code>{e().method}</code>
-              </Show>{' '}
-              {e().url}
+              <Switch
+                fallback={
+                  <>
+                    <TypeBadge type={typeOf(e())} /> {e().url}
+                  </>
+                }
+              >
+                <Match when={typeOf(e()) === 'http'}>
+                  <code>{e().method}</code> {e().url}
+                </Match>
+                {/* The URL of a push endpoint is its secret token: the Ping URL box below shows it, nothing else does. */}
+                <Match when={typeOf(e()) === 'push'}>
+                  <TypeBadge type="push" /> <ScheduleText endpoint={e()} />
+                </Match>
+              </Switch>
             </p>
             <div class="actions">
-              <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
-                <Show when={checking()} fallback={t('ep.checkNow')}>
-                  <span class="spinner" aria-hidden="true" />
-                  {t('ep.checking')}
-                </Show>
-              </button>
+              {/* A push endpoint has nothing to call: it waits for pings. */}
+              <Show when={typeOf(e()) !== 'push'}>
+                <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
+                  <Show when={checking()} fallback={t('ep.checkNow')}>
+                    <span class="spinner" aria-hidden="true" />
+                    {t('ep.checking')}
+                  </Show>
+                </button>
+              </Show>
               <button type="button" onClick={togglePause} disabled={busy()}>
                 {e().paused ? t('ep.resume') : t('ep.pause')}
               </button>
@@ -247,8 +266,17 @@ export default function EndpointPage(props: { id: string }) {
             </p>
 
             <dl class="facts">
-              <Fact label={t('card.responseTime')}>{formatMs(e().lastResponseTime)}</Fact>
-              <Fact label={t('card.lastCheck')}>{formatTime(e().lastCheckedAt)}</Fact>
+              <Show
+                when={typeOf(e()) === 'push'}
+                fallback={
+                  <>
+                    <Fact label={t('card.responseTime')}>{formatMs(e().lastResponseTime)}</Fact>
+                    <Fact label={t('card.lastCheck')}>{formatTime(e().lastCheckedAt)}</Fact>
+                  </>
+                }
+              >
+                <PushTimes endpoint={e()} />
+              </Show>
               <Show when={typeOf(e()) === 'http'}>
                 <Fact label={t('check.code')}>{e().lastStatusCode ?? '—'}</Fact>
               </Show>
@@ -277,6 +305,10 @@ export default function EndpointPage(props: { id: string }) {
               </Show>
             </dl>
 
+            <Show when={typeOf(e()) === 'push'}>
+              <PushUrl endpointId={props.id} name={e().name} updatedAt={e().updatedAt} />
+            </Show>
+
             <Show when={typeOf(e()) === 'tls'}>
               <h2>{t('ep.certificate')}</h2>
               <CertificateFacts certificate={certificateRead.value()} />
@@ -297,7 +329,7 @@ export default function EndpointPage(props: { id: string }) {
             </ul>
 
             <div class="chart-head">
-              <h2>{t('ep.chart')}</h2>
+              <h2>{typeOf(e()) === 'push' ? tp('ep.runTime') : t('ep.chart')}</h2>
               <div class="segmented" role="group" aria-label={t('ep.chart.range')}>
                 <For each={Object.keys(RANGES) as Range[]}>
                   {(r) => (
@@ -326,7 +358,7 @@ export default function EndpointPage(props: { id: string }) {
                       </th>
                     </Show>
                     <th scope="col" class="num">
-                      {t('check.responseTime')}
+                      {typeOf(e()) === 'push' ? tp('ep.runTime') : t('check.responseTime')}
                     </th>
                     <th scope="col">{t('check.error')}</th>
                   </tr>
@@ -378,13 +410,27 @@ export default function EndpointPage(props: { id: string }) {
             <dl class="facts" data-testid="definition">
               <Fact label={t('ep.type')}>{t(`type.${typeOf(e())}`)}</Fact>
               <AddressFacts endpoint={e()} />
-              <Fact label={t('ep.intervalLabel')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
-              <Show when={e().retryIntervalSeconds}>{(retry) => <Fact label={t('ep.retryInterval')}>{t('ep.interval', { seconds: retry() })}</Fact>}</Show>
-              <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
-              <Show when={typeOf(e()) === 'http'}>
-                <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
+              <Show
+                when={typeOf(e()) === 'push'}
+                fallback={
+                  <>
+                    <Fact label={t('ep.intervalLabel')}>{t('ep.interval', { seconds: e().intervalSeconds })}</Fact>
+                    <Show when={e().retryIntervalSeconds}>
+                      {(retry) => <Fact label={t('ep.retryInterval')}>{t('ep.interval', { seconds: retry() })}</Fact>}
+                    </Show>
+                    <Fact label={t('ep.timeout')}>{formatMs(e().timeoutMs)}</Fact>
+                    <Show when={typeOf(e()) === 'http'}>
+                      <Fact label={t('ep.expected')}>{e().expectedStatusCodes.join(', ')}</Fact>
+                    </Show>
+                    <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>
+                  </>
+                }
+              >
+                <Fact label={tp('ep.schedule')}>
+                  <ScheduleText endpoint={e()} />
+                </Fact>
+                <Fact label={tp('ep.grace')}>{formatInterval(e().graceSeconds)}</Fact>
               </Show>
-              <Fact label={t('ep.degradedAfter')}>{formatMs(e().degradedThresholdMs)}</Fact>
               <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
               <Fact label={t('ep.recoveryThreshold')}>{t('ep.successes', { count: e().recoveryThreshold ?? 1 })}</Fact>
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
@@ -392,7 +438,9 @@ export default function EndpointPage(props: { id: string }) {
             <Show when={typeOf(e()) === 'http'}>
               <RequestHeaders headers={e().headers} />
             </Show>
-            <EndpointAssertions assertions={e().assertions ?? []} type={typeOf(e())} />
+            <Show when={typeOf(e()) !== 'push'}>
+              <EndpointAssertions assertions={e().assertions ?? []} type={typeOf(e())} />
+            </Show>
           </section>
         )}
       </Match>

@@ -14,6 +14,12 @@ import type {
 } from '../../../server/contract/types.ts';
 import { isDatabaseUnavailable, reportDatabaseUnavailable, reportRestAnswered } from '../stores/database.store.ts';
 
+/** GET and POST /api/endpoints/:id/push-url: where a push endpoint's job sends its pings. */
+export interface PushUrl {
+  token: string;
+  pingUrl: string;
+}
+
 /** A refused or failed request, with the server's problem+json when it sent one. */
 export class ApiError extends Error {
   constructor(
@@ -32,8 +38,11 @@ export class ApiError extends Error {
 /** How requests get the API key, and who is asked for one when a write is refused (the auth store). */
 export interface ApiKeySource {
   key(): string | null;
-  /** A write got 401 (`sentKey`: with a key that is therefore wrong). Resolves true once a new key is saved. */
-  refused(error: ApiError, sentKey: boolean): Promise<boolean>;
+  /**
+   * A write (or a read that asked to, `read`: a secret to show) got 401 (`sentKey`: with a key that
+   * is therefore wrong). Resolves true once a new key is saved.
+   */
+  refused(error: ApiError, sentKey: boolean, read?: boolean): Promise<boolean>;
 }
 
 let keySource: ApiKeySource = { key: () => null, refused: async () => false };
@@ -45,7 +54,7 @@ export function useApiKeySource(source: ApiKeySource) {
 interface RequestOptions {
   /** This key instead of the saved one (trying a key before saving it). */
   key?: string;
-  /** Whether a 401 may ask for a key and retry once (writes only). */
+  /** Whether a 401 may ask for a key and retry once (writes by default; a read only when it asks to). */
   askForKey?: boolean;
 }
 
@@ -67,9 +76,9 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   if (!response.ok) {
     const error = new ApiError(response.status, json as ProblemDetails | null);
     if (error.databaseUnavailable) reportDatabaseUnavailable(error.problem?.detail ?? '', retryAfterSeconds(response));
-    const mayAsk = response.status === 401 && method !== 'GET' && options.askForKey !== false;
+    const mayAsk = response.status === 401 && (options.askForKey ?? method !== 'GET');
     // Retried once, with the key just saved: a second refusal is the caller's error.
-    if (mayAsk && (await keySource.refused(error, Boolean(key)))) return request<T>(method, path, body, { askForKey: false });
+    if (mayAsk && (await keySource.refused(error, Boolean(key), method === 'GET'))) return request<T>(method, path, body, { askForKey: false });
     throw error;
   }
   return json as T;
@@ -130,6 +139,14 @@ export const api = {
   incident: (id: string) => request<IncidentDetail>('GET', `/api/incidents/${enc(id)}`),
   summary: () => request<Summary>('GET', '/api/summary'),
   recentChecks: (perEndpoint: number) => request<RecentChecks>('GET', `/api/checks/recent${query({ perEndpoint })}`),
+  /**
+   * A push endpoint's ping URL (with its secret token): needs the API key when one is set, even to
+   * read. A 401 opens the key dialog only with `askForKey` (the user asked to see it).
+   */
+  pushUrl: (id: string, options: { askForKey?: boolean } = {}) =>
+    request<PushUrl>('GET', `/api/endpoints/${enc(id)}/push-url`, undefined, { askForKey: options.askForKey ?? false }),
+  /** Gives a push endpoint a new token: the old ping URL stops working. */
+  renewPushUrl: (id: string) => request<PushUrl>('POST', `/api/endpoints/${enc(id)}/push-url`),
   /** Whether writes and realtime connections need an API key. */
   authInfo: () => request<{ keyRequired: boolean }>('GET', '/api/auth'),
   /** Tries a key without side effects: resolves when the server accepts it, else an ApiError (401, or 429 when throttled). */

@@ -7,8 +7,8 @@ import { addToast } from './toast.store.ts';
 /** Where the key is kept: this browser only, until the user forgets it. */
 export const API_KEY_STORAGE = 'vigil.apiKey';
 
-/** Why the key dialog is open: the user asked, a write was refused, or the saved key was refused. */
-export type KeyRequestReason = 'user' | 'write' | 'invalid';
+/** Why the key dialog is open: the user asked, a write was refused, the saved key was refused, or a secret (a ping URL) is to be shown. */
+export type KeyRequestReason = 'user' | 'write' | 'invalid' | 'secret';
 
 function readStoredKey(): string | null {
   try {
@@ -103,10 +103,10 @@ export function startAuth() {
   setApiKey(readStoredKey());
   useApiKeySource({
     key: apiKey,
-    refused: (_error, sentKey) => {
+    refused: (_error, sentKey, read) => {
       setKeyRequired(true);
       if (sentKey) dropKey();
-      return askForKey(sentKey ? 'invalid' : 'write');
+      return askForKey(sentKey ? 'invalid' : read ? 'secret' : 'write');
     },
   });
 

@@ -265,6 +265,8 @@ function applyCheck(e: CheckCompleted) {
         if (value !== null && typeof value === 'object' && JSON.stringify(value) === JSON.stringify(target[key])) continue;
         (target as unknown as Record<string, unknown>)[key] = value;
       }
+      // A push endpoint's check is a ping it received, unless it says a ping is late.
+      if (target.type === 'push' && e.errorCode !== 'push_late') target.lastPingAt = e.timestamp;
     }),
   );
   if (statusChanged) statusesChanged();
