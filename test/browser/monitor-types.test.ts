@@ -155,8 +155,14 @@ describe('monitor types in the dashboard', () => {
     const { page, errors } = await env.open('/endpoints/new', { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     await page.locator('#f-name').waitFor();
     expect(await page.locator('fieldset.type-choice legend').innerText()).toBe('Type');
-    expect(await page.getByRole('radio').evaluateAll((radios) => radios.map((r) => (r as HTMLInputElement).value))).toEqual(['http', 'tcp', 'dns', 'tls']);
-    expect(await page.locator('.type-option').allInnerTexts()).toEqual(['HTTP', 'TCP', 'DNS', 'TLS certificate']);
+    expect(await page.getByRole('radio').evaluateAll((radios) => radios.map((r) => (r as HTMLInputElement).value))).toEqual([
+      'http',
+      'tcp',
+      'dns',
+      'tls',
+      'push',
+    ]);
+    expect(await page.locator('.type-option').allInnerTexts()).toEqual(['HTTP', 'TCP', 'DNS', 'TLS certificate', 'Push (heartbeat)']);
     // A new endpoint is HTTP, as before types: the form as it was.
     expect(await page.getByRole('radio', { name: 'HTTP' }).isChecked()).toBe(true);
     expect(await shownControls(page)).toEqual(['url', 'method', 'expectedStatusCodes', 'headers', 'secretHeaders', 'body']);
@@ -456,7 +462,7 @@ describe('monitor types in the dashboard', () => {
     await page.goto(`${env.base()}/endpoints/new`);
     await page.locator('#f-name').waitFor();
     expect(await page.locator('.type-choice legend').innerText()).toBe('유형');
-    expect(await page.locator('.type-option').allInnerTexts()).toEqual(['HTTP', 'TCP', 'DNS', 'TLS 인증서']);
+    expect(await page.locator('.type-option').allInnerTexts()).toEqual(['HTTP', 'TCP', 'DNS', 'TLS 인증서', '푸시 (하트비트)']);
     await page.getByRole('radio', { name: 'DNS' }).check();
     expect(await page.locator('#f-type-hint').innerText()).toBe('DNS 레코드를 조회해 응답을 확인합니다.');
     expect(await page.locator('.form label').allInnerTexts()).toEqual(expect.arrayContaining(['조회할 이름', '레코드 유형', '리졸버']));
