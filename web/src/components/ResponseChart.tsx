@@ -1,8 +1,9 @@
-import { createEffect, createMemo, createSignal, on, onCleanup, onMount } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, on, onCleanup, onMount } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Check, Endpoint, ResponseSeries, SeriesRange } from '../../../server/contract/types.ts';
 import { locale, t } from '../i18n/index.ts';
+import { tp } from '../i18n/push-messages.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
 import { marksPlugin } from '../lib/chart-marks.ts';
 import { bucketsOf, CHART_RANGES_MS, chartColumns, downBands, gapSecondsFor, withLiveChecks, type ChartColumns } from '../lib/chart-series.ts';
@@ -67,7 +68,10 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
   });
 
   // What uPlot's callbacks read; refreshed before every setData.
-  let view = { from: 0, to: 0, threshold: props.endpoint.degradedThresholdMs, bands: [] as [number, number][], columns: columns() };
+  /** A push endpoint's checks are the runs of a job, never DEGRADED by their time: no threshold. */
+  const push = () => props.endpoint.type === 'push';
+  const threshold = () => (push() ? null : props.endpoint.degradedThresholdMs);
+  let view = { from: 0, to: 0, threshold: threshold(), bands: [] as [number, number][], columns: columns() };
 
   const xLabels: string[] = [];
   onMount(() => {
@@ -81,7 +85,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
         cursor: { drag: { x: false, y: false, setScale: false } },
         scales: {
           x: { time: true, range: () => [view.from, view.to] },
-          y: { range: (_u, _min, max) => [0, yTop(Number.isFinite(max) ? max : 0, view.threshold)] },
+          y: { range: (_u, _min, max) => [0, yTop(Number.isFinite(max) ? max : 0, view.threshold ?? 0)] },
         },
         axes: [
           {
@@ -160,7 +164,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
     view = {
       from: to - CHART_RANGES_MS[props.range] / 1000,
       to,
-      threshold: props.endpoint.degradedThresholdMs,
+      threshold: threshold(),
       bands: downBands(buckets(), bucketSeconds()),
       columns: columns(),
     };
@@ -183,8 +187,14 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
     <figure class="response-chart" data-range={props.range} data-loaded={series() ? 'true' : 'false'}>
       <div class="chart" ref={host} role="img" aria-label={summary()} />
       <figcaption class="chart-legend">
-        <span class="chart-key chart-key-line">{t('chart.legend.response', { bucket: formatDuration(bucketSeconds() * 1000) })}</span>
-        <span class="chart-key chart-key-degraded">{t('chart.legend.degraded')}</span>
+        <span class="chart-key chart-key-line">
+          {push()
+            ? tp('chart.legend.runTime', { bucket: formatDuration(bucketSeconds() * 1000) })
+            : t('chart.legend.response', { bucket: formatDuration(bucketSeconds() * 1000) })}
+        </span>
+        <Show when={!push()}>
+          <span class="chart-key chart-key-degraded">{t('chart.legend.degraded')}</span>
+        </Show>
         <span class="chart-key chart-key-down">{t('chart.legend.down')}</span>
         <span class="chart-key chart-key-gap">{t('chart.legend.gap')}</span>
         <span class="chart-total muted">{summary()}</span>

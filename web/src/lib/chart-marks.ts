@@ -3,8 +3,8 @@ import type uPlot from 'uplot';
 export interface ChartMarks {
   /** DOWN stretches [start, end) in seconds. */
   bands: [number, number][];
-  /** The degraded threshold in ms, drawn as a dashed line. */
-  threshold: number;
+  /** The degraded threshold in ms, drawn as a dashed line; null: none (a push endpoint's run is never slow). */
+  threshold: number | null;
   /** Its label; `offScale` when every response time is far below it and the line sits above the plot. */
   thresholdLabel: (offScale: boolean) => string;
 }
@@ -43,6 +43,7 @@ function renderMarks(u: uPlot, marks: ChartMarks): HTMLElement[] {
     band.style.width = `${Math.max(MIN_BAND_PX, right - left)}px`;
     out.push(band);
   }
+  if (marks.threshold === null) return out;
   const offScale = marks.threshold > (u.scales.y!.max ?? 0);
   const line = element('div', 'chart-threshold');
   line.dataset.offScale = String(offScale);
