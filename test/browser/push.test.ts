@@ -308,11 +308,33 @@ describe('push endpoints in the dashboard', () => {
     expect(await page.locator(`.card[data-endpoint-id="${http.id}"] .fact-label`).first().innerText()).toBe('Response time');
     const token = await tokenOf(stored!.id);
     expect(await occurrences(page, token)).toBe(0);
+    // A ping changes this card's few texts and no other card (as a check of any endpoint does).
+    await page.evaluate(() => {
+      const records: (string | null)[] = [];
+      new MutationObserver((list) => {
+        for (const r of list) {
+          const el = (r.target.nodeType === 1 ? r.target : r.target.parentElement) as Element | null;
+          records.push(el?.closest('.card')?.getAttribute('data-endpoint-id') ?? null);
+        }
+      }).observe(document.querySelector('.grid')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      (window as unknown as { cardsTouched: () => (string | null)[] }).cardsTouched = () => records.splice(0);
+    });
     expect(await ping(`${env.base()}/api/push/${token}`)).toEqual({ status: 200, text: 'OK\n' });
     await expect.poll(() => card.getAttribute('data-status')).toBe('UP');
     await expect.poll(() => card.locator('.card-ping').innerText()).toMatch(/^\d\d:\d\d:\d\d$/);
+    await page.waitForTimeout(100);
+    const touched = await page.evaluate(() => (window as unknown as { cardsTouched: () => (string | null)[] }).cardsTouched());
+    expect(new Set(touched)).toEqual(new Set([stored!.id]));
+    expect(touched.length).toBeLessThan(30);
     expect(await card.locator('.card-ping').getAttribute('datetime')).toBe(await card.locator('.card-time').getAttribute('datetime'));
 
+    // The compact view: the last ping where the response time would be.
+    const pingTime = await card.locator('.card-ping').innerText();
+    await page.goto(`${env.base()}/?view=compact`);
+    const compact = page.locator(`.compact-row[data-endpoint-id="${stored!.id}"]`);
+    await compact.waitFor();
+    expect(await compact.locator('.compact-ping').textContent()).toBe(`Last ping ${pingTime}`);
+    expect(await page.locator(`.compact-row[data-endpoint-id="${http.id}"] .compact-rt`).textContent()).toBe('Response time —');
     // The list: the badge, and the schedule where the URL would be.
     await page.goto(`${env.base()}/endpoints`);
     const row = page.locator(`tr[data-endpoint-id="${stored!.id}"]`);
