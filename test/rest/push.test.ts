@@ -111,6 +111,14 @@ describe('push endpoints', () => {
     await vigil.api('POST', `/api/endpoints/${endpoint.id}/pause`);
   });
 
+  it('refuse a ping that a page of another origin makes the browser send (403), as any write', async () => {
+    const endpoint = await createPush();
+    const url = await pingUrlOf(endpoint);
+    const res = await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: 'x' });
+    expect(res.status).toBe(403);
+    expect(await checksOf(endpoint)).toEqual([]);
+  });
+
   it('answer 404 to an unknown token and a bad signal, and take nothing while paused', async () => {
     expect((await fetch(`http://127.0.0.1:${vigil.port}/api/push/${'x'.repeat(32)}`)).status).toBe(404);
     const endpoint = await createPush({ paused: true });
