@@ -48,7 +48,13 @@ for (const kind of options.dbs) {
           const created = await fetch(`${vigil.base}/api/endpoints`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ name: `job ${i + j}`, type: 'push', intervalSeconds: options.interval, graceSeconds: 4 * options.interval, failureThreshold: 1 }),
+            body: JSON.stringify({
+              name: `job ${i + j}`,
+              type: 'push',
+              intervalSeconds: options.interval,
+              graceSeconds: 4 * options.interval,
+              failureThreshold: 1,
+            }),
           });
           if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
           const { id } = (await created.json()) as { id: string };
@@ -119,6 +125,8 @@ for (const kind of options.dbs) {
 }
 
 console.log(`\nPush endpoints pinged once per interval (${options.windowS} s window after ${options.warmupS} s; ${new Date().toISOString()}):\n`);
-console.log('| db | endpoints | interval s | pings/s sent | results written/s | deadline looks/s | ping answer ms p50 / p99 | lag p99 ms | Vigil CPU % | Vigil CPU ms / ping | pings not OK | endpoints DOWN |');
+console.log(
+  '| db | endpoints | interval s | pings/s sent | results written/s | deadline looks/s | ping answer ms p50 / p99 | lag p99 ms | Vigil CPU % | Vigil CPU ms / ping | pings not OK | endpoints DOWN |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);

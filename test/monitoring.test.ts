@@ -1,3 +1,4 @@
+import { plainVerdict } from '../server/domain/check-rules.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerEventName, ServerEvents } from '../server/contract/events.ts';
 import type { Endpoint } from '../server/contract/types.ts';
@@ -219,18 +220,7 @@ describe('storing results', () => {
         recordResult(
           vigil,
           endpoint.id,
-          {
-            status: 'DOWN',
-            statusCode: 500 + i,
-            responseTime: i,
-            errorMessage,
-            errorCode: null,
-            errorParams: null,
-            failedAssertions: [],
-            bodyExcerpt: null,
-            certificate: null,
-            certificateExpiresAt: null,
-          },
+          { ...plainVerdict('DOWN', i, { errorMessage, errorCode: null, errorParams: null }), statusCode: 500 + i },
           new Date(Date.now() + i),
         ),
       ),

@@ -47,9 +47,7 @@ export const endpoints = pgTable(
     index('endpoints_status_idx').on(t.status),
     index('endpoints_tags_idx').using('gin', t.tags),
     // A push endpoint is found by its token, which must lead to one endpoint only.
-    uniqueIndex('endpoints_push_url_idx')
-      .on(t.url)
-      .where(sql`${t.type} = 'push'`),
+    uniqueIndex('endpoints_push_url_idx').on(t.url).where(sql`${t.type} = 'push'`),
   ],
 );
 

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { HttpMethod } from '../contract/types.ts';
 import type { ProbeObservation } from '../domain/check-rules.ts';
-import { checkError, type CheckError } from '../domain/check-errors.ts';
+import { checkError } from '../domain/check-errors.ts';
 import { describeBlockedConnection, TargetPolicy } from '../security/target-policy.ts';
 import { type CertificateSeen, certificateSeen, EXCERPT_BYTES, excerptOf } from './answer-text.ts';
 import { guardedLookup } from './guarded-lookup.ts';

@@ -57,6 +57,22 @@ export interface CheckVerdict {
 
 type Reason = Pick<CheckVerdict, 'errorMessage' | 'errorCode' | 'errorParams'>;
 
+/** A verdict reached without an answer to judge (a push endpoint's ping or missed deadline): no assertions, no certificate. */
+export function plainVerdict(status: CheckStatus, responseTime: number, reason: Reason | null = null, bodyExcerpt: string | null = null): CheckVerdict {
+  return {
+    status,
+    statusCode: null,
+    responseTime,
+    errorMessage: reason?.errorMessage ?? null,
+    errorCode: reason?.errorCode ?? null,
+    errorParams: reason?.errorParams ?? null,
+    failedAssertions: [],
+    bodyExcerpt,
+    certificate: null,
+    certificateExpiresAt: null,
+  };
+}
+
 /**
  * The status rules of the contract, the default assertions first:
  * 1. no answer (refused, DNS, TLS, timeout) → DOWN with the failure's message;

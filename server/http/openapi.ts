@@ -182,7 +182,10 @@ function buildDocument(): Json {
       description: 'When the certificate the last check saw expires (https, tls:// and tls endpoints); null before one was seen',
     }),
     lastPingAt: nullable('string', { format: 'date-time', description: 'push: when the last ping came; null before the first, and for the other types' }),
-    nextDeadlineAt: nullable('string', { format: 'date-time', description: 'push: when it turns DOWN unless a ping comes first; null while paused and for the other types' }),
+    nextDeadlineAt: nullable('string', {
+      format: 'date-time',
+      description: 'push: when it turns DOWN unless a ping comes first; null while paused and for the other types',
+    }),
     createdAt: time,
     updatedAt: time,
   };

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, Endpoint, Incident, Page, ProblemDetails } from '../../server/contract/types.ts';
+import { writableFieldsOf } from '../support/endpoints.ts';
 import { unique, useRestApi } from '../support/rest-api.ts';
 import { startTestVigil, type TestVigil, waitFor } from '../support/vigil.ts';
 
@@ -157,23 +158,7 @@ describe('push endpoints', () => {
   it('keep their token through a PATCH that sends back what it read, and get a new one on request', async () => {
     const endpoint = await createPush();
     const url = await pingUrlOf(endpoint);
-    const {
-      id: _i,
-      status: _s,
-      lastCheckedAt: _l,
-      lastResponseTime: _r,
-      lastStatusCode: _c,
-      lastErrorMessage: _e,
-      lastErrorCode: _ec,
-      lastErrorParams: _ep,
-      consecutiveFailures: _f,
-      certificateExpiresAt: _x,
-      lastPingAt: _p,
-      nextDeadlineAt: _n,
-      createdAt: _ca,
-      updatedAt: _u,
-      ...asRead
-    } = endpoint;
+    const asRead = writableFieldsOf(endpoint);
     const written = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { ...asRead, graceSeconds: 120 });
     expect(written.status, JSON.stringify(written.body)).toBe(200);
     expect(await pingUrlOf(endpoint)).toBe(url);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, Endpoint, EndpointsFile, ImportResult, Page, ProblemDetails } from '../../server/contract/types.ts';
 import { closeRealtimeClients, connectSocketIo, connectWs, openSse, subscribeToAll, type RealtimeClient, type Received } from '../support/realtime-clients.ts';
+import { writableFieldsOf } from '../support/endpoints.ts';
 import { startTargetServer, type TargetRequest, type TargetServer } from '../support/target-server.ts';
 import { startTestVigil, waitFor, type TestVigil } from '../support/vigil.ts';
 
@@ -211,23 +212,7 @@ describe('updates keep what they do not replace', () => {
     const renamed = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { name: unique('Renamed') });
     expect(renamed.status).toBe(200);
     // A client that reads, edits one field and writes every field back.
-    const {
-      id: _id,
-      status: _s,
-      lastCheckedAt: _l,
-      lastResponseTime: _r,
-      lastStatusCode: _c,
-      lastErrorMessage: _e,
-      lastErrorCode: _ec,
-      lastErrorParams: _ep,
-      consecutiveFailures: _f,
-      certificateExpiresAt: _x,
-      lastPingAt: _lp,
-      nextDeadlineAt: _nd,
-      createdAt: _ca,
-      updatedAt: _u,
-      ...asRead
-    } = (await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body;
+    const asRead = writableFieldsOf((await vigil.api<Endpoint>('GET', `/api/endpoints/${endpoint.id}`)).body);
     const writtenBack = await vigil.api<Endpoint>('PATCH', `/api/endpoints/${endpoint.id}`, { ...asRead, timeoutMs: 4000 });
     expect(writtenBack.status, JSON.stringify(writtenBack.body)).toBe(200);
     expect(writtenBack.body).toMatchObject({ headers: redactedHeaders, url: redactedUrl(path), timeoutMs: 4000 });

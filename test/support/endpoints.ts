@@ -51,3 +51,25 @@ export function endpointFixture(fields: Partial<Endpoint> = {}): Endpoint {
     ...fields,
   };
 }
+
+/** What a client that reads an endpoint and writes every field back sends: the Endpoint without its read-only fields. */
+export function writableFieldsOf(endpoint: Endpoint): Record<string, unknown> {
+  const {
+    id: _id,
+    status: _s,
+    lastCheckedAt: _l,
+    lastResponseTime: _r,
+    lastStatusCode: _c,
+    lastErrorMessage: _e,
+    lastErrorCode: _ec,
+    lastErrorParams: _ep,
+    consecutiveFailures: _f,
+    certificateExpiresAt: _x,
+    lastPingAt: _lp,
+    nextDeadlineAt: _nd,
+    createdAt: _ca,
+    updatedAt: _u,
+    ...writable
+  } = endpoint;
+  return writable;
+}

@@ -1,5 +1,5 @@
 import { checkError } from '../../domain/check-errors.ts';
-import type { CheckVerdict } from '../../domain/check-rules.ts';
+import { plainVerdict } from '../../domain/check-rules.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { maskSecrets, secretValuesOf } from '../../domain/secrets.ts';
 import type { ServiceContext } from '../context.ts';
@@ -34,30 +34,15 @@ export async function receivePing(ctx: ServiceContext, token: string, signal: Pi
   const duration = runStartedAt ? Math.min(now.getTime() - runStartedAt.getTime(), 2_147_483_647) : 0;
   ctx.pushRuns.pinged(endpointId);
   ctx.registry.notePing(endpointId, now);
-  const verdict: CheckVerdict =
+  const verdict =
     signal.kind === 'success'
-      ? {
-          status: 'UP',
-          statusCode: null,
-          responseTime: duration,
-          errorMessage: null,
-          errorCode: null,
-          errorParams: null,
-          failedAssertions: [],
-          bodyExcerpt: null,
-          certificate: null,
-          certificateExpiresAt: null,
-        }
-      : {
-          status: 'DOWN',
-          statusCode: null,
-          responseTime: duration,
-          ...checkError('push_failed', { detail: signal.exitStatus === null ? '' : ` (exit status ${signal.exitStatus})` }),
-          failedAssertions: [],
-          bodyExcerpt: excerptOf(body, secretValuesOf(entry.definition)),
-          certificate: null,
-          certificateExpiresAt: null,
-        };
+      ? plainVerdict('UP', duration)
+      : plainVerdict(
+          'DOWN',
+          duration,
+          checkError('push_failed', { detail: signal.exitStatus === null ? '' : ` (exit status ${signal.exitStatus})` }),
+          excerptOf(body, secretValuesOf(entry.definition)),
+        );
   // Another instance may hold this endpoint's live state: start from what it stored (as a check now does).
   if (ctx.placement.needsStoredState(endpointId) && !ctx.writer.hasPending(endpointId)) {
     await ctx.registry.reload(ctx.db, [endpointId], (id) => ctx.writer.hasPending(id)).catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/client.ts';
 import type { Check } from '../../contract/types.ts';
 import { checkError } from '../../domain/check-errors.ts';
-import type { CheckVerdict } from '../../domain/check-rules.ts';
+import { plainVerdict } from '../../domain/check-rules.ts';
 import { anchorOf, nextExpectedAt } from '../../domain/push-schedule.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import { readEndpointRows } from '../../state/stored-monitors.ts';
@@ -24,7 +24,7 @@ const MAX_STEPS = 10_000;
  */
 export async function watchDeadline(deps: WatchDeps, endpointId: string, now = new Date()): Promise<Check | null> {
   let entry = deps.registry.get(endpointId);
-  if (!entry || entry.definition.type !== 'push' || entry.definition.paused) return null;
+  if (entry?.definition.type !== 'push' || entry.definition.paused) return null;
   let missed = missedDeadline(entry, deps.pushRuns, now);
   if (!missed) return null;
   // A ping may have reached another instance (or come before a restart): the stored one counts too.
@@ -41,17 +41,7 @@ export async function watchDeadline(deps: WatchDeps, endpointId: string, now = n
   const reason = missed.runStartedAt
     ? checkError('push_late', { deadline: missed.deadline.toISOString(), last: `never after the run started at ${missed.runStartedAt.toISOString()}` })
     : checkError('push_late', { deadline: missed.deadline.toISOString(), last });
-  const verdict: CheckVerdict = {
-    status: 'DOWN',
-    statusCode: null,
-    responseTime: 0,
-    ...reason,
-    failedAssertions: [],
-    bodyExcerpt: null,
-    certificate: null,
-    certificateExpiresAt: null,
-  };
-  return recordResult(deps, endpointId, verdict, now);
+  return recordResult(deps, endpointId, plainVerdict('DOWN', 0, reason), now);
 }
 
 interface Missed {
