@@ -38,6 +38,10 @@ export interface OutageReport {
   metricsMs: number[];
   /** GET /api/endpoints once a second, from 1 s into the outage until it ends. */
   restDuringOutage: { at: number; status: number; ms: number }[];
+  /** A push endpoint's pings sent during the outage: 200 when answered OK within 2 s. */
+  pingsDuringOutage: number[];
+  /** Its checks stored after the outage. */
+  pingsStored: number;
   metricsDuring: string;
   restStatus: number;
   restMs: number;
@@ -77,6 +81,15 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const steady: Endpoint[] = [];
   for (let i = 0; i < options.endpoints; i++) steady.push(await create(`steady ${i}`, `/steady/${i}`));
   const flipper = await create('Flipper', '/flipper', { failureThreshold: FAILURE_THRESHOLD });
+  // A push endpoint: a job's pings during the outage are taken, and written once it is over.
+  const job = (await (
+    await vigil.fetch('/api/endpoints', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Nightly job', type: 'push', intervalSeconds: 3600 }),
+    })
+  ).json()) as Endpoint;
+  const { pingUrl } = (await (await vigil.fetch(`/api/endpoints/${job.id}/push-url`)).json()) as { pingUrl: string };
 
   const socket = connectIo(vigil.url, { transports: ['websocket'], reconnection: true, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
   cleanups.push(async () => void socket.close());
@@ -163,6 +176,13 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const incidentStarted = await waitFor(() => events.find((e) => e.event === 'incident:started' && e.data.endpointId === flipper.id), 5000, 'incident:started');
   const webhookStarted = await waitFor(() => webhook.received.find((r) => r.body.event === 'incident:started'), 5000, 'the incident webhook');
 
+  const pingsDuringOutage: number[] = [];
+  for (const signal of ['', '/fail', '']) {
+    const started = Date.now();
+    const ping = await fetch(`${pingUrl}${signal}`, { method: 'POST', body: 'during the outage', signal: AbortSignal.timeout(5000) });
+    pingsDuringOutage.push(ping.status === 200 && Date.now() - started < 2000 ? 200 : ping.status);
+  }
+
   const outageLeft = options.outageMs - (Date.now() - brokenAt);
   if (outageLeft > 0) await new Promise((r) => setTimeout(r, outageLeft));
   const metricsDuring = await (await vigil.fetch('/metrics')).text();
@@ -205,6 +225,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     if (!list) byEndpoint.set(row.endpointId, (list = []));
     list.push(row.checkedAt);
   }
+  const pingsStored = byEndpoint.get(job.id)?.length ?? 0;
   const mismatches: string[] = [];
   for (const [i, endpoint] of [...steady, flipper].entries()) {
     const path = i < steady.length ? `/steady/${i}` : '/flipper';
@@ -224,6 +245,8 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     metricsAnswers,
     metricsMs,
     restDuringOutage,
+    pingsDuringOutage,
+    pingsStored,
     metricsDuring,
     restStatus: rest.status,
     restMs,
@@ -265,6 +288,9 @@ export function expectWatchingThroughout(report: OutageReport): string {
   expect(report.readyzDuring.status, context).toBe(503);
   expect(report.readyzAfter).toBe(200);
   expect(report.mismatches, context).toEqual([]);
+  // A job's pings are taken at once while the database is away, and stored once it is back.
+  expect(report.pingsDuringOutage, context).toEqual([200, 200, 200]);
+  expect(report.pingsStored, context).toBe(3);
   expect(report.duplicateChecks).toBe(0);
   expect(report.openIncidentsOfFlipper).toHaveLength(1);
   expect(report.openIncidentsOfFlipper[0]!.failureCount).toBe(report.flipperFailuresSeen);
