@@ -120,6 +120,13 @@ describe('push endpoints', () => {
     expect(await checksOf(endpoint)).toEqual([]);
   });
 
+  it('are not checked on request: a check now is a 400 saying its checks come from its pings', async () => {
+    const endpoint = await createPush();
+    const res = await vigil.api<ProblemDetails>('POST', `/api/endpoints/${endpoint.id}/check`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ path: 'id', code: 'not_for_type' }));
+  });
+
   it('answer 404 to an unknown token and a bad signal, and take nothing while paused', async () => {
     expect((await fetch(`http://127.0.0.1:${vigil.port}/api/push/${'x'.repeat(32)}`)).status).toBe(404);
     const endpoint = await createPush({ paused: true });
