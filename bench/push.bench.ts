@@ -70,25 +70,37 @@ for (const kind of options.dbs) {
     const answerMs: number[] = [];
     let sent = 0;
     let failed = 0;
+    const failures = new Map<string, number>();
+    const fail = (why: string) => {
+      failed++;
+      failures.set(why, (failures.get(why) ?? 0) + 1);
+    };
     let measuring = false;
     const tickMs = 20;
     const perTick = (options.rate * tickMs) / 1000;
     let owed = 0;
     let next = 0;
+    const ping = (url: string, t0: number, firstTry: boolean): void => {
+      const req = http.request(url, { agent, method: 'GET' }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`);
+          if (measuring) answerMs.push(performance.now() - t0);
+        });
+      });
+      req.on('error', (error: Error & { code?: string }) => {
+        // A keep-alive socket the server closed as it was reused (as a job's curl would not have one): once more, fresh.
+        if (firstTry && req.reusedSocket && error.code === 'ECONNRESET') ping(url, t0, false);
+        else fail(error.code ?? error.message);
+      });
+      req.end();
+    };
     const pinger = setInterval(() => {
       for (owed += perTick; owed >= 1; owed--) {
         const url = urls[next++ % urls.length]!;
         const t0 = performance.now();
         sent++;
-        const req = http.request(url, { agent, method: 'GET' }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode !== 200) failed++;
-            if (measuring) answerMs.push(performance.now() - t0);
-          });
-        });
-        req.on('error', () => failed++);
-        req.end();
+        ping(url, t0, true);
       }
     }, tickMs);
 
@@ -117,6 +129,7 @@ for (const kind of options.dbs) {
     rows.push(
       `| ${kind} | ${options.endpoints} | ${options.interval} | ${pingsPerS.toFixed(1)} | ${written.toFixed(1)} | ${watched.toFixed(1)} | ${q(0.5).toFixed(1)} / ${q(0.99).toFixed(1)} | ${lagP99} | ${(((cpu1 - cpu0) / dt) * 100).toFixed(1)} | ${cpuMsPerPing.toFixed(3)} | ${failed} | ${down.down} |`,
     );
+    if (failed > 0) console.log(`${kind}: pings not OK: ${JSON.stringify(Object.fromEntries(failures))}`);
     if (failed > 0 || down.down > 0) process.exitCode = 1;
   } finally {
     await stopGracefully(vigil.child);
