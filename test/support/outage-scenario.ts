@@ -103,7 +103,8 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   await waitFor(
     async () => {
       const page = (await (await vigil.fetch('/api/endpoints?limit=500')).json()) as { items: Endpoint[] };
-      return page.items.every((e) => e.status === 'UP');
+      // (the push endpoint waits for its first ping, which comes during the outage)
+      return page.items.every((e) => e.status === 'UP' || e.type === 'push');
     },
     20_000,
     'every endpoint UP',

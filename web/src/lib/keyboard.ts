@@ -50,7 +50,8 @@ export function useKeyboardShortcuts() {
     } else if (event.key === 'n') {
       event.preventDefault();
       navigate('/endpoints/new');
-      focusWhenShown('main form input:not([type="hidden"])');
+      // The name: the type above it keeps HTTP unless the user picks another.
+      focusWhenShown('main form input[name="name"]');
     }
   };
   document.addEventListener('keydown', onKey);
