@@ -5,17 +5,14 @@
  * when they cannot work, and what a check did not meet listed on the endpoint page with the start
  * of the body it got, in English and Korean, light and dark, on a desk and on a phone.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Assertion, Endpoint, Incident, Page as ListPage } from '../../server/contract/types.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
+import { layoutOf, seriousViolations } from '../support/page-checks.ts';
 
 const env = useBrowserTestEnv();
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** What the target answers: JSON that is not "ok", a text that would be markup if it were injected, as text/plain. */
 const HEALTH_BODY = JSON.stringify({ status: 'degraded', version: '1.4.2', note: '<img src=x onerror="window.injected=1"><b>bold</b>' });
@@ -39,53 +36,8 @@ async function fillRow(page: Page, index: number, a: { source: string; property?
   await control(page, index, 'severity').selectOption(a.severity);
 }
 
-/**
- * What a person sees of the elements `selector` finds: each visible, inside the viewport's width,
- * none overlapping another, and the page not scrolling sideways.
- */
-function layoutOf(page: Page, selector: string) {
-  return page.evaluate((sel) => {
-    const boxes = [...document.querySelectorAll<HTMLElement>(sel)].map((el) => {
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      return {
-        id: el.id || el.className,
-        left: r.left,
-        right: r.right,
-        top: r.top,
-        bottom: r.bottom,
-        shown: r.width > 0 && r.height > 0 && style.visibility !== 'hidden',
-      };
-    });
-    const overlapping: string[] = [];
-    boxes.forEach((a, i) => {
-      for (const b of boxes.slice(i + 1)) {
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlapping.push(`${a.id} × ${b.id}`);
-      }
-    });
-    return {
-      count: boxes.length,
-      hidden: boxes.filter((b) => !b.shown).map((b) => b.id),
-      outside: boxes.filter((b) => b.left < 0 || b.right > window.innerWidth + 0.5).map((b) => b.id),
-      overlapping,
-      sideways: document.scrollingElement!.scrollWidth > window.innerWidth,
-    };
-  }, selector);
-}
-
 async function expectLaidOut(page: Page, selector: string, count: number) {
   expect(await layoutOf(page, selector), selector).toEqual({ count, hidden: [], outside: [], overlapping: [], sideways: false });
-}
-
-/** axe-core's serious and critical findings on the page as it stands (injected over DevTools: the CSP runs no inline script). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
 describe('assertions in the dashboard', () => {

@@ -8,11 +8,8 @@
  * answers PING with +PONG, a TLS server showing a certificate of a CA made here (not trusted by
  * Vigil: the check is DOWN, and still shows it), and a DNS resolver port nobody listens on.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import type { AxeResults } from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint, Page as ListPage } from '../../server/contract/types.ts';
@@ -20,9 +17,9 @@ import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
 import { createTestCa, days } from '../support/certificates.ts';
 import { freePort } from '../support/free-port.ts';
+import { layoutOf, seriousViolations } from '../support/page-checks.ts';
 
 const env = useBrowserTestEnv();
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let tcpServer: net.Server;
 let tlsServer: tls.Server;
@@ -96,40 +93,6 @@ function shownControls(page: Page): Promise<string[]> {
   );
 }
 
-/**
- * What a person sees of the elements `selector` finds: each visible, inside the viewport's width,
- * none overlapping another, and the page not scrolling sideways.
- */
-function layoutOf(page: Page, selector: string) {
-  return page.evaluate((sel) => {
-    const boxes = [...document.querySelectorAll<HTMLElement>(sel)].map((el) => {
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      return {
-        id: el.id || el.dataset.field || el.dataset.type || el.className,
-        left: r.left,
-        right: r.right,
-        top: r.top,
-        bottom: r.bottom,
-        shown: r.width > 0 && r.height > 0 && style.visibility !== 'hidden',
-      };
-    });
-    const overlapping: string[] = [];
-    boxes.forEach((a, i) => {
-      for (const b of boxes.slice(i + 1)) {
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlapping.push(`${a.id} × ${b.id}`);
-      }
-    });
-    return {
-      count: boxes.length,
-      hidden: boxes.filter((b) => !b.shown).map((b) => b.id),
-      outside: boxes.filter((b) => b.left < 0 || b.right > window.innerWidth + 0.5).map((b) => b.id),
-      overlapping,
-      sideways: document.scrollingElement!.scrollWidth > window.innerWidth,
-    };
-  }, selector);
-}
-
 /** The type choice's pills and hint, and every field of the form outside the assertions: none on another, none cut off. */
 const FORM_PARTS = '.type-option, #f-type-hint, .form > .field, .form > .form-row > .field, .form > label.check';
 
@@ -137,17 +100,6 @@ async function expectFormLaidOut(page: Page) {
   const layout = await layoutOf(page, FORM_PARTS);
   expect(layout.count).toBeGreaterThan(8);
   expect({ ...layout, count: 0 }).toEqual({ count: 0, hidden: [], outside: [], overlapping: [], sideways: false });
-}
-
-/** axe-core's serious and critical findings on the page as it stands (injected over DevTools: the CSP runs no inline script). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
 describe('monitor types in the dashboard', () => {

@@ -8,16 +8,12 @@
  * key a ping URL needs, in English and Korean, on a desk and on a phone. The token shows in the
  * Ping URL box and nowhere else.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, Page as ListPage } from '../../server/contract/types.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { layoutOf, seriousViolations } from '../support/page-checks.ts';
 
 const fieldError = (page: Page, name: string) => page.locator(`.field[data-field="${name}"] .field-error`);
 const statusOf = (page: Page) => page.locator('.ep-head .badge').getAttribute('data-status');
@@ -51,51 +47,10 @@ function shownControls(page: Page): Promise<string[]> {
   );
 }
 
-/** What a person sees of the elements `selector` finds: each visible, inside the viewport's width, none on another, no sideways scroll. */
-function layoutOf(page: Page, selector: string) {
-  return page.evaluate((sel) => {
-    const boxes = [...document.querySelectorAll<HTMLElement>(sel)].map((el) => {
-      const r = el.getBoundingClientRect();
-      return {
-        id: el.id || el.dataset.field || el.className || el.tagName,
-        left: r.left,
-        right: r.right,
-        top: r.top,
-        bottom: r.bottom,
-        shown: r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden',
-      };
-    });
-    const overlapping: string[] = [];
-    boxes.forEach((a, i) => {
-      for (const b of boxes.slice(i + 1)) {
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlapping.push(`${a.id} × ${b.id}`);
-      }
-    });
-    return {
-      count: boxes.length,
-      hidden: boxes.filter((b) => !b.shown).map((b) => b.id),
-      outside: boxes.filter((b) => b.left < 0 || b.right > window.innerWidth + 0.5).map((b) => b.id),
-      overlapping,
-      sideways: document.scrollingElement!.scrollWidth > window.innerWidth,
-    };
-  }, selector);
-}
-
 async function expectLaidOut(page: Page, selector: string, atLeast: number) {
   const layout = await layoutOf(page, selector);
   expect(layout.count).toBeGreaterThanOrEqual(atLeast);
   expect({ ...layout, count: 0 }).toEqual({ count: 0, hidden: [], outside: [], overlapping: [], sideways: false });
-}
-
-/** axe-core's serious and critical findings on the page as it stands. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
 /** How often `text` appears in the page's text, its title and its attributes. */

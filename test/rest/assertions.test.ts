@@ -1,11 +1,10 @@
 /** Assertions on HTTP checks, end to end: REST in, a real target's answer judged, the result stored, listed, exported and announced. */
 import { describe, expect, it } from 'vitest';
 import type { Assertion, Check, Endpoint, EndpointsFile, ImportResult, Page, ProblemDetails } from '../../server/contract/types.ts';
-import type { ServerEvents } from '../../server/contract/events.ts';
-import { connectSocketIo } from '../support/realtime-clients.ts';
+import { checkCompletedEvent, connectSocketIo } from '../support/realtime-clients.ts';
 import { expectCheckShape, unique, useRestApi } from '../support/rest-api.ts';
 import type { TargetServer } from '../support/target-server.ts';
-import { waitFor, type TestVigil } from '../support/vigil.ts';
+import type { TestVigil } from '../support/vigil.ts';
 
 let vigil: TestVigil;
 let target: TargetServer;
@@ -119,12 +118,7 @@ describe('assertions on an HTTP check', () => {
     try {
       expect(await client.command('subscribe:endpoint', { endpointId: endpoint.id })).toEqual({ ok: true });
       const check = await checkNow(endpoint);
-      const received = await waitFor(
-        () => client.events.find((e) => e.event === 'check:completed' && e.data.checkId === check.id),
-        5000,
-        'the check:completed event',
-      );
-      const event = received.data as ServerEvents['check:completed'];
+      const event = await checkCompletedEvent(client, check.id);
       expect(event.failedAssertions).toEqual(check.failedAssertions);
       expect(event.errorMessage).toBe('$.status: expected "ok", got "degraded"');
     } finally {

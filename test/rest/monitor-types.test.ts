@@ -5,13 +5,12 @@
  */
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerEvents } from '../../server/contract/events.ts';
 import type { Endpoint, EndpointsFile, ImportResult, ProblemDetails } from '../../server/contract/types.ts';
 import { type DnsServer, startDnsServer } from '../support/dns-server.ts';
 import { freePort } from '../support/free-port.ts';
-import { connectSocketIo } from '../support/realtime-clients.ts';
+import { checkCompletedEvent, connectSocketIo } from '../support/realtime-clients.ts';
 import { unique, useRestApi } from '../support/rest-api.ts';
-import { type TestVigil, waitFor } from '../support/vigil.ts';
+import type { TestVigil } from '../support/vigil.ts';
 
 let vigil: TestVigil;
 const { create, checkNow, get } = useRestApi((v) => {
@@ -221,12 +220,8 @@ describe('every type', () => {
     try {
       expect(await client.command('subscribe:endpoint', { endpointId: endpoint.id })).toEqual({ ok: true });
       const check = await checkNow(endpoint);
-      const received = await waitFor(
-        () => client.events.find((e) => e.event === 'check:completed' && e.data.checkId === check.id),
-        5000,
-        'the check:completed event',
-      );
-      expect(received.data as ServerEvents['check:completed']).toMatchObject({ endpointId: endpoint.id, status: 'UP', statusCode: null, certificate: null });
+      const event = await checkCompletedEvent(client, check.id);
+      expect(event).toMatchObject({ endpointId: endpoint.id, status: 'UP', statusCode: null, certificate: null });
     } finally {
       await client.close();
     }

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import WebSocket from 'ws';
+import type { ServerEvents } from '../../server/contract/events.ts';
 import type { Check, Endpoint, Incident, Page } from '../../server/contract/types.ts';
 import { startTargetServer, type TargetServer } from './target-server.ts';
 import { startTestVigil, waitFor, type TestVigil } from './vigil.ts';
@@ -788,4 +789,14 @@ export function itRefusesMalformedSubscriptions(connect: () => Promise<Commandin
       expect(await client.command(event, data)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.any(String) } });
     }
   });
+}
+
+/** The check:completed event of one check, as `client` receives it (at most 5 s). */
+export async function checkCompletedEvent(client: RealtimeClient, checkId: string): Promise<ServerEvents['check:completed']> {
+  const received = await waitFor(
+    () => client.events.find((e) => e.event === 'check:completed' && e.data.checkId === checkId),
+    5000,
+    'the check:completed event',
+  );
+  return received.data as ServerEvents['check:completed'];
 }
