@@ -33,7 +33,7 @@ import { ResultWriter, type WriteFailure } from './results/result-writer.ts';
 import type { ServiceContext } from './services/context.ts';
 import { createServices, type Services } from './services/index.ts';
 import { MonitorRegistry } from './state/monitor-registry.ts';
-import { RetentionJob } from './services/maintenance/retention-job.ts';
+import { RetentionJob } from './services/retention/retention-job.ts';
 import { createLogger, errorReporter, type Logger } from './logger.ts';
 import { resolveInstanceId } from './cluster/instance-id.ts';
 import type { Summary } from './contract/types.ts';

@@ -3,7 +3,7 @@ import { DURATION_BUCKETS_SECONDS, type CheckDurations } from './check-durations
 import type { EventLoopLag } from './event-loop-lag.ts';
 import type { SchedulerStats } from '../scheduler/scheduler.ts';
 import type { WriterStats } from '../results/result-writer.ts';
-import type { RetentionStats } from '../services/maintenance/retention-job.ts';
+import type { RetentionStats } from '../services/retention/retention-job.ts';
 import type { EventRelayStats } from '../cluster/event-relay.ts';
 import type { OwnershipStats } from '../cluster/ownership.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { floorHour } from '../maintenance/hours.ts';
+import { floorHour } from '../retention/hours.ts';
 
 /** A time as a timestamptz constant in the SQL text: the planner sees the range (a joined value would hide it). */
 export const timestamptz = (time: Date) => sql`${time.toISOString()}::timestamptz`;

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { bucketSeconds, parseSeriesQuery, SERIES_RANGES } from '../../domain/series-query.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from '../endpoints/get.ts';
-import { floorHour } from '../maintenance/hours.ts';
+import { floorHour } from '../retention/hours.ts';
 import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 interface BucketRow {

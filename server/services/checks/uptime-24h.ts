@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../../db/client.ts';
 import { retentionState } from '../../../db/schema/index.ts';
 import type { UptimeCounts } from '../../contract/types.ts';
-import { floorHour, HOUR_MS } from '../maintenance/hours.ts';
+import { floorHour, HOUR_MS } from '../retention/hours.ts';
 import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 export interface AllUptime24h {

@@ -5,7 +5,7 @@ import type { Uptime, UptimeWindow } from '../../contract/types.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertEndpointId } from '../endpoints/get.ts';
-import { DAY_MS, floorHour, HOUR_MS } from '../maintenance/hours.ts';
+import { DAY_MS, floorHour, HOUR_MS } from '../retention/hours.ts';
 import { rawResultsFrom, timestamptz } from './rollup-watermark.ts';
 
 const WINDOWS = { '24h': 1, '7d': 7, '30d': 30 } as const;
