@@ -11,6 +11,9 @@ import { DEFAULT_USER_AGENT } from './checker/http-prober.ts';
 import { TargetPolicy } from './security/target-policy.ts';
 import { clusterPlacement } from './cluster/cluster-placement.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
+import { RemoteWindowChanges } from './cluster/remote-windows.ts';
+import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
+import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
 import { EventRelay } from './cluster/event-relay.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
@@ -119,6 +122,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     : undefined;
   const feed = relay?.feed ?? bus;
   const registry = new MonitorRegistry();
+  const calendar = new MaintenanceCalendar();
   const pushRuns = new PushRuns();
   const pushDirectory = new PushDirectory(registry);
   const reportWrite = reportWriteFailure(logger);
@@ -149,7 +153,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   const checks = {
     // (`placement` is made from these below; a check runs only once it exists.)
-    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db }, endpointId),
+    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db, maintenance }, endpointId),
     onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
@@ -167,14 +171,23 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       : undefined;
   const placement: Placement = cluster?.placement ?? singleInstancePlacement({ checks, registry });
   const scheduler = placement.scheduler;
-  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement, pushRuns, pushDirectory };
+  // Announces endpoints entering and leaving maintenance windows (a check asks it too).
+  const maintenance = new MaintenanceWatch({ registry, calendar, placement, bus });
+  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement, pushRuns, pushDirectory, calendar, maintenance };
   const remote =
     relay && cluster
-      ? new RemoteEndpointChanges(database.db, registry, placement, errorReporter(logger, 'applying a remote endpoint change failed'))
+      ? new RemoteEndpointChanges(database.db, registry, placement, errorReporter(logger, 'applying a remote endpoint change failed'), () =>
+          maintenance.changed(),
+        )
       : undefined;
+  const remoteWindows = relay
+    ? new RemoteWindowChanges(database.db, calendar, () => maintenance.changed(), errorReporter(logger, 'reading maintenance windows changed elsewhere failed'))
+    : undefined;
   if (remote) relay?.onRemote(remote.apply);
+  if (remoteWindows) relay?.onRemote(remoteWindows.apply);
   await relay?.start();
   await registry.load(database.db);
+  await calendar.load(database.db);
   remote?.release();
   const services = createServices(ctx);
 
@@ -294,6 +307,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
 
   await placement.start();
+  maintenance.start();
+  remoteWindows?.start();
   retention.start();
   logger.info(
     {
@@ -320,6 +335,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       socketIo!.stopAccepting();
       sse.stopAccepting();
       await retention.stop();
+      remoteWindows?.stop();
+      maintenance.stop();
       const unfinished = await placement.stop(settings.shutdownTimeoutMs);
       if (unfinished > 0) {
         // Cut off by the shutdown, not by the target: not a DOWN result, so not recorded at all.
@@ -380,7 +397,7 @@ function reportWriteFailure(logger: Logger) {
 
 /** The summary, or the last one known when the database is unreachable or does not answer within 500 ms. */
 function cachedSummary(read: () => Promise<Summary>, unreachable: () => boolean): () => Promise<Summary & { stale: boolean }> {
-  let last: Summary = { total: 0, up: 0, down: 0, degraded: 0, pending: 0, paused: 0, openIncidents: 0 };
+  let last: Summary = { total: 0, up: 0, down: 0, degraded: 0, pending: 0, maintenance: 0, paused: 0, openIncidents: 0 };
   return async () => {
     if (unreachable()) return { ...last, stale: true };
     let timer: NodeJS.Timeout | undefined;

@@ -22,6 +22,7 @@ const check = (checkedAt: string, status: Check['status'], responseTime: number)
   errorParams: null,
   failedAssertions: [],
   bodyExcerpt: null,
+  maintenance: false,
   checkedAt,
 });
 

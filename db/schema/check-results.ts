@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { CertificateSummary, FailedAssertion } from '../../server/contract/types.ts';
 import { endpoints } from './endpoints.ts';
 
@@ -18,6 +18,8 @@ export const checkResults = pgTable(
     bodyExcerpt: text('body_excerpt'),
     /** `tls` checks only: the certificate they were shown. */
     certificate: jsonb('certificate').$type<CertificateSummary>(),
+    /** Made in a maintenance window: uptime, rollups and series leave it out. */
+    maintenance: boolean('maintenance').notNull().default(false),
     checkedAt: timestamp('checked_at', { withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [index('check_results_endpoint_checked_idx').on(t.endpointId, t.checkedAt.desc(), t.id.desc())],

@@ -4,3 +4,4 @@ export * from './incidents.ts';
 export * from './check-rollups.ts';
 export * from './retention-state.ts';
 export * from './instances.ts';
+export * from './maintenance-windows.ts';

@@ -22,6 +22,8 @@ export class RemoteEndpointChanges {
     private readonly registry: MonitorRegistry,
     private readonly placement: Placement,
     private readonly onError: (error: unknown) => void,
+    /** Told after changes are applied (maintenance windows look again at the endpoints). */
+    private readonly onApplied: () => void = () => {},
   ) {}
 
   readonly apply = <K extends ServerEventName>(event: K, data: ServerEvents[K]): void => {
@@ -35,6 +37,7 @@ export class RemoteEndpointChanges {
       this.pending.delete(endpointId);
       this.placement.forget(endpointId);
       this.registry.remove(endpointId);
+      this.onApplied();
     } else if (event === 'endpoint:created' || event === 'endpoint:updated') {
       this.pending.add((data as ServerEvents['endpoint:created']).id);
       this.scheduleFlush();
@@ -72,5 +75,6 @@ export class RemoteEndpointChanges {
         if (present.has(id) && after) followSchedule(this.placement, id, before.get(id) ?? null, after, 'now', isFailing(this.registry, id));
       }
     }
+    this.onApplied();
   }
 }

@@ -1,4 +1,4 @@
-import type { CertificateSummary, CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MessageParams } from './types.ts';
+import type { CertificateSummary, CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MaintenanceWindow, MessageParams } from './types.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -26,6 +26,8 @@ export interface ServerEvents {
     failedAssertions: FailedAssertion[];
     /** As in the Check: the certificate a `tls` check was shown. */
     certificate: CertificateSummary | null;
+    /** As in the Check: made in a maintenance window (uptime leaves it out). */
+    maintenance: boolean;
     timestamp: string;
   };
   'incident:started': {
@@ -46,6 +48,28 @@ export interface ServerEvents {
   'endpoint:created': Endpoint;
   'endpoint:updated': Endpoint;
   'endpoint:deleted': { endpointId: string };
+  /** An endpoint entered a maintenance window (with a status change to MAINTENANCE, or from another window). */
+  'maintenance:started': {
+    windowId: string;
+    windowName: string;
+    endpointId: string;
+    endpointName: string;
+    /** The period's start and end (it may have started before the endpoint entered it: a window created or widened now). */
+    startsAt: string;
+    endsAt: string;
+    timestamp: string;
+  };
+  /** An endpoint left a maintenance window (its period ended, the window changed or went, or the endpoint was paused). */
+  'maintenance:ended': {
+    windowId: string;
+    windowName: string;
+    endpointId: string;
+    endpointName: string;
+    timestamp: string;
+  };
+  'maintenance:created': MaintenanceWindow;
+  'maintenance:updated': MaintenanceWindow;
+  'maintenance:deleted': { windowId: string };
 }
 
 export type ServerEventName = keyof ServerEvents;
@@ -58,6 +82,11 @@ export const SERVER_EVENT_NAMES = [
   'endpoint:created',
   'endpoint:updated',
   'endpoint:deleted',
+  'maintenance:started',
+  'maintenance:ended',
+  'maintenance:created',
+  'maintenance:updated',
+  'maintenance:deleted',
 ] as const satisfies readonly ServerEventName[];
 
 /** One event as it travels: the seed's envelope. */

@@ -23,11 +23,15 @@ export type DnsCode = (typeof DNS_CODES)[number];
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export const ENDPOINT_STATUSES = ['PENDING', 'UP', 'DEGRADED', 'DOWN'] as const;
+/**
+ * What an endpoint is now: its last check's status (PENDING before the first), or MAINTENANCE while
+ * a maintenance window covers it (checks go on; see docs/maintenance-windows.md).
+ */
+export const ENDPOINT_STATUSES = ['PENDING', 'UP', 'DEGRADED', 'DOWN', 'MAINTENANCE'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 
-/** The result of one check; never PENDING. */
-export type CheckStatus = Exclude<EndpointStatus, 'PENDING'>;
+/** The result of one check; never PENDING or MAINTENANCE (a check in a window keeps what it saw, and is marked `maintenance`). */
+export type CheckStatus = Exclude<EndpointStatus, 'PENDING' | 'MAINTENANCE'>;
 
 /**
  * What every read shows in place of a secret (a secret header's value, the URL's password), and
@@ -158,6 +162,8 @@ export interface Endpoint extends EndpointDefinition {
   lastPingAt: string | null;
   /** push: when the endpoint turns DOWN unless a ping comes first; null for the other types and while paused. */
   nextDeadlineAt: string | null;
+  /** The maintenance window covering it now (its `status` is then MAINTENANCE); null outside windows and while paused. */
+  maintenance: EndpointMaintenance | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -178,11 +184,13 @@ export interface Check {
   bodyExcerpt: string | null;
   /** The certificate a `tls` check was shown (null for the other types, and when none was). */
   certificate: CertificateSummary | null;
+  /** Made while a maintenance window covered the endpoint: uptime leaves it out, and it opened no incident. */
+  maintenance: boolean;
   checkedAt: string;
 }
 
 /** One check as the dashboard's strips draw it. */
-export type RecentCheck = Pick<Check, 'status' | 'responseTime' | 'checkedAt'>;
+export type RecentCheck = Pick<Check, 'status' | 'responseTime' | 'checkedAt' | 'maintenance'>;
 
 /** GET /api/checks/recent: every endpoint's newest checks, newest first, keyed by endpoint id ([] before its first check). */
 export interface RecentChecks {
@@ -193,7 +201,7 @@ export interface RecentChecks {
   uptime24h: Record<string, UptimeCounts>;
 }
 
-/** Checks in a window and how many were not DOWN; `through`: the newest check counted (null: none). */
+/** Checks in a window (those in maintenance left out) and how many were not DOWN; `through`: the newest check looked at (null: none). */
 export interface UptimeCounts {
   checks: number;
   up: number;
@@ -263,12 +271,15 @@ export interface ResponseSeries {
   points: SeriesPoint[];
 }
 
+/** up + down + degraded + pending + maintenance + paused = total. */
 export interface Summary {
   total: number;
   up: number;
   down: number;
   degraded: number;
   pending: number;
+  /** Covered by a maintenance window now (not paused). */
+  maintenance: number;
   paused: number;
   openIncidents: number;
 }
@@ -348,4 +359,61 @@ export interface ImportResult {
   deleted: number;
   /** `id` is null only for an entry without an id that a dry run would create. */
   items: { id: string | null; name: string; action: ImportAction }[];
+}
+
+/** How a maintenance window's periods are set: one period (`startsAt` to `endsAt`), or one per time of a cron expression. */
+export const MAINTENANCE_KINDS = ['once', 'recurring'] as const;
+export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
+
+/**
+ * A time during which the endpoints it covers are in maintenance: checked as usual, shown as
+ * MAINTENANCE, opening no incident and sending no notification, left out of uptime. See
+ * docs/maintenance-windows.md.
+ */
+export interface MaintenanceWindowDefinition {
+  name: string;
+  /** What is done, for the people who see it (null: nothing said). */
+  description: string | null;
+  kind: MaintenanceKind;
+  /** once: when the period starts. recurring: no period starts before it (null: no bound). */
+  startsAt: string | null;
+  /** once: when the period ends. recurring: no period starts after it (null: no bound). */
+  endsAt: string | null;
+  /** recurring: when each period starts, as a cron expression (5 or 6 fields). Null for once. */
+  cron: string | null;
+  /** recurring: how long each period lasts, in minutes. Null for once. */
+  durationMinutes: number | null;
+  /** recurring: the IANA time zone of `cron` (null: UTC). Null for once, whose times carry their offset. */
+  timezone: string | null;
+  /** Covers every endpoint (then `endpointIds` and `tags` must be empty). */
+  allEndpoints: boolean;
+  /** The endpoints it covers by id… */
+  endpointIds: string[];
+  /** …and those with any of these tags. */
+  tags: string[];
+}
+
+export interface MaintenancePeriod {
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface MaintenanceWindow extends MaintenanceWindowDefinition {
+  id: string;
+  /** Whether one of its periods is going on now. */
+  active: boolean;
+  /** The period going on now (overlapping periods of a recurring window as one); null outside. */
+  currentPeriod: MaintenancePeriod | null;
+  /** The next period to start after now (after the current one); null when none is to come. */
+  nextPeriod: MaintenancePeriod | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** On an Endpoint: the window that puts it in maintenance now. */
+export interface EndpointMaintenance {
+  windowId: string;
+  windowName: string;
+  /** When the current period ends. */
+  endsAt: string;
 }

@@ -70,12 +70,28 @@ const IncidentList = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const MaintenanceList = z.object({
+  active: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+  endpointId: uuid.optional(),
+  limit: limit(500, 100),
+  cursor: z.string().max(200).optional(),
+});
+
 const RecentChecks = z.object({
   perEndpoint: limit(100, 20),
 });
 
 /** The query schemas by route, for the OpenAPI document (its parameters are these schemas' keys). */
-export const QUERY_SCHEMAS = { endpoints: EndpointList, checks: CheckList, incidents: IncidentList, recentChecks: RecentChecks } as const;
+export const QUERY_SCHEMAS = {
+  endpoints: EndpointList,
+  checks: CheckList,
+  incidents: IncidentList,
+  recentChecks: RecentChecks,
+  maintenanceWindows: MaintenanceList,
+} as const;
 
 export type EndpointListQuery = z.infer<typeof EndpointList>;
 export type CheckListQuery = z.infer<typeof CheckList>;
@@ -86,6 +102,7 @@ export const parseEndpointListQuery = (raw: Record<string, string>) => parseQuer
 export const parseCheckListQuery = (raw: Record<string, string>) => parseQuery(CheckList, raw);
 export const parseIncidentListQuery = (raw: Record<string, string>) => parseQuery(IncidentList, raw);
 export const parseRecentChecksQuery = (raw: Record<string, string>) => parseQuery(RecentChecks, raw);
+export const parseMaintenanceListQuery = (raw: Record<string, string>) => parseQuery(MaintenanceList, raw);
 
 function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
   const result = schema.safeParse(raw);

@@ -23,6 +23,8 @@ export interface CheckFacts {
   status: CheckStatus;
   errorMessage: string | null;
   checkedAt: Date;
+  /** Made in a maintenance window: it counts no failure and opens no incident. */
+  maintenance?: boolean;
 }
 
 export interface Transition {
@@ -42,11 +44,13 @@ export interface Transition {
  * 2. when the count reaches `failureThreshold` and no incident is open, one opens;
  * 3. an open incident resolves at the `recoveryThreshold`-th check in a row that is not DOWN (a DOWN
  *    check starts that count again).
- * At most one incident is open at any time.
+ * At most one incident is open at any time. A check in a maintenance window counts no failure (the
+ * count starts again after the window) and so opens nothing; an incident open before the window
+ * keeps its course, and may resolve.
  */
 export function applyCheck(state: MonitorState, check: CheckFacts, failureThreshold: number, newIncidentId: () => string, recoveryThreshold = 1): Transition {
   const down = check.status === 'DOWN';
-  const consecutiveFailures = down ? state.consecutiveFailures + 1 : 0;
+  const consecutiveFailures = down && !check.maintenance ? state.consecutiveFailures + 1 : 0;
   let openIncident = state.openIncident;
   let opened: OpenIncident | null = null;
   let resolved: Transition['resolved'] = null;
@@ -56,7 +60,7 @@ export function applyCheck(state: MonitorState, check: CheckFacts, failureThresh
     const { successes: _reset, ...incident } = openIncident;
     openIncident = { ...incident, failureCount: openIncident.failureCount + 1 };
     continued = openIncident;
-  } else if (down && consecutiveFailures >= failureThreshold) {
+  } else if (down && !check.maintenance && consecutiveFailures >= failureThreshold) {
     opened = {
       id: newIncidentId(),
       startedAt: check.checkedAt,

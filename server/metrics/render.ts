@@ -41,6 +41,7 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
     ['{status="DEGRADED"}', summary.degraded],
     ['{status="DOWN"}', summary.down],
     ['{status="PENDING"}', summary.pending],
+    ['{status="MAINTENANCE"}', summary.maintenance],
   ]);
   metric('vigil_endpoints_paused', 'gauge', 'Paused endpoints.', [['', summary.paused]]);
   metric('vigil_database_up', 'gauge', '1 when the database answered this scrape, 0 when the counts above are the last known.', [['', summary.stale ? 0 : 1]]);

@@ -18,6 +18,13 @@ export interface WebhookOptions {
   log?: (message: string) => void;
 }
 
+/** A status change to or from MAINTENANCE: a planned window, which notifies nobody (docs/maintenance-windows.md). */
+function inMaintenance<K extends ServerEventName>(event: K, data: ServerEvents[K]): boolean {
+  if (event !== 'endpoint:status-changed') return false;
+  const change = data as ServerEvents['endpoint:status-changed'];
+  return change.previousStatus === 'MAINTENANCE' || change.currentStatus === 'MAINTENANCE';
+}
+
 interface Delivery {
   body: string;
   event: string;
@@ -47,7 +54,11 @@ export class WebhookNotifier {
     bus: EventBus,
     private readonly options: WebhookOptions,
   ) {
-    const offs = NOTIFIED_EVENTS.map((event) => bus.on(event, (data) => this.enqueue(event, data)));
+    const offs = NOTIFIED_EVENTS.map((event) =>
+      bus.on(event, (data) => {
+        if (!inMaintenance(event, data)) this.enqueue(event, data);
+      }),
+    );
     this.unsubscribe = () => {
       for (const off of offs) off();
     };

@@ -26,8 +26,9 @@ function wants(subscription: Exclude<Subscription, null>, event: BatchedEvent): 
 
 /**
  * What a client that fell behind still needs to know, in bounded memory: per endpoint its latest
- * `check:completed`, latest `endpoint:status-changed` and latest created/updated/deleted, and per
- * incident its latest event. Each key keeps the position of its latest event, so what remains
+ * `check:completed`, latest `endpoint:status-changed`, latest `maintenance:started` and `ended`,
+ * and latest created/updated/deleted, per incident its latest event, and per maintenance window
+ * its latest change. Each key keeps the position of its latest event, so what remains
  * arrives in the order it happened.
  */
 export class CoalescedState {
@@ -59,6 +60,11 @@ export class CoalescedState {
         return `endpoint:${(data as { id: string }).id}`;
       case 'endpoint:deleted':
         return `endpoint:${(data as { endpointId: string }).endpointId}`;
+      case 'maintenance:created':
+      case 'maintenance:updated':
+        return `window:${(data as { id: string }).id}`;
+      case 'maintenance:deleted':
+        return `window:${(data as { windowId: string }).windowId}`;
       default:
         return `${event}:${(data as { endpointId: string }).endpointId}`;
     }

@@ -27,6 +27,7 @@ const checkOf = (endpointId: string, checkId: string): ServerEvents['check:compl
   errorParams: null,
   failedAssertions: [],
   certificate: null,
+  maintenance: false,
   timestamp: '2025-10-16T12:00:00.000Z',
 });
 

@@ -128,15 +128,16 @@ function checksAndEndpointsStatement(checks: PendingWrite[], latest: PendingWrit
   const pings = lastPings(checks);
   return sql`
     with inserted as (
-      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, checked_at)
-      select id, endpoint_id, status, response_time, status_code, error_message, failed_assertions::jsonb, body_excerpt, certificate::jsonb, checked_at from unnest(
+      insert into check_results (id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, maintenance, checked_at)
+      select id, endpoint_id, status, response_time, status_code, error_message, failed_assertions::jsonb, body_excerpt, certificate::jsonb, maintenance, checked_at from unnest(
         ${column(checks, (w) => w.check.id)}::uuid[], ${column(checks, (w) => w.check.endpointId)}::uuid[],
         ${column(checks, (w) => w.check.status)}::text[], ${column(checks, (w) => w.check.responseTime)}::int[],
         ${column(checks, (w) => w.check.statusCode)}::int[], ${column(checks, (w) => w.check.errorMessage)}::text[],
         ${column(checks, (w) => (w.check.failedAssertions.length > 0 ? JSON.stringify(w.check.failedAssertions) : null))}::text[],
         ${column(checks, (w) => w.check.bodyExcerpt)}::text[],
-        ${column(checks, (w) => (w.check.certificate ? JSON.stringify(w.check.certificate) : null))}::text[], ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
-        as v(id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, checked_at)
+        ${column(checks, (w) => (w.check.certificate ? JSON.stringify(w.check.certificate) : null))}::text[],
+        ${column(checks, (w) => (w.check.maintenance ? 't' : 'f'))}::boolean[], ${column(checks, (w) => w.check.checkedAt)}::timestamptz[])
+        as v(id, endpoint_id, status, response_time, status_code, error_message, failed_assertions, body_excerpt, certificate, maintenance, checked_at)
       on conflict (id) do nothing
     )
     update endpoints as e set

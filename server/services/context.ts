@@ -5,6 +5,8 @@ import type { TargetPolicy } from '../security/target-policy.ts';
 import type { Placement } from '../scheduler/placement.ts';
 import type { ResultWriter } from '../results/result-writer.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
+import type { MaintenanceCalendar } from '../state/maintenance-calendar.ts';
+import type { MaintenanceView } from './maintenance-windows/maintenance-watch.ts';
 import type { PushDirectory } from './push/push-directory.ts';
 import type { PushRuns } from './push/push-runs.ts';
 
@@ -22,4 +24,8 @@ export interface ServiceContext {
   pushDirectory: PushDirectory;
   /** Which targets endpoints may name (the SSRF policy, from BLOCKED_TARGETS / ALLOWED_TARGETS). */
   targets: TargetPolicy;
+  /** Every maintenance window, in memory (reads ask it whether an endpoint is in maintenance). */
+  calendar: MaintenanceCalendar;
+  /** What recording a check asks about maintenance (the watch that announces windows). */
+  maintenance: MaintenanceView;
 }

@@ -17,6 +17,10 @@ import { listIncidents } from './incidents/list.ts';
 import { getSummary } from './summary.ts';
 import { pushTokenOfEndpoint, renewPushToken } from './push/ping-url.ts';
 import { type PingSignal, receivePing } from './push/receive-ping.ts';
+import { createMaintenanceWindow } from './maintenance-windows/create.ts';
+import { getMaintenanceWindow, listMaintenanceWindows } from './maintenance-windows/read.ts';
+import { updateMaintenanceWindow } from './maintenance-windows/update.ts';
+import { deleteMaintenanceWindow } from './maintenance-windows/delete.ts';
 
 /** The operations the transports may call, bound to one context. */
 export function createServices(ctx: ServiceContext) {
@@ -41,6 +45,11 @@ export function createServices(ctx: ServiceContext) {
     receivePing: (token: string, signal: PingSignal, body: string | null) => receivePing(ctx, token, signal, body),
     pushToken: (id: string) => pushTokenOfEndpoint(ctx, id),
     renewPushToken: (id: string) => renewPushToken(ctx, id),
+    listMaintenanceWindows: (query: Record<string, string>) => listMaintenanceWindows(ctx, query),
+    createMaintenanceWindow: (input: unknown) => createMaintenanceWindow(ctx, input),
+    getMaintenanceWindow: (id: string) => getMaintenanceWindow(ctx, id),
+    updateMaintenanceWindow: (id: string, input: unknown) => updateMaintenanceWindow(ctx, id, input),
+    deleteMaintenanceWindow: (id: string) => deleteMaintenanceWindow(ctx, id),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
     endpointExists: (id: string) => ctx.registry.has(id),
   };

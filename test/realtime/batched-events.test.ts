@@ -70,6 +70,7 @@ function check(endpointId: string, padding = 0): ServerEvents['check:completed']
     errorParams: null,
     failedAssertions: [],
     certificate: null,
+    maintenance: false,
     timestamp: new Date().toISOString(),
   };
 }

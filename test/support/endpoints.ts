@@ -46,6 +46,7 @@ export function endpointFixture(fields: Partial<Endpoint> = {}): Endpoint {
     certificateExpiresAt: null,
     lastPingAt: null,
     nextDeadlineAt: null,
+    maintenance: null,
     createdAt,
     updatedAt: createdAt,
     ...fields,
@@ -67,6 +68,7 @@ export function writableFieldsOf(endpoint: Endpoint): Record<string, unknown> {
     certificateExpiresAt: _x,
     lastPingAt: _lp,
     nextDeadlineAt: _nd,
+    maintenance: _m,
     createdAt: _ca,
     updatedAt: _u,
     ...writable

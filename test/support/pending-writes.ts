@@ -22,6 +22,7 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
     failedAssertions: [],
     bodyExcerpt: null,
     certificate: null,
+    maintenance: false,
     checkedAt: checkedAt.toISOString(),
   };
   const events: QueuedEvent[] = [
@@ -38,6 +39,7 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
         errorParams: null,
         failedAssertions: [],
         certificate: null,
+        maintenance: false,
         timestamp: check.checkedAt,
       },
     ],

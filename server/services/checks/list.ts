@@ -36,6 +36,7 @@ export async function listChecks(ctx: ServiceContext, endpointId: string, rawQue
       failedAssertions: r.failedAssertions ?? [],
       bodyExcerpt: r.bodyExcerpt,
       certificate: r.certificate ?? null,
+      maintenance: r.maintenance,
       checkedAt: r.checkedAt.toISOString(),
     }),
   );

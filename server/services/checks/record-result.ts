@@ -7,12 +7,15 @@ import type { Placement } from '../../scheduler/placement.ts';
 import type { PendingWrite, QueuedEvent } from '../../results/pending-write.ts';
 import type { ResultWriter } from '../../results/result-writer.ts';
 import type { MonitorRegistry } from '../../state/monitor-registry.ts';
+import type { MaintenanceView } from '../maintenance-windows/maintenance-watch.ts';
 
 export interface RecordDeps {
   registry: MonitorRegistry;
   writer: ResultWriter;
   /** Told when the endpoint starts or stops failing and so moves to its retry interval or back. */
   placement?: Pick<Placement, 'schedule'>;
+  /** Maintenance windows (none when absent). */
+  maintenance?: MaintenanceView;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface RecordDeps {
  * 1. applies the incident rules to the endpoint's in-memory state, at once and in completion order;
  * 2. queues the result, the new state and the incident change for the batch writer;
  * 3. resolves with the stored Check once written (null if the endpoint was deleted meanwhile).
- * The events go out when the batch commits.
+ * The events go out when the batch commits. In a maintenance window the check is marked, and the
+ * endpoint's status changes are not announced (it shows MAINTENANCE; the watch announces the end).
  */
 export function recordResult(
   deps: RecordDeps,
@@ -33,6 +37,7 @@ export function recordResult(
   // Gone, or shutdown has given up on the checks still running: nothing to record.
   if (!entry || !deps.writer.accepting) return Promise.resolve(null);
 
+  const maintenance = deps.maintenance?.inWindowAt(entry, checkedAt) ?? false;
   const check: Check = {
     id: randomUUID(),
     endpointId,
@@ -45,12 +50,13 @@ export function recordResult(
     failedAssertions: verdict.failedAssertions,
     bodyExcerpt: verdict.bodyExcerpt,
     certificate: verdict.certificate,
+    maintenance,
     checkedAt: checkedAt.toISOString(),
   };
   const previousStatus = entry.state.status;
   const transition = applyCheck(
     entry.state,
-    { status: verdict.status, errorMessage: verdict.errorMessage, checkedAt },
+    { status: verdict.status, errorMessage: verdict.errorMessage, checkedAt, maintenance },
     entry.definition.failureThreshold,
     randomUUID,
     entry.definition.recoveryThreshold,
@@ -76,11 +82,12 @@ export function recordResult(
         errorParams: check.errorParams,
         failedAssertions: check.failedAssertions,
         certificate: check.certificate,
+        maintenance,
         timestamp: check.checkedAt,
       },
     ],
   ];
-  if (transition.statusChanged) {
+  if (transition.statusChanged && !deps.maintenance?.shows(endpointId)) {
     events.push([
       'endpoint:status-changed',
       {

@@ -27,6 +27,7 @@ interface BucketRow {
  * uptime, two parts that never overlap:
  * 1. hourly rollups from the first hour of the range to the rollup watermark W;
  * 2. raw results from W (or that first hour, before the first rollup run) to now.
+ * Checks made in maintenance windows are left out, as uptime leaves them out.
  */
 export async function getResponseSeries(
   ctx: Pick<ServiceContext, 'db'>,
@@ -96,7 +97,7 @@ function rawBuckets(endpointId: string, seconds: number, since: SQL, now: Date):
       count(*) filter (where status = 'DOWN') as down,
       coalesce(sum(response_time) filter (where status <> 'DOWN'), 0) as response_time_sum
     from check_results
-    where endpoint_id = ${endpointId}::uuid and ${since} and checked_at <= ${timestamptz(now)}
+    where endpoint_id = ${endpointId}::uuid and ${since} and checked_at <= ${timestamptz(now)} and not maintenance
     group by 1`;
 }
 

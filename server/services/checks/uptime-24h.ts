@@ -24,7 +24,8 @@ interface Row {
  * 1. hourly rollups from `since` to the rollup watermark W, read through their (endpoint_id, hour) key;
  * 2. raw results from W (or `since`, if later) to now, through (endpoint_id, checked_at).
  * No partial first hour of raw results: that part alone would read up to an hour of every endpoint's
- * results. A check counts as up unless it is DOWN, as in GET /api/endpoints/:id/uptime.
+ * results. A check counts as up unless it is DOWN, as in GET /api/endpoints/:id/uptime; checks in
+ * maintenance windows are left out (rollups hold none).
  * `through` is the newest raw result counted: a client adds only newer checks to the counts.
  */
 export async function uptime24hOfAll(db: Database, now = new Date()): Promise<AllUptime24h> {
@@ -39,7 +40,8 @@ export async function uptime24hOfAll(db: Database, now = new Date()): Promise<Al
       where r.endpoint_id = e.id and r.hour >= ${timestamptz(since)} and r.hour < ${timestamptz(rawFrom)}) as rolled on true`);
   }
   parts.push(sql`left join lateral (
-    select count(*) as checks, count(*) filter (where c.status <> 'DOWN') as up, max(c.checked_at) as through from check_results c
+    select count(*) filter (where not c.maintenance) as checks, count(*) filter (where c.status <> 'DOWN' and not c.maintenance) as up,
+      max(c.checked_at) as through from check_results c
     where c.endpoint_id = e.id and c.checked_at >= ${timestamptz(rawFrom)} and c.checked_at <= ${timestamptz(now)}) as raw on true`);
   const rolled = rawFrom > since ? sql`coalesce(rolled.checks, 0)` : sql`0`;
   const rolledUp = rawFrom > since ? sql`coalesce(rolled.up, 0)` : sql`0`;

@@ -29,7 +29,8 @@ interface PartRow {
 
 /**
  * Uptime over the last 24 hours, 7 and 30 days. A check counts as up unless it is DOWN (DEGRADED
- * answered, slowly); the average response time is over those same checks.
+ * answered, slowly); the average response time is over those same checks. Checks made in
+ * maintenance windows are left out (the rollups hold none of them).
  *
  * Each window (since, now] is added up from three parts that never overlap:
  * 1. raw results of its first, partial hour: (since, first whole hour);
@@ -96,7 +97,7 @@ function rawPart(endpointId: string, spans: Span[]): SQL {
   return onePass(
     spans,
     (span, i) => {
-      const mine = within(sql.raw('checked_at'), span);
+      const mine = sql`${within(sql.raw('checked_at'), span)} and not maintenance`;
       return sql`count(*) filter (where ${mine}) as c${sql.raw(String(i))},
         count(*) filter (where ${mine} and status <> 'DOWN') as u${sql.raw(String(i))},
         coalesce(sum(response_time) filter (where ${mine} and status <> 'DOWN'), 0) as s${sql.raw(String(i))}`;

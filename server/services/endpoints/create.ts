@@ -21,7 +21,7 @@ export async function createEndpoint(ctx: ServiceContext, input: unknown): Promi
     .returning();
   ctx.registry.add(row!);
   followSchedule(ctx.placement, row!.id, null, definition);
-  const endpoint = toEndpoint(row!);
+  const endpoint = toEndpoint(row!, ctx.calendar);
   ctx.bus.emit('endpoint:created', endpoint);
   return endpoint;
 }

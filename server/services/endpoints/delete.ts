@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { endpoints } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { dropEndpointsFromWindows } from '../maintenance-windows/drop-endpoints.ts';
 import { assertEndpointId } from './get.ts';
 import { endpointDeleted, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 
@@ -12,7 +13,10 @@ export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<v
   const entry = forgetEndpoint(ctx, id);
   let deleted: { id: string }[];
   try {
-    deleted = await ctx.db.delete(endpoints).where(eq(endpoints.id, id)).returning({ id: endpoints.id });
+    deleted = await ctx.db.transaction(async (tx) => {
+      await dropEndpointsFromWindows(tx, [id]);
+      return tx.delete(endpoints).where(eq(endpoints.id, id)).returning({ id: endpoints.id });
+    });
   } catch (error) {
     rememberEndpoint(ctx, entry);
     throw error;

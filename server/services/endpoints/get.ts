@@ -20,5 +20,5 @@ export async function findEndpointRow(db: Database, id: string): Promise<Endpoin
 }
 
 export async function getEndpoint(ctx: ServiceContext, id: string): Promise<Endpoint> {
-  return toEndpoint(await findEndpointRow(ctx.db, id));
+  return toEndpoint(await findEndpointRow(ctx.db, id), ctx.calendar);
 }

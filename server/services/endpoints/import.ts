@@ -19,6 +19,7 @@ import { definitionOf } from '../../state/stored-monitors.ts';
 import { endpointDeleted, followSchedule, forgetEndpoint, isFailing, rememberEndpoint } from './monitoring.ts';
 import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
+import { dropEndpointsFromWindows } from '../maintenance-windows/drop-endpoints.ts';
 
 /** Endpoints written per statement. */
 const ROWS_PER_STATEMENT = 1000;
@@ -71,11 +72,11 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
     if (step.action === 'created') {
       ctx.registry.add(step.row!);
       followSchedule(ctx.placement, step.id, null, step.definition, 'spread');
-      ctx.bus.emit('endpoint:created', toEndpoint(step.row!));
+      ctx.bus.emit('endpoint:created', toEndpoint(step.row!, ctx.calendar));
     } else if (step.action === 'updated') {
       ctx.registry.updateDefinition(step.row!);
       followSchedule(ctx.placement, step.id, step.before, step.definition, 'spread', isFailing(ctx.registry, step.id));
-      ctx.bus.emit('endpoint:updated', toEndpoint(step.row!));
+      ctx.bus.emit('endpoint:updated', toEndpoint(step.row!, ctx.calendar));
     } else if (step.action === 'deleted') {
       endpointDeleted(ctx, step.id);
       ctx.bus.emit('endpoint:deleted', { endpointId: step.id });
@@ -114,7 +115,10 @@ async function applySteps(tx: Database, steps: PlannedStep[]): Promise<AppliedSt
     if (gone) throw new ConflictError(`Endpoint ${gone.id} was deleted while the import ran; nothing was imported, try again.`);
   }
   const deletions = steps.flatMap((s) => (s.action === 'deleted' ? [s.id] : []));
-  for (const ids of chunks(deletions)) await tx.delete(endpoints).where(inArray(endpoints.id, ids));
+  for (const ids of chunks(deletions)) {
+    await dropEndpointsFromWindows(tx, ids);
+    await tx.delete(endpoints).where(inArray(endpoints.id, ids));
+  }
 
   let created = 0;
   return steps.map((step) => {

@@ -1,6 +1,7 @@
-import { and, arrayContains, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, ilike, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import { endpoints } from '../../../db/schema/index.ts';
-import type { Endpoint, Page } from '../../contract/types.ts';
+import { pgArray } from '../../../db/pg-array.ts';
+import type { Endpoint, EndpointStatus, Page } from '../../contract/types.ts';
 import { parseEndpointListQuery } from '../../domain/list-queries.ts';
 import type { ServiceContext } from '../context.ts';
 import { afterCursor, pageOf } from '../pagination.ts';
@@ -13,11 +14,15 @@ import { toEndpoint } from './to-endpoint.ts';
  */
 const searchableUrl = sql`regexp_replace(regexp_replace(${endpoints.url}, ${'^([^:]*:[/\\\\]*)[^/?#\\\\]*@'}, ${'\\1'}), ${'[?#].*$'}, '')`;
 
-/** Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL. */
+/**
+ * Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL.
+ * The status filter reads statuses as shown: an endpoint in a maintenance window is MAINTENANCE only.
+ */
 export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Endpoint>> {
   const query = parseEndpointListQuery(rawQuery);
+  const now = new Date();
   const where: (SQL | undefined)[] = [];
-  if (query.status) where.push(inArray(endpoints.status, query.status));
+  if (query.status) where.push(statusIn(query.status, ctx.calendar.coveredIds(ctx.registry.values(), now)));
   if (query.tag) where.push(arrayContains(endpoints.tags, [query.tag]));
   if (query.paused !== undefined) where.push(eq(endpoints.paused, query.paused));
   if (query.q) {
@@ -31,5 +36,15 @@ export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string
     .where(and(...where))
     .orderBy(asc(endpoints.createdAt), asc(endpoints.id))
     .limit(query.limit + 1);
-  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }), toEndpoint);
+  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }), (r) => toEndpoint(r, ctx.calendar, now));
+}
+
+/** Endpoints shown with one of `statuses`: their stored status, unless a window covers them (`covered`). */
+function statusIn(statuses: EndpointStatus[], covered: string[]): SQL | undefined {
+  const inMaintenance = sql`${endpoints.id} = any(${pgArray(covered)}::uuid[])`;
+  const stored = statuses.filter((s) => s !== 'MAINTENANCE');
+  const parts: SQL[] = [];
+  if (stored.length > 0) parts.push(covered.length > 0 ? and(inArray(endpoints.status, stored), not(inMaintenance))! : inArray(endpoints.status, stored));
+  if (stored.length < statuses.length) parts.push(covered.length > 0 ? inMaintenance : sql`false`);
+  return or(...parts);
 }

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { checkIntervalOf, currentCheckInterval, isFailingState } from '../../domain/check-interval.ts';
 import type { MonitoredEndpoint, MonitorRegistry } from '../../state/monitor-registry.ts';
 
-type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement'>;
+type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement' | 'calendar'>;
 
 /**
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
@@ -52,6 +52,7 @@ export function forgetEndpoint(ctx: MonitoringContext, id: string): MonitoredEnd
 /** The delete of an endpoint `forgetEndpoint` forgot is committed. */
 export function endpointDeleted(ctx: MonitoringContext, id: string): void {
   ctx.registry.remove(id);
+  ctx.calendar.forgetEndpoint(id);
 }
 
 /** Undoes `forgetEndpoint`: the row is still there, so keep checking it. */

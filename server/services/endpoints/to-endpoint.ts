@@ -4,6 +4,7 @@ import { redactDefinition } from '../../domain/secrets.ts';
 import { codeOfLastError } from '../../domain/check-errors.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
 import { anchorOf, deadlineAfter } from '../../domain/push-schedule.ts';
+import type { MaintenanceCalendar } from '../../state/maintenance-calendar.ts';
 
 /** A push endpoint's last ping and next deadline (null for the other types; no deadline while paused). */
 function pushTimesOf(row: EndpointRow): Pick<Endpoint, 'lastPingAt' | 'nextDeadlineAt'> {
@@ -12,12 +13,16 @@ function pushTimesOf(row: EndpointRow): Pick<Endpoint, 'lastPingAt' | 'nextDeadl
   return { lastPingAt: row.lastPingAt?.toISOString() ?? null, nextDeadlineAt: deadline && deadline.getTime() < 8e15 ? deadline.toISOString() : null };
 }
 
-/** The public Endpoint resource of a stored row, secrets redacted: what every read and event carries. */
-export function toEndpoint(row: EndpointRow): Endpoint {
+/**
+ * The public Endpoint resource of a stored row, secrets redacted: what every read and event
+ * carries. Its status is MAINTENANCE while a window of `calendar` covers it at `at`.
+ */
+export function toEndpoint(row: EndpointRow, calendar: MaintenanceCalendar, at = new Date()): Endpoint {
+  const maintenance = calendar.endpointMaintenanceAt({ id: row.id, definition: row }, at);
   return {
     id: row.id,
     ...redactDefinition(definitionOf(row)),
-    status: row.status as EndpointStatus,
+    status: maintenance ? 'MAINTENANCE' : (row.status as EndpointStatus),
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     lastResponseTime: row.lastResponseTime,
     lastStatusCode: row.lastStatusCode,
@@ -26,6 +31,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     consecutiveFailures: row.consecutiveFailures,
     certificateExpiresAt: row.certificateExpiresAt?.toISOString() ?? null,
     ...pushTimesOf(row),
+    maintenance,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -39,7 +39,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
 
   ctx.registry.updateDefinition(row);
   followSchedule(ctx.placement, id, before, definition, 'now', isFailing(ctx.registry, id));
-  const endpoint = toEndpoint(row);
+  const endpoint = toEndpoint(row, ctx.calendar);
   ctx.bus.emit('endpoint:updated', endpoint);
   return endpoint;
 }

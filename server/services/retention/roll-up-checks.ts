@@ -44,7 +44,8 @@ export interface RolledUp {
  * 1. the watermark W (retention_state.rolled_up_to) is read — on the first run it is set to the
  *    hour of the oldest result, or the last completed hour;
  * 2. hours [W, min(W + maxHours, last completed hour)) are recomputed from the raw results of the
- *    next `maxEndpoints` endpoints (in id order), each through its (endpoint_id, checked_at) index;
+ *    next `maxEndpoints` endpoints (in id order), each through its (endpoint_id, checked_at) index,
+ *    leaving out checks made in maintenance windows (uptime never counts them);
  *    an upsert, so redoing an hour gives the same rows;
  * 3. once the last endpoint is done, W moves to the end of the range (or, if it held no results,
  *    to the hour of the next result).
@@ -79,6 +80,7 @@ export async function rollUpNextHours(db: Database, options: RollUpOptions): Pro
         from unnest(${pgArray(chunk)}::uuid[]) as e(id) cross join lateral (
           select checked_at, status, response_time from check_results
           where endpoint_id = e.id and checked_at >= ${from.toISOString()}::timestamptz and checked_at < ${to.toISOString()}::timestamptz
+            and not maintenance
         ) c
         group by 1, 2
         on conflict (endpoint_id, hour) do update set
