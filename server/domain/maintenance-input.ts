@@ -132,7 +132,12 @@ export function coherenceErrors(definition: MaintenanceWindowDefinition): FieldE
     }
     for (const path of ['cron', 'durationMinutes', 'timezone'] as const) {
       if (definition[path] !== null) {
-        errors.push({ path, message: 'must be null for a window of kind once: it has one period, from startsAt to endsAt', code: 'not_for_kind', params: { kind } });
+        errors.push({
+          path,
+          message: 'must be null for a window of kind once: it has one period, from startsAt to endsAt',
+          code: 'not_for_kind',
+          params: { kind },
+        });
       }
     }
   } else {
@@ -148,7 +153,12 @@ export function coherenceErrors(definition: MaintenanceWindowDefinition): FieldE
     const length = Date.parse(endsAt) - Date.parse(startsAt);
     if (length <= 0) errors.push({ path: 'endsAt', message: 'must be after startsAt', code: 'ends_before_start', params: { startsAt } });
     else if (kind === 'once' && length > LIMITS.onceDays * 86_400_000) {
-      errors.push({ path: 'endsAt', message: `must be at most ${LIMITS.onceDays} days after startsAt`, code: 'too_long', params: { maxDays: LIMITS.onceDays } });
+      errors.push({
+        path: 'endsAt',
+        message: `must be at most ${LIMITS.onceDays} days after startsAt`,
+        code: 'too_long',
+        params: { maxDays: LIMITS.onceDays },
+      });
     }
   }
   const listed = definition.endpointIds.length + definition.tags.length;
@@ -160,7 +170,12 @@ export function coherenceErrors(definition: MaintenanceWindowDefinition): FieldE
       params: {},
     });
   } else if (!definition.allEndpoints && listed === 0) {
-    errors.push({ path: 'endpointIds', message: 'must name at least one endpoint, unless tags or allEndpoints say what the window covers', code: 'empty_scope', params: {} });
+    errors.push({
+      path: 'endpointIds',
+      message: 'must name at least one endpoint, unless tags or allEndpoints say what the window covers',
+      code: 'empty_scope',
+      params: {},
+    });
   }
   return errors;
 }

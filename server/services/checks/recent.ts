@@ -29,7 +29,13 @@ export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string,
     .limit(perEndpoint)
     .as('latest');
   const rows = await ctx.db
-    .select({ endpointId: endpoints.id, status: latest.status, responseTime: latest.responseTime, maintenance: latest.maintenance, checkedAt: latest.checkedAt })
+    .select({
+      endpointId: endpoints.id,
+      status: latest.status,
+      responseTime: latest.responseTime,
+      maintenance: latest.maintenance,
+      checkedAt: latest.checkedAt,
+    })
     .from(endpoints)
     .leftJoinLateral(latest, sql`true`)
     .orderBy(asc(endpoints.createdAt), asc(endpoints.id), desc(latest.checkedAt), desc(latest.id));
@@ -38,7 +44,12 @@ export async function recentChecks(ctx: ServiceContext, rawQuery: Record<string,
   for (const row of rows) {
     const list = (items[row.endpointId] ??= []);
     if (row.checkedAt === null) continue; // no check yet: the left join's one empty row
-    list.push({ status: row.status as CheckStatus, responseTime: row.responseTime!, maintenance: row.maintenance === true, checkedAt: row.checkedAt.toISOString() });
+    list.push({
+      status: row.status as CheckStatus,
+      responseTime: row.responseTime!,
+      maintenance: row.maintenance === true,
+      checkedAt: row.checkedAt.toISOString(),
+    });
   }
   return { items, uptime24hSince: uptime.since.toISOString(), uptime24h: uptime.byEndpoint };
 }

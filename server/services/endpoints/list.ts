@@ -36,7 +36,12 @@ export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string
     .where(and(...where))
     .orderBy(asc(endpoints.createdAt), asc(endpoints.id))
     .limit(query.limit + 1);
-  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }), (r) => toEndpoint(r, ctx.calendar, now));
+  return pageOf(
+    rows,
+    query.limit,
+    (r) => ({ at: r.createdAt, id: r.id }),
+    (r) => toEndpoint(r, ctx.calendar, now),
+  );
 }
 
 /** Endpoints shown with one of `statuses`: their stored status, unless a window covers them (`covered`). */

@@ -12,7 +12,12 @@ export async function createMaintenanceWindow(ctx: ServiceContext, input: unknow
   assertEndpointsKnown(ctx, definition);
   if (ctx.calendar.size >= MAINTENANCE_LIMITS.windows) {
     throw new ValidationError([
-      { path: '', message: `at most ${MAINTENANCE_LIMITS.windows} maintenance windows: delete some first`, code: 'too_many_windows', params: { max: MAINTENANCE_LIMITS.windows } },
+      {
+        path: '',
+        message: `at most ${MAINTENANCE_LIMITS.windows} maintenance windows: delete some first`,
+        code: 'too_many_windows',
+        params: { max: MAINTENANCE_LIMITS.windows },
+      },
     ]);
   }
   const now = new Date();

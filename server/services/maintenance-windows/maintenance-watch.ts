@@ -53,7 +53,14 @@ export class MaintenanceWatch implements MaintenanceView {
     this.running = true;
     this.evaluate(false);
     const { bus } = this.options;
-    for (const event of ['endpoint:created', 'endpoint:updated', 'endpoint:deleted', 'maintenance:created', 'maintenance:updated', 'maintenance:deleted'] as const) {
+    for (const event of [
+      'endpoint:created',
+      'endpoint:updated',
+      'endpoint:deleted',
+      'maintenance:created',
+      'maintenance:updated',
+      'maintenance:deleted',
+    ] as const) {
       this.offs.push(bus.on(event, () => this.changed()));
     }
   }
