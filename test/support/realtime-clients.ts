@@ -301,6 +301,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'errorParams',
     'failedAssertions',
     'certificate',
+    'maintenance',
     'timestamp',
   ],
   'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
@@ -340,12 +341,36 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'certificateExpiresAt',
     'lastPingAt',
     'nextDeadlineAt',
+    'maintenance',
     'createdAt',
     'updatedAt',
   ],
   'endpoint:deleted': ['endpointId'],
+  'maintenance:started': ['windowId', 'windowName', 'endpointId', 'endpointName', 'startsAt', 'endsAt', 'timestamp'],
+  'maintenance:ended': ['windowId', 'windowName', 'endpointId', 'endpointName', 'timestamp'],
+  'maintenance:created': [
+    'id',
+    'name',
+    'description',
+    'kind',
+    'startsAt',
+    'endsAt',
+    'cron',
+    'durationMinutes',
+    'timezone',
+    'allEndpoints',
+    'endpointIds',
+    'tags',
+    'active',
+    'currentPeriod',
+    'nextPeriod',
+    'createdAt',
+    'updatedAt',
+  ],
+  'maintenance:deleted': ['windowId'],
 };
 CONTRACT_FIELDS['endpoint:updated'] = CONTRACT_FIELDS['endpoint:created']!;
+CONTRACT_FIELDS['maintenance:updated'] = CONTRACT_FIELDS['maintenance:created']!;
 
 export const sortedKeys = (data: object) => Object.keys(data).sort();
 
@@ -360,6 +385,7 @@ export const checkCompletedOf = (check: Check) => ({
   errorParams: check.errorParams,
   failedAssertions: check.failedAssertions,
   certificate: check.certificate,
+  maintenance: check.maintenance,
   timestamp: check.checkedAt,
 });
 

@@ -31,6 +31,7 @@ export function expectCheckShape(check: Check, endpointId: string) {
       'errorParams',
       'failedAssertions',
       'id',
+      'maintenance',
       'responseTime',
       'status',
       'statusCode',
