@@ -112,6 +112,31 @@ describe('the webhook notifier', () => {
     });
   });
 
+  it('notifies nothing of a maintenance window: neither the status to and from MAINTENANCE nor the failures during it', async () => {
+    const receiver = await startReceiver();
+    const target: TargetServer = await startTargetServer();
+    const vigil: TestVigil = await startTestVigil({ WEBHOOK_URL: receiver.url });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Planned', url: target.url('/planned'), intervalSeconds: 3600, failureThreshold: 1 });
+    await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
+    const window = await vigil.api<{ id: string }>('POST', '/api/maintenance-windows', {
+      name: 'Planned work',
+      endpointIds: [created.body.id],
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await waitFor(async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${created.body.id}`)).body.status === 'MAINTENANCE', 3000, 'MAINTENANCE');
+    target.setMode('/planned', { kind: 'ok', status: 500 });
+    for (let i = 0; i < 3; i++) expect((await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`)).body.status).toBe('DOWN');
+    target.setMode('/planned', { kind: 'ok' });
+    await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
+    expect((await vigil.api('DELETE', `/api/maintenance-windows/${window.body.id}`)).status).toBe(204);
+    // The window's end shows the real status (UP) again: still nothing to notify.
+    await waitFor(async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${created.body.id}`)).body.status === 'UP', 3000, 'UP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received.map((r) => [r.body.event, r.body.data.currentStatus])).toEqual([['endpoint:status-changed', 'UP']]);
+  });
+
   it('retries a failed delivery with growing delays, keeping the order', async () => {
     const receiver = await startReceiver([500, 503]);
     const bus = new EventBus();
