@@ -128,6 +128,32 @@ describe('answers match the documented schemas', () => {
     await call('GET', '/api/incidents/{id}', '/api/incidents/not-a-uuid');
     await call('GET', '/api/incidents/{id}', `/api/incidents/${crypto.randomUUID()}`);
     await call('GET', '/api/summary', '/api/summary');
+    const window = (
+      await call('POST', '/api/maintenance-windows', '/api/maintenance-windows', {
+        name: 'Documented window',
+        endpointIds: [id],
+        startsAt: new Date(Date.now() - 1000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      })
+    ).body as { id: string };
+    await call('POST', '/api/maintenance-windows', '/api/maintenance-windows', { name: 'Not coherent', cron: '0 2 * * *' });
+    await call('GET', '/api/maintenance-windows', '/api/maintenance-windows?active=true');
+    await call('GET', '/api/maintenance-windows', '/api/maintenance-windows?active=maybe');
+    await call('GET', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${window.id}`);
+    await call('GET', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${crypto.randomUUID()}`);
+    await call('PATCH', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${window.id}`, {
+      kind: 'recurring',
+      cron: '0 2 * * *',
+      durationMinutes: 60,
+      startsAt: null,
+      endsAt: null,
+    });
+    await call('PATCH', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${window.id}`, { durationMinutes: -1 });
+    await call('GET', '/api/endpoints/{id}', `/api/endpoints/${id}`);
+    await call('GET', '/api/endpoints/{id}/checks', `/api/endpoints/${id}/checks?limit=1`);
+    await call('GET', '/api/summary', '/api/summary');
+    await call('DELETE', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${window.id}`);
+    await call('DELETE', '/api/maintenance-windows/{id}', `/api/maintenance-windows/${window.id}`);
     const push = (await call('POST', '/api/endpoints', '/api/endpoints', { name: 'Documented job', type: 'push' })).body as Endpoint;
     await call('GET', '/api/endpoints/{id}/push-url', `/api/endpoints/${push.id}/push-url`);
     const { token } = (await call('POST', '/api/endpoints/{id}/push-url', `/api/endpoints/${push.id}/push-url`)).body as { token: string };

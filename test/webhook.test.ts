@@ -117,7 +117,12 @@ describe('the webhook notifier', () => {
     const target: TargetServer = await startTargetServer();
     const vigil: TestVigil = await startTestVigil({ WEBHOOK_URL: receiver.url });
     cleanups.push(receiver.close, target.close, vigil.dispose);
-    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Planned', url: target.url('/planned'), intervalSeconds: 3600, failureThreshold: 1 });
+    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', {
+      name: 'Planned',
+      url: target.url('/planned'),
+      intervalSeconds: 3600,
+      failureThreshold: 1,
+    });
     await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
     const window = await vigil.api<{ id: string }>('POST', '/api/maintenance-windows', {
       name: 'Planned work',

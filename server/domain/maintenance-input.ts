@@ -79,7 +79,7 @@ const fields = {
   ).transform((tags) => [...new Set(tags)]),
 };
 
-const CreateSchema = z.strictObject({
+export const MaintenanceCreateSchema = z.strictObject({
   name: fields.name,
   description: fields.description.default(null),
   // Left out, it follows from `cron`: a cron expression makes a recurring window.
@@ -94,20 +94,20 @@ const CreateSchema = z.strictObject({
   tags: fields.tags.default([]),
 });
 
-const PatchSchema = z.strictObject(fields).partial();
+export const MaintenancePatchSchema = z.strictObject(fields).partial();
 
-export type MaintenancePatch = z.infer<typeof PatchSchema>;
+export type MaintenancePatch = z.infer<typeof MaintenancePatchSchema>;
 
 /** Parses a new window, or throws ValidationError naming each wrong field. */
 export function parseMaintenanceCreate(input: unknown): MaintenanceWindowDefinition {
-  const parsed = parseWith(CreateSchema, input);
+  const parsed = parseWith(MaintenanceCreateSchema, input);
   const definition: MaintenanceWindowDefinition = { ...parsed, kind: parsed.kind ?? (parsed.cron === null ? 'once' : 'recurring') };
   assertCoherent(definition);
   return definition;
 }
 
 export function parseMaintenancePatch(input: unknown): MaintenancePatch {
-  return parseWith(PatchSchema, input);
+  return parseWith(MaintenancePatchSchema, input);
 }
 
 /** The stored window with a patch applied, checked as a whole. */

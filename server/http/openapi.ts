@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, CHECK_ERROR_CODES, ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
+import { MaintenanceCreateSchema, MaintenancePatchSchema } from '../domain/maintenance-input.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
@@ -186,9 +187,21 @@ function buildDocument(): Json {
       format: 'date-time',
       description: 'push: when it turns DOWN unless a ping comes first; null while paused and for the other types',
     }),
+    maintenance: {
+      oneOf: [
+        exact(
+          { windowId: uuid, windowName: { type: 'string' }, endsAt: { ...time, description: 'When the current period ends' } },
+          { description: 'The maintenance window covering the endpoint now' },
+        ),
+        { type: 'null' },
+      ],
+      description: 'The window covering it now (status MAINTENANCE); null outside windows and while paused (docs/maintenance-windows.md)',
+    },
     createdAt: time,
     updatedAt: time,
   };
+  const windowInput = inputSchema(MaintenanceCreateSchema);
+  const period = exact({ startsAt: time, endsAt: time });
   return {
     openapi: '3.1.0',
     info: { title: 'Vigil', version: '0.1.0', description: 'Self-hosted API health monitor.' },
@@ -215,8 +228,27 @@ function buildDocument(): Json {
             oneOf: [ref('CertificateSummary'), { type: 'null' }],
             description: 'The certificate a tls check was shown; null for the other types',
           },
+          maintenance: { type: 'boolean', description: 'Made in a maintenance window: it opened no incident, and uptime leaves it out' },
           checkedAt: time,
         }),
+        MaintenanceWindowInput: windowInput,
+        MaintenanceWindowPatch: inputSchema(MaintenancePatchSchema),
+        MaintenanceWindow: exact(
+          {
+            id: uuid,
+            ...((windowInput.properties ?? {}) as Json),
+            kind: { enum: ['once', 'recurring'] },
+            active: { type: 'boolean', description: 'One of its periods is going on now' },
+            currentPeriod: { oneOf: [period, { type: 'null' }], description: 'The period going on now; null outside' },
+            nextPeriod: { oneOf: [period, { type: 'null' }], description: 'The next period to start; null when none is to come' },
+            createdAt: time,
+            updatedAt: time,
+          },
+          {
+            description:
+              'A time when the endpoints it covers are in maintenance: checked, shown as MAINTENANCE, no incident, no notification, no uptime (docs/maintenance-windows.md)',
+          },
+        ),
         CertificateSummary: exact(
           {
             subject: { type: 'string', description: "The subject's common name" },
@@ -274,7 +306,7 @@ function buildDocument(): Json {
           },
           { description: "An incident with the timeline of its endpoint's checks (GET /api/incidents/{id})" },
         ),
-        RecentCheck: exact({ status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: int, checkedAt: time }),
+        RecentCheck: exact({ status: { enum: ['UP', 'DEGRADED', 'DOWN'] }, responseTime: int, maintenance: { type: 'boolean' }, checkedAt: time }),
         RecentChecks: exact({
           items: {
             type: 'object',
@@ -308,7 +340,7 @@ function buildDocument(): Json {
           bucketSeconds: { type: 'integer', minimum: 1 },
           points: { type: 'array', items: ref('SeriesPoint'), description: 'Oldest first, only buckets that had checks; the first may start before from' },
         }),
-        Summary: exact(Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'paused', 'openIncidents'].map((k) => [k, int]))),
+        Summary: exact(Object.fromEntries(['total', 'up', 'down', 'degraded', 'pending', 'maintenance', 'paused', 'openIncidents'].map((k) => [k, int]))),
         EndpointsFile: exact(
           {
             vigil: { const: 'endpoints' },
@@ -361,6 +393,7 @@ function buildDocument(): Json {
       { name: 'Endpoints', description: 'What Vigil checks' },
       { name: 'Checks', description: 'Results and uptime' },
       { name: 'Incidents' },
+      { name: 'Maintenance', description: 'Maintenance windows (docs/maintenance-windows.md)' },
       { name: 'Transfer', description: 'All endpoint definitions as one file' },
       { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
@@ -515,7 +548,45 @@ function buildDocument(): Json {
         },
       },
       '/api/summary': {
-        get: { tags: ['Endpoints'], summary: 'Counts per status; a paused endpoint counts as paused only', responses: { '200': json(ref('Summary')) } },
+        get: {
+          tags: ['Endpoints'],
+          summary: 'Counts per status; a paused endpoint counts as paused only, one in a maintenance window as maintenance only',
+          responses: { '200': json(ref('Summary')) },
+        },
+      },
+      '/api/maintenance-windows': {
+        get: {
+          tags: ['Maintenance'],
+          summary: 'Maintenance windows, in creation order',
+          parameters: queryParameters(QUERY_SCHEMAS.maintenanceWindows, {
+            active: [{ enum: ['true', 'false'] }, 'Only those on now (true) or not (false)'],
+            endpointId: [uuid, 'Only those covering this endpoint (by id, by one of its tags, or all endpoints)'],
+            limit: limit(500, 100),
+            cursor,
+          }),
+          responses: { '200': json(page('MaintenanceWindow')), ...problems(400, 404) },
+        },
+        post: keyed({
+          tags: ['Maintenance'],
+          summary: 'Create a window; the endpoints it covers enter maintenance at once if a period is on',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('MaintenanceWindowInput') } } },
+          responses: { '201': json(ref('MaintenanceWindow'), 'Created'), ...problems(400, 413) },
+        }),
+      },
+      '/api/maintenance-windows/{id}': {
+        parameters: [idParam],
+        get: { tags: ['Maintenance'], summary: 'One window', responses: { '200': json(ref('MaintenanceWindow')), ...problems(400, 404) } },
+        patch: keyed({
+          tags: ['Maintenance'],
+          summary: 'Change some fields (the whole is checked again)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('MaintenanceWindowPatch') } } },
+          responses: { '200': json(ref('MaintenanceWindow')), ...problems(400, 404, 413) },
+        }),
+        delete: keyed({
+          tags: ['Maintenance'],
+          summary: 'Delete a window: its endpoints leave maintenance at once',
+          responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
+        }),
       },
       '/api/export': {
         get: {

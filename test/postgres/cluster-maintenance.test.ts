@@ -41,7 +41,11 @@ afterAll(async () => {
   await target?.close();
 });
 
-const about = (events: Received[], name: string) => events.filter((e) => e.event === name).map((e) => e.data.endpointId as string).sort();
+const about = (events: Received[], name: string) =>
+  events
+    .filter((e) => e.event === name)
+    .map((e) => e.data.endpointId as string)
+    .sort();
 
 describe('maintenance windows on two instances', () => {
   it('made on A, put every covered endpoint in maintenance on both, announced once each to the clients of both', async () => {

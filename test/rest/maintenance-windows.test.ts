@@ -110,14 +110,24 @@ describe('maintenance windows over REST', () => {
     ['a time without offset', { startsAt: '2026-12-24 22:00', endsAt: inSeconds(120), tags: ['x'] }, 'startsAt', 'invalid_format'],
     ['the end before the start', { startsAt: inSeconds(120), endsAt: inSeconds(60), tags: ['x'] }, 'endsAt', 'ends_before_start'],
     ['a year and more', { startsAt: inSeconds(0), endsAt: inSeconds(367 * 86400), tags: ['x'] }, 'endsAt', 'too_long'],
-    ['a cron on a window of kind once', { kind: 'once', startsAt: inSeconds(0), endsAt: inSeconds(60), cron: '0 2 * * *', tags: ['x'] }, 'cron', 'not_for_kind'],
+    [
+      'a cron on a window of kind once',
+      { kind: 'once', startsAt: inSeconds(0), endsAt: inSeconds(60), cron: '0 2 * * *', tags: ['x'] },
+      'cron',
+      'not_for_kind',
+    ],
     ['recurring without a duration', { cron: '0 2 * * *', tags: ['x'] }, 'durationMinutes', 'required'],
     ['a cron expression that is not one', { cron: '0 25 * * *', durationMinutes: 30, tags: ['x'] }, 'cron', 'invalid_cron'],
     ['an unknown time zone', { cron: '0 2 * * *', durationMinutes: 30, timezone: 'Mars/Olympus', tags: ['x'] }, 'timezone', 'invalid_timezone'],
     ['a duration of 0', { cron: '0 2 * * *', durationMinutes: 0, tags: ['x'] }, 'durationMinutes', 'too_small'],
     ['nothing covered', { startsAt: inSeconds(0), endsAt: inSeconds(60) }, 'endpointIds', 'empty_scope'],
     ['all endpoints and a list', { startsAt: inSeconds(0), endsAt: inSeconds(60), allEndpoints: true, tags: ['x'] }, 'tags', 'scope_with_all'],
-    ['an endpoint that does not exist', { startsAt: inSeconds(0), endsAt: inSeconds(60), endpointIds: ['0b7c7a4e-2d55-4a3f-9a43-2c1f3f0e7c11'] }, 'endpointIds.0', 'unknown_endpoint'],
+    [
+      'an endpoint that does not exist',
+      { startsAt: inSeconds(0), endsAt: inSeconds(60), endpointIds: ['0b7c7a4e-2d55-4a3f-9a43-2c1f3f0e7c11'] },
+      'endpointIds.0',
+      'unknown_endpoint',
+    ],
     ['an id that is no UUID', { startsAt: inSeconds(0), endsAt: inSeconds(60), endpointIds: ['nope'] }, 'endpointIds.0', 'invalid_uuid'],
     ['an unknown field', { startsAt: inSeconds(0), endsAt: inSeconds(60), tags: ['x'], repeat: true }, 'repeat', 'unknown_field'],
     ['a name with a control character', { name: 'a\u202eb', startsAt: inSeconds(0), endsAt: inSeconds(60), tags: ['x'] }, 'name', 'control_character'],
@@ -128,7 +138,10 @@ describe('maintenance windows over REST', () => {
     const res = await vigil.api<ProblemDetails>('POST', '/api/maintenance-windows', input);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(res.body.errors?.find((e) => e.path === path), JSON.stringify(res.body.errors)).toMatchObject({ code });
+    expect(
+      res.body.errors?.find((e) => e.path === path),
+      JSON.stringify(res.body.errors),
+    ).toMatchObject({ code });
     expect((await vigil.api<Page<MaintenanceWindow>>('GET', '/api/maintenance-windows?limit=500')).body.items.length).toBe(before);
   });
 
