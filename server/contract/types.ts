@@ -338,12 +338,21 @@ export interface ExportedEndpoint extends EndpointDefinition {
   id: string;
 }
 
-/** GET /api/export, and what POST /api/import reads (there `id` and `exportedAt` are optional). */
+/** One maintenance window in an export file: its id and definition. */
+export interface ExportedMaintenanceWindow extends MaintenanceWindowDefinition {
+  id: string;
+}
+
+/**
+ * GET /api/export, and what POST /api/import reads (there `id`, `exportedAt` and
+ * `maintenanceWindows` are optional; a file without `maintenanceWindows` leaves the windows alone).
+ */
 export interface EndpointsFile {
   vigil: 'endpoints';
   version: 1;
   exportedAt: string;
   endpoints: ExportedEndpoint[];
+  maintenanceWindows: ExportedMaintenanceWindow[];
 }
 
 export type ImportMode = 'merge' | 'replace';
@@ -359,6 +368,8 @@ export interface ImportResult {
   deleted: number;
   /** `id` is null only for an entry without an id that a dry run would create. */
   items: { id: string | null; name: string; action: ImportAction }[];
+  /** What was done with the file's maintenance windows (all 0 when it had none). */
+  maintenanceWindows: Record<ImportAction, number>;
 }
 
 /** How a maintenance window's periods are set: one period (`startsAt` to `endsAt`), or one per time of a cron expression. */

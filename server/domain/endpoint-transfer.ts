@@ -5,6 +5,7 @@ import { ValidationError, type FieldError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
 import { keepStoredSecrets } from './secrets.ts';
 import { coded } from './zod-issues.ts';
+import { ImportWindowsSchema } from './maintenance-transfer.ts';
 
 /** The one file format of GET /api/export and POST /api/import. */
 export const TRANSFER_FORMAT = { vigil: 'endpoints', version: 1 } as const;
@@ -44,6 +45,8 @@ export const ImportDocumentSchema = z.strictObject({
     .superRefine((entries, ctx) => {
       for (const e of duplicateErrors(entries)) ctx.addIssue({ code: 'custom', path: e.path, ...coded(e.message, e.code, e.params) });
     }),
+  /** Left out, the windows here stay as they are (whatever the mode). */
+  maintenanceWindows: ImportWindowsSchema.optional(),
 });
 
 export type ImportDocument = z.output<typeof ImportDocumentSchema>;

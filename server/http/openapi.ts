@@ -347,19 +347,28 @@ function buildDocument(): Json {
             version: { const: 1 },
             exportedAt: time,
             endpoints: { type: 'array', items: exact({ id: uuid, ...endpointProperties }) },
+            maintenanceWindows: {
+              type: 'array',
+              items: exact({ id: uuid, ...((windowInput.properties ?? {}) as Json), kind: { enum: ['once', 'recurring'] } }),
+            },
           },
-          { description: `Every endpoint definition, in creation order (GET /api/export). ${SECRETS_NOTE}` },
+          { description: `Every endpoint and maintenance window definition, in creation order (GET /api/export). ${SECRETS_NOTE}` },
         ),
         ImportFile: {
           ...inputSchema(ImportDocumentSchema),
           description:
             `An export file; per entry, id and every field but name and url are optional; at most ${MAX_IMPORT_ENTRIES} entries. ` +
+            'maintenanceWindows is optional: left out, the windows here stay as they are; given, its entries are matched by id (replace mode deletes the others). ' +
             `A secret holding ${JSON.stringify(SECRET_MARKER)} keeps the stored value of the endpoint the entry matches (same URL origin); in an entry that creates an endpoint it is a 400 naming the field (export with ?secrets=include to move secrets)`,
         },
         ImportResult: exact({
           mode: { enum: ['merge', 'replace'] },
           dryRun: { type: 'boolean' },
           ...Object.fromEntries(['created', 'updated', 'unchanged', 'deleted'].map((k) => [k, int])),
+          maintenanceWindows: {
+            ...exact(Object.fromEntries(['created', 'updated', 'unchanged', 'deleted'].map((k) => [k, int]))),
+            description: "What was done with the file's maintenance windows (all 0 when it had none)",
+          },
           items: {
             type: 'array',
             description: 'Entry by entry in file order, deletions last; id is null for an entry without one that a dry run would create',

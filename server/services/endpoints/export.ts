@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
 
 /**
- * Every endpoint's id and definition, in creation order: the file POST /api/import reads.
+ * Every endpoint's and maintenance window's id and definition, in creation order: the file POST /api/import reads.
  * Secrets are redacted unless `secrets: 'include'` (who may ask for that is the caller's to decide).
  */
 export async function exportEndpoints(ctx: ServiceContext, options: ExportOptions = { secrets: 'redact' }): Promise<EndpointsFile> {
@@ -17,5 +17,8 @@ export async function exportEndpoints(ctx: ServiceContext, options: ExportOption
     ...TRANSFER_FORMAT,
     exportedAt: new Date().toISOString(),
     endpoints: rows.map((row) => ({ id: row.id, ...shown(row) })),
+    maintenanceWindows: [...ctx.calendar.values()]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+      .map((w) => ({ id: w.id, ...w.definition })),
   };
 }

@@ -20,6 +20,8 @@ import { endpointDeleted, followSchedule, forgetEndpoint, isFailing, rememberEnd
 import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 import { dropEndpointsFromWindows } from '../maintenance-windows/drop-endpoints.ts';
+import { type AppliedWindowStep, announceWindowSteps, applyWindowSteps, planWindows } from '../maintenance-windows/import-windows.ts';
+import type { WindowStep } from '../../domain/maintenance-transfer.ts';
 
 /** Endpoints written per statement. */
 const ROWS_PER_STATEMENT = 1000;
@@ -49,19 +51,28 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
     file.endpoints.map((entry, i) => ({ path: `endpoints.${i}.url`, url: entry.url, id: entry.id })),
   );
   if (options.dryRun) {
-    const steps = planImport(await storedDefinitions(ctx.db), file.endpoints, options.mode);
-    return resultOf(steps, options);
+    const stored = await storedDefinitions(ctx.db);
+    const steps = planImport(stored, file.endpoints, options.mode);
+    const windowSteps = file.maintenanceWindows ? await planWindows(ctx.db, file.maintenanceWindows, options.mode, endpointIdsAfter(stored, steps)) : [];
+    return resultOf(steps, options, windowSteps);
   }
 
   const forgotten: (MonitoredEndpoint | undefined)[] = [];
   let applied: AppliedStep[];
+  let appliedWindows: AppliedWindowStep[] = [];
   try {
     applied = await ctx.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
-      const steps = planImport(await storedDefinitions(tx), file.endpoints, options.mode);
+      const stored = await storedDefinitions(tx);
+      const steps = planImport(stored, file.endpoints, options.mode);
       // As deleteEndpoint does: forget them first, so results in flight for them are dropped.
       for (const step of steps) if (step.action === 'deleted') forgotten.push(forgetEndpoint(ctx, step.id));
-      return applySteps(tx, steps);
+      const done = await applySteps(tx, steps);
+      if (file.maintenanceWindows) {
+        const ids = endpointIdsAfter(stored, done);
+        appliedWindows = await applyWindowSteps(tx, await planWindows(tx, file.maintenanceWindows, options.mode, ids));
+      }
+      return done;
     });
   } catch (error) {
     for (const entry of forgotten) rememberEndpoint(ctx, entry);
@@ -82,7 +93,18 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
       ctx.bus.emit('endpoint:deleted', { endpointId: step.id });
     }
   }
-  return resultOf(applied, options);
+  announceWindowSteps(ctx, appliedWindows);
+  return resultOf(applied, options, appliedWindows);
+}
+
+/** The endpoints there would be after the planned steps: those stored and not deleted, and those the file names by id. */
+function endpointIdsAfter(stored: StoredDefinition[], steps: PlannedStep[]): Set<string> {
+  const ids = new Set(stored.map((s) => s.id));
+  for (const step of steps) {
+    if (step.action === 'deleted') ids.delete(step.id);
+    else if (step.id !== undefined) ids.add(step.id);
+  }
+  return ids;
 }
 
 async function storedDefinitions(db: Database): Promise<StoredDefinition[]> {
@@ -197,12 +219,13 @@ function recordset(writes: DefinitionWrite[]): SQL {
 /** A JSON array of strings as text[], in its order. */
 const textArray = (json: SQL) => sql`array(select t from jsonb_array_elements_text(${json}) with ordinality as x(t, i) order by i)`;
 
-function resultOf(steps: (PlannedStep | AppliedStep)[], options: ImportOptions): ImportResult {
+function resultOf(steps: (PlannedStep | AppliedStep)[], options: ImportOptions, windowSteps: WindowStep[]): ImportResult {
   return {
     mode: options.mode,
     dryRun: options.dryRun,
     ...countActions(steps),
     items: steps.map((s) => ({ id: s.id ?? null, name: s.definition.name, action: s.action })),
+    maintenanceWindows: countActions(windowSteps),
   };
 }
 
