@@ -5,6 +5,8 @@ import { t } from '../i18n/index.ts';
 import { COMPARISONS_OF } from '../../../server/contract/assertion-rules.ts';
 import { draftName, hasProperty, sourceLabelKey, targetKind, type AssertionDraft, type DraftField } from '../lib/assertion-drafts.ts';
 import { Field, controlProps } from './Field.tsx';
+// Its words ('form.…'), added to t() as this page loads.
+import '../i18n/form-messages.ts';
 
 const PROPERTY_PLACEHOLDERS: Partial<Record<AssertionSource, string>> = { header: 'content-type', json: '$.status' };
 const TARGET_PLACEHOLDERS: Record<AssertionSource, string> = {

@@ -4,7 +4,8 @@ import { formatMs, formatTime } from '../lib/format.ts';
 import { stripItems, type StripItem } from '../stores/endpoints.store.ts';
 
 /**
- * The last checks, oldest on the left; DOWN and DEGRADED differ in shape as well as colour.
+ * The last checks, oldest on the left; DOWN and DEGRADED differ in shape as well as colour, and
+ * those made in a maintenance window take its colour.
  * Drawn by hand rather than with <For>: a check appends one square and drops the oldest, and
  * 40,000 squares with a reactive binding each cost more than the page can spare under load.
  */
@@ -16,7 +17,13 @@ export function CheckStrip(props: { endpointId: string }) {
   const square = (item: StripItem) => {
     const el = document.createElement('i');
     el.dataset.status = item.status;
-    el.title = `${formatTime(item.checkedAt)} · ${item.status} · ${formatMs(item.responseTime)}`;
+    let title = `${formatTime(item.checkedAt)} · ${item.status} · ${formatMs(item.responseTime)}`;
+    // In a maintenance window: drawn in the maintenance colour (uptime leaves it out).
+    if (item.maintenance) {
+      el.dataset.maintenance = '';
+      title += ` · ${t('status.MAINTENANCE')}`;
+    }
+    el.title = title;
     return el;
   };
 
@@ -24,12 +31,15 @@ export function CheckStrip(props: { endpointId: string }) {
     let up = 0;
     let degraded = 0;
     let down = 0;
+    let maintenance = 0;
     for (const item of items) {
+      if (item.maintenance) maintenance++;
       if (item.status === 'UP') up++;
       else if (item.status === 'DEGRADED') degraded++;
       else down++;
     }
-    return t('card.strip', { count: items.length, up, degraded, down });
+    const text = t('card.strip', { count: items.length, up, degraded, down });
+    return maintenance ? text + t('card.strip.maintenance', { count: maintenance }) : text;
   };
 
   createEffect(() => {

@@ -8,6 +8,7 @@ import { Sparkline } from './Sparkline.tsx';
 import { TypeBadge } from './TypeBadge.tsx';
 import { LiveStatusBadge } from './LiveStatusBadge.tsx';
 import { displayStatus } from './StatusBadge.tsx';
+import { MaintenanceNote } from './MaintenanceNote.tsx';
 
 /** One endpoint as a dense row of the dashboard's compact view: the card's facts on one line. */
 export function CompactRow(props: { id: string }) {
@@ -23,6 +24,7 @@ export function CompactRow(props: { id: string }) {
           <TypeBadge type={endpoint().type} />
         </span>
         <FailureReason endpoint={endpoint()} />
+        <MaintenanceNote endpoint={endpoint()} />
         <Show
           when={endpoint().type === 'push'}
           fallback={

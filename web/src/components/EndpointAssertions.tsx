@@ -4,6 +4,8 @@ import { locale, t } from '../i18n/index.ts';
 import { sourceLabelKey } from '../lib/assertion-drafts.ts';
 import { formatMs } from '../lib/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
+// Its words ('form.…'), added to t() as this page loads.
+import '../i18n/form-messages.ts';
 
 /** What an assertion compares with, as the endpoint page shows it: text quoted, a pattern in slashes, a time in ms. */
 function targetText(a: Assertion): string {

@@ -1,6 +1,8 @@
 import { For } from 'solid-js';
 import { MONITOR_TYPES, type MonitorType } from '../../../server/contract/types.ts';
 import { t } from '../i18n/index.ts';
+// Its words ('form.…'), added to t() as this page loads.
+import '../i18n/form-messages.ts';
 
 /**
  * What an endpoint checks, at the top of its form: one radio per monitor type (a row of pills,

@@ -4,7 +4,7 @@ import { t } from '../i18n/index.ts';
 export type DisplayStatus = EndpointStatus | 'PAUSED';
 
 /** A shape as well as a colour, so status never depends on colour alone. */
-export const STATUS_ICONS: Record<DisplayStatus, string> = { UP: '●', DEGRADED: '▲', DOWN: '✖', PENDING: '○', PAUSED: '❚❚' };
+export const STATUS_ICONS: Record<DisplayStatus, string> = { UP: '●', DEGRADED: '▲', DOWN: '✖', PENDING: '○', MAINTENANCE: '◆', PAUSED: '❚❚' };
 
 export function displayStatus(endpoint: { status: EndpointStatus; paused: boolean }): DisplayStatus {
   return endpoint.paused ? 'PAUSED' : endpoint.status;

@@ -4,6 +4,7 @@ import { formatMs, formatPercent, formatTime } from '../lib/format.ts';
 import { endpoints } from '../stores/endpoints.store.ts';
 import { uptime24h } from '../stores/uptime24h.store.ts';
 import { CheckStrip } from './CheckStrip.tsx';
+import { MaintenanceNote } from './MaintenanceNote.tsx';
 import { FailureReason } from './FailureReason.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { TypeBadge } from './TypeBadge.tsx';
@@ -57,6 +58,7 @@ export function StatusCard(props: { id: string }) {
           <span class="card-incident">🚨 {t('card.openIncident')}</span>
         </Show>
         <FailureReason endpoint={endpoint()} class="card-reason" />
+        <MaintenanceNote endpoint={endpoint()} />
       </span>
       <span class="card-trend">
         <CheckStrip endpointId={props.id} />

@@ -1,11 +1,21 @@
 import { createSignal } from 'solid-js';
-import { en, ko, type MessageKey } from './messages.ts';
+import type { FormMessageKey } from './form-messages.ts';
+import { en, ko, type MessageKey as FirstViewKey } from './messages.ts';
+
+/** Every key t() knows: the first view's (messages.ts) and those a lazily loaded page adds (form-messages.ts). */
+type MessageKey = FirstViewKey | FormMessageKey;
 
 export type Locale = 'en' | 'ko';
 export const LOCALES: readonly Locale[] = ['en', 'ko'];
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ko: '한국어' };
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ko };
+const dictionaries: Record<Locale, Record<string, string>> = { en: { ...en }, ko: { ...ko } };
+
+/** Adds the words of a page loaded later (its messages module calls it once, when it loads). */
+export function addMessages(more: Record<Locale, Record<string, string>>) {
+  Object.assign(dictionaries.en, more.en);
+  Object.assign(dictionaries.ko, more.ko);
+}
 const STORAGE_KEY = 'vigil.locale';
 
 /** The saved choice, else the browser's first language that we speak, else English. */
@@ -53,7 +63,8 @@ function pluralKey(key: MessageKey, count: string | number | undefined): Message
  * @example t('chart.checks', { count: 1 }) // "1 check"; with 2, "2 checks"; in Korean "체크 1회"
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const template = dictionaries[locale()][pluralKey(key, params?.count)];
+  // (A key of a page's words before its module loaded shows as the key: every user of them imports it.)
+  const template = dictionaries[locale()][pluralKey(key, params?.count)] ?? key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -1,7 +1,7 @@
 import { COMPARISONS_OF, NUMERIC_SOURCES, ORDERING, SOURCES_OF_TYPE } from '../../../server/contract/assertion-rules.ts';
 import { HTTP_TOKEN as HEADER_NAME } from '../../../server/contract/http-token.ts';
 import { DNS_CODES, type Assertion, type AssertionComparison, type AssertionSource, type DnsCode, type MonitorType } from '../../../server/contract/types.ts';
-import type { MessageKey } from '../i18n/messages.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import { t } from '../i18n/index.ts';
 
 /**

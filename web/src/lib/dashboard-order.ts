@@ -1,8 +1,11 @@
 import type { Endpoint, EndpointStatus } from '../../../server/contract/types.ts';
 import { compareNames } from './compare-names.ts';
 
-/** Worst first: what needs a person comes to the top; paused endpoints, asleep on purpose, last. */
-export const SEVERITY: Record<EndpointStatus | 'PAUSED', number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, PAUSED: 4 };
+/**
+ * Worst first: what needs a person comes to the top; those in a maintenance window (being worked on,
+ * on purpose) after the healthy ones, and paused endpoints, asleep on purpose, last.
+ */
+export const SEVERITY: Record<EndpointStatus | 'PAUSED', number> = { DOWN: 0, DEGRADED: 1, PENDING: 2, UP: 3, MAINTENANCE: 4, PAUSED: 5 };
 
 export const DASHBOARD_ORDERS = ['name', 'problems'] as const;
 export type DashboardOrder = (typeof DASHBOARD_ORDERS)[number];

@@ -3,6 +3,7 @@ import { locale, t } from '../i18n/index.ts';
 
 const FORMATS = {
   clock: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+  hourMinute: { hour: '2-digit', minute: '2-digit', hour12: false },
   dayAndTime: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
   full: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
@@ -22,6 +23,12 @@ export function formatTime(iso: string | null | undefined): string {
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
   return formatter(today ? 'clock' : 'dayAndTime').format(date);
+}
+
+/** A time to come to the minute: "14:00" today, with the date on another day. */
+export function formatUntil(iso: string): string {
+  const date = new Date(iso);
+  return formatter(new Date().toDateString() === date.toDateString() ? 'hourMinute' : 'dayAndTime').format(date);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -1,6 +1,6 @@
 import { addressProblem, dnsQueryOf, dnsUrlOf, socketAddressOf, typeOfUrl } from '../../../server/contract/monitor-address.ts';
 import type { DnsRecordType, Endpoint, MonitorType } from '../../../server/contract/types.ts';
-import type { MessageKey } from '../i18n/messages.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 /**
  * The endpoint form's address fields, one set per monitor type, and the URL they make

@@ -24,7 +24,10 @@ function checkFieldsOf(endpoint: Endpoint): Partial<Endpoint> {
  */
 export function withNewerLiveFacts(fetched: Endpoint, live: Endpoint | undefined): Endpoint {
   if (!live || !isNewer(live.lastCheckedAt, fetched.lastCheckedAt)) return fetched;
-  return { ...fetched, ...checkFieldsOf(live) };
+  const merged = { ...fetched, ...checkFieldsOf(live) };
+  // Maintenance is the snapshot's (no check changes it): a status shown for it goes with it.
+  if (fetched.maintenance || live.status === 'MAINTENANCE') merged.status = fetched.status;
+  return merged;
 }
 
 /**
@@ -37,7 +40,8 @@ export function lastFieldsOf(e: ServerEvents['check:completed']): Partial<Endpoi
   const fields: Record<string, unknown> = { lastCheckedAt: e.timestamp };
   for (const [key, value] of Object.entries(e)) {
     // failedAssertions belong to the check alone: an endpoint has no lastFailedAssertions (its lastErrorMessage is the first).
-    if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status' || key === 'failedAssertions') continue;
+    // maintenance: whether the check was made in a window (the endpoint's own `maintenance` is the window it is in).
+    if (key === 'checkId' || key === 'endpointId' || key === 'timestamp' || key === 'status' || key === 'failedAssertions' || key === 'maintenance') continue;
     // A TLS check's certificate: the endpoint keeps only when it expires.
     if (key === 'certificate') {
       if (value) fields.certificateExpiresAt = (value as { validTo: string }).validTo;

@@ -20,7 +20,7 @@ import { searchParams, setSearchParams } from '../lib/router.ts';
 import { endpoints, loadEndpoints, openIncidentCount, statusCounts, stripItems } from '../stores/endpoints.store.ts';
 import { refreshUptime24hPeriodically } from '../stores/uptime24h.store.ts';
 
-const COUNTED: DisplayStatus[] = ['UP', 'DEGRADED', 'DOWN', 'PENDING', 'PAUSED'];
+const COUNTED: DisplayStatus[] = ['UP', 'DEGRADED', 'DOWN', 'PENDING', 'MAINTENANCE', 'PAUSED'];
 
 /** Cards created per frame: 2,000 at once would block the page for most of a second. */
 const CARDS_PER_FRAME = 150;

@@ -50,6 +50,8 @@ import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { endpoints, upsertEndpoint } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
+// Its words ('form.…'), added to t() as this page loads.
+import '../i18n/form-messages.ts';
 
 /** The form's fields as typed text; turned into an EndpointDefinition on submit. The address is `url` for http, the others' own fields for the rest. */
 interface FormValues extends AddressFields {

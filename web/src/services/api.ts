@@ -58,7 +58,8 @@ interface RequestOptions {
   askForKey?: boolean;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+/** One request to the API (JSON both ways, the key on writes); exported for the API calls of lazily loaded pages. */
+export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const key = options.key ?? keySource.key();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -97,7 +98,7 @@ function safeParse(text: string): unknown {
   }
 }
 
-const query = (params: Record<string, string | number | undefined>) => {
+export const query = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
   const s = search.toString();

@@ -15,6 +15,8 @@ export interface StripItem {
   status: CheckStatus;
   responseTime: number;
   checkedAt: string;
+  /** Made in a maintenance window: drawn apart, left out of uptime. */
+  maintenance: boolean;
 }
 
 interface EndpointsState {
@@ -218,7 +220,7 @@ export const statusCounts = createRoot(() =>
   createMemo(() => {
     statusVersion();
     const raw = unwrap(state);
-    const counts = { total: 0, UP: 0, DEGRADED: 0, DOWN: 0, PENDING: 0, PAUSED: 0 };
+    const counts = { total: 0, UP: 0, DEGRADED: 0, DOWN: 0, PENDING: 0, MAINTENANCE: 0, PAUSED: 0 };
     for (const id of raw.ids) {
       const e = raw.byId[id];
       if (!e) continue;
@@ -253,12 +255,18 @@ function applyCheck(e: CheckCompleted) {
   if (!endpoint) return rememberUnplaced(e);
   addToStrip(e);
   if (!isNewer(e.timestamp, endpoint.lastCheckedAt)) return;
-  const statusChanged = endpoint.status !== e.status;
+  // In a window the endpoint shows MAINTENANCE whatever its checks see (until maintenance:ended, or
+  // a check after the period's end when that event was missed).
+  let window = endpoint.maintenance;
+  if (window && !e.maintenance && e.timestamp >= window.endsAt) window = null;
+  const status = window ? 'MAINTENANCE' : e.status;
+  const statusChanged = endpoint.status !== status;
   setState(
     'byId',
     e.endpointId,
     produce((target) => {
-      target.status = e.status;
+      target.status = status;
+      target.maintenance = window;
       target.consecutiveFailures = e.status === 'DOWN' ? target.consecutiveFailures + 1 : 0;
       for (const [key, value] of Object.entries(lastFieldsOf(e)) as [keyof Endpoint, unknown][]) {
         // An equal object (the error's parameters) is kept: a new one would redraw what shows it.
@@ -274,7 +282,7 @@ function applyCheck(e: CheckCompleted) {
 
 function addToStrip(e: CheckCompleted) {
   const strip = stripOf(e.endpointId);
-  const item: StripItem = { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp };
+  const item: StripItem = { status: e.status, responseTime: e.responseTime, checkedAt: e.timestamp, maintenance: e.maintenance };
   const last = strip.items.at(-1);
   if (!last || last.checkedAt < item.checkedAt) {
     strip.items = [...strip.items.slice(Math.max(0, strip.items.length - STRIP_LENGTH + 1)), item];
@@ -304,6 +312,14 @@ export function startEndpointsStore(): () => void {
       // Sent with the check that changed it (applied just before); an older change is history.
       if (!endpoint || (endpoint.lastCheckedAt && e.timestamp < endpoint.lastCheckedAt) || endpoint.status === e.currentStatus) return;
       setState('byId', e.endpointId, 'status', e.currentStatus);
+      if (e.currentStatus !== 'MAINTENANCE') setState('byId', e.endpointId, 'maintenance', null);
+      statusesChanged();
+    }),
+    // The card says which window and until when; the status follows with endpoint:status-changed (set here too, should it be missed).
+    // Leaving it comes with a status change from MAINTENANCE (below), or maintenance:started of the next window.
+    onLiveEvent('maintenance:started', (e) => {
+      if (!state.byId[e.endpointId]) return;
+      setState('byId', e.endpointId, { maintenance: { windowId: e.windowId, windowName: e.windowName, endsAt: e.endsAt }, status: 'MAINTENANCE' });
       statusesChanged();
     }),
     onLiveEvent('incident:started', (e) => setState('openIncidents', e.endpointId, e.incidentId)),

@@ -44,7 +44,7 @@ export function uptime24h(endpointId: string): number | null {
 }
 
 /**
- * Takes the server's counts. `strips`: each endpoint's recent checks as the page now holds them
+ * Takes the server's counts (which leave checks in maintenance windows out, as this does). `strips`: each endpoint's recent checks as the page now holds them
  * (oldest first); those newer than the counts' `through` (heard while the answer was on its way,
  * or read after the counts) are added, so no check is lost or counted twice.
  */
@@ -54,7 +54,7 @@ export function applyUptime24h(recent: Pick<RecentChecks, 'uptime24h'>, strips: 
     entry.checks = fetched.checks;
     entry.up = fetched.up;
     entry.through = fetched.through ?? '';
-    for (const item of strips(endpointId)) count(entry, item.status, item.checkedAt);
+    for (const item of strips(endpointId)) if (!item.maintenance) count(entry, item.status, item.checkedAt);
     publish(entry);
   }
 }
@@ -75,8 +75,8 @@ export function startUptime24h(): () => void {
   const stops = [
     onLiveEvent('check:completed', (e) => {
       const entry = counts.get(e.endpointId);
-      // Not loaded yet: the snapshot's strip will bring this check along.
-      if (!entry) return;
+      // Not loaded yet: the snapshot's strip will bring this check along. Checks in a maintenance window do not count.
+      if (!entry || e.maintenance) return;
       count(entry, e.status, e.timestamp);
       publish(entry);
     }),
