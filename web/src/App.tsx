@@ -16,6 +16,7 @@ import { keyRequest } from './stores/auth.store.ts';
 const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
 const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
 const IncidentPage = lazy(() => import('./pages/IncidentPage.tsx'));
+const MaintenancePage = lazy(() => import('./pages/MaintenancePage.tsx'));
 
 export function App() {
   const endpointId = createMemo(() => {
@@ -54,6 +55,9 @@ export function App() {
           </Match>
           <Match when={pathname() === '/incidents'}>
             <IncidentsPage />
+          </Match>
+          <Match when={/^\/maintenance(\/|$)/.test(pathname())}>
+            <MaintenancePage path={pathname()} />
           </Match>
           <Match when={incidentId()}>
             <Show when={incidentId()} keyed>

@@ -10,6 +10,7 @@ const NAV = [
   { href: '/', key: 'nav.dashboard', active: (p: string) => p === '/' },
   { href: '/endpoints', key: 'nav.endpoints', active: (p: string) => p.startsWith('/endpoints') && p !== '/endpoints/new' },
   { href: '/incidents', key: 'nav.incidents', active: (p: string) => p.startsWith('/incidents') },
+  { href: '/maintenance', key: 'nav.maintenance', active: (p: string) => p.startsWith('/maintenance') },
 ] as const;
 
 export function Header() {

@@ -6,7 +6,17 @@ import { locale, t } from '../i18n/index.ts';
 import { tp } from '../i18n/push-messages.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
 import { marksPlugin } from '../lib/chart-marks.ts';
-import { bucketsOf, CHART_RANGES_MS, chartColumns, downBands, gapSecondsFor, withLiveChecks, type ChartColumns } from '../lib/chart-series.ts';
+import {
+  bucketsOf,
+  CHART_RANGES_MS,
+  chartColumns,
+  downBands,
+  gapSecondsFor,
+  maintenanceBands,
+  withLiveChecks,
+  type ChartColumns,
+} from '../lib/chart-series.ts';
+import { tm } from '../i18n/maintenance-messages.ts';
 import { formatChartClock, formatChartDate, timeAxisLabels } from '../lib/chart-time-labels.ts';
 import { formatDuration, formatMs } from '../lib/format.ts';
 import { theme } from '../lib/theme.ts';
@@ -71,7 +81,8 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
   /** A push endpoint's checks are the runs of a job, never DEGRADED by their time: no threshold. */
   const push = () => props.endpoint.type === 'push';
   const threshold = () => (push() ? null : props.endpoint.degradedThresholdMs);
-  let view = { from: 0, to: 0, threshold: threshold(), bands: [] as [number, number][], columns: columns() };
+  const maintenance = createMemo(() => maintenanceBands(props.checks));
+  let view = { from: 0, to: 0, threshold: threshold(), bands: [] as [number, number][], maintenance: [] as [number, number][], columns: columns() };
 
   const xLabels: string[] = [];
   onMount(() => {
@@ -128,6 +139,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
         plugins: [
           marksPlugin(() => ({
             bands: view.bands,
+            maintenance: view.maintenance,
             threshold: view.threshold,
             thresholdLabel: (offScale) => t(offScale ? 'chart.threshold.above' : 'chart.threshold', { value: formatMs(view.threshold) }),
           })),
@@ -166,6 +178,7 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
       to,
       threshold: threshold(),
       bands: downBands(buckets(), bucketSeconds()),
+      maintenance: maintenance(),
       columns: columns(),
     };
     locale();
@@ -196,6 +209,9 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
           <span class="chart-key chart-key-degraded">{t('chart.legend.degraded')}</span>
         </Show>
         <span class="chart-key chart-key-down">{t('chart.legend.down')}</span>
+        <Show when={maintenance().length > 0}>
+          <span class="chart-key chart-key-maint">{tm('mw.chart.key')}</span>
+        </Show>
         <span class="chart-key chart-key-gap">{t('chart.legend.gap')}</span>
         <span class="chart-total muted">{summary()}</span>
       </figcaption>

@@ -3,6 +3,8 @@ import type uPlot from 'uplot';
 export interface ChartMarks {
   /** DOWN stretches [start, end) in seconds. */
   bands: [number, number][];
+  /** Stretches of checks made in a maintenance window [start, end) in seconds (drawn under the DOWN bands). */
+  maintenance?: [number, number][];
   /** The degraded threshold in ms, drawn as a dashed line; null: none (a push endpoint's run is never slow). */
   threshold: number | null;
   /** Its label; `offScale` when every response time is far below it and the line sits above the plot. */
@@ -34,11 +36,12 @@ export function marksPlugin(marks: () => ChartMarks): uPlot.Plugin {
 function renderMarks(u: uPlot, marks: ChartMarks): HTMLElement[] {
   const width = u.over.clientWidth;
   const out: HTMLElement[] = [];
-  for (const [start, end] of marks.bands) {
+  const bands = [...(marks.maintenance ?? []).map((b) => [...b, 1] as const), ...marks.bands.map((b) => [...b, 0] as const)];
+  for (const [start, end, maintenance] of bands) {
     const left = Math.max(0, u.valToPos(start, 'x'));
     const right = Math.min(width, u.valToPos(end, 'x'));
     if (right <= 0 || left >= width) continue;
-    const band = element('div', 'chart-down-band');
+    const band = element('div', maintenance ? 'chart-maint-band' : 'chart-down-band');
     band.style.left = `${Math.min(left, width - MIN_BAND_PX)}px`;
     band.style.width = `${Math.max(MIN_BAND_PX, right - left)}px`;
     out.push(band);

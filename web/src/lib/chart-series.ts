@@ -40,7 +40,8 @@ export function withLiveChecks(buckets: ChartBucket[], bucketSeconds: number, se
   const fresh: Check[] = [];
   for (const check of newestFirst) {
     if (check.checkedAt <= seriesTo) break;
-    fresh.push(check);
+    // The series leaves checks made in a maintenance window out; so do the live ones (maintenanceBands shows them).
+    if (!check.maintenance) fresh.push(check);
   }
   if (fresh.length === 0) return buckets;
   const out = buckets.slice();
@@ -105,4 +106,26 @@ export function downBands(buckets: readonly ChartBucket[], bucketSeconds: number
 /** The silence after which the line breaks: about two intervals (a bucket is at least one). */
 export function gapSecondsFor(bucketSeconds: number, intervalSeconds: number): number {
   return 2 * Math.max(bucketSeconds, intervalSeconds);
+}
+
+/**
+ * The stretches [start, end) in seconds where checks were made in a maintenance window (`newestFirst`,
+ * as the page keeps them): from the first such check of a run to the check after it (the last one
+ * itself when the run goes on), so that a period reads as one band.
+ */
+export function maintenanceBands(newestFirst: readonly Pick<Check, 'checkedAt' | 'maintenance'>[]): [number, number][] {
+  const bands: [number, number][] = [];
+  let open: [number, number] | null = null;
+  for (let i = newestFirst.length - 1; i >= 0; i--) {
+    const check = newestFirst[i]!;
+    const at = Date.parse(check.checkedAt) / 1000;
+    if (check.maintenance) {
+      if (open) open[1] = at;
+      else bands.push((open = [at, at]));
+    } else if (open) {
+      open[1] = at;
+      open = null;
+    }
+  }
+  return bands;
 }

@@ -26,6 +26,14 @@ import { EndpointNotFound } from './NotFoundPage.tsx';
 import { Fact } from '../components/Fact.tsx';
 import { PushTimes, ScheduleText } from '../components/PushFacts.tsx';
 import { PushUrl } from '../components/PushUrl.tsx';
+import { MaintenanceNote } from '../components/MaintenanceNote.tsx';
+import { tm } from '../i18n/maintenance-messages.ts';
+import { useMaintenanceWindows } from '../stores/maintenance.store.ts';
+import { windowState, windowWhen } from '../lib/maintenance-text.ts';
+import { stateOf } from '../lib/maintenance.ts';
+import type { MaintenanceWindow } from '../../../server/contract/types.ts';
+// Its words ('form.…'), added to t() as this page loads.
+import '../i18n/form-messages.ts';
 
 const RANGES = CHART_RANGES_MS;
 type Range = keyof typeof RANGES;
@@ -86,8 +94,10 @@ export default function EndpointPage(props: { id: string }) {
     uptimeRead.reload();
     incidentsRead.reload();
     certificateRead.reload();
+    windows.load().catch(fail);
   };
 
+  const windows = useMaintenanceWindows({ endpointId: props.id });
   useLiveData({ endpointId: props.id, load });
 
   let uptimeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,13 +118,15 @@ export default function EndpointPage(props: { id: string }) {
         failedAssertions: e.failedAssertions ?? [],
         bodyExcerpt: null,
         certificate: e.certificate ?? null,
+        maintenance: e.maintenance ?? false,
         checkedAt: e.timestamp,
       };
       if (e.certificate) certificateRead.mutate(e.certificate);
       if (e.status !== 'UP' && e.statusCode !== null) check.excerptUnread = true;
       const since = new Date(Date.now() - RANGES[range()]).toISOString();
       chart.mutate((list) => [check, ...list.filter((c) => c.checkedAt >= since).slice(0, CHART_LIMIT - 1)]);
-      uptimeRead.mutate((u) => u && countCheck(u, e));
+      // Uptime leaves checks made in a maintenance window out.
+      if (!check.maintenance) uptimeRead.mutate((u) => u && countCheck(u, e));
       if (e.status === 'DOWN') incidentsRead.mutate((list) => list.map((i) => (i.resolvedAt ? i : { ...i, failureCount: i.failureCount + 1 })));
       uptimeTimer ??= setTimeout(() => {
         uptimeTimer = undefined;
@@ -207,6 +219,7 @@ export default function EndpointPage(props: { id: string }) {
             <div class="ep-head">
               <h1 id="ep-title">{e().name}</h1>
               <StatusBadge status={displayStatus(e())} />
+              <MaintenanceNote endpoint={e()} />
             </div>
             <p class="url">
               <Switch
@@ -370,6 +383,10 @@ export default function EndpointPage(props: { id: string }) {
                         <td>{formatTime(c.checkedAt)}</td>
                         <td>
                           <StatusBadge status={c.status} />
+                          <Show when={c.maintenance}>
+                            {' '}
+                            <span class="mw-check">{tm('mw.check')}</span>
+                          </Show>
                         </td>
                         <Show when={typeOf(e()) === 'http'}>
                           <td class="num">{c.statusCode ?? '—'}</td>
@@ -405,6 +422,8 @@ export default function EndpointPage(props: { id: string }) {
                 </For>
               </ul>
             </Show>
+
+            <EndpointWindows windows={windows.windows()} loaded={windows.loaded()} />
 
             <h2>{t('ep.details')}</h2>
             <dl class="facts" data-testid="definition">
@@ -494,5 +513,32 @@ function AddressFacts(props: { endpoint: Endpoint }) {
         </Fact>
       </Show>
     </>
+  );
+}
+
+/** The maintenance windows that cover this endpoint (by id, tag or all), going on first, with a link to all of them. */
+function EndpointWindows(props: { windows: MaintenanceWindow[]; loaded: boolean }) {
+  const rank = { active: 0, upcoming: 1, past: 2 } as const;
+  const sorted = () => props.windows.slice().sort((a, b) => rank[stateOf(a)] - rank[stateOf(b)]);
+  return (
+    <section class="ep-maintenance" aria-labelledby="ep-maintenance-title">
+      <h2 id="ep-maintenance-title">{tm('mw.ep.title')}</h2>
+      <Show when={props.windows.length > 0} fallback={<p class="muted">{props.loaded ? tm('mw.ep.none') : t('common.loading')}</p>}>
+        <ul class="mw-ep-list">
+          <For each={sorted()}>
+            {(w) => (
+              <li data-window-id={w.id} data-state={stateOf(w)}>
+                <strong>{w.name}</strong> <span class="mw-state">{windowState(w)}</span>
+                <br />
+                <span class="muted">{windowWhen(w)}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <p>
+        <a href="/maintenance">{tm('mw.ep.manage')} →</a>
+      </p>
+    </section>
   );
 }

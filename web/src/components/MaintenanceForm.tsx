@@ -1,0 +1,444 @@
+import { For, Show, createEffect, createMemo, createResource, createSignal, on } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { MAINTENANCE_LIMITS as LIMITS } from '../../../server/contract/maintenance-limits.ts';
+import type { MaintenanceKind, MaintenanceWindow, MaintenanceWindowDefinition, ProblemDetails } from '../../../server/contract/types.ts';
+import { ENDPOINT_LIMITS } from '../../../server/contract/endpoint-limits.ts';
+import { locale, t } from '../i18n/index.ts';
+import { describeWindowError, tm, type MaintenanceMessageKey } from '../i18n/maintenance-messages.ts';
+import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
+import { formatInterval } from '../lib/format.ts';
+import { browserTimeZone, cronWords, fromLocalInput, isTimeZone, toLocalInput } from '../lib/maintenance.ts';
+import { useLiveData } from '../lib/page-data.ts';
+import { navigate } from '../lib/router.ts';
+import { ApiError } from '../services/api.ts';
+import { maintenanceApi } from '../services/maintenance-api.ts';
+import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
+import { addToast } from '../stores/toast.store.ts';
+import { Field, controlProps } from './Field.tsx';
+
+/** The form's fields as typed; times as datetime-local values in this browser's zone. */
+interface FormValues {
+  name: string;
+  description: string;
+  kind: MaintenanceKind;
+  /** once: the period's start and end; recurring: the optional bounds. */
+  startsAt: string;
+  endsAt: string;
+  cron: string;
+  durationMinutes: string;
+  timezone: string;
+  scope: 'all' | 'chosen';
+  endpointIds: string[];
+  tags: string[];
+  /** The endpoint picker's search text. */
+  search: string;
+}
+
+const DEFAULTS = (): FormValues => ({
+  name: '',
+  description: '',
+  kind: 'once',
+  startsAt: '',
+  endsAt: '',
+  cron: '',
+  durationMinutes: '60',
+  timezone: browserTimeZone(),
+  scope: 'chosen',
+  endpointIds: [],
+  tags: [],
+  search: '',
+});
+
+function valuesOf(w: MaintenanceWindow): FormValues {
+  return {
+    name: w.name,
+    description: w.description ?? '',
+    kind: w.kind,
+    startsAt: toLocalInput(w.startsAt),
+    endsAt: toLocalInput(w.endsAt),
+    cron: w.cron ?? '',
+    durationMinutes: w.durationMinutes === null ? '60' : String(w.durationMinutes),
+    timezone: w.kind === 'recurring' ? (w.timezone ?? 'UTC') : browserTimeZone(),
+    scope: w.allEndpoints ? 'all' : 'chosen',
+    endpointIds: [...w.endpointIds],
+    tags: [...w.tags],
+    search: '',
+  };
+}
+
+/** Endpoints listed in the picker at once (a search narrows a long list). */
+const PICKER_ROWS = 200;
+
+/** Client-side checks with the API's limits; returns the definition, or the errors by field. */
+function toDefinition(v: FormValues): { definition?: MaintenanceWindowDefinition; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const err = (field: string, key: MaintenanceMessageKey, params?: Record<string, string | number>) => {
+    errors[field] ??= tm(key, params);
+  };
+  const name = v.name.trim();
+  if (!name) err('name', 'mw.err.required');
+  const once = v.kind === 'once';
+  const time = (field: 'startsAt' | 'endsAt') => {
+    const text = v[field].trim();
+    if (!text) {
+      if (once) err(field, 'mw.err.required');
+      return null;
+    }
+    const iso = fromLocalInput(text);
+    if (!iso) err(field, 'mw.err.time');
+    return iso;
+  };
+  const startsAt = time('startsAt');
+  const endsAt = time('endsAt');
+  if (startsAt && endsAt) {
+    const length = Date.parse(endsAt) - Date.parse(startsAt);
+    if (length <= 0) err('endsAt', 'mw.err.endBeforeStart');
+    else if (once && length > LIMITS.onceDays * 86_400_000) err('endsAt', 'mw.err.tooLong', { days: LIMITS.onceDays });
+  }
+  let cron: string | null = null;
+  let durationMinutes: number | null = null;
+  let timezone: string | null = null;
+  if (!once) {
+    cron = v.cron.trim().replace(/\s+/g, ' ');
+    if (!cron) err('cron', 'mw.err.required');
+    // Five or six fields (seconds first); a nickname such as @daily is for the server to judge.
+    else if (!cron.startsWith('@') && !/^\S+( \S+){4,5}$/.test(cron)) err('cron', 'mw.err.cron');
+    const text = v.durationMinutes.trim();
+    const { min, max } = LIMITS.durationMinutes;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) err('durationMinutes', 'mw.err.duration', { min, max });
+    else durationMinutes = Number(text);
+    timezone = v.timezone.trim() || null;
+    if (timezone !== null && !isTimeZone(timezone)) err('timezone', 'mw.err.timezone');
+  }
+  const all = v.scope === 'all';
+  const endpointIds = all ? [] : v.endpointIds;
+  const tags = all ? [] : v.tags;
+  if (!all && endpointIds.length + tags.length === 0) err('endpointIds', 'mw.err.scope');
+  if (endpointIds.length > LIMITS.endpointIds) err('endpointIds', 'mw.err.tooManyEndpoints', { max: LIMITS.endpointIds });
+  if (tags.length > LIMITS.tags) err('tags', 'mw.err.tooManyTags', { max: LIMITS.tags });
+  if (Object.keys(errors).length) return { errors };
+  return {
+    errors,
+    definition: {
+      name,
+      description: v.description.trim() || null,
+      kind: v.kind,
+      startsAt,
+      endsAt,
+      cron,
+      durationMinutes,
+      timezone,
+      allEndpoints: all,
+      endpointIds,
+      tags,
+    },
+  };
+}
+
+/** The API's field errors by the form's field ("endpointIds.3" → endpointIds); one without a field ("") → "_". */
+function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of problem?.errors ?? []) {
+    const field = String(e.path).split(/[.[\]]+/)[0] || '_';
+    out[field] ??= describeWindowError(e);
+  }
+  return out;
+}
+
+function focusFirstError() {
+  queueMicrotask(() => document.querySelector<HTMLElement>('.mw-form [aria-invalid="true"]')?.focus());
+}
+
+/** The zones the time zone field suggests: this browser's first, then the most used. Any other IANA name may be typed. */
+const ZONES = [
+  'UTC',
+  'Asia/Seoul',
+  'Asia/Tokyo',
+  'Asia/Singapore',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+];
+
+/** Adds a maintenance window, or edits one when given its id: one form that adapts to the kind. The API's field errors appear beside the fields. */
+export function MaintenanceForm(props: { id?: string }) {
+  const [values, setValues] = createStore<FormValues>(DEFAULTS());
+  const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [formError, setFormError] = createSignal('');
+  const [saving, setSaving] = createSignal(false);
+  const [loaded, setLoaded] = createSignal(!props.id);
+  const [original, setOriginal] = createSignal<MaintenanceWindow | null>(null);
+
+  useLiveData({ load: loadEndpoints });
+  const [stored] = createResource(
+    () => props.id,
+    (id) =>
+      maintenanceApi.get(id).catch((error: unknown) => {
+        setFormError(error instanceof ApiError && error.status === 404 ? tm('mw.notFound') : describeRequestError(error));
+        return undefined;
+      }),
+  );
+  createEffect(
+    on(stored, (w) => {
+      if (!w) return;
+      setOriginal(w);
+      setValues(valuesOf(w));
+      setLoaded(true);
+    }),
+  );
+
+  const zone = browserTimeZone();
+  const once = () => values.kind === 'once';
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const { definition, errors: found } = toDefinition(values);
+    setErrors(found);
+    if (!definition) {
+      setFormError(tm('mw.form.failed'));
+      focusFirstError();
+      return;
+    }
+    setFormError('');
+    setSaving(true);
+    try {
+      const saved = props.id ? await maintenanceApi.update(props.id, definition) : await maintenanceApi.create(definition);
+      addToast('success', tm(props.id ? 'mw.toast.saved' : 'mw.toast.created', { name: saved.name }));
+      navigate('/maintenance');
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const { _: general, ...fields } = fieldErrorsOf(error.problem);
+        setErrors(fields);
+        setFormError(
+          general ?? (Object.keys(fields).length ? tm('mw.form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message)),
+        );
+        focusFirstError();
+      } else {
+        setFormError(describeRequestError(error));
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const input = (
+    name: 'name' | 'startsAt' | 'endsAt' | 'cron' | 'durationMinutes',
+    label: string,
+    opts: { hint?: () => string | undefined; type?: string; maxLength?: number; inputmode?: 'numeric'; spellcheck?: boolean } = {},
+  ) => (
+    <Field name={name} label={label} hint={opts.hint?.()} error={errors()[name]}>
+      <input
+        {...controlProps(name, errors()[name], Boolean(opts.hint?.()))}
+        type={opts.type ?? 'text'}
+        inputmode={opts.inputmode}
+        spellcheck={opts.spellcheck}
+        maxLength={opts.maxLength}
+        value={values[name]}
+        onInput={(e) => setValues(name, e.currentTarget.value)}
+      />
+    </Field>
+  );
+
+  const durationHint = () => {
+    const text = values.durationMinutes.trim();
+    return tm('mw.form.duration.hint', { duration: /^\d+$/.test(text) && Number(text) > 0 ? formatInterval(Number(text) * 60) : '…' });
+  };
+  const cronHint = () => {
+    const words = cronWords(values.cron, locale());
+    return words ? tm('mw.form.cron.reads', { text: words }) : tm('mw.form.cron.hint');
+  };
+
+  // The endpoint picker: every endpoint by name, those matching the search; chosen ones stay chosen while hidden.
+  const matching = createMemo(() => {
+    const needle = values.search.trim().toLowerCase();
+    const ids: string[] = [];
+    for (const id of endpoints.ids) {
+      const e = endpoints.byId[id];
+      if (e && (!needle || e.name.toLowerCase().includes(needle))) ids.push(id);
+    }
+    return ids;
+  });
+  const chosen = createMemo(() => new Set(values.endpointIds));
+  const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) =>
+    setValues(list, (current) => (on ? (current.includes(value) ? current : [...current, value]) : current.filter((x) => x !== value)));
+  const tagChoices = createMemo(() => [...new Set([...allTags(), ...values.tags])].sort());
+
+  const pickerDescribed = () => ['f-endpointIds-count', errors().endpointIds ? 'f-endpointIds-error' : ''].filter(Boolean).join(' ');
+
+  return (
+    <section class="form-page mw-form-page" aria-labelledby="form-title">
+      <p class="crumbs">
+        <a href="/maintenance">← {tm('mw.back')}</a>
+      </p>
+      <h1 id="form-title">{props.id ? tm('mw.form.editTitle', { name: original()?.name ?? '' }) : tm('mw.form.newTitle')}</h1>
+      <Show when={loaded()} fallback={<p class="muted">{formError() || t('common.loading')}</p>}>
+        <form class="form mw-form" onSubmit={submit} novalidate>
+          <Show when={formError()}>
+            <p class="form-error" role="alert">
+              {formError()}
+            </p>
+          </Show>
+          {input('name', tm('mw.form.name'), { maxLength: LIMITS.nameLength })}
+          <Field name="description" label={tm('mw.form.description')} hint={tm('mw.form.description.hint')} error={errors().description}>
+            <textarea
+              {...controlProps('description', errors().description, true)}
+              rows={2}
+              maxLength={LIMITS.descriptionLength}
+              value={values.description}
+              onInput={(e) => setValues('description', e.currentTarget.value)}
+            />
+          </Field>
+          <fieldset class="type-choice" data-field="kind">
+            <legend>{tm('mw.form.kind')}</legend>
+            <div class="type-options">
+              <For each={['once', 'recurring'] as const}>
+                {(kind) => (
+                  <label class="type-option">
+                    <input
+                      type="radio"
+                      name="kind"
+                      id={`f-kind-${kind}`}
+                      value={kind}
+                      checked={values.kind === kind}
+                      onChange={() => setValues('kind', kind)}
+                    />
+                    <span>{tm(kind === 'once' ? 'mw.form.kind.once' : 'mw.form.kind.recurring')}</span>
+                  </label>
+                )}
+              </For>
+            </div>
+          </fieldset>
+          <Show when={!once()}>
+            <div class="form-row">
+              {input('cron', tm('mw.form.cron'), { hint: cronHint, maxLength: LIMITS.cronLength, spellcheck: false })}
+              {input('durationMinutes', tm('mw.form.duration'), {
+                hint: durationHint,
+                inputmode: 'numeric',
+                maxLength: String(LIMITS.durationMinutes.max).length,
+              })}
+            </div>
+            <Field name="timezone" label={tm('mw.form.timezone')} hint={tm('mw.form.timezone.hint')} error={errors().timezone}>
+              <input
+                {...controlProps('timezone', errors().timezone, true)}
+                type="text"
+                list="f-timezone-zones"
+                autocomplete="off"
+                spellcheck={false}
+                maxLength={ENDPOINT_LIMITS.timezoneLength}
+                value={values.timezone}
+                onInput={(e) => setValues('timezone', e.currentTarget.value)}
+              />
+              <datalist id="f-timezone-zones">
+                <For each={[...new Set([zone, ...ZONES])]}>{(z) => <option value={z} />}</For>
+              </datalist>
+            </Field>
+          </Show>
+          <div class="form-row">
+            {input('startsAt', tm(once() ? 'mw.form.startsAt' : 'mw.form.notBefore'), {
+              type: 'datetime-local',
+              hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
+            })}
+            {input('endsAt', tm(once() ? 'mw.form.endsAt' : 'mw.form.notAfter'), {
+              type: 'datetime-local',
+              hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
+            })}
+          </div>
+          <fieldset class="type-choice" data-field="scope">
+            <legend>{tm('mw.form.scope')}</legend>
+            <div class="type-options">
+              <For each={['chosen', 'all'] as const}>
+                {(scope) => (
+                  <label class="type-option">
+                    <input
+                      type="radio"
+                      name="scope"
+                      id={`f-scope-${scope}`}
+                      value={scope}
+                      checked={values.scope === scope}
+                      onChange={() => setValues('scope', scope)}
+                    />
+                    <span>{tm(scope === 'all' ? 'mw.form.scope.all' : 'mw.form.scope.chosen')}</span>
+                  </label>
+                )}
+              </For>
+            </div>
+          </fieldset>
+          <Show when={values.scope === 'chosen'}>
+            <div class="field mw-pick" data-field="endpointIds" data-invalid={errors().endpointIds ? 'true' : undefined}>
+              <label for="f-endpointIds">{tm('mw.form.endpoints')}</label>
+              <input
+                id="f-endpointIds"
+                type="search"
+                placeholder={tm('mw.form.endpoints.search')}
+                aria-invalid={errors().endpointIds ? true : undefined}
+                aria-describedby={pickerDescribed()}
+                aria-controls="f-endpointIds-options"
+                value={values.search}
+                onInput={(e) => setValues('search', e.currentTarget.value)}
+              />
+              <small id="f-endpointIds-count" class="muted" aria-live="polite">
+                {tm('mw.form.endpoints.chosen', { count: values.endpointIds.length })}
+              </small>
+              <ul class="mw-options" id="f-endpointIds-options" aria-label={tm('mw.form.endpoints')}>
+                <For each={matching().slice(0, PICKER_ROWS)} fallback={<li class="muted">{tm('mw.form.endpoints.none')}</li>}>
+                  {(id) => (
+                    <li>
+                      <label class="check">
+                        <input type="checkbox" value={id} checked={chosen().has(id)} onChange={(e) => toggle('endpointIds', id, e.currentTarget.checked)} />
+                        <span class="mw-option-name">{endpoints.byId[id]?.name}</span>
+                      </label>
+                    </li>
+                  )}
+                </For>
+              </ul>
+              <Show when={errors().endpointIds}>
+                <small id="f-endpointIds-error" class="field-error" role="alert">
+                  {errors().endpointIds}
+                </small>
+              </Show>
+            </div>
+            <fieldset class="field mw-tags" data-field="tags" data-invalid={errors().tags ? 'true' : undefined} aria-describedby="f-tags-hint">
+              <legend>{tm('mw.form.tags')}</legend>
+              <small id="f-tags-hint" class="muted">
+                {tm('mw.form.tags.hint')}
+              </small>
+              <Show when={tagChoices().length > 0} fallback={<small class="muted">{tm('mw.form.tags.none')}</small>}>
+                <div class="mw-tag-options">
+                  <For each={tagChoices()}>
+                    {(tag) => (
+                      <label class="check mw-tag">
+                        <input
+                          type="checkbox"
+                          name="tags"
+                          value={tag}
+                          checked={values.tags.includes(tag)}
+                          onChange={(e) => toggle('tags', tag, e.currentTarget.checked)}
+                        />
+                        {tag}
+                      </label>
+                    )}
+                  </For>
+                </div>
+              </Show>
+              <Show when={errors().tags}>
+                <small class="field-error" role="alert">
+                  {errors().tags}
+                </small>
+              </Show>
+            </fieldset>
+          </Show>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={saving()}>
+              {saving() ? tm('mw.form.saving') : props.id ? tm('mw.form.save') : tm('mw.form.create')}
+            </button>
+            <a class="button" href="/maintenance">
+              {tm('mw.form.cancel')}
+            </a>
+          </div>
+        </form>
+      </Show>
+    </section>
+  );
+}
