@@ -148,6 +148,7 @@ describe('statuses and incidents', () => {
         errorParams: null,
         failedAssertions: [],
         certificate: null,
+        maintenance: false,
         timestamp: recovered.checkedAt,
       },
     ]);

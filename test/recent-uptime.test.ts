@@ -84,7 +84,7 @@ describe('uptime over 24 hours for every endpoint (GET /api/checks/recent → up
     const res = await v.api<RecentChecks>('GET', '/api/checks/recent?perEndpoint=1');
 
     expect(res.status).toBe(200);
-    expect(res.body.items[endpoint.id]).toEqual([{ status: 'UP', responseTime: up.responseTime, checkedAt: up.checkedAt }]);
+    expect(res.body.items[endpoint.id]).toEqual([{ status: 'UP', responseTime: up.responseTime, maintenance: false, checkedAt: up.checkedAt }]);
     expect(res.body.uptime24h).toEqual({ [endpoint.id]: { checks: 2, up: 1, through: up.checkedAt } });
     expect(Date.parse(res.body.uptime24hSince)).toBe(floorHour(new Date()).getTime() - 23 * HOUR_MS);
   });

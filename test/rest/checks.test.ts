@@ -162,7 +162,8 @@ describe('GET /api/checks/recent', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.items;
   };
-  const stripOf = (checks: Check[]) => checks.map((c) => ({ status: c.status, responseTime: c.responseTime, checkedAt: c.checkedAt }));
+  const stripOf = (checks: Check[]) =>
+    checks.map((c) => ({ status: c.status, responseTime: c.responseTime, maintenance: c.maintenance, checkedAt: c.checkedAt }));
 
   it('gives each endpoint its newest checks first, at most perEndpoint of them', async () => {
     const downPath = `/${unique('recent-down')}`;

@@ -60,6 +60,7 @@ describe('POST /api/endpoints', () => {
       certificateExpiresAt: null,
       lastPingAt: null,
       nextDeadlineAt: null,
+      maintenance: null,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
     });

@@ -77,7 +77,7 @@ describe('GET /api/summary', () => {
   it('answers all zeros on an empty instance', async () => {
     const res = await own.api<Summary>('GET', '/api/summary');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ total: 0, up: 0, down: 0, degraded: 0, pending: 0, paused: 0, openIncidents: 0 });
+    expect(res.body).toEqual({ total: 0, up: 0, down: 0, degraded: 0, pending: 0, maintenance: 0, paused: 0, openIncidents: 0 });
   });
 
   it('counts endpoints by status, paused ones and open incidents', async () => {
@@ -96,7 +96,7 @@ describe('GET /api/summary', () => {
 
     const res = await own.api<Summary>('GET', '/api/summary');
 
-    expect(res.body).toEqual({ total: 3, up: 1, down: 1, degraded: 1, pending: 0, paused: 0, openIncidents: 1 });
+    expect(res.body).toEqual({ total: 3, up: 1, down: 1, degraded: 1, pending: 0, maintenance: 0, paused: 0, openIncidents: 1 });
     const metrics = await own.api<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/^vigil_endpoints\{status="UP"\} 1$/m);
     expect(metrics.body).toMatch(/^vigil_endpoints\{status="DOWN"\} 1$/m);

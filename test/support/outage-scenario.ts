@@ -42,6 +42,8 @@ export interface OutageReport {
   pingsDuringOutage: number[];
   /** Its checks stored after the outage. */
   pingsStored: number;
+  /** How late (ms) a maintenance window's end and another's start, both during the outage, were announced. */
+  maintenanceEdgesLateMs: number[];
   metricsDuring: string;
   restStatus: number;
   restMs: number;
@@ -109,6 +111,21 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     20_000,
     'every endpoint UP',
   );
+
+  // Two maintenance windows whose edges fall in the outage: one ends 4 s in, the other starts 6 s in.
+  const windowAt = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const edges = { endsAt: windowAt(4000), startsAt: windowAt(6000) };
+  for (const [endpoint, startsAt, endsAt] of [
+    [steady[0]!, windowAt(-1000), edges.endsAt],
+    [steady[1]!, edges.startsAt, windowAt(3_600_000)],
+  ] as const) {
+    const made = await vigil.fetch('/api/maintenance-windows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `around ${endpoint.name}`, endpointIds: [endpoint.id], startsAt, endsAt }),
+    });
+    if (made.status !== 201) throw new Error(`maintenance window: ${made.status} ${await made.text()}`);
+  }
 
   // /metrics and a REST read every second, each timed (a hanging answer is a failed one).
   const metricsAnswers: number[] = [];
@@ -184,6 +201,13 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     pingsDuringOutage.push(ping.status === 200 && Date.now() - started < 2000 ? 200 : ping.status);
   }
 
+  const edgeEvent = (name: string, endpoint: Endpoint) =>
+    waitFor(() => events.find((e) => e.event === name && e.data.endpointId === endpoint.id), 10_000, `${name} of ${endpoint.name}`);
+  const maintenanceEdgesLateMs = [
+    (await edgeEvent('maintenance:ended', steady[0]!)).at - Date.parse(edges.endsAt),
+    (await edgeEvent('maintenance:started', steady[1]!)).at - Date.parse(edges.startsAt),
+  ];
+
   const outageLeft = options.outageMs - (Date.now() - brokenAt);
   if (outageLeft > 0) await new Promise((r) => setTimeout(r, outageLeft));
   const metricsDuring = await (await vigil.fetch('/metrics')).text();
@@ -248,6 +272,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     restDuringOutage,
     pingsDuringOutage,
     pingsStored,
+    maintenanceEdgesLateMs,
     metricsDuring,
     restStatus: rest.status,
     restMs,
@@ -292,6 +317,11 @@ export function expectWatchingThroughout(report: OutageReport): string {
   // A job's pings are taken at once while the database is away, and stored once it is back.
   expect(report.pingsDuringOutage, context).toEqual([200, 200, 200]);
   expect(report.pingsStored, context).toBe(3);
+  // Maintenance windows start and end on time: their calendar is in memory.
+  for (const late of report.maintenanceEdgesLateMs) {
+    expect(late, context).toBeGreaterThanOrEqual(0);
+    expect(late, context).toBeLessThan(1000);
+  }
   expect(report.duplicateChecks).toBe(0);
   expect(report.openIncidentsOfFlipper).toHaveLength(1);
   expect(report.openIncidentsOfFlipper[0]!.failureCount).toBe(report.flipperFailuresSeen);
