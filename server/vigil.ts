@@ -14,6 +14,8 @@ import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
 import { RemoteWindowChanges } from './cluster/remote-windows.ts';
 import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
 import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
+import { StatusBoard } from './state/status-board.ts';
+import { Dependencies } from './services/checks/dependencies.ts';
 import { EventRelay } from './cluster/event-relay.ts';
 import { EventBus } from './events/bus.ts';
 import { createApp } from './http/app.ts';
@@ -123,6 +125,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const feed = relay?.feed ?? bus;
   const registry = new MonitorRegistry();
   const calendar = new MaintenanceCalendar();
+  // Every endpoint's status, from the events of all instances: a parent may be checked elsewhere.
+  const board = new StatusBoard(feed);
+  const dependencies = new Dependencies(registry, board);
   const pushRuns = new PushRuns();
   const pushDirectory = new PushDirectory(registry);
   const reportWrite = reportWriteFailure(logger);
@@ -153,7 +158,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   const checks = {
     // (`placement` is made from these below; a check runs only once it exists.)
-    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db, maintenance }, endpointId),
+    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db, maintenance, dependencies }, endpointId),
     onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
@@ -173,7 +178,20 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const scheduler = placement.scheduler;
   // Announces endpoints entering and leaving maintenance windows (a check asks it too).
   const maintenance = new MaintenanceWatch({ registry, calendar, placement, bus });
-  const ctx: ServiceContext = { db: database.db, bus, registry, writer, prober, targets, placement, pushRuns, pushDirectory, calendar, maintenance };
+  const ctx: ServiceContext = {
+    db: database.db,
+    bus,
+    registry,
+    writer,
+    prober,
+    targets,
+    placement,
+    pushRuns,
+    pushDirectory,
+    calendar,
+    maintenance,
+    dependencies,
+  };
   const remote =
     relay && cluster
       ? new RemoteEndpointChanges(database.db, registry, placement, errorReporter(logger, 'applying a remote endpoint change failed'), () =>
@@ -188,6 +206,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   await relay?.start();
   await registry.load(database.db);
   await calendar.load(database.db);
+  board.seed(registry);
   remote?.release();
   const services = createServices(ctx);
 
@@ -290,7 +309,12 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     pingIntervalMs: settings.wsPingIntervalMs,
   });
   const webhook = settings.webhookUrl
-    ? new WebhookNotifier(bus, { url: settings.webhookUrl, secret: settings.webhookSecret, log: (message) => logger.warn(message) })
+    ? new WebhookNotifier(bus, {
+        url: settings.webhookUrl,
+        secret: settings.webhookSecret,
+        log: (message) => logger.warn(message),
+        quiet: (event, data) => dependencies.quiet(event, data),
+      })
     : undefined;
 
   await new Promise<void>((resolve, reject) => {
@@ -370,6 +394,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       prober.close();
       checkDurations.close();
       eventLoopLag.close();
+      board.close();
       await database.close();
       identity?.release();
     })());

@@ -27,6 +27,7 @@ const DEFINITION_FIELDS = [
   'assertions',
   'paused',
   'tags',
+  'parentId',
 ];
 
 let target: TargetServer;

@@ -125,7 +125,14 @@ describe('statuses and incidents', () => {
     });
     const started = events.find((e) => e.event === 'incident:started')!.data;
     const incident = all.body.items[0]!;
-    expect(started).toEqual({ incidentId: incident.id, endpointId: endpoint.id, endpointName: 'API Server', startedAt: incident.startedAt, failureCount: 3 });
+    expect(started).toEqual({
+      incidentId: incident.id,
+      endpointId: endpoint.id,
+      endpointName: 'API Server',
+      startedAt: incident.startedAt,
+      failureCount: 3,
+      causedBy: null,
+    });
     const resolved = events.find((e) => e.event === 'incident:resolved')!.data;
     expect(resolved).toEqual({
       incidentId: incident.id,
@@ -134,6 +141,7 @@ describe('statuses and incidents', () => {
       startedAt: incident.startedAt,
       resolvedAt: recovered.checkedAt,
       durationMs: Date.parse(recovered.checkedAt) - Date.parse(incident.startedAt),
+      causedBy: null,
     });
     const completed = events.filter((e) => e.event === 'check:completed' && e.data.checkId === recovered.id);
     expect(completed.map((e) => e.data)).toEqual([

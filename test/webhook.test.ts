@@ -166,8 +166,22 @@ describe('the webhook notifier', () => {
     const bus = new EventBus();
     const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 10, maxAttempts: 3 });
     cleanups.push(receiver.close, () => notifier.stop(0));
-    bus.emit('incident:started', { incidentId: 'i1', endpointId: 'e', endpointName: 'E', startedAt: new Date().toISOString(), failureCount: 3 });
-    bus.emit('incident:started', { incidentId: 'i2', endpointId: 'e', endpointName: 'E', startedAt: new Date().toISOString(), failureCount: 3 });
+    bus.emit('incident:started', {
+      incidentId: 'i1',
+      endpointId: 'e',
+      endpointName: 'E',
+      startedAt: new Date().toISOString(),
+      failureCount: 3,
+      causedBy: null,
+    });
+    bus.emit('incident:started', {
+      incidentId: 'i2',
+      endpointId: 'e',
+      endpointName: 'E',
+      startedAt: new Date().toISOString(),
+      failureCount: 3,
+      causedBy: null,
+    });
     await waitFor(() => notifier.snapshot().delivered === 1, 5000, 'the second event delivered');
     expect(notifier.snapshot()).toMatchObject({ failed: 1, delivered: 1 });
     expect(receiver.received.map((r) => r.body.data.incidentId)).toEqual(['i1', 'i1', 'i1', 'i2']);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Assertion } from '../../server/contract/types.ts';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision everywhere: timestamps round-trip through JavaScript Dates and cursors.
 const ms = { withTimezone: true, precision: 3 } as const;
@@ -39,6 +39,8 @@ export const endpoints = pgTable(
     certificateExpiresAt: timestamp('certificate_expires_at', ms),
     /** push: the last ping (success or failure). */
     lastPingAt: timestamp('last_ping_at', ms),
+    /** The endpoint this one depends on; deleting it leaves this one without a parent. */
+    parentId: uuid('parent_id').references((): AnyPgColumn => endpoints.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', ms).notNull(),
     updatedAt: timestamp('updated_at', ms).notNull(),
   },
@@ -46,6 +48,8 @@ export const endpoints = pgTable(
     index('endpoints_created_at_id_idx').on(t.createdAt, t.id),
     index('endpoints_status_idx').on(t.status),
     index('endpoints_tags_idx').using('gin', t.tags),
+    // Deleting an endpoint finds the endpoints depending on it (their parent becomes null).
+    index('endpoints_parent_idx').on(t.parentId),
     // A push endpoint is found by its token, which must lead to one endpoint only.
     uniqueIndex('endpoints_push_url_idx').on(t.url).where(sql`${t.type} = 'push'`),
   ],

@@ -15,6 +15,10 @@ export const incidents = pgTable(
     resolvedAt: timestamp('resolved_at', ms),
     failureCount: integer('failure_count').notNull(),
     errorMessage: text('error_message'),
+    /** The parent it is blamed on, as it was when it opened (kept as written: the parent may go). */
+    causedByEndpointId: uuid('caused_by_endpoint_id'),
+    causedByEndpointName: text('caused_by_endpoint_name'),
+    causedByIncidentId: uuid('caused_by_incident_id'),
   },
   (t) => [
     // The database itself guarantees at most one open incident per endpoint.

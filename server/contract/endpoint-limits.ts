@@ -58,4 +58,5 @@ export const ENDPOINT_DEFAULTS = {
   secretHeaders: [],
   assertions: [],
   tags: [],
+  parentId: null,
 } as const satisfies Partial<EndpointDefinition>;

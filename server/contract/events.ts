@@ -1,4 +1,14 @@
-import type { CertificateSummary, CheckErrorCode, CheckStatus, Endpoint, EndpointStatus, FailedAssertion, MaintenanceWindow, MessageParams } from './types.ts';
+import type {
+  CertificateSummary,
+  CheckErrorCode,
+  CheckStatus,
+  Endpoint,
+  EndpointStatus,
+  FailedAssertion,
+  IncidentCause,
+  MaintenanceWindow,
+  MessageParams,
+} from './types.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -36,6 +46,8 @@ export interface ServerEvents {
     endpointName: string;
     startedAt: string;
     failureCount: number;
+    /** As in the Incident: the parent it is blamed on (no notification goes out for it). */
+    causedBy: IncidentCause | null;
   };
   'incident:resolved': {
     incidentId: string;
@@ -44,6 +56,7 @@ export interface ServerEvents {
     startedAt: string;
     resolvedAt: string;
     durationMs: number;
+    causedBy: IncidentCause | null;
   };
   'endpoint:created': Endpoint;
   'endpoint:updated': Endpoint;

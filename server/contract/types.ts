@@ -143,6 +143,11 @@ export interface EndpointDefinition {
   assertions: Assertion[];
   paused: boolean;
   tags: string[];
+  /**
+   * The endpoint this one depends on (null: none). While the parent is DOWN or in maintenance, an
+   * incident of this one is marked as caused by it and notifies nobody (docs/dependencies.md).
+   */
+  parentId: string | null;
 }
 
 export interface Endpoint extends EndpointDefinition {
@@ -218,6 +223,16 @@ export interface Incident {
   errorMessage: string | null;
   errorCode: CheckErrorCode | null;
   errorParams: MessageParams | null;
+  /** Set when it opened while the endpoint's parent was DOWN or in maintenance: no notification went out for it. */
+  causedBy: IncidentCause | null;
+}
+
+/** The parent an incident is blamed on, as it was when the incident opened. */
+export interface IncidentCause {
+  endpointId: string;
+  endpointName: string;
+  /** The parent's incident open then (null: it had none, e.g. in maintenance or below its threshold). */
+  incidentId: string | null;
 }
 
 /** GET /api/incidents/:id: the incident and its endpoint's checks around it, oldest first. */

@@ -12,6 +12,7 @@ import { addressProblem, socketAddressOf, typeOfUrl } from '../contract/monitor-
 import { SOURCES_OF_TYPE } from '../contract/assertion-rules.ts';
 import { cronProblem, isTimeZone } from './push-schedule.ts';
 import { newPushUrl } from './push-token.ts';
+import { UUID_PATTERN } from './ids.ts';
 
 export { ENDPOINT_DEFAULTS };
 
@@ -118,6 +119,12 @@ const fields = {
     LIMITS.tags,
     `at most ${LIMITS.tags} tags`,
   ).transform((tags) => [...new Set(tags)]),
+  // That it exists, and makes no loop, is checked against the endpoints there are (services/endpoints/parent-check.ts).
+  parentId: z
+    .string()
+    .regex(UUID_PATTERN, 'must be a UUID')
+    .transform((id) => id.toLowerCase())
+    .nullable(),
 };
 
 export const CreateSchema = z.strictObject({
@@ -143,6 +150,7 @@ export const CreateSchema = z.strictObject({
   paused: fields.paused.default(false),
   secretHeaders: fields.secretHeaders.default([]),
   tags: fields.tags.default([]),
+  parentId: fields.parentId.default(ENDPOINT_DEFAULTS.parentId),
 });
 
 export const PatchSchema = z.strictObject(fields).partial();

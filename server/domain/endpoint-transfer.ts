@@ -232,7 +232,8 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     a.recoveryThreshold === b.recoveryThreshold &&
     sameAssertions(a.assertions, b.assertions) &&
     a.paused === b.paused &&
-    sameList(a.tags, b.tags)
+    sameList(a.tags, b.tags) &&
+    a.parentId === b.parentId
   );
 }
 

@@ -1,4 +1,4 @@
-import type { CheckStatus, EndpointStatus } from '../contract/types.ts';
+import type { CheckStatus, EndpointStatus, IncidentCause } from '../contract/types.ts';
 
 /** The part of an endpoint that checks change, as the incident rules see it. */
 export interface MonitorState {
@@ -12,6 +12,8 @@ export interface OpenIncident {
   startedAt: Date;
   failureCount: number;
   errorMessage: string | null;
+  /** The parent it was blamed on when it opened (absent or null: none). */
+  causedBy?: IncidentCause | null;
   /**
    * Checks in a row that were not DOWN since its last failure (absent: none). Kept in memory only:
    * after a restart or a handover the count starts again, so recovery is never cut short.

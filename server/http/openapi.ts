@@ -152,6 +152,10 @@ function buildDocument(): Json {
     errorMessage: nullable('string'),
     errorCode,
     errorParams,
+    causedBy: {
+      oneOf: [exact({ endpointId: uuid, endpointName: { type: 'string' }, incidentId: nullable('string', { format: 'uuid' }) }), { type: 'null' }],
+      description: "The parent it was blamed on: it opened while the endpoint's parent was DOWN or in maintenance, and notified nobody (docs/dependencies.md)",
+    },
   };
   const endpointInput = inputSchema(CreateSchema);
   const endpointProperties = (endpointInput.properties ?? {}) as Json;

@@ -16,6 +16,8 @@ export interface WebhookOptions {
   /** Deliveries kept waiting at most; beyond it the oldest is dropped (and logged). */
   maxQueue?: number;
   log?: (message: string) => void;
+  /** Events not worth a notification (an endpoint whose trouble is its parent's: see Dependencies). */
+  quiet?: <K extends ServerEventName>(event: K, data: ServerEvents[K]) => boolean;
 }
 
 /** A status change to or from MAINTENANCE: a planned window, which notifies nobody (docs/maintenance-windows.md). */
@@ -56,7 +58,7 @@ export class WebhookNotifier {
   ) {
     const offs = NOTIFIED_EVENTS.map((event) =>
       bus.on(event, (data) => {
-        if (!inMaintenance(event, data)) this.enqueue(event, data);
+        if (!inMaintenance(event, data) && !this.options.quiet?.(event, data)) this.enqueue(event, data);
       }),
     );
     this.unsubscribe = () => {

@@ -1,5 +1,5 @@
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
-import type { Check } from '../contract/types.ts';
+import type { Check, IncidentCause } from '../contract/types.ts';
 
 export type QueuedEvent = { [K in ServerEventName]: [K, ServerEvents[K]] }[ServerEventName];
 
@@ -12,7 +12,7 @@ export interface PendingWrite {
   /** push: the check is a ping (its time is the endpoint's last ping). */
   pingAt?: string | null;
   incident:
-    | { kind: 'opened'; id: string; startedAt: Date; failureCount: number; errorMessage: string | null }
+    | { kind: 'opened'; id: string; startedAt: Date; failureCount: number; errorMessage: string | null; causedBy?: IncidentCause | null }
     | { kind: 'continued'; id: string; failureCount: number }
     | { kind: 'resolved'; id: string; resolvedAt: Date; failureCount: number }
     | null;

@@ -2,6 +2,7 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { pgArray } from '../../db/pg-array.ts';
 import { incidents } from '../../db/schema/index.ts';
+import type { IncidentCause } from '../contract/types.ts';
 import type { PendingWrite } from './pending-write.ts';
 
 /** What a batch does to one incident: its changes in the batch merged into one row write. */
@@ -13,6 +14,7 @@ export interface IncidentWrite {
   failureCount: number;
   errorMessage: string | null;
   resolvedAt: Date | null;
+  causedBy: IncidentCause | null;
 }
 
 /**
@@ -56,6 +58,9 @@ export async function storeBatch(db: Database, live: PendingWrite[]): Promise<st
             resolvedAt: i.resolvedAt,
             failureCount: i.failureCount,
             errorMessage: i.errorMessage,
+            causedByEndpointId: i.causedBy?.endpointId ?? null,
+            causedByEndpointName: i.causedBy?.endpointName ?? null,
+            causedByIncidentId: i.causedBy?.incidentId ?? null,
           })),
         )
         .onConflictDoNothing()
@@ -102,6 +107,7 @@ function mergeIncident(writes: Map<string, IncidentWrite>, endpointId: string, c
       failureCount: change.failureCount,
       errorMessage: change.errorMessage,
       resolvedAt: null,
+      causedBy: change.causedBy ?? null,
     });
     return;
   }
@@ -113,6 +119,7 @@ function mergeIncident(writes: Map<string, IncidentWrite>, endpointId: string, c
     failureCount: change.failureCount,
     errorMessage: null,
     resolvedAt: null,
+    causedBy: null,
   };
   write.failureCount = change.failureCount;
   if (change.kind === 'resolved') write.resolvedAt = change.resolvedAt;

@@ -7,6 +7,7 @@ import type { ResultWriter } from '../results/result-writer.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { MaintenanceCalendar } from '../state/maintenance-calendar.ts';
 import type { MaintenanceView } from './maintenance-windows/maintenance-watch.ts';
+import type { Dependencies } from './checks/dependencies.ts';
 import type { PushDirectory } from './push/push-directory.ts';
 import type { PushRuns } from './push/push-runs.ts';
 
@@ -28,4 +29,6 @@ export interface ServiceContext {
   calendar: MaintenanceCalendar;
   /** What recording a check asks about maintenance (the watch that announces windows). */
   maintenance: MaintenanceView;
+  /** What an incident is blamed on: the endpoint's parent, when that is down. */
+  dependencies: Dependencies;
 }

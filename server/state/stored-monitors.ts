@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { type EndpointRow, endpoints, type IncidentRow, incidents } from '../../db/schema/index.ts';
-import type { EndpointDefinition } from '../contract/types.ts';
+import type { EndpointDefinition, IncidentCause } from '../contract/types.ts';
 import type { MonitorState, OpenIncident } from '../domain/monitor-state.ts';
 
 /** The endpoint rows (all, or those of `ids`) and their open incidents, as stored. */
@@ -47,7 +47,19 @@ export function storedStateOf(row: EndpointRow, incident: IncidentRow | undefine
 }
 
 function openIncidentOf(incident: IncidentRow): OpenIncident {
-  return { id: incident.id, startedAt: incident.startedAt, failureCount: incident.failureCount, errorMessage: incident.errorMessage };
+  return {
+    id: incident.id,
+    startedAt: incident.startedAt,
+    failureCount: incident.failureCount,
+    errorMessage: incident.errorMessage,
+    causedBy: causeOf(incident),
+  };
+}
+
+/** The cause an incident row keeps (null: none). */
+export function causeOf(incident: IncidentRow): IncidentCause | null {
+  if (incident.causedByEndpointId === null) return null;
+  return { endpointId: incident.causedByEndpointId, endpointName: incident.causedByEndpointName ?? '', incidentId: incident.causedByIncidentId };
 }
 
 /** The definition as stored, secrets included: for checks and for writes, never for reads (see domain/secrets.ts). */
@@ -75,5 +87,6 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     assertions: row.assertions.map(({ source, property, comparison, target, severity }) => ({ source, property, comparison, target, severity })),
     paused: row.paused,
     tags: row.tags,
+    parentId: row.parentId,
   };
 }

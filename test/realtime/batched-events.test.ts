@@ -102,7 +102,14 @@ function emitBurst(rounds: number): EventEnvelope[] {
         });
         emit({
           event: 'incident:started',
-          data: { incidentId: `${endpointId}-${round}`, endpointId, endpointName: endpointId, startedAt: new Date().toISOString(), failureCount: 3 },
+          data: {
+            incidentId: `${endpointId}-${round}`,
+            endpointId,
+            endpointName: endpointId,
+            startedAt: new Date().toISOString(),
+            failureCount: 3,
+            causedBy: null,
+          },
         });
       }
     }

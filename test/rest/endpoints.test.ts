@@ -49,6 +49,7 @@ describe('POST /api/endpoints', () => {
       assertions: [],
       paused: false,
       tags: [],
+      parentId: null,
       status: 'PENDING',
       lastCheckedAt: null,
       lastResponseTime: null,

@@ -42,6 +42,7 @@ describe('GET /api/incidents', () => {
       errorMessage: expect.any(String),
       errorCode: expect.any(String),
       errorParams: expect.any(Object),
+      causedBy: null,
     });
     const [open] = await incidentsOf(`endpointId=${stillOpen.id}`);
     expect(open).toMatchObject({ endpointId: stillOpen.id, endpointName: stillOpen.name, resolvedAt: null, failureCount: 1 });

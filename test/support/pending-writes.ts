@@ -69,7 +69,10 @@ export function pendingWrite(endpointId: string, kind: WriteKind = 'plain', chec
           ? { kind: 'resolved', id: randomUUID(), resolvedAt: checkedAt, failureCount: 4 }
           : null;
   if (incident?.kind === 'opened') {
-    events.push(['incident:started', { incidentId: incident.id, endpointId, endpointName: endpointId, startedAt: check.checkedAt, failureCount: 3 }]);
+    events.push([
+      'incident:started',
+      { incidentId: incident.id, endpointId, endpointName: endpointId, startedAt: check.checkedAt, failureCount: 3, causedBy: null },
+    ]);
   }
   const settled: (Check | null)[] = [];
   return {
@@ -110,6 +113,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     assertions: [],
     paused: false,
     tags: [],
+    parentId: null,
     status: 'PENDING',
     lastCheckedAt: null,
     lastResponseTime: null,

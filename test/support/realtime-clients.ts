@@ -304,8 +304,8 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'maintenance',
     'timestamp',
   ],
-  'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount'],
-  'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs'],
+  'incident:started': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'failureCount', 'causedBy'],
+  'incident:resolved': ['incidentId', 'endpointId', 'endpointName', 'startedAt', 'resolvedAt', 'durationMs', 'causedBy'],
   // The Endpoint resource, with secretHeaders (an extension of the contract: issue 12).
   'endpoint:created': [
     'id',
@@ -330,6 +330,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'assertions',
     'paused',
     'tags',
+    'parentId',
     'status',
     'lastCheckedAt',
     'lastResponseTime',
@@ -513,7 +514,7 @@ export function lifecycleEvents(l: Lifecycle): Received[] {
     { event: 'check:completed', data: checkCompletedOf(down2) },
     {
       event: 'incident:started',
-      data: { incidentId: incident.id, endpointId: created.id, endpointName: created.name, startedAt: incident.startedAt, failureCount: 2 },
+      data: { incidentId: incident.id, endpointId: created.id, endpointName: created.name, startedAt: incident.startedAt, failureCount: 2, causedBy: null },
     },
     { event: 'check:completed', data: checkCompletedOf(recovered) },
     { event: 'endpoint:status-changed', data: statusChangedOf(created, 'DOWN', recovered) },
@@ -526,6 +527,7 @@ export function lifecycleEvents(l: Lifecycle): Received[] {
         startedAt: incident.startedAt,
         resolvedAt: incident.resolvedAt,
         durationMs: Date.parse(incident.resolvedAt!) - Date.parse(incident.startedAt),
+        causedBy: null,
       },
     },
     { event: 'endpoint:updated', data: l.updated },

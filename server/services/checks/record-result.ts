@@ -8,6 +8,7 @@ import type { PendingWrite, QueuedEvent } from '../../results/pending-write.ts';
 import type { ResultWriter } from '../../results/result-writer.ts';
 import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 import type { MaintenanceView } from '../maintenance-windows/maintenance-watch.ts';
+import type { Dependencies } from './dependencies.ts';
 
 export interface RecordDeps {
   registry: MonitorRegistry;
@@ -16,6 +17,8 @@ export interface RecordDeps {
   placement?: Pick<Placement, 'schedule'>;
   /** Maintenance windows (none when absent). */
   maintenance?: MaintenanceView;
+  /** What an incident is blamed on (its parent's trouble; nothing when absent). */
+  dependencies?: Pick<Dependencies, 'causeFor'>;
 }
 
 /**
@@ -61,6 +64,12 @@ export function recordResult(
     randomUUID,
     entry.definition.recoveryThreshold,
   );
+  // An incident opened while the parent is down is the parent's: marked so, it notifies nobody.
+  if (transition.opened) {
+    const causedBy = deps.dependencies?.causeFor(endpointId) ?? null;
+    transition.opened = { ...transition.opened, causedBy };
+    transition.next = { ...transition.next, openIncident: transition.opened };
+  }
   const intervalBefore = checkIntervalOf(entry.definition, isFailingState(entry.state));
   deps.registry.apply(endpointId, transition.next);
   const intervalNow = checkIntervalOf(entry.definition, isFailingState(transition.next));
@@ -116,12 +125,16 @@ export function recordResult(
         startedAt: r.startedAt.toISOString(),
         resolvedAt: r.resolvedAt.toISOString(),
         durationMs: r.resolvedAt.getTime() - r.startedAt.getTime(),
+        causedBy: r.causedBy ?? null,
       },
     ]);
   } else if (transition.opened) {
     const o = transition.opened;
     incident = { kind: 'opened', ...o };
-    events.push(['incident:started', { incidentId: o.id, endpointId, endpointName: name, startedAt: o.startedAt.toISOString(), failureCount: o.failureCount }]);
+    events.push([
+      'incident:started',
+      { incidentId: o.id, endpointId, endpointName: name, startedAt: o.startedAt.toISOString(), failureCount: o.failureCount, causedBy: o.causedBy ?? null },
+    ]);
   } else if (transition.continued) {
     incident = { kind: 'continued', id: transition.continued.id, failureCount: transition.continued.failureCount };
   }

@@ -3,6 +3,7 @@ import { endpoints } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { dropEndpointsFromWindows } from '../maintenance-windows/drop-endpoints.ts';
+import { releaseChildren } from './release-children.ts';
 import { assertEndpointId } from './get.ts';
 import { endpointDeleted, forgetEndpoint, rememberEndpoint } from './monitoring.ts';
 
@@ -24,4 +25,5 @@ export async function deleteEndpoint(ctx: ServiceContext, id: string): Promise<v
   endpointDeleted(ctx, id);
   if (deleted.length === 0) throw new NotFoundError('Endpoint', id);
   ctx.bus.emit('endpoint:deleted', { endpointId: id });
+  await releaseChildren(ctx, [id]);
 }

@@ -12,7 +12,7 @@ import {
   type PlannedStep,
   type StoredDefinition,
 } from '../../domain/endpoint-transfer.ts';
-import { ConflictError } from '../../domain/errors.ts';
+import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import { definitionOf } from '../../state/stored-monitors.ts';
@@ -20,6 +20,8 @@ import { endpointDeleted, followSchedule, forgetEndpoint, isFailing, rememberEnd
 import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 import { dropEndpointsFromWindows } from '../maintenance-windows/drop-endpoints.ts';
+import { releaseChildren } from './release-children.ts';
+import { parentErrors } from './parent-check.ts';
 import { type AppliedWindowStep, announceWindowSteps, applyWindowSteps, planWindows } from '../maintenance-windows/import-windows.ts';
 import type { WindowStep } from '../../domain/maintenance-transfer.ts';
 
@@ -53,6 +55,7 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
   if (options.dryRun) {
     const stored = await storedDefinitions(ctx.db);
     const steps = planImport(stored, file.endpoints, options.mode);
+    assertParentsValid(stored, steps);
     const windowSteps = file.maintenanceWindows ? await planWindows(ctx.db, file.maintenanceWindows, options.mode, endpointIdsAfter(stored, steps)) : [];
     return resultOf(steps, options, windowSteps);
   }
@@ -65,6 +68,7 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
       await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
       const stored = await storedDefinitions(tx);
       const steps = planImport(stored, file.endpoints, options.mode);
+      assertParentsValid(stored, steps);
       // As deleteEndpoint does: forget them first, so results in flight for them are dropped.
       for (const step of steps) if (step.action === 'deleted') forgotten.push(forgetEndpoint(ctx, step.id));
       const done = await applySteps(tx, steps);
@@ -93,8 +97,29 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
       ctx.bus.emit('endpoint:deleted', { endpointId: step.id });
     }
   }
+  await releaseChildren(
+    ctx,
+    applied.flatMap((s) => (s.action === 'deleted' ? [s.id] : [])),
+  );
   announceWindowSteps(ctx, appliedWindows);
   return resultOf(applied, options, appliedWindows);
+}
+
+/** Every entry's parent must be an endpoint there will be, and no endpoint may end up depending on itself. */
+function assertParentsValid(stored: StoredDefinition[], steps: PlannedStep[]): void {
+  const parents = new Map<string, string | null>(stored.map((s) => [s.id, s.definition.parentId]));
+  const changed: { id: string; path: string }[] = [];
+  steps.forEach((step, i) => {
+    if (step.action === 'deleted') {
+      parents.delete(step.id);
+      return;
+    }
+    const id = step.id ?? `entry ${i}`;
+    parents.set(id, step.definition.parentId);
+    if (step.action !== 'unchanged') changed.push({ id, path: `endpoints.${i}.parentId` });
+  });
+  const errors = parentErrors(parents, changed);
+  if (errors.length > 0) throw new ValidationError(errors);
 }
 
 /** The endpoints there would be after the planned steps: those stored and not deleted, and those the file names by id. */
@@ -135,6 +160,18 @@ async function applySteps(tx: Database, steps: PlannedStep[]): Promise<AppliedSt
     await storeRows(chunk.map((r) => r.id));
     const gone = chunk.find((r) => !stored.has(r.id));
     if (gone) throw new ConflictError(`Endpoint ${gone.id} was deleted while the import ran; nothing was imported, try again.`);
+  }
+  // Parents last, once every row of the file exists (a parent may come later in the file).
+  const parentWrites = [
+    ...newRows.filter((r) => r.definition.parentId !== null).map((r) => ({ id: r.id, parentId: r.definition.parentId })),
+    ...steps.flatMap((s) => (s.action === 'updated' && s.definition.parentId !== s.before.parentId ? [{ id: s.id, parentId: s.definition.parentId }] : [])),
+  ];
+  for (const chunk of chunks(parentWrites)) {
+    await tx.execute(sql`
+      update endpoints as e set parent_id = v.parent_id
+      from jsonb_to_recordset(${JSON.stringify(chunk.map((w) => ({ id: w.id, parent_id: w.parentId })))}::jsonb) as v(id uuid, parent_id uuid)
+      where e.id = v.id`);
+    await storeRows(chunk.map((w) => w.id));
   }
   const deletions = steps.flatMap((s) => (s.action === 'deleted' ? [s.id] : []));
   for (const ids of chunks(deletions)) {

@@ -4,6 +4,7 @@ import type { Incident, Page } from '../../contract/types.ts';
 import { parseIncidentListQuery } from '../../domain/list-queries.ts';
 import { codeOfCheckError } from '../../domain/check-errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { causeOf } from '../../state/stored-monitors.ts';
 import { afterCursor, descIndexed, pageOf } from '../pagination.ts';
 
 /** Incidents, newest first, optionally only open or resolved ones, or one endpoint's. */
@@ -34,5 +35,6 @@ export function toIncident({ incident, endpointName }: { incident: IncidentRow; 
     failureCount: incident.failureCount,
     errorMessage: incident.errorMessage,
     ...codeOfCheckError(incident.errorMessage),
+    causedBy: causeOf(incident),
   };
 }
