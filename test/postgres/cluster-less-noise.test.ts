@@ -1,10 +1,12 @@
 /**
- * Maintenance windows on several instances sharing one PostgreSQL: a window made on one is known
- * to all at once (reads, statuses, the next check wherever it runs), and each endpoint's entering
- * and leaving is announced once, by the instance that checks it, to the clients of every instance.
+ * Maintenance windows and dependencies on several instances sharing one PostgreSQL: a window made
+ * on one is known to all at once (reads, statuses, the next check wherever it runs), and each
+ * endpoint's entering and leaving is announced once, by the instance that checks it, to the
+ * clients of every instance; a parent checked on one instance is known DOWN on the other, where
+ * its children's incidents are blamed on it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Endpoint, MaintenanceWindow, Page } from '../../server/contract/types.ts';
+import type { Endpoint, Incident, MaintenanceWindow, Page } from '../../server/contract/types.ts';
 import { closeRealtimeClients, connectSocketIo, quietFor, type Received, subscribeToAll } from '../support/realtime-clients.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
 import { createTestDatabase, startTestVigil, type TestDatabase, type TestVigil, waitFor } from '../support/vigil.ts';
@@ -93,5 +95,45 @@ describe('maintenance windows on two instances', () => {
       ]);
     }
     expect((await a.api<Page<Endpoint>>('GET', '/api/endpoints?status=UP&tag=fleet')).body.items).toHaveLength(6);
+  });
+});
+
+describe('dependencies on two instances', () => {
+  it("blame a child's incident on its parent checked by the other instance", async () => {
+    const parent = (await a.api<Endpoint>('POST', '/api/endpoints', { name: 'core', url: target.url('/core'), intervalSeconds: 1, failureThreshold: 1 })).body;
+    // Ten children: some are checked where the parent is not.
+    const children: Endpoint[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await b.api<Endpoint>('POST', '/api/endpoints', {
+        name: `child ${i}`,
+        url: target.url(`/child-${i}`),
+        intervalSeconds: 1,
+        failureThreshold: 2,
+        parentId: parent.id,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      children.push(res.body);
+    }
+    const checkedBy = (id: string) => (a.scheduler.isScheduled(id) ? 'a' : b.scheduler.isScheduled(id) ? 'b' : null);
+    await waitFor(() => [parent, ...children].every((e) => checkedBy(e.id) !== null), 15_000, 'every endpoint placed');
+    const elsewhere = children.filter((c) => checkedBy(c.id) !== checkedBy(parent.id));
+    expect(elsewhere.length).toBeGreaterThan(0);
+
+    target.setMode('/core', { kind: 'ok', status: 503 });
+    await waitFor(async () => (await b.api<Endpoint>('GET', `/api/endpoints/${parent.id}`)).body.status === 'DOWN', 10_000, 'the parent DOWN');
+    for (let i = 0; i < 10; i++) target.setMode(`/child-${i}`, { kind: 'ok', status: 503 });
+    const incidents = await waitFor(
+      async () => {
+        const open = (await a.api<Page<Incident>>('GET', '/api/incidents?status=open&limit=100')).body.items;
+        const ofChildren = open.filter((i) => children.some((c) => c.id === i.endpointId));
+        return ofChildren.length === 10 ? ofChildren : null;
+      },
+      15_000,
+      'ten incidents of the children',
+    );
+    const parentIncident = (await a.api<Page<Incident>>('GET', `/api/incidents?endpointId=${parent.id}&status=open`)).body.items[0];
+    for (const incident of incidents) expect(incident.causedBy).toEqual({ endpointId: parent.id, endpointName: 'core', incidentId: parentIncident!.id });
+    target.setMode('/core', { kind: 'ok' });
+    for (let i = 0; i < 10; i++) target.setMode(`/child-${i}`, { kind: 'ok' });
   });
 });
