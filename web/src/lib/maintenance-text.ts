@@ -52,6 +52,6 @@ export function windowWhen(w: MaintenanceWindow): string {
 /** Where a window stands: going on until when, its next period, or none to come. */
 export function windowState(w: MaintenanceWindow): string {
   if (w.currentPeriod) return tm('mw.state.active', { time: formatWindowTime(w.currentPeriod.endsAt) });
-  if (w.nextPeriod) return tm('mw.state.next', { from: formatWindowTime(w.nextPeriod.startsAt), to: formatWindowTime(w.nextPeriod.endsAt) });
+  if (w.nextPeriod) return tm('mw.state.next', { period: formatPeriod(w.nextPeriod.startsAt, w.nextPeriod.endsAt) });
   return tm('mw.state.none');
 }
