@@ -199,7 +199,12 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         )
       : undefined;
   const remoteWindows = relay
-    ? new RemoteWindowChanges(database.db, calendar, () => maintenance.changed(), errorReporter(logger, 'reading maintenance windows changed elsewhere failed'))
+    ? new RemoteWindowChanges(
+        database.db,
+        calendar,
+        () => maintenance.changed(),
+        (error) => logger.warn({ cause: describeError(error) }, 'cannot read the maintenance windows changed on other instances; trying again every 5 s'),
+      )
     : undefined;
   if (remote) relay?.onRemote(remote.apply);
   if (remoteWindows) relay?.onRemote(remoteWindows.apply);

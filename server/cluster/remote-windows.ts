@@ -20,6 +20,8 @@ export class RemoteWindowChanges {
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
   private refresh: NodeJS.Timeout | undefined;
+  /** A failure was reported and no reload has succeeded since (one report per streak: the database may be away for long). */
+  private failing = false;
 
   constructor(
     private readonly db: Database,
@@ -42,11 +44,18 @@ export class RemoteWindowChanges {
     }
     this.reloading = this.calendar
       .load(this.db)
-      .then(this.onChanged, (error: unknown) => {
-        this.onError(error);
-        clearTimeout(this.retry);
-        this.retry = setTimeout(() => this.reload(), RETRY_MS);
-      })
+      .then(
+        () => {
+          this.failing = false;
+          this.onChanged();
+        },
+        (error: unknown) => {
+          if (!this.failing) this.onError(error);
+          this.failing = true;
+          clearTimeout(this.retry);
+          this.retry = setTimeout(() => this.reload(), RETRY_MS);
+        },
+      )
       .finally(() => {
         this.reloading = undefined;
         if (this.again) {
