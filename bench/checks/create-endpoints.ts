@@ -24,7 +24,8 @@ export interface BenchTarget {
 const KINDS_OF_MIX = ['assertions', 'tcp', 'dns'] as const;
 
 function endpointOf(target: BenchTarget, i: number, kind: CheckKind, intervalSeconds: number, paused: boolean): Record<string, unknown> {
-  const common = { name: `bench ${i}`, intervalSeconds, paused };
+  // Every other endpoint carries the tag an always-on maintenance window covers (--maintenance).
+  const common = { name: `bench ${i}`, intervalSeconds, paused, tags: i % 2 === 0 ? ['maint'] : [`t${i % 10}`] };
   switch (kind) {
     case 'plain':
       return { ...common, url: `${target.origin}/e/${i}` };
@@ -78,4 +79,26 @@ export async function createEndpoints(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   if (isAborting()) throw new Error('aborted');
   return (Date.now() - t0) / 1000;
+}
+
+/**
+ * --maintenance=N: N maintenance windows. The first is always on over the tag `maint` (half the
+ * endpoints: their checks are marked and their statuses MAINTENANCE); the others cover other tags
+ * and are not on (once, a year from now), so every check looks at all N.
+ */
+export async function createMaintenanceWindows(base: string, count: number): Promise<void> {
+  const inAYear = Date.now() + 365 * 86_400_000;
+  for (let i = 0; i < count; i++) {
+    const window =
+      i === 0
+        ? { name: 'bench always on', tags: ['maint'], cron: '* * * * *', durationMinutes: 1440 }
+        : { name: `bench later ${i}`, tags: [`t${i % 10}`], startsAt: new Date(inAYear).toISOString(), endsAt: new Date(inAYear + 3_600_000).toISOString() };
+    const res = await fetch(`${base}/api/maintenance-windows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(window),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (res.status !== 201) throw new Error(`POST /api/maintenance-windows #${i} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
 }

@@ -7,6 +7,7 @@
  *                           [--pg-url=postgres://postgres@127.0.0.1:5432/postgres] [--drop-stale]
  *                           [--vigil-node-args="--trace-gc --max-semi-space-size=32"]
  *                           [--instances=1,3] [--runs=1] [--takeover] [--stall=15] [--checks=plain,assertions,tcp,dns,mix]
+ *                           [--maintenance=20]
  *
  * --checks=assertions gives every endpoint 3 assertions (status code 200, the content-type header
  * contains "json", the JSONPath $.status equals "ok") on a target path answering a small JSON
@@ -15,6 +16,10 @@
  * 127.0.0.1); mix a third of each of assertions, tcp and dns. A list (plain,assertions) measures each
  * kind in turn, back to back, for comparison. TCP and DNS checks carry no User-Agent: the target
  * counts them with no instance, so run them with one instance.
+ *
+ * --maintenance=N holds N maintenance windows during the run: one always on over half the endpoints
+ * (their checks are marked, their statuses MAINTENANCE), the others over other tags and not on, so
+ * that every check looks at all N (compare with a run without).
  *
  * --instances=N runs N Vigil processes on one PostgreSQL (needs --db=postgres when N > 1): distinct
  * INSTANCE_ID (bench-1 … bench-N) and ports; the endpoints are created through bench-1 and shared out

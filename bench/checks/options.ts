@@ -27,6 +27,8 @@ export interface Options {
    * (a third each of assertions, tcp and dns).
    */
   checks: CheckKind[];
+  /** Maintenance windows to hold (0: none): one always on over half the endpoints (tag `maint`), the rest over other tags, not on. */
+  maintenanceWindows: number;
 }
 
 export type CheckKind = 'plain' | 'assertions' | 'tcp' | 'dns' | 'mix';
@@ -51,6 +53,7 @@ export function parseOptions(argv: string[]): Options {
     'takeover',
     'stall',
     'checks',
+    'maintenance',
     'help',
   ];
   const flags = parseFlags(argv, known, HELP_FILE);
@@ -100,6 +103,7 @@ export function parseOptions(argv: string[]): Options {
     takeover: flags.has('takeover'),
     stallS: flags.has('stall') ? num('stall', 15) : 0,
     checks: checkKinds(flags.get('checks') ?? 'plain'),
+    maintenanceWindows: flags.has('maintenance') ? Math.floor(num('maintenance', 20)) : 0,
   };
 }
 

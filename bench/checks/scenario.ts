@@ -14,7 +14,7 @@ import { machineCpu, processCpuSeconds, runQueueWaitMs } from '../support/proc.t
 import { stopGracefully, type VigilProcess } from '../support/processes.ts';
 import { codeState, progress, round } from '../support/report.ts';
 import { sleep } from '../support/waits.ts';
-import { type BenchTarget, createEndpoints } from './create-endpoints.ts';
+import { type BenchTarget, createEndpoints, createMaintenanceWindows } from './create-endpoints.ts';
 import { countRows, leasesByInstance, postgresCpu } from './database.ts';
 import { sumOf } from './figures.ts';
 import type { CheckKind, Options } from './options.ts';
@@ -66,6 +66,7 @@ export async function runScenario(
     const paused = options.start === 'spread';
     result.createSeconds = round(await createEndpoints(running[0]!.base, target, endpoints, intervalSeconds, paused, options.concurrency, checks), 2);
     result.createRate = round(endpoints / result.createSeconds!);
+    if (options.maintenanceWindows > 0) await createMaintenanceWindows(running[0]!.base, options.maintenanceWindows);
     progress(`  created ${endpoints} in ${result.createSeconds} s (${result.createRate}/s); SIGTERM`);
     const restarts = await Promise.all(running.map((v) => stopGracefully(v.child)));
     running = [];

@@ -156,7 +156,7 @@ export function coherenceErrors(definition: MaintenanceWindowDefinition): FieldE
       errors.push({
         path: 'endsAt',
         message: `must be at most ${LIMITS.onceDays} days after startsAt`,
-        code: 'too_long',
+        code: 'period_too_long',
         params: { maxDays: LIMITS.onceDays },
       });
     }

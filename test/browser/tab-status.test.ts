@@ -58,7 +58,7 @@ describe('the tab says how things are', () => {
     const expected = { total: 5, up: 1, down: 2, degraded: 0, pending: 0, paused: 2 };
     await expect.poll(() => dashboardCounts(page)).toEqual(expected);
     const summary = (await env.vigil.api<Summary>('GET', '/api/summary')).body;
-    expect(summary).toEqual({ ...expected, openIncidents: 0 });
+    expect(summary).toEqual({ ...expected, maintenance: 0, openIncidents: 0 });
 
     await page.locator('.lang select').selectOption('ko');
     await expect.poll(() => page.title()).toBe('(장애 2) Vigil');

@@ -109,7 +109,7 @@ describe('maintenance windows over REST', () => {
     ['once without times', { tags: ['x'] }, 'startsAt', 'required'],
     ['a time without offset', { startsAt: '2026-12-24 22:00', endsAt: inSeconds(120), tags: ['x'] }, 'startsAt', 'invalid_format'],
     ['the end before the start', { startsAt: inSeconds(120), endsAt: inSeconds(60), tags: ['x'] }, 'endsAt', 'ends_before_start'],
-    ['a year and more', { startsAt: inSeconds(0), endsAt: inSeconds(367 * 86400), tags: ['x'] }, 'endsAt', 'too_long'],
+    ['a year and more', { startsAt: inSeconds(0), endsAt: inSeconds(367 * 86400), tags: ['x'] }, 'endsAt', 'period_too_long'],
     [
       'a cron on a window of kind once',
       { kind: 'once', startsAt: inSeconds(0), endsAt: inSeconds(60), cron: '0 2 * * *', tags: ['x'] },

@@ -224,7 +224,7 @@ export function tm(key: MaintenanceMessageKey, params?: MessageParams): string {
 const WINDOW_ERRORS: Record<string, MaintenanceMessageKey> = {
   required: 'mw.err.required',
   ends_before_start: 'mw.err.endBeforeStart',
-  too_long: 'mw.err.tooLong',
+  period_too_long: 'mw.err.tooLong',
   invalid_cron: 'mw.err.invalidCron',
   invalid_timezone: 'mw.err.timezone',
   empty_scope: 'mw.err.scope',
@@ -239,8 +239,7 @@ const WINDOW_ERRORS: Record<string, MaintenanceMessageKey> = {
  * @example describeWindowError({ path: 'endsAt', code: 'ends_before_start', … }) // "Must be after the start"
  */
 export function describeWindowError(e: { path: string; code: string; params: MessageParams; message: string }): string {
-  // A too-long text field (name, description) is the common too_long; a once window's length is its own.
-  const key = e.code === 'too_long' && !('maxDays' in (e.params ?? {})) ? undefined : WINDOW_ERRORS[e.code];
+  const key = WINDOW_ERRORS[e.code];
   if (key) return tm(key, { ...e.params, days: e.params?.maxDays ?? '' });
   return describeFieldError(e.code, e.params, e.message);
 }
