@@ -297,6 +297,7 @@ describe('importing into a running instance', () => {
       assertions: [{ source: 'json', property: `$.items[${i}]`, comparison: 'exists', target: null, severity: 'DOWN' }],
       paused: true,
       tags: ['zulu', 'alpha', `t${i}`],
+      parentId: null,
     }));
 
     expect(await importInto(vigil, fileOf(wanted))).toMatchObject({ updated: 2, unchanged: 0 });

@@ -40,7 +40,7 @@ describe('loading and reloading the live state', () => {
     expect(registry.get(id)!.state).toEqual({
       status: 'DOWN',
       consecutiveFailures: 4,
-      openIncident: { id: incidentId, startedAt, failureCount: 4, errorMessage: 'Timeout exceeded' },
+      openIncident: { id: incidentId, startedAt, failureCount: 4, errorMessage: 'Timeout exceeded', causedBy: null },
     });
   });
 

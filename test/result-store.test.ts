@@ -104,7 +104,7 @@ describe('two writers open an incident for one endpoint', () => {
     const store = new DatabaseResultStore(db, here);
     await store.write([write]);
 
-    expect(here.get(a)!.state.openIncident).toEqual({ id: theirs, startedAt: at(1), failureCount: 3, errorMessage: null });
+    expect(here.get(a)!.state.openIncident).toEqual({ id: theirs, startedAt: at(1), failureCount: 3, errorMessage: null, causedBy: null });
     expect(here.get(a)!.state).toMatchObject({ status: 'DOWN', consecutiveFailures: 3 });
     expect(write.events.map(([name]) => name)).toEqual(['check:completed', 'endpoint:status-changed']);
     expect(await db.select().from(incidents).where(eq(incidents.endpointId, a))).toHaveLength(1);

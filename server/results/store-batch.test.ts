@@ -18,7 +18,7 @@ describe('the incident writes of a batch: one row write per incident', () => {
       withIncident({ kind: 'resolved', id: 'i1', resolvedAt: at(9), failureCount: 4 }),
     ]);
     expect(writes).toEqual([
-      { id: 'i1', endpointId: 'a', isNew: true, startedAt: at(0), failureCount: 4, errorMessage: 'Timeout exceeded', resolvedAt: at(9) },
+      { id: 'i1', endpointId: 'a', isNew: true, startedAt: at(0), failureCount: 4, errorMessage: 'Timeout exceeded', resolvedAt: at(9), causedBy: null },
     ]);
   });
 
@@ -31,8 +31,8 @@ describe('the incident writes of a batch: one row write per incident', () => {
       withIncident(null, 'c'),
     ]);
     expect(writes).toEqual([
-      { id: 'i1', endpointId: 'a', isNew: false, startedAt: null, failureCount: 6, errorMessage: null, resolvedAt: at(4) },
-      { id: 'i2', endpointId: 'b', isNew: true, startedAt: at(5), failureCount: 3, errorMessage: null, resolvedAt: null },
+      { id: 'i1', endpointId: 'a', isNew: false, startedAt: null, failureCount: 6, errorMessage: null, resolvedAt: at(4), causedBy: null },
+      { id: 'i2', endpointId: 'b', isNew: true, startedAt: at(5), failureCount: 3, errorMessage: null, resolvedAt: null, causedBy: null },
     ]);
   });
 

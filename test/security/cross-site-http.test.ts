@@ -108,6 +108,7 @@ describe.each([
         'POST /api/endpoints/:id/resume',
         'POST /api/auth/verify',
         'POST /api/endpoints/:id/push-url',
+        'DELETE /api/maintenance-windows/:id',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).

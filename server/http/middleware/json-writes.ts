@@ -8,6 +8,8 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/endpoints\/?$/ },
   { method: 'PATCH', path: /^\/api\/endpoints\/[^/]+\/?$/ },
   { method: 'POST', path: /^\/api\/import\/?$/ },
+  { method: 'POST', path: /^\/api\/maintenance-windows\/?$/ },
+  { method: 'PATCH', path: /^\/api\/maintenance-windows\/[^/]+\/?$/ },
 ];
 
 /** `application/json` or a structured `application/…+json` type, whatever its parameters (charset…). */
