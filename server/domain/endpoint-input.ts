@@ -5,28 +5,19 @@ import { ValidationError, type FieldError } from './errors.ts';
 import { coded, codedPattern, toFieldErrors } from './zod-issues.ts';
 import { statusSpecProblem } from './expected-status.ts';
 import { countedFirst, sizedFirst } from './bounded-input.ts';
-import { displayTextProblem } from './display-text.ts';
+import { displayable, NUL_MESSAGE, noNul } from './text-rules.ts';
 import { HTTP_TOKEN } from '../contract/http-token.ts';
 import { assertionsField } from './assertion-input.ts';
 import { addressProblem, socketAddressOf, typeOfUrl } from '../contract/monitor-address.ts';
 import { SOURCES_OF_TYPE } from '../contract/assertion-rules.ts';
-import { cronProblem, isTimeZone } from './push-schedule.ts';
+import { cronProblem } from './push-schedule.ts';
+import { isTimeZone } from '../contract/time-zone.ts';
 import { newPushUrl } from './push-token.ts';
 import { UUID_PATTERN } from './ids.ts';
 
 export { ENDPOINT_DEFAULTS };
 
 const HEADER_NAME = codedPattern(HTTP_TOKEN, 'invalid_header_name');
-
-// PostgreSQL text cannot hold NUL; refusing it here makes it a 400 rather than a database error.
-const noNul = (v: string) => !v.includes('\0');
-const NUL_MESSAGE = coded('must not contain NUL characters', 'nul_character');
-
-/** Names and tags are displayed: no control or bidirectional-override characters (NUL included). */
-const displayable = (value: string, ctx: z.RefinementCtx) => {
-  const error = displayTextProblem(value);
-  if (error) ctx.addIssue({ code: 'custom', ...coded(error.message, 'control_character', error.params) });
-};
 
 /** Most headers on one endpoint, and most characters of all their names and values together. */
 export const MAX_HEADERS = LIMITS.headers;

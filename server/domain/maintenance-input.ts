@@ -4,20 +4,12 @@ import { MAINTENANCE_KINDS, type MaintenanceWindowDefinition } from '../contract
 import { MAINTENANCE_LIMITS as LIMITS } from '../contract/maintenance-limits.ts';
 import { ENDPOINT_LIMITS } from '../contract/endpoint-limits.ts';
 import { countedFirst } from './bounded-input.ts';
-import { displayTextProblem } from './display-text.ts';
+import { displayable, NUL_MESSAGE, noNul } from './text-rules.ts';
 import { type FieldError, ValidationError } from './errors.ts';
 import { UUID_PATTERN } from './ids.ts';
-import { isTimeZone } from './push-schedule.ts';
+import { isTimeZone } from '../contract/time-zone.ts';
 import { parseWith } from './endpoint-input.ts';
 import { coded } from './zod-issues.ts';
-
-const noNul = (v: string) => !v.includes('\0');
-const NUL_MESSAGE = coded('must not contain NUL characters', 'nul_character');
-
-const displayable = (value: string, ctx: z.RefinementCtx) => {
-  const error = displayTextProblem(value);
-  if (error) ctx.addIssue({ code: 'custom', ...coded(error.message, 'control_character', error.params) });
-};
 
 /** A time with its offset, kept as the instant it names (ISO 8601 in UTC). */
 const instant = z.iso

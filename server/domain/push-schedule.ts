@@ -56,13 +56,3 @@ export function cronProblem(expression: string, timezone: string | null): string
     return (error as Error).message;
   }
 }
-
-/** Whether the runtime knows an IANA time zone (Europe/Berlin, Asia/Seoul, UTC). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
