@@ -21,6 +21,12 @@ export function StatusCard(props: { id: string }) {
   let last = endpoints.byId[props.id]!;
   const endpoint = () => (last = endpoints.byId[props.id] ?? last);
   const status = () => displayStatus(endpoint());
+  /** Its parent, while that is DOWN or in maintenance and this one fails too: what it is blamed on. */
+  const downParent = () => {
+    const parent = endpoints.byId[endpoint().parentId!];
+    const failing = status() === 'DOWN' || status() === 'DEGRADED';
+    return failing && parent && !parent.paused && (parent.status === 'DOWN' || parent.status === 'MAINTENANCE') ? parent : undefined;
+  };
   return (
     <a class="card" href={`/endpoints/${props.id}`} data-status={status()} data-endpoint-id={props.id}>
       <span class="card-head">
@@ -56,6 +62,13 @@ export function StatusCard(props: { id: string }) {
       <span class="card-note">
         <Show when={endpoints.openIncidents[props.id]}>
           <span class="card-incident">🚨 {t('card.openIncident')}</span>
+        </Show>
+        <Show when={downParent()}>
+          {(p) => (
+            <span class="card-parent" title={t('card.parentDown', { name: p().name, status: t(`status.${p().status}`) })}>
+              ↳ {p().name}
+            </span>
+          )}
         </Show>
         <FailureReason endpoint={endpoint()} class="card-reason" />
         <MaintenanceNote endpoint={endpoint()} />

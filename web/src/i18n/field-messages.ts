@@ -79,6 +79,10 @@ const FIELD_ERRORS_KO: Record<string, string> = {
   timezone_without_cron: 'cron 일정 없이는 시간대를 정할 수 없습니다. 주기에는 시간대가 없습니다',
   duplicate_push_url: '다른 엔드포인트의 푸시 URL입니다. 비워 두면 Vigil이 새로 만듭니다',
   not_push: '{id}은(는) 푸시 엔드포인트가 아닙니다',
+  // dependencies: an endpoint's parent (the form names the endpoint instead: dependency-messages.ts)
+  unknown_endpoint: '엔드포인트가 아닙니다 ({id})',
+  self_parent: '자기 자신에게 의존할 수 없습니다',
+  parent_cycle: '순환이 됩니다. {id}이(가) 이미 이 엔드포인트에 의존합니다',
 };
 
 const TYPE_WORDS_KO: Record<string, string> = { number: '숫자', string: '문자열', boolean: 'true/false', object: '객체', record: '객체', array: '배열' };

@@ -64,6 +64,8 @@ export const en = {
   'toast.DEGRADED': '⚠️ {name} is degraded',
   'toast.incidentStarted': '🚨 {name}: incident started',
   'toast.incidentResolved': '✨ {name} recovered',
+  'toast.DOWN.caused': '🔗 {name} is down · caused by {parent}',
+  'toast.incidentStarted.caused': '🔗 {name}: incident caused by {parent}',
   'toast.more': '{count} more changes',
   'toast.subscribeFailed': 'Subscription failed',
   'toast.saved': 'Saved {name}',
@@ -239,6 +241,10 @@ export const en = {
   'incident.openedHere': 'Incident opened',
   'incident.resolvedHere': 'Incident resolved',
   'inc.linkLabel': 'Incident of {name}, started {started}',
+  'inc.causedBy': 'Caused by',
+  'inc.causedBy.incident': 'its incident',
+  'inc.causedBy.incidentLabel': '{name}: its incident',
+  'card.parentDown': 'Depends on {name}: {status}',
   // form guards, server messages (issue 13.5, 13.8, 13.10)
   'ep.intervalLabel': 'Check interval',
   // assertions (issue 16): the form's rows, failed assertions and the body excerpt of a check
@@ -356,6 +362,8 @@ export const ko: Record<MessageKey, string> = {
   'toast.DEGRADED': '⚠️ {name} 성능 저하',
   'toast.incidentStarted': '🚨 {name} 장애 시작됨',
   'toast.incidentResolved': '✨ {name} 복구됨',
+  'toast.DOWN.caused': '🔗 {name} 장애 발생 · 원인: {parent}',
+  'toast.incidentStarted.caused': '🔗 {name} 장애 시작됨 · 원인: {parent}',
   'toast.more': '변경 {count}건 더 있음',
   'toast.subscribeFailed': '구독 실패',
   'toast.saved': '{name} 저장됨',
@@ -531,6 +539,10 @@ export const ko: Record<MessageKey, string> = {
   'incident.openedHere': '인시던트 시작',
   'incident.resolvedHere': '인시던트 해결',
   'inc.linkLabel': '{name} 인시던트, {started} 시작',
+  'inc.causedBy': '원인:',
+  'inc.causedBy.incident': '해당 인시던트',
+  'inc.causedBy.incidentLabel': '{name}: 해당 인시던트',
+  'card.parentDown': '의존 대상 {name}: {status}',
   // form guards, server messages (issue 13.5, 13.8, 13.10)
   'ep.intervalLabel': '체크 주기',
   // assertions (issue 16): the form's rows, failed assertions and the body excerpt of a check

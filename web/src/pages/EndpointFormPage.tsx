@@ -19,6 +19,9 @@ import {
 import { AssertionsEditor } from '../components/AssertionsEditor.tsx';
 import { Field, controlProps } from '../components/Field.tsx';
 import { MonitorTypeChoice } from '../components/MonitorTypeChoice.tsx';
+import { ParentPicker } from '../components/ParentPicker.tsx';
+import { parentErrorText } from '../i18n/dependency-messages.ts';
+import { reportLoadFailure } from '../lib/page-data.ts';
 import { describeFieldError, describeWarning } from '../i18n/field-messages.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
@@ -82,6 +85,8 @@ interface FormValues extends AddressFields {
   graceSeconds: string;
   assertions: AssertionDraft[];
   paused: boolean;
+  /** The endpoint this one depends on; '' for none. */
+  parentId: string;
 }
 
 /** A new endpoint's form: the API's defaults (server/contract/endpoint-limits.ts), as typed text. */
@@ -109,6 +114,7 @@ const DEFAULTS: FormValues = {
   graceSeconds: String(ENDPOINT_DEFAULTS.graceSeconds),
   assertions: [],
   paused: ENDPOINT_DEFAULTS.paused,
+  parentId: '',
 };
 
 /** The API's bounds, checked before sending so the common mistakes are caught at once. */
@@ -124,7 +130,7 @@ const NUMBERS = {
  * The most characters each input takes: the API's limits, and for the lists as typed here, what
  * their most entries take with their separators.
  */
-const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused' | 'assertions' | 'tls' | 'recordType' | 'schedule'>, number> = {
+const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused' | 'assertions' | 'tls' | 'recordType' | 'schedule' | 'parentId'>, number> = {
   name: LIMITS.nameLength,
   url: LIMITS.urlLength,
   host: LIMITS.urlLength - 'tcp://:65535'.length,
@@ -187,6 +193,8 @@ function valuesOf(e: Endpoint): FormValues {
     // (An endpoint read before the server had assertions has none.)
     assertions: (e.assertions ?? []).map(draftOf),
     paused: e.paused,
+    // (An endpoint read before the server had dependencies has no parent.)
+    parentId: e.parentId ?? '',
   };
 }
 
@@ -270,6 +278,7 @@ function toPushDefinition(v: FormValues, errors: Record<string, string>): { defi
       secretHeaders: [],
       body: null,
       assertions: [],
+      parentId: v.parentId || null,
     },
   };
 }
@@ -334,6 +343,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       cron: null,
       timezone: null,
       assertions,
+      parentId: v.parentId || null,
     },
   };
 }
@@ -374,6 +384,13 @@ export default function EndpointFormPage(props: { id?: string }) {
       });
     },
   );
+  // Every endpoint, for "Depends on" (read once; the API judges the choice again when it is saved).
+  const [related, { refetch: refetchRelated }] = createResource(() =>
+    api.allEndpoints().catch((error: unknown) => {
+      reportLoadFailure(error);
+      return [] as Endpoint[];
+    }),
+  );
   createEffect(
     on(stored, (e) => {
       if (!e) return;
@@ -406,7 +423,9 @@ export default function EndpointFormPage(props: { id?: string }) {
     } catch (error) {
       if (error instanceof ApiError) {
         // A push endpoint's URL has no field: what is wrong with it is said above the form.
-        const { pushUrl, ...fields } = fieldErrorsOf(error.problem, values.type);
+        const { pushUrl, ...fields } = fieldErrorsOf(error.problem, values.type, (id) => related()?.find((e) => e.id === id)?.name);
+        // The parent was refused (deleted meanwhile, or now depending on this one): offer what there is now.
+        if (fields.parentId) refetchRelated();
         setErrors(fields);
         setFormError(pushUrl ?? (Object.keys(fields).length ? t('form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message)));
         focusFirstError();
@@ -611,6 +630,13 @@ export default function EndpointFormPage(props: { id?: string }) {
           </Show>
           <Show when={values.type === 'http'}>{text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}</Show>
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}
+          <ParentPicker
+            value={values.parentId}
+            onChange={(id) => setValues('parentId', id)}
+            selfId={props.id ?? null}
+            endpoints={related.latest ?? null}
+            error={errors().parentId}
+          />
           <Show when={values.type === 'http'}>
             <Field name="headers" label={t('form.headers')} hint={t('form.headers.hint')} error={errors().headers}>
               <textarea
@@ -684,7 +710,7 @@ function urlHoldsSecret(url: string): boolean {
  * "headers"; "url" beside the address field it is about); an assertion's by its row and field ("assertions.2.target" → "assertions-2-target"),
  * or its row when the path names no field of it.
  */
-function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Record<string, string> {
+function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType, nameOf: (id: string) => string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
     const [first, row, part] = String(e.path).split(/[.[\]]+/);
@@ -695,7 +721,8 @@ function fieldErrorsOf(problem: ProblemDetails | null, type: MonitorType): Recor
       const known = (DRAFT_FIELDS as readonly string[]).includes(part ?? '');
       field = draftName(Number(row), known ? (part as (typeof DRAFT_FIELDS)[number]) : undefined);
     }
-    out[field] ??= first === 'url' ? addressMessage(type, e.code, e.params, e.message) : describeFieldError(e.code, e.params, e.message);
+    const parentText = first === 'parentId' ? parentErrorText(e.code, e.params, nameOf) : null;
+    out[field] ??= first === 'url' ? addressMessage(type, e.code, e.params, e.message) : (parentText ?? describeFieldError(e.code, e.params, e.message));
   }
   return out;
 }

@@ -27,6 +27,8 @@ import { Fact } from '../components/Fact.tsx';
 import { PushTimes, ScheduleText } from '../components/PushFacts.tsx';
 import { PushUrl } from '../components/PushUrl.tsx';
 import { MaintenanceNote } from '../components/MaintenanceNote.tsx';
+import { EndpointRelations, useEndpointRelations } from '../components/EndpointRelations.tsx';
+import { IncidentCause } from '../components/IncidentCause.tsx';
 import { tm } from '../i18n/maintenance-messages.ts';
 import { useMaintenanceWindows } from '../stores/maintenance.store.ts';
 import { windowState, windowWhen } from '../lib/maintenance-text.ts';
@@ -95,9 +97,11 @@ export default function EndpointPage(props: { id: string }) {
     incidentsRead.reload();
     certificateRead.reload();
     windows.load().catch(fail);
+    relations.load().catch(fail);
   };
 
   const windows = useMaintenanceWindows({ endpointId: props.id });
+  const relations = useEndpointRelations(() => props.id);
   useLiveData({ endpointId: props.id, load });
 
   let uptimeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -238,6 +242,7 @@ export default function EndpointPage(props: { id: string }) {
                 </Match>
               </Switch>
             </p>
+            <EndpointRelations relations={relations} />
             <div class="actions">
               {/* A push endpoint has nothing to call: it waits for pings. */}
               <Show when={typeOf(e()) !== 'push'}>
@@ -417,6 +422,7 @@ export default function EndpointPage(props: { id: string }) {
                         {' · '}
                         <span class="muted">{describeCheckError(i.errorCode, i.errorParams, i.errorMessage!)}</span>
                       </Show>
+                      <IncidentCause cause={i.causedBy} />
                     </li>
                   )}
                 </For>

@@ -11,6 +11,8 @@ import { ApiError, api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { Fact } from '../components/Fact.tsx';
+import { IncidentCause } from '../components/IncidentCause.tsx';
+import { td } from '../i18n/dependency-messages.ts';
 
 /** Checks arriving together (a burst) reload the timeline once. */
 const RELOAD_DELAY_MS = 300;
@@ -83,6 +85,14 @@ export default function IncidentPage(props: { id: string }) {
                 {i().resolvedAt ? `✓ ${t('incident.resolved')}` : `🚨 ${t('incident.ongoing')}`}
               </span>
             </div>
+            <Show when={i().causedBy}>
+              {(cause) => (
+                <div class="cause-block" data-testid="incident-cause">
+                  <IncidentCause cause={cause()} />
+                  <p class="cause-note">{td('dep.inc.quiet', { name: cause().endpointName })}</p>
+                </div>
+              )}
+            </Show>
             <dl class="facts">
               <Fact label={t('inc.endpoint')}>
                 <a href={`/endpoints/${i().endpointId}`}>{i().endpointName}</a>

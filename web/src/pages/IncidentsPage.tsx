@@ -1,5 +1,6 @@
 import { For, Show, createComputed, createSignal, on, onCleanup } from 'solid-js';
 import type { Incident, Page } from '../../../server/contract/types.ts';
+import { IncidentCause } from '../components/IncidentCause.tsx';
 import { t } from '../i18n/index.ts';
 import { describeCheckError, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatIncidentDuration } from '../lib/format.ts';
@@ -94,6 +95,7 @@ export function IncidentsPage() {
                     <a href={`/incidents/${i.id}`} aria-label={t('inc.linkLabel', { name: i.endpointName, started: formatDateTime(i.startedAt) })}>
                       {i.endpointName}
                     </a>
+                    <IncidentCause cause={i.causedBy} />
                   </td>
                   <td data-label={t('inc.started')}>{formatDateTime(i.startedAt)}</td>
                   <td data-label={t('inc.resolved')}>{i.resolvedAt ? formatDateTime(i.resolvedAt) : <strong>🚨 {t('inc.ongoing')}</strong>}</td>

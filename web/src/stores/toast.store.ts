@@ -1,6 +1,7 @@
 import { toast } from 'solid-sonner';
 import { t } from '../i18n/index.ts';
 import { onLiveEvent } from '../services/live-events.ts';
+import { endpoints } from './endpoints.store.ts';
 
 export type ToastType = 'success' | 'error' | 'warning' | 'info';
 
@@ -35,13 +36,26 @@ function forget(id: string | number) {
   if (index >= 0) shown.splice(index, 1);
 }
 
+/**
+ * The name of the endpoint's parent when the page knows it to be DOWN or in maintenance (the
+ * dashboard knows every endpoint; an endpoint page its parent): what its failure is blamed on.
+ */
+function downParentOf(endpointId: string): string | null {
+  const parentId = endpoints.byId[endpointId]?.parentId;
+  const parent = parentId ? endpoints.byId[parentId] : undefined;
+  return parent && !parent.paused && (parent.status === 'DOWN' || parent.status === 'MAINTENANCE') ? parent.name : null;
+}
+
 /** Event toasts allowed per second; beyond that a burst is summed up in one toast per second. */
 export const EVENT_TOASTS_PER_SECOND = 2 * MAX_TOASTS;
 
 /**
  * Status and incident toasts for the events this page receives. Under a burst (hundreds of
  * changes a second) a user cannot read toasts anyway: past the budget they are counted and
- * announced as one summary.
+ * announced as one summary. An endpoint failing because its parent is down is no news of its own
+ * (docs/dependencies.md: it notifies nobody either): its going DOWN while the parent is DOWN or in
+ * maintenance, and its incident blamed on the parent (`causedBy`), are quiet info toasts naming
+ * the parent, not alarms.
  */
 export function startEventToasts() {
   const recent: number[] = [];
@@ -66,10 +80,17 @@ export function startEventToasts() {
     onLiveEvent('endpoint:status-changed', (e) => {
       const name = e.endpointName;
       if (e.currentStatus === 'UP') announce('success', () => t('toast.UP', { name }));
-      else if (e.currentStatus === 'DOWN') announce('error', () => t('toast.DOWN', { name }));
-      else if (e.currentStatus === 'DEGRADED') announce('warning', () => t('toast.DEGRADED', { name }));
+      else if (e.currentStatus === 'DOWN') {
+        const parent = downParentOf(e.endpointId);
+        if (parent) announce('info', () => t('toast.DOWN.caused', { name, parent }));
+        else announce('error', () => t('toast.DOWN', { name }));
+      } else if (e.currentStatus === 'DEGRADED') announce('warning', () => t('toast.DEGRADED', { name }));
     }),
-    onLiveEvent('incident:started', (e) => announce('error', () => t('toast.incidentStarted', { name: e.endpointName }))),
+    onLiveEvent('incident:started', (e) => {
+      const parent = e.causedBy?.endpointName;
+      if (parent) announce('info', () => t('toast.incidentStarted.caused', { name: e.endpointName, parent }));
+      else announce('error', () => t('toast.incidentStarted', { name: e.endpointName }));
+    }),
     onLiveEvent('incident:resolved', (e) => announce('success', () => t('toast.incidentResolved', { name: e.endpointName }))),
   ];
   return () => {
