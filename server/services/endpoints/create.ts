@@ -8,6 +8,7 @@ import { followSchedule } from './monitoring.ts';
 import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 import { assertParentValid } from './parent-check.ts';
+import { parentsOfEndpoints } from './known-endpoints.ts';
 
 /** Validates, stores, starts checking (at once) and announces a new endpoint. */
 export async function createEndpoint(ctx: ServiceContext, input: unknown): Promise<Endpoint> {
@@ -15,7 +16,7 @@ export async function createEndpoint(ctx: ServiceContext, input: unknown): Promi
   const definition = withStoredSecrets(parseEndpointCreate(input), null);
   assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
   assertPushTokensFree(ctx.pushDirectory, [{ path: 'url', url: definition.url }]);
-  assertParentValid(ctx.registry.values(), null, definition.parentId);
+  if (definition.parentId !== null) assertParentValid(await parentsOfEndpoints(ctx.db, ctx.registry, [definition.parentId]), null, definition.parentId);
   const now = new Date();
   const [row] = await ctx.db
     .insert(endpoints)

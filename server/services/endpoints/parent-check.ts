@@ -32,15 +32,9 @@ function leadsBackTo(parents: ReadonlyMap<string, string | null>, from: string, 
   return false;
 }
 
-/** Throws the parent errors of one endpoint being created (`id` null) or changed, against the registry's endpoints. */
-export function assertParentValid(
-  endpoints: Iterable<{ id: string; definition: { parentId: string | null } }>,
-  id: string | null,
-  parentId: string | null,
-): void {
+/** Throws the parent errors of one endpoint being created (`id` null) or changed, given every endpoint's parent (`parents`). */
+export function assertParentValid(parents: Map<string, string | null>, id: string | null, parentId: string | null): void {
   if (parentId === null) return;
-  const parents = new Map<string, string | null>();
-  for (const e of endpoints) parents.set(e.id, e.definition.parentId);
   const self = id ?? 'new';
   parents.set(self, parentId);
   const errors = parentErrors(parents, [{ id: self, path: 'parentId' }]);

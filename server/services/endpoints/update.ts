@@ -11,6 +11,7 @@ import { followSchedule, isFailing } from './monitoring.ts';
 import { assertPushTokensFree, assertTargetsAllowed } from './target-check.ts';
 import { toEndpoint } from './to-endpoint.ts';
 import { assertParentValid } from './parent-check.ts';
+import { parentsOfEndpoints } from './known-endpoints.ts';
 
 /**
  * Applies a partial update; the schedule follows at once:
@@ -27,7 +28,9 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   const definition = withStoredSecrets(mergeEndpointPatch(redactDefinition(before), patch), before);
   // Only a changed URL is judged: an endpoint stored before its target was blocked can still be
   // edited, the URL sent back as it is (its checks fail, saying the target is blocked by policy).
-  if (definition.parentId !== before.parentId) assertParentValid(ctx.registry.values(), id, definition.parentId);
+  if (definition.parentId !== null && definition.parentId !== before.parentId) {
+    assertParentValid(await parentsOfEndpoints(ctx.db, ctx.registry, [definition.parentId]), id, definition.parentId);
+  }
   if (definition.url !== before.url) {
     assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);
     assertPushTokensFree(ctx.pushDirectory, [{ path: 'url', url: definition.url, id }]);

@@ -5,11 +5,12 @@ import type { MaintenanceWindow, MaintenanceWindowDefinition } from '../../contr
 import { ValidationError } from '../../domain/errors.ts';
 import { parseMaintenanceCreate } from '../../domain/maintenance-input.ts';
 import type { ServiceContext } from '../context.ts';
+import { parentsOfEndpoints } from '../endpoints/known-endpoints.ts';
 
 /** Validates, stores and announces a new maintenance window; the endpoints it covers enter maintenance at once if a period is on. */
 export async function createMaintenanceWindow(ctx: ServiceContext, input: unknown): Promise<MaintenanceWindow> {
   const definition = parseMaintenanceCreate(input);
-  assertEndpointsKnown(ctx, definition);
+  await assertEndpointsKnown(ctx, definition);
   if (ctx.calendar.size >= MAINTENANCE_LIMITS.windows) {
     throw new ValidationError([
       {
@@ -30,10 +31,14 @@ export async function createMaintenanceWindow(ctx: ServiceContext, input: unknow
   return window;
 }
 
-/** Every endpoint a window names by id must exist (the registry knows them all). */
-export function assertEndpointsKnown(ctx: Pick<ServiceContext, 'registry'>, definition: Pick<MaintenanceWindowDefinition, 'endpointIds'>): void {
+/** Every endpoint a window names by id must exist (here, or just created on another instance). */
+export async function assertEndpointsKnown(
+  ctx: Pick<ServiceContext, 'registry' | 'db'>,
+  definition: Pick<MaintenanceWindowDefinition, 'endpointIds'>,
+): Promise<void> {
+  const known = await parentsOfEndpoints(ctx.db, ctx.registry, definition.endpointIds);
   const errors = definition.endpointIds.flatMap((id, i) =>
-    ctx.registry.has(id) ? [] : [{ path: `endpointIds.${i}`, message: `is not an endpoint (${id})`, code: 'unknown_endpoint', params: { id } }],
+    known.has(id) ? [] : [{ path: `endpointIds.${i}`, message: `is not an endpoint (${id})`, code: 'unknown_endpoint', params: { id } }],
   );
   if (errors.length > 0) throw new ValidationError(errors);
 }

@@ -13,7 +13,7 @@ export async function updateMaintenanceWindow(ctx: ServiceContext, id: string, i
   const patch = parseMaintenancePatch(input);
   const current = findWindow(ctx, id);
   const definition = mergeMaintenancePatch(current.definition, patch);
-  if (patch.endpointIds) assertEndpointsKnown(ctx, definition);
+  if (patch.endpointIds) await assertEndpointsKnown(ctx, definition);
   const now = new Date();
   const [row] = await ctx.db
     .update(maintenanceWindows)
