@@ -1,4 +1,4 @@
-import { For, Show, batch, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
+import { For, Show, batch, createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { Endpoint } from '../../../server/contract/types.ts';
 import { td } from '../i18n/dependency-messages.ts';
 import { compareNames } from '../lib/compare-names.ts';
@@ -23,7 +23,6 @@ const RELOAD_DELAY_MS = 250;
  */
 export function useEndpointRelations(id: () => string) {
   const [childIds, setChildIds] = createSignal<string[]>([]);
-  const [loaded, setLoaded] = createSignal(false);
   let reading = 0;
 
   const load = async () => {
@@ -38,7 +37,6 @@ export function useEndpointRelations(id: () => string) {
       if (parent) upsertEndpoint(parent);
       for (const child of children) upsertEndpoint(child);
       setChildIds(children.map((e) => e.id));
-      setLoaded(true);
     });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,9 +45,8 @@ export function useEndpointRelations(id: () => string) {
     timer = setTimeout(() => void load().catch(() => {}), RELOAD_DELAY_MS);
   };
 
+  // A new parent (an edit here or elsewhere) is subscribed to below, and read once that is acknowledged.
   const parentId = () => endpoints.byId[id()]?.parentId ?? null;
-  // Its parent changed (an edit here or elsewhere): read the new one.
-  createEffect(on(parentId, (now, before) => before !== undefined && now !== before && loadSoon(), { defer: false }));
 
   /** Children still depending on it (one moved elsewhere leaves at once), by name. */
   const children = createMemo(() =>
@@ -89,7 +86,7 @@ export function useEndpointRelations(id: () => string) {
     followed.clear();
   });
 
-  return { load, loaded, parent, children };
+  return { load, parent, children };
 }
 
 /** "Depends on ● Database" and "Depending on this one ✖ API, ● Web…": links with live status badges; nothing when it has neither. */

@@ -23,7 +23,8 @@ export function StatusCard(props: { id: string }) {
   const status = () => displayStatus(endpoint());
   /** Its parent, while that is DOWN or in maintenance and this one fails too: what it is blamed on. */
   const downParent = () => {
-    const parent = endpoints.byId[endpoint().parentId!];
+    const parentId = endpoint().parentId;
+    const parent = parentId ? endpoints.byId[parentId] : undefined;
     const failing = status() === 'DOWN' || status() === 'DEGRADED';
     return failing && parent && !parent.paused && (parent.status === 'DOWN' || parent.status === 'MAINTENANCE') ? parent : undefined;
   };
