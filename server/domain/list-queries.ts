@@ -44,6 +44,7 @@ const statusList = z
 
 const EndpointList = z.object({
   status: statusList.optional(),
+  parentId: uuid.transform((id) => id.toLowerCase()).optional(),
   tag: text(50).optional(),
   q: text(200).optional(),
   paused: z

@@ -419,6 +419,7 @@ function buildDocument(): Json {
           summary: 'List endpoints (creation order)',
           parameters: queryParameters(QUERY_SCHEMAS.endpoints, {
             status: [{ type: 'string' }, `Comma list of ${ENDPOINT_STATUSES.join(', ')}`],
+            parentId: [uuid, 'Only those depending on this endpoint (docs/dependencies.md)'],
             tag: [{ type: 'string', maxLength: 50 }, 'Only endpoints with this tag'],
             q: [{ type: 'string', maxLength: 200 }, 'Search in name and URL (the URL without its user info and query, which may hold secrets)'],
             paused: [{ type: 'boolean' }, 'Only paused (true) or active (false) endpoints'],

@@ -50,11 +50,22 @@ describe('parentId', () => {
     ]);
     expect(await refused('PATCH', `/api/endpoints/${a.id}`, { parentId: a.id })).toEqual([expect.objectContaining({ path: 'parentId', code: 'self_parent' })]);
     expect(await refused('PATCH', `/api/endpoints/${a.id}`, { parentId: b.id })).toEqual([
-      expect.objectContaining({ path: 'parentId', code: 'parent_cycle', params: { id: b.id } }),
+      expect.objectContaining({ path: 'parentId', code: 'parent_cycle', params: { id: b.id, name: b.name } }),
     ]);
     expect(await refused('PATCH', `/api/endpoints/${a.id}`, { parentId: 'db' })).toEqual([expect.objectContaining({ path: 'parentId', code: 'invalid_uuid' })]);
     expect((await get(a.id)).parentId).toBeNull();
     expect((await get(b.id)).parentId).toBe(a.id);
+  });
+
+  it('lists the endpoints depending on one with ?parentId=', async () => {
+    const parent = await create();
+    const children = [await create({ parentId: parent.id }), await create({ parentId: parent.id })];
+    await create();
+    const listed = (await vigil.api<Page<Endpoint>>('GET', `/api/endpoints?parentId=${parent.id}`)).body.items;
+    expect(listed.map((e) => e.id)).toEqual(children.map((c) => c.id));
+    expect((await vigil.api<ProblemDetails>('GET', '/api/endpoints?parentId=nope')).body.errors).toEqual([
+      expect.objectContaining({ path: 'parentId', code: 'invalid_uuid' }),
+    ]);
   });
 });
 

@@ -118,7 +118,9 @@ function assertParentsValid(stored: StoredDefinition[], steps: PlannedStep[]): v
     parents.set(id, step.definition.parentId);
     if (step.action !== 'unchanged') changed.push({ id, path: `endpoints.${i}.parentId` });
   });
-  const errors = parentErrors(parents, changed);
+  const names = new Map<string, string>(stored.map((s) => [s.id, s.definition.name]));
+  steps.forEach((step, i) => names.set(step.id ?? `entry ${i}`, step.definition.name));
+  const errors = parentErrors(parents, changed, (id) => names.get(id));
   if (errors.length > 0) throw new ValidationError(errors);
 }
 

@@ -15,7 +15,7 @@ import { toEndpoint } from './to-endpoint.ts';
 const searchableUrl = sql`regexp_replace(regexp_replace(${endpoints.url}, ${'^([^:]*:[/\\\\]*)[^/?#\\\\]*@'}, ${'\\1'}), ${'[?#].*$'}, '')`;
 
 /**
- * Endpoints in creation order, filtered by status, tag, paused and a search text over name and URL.
+ * Endpoints in creation order, filtered by status, tag, parent, paused and a search text over name and URL.
  * The status filter reads statuses as shown: an endpoint in a maintenance window is MAINTENANCE only.
  */
 export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string, string>): Promise<Page<Endpoint>> {
@@ -24,6 +24,7 @@ export async function listEndpoints(ctx: ServiceContext, rawQuery: Record<string
   const where: (SQL | undefined)[] = [];
   if (query.status) where.push(statusIn(query.status, ctx.calendar.coveredIds(ctx.registry.values(), now)));
   if (query.tag) where.push(arrayContains(endpoints.tags, [query.tag]));
+  if (query.parentId) where.push(eq(endpoints.parentId, query.parentId));
   if (query.paused !== undefined) where.push(eq(endpoints.paused, query.paused));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -29,7 +29,8 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: unk
   // Only a changed URL is judged: an endpoint stored before its target was blocked can still be
   // edited, the URL sent back as it is (its checks fail, saying the target is blocked by policy).
   if (definition.parentId !== null && definition.parentId !== before.parentId) {
-    assertParentValid(await parentsOfEndpoints(ctx.db, ctx.registry, [definition.parentId]), id, definition.parentId);
+    const nameOf = (other: string) => ctx.registry.get(other)?.definition.name;
+    assertParentValid(await parentsOfEndpoints(ctx.db, ctx.registry, [definition.parentId]), id, definition.parentId, nameOf);
   }
   if (definition.url !== before.url) {
     assertTargetsAllowed(ctx.targets, [{ path: 'url', url: definition.url }]);

@@ -27,13 +27,12 @@ export function useEndpointRelations(id: () => string) {
 
   const load = async () => {
     const request = ++reading;
-    const all = await api.allEndpoints();
-    if (request !== reading) return;
     const self = id();
-    const parentId = all.find((e) => e.id === self)?.parentId ?? endpoints.byId[self]?.parentId ?? null;
-    const children = all.filter((e) => e.parentId === self);
+    const parentId = endpoints.byId[self]?.parentId ?? null;
+    // Its children (?parentId=) and its parent: two reads, whatever the number of endpoints.
+    const [children, parent] = await Promise.all([api.allEndpoints(self), parentId ? api.getEndpoint(parentId).catch(() => undefined) : undefined]);
+    if (request !== reading) return;
     batch(() => {
-      const parent = parentId ? all.find((e) => e.id === parentId) : undefined;
       if (parent) upsertEndpoint(parent);
       for (const child of children) upsertEndpoint(child);
       setChildIds(children.map((e) => e.id));

@@ -108,14 +108,14 @@ export const query = (params: Record<string, string | number | undefined>) => {
 const enc = encodeURIComponent;
 
 export const api = {
-  listEndpoints: (params: { limit?: number; cursor?: string } = {}) => request<Page<Endpoint>>('GET', `/api/endpoints${query(params)}`),
+  listEndpoints: (params: { limit?: number; cursor?: string; parentId?: string } = {}) => request<Page<Endpoint>>('GET', `/api/endpoints${query(params)}`),
 
-  /** Every endpoint, following the cursor pages. */
-  async allEndpoints(): Promise<Endpoint[]> {
+  /** Every endpoint (those depending on `parentId` only, when given), following the cursor pages. */
+  async allEndpoints(parentId?: string): Promise<Endpoint[]> {
     const all: Endpoint[] = [];
     let cursor: string | undefined;
     do {
-      const page = await api.listEndpoints({ limit: 500, cursor });
+      const page = await api.listEndpoints({ limit: 500, cursor, ...(parentId ? { parentId } : {}) });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
