@@ -1,4 +1,5 @@
 import { For, Match, Show, Switch, createEffect, createResource, createSignal, on } from 'solid-js';
+import { isTimeZone } from '../../../server/contract/time-zone.ts';
 import { createStore } from 'solid-js/store';
 import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
 import {
@@ -225,16 +226,6 @@ function readNumbers<K extends keyof FormValues>(v: FormValues, fields: Record<K
     else numbers[field] = Number(text);
   }
   return numbers;
-}
-
-/** Whether this browser knows an IANA time zone (the server has the last word). */
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
