@@ -1,6 +1,5 @@
 import type { MessageParams } from '../../../server/contract/types.ts';
-import { locale } from './index.ts';
-import { fill } from './server-messages.ts';
+import { translator } from './translator.ts';
 
 /**
  * The words of dependencies (an endpoint's parent, docs/dependencies.md) in the endpoint form, on the
@@ -62,11 +61,7 @@ const ko: Record<DependencyMessageKey, string> = {
  * where there is one. Reactive: reads the locale signal.
  * @example td('dep.err.cycle', { name: 'Database' }) // "Database already depends on this endpoint: …"
  */
-export function td(key: DependencyMessageKey, params?: MessageParams): string {
-  const words = locale() === 'ko' ? ko : en;
-  const one = `${key}.one` as DependencyMessageKey;
-  return fill(words[params?.count === 1 && one in words ? one : key], params);
-}
+export const td = translator<DependencyMessageKey>(en, ko);
 
 /**
  * The API's field error on `parentId` in the form's words, naming the endpoint instead of its id;

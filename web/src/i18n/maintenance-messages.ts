@@ -1,7 +1,6 @@
 import type { MessageParams } from '../../../server/contract/types.ts';
 import { describeFieldError } from './field-messages.ts';
-import { locale } from './index.ts';
-import { fill } from './server-messages.ts';
+import { translator } from './translator.ts';
 
 /**
  * The words of maintenance windows on their page, in their form and on the endpoint page, in
@@ -213,12 +212,7 @@ const ko: Record<MaintenanceMessageKey, string> = {
  * Translates a maintenance message, filling its `{param}` placeholders; a numeric `count` picks `<key>.one` where there is one.
  * @example tm('mw.state.active', { time: '14:00' }) // "Active until 14:00"; in Korean "14:00까지 진행 중"
  */
-export function tm(key: MaintenanceMessageKey, params?: MessageParams): string {
-  const words = locale() === 'ko' ? ko : en;
-  const one = `${key}.one` as MaintenanceMessageKey;
-  const chosen = params?.count === 1 && one in words ? one : key;
-  return fill(words[chosen], params);
-}
+export const tm = translator<MaintenanceMessageKey>(en, ko);
 
 /** The API's field errors on a window that the form words itself (the API's names fields: startsAt…); the rest as every form says them. */
 const WINDOW_ERRORS: Record<string, MaintenanceMessageKey> = {

@@ -1,6 +1,4 @@
-import type { MessageParams } from '../../../server/contract/types.ts';
-import { locale } from './index.ts';
-import { fill } from './server-messages.ts';
+import { translator } from './translator.ts';
 
 /**
  * The words of push endpoints in the form and on their page, in English and Korean. Apart from
@@ -108,6 +106,4 @@ const ko: Record<PushMessageKey, string> = {
  * Translates a push endpoint's message, filling its `{param}` placeholders. Reactive: reads the locale signal.
  * @example tp('time.in', { time: '4 min' }) // "in 4 min"; in Korean "4분 후"
  */
-export function tp(key: PushMessageKey, params?: MessageParams): string {
-  return fill((locale() === 'ko' ? ko : en)[key], params);
-}
+export const tp = translator<PushMessageKey>(en, ko);
