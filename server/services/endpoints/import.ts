@@ -119,7 +119,7 @@ function assertParentsValid(stored: StoredDefinition[], steps: PlannedStep[]): v
     if (step.action !== 'unchanged') changed.push({ id, path: `endpoints.${i}.parentId` });
   });
   const names = new Map<string, string>(stored.map((s) => [s.id, s.definition.name]));
-  steps.forEach((step, i) => names.set(step.id ?? `entry ${i}`, step.definition.name));
+  for (const [i, step] of steps.entries()) names.set(step.id ?? `entry ${i}`, step.definition.name);
   const errors = parentErrors(parents, changed, (id) => names.get(id));
   if (errors.length > 0) throw new ValidationError(errors);
 }
