@@ -108,18 +108,18 @@ export async function importEndpoints(ctx: ServiceContext, input: unknown, rawQu
 /** Every entry's parent must be an endpoint there will be, and no endpoint may end up depending on itself. */
 function assertParentsValid(stored: StoredDefinition[], steps: PlannedStep[]): void {
   const parents = new Map<string, string | null>(stored.map((s) => [s.id, s.definition.parentId]));
+  const names = new Map<string, string>(stored.map((s) => [s.id, s.definition.name]));
   const changed: { id: string; path: string }[] = [];
-  steps.forEach((step, i) => {
+  for (const [i, step] of steps.entries()) {
     if (step.action === 'deleted') {
       parents.delete(step.id);
-      return;
+      continue;
     }
     const id = step.id ?? `entry ${i}`;
     parents.set(id, step.definition.parentId);
+    names.set(id, step.definition.name);
     if (step.action !== 'unchanged') changed.push({ id, path: `endpoints.${i}.parentId` });
-  });
-  const names = new Map<string, string>(stored.map((s) => [s.id, s.definition.name]));
-  for (const [i, step] of steps.entries()) names.set(step.id ?? `entry ${i}`, step.definition.name);
+  }
   const errors = parentErrors(parents, changed, (id) => names.get(id));
   if (errors.length > 0) throw new ValidationError(errors);
 }

@@ -1,4 +1,5 @@
 import { For, Show, createEffect, createMemo, createResource, createSignal, on } from 'solid-js';
+import { PillChoice } from './PillChoice.tsx';
 import { createStore } from 'solid-js/store';
 import { MAINTENANCE_LIMITS as LIMITS } from '../../../server/contract/maintenance-limits.ts';
 import type { MaintenanceKind, MaintenanceWindow, MaintenanceWindowDefinition, ProblemDetails } from '../../../server/contract/types.ts';
@@ -291,26 +292,16 @@ export function MaintenanceForm(props: { id?: string }) {
               onInput={(e) => setValues('description', e.currentTarget.value)}
             />
           </Field>
-          <fieldset class="type-choice" data-field="kind">
-            <legend>{tm('mw.form.kind')}</legend>
-            <div class="type-options">
-              <For each={['once', 'recurring'] as const}>
-                {(kind) => (
-                  <label class="type-option">
-                    <input
-                      type="radio"
-                      name="kind"
-                      id={`f-kind-${kind}`}
-                      value={kind}
-                      checked={values.kind === kind}
-                      onChange={() => setValues('kind', kind)}
-                    />
-                    <span>{tm(kind === 'once' ? 'mw.form.kind.once' : 'mw.form.kind.recurring')}</span>
-                  </label>
-                )}
-              </For>
-            </div>
-          </fieldset>
+          <PillChoice
+            name="kind"
+            legend={tm('mw.form.kind')}
+            options={[
+              { value: 'once', label: tm('mw.form.kind.once') },
+              { value: 'recurring', label: tm('mw.form.kind.recurring') },
+            ]}
+            value={values.kind}
+            onChange={(kind) => setValues('kind', kind)}
+          />
           <Show when={!once()}>
             <div class="form-row">
               {input('cron', tm('mw.form.cron'), { hint: cronHint, maxLength: LIMITS.cronLength, spellcheck: false })}
@@ -346,26 +337,16 @@ export function MaintenanceForm(props: { id?: string }) {
               hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
             })}
           </div>
-          <fieldset class="type-choice" data-field="scope">
-            <legend>{tm('mw.form.scope')}</legend>
-            <div class="type-options">
-              <For each={['chosen', 'all'] as const}>
-                {(scope) => (
-                  <label class="type-option">
-                    <input
-                      type="radio"
-                      name="scope"
-                      id={`f-scope-${scope}`}
-                      value={scope}
-                      checked={values.scope === scope}
-                      onChange={() => setValues('scope', scope)}
-                    />
-                    <span>{tm(scope === 'all' ? 'mw.form.scope.all' : 'mw.form.scope.chosen')}</span>
-                  </label>
-                )}
-              </For>
-            </div>
-          </fieldset>
+          <PillChoice
+            name="scope"
+            legend={tm('mw.form.scope')}
+            options={[
+              { value: 'chosen', label: tm('mw.form.scope.chosen') },
+              { value: 'all', label: tm('mw.form.scope.all') },
+            ]}
+            value={values.scope}
+            onChange={(scope) => setValues('scope', scope)}
+          />
           <Show when={values.scope === 'chosen'}>
             <div class="field mw-pick" data-field="endpointIds" data-invalid={errors().endpointIds ? 'true' : undefined}>
               <label for="f-endpointIds">{tm('mw.form.endpoints')}</label>

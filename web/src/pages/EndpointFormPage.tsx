@@ -1,4 +1,5 @@
 import { For, Match, Show, Switch, createEffect, createResource, createSignal, on } from 'solid-js';
+import { PillChoice } from '../components/PillChoice.tsx';
 import { isTimeZone } from '../../../server/contract/time-zone.ts';
 import { createStore } from 'solid-js/store';
 import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as LIMITS } from '../../../server/contract/endpoint-limits.ts';
@@ -567,26 +568,17 @@ export default function EndpointFormPage(props: { id?: string }) {
             <Show when={original()?.type !== 'push'}>
               <p class="muted push-note">{tp('form.push.urlNote')}</p>
             </Show>
-            <fieldset class="type-choice schedule-choice" data-field="schedule">
-              <legend>{tp('form.schedule')}</legend>
-              <div class="type-options">
-                <label class="type-option">
-                  <input
-                    type="radio"
-                    name="schedule"
-                    id="f-schedule-interval"
-                    value="interval"
-                    checked={values.schedule === 'interval'}
-                    onChange={() => setValues('schedule', 'interval')}
-                  />
-                  <span>{tp('form.schedule.interval')}</span>
-                </label>
-                <label class="type-option">
-                  <input type="radio" name="schedule" id="f-schedule-cron" value="cron" checked={values.schedule === 'cron'} onChange={pickCron} />
-                  <span>{tp('form.schedule.cron')}</span>
-                </label>
-              </div>
-            </fieldset>
+            <PillChoice
+              name="schedule"
+              class="schedule-choice"
+              legend={tp('form.schedule')}
+              options={[
+                { value: 'interval', label: tp('form.schedule.interval') },
+                { value: 'cron', label: tp('form.schedule.cron') },
+              ]}
+              value={values.schedule}
+              onChange={(schedule) => (schedule === 'cron' ? pickCron() : setValues('schedule', 'interval'))}
+            />
             <Show
               when={values.schedule === 'cron'}
               fallback={text('intervalSeconds', () => tp('form.push.interval'), {
