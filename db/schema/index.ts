@@ -5,3 +5,4 @@ export * from './check-rollups.ts';
 export * from './retention-state.ts';
 export * from './instances.ts';
 export * from './maintenance-windows.ts';
+export * from './notification-channels.ts';
