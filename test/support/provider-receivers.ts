@@ -105,7 +105,7 @@ const SECRETS = {
   googleChatToken: 'vigilChatToken_0123456789abcdefABCDEF',
   ntfy: 'tk_vigiltestntfytoken000000000',
   gotify: 'AvigilGotifyTok',
-  pagerduty: 'R0UT1NGKEYvigil0123456789abcdef',
+  pagerduty: 'R0UT1NGKEYvigil0123456789abcdef0',
   opsgenie: 'e2b5a3f0-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
 } as const;
 
@@ -223,6 +223,11 @@ export async function startProviderReceivers(): Promise<ProviderReceivers> {
       else if (value && typeof value === 'object') Object.values(value).forEach(walk);
     };
     walk(request.body);
+    // Telegram's HTML as a reader sees it, beside the markup (which holds the link's href).
+    if (request.provider === 'telegram' && typeof request.body?.text === 'string') {
+      const parsed = parseTelegramHtml(request.body.text);
+      if ('text' in parsed) strings.push(parsed.text);
+    }
     return decodeEntities(strings.join('\n'));
   }
 

@@ -68,7 +68,7 @@ export const telegram: Provider = {
     const retryAfter = answer?.parameters?.retry_after;
     return answerFrom(reply, {
       ok,
-      secrets: [token],
+      secrets: [token, token.split(':')[1]],
       text: ok ? `message_id ${messageId}` : (answer?.description ?? reply.text),
       retryAfterMs: typeof retryAfter === 'number' ? retryAfter * 1000 : null,
       threadRef: typeof messageId === 'number' ? String(messageId) : null,

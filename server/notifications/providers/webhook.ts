@@ -1,11 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Provider } from '../provider.ts';
-import { testLinesOf } from '../messages.ts';
+import { plainTextOf, renderMessage, testLinesOf } from '../messages.ts';
 import { answerFrom, configError, httpUrl, sendHttp, text } from './http-answer.ts';
 
 /**
  * The generic webhook: the body that WebhookNotifier has always sent (`{ event, data, sentAt }`,
- * so existing consumers keep working) plus `notification`, the whole notice. `x-vigil-delivery`
+ * so existing consumers keep working) plus `notification`, the whole notice, and `text`, the
+ * message as the other providers word it. `x-vigil-delivery`
  * is the same on every attempt of one message, for receivers that de-duplicate.
  */
 export const webhook: Provider = {
@@ -34,6 +35,8 @@ export const webhook: Provider = {
       payload = { event, notifications: message.notices, count: message.notices.length, sentAt };
       delivery = message.groupKey ?? first?.id ?? randomUUID();
     }
+    // The message as people read it, in the channel's language: chat tools that take `{ text }` show it as it is.
+    payload.text = plainTextOf(renderMessage(message), message.language);
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-vigil-event': event, 'x-vigil-delivery': delivery };
     if (secret) headers['x-vigil-signature'] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
