@@ -273,7 +273,7 @@ export interface RenderedMessage {
 
 export function renderMessage(message: OutgoingMessage): RenderedMessage {
   const { language: lang, notices } = message;
-  const link = notices.find((n) => n.link)?.link ?? null;
+  const link = dashboardLinkOf(notices.find((n) => n.link)?.link ?? null);
   if (message.test) {
     const lines = testLinesOf(lang);
     return { title: testTitleOf(lang), details: [], lines, link, severity: 'info', grouped: false };
@@ -291,6 +291,16 @@ export function renderMessage(message: OutgoingMessage): RenderedMessage {
     };
   }
   return { title: groupTitleOf(notices, lang), details: [], lines: groupLinesOf(notices, lang), link, severity: worstSeverity(notices), grouped: true };
+}
+
+/**
+ * A grouped message (or a test) is about no one endpoint: its link is the dashboard, the
+ * endpoint page's link without `/endpoints/<id>`.
+ */
+export function dashboardLinkOf(link: string | null): string | null {
+  if (!link) return null;
+  const page = /^(.*?)\/endpoints\/[^/?#]+\/?$/.exec(link);
+  return page ? `${page[1]}/` : link;
 }
 
 /** Title, lines and link as plain text (email, ntfy). */

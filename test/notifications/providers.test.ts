@@ -290,7 +290,27 @@ describe('a flood of 500 notices is one message that says 500', () => {
       expect(text).toContain('500 endpoints need attention: 500 DOWN');
       expect(text).toContain('…and 480 more');
       expect(text).not.toContain('Service 20 ');
+      // About no one endpoint: the link is the dashboard's.
+      expect(text).toContain('http://127.0.0.1:3000/');
+      expect(text).not.toContain('/endpoints/ep-api');
     }
+  });
+
+  it('in Korean, with the counts of each event', async () => {
+    const notices = [...flood(3), recovery(notice()), notice({ event: 'degraded', status: 'DEGRADED' })];
+    await PROVIDERS.slack.send(message(notices, 'ko'), receivers.configFor('slack'), context);
+    const text = receivers.textOf(receivers.accepted('slack')[0]!);
+    expect(text).toContain('🚨 엔드포인트 4개 확인 필요: 장애 3, 성능 저하 1, 복구 1');
+    expect(text).toContain('❌ Service 0 — 장애 (HTTP 503)');
+    await PROVIDERS.slack.send(
+      message(
+        flood(2).map((n) => recovery(n)),
+        'en',
+      ),
+      receivers.configFor('slack'),
+      context,
+    );
+    expect(receivers.textOf(receivers.accepted('slack')[1]!)).toContain('✅ 1 endpoint recovered: 2 recovered');
   });
 
   it('PagerDuty: a group of recoveries resolves the group’s key', async () => {
