@@ -2,7 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelType, Notice, NotificationLanguage } from '../../server/contract/notifications.ts';
 import type { OutgoingMessage, ProviderAnswer, SendContext } from '../../server/notifications/provider.ts';
+import { TARGET_BLOCKED } from '../../server/checker/guarded-lookup.ts';
 import { createEmailProvider } from '../../server/notifications/providers/email.ts';
+import { describeBlockedConnection, TargetPolicy } from '../../server/security/target-policy.ts';
 import { PROVIDERS } from '../../server/notifications/providers/index.ts';
 import { createTestCa } from '../support/certificates.ts';
 import { freePort } from '../support/free-port.ts';
@@ -368,6 +370,22 @@ describe('failures are answers: retryable or not', () => {
     const wrongChat = await PROVIDERS.telegram.send(message([notice()]), receivers.configFor('telegram', { chatId: '42' }), context);
     expect(wrongChat).toMatchObject({ ok: false, statusCode: 400, retryable: false });
     expect(wrongChat.answer).toContain('chat not found');
+  });
+
+  it('a target the policy blocks is not retried', async () => {
+    // A fetch that applies the target policy first, as Vigil's SendContext does; its refusal carries TARGET_BLOCKED.
+    const policy = TargetPolicy.defaults();
+    const guardedFetch: typeof fetch = async (input, init) => {
+      const decision = policy.decideUrl(String(input));
+      if (!decision.allowed)
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(describeBlockedConnection(decision)), { code: TARGET_BLOCKED }) });
+      return fetch(input, init);
+    };
+    const answer = await PROVIDERS.webhook.send(message([notice()]), { url: 'http://169.254.169.254/hook' }, { ...context, fetch: guardedFetch });
+    expect(answer).toMatchObject({ ok: false, statusCode: null, retryable: false });
+    expect(answer.answer).toContain('link-local');
+    const allowed = await PROVIDERS.webhook.send(message([notice()]), receivers.configFor('webhook'), { ...context, fetch: guardedFetch });
+    expect(allowed.ok).toBe(true);
   });
 
   it('a config that cannot work is not retried', async () => {

@@ -1,3 +1,4 @@
+import { TARGET_BLOCKED } from '../../checker/guarded-lookup.ts';
 import type { ProviderAnswer, SendContext } from '../provider.ts';
 
 /** What a provider's HTTP server answered, or why nothing did. */
@@ -13,6 +14,8 @@ export interface HttpReply {
   json: unknown;
   /** Where it went: never shown in an answer. */
   url: string;
+  /** An error no retry will fix: the target policy refused the address, the URL is malformed. */
+  permanent: boolean;
 }
 
 export interface HttpRequest {
@@ -46,10 +49,18 @@ export async function sendHttp(context: SendContext, request: HttpRequest): Prom
       signal,
     });
     const text = await readSome(res, MAX_ANSWER_BYTES);
-    return { status: res.status, headers: res.headers, text, error: null, json: parseJson(text), url: String(request.url) };
+    return { status: res.status, headers: res.headers, text, error: null, json: parseJson(text), url: String(request.url), permanent: false };
   } catch (error) {
     const message = signal.aborted ? `timed out after ${context.timeoutMs} ms` : describeError(error);
-    return { status: null, headers: null, text: '', error: message, json: undefined, url: String(request.url) };
+    return {
+      status: null,
+      headers: null,
+      text: '',
+      error: message,
+      json: undefined,
+      url: String(request.url),
+      permanent: !signal.aborted && isPermanentError(error),
+    };
   }
 }
 
@@ -88,6 +99,13 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The target policy's refusal (its lookup's code, wrapped by fetch in `cause`), or a URL fetch cannot use. */
+function isPermanentError(error: unknown): boolean {
+  const codes = [error, (error as Error | undefined)?.cause].map((e) => (e as { code?: unknown } | undefined)?.code);
+  if (codes.includes(TARGET_BLOCKED)) return true;
+  return error instanceof TypeError && /invalid url|unknown scheme|not supported/i.test(error.message);
 }
 
 /** fetch's "fetch failed" says nothing; its cause says what (ECONNREFUSED 127.0.0.1:443). */
@@ -136,7 +154,7 @@ export function answerFrom(reply: HttpReply, options: AnswerOptions = {}): Provi
     ok,
     statusCode: reply.status,
     answer: redact(text, [reply.url, ...(options.secrets ?? [])]),
-    retryable: !ok && isRetryableStatus(reply.status),
+    retryable: !ok && !reply.permanent && isRetryableStatus(reply.status),
     retryAfterMs: ok ? null : (options.retryAfterMs ?? headerDelay),
     threadRef: ok ? (options.threadRef ?? null) : null,
   };
