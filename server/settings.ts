@@ -48,6 +48,12 @@ const SettingsSchema = z.object({
     .optional(),
   /** Signs each webhook body: X-Vigil-Signature: sha256=<hex HMAC>. */
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** A failed notification's first retry comes this much later; each next one twice as late (up to 30 min). */
+  NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** How often the outbox is read for notifications to take over or retry, and open incidents for reminders. */
+  NOTIFICATION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** How long a provider may take to answer one attempt. */
+  NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long Socket.io keeps a dropped client's session to replay what it missed. */
   REALTIME_RECOVERY_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   /** Keepalive ping interval of the native WebSocket bridge. */
@@ -175,6 +181,9 @@ export interface Settings {
   databasePoolSize: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  notificationRetryBaseMs: number;
+  notificationSweepMs: number;
+  notificationTimeoutMs: number;
   realtimeRecoveryMs: number;
   wsPingIntervalMs: number;
   logLevel: LogLevel;
@@ -232,6 +241,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     databasePoolSize: s.DATABASE_POOL_SIZE,
     webhookUrl: s.WEBHOOK_URL,
     webhookSecret: s.WEBHOOK_SECRET,
+    notificationRetryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
+    notificationSweepMs: s.NOTIFICATION_SWEEP_MS,
+    notificationTimeoutMs: s.NOTIFICATION_TIMEOUT_MS,
     realtimeRecoveryMs: s.REALTIME_RECOVERY_MS,
     wsPingIntervalMs: s.WS_PING_INTERVAL_MS,
     logLevel: s.LOG_LEVEL,

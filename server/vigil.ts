@@ -11,7 +11,7 @@ import { DEFAULT_USER_AGENT } from './checker/http-prober.ts';
 import { TargetPolicy } from './security/target-policy.ts';
 import { clusterPlacement } from './cluster/cluster-placement.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
-import { RemoteWindowChanges } from './cluster/remote-windows.ts';
+import { RemoteReload } from './cluster/remote-reload.ts';
 import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
 import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
 import { StatusBoard } from './state/status-board.ts';
@@ -22,7 +22,14 @@ import { createApp } from './http/app.ts';
 import { LAG_QUANTILES, renderMetrics } from './metrics/render.ts';
 import { CheckDurations } from './metrics/check-durations.ts';
 import { EventLoopLag } from './metrics/event-loop-lag.ts';
-import { WebhookNotifier } from './notifications/webhook.ts';
+import { Dispatcher } from './notifications/dispatcher.ts';
+import { NotificationRouter } from './notifications/notification-router.ts';
+import { OutboxStore } from './notifications/outbox-store.ts';
+import { PROVIDERS } from './notifications/providers/index.ts';
+import { ReminderSweep } from './notifications/reminder-sweep.ts';
+import { ChannelDirectory } from './state/channel-directory.ts';
+import { applySettingsChannel } from './services/notification-channels/settings-channel.ts';
+import { describeBlockedUrl } from './security/target-policy.ts';
 import { SubscriptionHub } from './realtime/hub.ts';
 import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
 import { sseRoutes } from './realtime/sse.ts';
@@ -66,7 +73,8 @@ export interface Vigil {
   hub: SubscriptionHub;
   socketIo: SocketIoBridge;
   ws: WsBridge;
-  webhook: WebhookNotifier | undefined;
+  /** Delivers notifications from the outbox (docs/notifications.md). */
+  dispatcher: Dispatcher;
   /** Rolls check results up into hourly rollups and prunes both past their retention. */
   retention: RetentionJob;
   logger: Logger;
@@ -128,11 +136,42 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // Every endpoint's status, from the events of all instances: a parent may be checked elsewhere.
   const board = new StatusBoard(feed);
   const dependencies = new Dependencies(registry, board);
+  const notificationTrouble = (message: string, error?: unknown) => logger.warn({ cause: error === undefined ? undefined : describeError(error) }, message);
+  const channels = new ChannelDirectory();
+  const outbox = new OutboxStore(database.db, instanceId);
+  // Where people reach Vigil (behind a proxy, on another name): what Vigil writes as its own address.
+  const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
+  const dispatcher = new Dispatcher({
+    store: outbox,
+    directory: channels,
+    providers: PROVIDERS,
+    bus,
+    send: {
+      // A channel's address was checked when it was written; checked again in case the policy changed since.
+      fetch: (input, init) => {
+        const decision = targets.decideUrl(String(input instanceof Request ? input.url : input));
+        return decision.allowed ? fetch(input, init) : Promise.reject(new Error(describeBlockedUrl(decision)));
+      },
+      timeoutMs: settings.notificationTimeoutMs,
+      userAgent: 'Vigil-Notifications/0.1',
+    },
+    retryBaseMs: settings.notificationRetryBaseMs,
+    sweepMs: settings.notificationSweepMs,
+    incidentOpen: (incidentId) => outbox.incidentOpen(incidentId),
+    log: notificationTrouble,
+  });
+  const notifications = new NotificationRouter({
+    directory: channels,
+    publicUrl,
+    quiet: (event, data) => dependencies.quiet(event, data),
+    expect: (entries) => dispatcher.expect(entries),
+  });
   const pushRuns = new PushRuns();
   const pushDirectory = new PushDirectory(registry);
   const reportWrite = reportWriteFailure(logger);
   const writer = new ResultWriter({
-    store: new DatabaseResultStore(database.db, registry),
+    store: new DatabaseResultStore(database.db, registry, instanceId),
+    notifications: dispatcher,
     bus,
     registry,
     batchSize: settings.writeBatchSize,
@@ -158,7 +197,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   const checks = {
     // (`placement` is made from these below; a check runs only once it exists.)
-    run: (endpointId: string) => runCheck({ registry, writer, prober, placement, pushRuns, db: database.db, maintenance, dependencies }, endpointId),
+    run: (endpointId: string) =>
+      runCheck({ registry, writer, prober, placement, pushRuns, db: database.db, maintenance, dependencies, notifications }, endpointId),
     onError: (error: unknown, endpointId?: string) => logger.error({ err: error, endpointId }, 'scheduled check failed'),
   };
   // On PostgreSQL the endpoints are shared out among the live instances (server/cluster/).
@@ -191,6 +231,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     calendar,
     maintenance,
     dependencies,
+    channels,
+    notifications,
+    dispatcher,
+    outbox,
   };
   const remote =
     relay && cluster
@@ -199,18 +243,31 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         )
       : undefined;
   const remoteWindows = relay
-    ? new RemoteWindowChanges(
+    ? new RemoteReload(
         database.db,
         calendar,
+        new Set(['maintenance:created', 'maintenance:updated', 'maintenance:deleted']),
         () => maintenance.changed(),
         (error) => logger.warn({ cause: describeError(error) }, 'cannot read the maintenance windows changed on other instances; trying again every 5 s'),
       )
     : undefined;
+  const remoteChannels = relay
+    ? new RemoteReload(
+        database.db,
+        channels,
+        new Set(['channel:created', 'channel:updated', 'channel:deleted']),
+        () => undefined,
+        (error) => logger.warn({ cause: describeError(error) }, 'cannot read the notification channels changed on other instances; trying again every 5 s'),
+      )
+    : undefined;
   if (remote) relay?.onRemote(remote.apply);
   if (remoteWindows) relay?.onRemote(remoteWindows.apply);
+  if (remoteChannels) relay?.onRemote(remoteChannels.apply);
   await relay?.start();
   await registry.load(database.db);
   await calendar.load(database.db);
+  await applySettingsChannel(database.db, settings.webhookUrl ? { url: settings.webhookUrl, secret: settings.webhookSecret } : null);
+  await channels.load(database.db);
   board.seed(registry);
   remote?.release();
   const services = createServices(ctx);
@@ -313,14 +370,17 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     connections: realtimeConnections,
     pingIntervalMs: settings.wsPingIntervalMs,
   });
-  const webhook = settings.webhookUrl
-    ? new WebhookNotifier(bus, {
-        url: settings.webhookUrl,
-        secret: settings.webhookSecret,
-        log: (message) => logger.warn(message),
-        quiet: (event, data) => dependencies.quiet(event, data),
-      })
-    : undefined;
+  const reminders = new ReminderSweep({
+    db: database.db,
+    directory: channels,
+    registry,
+    outbox,
+    dispatcher,
+    publicUrl,
+    inMaintenance: (endpointId) => maintenance.shows(endpointId),
+    everyMs: settings.notificationSweepMs,
+    log: notificationTrouble,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -332,10 +392,11 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const port = (server.address() as AddressInfo).port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-  // Where people reach Vigil (behind a proxy, on another name): what Vigil writes as its own address.
-  const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
 
   await placement.start();
+  dispatcher.start();
+  reminders.start();
+  remoteChannels?.start();
   maintenance.start();
   remoteWindows?.start();
   retention.start();
@@ -365,6 +426,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       sse.stopAccepting();
       await retention.stop();
       remoteWindows?.stop();
+      remoteChannels?.stop();
+      reminders.stop();
       maintenance.stop();
       const unfinished = await placement.stop(settings.shutdownTimeoutMs);
       if (unfinished > 0) {
@@ -384,7 +447,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       // Every result is written: the other instances may take our endpoints over now.
       await placement.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
       await relay?.stop();
-      await webhook?.stop();
+      await dispatcher.stop();
       // Each transport sends the shutdown notice and closes so that its clients reconnect.
       await Promise.all([ws!.close(), socketIo!.close(), sse.close()]);
       hub.close();
@@ -404,7 +467,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       identity?.release();
     })());
 
-  return { url, port, server, app, bus, feed, relay, services, scheduler, writer, registry, database, hub, socketIo, ws, webhook, retention, logger, stop };
+  return { url, port, server, app, bus, feed, relay, services, scheduler, writer, registry, database, hub, socketIo, ws, dispatcher, retention, logger, stop };
 }
 
 /** One short line per failed write, at most every 10 s, with the cause, the queue and the next try. */

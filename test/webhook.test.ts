@@ -3,15 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Check, Endpoint } from '../server/contract/types.ts';
-import { EventBus } from '../server/events/bus.ts';
-import { WebhookNotifier } from '../server/notifications/webhook.ts';
 import { startTargetServer, type TargetServer } from './support/target-server.ts';
 import { startTestVigil, waitFor, type TestVigil } from './support/vigil.ts';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
   raw: string;
-  body: { event: string; data: Record<string, unknown>; sentAt: string };
+  body: { event: string; data: Record<string, unknown>; sentAt: string; notification?: { id: string; event: string } };
   at: number;
 }
 
@@ -46,7 +44,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-describe('the webhook notifier', () => {
+describe('the webhook of WEBHOOK_URL (a channel defined by settings)', () => {
   it('posts status changes and incidents of a real Vigil, signed with the secret', async () => {
     const receiver = await startReceiver();
     const target: TargetServer = await startTargetServer();
@@ -59,20 +57,24 @@ describe('the webhook notifier', () => {
       intervalSeconds: 3600,
       failureThreshold: 1,
     });
-    await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
+    await waitFor(async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${created.body.id}`)).body.status === 'UP', 5000, 'UP');
     target.setMode('/hooked', { kind: 'ok', status: 500 });
     await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
     target.setMode('/hooked', { kind: 'ok' });
     await vigil.api<Check>('POST', `/api/endpoints/${created.body.id}/check`);
-    await waitFor(() => receiver.received.length === 5, 5000, 'five notifications');
+    await waitFor(() => receiver.received.length === 4, 5000, 'four notifications');
+    await new Promise((resolve) => setTimeout(resolve, 300));
 
-    expect(receiver.received.map((r) => r.body.event)).toEqual([
-      'endpoint:status-changed', // PENDING → UP
-      'endpoint:status-changed', // UP → DOWN
-      'incident:started',
-      'endpoint:status-changed', // DOWN → UP
-      'incident:resolved',
+    // A new endpoint's first UP is no recovery: nothing is said of it.
+    expect(receiver.received.map((r) => [r.body.event, r.body.notification?.event])).toEqual([
+      ['endpoint:status-changed', 'down'], // UP → DOWN
+      ['incident:started', 'incident-started'],
+      ['endpoint:status-changed', 'recovered'], // DOWN → UP
+      ['incident:resolved', 'incident-resolved'],
     ]);
+    // Each carries its notification's id, the same on every attempt: a receiver de-duplicates on it.
+    expect(new Set(receiver.received.map((r) => r.headers['x-vigil-delivery'])).size).toBe(4);
+    for (const r of receiver.received) expect(r.headers['x-vigil-delivery']).toBe(r.body.notification?.id);
     for (const r of receiver.received) {
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['x-vigil-event']).toBe(r.body.event);
@@ -80,7 +82,7 @@ describe('the webhook notifier', () => {
       expect(r.headers['x-vigil-signature']).toBe(expected);
       expect(r.body.data.endpointId).toBe(created.body.id);
     }
-    expect(receiver.received[1]!.body.data).toMatchObject({ previousStatus: 'UP', currentStatus: 'DOWN', endpointName: 'API Server' });
+    expect(receiver.received[0]!.body.data).toMatchObject({ previousStatus: 'UP', currentStatus: 'DOWN', endpointName: 'API Server' });
     // check:completed is not a notification
     expect(receiver.received.some((r) => r.body.event === 'check:completed')).toBe(false);
   });
@@ -123,7 +125,7 @@ describe('the webhook notifier', () => {
       intervalSeconds: 3600,
       failureThreshold: 1,
     });
-    await waitFor(() => receiver.received.length === 1, 5000, 'the PENDING → UP notification');
+    await waitFor(async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${created.body.id}`)).body.status === 'UP', 5000, 'UP');
     const window = await vigil.api<{ id: string }>('POST', '/api/maintenance-windows', {
       name: 'Planned work',
       endpointIds: [created.body.id],
@@ -139,52 +141,63 @@ describe('the webhook notifier', () => {
     // The window's end shows the real status (UP) again: still nothing to notify.
     await waitFor(async () => (await vigil.api<Endpoint>('GET', `/api/endpoints/${created.body.id}`)).body.status === 'UP', 3000, 'UP');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.received.map((r) => [r.body.event, r.body.data.currentStatus])).toEqual([['endpoint:status-changed', 'UP']]);
+    expect(receiver.received).toEqual([]);
   });
 
-  it('retries a failed delivery with growing delays, keeping the order', async () => {
+  it('retries a failed delivery with growing delays, keeping the order, and logs each attempt', async () => {
     const receiver = await startReceiver([500, 503]);
-    const bus = new EventBus();
-    const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 100 });
-    cleanups.push(receiver.close, () => notifier.stop(0));
-
-    const base = { endpointName: 'A', timestamp: new Date().toISOString(), responseTime: 1, errorMessage: null, errorCode: null, errorParams: null };
-    bus.emit('endpoint:status-changed', { endpointId: 'first', previousStatus: 'UP', currentStatus: 'DOWN', ...base });
-    bus.emit('endpoint:status-changed', { endpointId: 'second', previousStatus: 'DOWN', currentStatus: 'UP', ...base });
+    const target = await startTargetServer();
+    const vigil = await startTestVigil({ WEBHOOK_URL: receiver.url, NOTIFICATION_RETRY_BASE_MS: '100' });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+    target.setMode('/first', { kind: 'ok', status: 500 });
+    const first = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'First', url: target.url('/first'), intervalSeconds: 3600, failureThreshold: 5 });
+    await waitFor(() => receiver.received.length === 1, 5000, 'the first attempt');
+    target.setMode('/second', { kind: 'ok', status: 500 });
+    await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Second', url: target.url('/second'), intervalSeconds: 3600, failureThreshold: 5 });
     await waitFor(() => receiver.received.length === 4, 5000, 'two failed attempts and two deliveries');
 
-    expect(receiver.received.map((r) => r.body.data.endpointId)).toEqual(['first', 'first', 'first', 'second']);
+    expect(receiver.received.map((r) => r.body.data.endpointName)).toEqual(['First', 'First', 'First', 'Second']);
+    // Every attempt of one notification carries the same id.
+    expect(new Set(receiver.received.slice(0, 3).map((r) => r.headers['x-vigil-delivery'])).size).toBe(1);
     const gaps = [receiver.received[1]!.at - receiver.received[0]!.at, receiver.received[2]!.at - receiver.received[1]!.at];
     expect(gaps[0]).toBeGreaterThanOrEqual(90);
     expect(gaps[1]).toBeGreaterThanOrEqual(190);
     expect(receiver.received[0]!.headers['x-vigil-signature']).toBeUndefined();
-    expect(notifier.snapshot()).toMatchObject({ delivered: 2, failed: 0, queued: 0 });
+
+    const channels = await vigil.api<{ items: { id: string; fromSettings: boolean }[] }>('GET', '/api/notification-channels');
+    const channel = channels.body.items.find((c) => c.fromSettings)!;
+    await waitFor(
+      async () => (await vigil.api<{ items: unknown[] }>('GET', `/api/notification-channels/${channel.id}/deliveries`)).body.items.length === 4,
+      5000,
+      'four log lines',
+    );
+    const log = await vigil.api<{ items: { outcome: string; statusCode: number; attempt: number; endpointId: string }[] }>(
+      'GET',
+      `/api/notification-channels/${channel.id}/deliveries`,
+    );
+    expect(log.body.items.map((d) => [d.outcome, d.statusCode, d.attempt]).reverse()).toEqual([
+      ['retrying', 500, 1],
+      ['retrying', 503, 2],
+      ['delivered', 200, 3],
+      ['delivered', 200, 1],
+    ]);
+    expect(log.body.items.at(-1)!.endpointId).toBe(first.body.id);
   });
 
-  it('gives up after the last attempt and goes on with the next event', async () => {
-    const receiver = await startReceiver([500, 500, 500]);
-    const bus = new EventBus();
-    const notifier = new WebhookNotifier(bus, { url: receiver.url, retryBaseMs: 10, maxAttempts: 3 });
-    cleanups.push(receiver.close, () => notifier.stop(0));
-    bus.emit('incident:started', {
-      incidentId: 'i1',
-      endpointId: 'e',
-      endpointName: 'E',
-      startedAt: new Date().toISOString(),
-      failureCount: 3,
-      causedBy: null,
-    });
-    bus.emit('incident:started', {
-      incidentId: 'i2',
-      endpointId: 'e',
-      endpointName: 'E',
-      startedAt: new Date().toISOString(),
-      failureCount: 3,
-      causedBy: null,
-    });
-    await waitFor(() => notifier.snapshot().delivered === 1, 5000, 'the second event delivered');
-    expect(notifier.snapshot()).toMatchObject({ failed: 1, delivered: 1 });
-    expect(receiver.received.map((r) => r.body.data.incidentId)).toEqual(['i1', 'i1', 'i1', 'i2']);
+  it('gives up after a refusal (4xx) and goes on with the next notification', async () => {
+    const receiver = await startReceiver([400]);
+    const target = await startTargetServer();
+    const vigil = await startTestVigil({ WEBHOOK_URL: receiver.url, NOTIFICATION_RETRY_BASE_MS: '50' });
+    cleanups.push(receiver.close, target.close, vigil.dispose);
+    target.setMode('/refused', { kind: 'ok', status: 500 });
+    await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Refused', url: target.url('/refused'), intervalSeconds: 3600, failureThreshold: 5 });
+    await waitFor(() => receiver.received.length === 1, 5000, 'the refused attempt');
+    target.setMode('/next', { kind: 'ok', status: 500 });
+    await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Next', url: target.url('/next'), intervalSeconds: 3600, failureThreshold: 5 });
+    await waitFor(() => receiver.received.length === 2, 5000, 'the next notification');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received.map((r) => r.body.data.endpointName)).toEqual(['Refused', 'Next']);
+    expect(vigil.dispatcher.stats).toMatchObject({ failed: 1, delivered: 1 });
   });
 
   it('never delays checks, even when the receiver hangs', async () => {

@@ -9,6 +9,7 @@ import type {
   MaintenanceWindow,
   MessageParams,
 } from './types.ts';
+import type { NotificationChannel, NotificationDelivery } from './notifications.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -83,6 +84,12 @@ export interface ServerEvents {
   'maintenance:created': MaintenanceWindow;
   'maintenance:updated': MaintenanceWindow;
   'maintenance:deleted': { windowId: string };
+  /** A notification channel made, changed or removed (secrets read as SECRET_MARKER). */
+  'channel:created': NotificationChannel;
+  'channel:updated': NotificationChannel;
+  'channel:deleted': { channelId: string };
+  /** One attempt to deliver a notification, as the delivery log records it. */
+  'notification:delivery': NotificationDelivery;
 }
 
 export type ServerEventName = keyof ServerEvents;
@@ -100,6 +107,10 @@ export const SERVER_EVENT_NAMES = [
   'maintenance:created',
   'maintenance:updated',
   'maintenance:deleted',
+  'channel:created',
+  'channel:updated',
+  'channel:deleted',
+  'notification:delivery',
 ] as const satisfies readonly ServerEventName[];
 
 /** One event as it travels: the seed's envelope. */

@@ -23,6 +23,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
+import { notificationChannelRoutes } from './routes/notification-channels.ts';
 import { systemRoutes, type SystemDeps } from './routes/system.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { webRoutes } from './routes/web.ts';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
   app.route('/api/maintenance-windows', maintenanceWindowRoutes(deps.services));
+  app.route('/api/notification-channels', notificationChannelRoutes(deps.services));
   app.route('/api', transferRoutes(deps.services, { authorize: deps.authorize }));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));

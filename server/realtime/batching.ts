@@ -65,6 +65,13 @@ export class CoalescedState {
         return `window:${(data as { id: string }).id}`;
       case 'maintenance:deleted':
         return `window:${(data as { windowId: string }).windowId}`;
+      case 'channel:created':
+      case 'channel:updated':
+        return `channel:${(data as { id: string }).id}`;
+      case 'channel:deleted':
+        return `channel:${(data as { channelId: string }).channelId}`;
+      case 'notification:delivery':
+        return `delivery:${(data as { id: string }).id}`;
       default:
         return `${event}:${(data as { endpointId: string }).endpointId}`;
     }

@@ -1,13 +1,25 @@
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 
+/** Events about no endpoint (or, for a delivery, about several at times): for subscribers of all only. */
+const GLOBAL_EVENTS = new Set<ServerEventName>([
+  'endpoint:created',
+  'maintenance:created',
+  'maintenance:updated',
+  'maintenance:deleted',
+  'channel:created',
+  'channel:updated',
+  'channel:deleted',
+  'notification:delivery',
+]);
+
 /**
  * Who receives an event: subscribers of all always; subscribers of the event's endpoint too,
  * except for `endpoint:created` (nobody can be subscribed to an endpoint that did not exist) and a
  * maintenance window's own changes (a window is no endpoint: its endpoints' subscribers hear
- * `maintenance:started` and `maintenance:ended`).
+ * `maintenance:started` and `maintenance:ended`), a notification channel's changes and its deliveries.
  */
 export function endpointOf<K extends ServerEventName>(event: K, data: ServerEvents[K]): string | null {
-  if (event === 'endpoint:created' || event === 'maintenance:created' || event === 'maintenance:updated' || event === 'maintenance:deleted') return null;
+  if (GLOBAL_EVENTS.has(event)) return null;
   if (event === 'endpoint:updated') return (data as ServerEvents['endpoint:updated']).id;
   return (data as { endpointId: string }).endpointId;
 }

@@ -31,6 +31,8 @@ export class DatabaseResultStore implements BatchStore {
   constructor(
     private readonly db: Database,
     private readonly registry: MonitorRegistry,
+    /** The instance that claims the notifications written with the results (it delivers them). */
+    private readonly outboxClaimant = 'embedded',
   ) {}
 
   async write(batch: PendingWrite[]): Promise<void> {
@@ -39,7 +41,7 @@ export class DatabaseResultStore implements BatchStore {
     if (live.length === 0) return;
     let conflicts: string[];
     try {
-      conflicts = await storeBatch(this.db, live);
+      conflicts = await storeBatch(this.db, live, this.outboxClaimant);
     } catch (error) {
       if (!isForeignKeyViolation(error)) throw error;
       // The registry still held an endpoint whose row is gone: its results go, not the batch.
@@ -48,7 +50,7 @@ export class DatabaseResultStore implements BatchStore {
       if (kept.length === live.length) throw error;
       live = kept;
       if (live.length === 0) return;
-      conflicts = await storeBatch(this.db, live);
+      conflicts = await storeBatch(this.db, live, this.outboxClaimant);
     }
     this.stats.batches++;
     this.stats.written += live.length;

@@ -1,5 +1,6 @@
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
 import type { Check, IncidentCause } from '../contract/types.ts';
+import type { OutboxEntry } from '../notifications/outbox-entry.ts';
 
 export type QueuedEvent = { [K in ServerEventName]: [K, ServerEvents[K]] }[ServerEventName];
 
@@ -17,6 +18,8 @@ export interface PendingWrite {
     | { kind: 'resolved'; id: string; resolvedAt: Date; failureCount: number }
     | null;
   events: QueuedEvent[];
+  /** The notifications it causes, one per channel told: written to the outbox in the same transaction. */
+  notifications?: OutboxEntry[];
   /** Resolves the check's caller: with the Check once its events went out, or null (endpoint deleted, shutdown). */
   settle: (check: Check | null, error?: unknown) => void;
   /** Set once its events went out (after the commit, or earlier while the database is away). */

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { OutboxEntry } from '../notifications/outbox-entry.ts';
 import type { PendingWrite } from './pending-write.ts';
 
 export interface ResultPublisherOptions {
@@ -10,6 +11,8 @@ export interface ResultPublisherOptions {
   waiting: () => Iterable<PendingWrite>;
   /** A batch not committed by then has its events published anyway (ms). */
   publishAfterMs?: number;
+  /** Given each result's notifications as its events go out (the dispatcher). */
+  onNotifications?: (entries: OutboxEntry[]) => void;
   clock?: Clock;
 }
 
@@ -79,6 +82,7 @@ export class ResultPublisher {
 
   private emit(write: PendingWrite): void {
     for (const [name, data] of write.events) this.options.bus.emit(name, data as never);
+    if (write.notifications?.length) this.options.onNotifications?.(write.notifications);
     write.settle(write.check);
   }
 }

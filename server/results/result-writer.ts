@@ -3,6 +3,7 @@ import { type Clock, type ClockTimer, sleep, systemClock } from '../clock.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { BatchStore } from './database-store.ts';
+import type { OutboxEntry } from '../notifications/outbox-entry.ts';
 import type { PendingWrite } from './pending-write.ts';
 import { ResultPublisher } from './result-publisher.ts';
 import { ResultQueue } from './result-queue.ts';
@@ -52,6 +53,8 @@ export interface ResultWriterOptions {
   onRecovered?: (recovery: { written: number; downForMs: number }) => void;
   /** Told of a result the database refused as values: it is set aside (its events still go out). */
   onUnwritable?: (unwritable: { write: PendingWrite; error: unknown }) => void;
+  /** Where the notifications of each result go: told when they are stored, given them as their events go out. */
+  notifications?: { stored(entries: OutboxEntry[]): void; accept(entries: OutboxEntry[]): void };
   clock?: Clock;
 }
 
@@ -116,6 +119,7 @@ export class ResultWriter {
       isLive: (endpointId) => options.registry.has(endpointId),
       waiting: () => this.queue.all(),
       publishAfterMs: options.publishAfterMs,
+      onNotifications: options.notifications ? (entries) => options.notifications!.accept(entries) : undefined,
       clock: this.clock,
     });
   }
@@ -203,6 +207,7 @@ export class ResultWriter {
           this.counts.lastWriteAt = this.clock.now();
           for (const write of batch) {
             this.queue.forget(write);
+            if (write.notifications?.length) this.options.notifications?.stored(write.notifications);
             this.publisher.afterWrite(write);
           }
           if (!this.queue.hasWaiting) this.caughtUp();
@@ -276,6 +281,7 @@ export class ResultWriter {
         this.options.onUnwritable?.({ write, error });
       }
       this.queue.forget(write);
+      if (write.notifications?.length) this.options.notifications?.stored(write.notifications);
       this.publisher.afterWrite(write);
     }
     this.queue.batchWritten();

@@ -1,8 +1,9 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
+import { type Database, rowsOf } from '../../db/client.ts';
 import { pgArray } from '../../db/pg-array.ts';
 import { incidents } from '../../db/schema/index.ts';
 import type { IncidentCause } from '../contract/types.ts';
+import { insertEntriesStatement } from '../notifications/outbox-store.ts';
 import type { PendingWrite } from './pending-write.ts';
 
 /** What a batch does to one incident: its changes in the batch merged into one row write. */
@@ -23,7 +24,7 @@ export interface IncidentWrite {
  * Returns the endpoints whose new incident lost to another writer's open one (the race is settled
  * in adopt-incident.ts).
  */
-export async function storeBatch(db: Database, live: PendingWrite[]): Promise<string[]> {
+export async function storeBatch(db: Database, live: PendingWrite[], outboxClaimant = 'embedded'): Promise<string[]> {
   const latestByEndpoint = new Map<string, PendingWrite>();
   for (const w of live) latestByEndpoint.set(w.check.endpointId, w);
   const writes = incidentWrites(live);
@@ -32,13 +33,20 @@ export async function storeBatch(db: Database, live: PendingWrite[]): Promise<st
 
   let conflicts: string[] = [];
   const checksAndEndpoints = checksAndEndpointsStatement(live, [...latestByEndpoint.values()]);
-  if (writes.length === 0) {
+  const notifications = live.flatMap((w) => w.notifications ?? []);
+  if (writes.length === 0 && notifications.length === 0) {
     // The common case: one statement (atomic by itself), no BEGIN/COMMIT round trips.
     await db.execute(checksAndEndpoints);
     return conflicts;
   }
   await db.transaction(async (tx) => {
     await tx.execute(checksAndEndpoints);
+    if (notifications.length > 0) {
+      // The outbox rows commit with the state change that caused them: no notification is lost, none is made up.
+      const inserted = new Set(rowsOf<{ id: string }>(await tx.execute(insertEntriesStatement(notifications, outboxClaimant))).map((r) => r.id));
+      // A notification keyed by what it says (a certificate's threshold) made again after a restart: the first one stands.
+      for (const e of notifications) if (e.keyed && !inserted.has(e.id)) e.duplicate = true;
+    }
     // Resolutions first, so that an incident opened in this batch never meets the old open one.
     if (changedIncidents.length > 0) {
       const rows = changedIncidents.map((i) => sql`(${i.id}::uuid, ${i.failureCount}::int, ${i.resolvedAt?.toISOString() ?? null}::timestamptz)`);

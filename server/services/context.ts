@@ -10,6 +10,10 @@ import type { MaintenanceView } from './maintenance-windows/maintenance-watch.ts
 import type { Dependencies } from './checks/dependencies.ts';
 import type { PushDirectory } from './push/push-directory.ts';
 import type { PushRuns } from './push/push-runs.ts';
+import type { ChannelDirectory } from '../state/channel-directory.ts';
+import type { NotificationRouter } from '../notifications/notification-router.ts';
+import type { Dispatcher } from '../notifications/dispatcher.ts';
+import type { OutboxStore } from '../notifications/outbox-store.ts';
 
 /** What every service function is given; built once in server/vigil.ts. */
 export interface ServiceContext {
@@ -31,4 +35,11 @@ export interface ServiceContext {
   maintenance: MaintenanceView;
   /** What an incident is blamed on: the endpoint's parent, when that is down. */
   dependencies: Dependencies;
+  /** Every notification channel, in memory. */
+  channels: ChannelDirectory;
+  /** Which notifications a check causes (recording a check asks it). */
+  notifications: NotificationRouter;
+  /** Delivers the outbox; sends a channel's test. */
+  dispatcher: Dispatcher;
+  outbox: OutboxStore;
 }

@@ -21,6 +21,12 @@ import { createMaintenanceWindow } from './maintenance-windows/create.ts';
 import { getMaintenanceWindow, listMaintenanceWindows } from './maintenance-windows/read.ts';
 import { updateMaintenanceWindow } from './maintenance-windows/update.ts';
 import { deleteMaintenanceWindow } from './maintenance-windows/delete.ts';
+import { createChannel } from './notification-channels/create.ts';
+import { getChannel, listChannels } from './notification-channels/read.ts';
+import { updateChannel } from './notification-channels/update.ts';
+import { deleteChannel } from './notification-channels/delete.ts';
+import { testChannel } from './notification-channels/test-channel.ts';
+import { listDeliveries } from './notification-channels/deliveries.ts';
 
 /** The operations the transports may call, bound to one context. */
 export function createServices(ctx: ServiceContext) {
@@ -50,6 +56,13 @@ export function createServices(ctx: ServiceContext) {
     getMaintenanceWindow: (id: string) => getMaintenanceWindow(ctx, id),
     updateMaintenanceWindow: (id: string, input: unknown) => updateMaintenanceWindow(ctx, id, input),
     deleteMaintenanceWindow: (id: string) => deleteMaintenanceWindow(ctx, id),
+    listChannels: () => listChannels(ctx),
+    createChannel: (input: unknown) => createChannel(ctx, input),
+    getChannel: (id: string) => getChannel(ctx, id),
+    updateChannel: (id: string, input: unknown) => updateChannel(ctx, id, input),
+    deleteChannel: (id: string) => deleteChannel(ctx, id),
+    testChannel: (id: string) => testChannel(ctx, id),
+    listDeliveries: (id: string, query: Record<string, string>) => listDeliveries(ctx, id, query),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
     endpointExists: (id: string) => ctx.registry.has(id),
   };

@@ -109,6 +109,8 @@ describe.each([
         'POST /api/auth/verify',
         'POST /api/endpoints/:id/push-url',
         'DELETE /api/maintenance-windows/:id',
+        'DELETE /api/notification-channels/:id',
+        'POST /api/notification-channels/:id/test',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).

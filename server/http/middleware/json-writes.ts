@@ -10,6 +10,8 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/import\/?$/ },
   { method: 'POST', path: /^\/api\/maintenance-windows\/?$/ },
   { method: 'PATCH', path: /^\/api\/maintenance-windows\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/notification-channels\/?$/ },
+  { method: 'PATCH', path: /^\/api\/notification-channels\/[^/]+\/?$/ },
 ];
 
 /** `application/json` or a structured `application/…+json` type, whatever its parameters (charset…). */

@@ -9,6 +9,7 @@ import type { ResultWriter } from '../../results/result-writer.ts';
 import type { MonitorRegistry } from '../../state/monitor-registry.ts';
 import type { MaintenanceView } from '../maintenance-windows/maintenance-watch.ts';
 import type { Dependencies } from './dependencies.ts';
+import type { NotificationRouter } from '../../notifications/notification-router.ts';
 
 export interface RecordDeps {
   registry: MonitorRegistry;
@@ -19,6 +20,8 @@ export interface RecordDeps {
   maintenance?: MaintenanceView;
   /** What an incident is blamed on (its parent's trouble; nothing when absent). */
   dependencies?: Pick<Dependencies, 'causeFor'>;
+  /** Which notifications the check causes (none when absent). */
+  notifications?: Pick<NotificationRouter, 'entriesFor'>;
 }
 
 /**
@@ -139,6 +142,14 @@ export function recordResult(
     incident = { kind: 'continued', id: transition.continued.id, failureCount: transition.continued.failureCount };
   }
 
+  const notifications = deps.notifications?.entriesFor({
+    endpoint: entry,
+    check,
+    previousStatus,
+    events,
+    openIncident: transition.next.openIncident,
+    certificateExpiresAt: verdict.certificateExpiresAt,
+  });
   return new Promise<Check | null>((resolve, reject) => {
     deps.writer.enqueue({
       check,
@@ -147,6 +158,7 @@ export function recordResult(
       ...extra,
       incident,
       events,
+      ...(notifications?.length ? { notifications } : {}),
       settle: (stored, error) => (error ? reject(error) : resolve(stored)),
     });
   });

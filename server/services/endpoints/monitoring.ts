@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { checkIntervalOf, currentCheckInterval, isFailingState } from '../../domain/check-interval.ts';
 import type { MonitoredEndpoint, MonitorRegistry } from '../../state/monitor-registry.ts';
 
-type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement' | 'calendar'>;
+type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement' | 'calendar' | 'channels'>;
 
 /**
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
@@ -53,6 +53,7 @@ export function forgetEndpoint(ctx: MonitoringContext, id: string): MonitoredEnd
 export function endpointDeleted(ctx: MonitoringContext, id: string): void {
   ctx.registry.remove(id);
   ctx.calendar.forgetEndpoint(id);
+  ctx.channels.forgetEndpoint(id);
 }
 
 /** Undoes `forgetEndpoint`: the row is still there, so keep checking it. */

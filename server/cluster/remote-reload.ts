@@ -1,20 +1,24 @@
 import type { Database } from '../../db/client.ts';
 import type { ServerEventName, ServerEvents } from '../contract/events.ts';
-import type { MaintenanceCalendar } from '../state/maintenance-calendar.ts';
 
-const WINDOW_EVENTS = new Set<ServerEventName>(['maintenance:created', 'maintenance:updated', 'maintenance:deleted']);
 /** A reload that failed (the database away) is tried again this much later. */
 const RETRY_MS = 5000;
 /** Read again this often whatever the relay said: a change sent while this instance was not listening is caught up. */
 const REFRESH_MS = 60_000;
 
+/** What is kept in step: a small table held whole in memory (maintenance windows, notification channels). */
+export interface ReloadedTable {
+  load(db: Database): Promise<void>;
+  /** An endpoint deleted on another instance: no entry names it any more. */
+  forgetEndpoint(endpointId: string): void;
+}
+
 /**
- * Keeps this instance's maintenance calendar in step with windows changed on other instances (as
- * the relay reports them): the windows are few, so the whole table is read again, once for any
- * number of changes arriving together, and every minute in case the relay missed one.
- * `onChanged` runs after each reload (to re-evaluate).
+ * Keeps a table held in memory in step with changes made on other instances (as the relay reports
+ * them): the table is small, so it is read again whole, once for any number of changes arriving
+ * together, and every minute in case the relay missed one. `onChanged` runs after each reload.
  */
-export class RemoteWindowChanges {
+export class RemoteReload {
   private reloading: Promise<void> | undefined;
   private again = false;
   private retry: NodeJS.Timeout | undefined;
@@ -25,24 +29,26 @@ export class RemoteWindowChanges {
 
   constructor(
     private readonly db: Database,
-    private readonly calendar: MaintenanceCalendar,
+    private readonly table: ReloadedTable,
+    /** The events that say the table changed. */
+    private readonly events: ReadonlySet<ServerEventName>,
     private readonly onChanged: () => void,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   readonly apply = <K extends ServerEventName>(event: K, data: ServerEvents[K]): void => {
-    if (event === 'endpoint:deleted') this.calendar.forgetEndpoint((data as ServerEvents['endpoint:deleted']).endpointId);
-    if (WINDOW_EVENTS.has(event)) this.reload();
+    if (event === 'endpoint:deleted') this.table.forgetEndpoint((data as ServerEvents['endpoint:deleted']).endpointId);
+    if (this.events.has(event)) this.reload();
   };
 
-  /** Reads every window again (also after the relay missed notifications). */
+  /** Reads the table again (also after the relay missed notifications). */
   reload(): void {
     if (this.stopped) return;
     if (this.reloading) {
       this.again = true;
       return;
     }
-    this.reloading = this.calendar
+    this.reloading = this.table
       .load(this.db)
       .then(
         () => {

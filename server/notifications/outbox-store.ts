@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { type Database, rowsOf } from '../../db/client.ts';
+import { pgArray } from '../../db/pg-array.ts';
+import { notificationDeliveries, notificationOutbox, type NotificationOutboxRow } from '../../db/schema/index.ts';
+import type { Notice, NotificationDelivery, NotificationEvent } from '../contract/notifications.ts';
+import type { OutboxEntry } from './outbox-entry.ts';
+
+/** How long a claim on a row lasts; the holder extends it while the row waits in its memory. */
+export const CLAIM_MS = 120_000;
+
+/** The insert of entries into the outbox, claimed by `instanceId` (part of a batch's transaction). */
+export function insertEntriesStatement(entries: readonly OutboxEntry[], instanceId: string) {
+  const column = (pick: (e: OutboxEntry) => string | number | null) => pgArray(entries.map(pick));
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return sql`
+    insert into notification_outbox (id, channel_id, event, endpoint_id, incident_id, notice, created_at, due_at, attempts, claimed_by, claimed_until, delivered_at, failed_at, last_error, thread_ref)
+    select id, channel_id, event, endpoint_id, incident_id, notice::jsonb, created_at, due_at, attempts, ${instanceId}, now() + ${`${CLAIM_MS} milliseconds`}::interval, delivered_at, failed_at, last_error, thread_ref from unnest(
+      ${column((e) => e.id)}::uuid[], ${column((e) => e.channelId)}::uuid[], ${column((e) => e.event)}::text[],
+      ${column((e) => e.endpointId)}::uuid[], ${column((e) => e.incidentId)}::uuid[], ${column((e) => JSON.stringify(e.notice))}::text[],
+      ${column((e) => e.createdAt.toISOString())}::timestamptz[], ${column((e) => e.dueAt.toISOString())}::timestamptz[],
+      ${column((e) => e.attempts)}::int[], ${column((e) => iso(e.deliveredAt))}::timestamptz[], ${column((e) => iso(e.failedAt))}::timestamptz[],
+      ${column((e) => e.lastError)}::text[], ${column((e) => e.threadRef)}::text[])
+      as v(id, channel_id, event, endpoint_id, incident_id, notice, created_at, due_at, attempts, delivered_at, failed_at, last_error, thread_ref)
+    on conflict (id) do nothing
+    returning id`;
+}
+
+export function entryOf(row: NotificationOutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    channelId: row.channelId,
+    event: row.event as NotificationEvent | 'reminder',
+    endpointId: row.endpointId,
+    incidentId: row.incidentId,
+    notice: row.notice as Notice,
+    createdAt: row.createdAt,
+    dueAt: row.dueAt,
+    attempts: row.attempts,
+    deliveredAt: row.deliveredAt,
+    failedAt: row.failedAt,
+    lastError: row.lastError,
+    threadRef: row.threadRef,
+    stored: true,
+  };
+}
+
+/**
+ * The outbox's reads and writes. Every write of a row is conditional on this instance's claim, so
+ * that an instance that lost its claim (it was away for longer than CLAIM_MS) changes nothing.
+ */
+export class OutboxStore {
+  constructor(
+    private readonly db: Database,
+    private readonly instanceId: string,
+  ) {}
+
+  /** Entries written by the reminder sweep (claimed here); returns the ids actually inserted. */
+  async insert(entries: readonly OutboxEntry[]): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const rows = rowsOf<{ id: string }>(await this.db.execute(insertEntriesStatement(entries, this.instanceId)));
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Claims the rows due now that nobody holds (or whose holder's claim ran out), except those this
+   * instance holds in memory already. One instance wins each row.
+   */
+  async claimDue(held: readonly string[], limit = 200): Promise<OutboxEntry[]> {
+    const result = await this.db.execute(sql`
+      update notification_outbox as o set claimed_by = ${this.instanceId}, claimed_until = now() + ${`${CLAIM_MS} milliseconds`}::interval
+      where o.id in (
+        select id from notification_outbox
+        where delivered_at is null and failed_at is null and due_at <= now() + interval '1 second'
+          and (claimed_until is null or claimed_until < now() or claimed_by = ${this.instanceId})
+          and not (id = any(${pgArray(held)}::uuid[]))
+        order by created_at
+        limit ${limit}
+        for update skip locked)
+      returning o.*`);
+    return rowsOf<Record<string, unknown>>(result).map((raw) => entryOf(rowFromRaw(raw)));
+  }
+
+  /** Keeps the claim on rows held in memory (waiting for their group or their retry). */
+  async extendClaims(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.execute(sql`
+      update notification_outbox set claimed_until = now() + ${`${CLAIM_MS} milliseconds`}::interval
+      where id = any(${pgArray(ids)}::uuid[]) and claimed_by = ${this.instanceId}`);
+  }
+
+  /** Writes the outcome of one attempt for its entries, and the attempt to the delivery log. */
+  async record(entries: readonly OutboxEntry[], delivery: NotificationDelivery | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const e of entries) {
+        await tx
+          .update(notificationOutbox)
+          .set({
+            attempts: e.attempts,
+            dueAt: e.dueAt,
+            deliveredAt: e.deliveredAt,
+            failedAt: e.failedAt,
+            lastError: e.lastError,
+            threadRef: e.threadRef,
+            claimedUntil: sql`now() + ${`${CLAIM_MS} milliseconds`}::interval`,
+          })
+          .where(and(eq(notificationOutbox.id, e.id), or(eq(notificationOutbox.claimedBy, this.instanceId), sql`${notificationOutbox.claimedBy} is null`)));
+      }
+      if (!delivery) return;
+      // A channel deleted meanwhile: its log is gone with it.
+      await tx.execute(sql`
+        insert into notification_deliveries (id, channel_id, event, endpoint_id, endpoint_name, notifications, attempt, outcome, status_code, answer, latency_ms, at)
+        select ${delivery.id}::uuid, ${delivery.channelId}::uuid, ${delivery.event}, ${delivery.endpointId}::uuid, ${delivery.endpointName}, ${delivery.notifications}::int,
+          ${delivery.attempt}::int, ${delivery.outcome}, ${delivery.statusCode}::int, ${delivery.answer}, ${delivery.latencyMs}::int, ${delivery.at}::timestamptz
+        where exists (select 1 from notification_channels where id = ${delivery.channelId}::uuid)`);
+    });
+  }
+
+  /** The provider's reference of the first message of a thread on a channel (for replies), if one was recorded. */
+  async threadRefOf(channelId: string, threadKey: string, incidentId: string | null): Promise<string | null> {
+    const rows = await this.db
+      .select({ threadRef: notificationOutbox.threadRef })
+      .from(notificationOutbox)
+      .where(
+        and(
+          eq(notificationOutbox.channelId, channelId),
+          incidentId ? eq(notificationOutbox.incidentId, incidentId) : sql`true`,
+          sql`${notificationOutbox.notice}->>'threadKey' = ${threadKey}`,
+          sql`${notificationOutbox.threadRef} is not null`,
+        ),
+      )
+      .orderBy(notificationOutbox.createdAt)
+      .limit(1);
+    return rows[0]?.threadRef ?? null;
+  }
+
+  /** Whether an incident is still open (a reminder of a resolved one is not sent). */
+  async incidentOpen(incidentId: string): Promise<boolean> {
+    const rows = rowsOf<{ open: boolean }>(await this.db.execute(sql`select resolved_at is null as open from incidents where id = ${incidentId}::uuid`));
+    return rows[0]?.open ?? false;
+  }
+
+  /** Deletes what is done with: finished rows and log lines past their age, rows of deleted channels. */
+  async prune(outboxDays: number, logDays: number): Promise<void> {
+    const outboxBefore = new Date(Date.now() - outboxDays * 86_400_000);
+    await this.db
+      .delete(notificationOutbox)
+      .where(
+        or(
+          and(lt(notificationOutbox.createdAt, outboxBefore), sql`(delivered_at is not null or failed_at is not null)`),
+          sql`not exists (select 1 from notification_channels c where c.id = ${notificationOutbox.channelId})`,
+        ),
+      );
+    await this.db.delete(notificationDeliveries).where(lt(notificationDeliveries.at, new Date(Date.now() - logDays * 86_400_000)));
+  }
+
+  /** The delivery log of a channel, newest first. */
+  async deliveries(channelId: string, limit: number, before: { at: string; id: string } | null): Promise<NotificationDelivery[]> {
+    const rows = await this.db
+      .select()
+      .from(notificationDeliveries)
+      .where(
+        and(
+          eq(notificationDeliveries.channelId, channelId),
+          before ? sql`(${notificationDeliveries.at}, ${notificationDeliveries.id}) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql`true`,
+        ),
+      )
+      .orderBy(desc(notificationDeliveries.at), desc(notificationDeliveries.id))
+      .limit(limit);
+    return rows.map((r) => ({
+      id: r.id,
+      channelId: r.channelId,
+      event: r.event as NotificationDelivery['event'],
+      endpointId: r.endpointId,
+      endpointName: r.endpointName,
+      notifications: r.notifications,
+      attempt: r.attempt,
+      outcome: r.outcome as NotificationDelivery['outcome'],
+      statusCode: r.statusCode,
+      answer: r.answer,
+      latencyMs: r.latencyMs,
+      at: r.at.toISOString(),
+    }));
+  }
+
+  /** How many notifications wait, per channel. */
+  async pendingCount(): Promise<number> {
+    const rows = rowsOf<{ n: number }>(
+      await this.db.execute(sql`select count(*)::int as n from notification_outbox where delivered_at is null and failed_at is null`),
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  static newDeliveryId(): string {
+    return randomUUID();
+  }
+
+  /** Rows of these ids (tests, the REST read of a notification). */
+  async rows(ids: readonly string[]): Promise<NotificationOutboxRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(notificationOutbox)
+      .where(inArray(notificationOutbox.id, [...ids]));
+  }
+}
+
+/** A raw row of `returning o.*` (snake_case, timestamps as text on postgres.js) as Drizzle's row. */
+function rowFromRaw(raw: Record<string, unknown>): NotificationOutboxRow {
+  const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+  const notice = typeof raw.notice === 'string' ? JSON.parse(raw.notice) : raw.notice;
+  return {
+    id: String(raw.id),
+    channelId: String(raw.channel_id),
+    event: String(raw.event),
+    endpointId: (raw.endpoint_id as string | null) ?? null,
+    incidentId: (raw.incident_id as string | null) ?? null,
+    notice,
+    createdAt: date(raw.created_at)!,
+    dueAt: date(raw.due_at)!,
+    attempts: Number(raw.attempts),
+    claimedBy: (raw.claimed_by as string | null) ?? null,
+    claimedUntil: date(raw.claimed_until),
+    deliveredAt: date(raw.delivered_at),
+    failedAt: date(raw.failed_at),
+    lastError: (raw.last_error as string | null) ?? null,
+    threadRef: (raw.thread_ref as string | null) ?? null,
+  };
+}
