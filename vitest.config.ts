@@ -7,7 +7,7 @@ const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
 const shared = {
   include: ['test/**/*.test.ts'],
-  exclude: [...configDefaults.exclude, 'test/browser/**', 'test/faults/**'],
+  exclude: [...configDefaults.exclude, 'test/browser/**', 'test/faults/**', 'test/notifications/providers.test.ts'],
   globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -17,7 +17,7 @@ export default defineConfig({
   test: {
     projects: [
       // Unit tests of single modules and scripts, no database and no Vigil: `npm run test:unit`, in seconds.
-      { test: { name: 'unit', include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/notifications/providers.test.ts'], testTimeout: 30_000 } },
       // test/postgres/: what only PostgreSQL can do (several instances on one database).
       { test: { ...shared, name: 'pglite', exclude: [...shared.exclude, 'test/postgres/**'], env: { VIGIL_TEST_DRIVER: 'pglite' } } },
       ...(postgresUrl ? [{ test: { ...shared, name: 'postgres', env: { VIGIL_TEST_DRIVER: 'postgres', VIGIL_TEST_DATABASE_URL: postgresUrl } } }] : []),

@@ -30,6 +30,7 @@ import { ReminderSweep } from './notifications/reminder-sweep.ts';
 import { ChannelDirectory } from './state/channel-directory.ts';
 import { applySettingsChannel } from './services/notification-channels/settings-channel.ts';
 import { describeBlockedUrl } from './security/target-policy.ts';
+import { TARGET_BLOCKED } from './checker/guarded-lookup.ts';
 import { SubscriptionHub } from './realtime/hub.ts';
 import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
 import { sseRoutes } from './realtime/sse.ts';
@@ -150,7 +151,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       // A channel's address was checked when it was written; checked again in case the policy changed since.
       fetch: (input, init) => {
         const decision = targets.decideUrl(String(input instanceof Request ? input.url : input));
-        return decision.allowed ? fetch(input, init) : Promise.reject(new Error(describeBlockedUrl(decision)));
+        return decision.allowed ? fetch(input, init) : Promise.reject(Object.assign(new Error(describeBlockedUrl(decision)), { code: TARGET_BLOCKED }));
       },
       timeoutMs: settings.notificationTimeoutMs,
       userAgent: 'Vigil-Notifications/0.1',

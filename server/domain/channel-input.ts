@@ -64,7 +64,7 @@ const fields = {
   groupSeconds: z.number().int('must be a whole number').min(0, 'must be at least 0').max(LIMITS.groupSecondsMax, `must be at most ${LIMITS.groupSecondsMax}`),
 };
 
-const CreateSchema = z.strictObject({
+export const ChannelCreateSchema = z.strictObject({
   name: fields.name,
   type: fields.type,
   enabled: fields.enabled.default(true),
@@ -78,12 +78,12 @@ const CreateSchema = z.strictObject({
   groupSeconds: fields.groupSeconds.default(LIMITS.groupSecondsDefault),
 });
 
-const PatchSchema = z.strictObject(fields).partial();
-export type ChannelPatch = z.infer<typeof PatchSchema>;
+export const ChannelPatchSchema = z.strictObject(fields).partial();
+export type ChannelPatch = z.infer<typeof ChannelPatchSchema>;
 
 /** Parses a new channel, or throws ValidationError naming each wrong field. With no scope given, it covers every endpoint. */
 export function parseChannelCreate(input: unknown): NotificationChannelDefinition {
-  const parsed = parseWith(CreateSchema, input);
+  const parsed = parseWith(ChannelCreateSchema, input);
   const allEndpoints = parsed.allEndpoints ?? (parsed.endpointIds.length === 0 && parsed.tags.length === 0);
   const definition: NotificationChannelDefinition = { ...parsed, allEndpoints, config: configOf(parsed.type, parsed.config, null) };
   assertCoherent(definition);
@@ -91,7 +91,7 @@ export function parseChannelCreate(input: unknown): NotificationChannelDefinitio
 }
 
 export function parseChannelPatch(input: unknown): ChannelPatch {
-  return parseWith(PatchSchema, input);
+  return parseWith(ChannelPatchSchema, input);
 }
 
 /** The stored channel with a patch applied, checked as a whole; secrets sent as SECRET_MARKER keep their stored value. */

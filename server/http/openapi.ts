@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ASSERTION_COMPARISONS, ASSERTION_SOURCES, CHECK_ERROR_CODES, ENDPOINT_STATUSES } from '../contract/types.ts';
 import { CreateSchema, PatchSchema } from '../domain/endpoint-input.ts';
 import { MaintenanceCreateSchema, MaintenancePatchSchema } from '../domain/maintenance-input.ts';
+import { ChannelCreateSchema, ChannelPatchSchema } from '../domain/channel-input.ts';
+import { CHANNEL_TYPES, NOTIFICATION_EVENTS, NOTIFICATION_LANGUAGES } from '../contract/notifications.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
@@ -236,6 +238,56 @@ function buildDocument(): Json {
           checkedAt: time,
         }),
         MaintenanceWindowInput: windowInput,
+        NotificationChannelInput: {
+          ...inputSchema(ChannelCreateSchema),
+          description: `A notification channel. config holds the type's settings (docs/notifications.md lists each type's keys); secret ones read as ${JSON.stringify(SECRET_MARKER)}, which a PATCH sends to keep them`,
+        },
+        NotificationChannelPatch: inputSchema(ChannelPatchSchema),
+        NotificationChannel: exact(
+          {
+            id: uuid,
+            name: { type: 'string' },
+            type: { enum: [...CHANNEL_TYPES] },
+            enabled: { type: 'boolean' },
+            language: { enum: [...NOTIFICATION_LANGUAGES] },
+            config: {
+              type: 'object',
+              additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+              description: `The type's settings; secrets read as ${JSON.stringify(SECRET_MARKER)}`,
+            },
+            events: { type: 'array', items: { enum: [...NOTIFICATION_EVENTS] } },
+            allEndpoints: { type: 'boolean' },
+            endpointIds: { type: 'array', items: uuid },
+            tags: { type: 'array', items: { type: 'string' } },
+            reminder: {
+              oneOf: [exact({ everyMinutes: int, max: int }), { type: 'null' }],
+              description: 'Reminders while an incident stays open: every everyMinutes, at most max',
+            },
+            groupSeconds: { ...int, description: 'Flood control: notifications within this many seconds of the first go as one message (0: each alone)' },
+            fromSettings: { type: 'boolean', description: 'Defined by WEBHOOK_URL: read-only' },
+            createdAt: time,
+            updatedAt: time,
+          },
+          { description: 'Where notifications go, which ones, and how (docs/notifications.md)' },
+        ),
+        NotificationDelivery: exact(
+          {
+            id: uuid,
+            channelId: uuid,
+            event: { enum: [...NOTIFICATION_EVENTS, 'reminder', 'group', 'test'] },
+            endpointId: { ...nullable('string'), format: 'uuid' },
+            endpointName: nullable('string'),
+            notifications: { ...int, description: 'How many notifications the message carried (more than 1: grouped)' },
+            attempt: int,
+            outcome: { enum: ['delivered', 'retrying', 'failed'] },
+            statusCode: { ...nullable('integer'), description: 'HTTP status or SMTP reply code; null when nothing answered' },
+            answer: { type: 'string', description: 'What the provider answered, shortened (or the error)' },
+            latencyMs: int,
+            at: time,
+          },
+          { description: 'One attempt to deliver a message on a channel' },
+        ),
+        ChannelTestResult: exact({ ok: { type: 'boolean' }, statusCode: nullable('integer'), answer: { type: 'string' }, latencyMs: int }),
         MaintenanceWindowPatch: inputSchema(MaintenancePatchSchema),
         MaintenanceWindow: exact(
           {
@@ -407,6 +459,7 @@ function buildDocument(): Json {
       { name: 'Checks', description: 'Results and uptime' },
       { name: 'Incidents' },
       { name: 'Maintenance', description: 'Maintenance windows (docs/maintenance-windows.md)' },
+      { name: 'Notifications', description: 'Notification channels and their delivery logs (docs/notifications.md)' },
       { name: 'Transfer', description: 'All endpoint definitions as one file' },
       { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
@@ -601,6 +654,51 @@ function buildDocument(): Json {
           summary: 'Delete a window: its endpoints leave maintenance at once',
           responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
         }),
+      },
+      '/api/notification-channels': {
+        get: {
+          tags: ['Notifications'],
+          summary: 'Notification channels, in creation order',
+          responses: { '200': json(exact({ items: { type: 'array', items: ref('NotificationChannel') } })) },
+        },
+        post: keyed({
+          tags: ['Notifications'],
+          summary: 'Create a channel: it is told of what happens from now on',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('NotificationChannelInput') } } },
+          responses: { '201': json(ref('NotificationChannel'), 'Created'), ...problems(400, 413) },
+        }),
+      },
+      '/api/notification-channels/{id}': {
+        parameters: [idParam],
+        get: { tags: ['Notifications'], summary: 'One channel', responses: { '200': json(ref('NotificationChannel')), ...problems(400, 404) } },
+        patch: keyed({
+          tags: ['Notifications'],
+          summary: `Change some fields; a secret sent as ${JSON.stringify(SECRET_MARKER)} keeps its stored value (409 for the WEBHOOK_URL channel)`,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('NotificationChannelPatch') } } },
+          responses: { '200': json(ref('NotificationChannel')), ...problems(400, 404, 409, 413) },
+        }),
+        delete: keyed({
+          tags: ['Notifications'],
+          summary: 'Delete a channel and its delivery log; what waited for it is not sent (409 for the WEBHOOK_URL channel)',
+          responses: { '204': { description: 'Deleted' }, ...problems(400, 404, 409) },
+        }),
+      },
+      '/api/notification-channels/{id}/test': {
+        parameters: [idParam],
+        post: keyed({
+          tags: ['Notifications'],
+          summary: "Send a test message now and answer with the provider's answer (a failed send is 200 with ok: false)",
+          responses: { '200': json(ref('ChannelTestResult')), ...problems(400, 404) },
+        }),
+      },
+      '/api/notification-channels/{id}/deliveries': {
+        parameters: [idParam],
+        get: {
+          tags: ['Notifications'],
+          summary: "The channel's delivery log, newest first",
+          parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size'), query('cursor', { type: 'string' }, 'From nextCursor')],
+          responses: { '200': json(page('NotificationDelivery')), ...problems(400, 404) },
+        },
       },
       '/api/export': {
         get: {
