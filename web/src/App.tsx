@@ -17,6 +17,7 @@ const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
 const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
 const IncidentPage = lazy(() => import('./pages/IncidentPage.tsx'));
 const MaintenancePage = lazy(() => import('./pages/MaintenancePage.tsx'));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage.tsx'));
 
 export function App() {
   const endpointId = createMemo(() => {
@@ -58,6 +59,9 @@ export function App() {
           </Match>
           <Match when={/^\/maintenance(\/|$)/.test(pathname())}>
             <MaintenancePage path={pathname()} />
+          </Match>
+          <Match when={/^\/notifications(\/|$)/.test(pathname())}>
+            <NotificationsPage path={pathname()} />
           </Match>
           <Match when={incidentId()}>
             <Show when={incidentId()} keyed>

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/endpoints', key: 'nav.endpoints', active: (p: string) => p.startsWith('/endpoints') && p !== '/endpoints/new' },
   { href: '/incidents', key: 'nav.incidents', active: (p: string) => p.startsWith('/incidents') },
   { href: '/maintenance', key: 'nav.maintenance', active: (p: string) => p.startsWith('/maintenance') },
+  { href: '/notifications', key: 'nav.notifications', active: (p: string) => p.startsWith('/notifications') },
 ] as const;
 
 export function Header() {

@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createResource, createSignal, on } from 'solid-js';
+import { For, Show, createEffect, createResource, createSignal, on } from 'solid-js';
 import { PillChoice } from './PillChoice.tsx';
 import { createStore } from 'solid-js/store';
 import { MAINTENANCE_LIMITS as LIMITS } from '../../../server/contract/maintenance-limits.ts';
@@ -14,8 +14,9 @@ import { useLiveData } from '../lib/page-data.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError } from '../services/api.ts';
 import { maintenanceApi } from '../services/maintenance-api.ts';
-import { allTags, endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
+import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
+import { EndpointScopePicker } from './EndpointScopePicker.tsx';
 import { Field, controlProps } from './Field.tsx';
 
 /** The form's fields as typed; times as datetime-local values in this browser's zone. */
@@ -67,9 +68,6 @@ function valuesOf(w: MaintenanceWindow): FormValues {
     search: '',
   };
 }
-
-/** Endpoints listed in the picker at once (a search narrows a long list). */
-const PICKER_ROWS = 200;
 
 /** Client-side checks with the API's limits; returns the definition, or the errors by field. */
 function toDefinition(v: FormValues): { definition?: MaintenanceWindowDefinition; errors: Record<string, string> } {
@@ -252,22 +250,8 @@ export function MaintenanceForm(props: { id?: string }) {
     return words ? tm('mw.form.cron.reads', { text: words }) : tm('mw.form.cron.hint');
   };
 
-  // The endpoint picker: every endpoint by name, those matching the search; chosen ones stay chosen while hidden.
-  const matching = createMemo(() => {
-    const needle = values.search.trim().toLowerCase();
-    const ids: string[] = [];
-    for (const id of endpoints.ids) {
-      const e = endpoints.byId[id];
-      if (e && (!needle || e.name.toLowerCase().includes(needle))) ids.push(id);
-    }
-    return ids;
-  });
-  const chosen = createMemo(() => new Set(values.endpointIds));
   const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) =>
     setValues(list, (current) => (on ? (current.includes(value) ? current : [...current, value]) : current.filter((x) => x !== value)));
-  const tagChoices = createMemo(() => [...new Set([...allTags(), ...values.tags])].sort());
-
-  const pickerDescribed = () => ['f-endpointIds-count', errors().endpointIds ? 'f-endpointIds-error' : ''].filter(Boolean).join(' ');
 
   return (
     <section class="form-page mw-form-page" aria-labelledby="form-title">
@@ -348,68 +332,14 @@ export function MaintenanceForm(props: { id?: string }) {
             onChange={(scope) => setValues('scope', scope)}
           />
           <Show when={values.scope === 'chosen'}>
-            <div class="field mw-pick" data-field="endpointIds" data-invalid={errors().endpointIds ? 'true' : undefined}>
-              <label for="f-endpointIds">{tm('mw.form.endpoints')}</label>
-              <input
-                id="f-endpointIds"
-                type="search"
-                placeholder={tm('mw.form.endpoints.search')}
-                aria-invalid={errors().endpointIds ? true : undefined}
-                aria-describedby={pickerDescribed()}
-                aria-controls="f-endpointIds-options"
-                value={values.search}
-                onInput={(e) => setValues('search', e.currentTarget.value)}
-              />
-              <small id="f-endpointIds-count" class="muted" aria-live="polite">
-                {tm('mw.form.endpoints.chosen', { count: values.endpointIds.length })}
-              </small>
-              <ul class="mw-options" id="f-endpointIds-options" aria-label={tm('mw.form.endpoints')}>
-                <For each={matching().slice(0, PICKER_ROWS)} fallback={<li class="muted">{tm('mw.form.endpoints.none')}</li>}>
-                  {(id) => (
-                    <li>
-                      <label class="check">
-                        <input type="checkbox" value={id} checked={chosen().has(id)} onChange={(e) => toggle('endpointIds', id, e.currentTarget.checked)} />
-                        <span class="mw-option-name">{endpoints.byId[id]?.name}</span>
-                      </label>
-                    </li>
-                  )}
-                </For>
-              </ul>
-              <Show when={errors().endpointIds}>
-                <small id="f-endpointIds-error" class="field-error" role="alert">
-                  {errors().endpointIds}
-                </small>
-              </Show>
-            </div>
-            <fieldset class="field mw-tags" data-field="tags" data-invalid={errors().tags ? 'true' : undefined} aria-describedby="f-tags-hint">
-              <legend>{tm('mw.form.tags')}</legend>
-              <small id="f-tags-hint" class="muted">
-                {tm('mw.form.tags.hint')}
-              </small>
-              <Show when={tagChoices().length > 0} fallback={<small class="muted">{tm('mw.form.tags.none')}</small>}>
-                <div class="mw-tag-options">
-                  <For each={tagChoices()}>
-                    {(tag) => (
-                      <label class="check mw-tag">
-                        <input
-                          type="checkbox"
-                          name="tags"
-                          value={tag}
-                          checked={values.tags.includes(tag)}
-                          onChange={(e) => toggle('tags', tag, e.currentTarget.checked)}
-                        />
-                        {tag}
-                      </label>
-                    )}
-                  </For>
-                </div>
-              </Show>
-              <Show when={errors().tags}>
-                <small class="field-error" role="alert">
-                  {errors().tags}
-                </small>
-              </Show>
-            </fieldset>
+            <EndpointScopePicker
+              endpointIds={values.endpointIds}
+              tags={values.tags}
+              search={values.search}
+              onSearch={(text) => setValues('search', text)}
+              onToggle={toggle}
+              errors={errors()}
+            />
           </Show>
           <div class="actions">
             <button type="submit" class="primary" disabled={saving()}>

@@ -1,0 +1,75 @@
+import { createSignal, onCleanup } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type { NotificationChannel, NotificationDelivery } from '../../../server/contract/notifications.ts';
+import { onLiveEvent } from '../services/live-events.ts';
+import { notificationsApi } from '../services/notifications-api.ts';
+
+/** Whether `a` happened after `b` (the log's order: time, then id). */
+export const newer = (a: NotificationDelivery, b: NotificationDelivery) => a.at > b.at || (a.at === b.at && a.id > b.id);
+
+/**
+ * The notification channels the page shows, live: created, changed and deleted channels from the
+ * events (another tab, a script), and each channel's newest delivery (read with the list, then
+ * from `notification:delivery`). Call inside a component: it stops with it. The events reach the
+ * page while it is subscribed to all (useLiveData), as the server sends them to those only.
+ */
+export function useNotificationChannels() {
+  const [channels, setChannels] = createSignal<NotificationChannel[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [last, setLast] = createStore<Record<string, NotificationDelivery | null>>({});
+  let reading = 0;
+
+  const noteDelivery = (d: NotificationDelivery) => {
+    const current = last[d.channelId];
+    if (!current || newer(d, current)) setLast(d.channelId, d);
+  };
+
+  const load = async () => {
+    const request = ++reading;
+    const { items } = await notificationsApi.list();
+    if (request !== reading) return;
+    setChannels(items);
+    setLoaded(true);
+    // The newest delivery of each (they are few: at most 200 channels).
+    const newest = await Promise.all(
+      items.map((c) =>
+        notificationsApi.deliveries(c.id, { limit: 1 }).then(
+          (page) => page.items[0] ?? null,
+          () => null,
+        ),
+      ),
+    );
+    if (request !== reading) return;
+    const next: Record<string, NotificationDelivery | null> = {};
+    items.forEach((c, i) => {
+      const known = last[c.id];
+      const read = newest[i] ?? null;
+      // A live delivery that came while reading is not undone by the older answer.
+      next[c.id] = known && (!read || newer(known, read)) ? known : read;
+    });
+    setLast(reconcile(next));
+  };
+
+  const upsert = (channel: NotificationChannel) =>
+    setChannels((list) => {
+      const i = list.findIndex((x) => x.id === channel.id);
+      if (i < 0) return [...list, channel];
+      const next = list.slice();
+      next[i] = channel;
+      return next;
+    });
+  const remove = (id: string) => setChannels((list) => list.filter((c) => c.id !== id));
+
+  const stops = [
+    onLiveEvent('channel:created', upsert),
+    onLiveEvent('channel:updated', upsert),
+    onLiveEvent('channel:deleted', (e) => remove(e.channelId)),
+    onLiveEvent('notification:delivery', noteDelivery),
+  ];
+  onCleanup(() => {
+    for (const stop of stops) stop();
+    reading++;
+  });
+
+  return { channels, loaded, load, upsert, remove, last, noteDelivery };
+}
