@@ -334,6 +334,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         eventLoopLag,
         auth: () => ({ rejected: guard.rejected, throttled: guard.throttled }),
         retention: () => retention.stats,
+        notifications: () => dispatcher.stats,
         cluster: relay && cluster ? () => ({ relay: relay.stats, ownership: cluster.ownership.stats }) : undefined,
       }),
   });

@@ -60,8 +60,9 @@ export interface NotificationChannelDefinition {
   /** Reminders while an incident stays open (null: none). */
   reminder: ChannelReminder | null;
   /**
-   * Flood control: notifications for this channel within this many seconds of the first go as one
-   * grouped message (0: each alone; default 5, at most 300).
+   * Flood control: a notification waits this many seconds for others; those arriving less than this
+   * apart go as one grouped message that says how many, sent once none has come for this long (a
+   * minute after the first at the latest). 0: each alone, at once. Default 5, at most 300.
    */
   groupSeconds: number;
 }

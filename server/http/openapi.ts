@@ -696,7 +696,10 @@ function buildDocument(): Json {
         get: {
           tags: ['Notifications'],
           summary: "The channel's delivery log, newest first",
-          parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size'), query('cursor', { type: 'string' }, 'From nextCursor')],
+          parameters: [
+            query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size'),
+            query('cursor', { type: 'string' }, 'From nextCursor'),
+          ],
           responses: { '200': json(page('NotificationDelivery')), ...problems(400, 404) },
         },
       },

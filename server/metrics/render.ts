@@ -4,6 +4,7 @@ import type { EventLoopLag } from './event-loop-lag.ts';
 import type { SchedulerStats } from '../scheduler/scheduler.ts';
 import type { WriterStats } from '../results/result-writer.ts';
 import type { RetentionStats } from '../services/retention/retention-job.ts';
+import type { DispatcherStats } from '../notifications/dispatcher.ts';
 import type { EventRelayStats } from '../cluster/event-relay.ts';
 import type { OwnershipStats } from '../cluster/ownership.ts';
 
@@ -18,6 +19,8 @@ export interface MetricsSources {
   eventLoopLag: EventLoopLag;
   auth: () => { rejected: number; throttled: number };
   retention: () => RetentionStats;
+  /** The notification dispatcher's counts (docs/notifications.md). */
+  notifications: () => DispatcherStats;
   /** On PostgreSQL only: the relay of events between instances and this instance's share of endpoints. */
   cluster?: () => { relay: EventRelayStats; ownership: OwnershipStats };
 }
@@ -111,6 +114,23 @@ export async function renderMetrics(sources: MetricsSources): Promise<string> {
   metric('vigil_auth_failures_total', 'counter', 'Requests and connections that presented a wrong API key.', [['', auth.rejected]]);
   metric('vigil_auth_throttled_total', 'counter', 'Requests and connections refused because their address presented too many wrong keys.', [
     ['', auth.throttled],
+  ]);
+  const notifications = sources.notifications();
+  metric(
+    'vigil_notifications_total',
+    'counter',
+    'Notification attempts by channel type and outcome (delivered; retrying: failed, tried again; failed: given up).',
+    Object.entries(notifications.byType).flatMap(([type, counts]) =>
+      (['delivered', 'retrying', 'failed'] as const).map((outcome): [string, number] => [
+        `{type="${type}",outcome="${outcome}"}`,
+        counts[outcome === 'retrying' ? 'retried' : outcome],
+      ]),
+    ),
+  );
+  metric('vigil_notification_messages_total', 'counter', 'Messages sent to providers (a grouped one counts once).', [['', notifications.messages]]);
+  metric('vigil_notification_groups_total', 'counter', 'Grouped messages sent (flood control).', [['', notifications.grouped]]);
+  metric('vigil_notifications_held', 'gauge', 'Notifications held in memory, waiting for their group, their retry or their channel.', [
+    ['', notifications.held],
   ]);
   const retention = sources.retention();
   metric('vigil_retention_runs_total', 'counter', 'Retention runs (roll up, then prune) that finished.', [['', retention.runs]]);

@@ -46,12 +46,17 @@ interface Lane {
   /** Not before then: a 429's Retry-After, or the provider's own rate. */
   pausedUntil: number;
   lastSentAt: number;
-  /** When the flood-control group now gathering goes out (null: none gathering). */
+  /** When the flood-control group now gathering goes out (null: none gathering), and when it began. */
   groupCloseAt: number | null;
+  groupStartedAt: number | null;
   timer: NodeJS.Timeout | undefined;
 }
 
 const MAX_BACKOFF_MS = 30 * 60_000;
+/** A flood-control group is sent at most this long after its first notification, however many keep coming. */
+const GROUP_MAX_MS = 60_000;
+/** What follows an alert and answers it (where the provider threads). */
+const FOLLOW_UPS = new Set<OutboxEntry['event']>(['recovered', 'incident-resolved', 'reminder']);
 
 /**
  * Delivers the outbox (docs/notifications.md):
@@ -59,8 +64,8 @@ const MAX_BACKOFF_MS = 30 * 60_000;
  *    database is away), or from a sweep of the outbox (another instance died holding them, a
  *    restart, a retry due, a reminder);
  * 2. each channel has a lane: one message at a time, never faster than the provider allows, paused
- *    by a 429 until its Retry-After; notifications arriving within `groupSeconds` of the first go
- *    as one grouped message;
+ *    by a 429 until its Retry-After; notifications arriving less than `groupSeconds` apart go as one
+ *    grouped message (sent `groupSeconds` after the last, a minute after the first at the latest);
  * 3. each attempt's outcome is written to the row (once it is stored) and to the delivery log;
  *    a failure is retried with backoff until `maxAttempts`, a refusal (4xx) is not.
  */
@@ -107,7 +112,12 @@ export class Dispatcher {
       const lane = this.laneOf(entry.channelId);
       lane.queue.push(entry);
       const groupSeconds = this.options.directory.get(entry.channelId)?.channel.groupSeconds ?? 0;
-      if (groupSeconds > 0 && lane.groupCloseAt === null && entry.attempts === 0) lane.groupCloseAt = now + groupSeconds * 1000;
+      // A group goes out once nothing has joined it for groupSeconds (a storm's checks spread over
+      // an interval), and a minute after it began at the latest.
+      if (groupSeconds > 0 && entry.attempts === 0) {
+        lane.groupStartedAt ??= now;
+        lane.groupCloseAt = Math.min(lane.groupStartedAt + Math.max(GROUP_MAX_MS, groupSeconds * 1000), now + groupSeconds * 1000);
+      }
       this.schedule(lane);
     }
   }
@@ -181,7 +191,7 @@ export class Dispatcher {
   private laneOf(channelId: string): Lane {
     let lane = this.lanes.get(channelId);
     if (!lane) {
-      lane = { channelId, queue: [], busy: false, pausedUntil: 0, lastSentAt: 0, groupCloseAt: null, timer: undefined };
+      lane = { channelId, queue: [], busy: false, pausedUntil: 0, lastSentAt: 0, groupCloseAt: null, groupStartedAt: null, timer: undefined };
       this.lanes.set(channelId, lane);
     }
     return lane;
@@ -226,6 +236,7 @@ export class Dispatcher {
       return;
     }
     lane.groupCloseAt = null;
+    lane.groupStartedAt = null;
     const due: OutboxEntry[] = [];
     for (const e of lane.queue) {
       if (e.dueAt.getTime() > now) break;
@@ -276,10 +287,14 @@ export class Dispatcher {
         e.attempts++;
         e.deliveredAt = new Date(now);
         e.lastError = null;
-        if (answer.threadRef && live.length === 1) {
+        // The first message of a thread is what its reminders and resolution answer.
+        const threadKey = `${held.id} ${e.notice.threadKey}`;
+        if (answer.threadRef && live.length === 1 && !FOLLOW_UPS.has(e.event) && !this.threadRefs.has(threadKey)) {
           e.threadRef = answer.threadRef;
-          this.threadRefs.set(`${held.id} ${e.notice.threadKey}`, answer.threadRef);
+          this.threadRefs.set(threadKey, answer.threadRef);
         }
+        // Resolved: the next trouble starts a thread of its own.
+        if (e.event === 'recovered' || e.event === 'incident-resolved') this.threadRefs.delete(threadKey);
       }
     } else if (answer.retryable && attempt < this.maxAttempts) {
       outcome = 'retrying';
@@ -331,7 +346,7 @@ export class Dispatcher {
 
   /** A resolution or reminder answers its alert where the provider threads (the first message's reference). */
   private async fillThreadRef(channelId: string, entry: OutboxEntry): Promise<void> {
-    if (entry.event !== 'incident-resolved' && entry.event !== 'recovered' && entry.event !== 'reminder') return;
+    if (!FOLLOW_UPS.has(entry.event)) return;
     if (entry.notice.threadRef) return;
     let ref = this.threadRefs.get(`${channelId} ${entry.notice.threadKey}`) ?? null;
     if (ref === null) ref = await this.options.store.threadRefOf(channelId, entry.notice.threadKey, entry.incidentId).catch(() => null);

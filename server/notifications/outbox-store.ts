@@ -127,9 +127,10 @@ export class OutboxStore {
           incidentId ? eq(notificationOutbox.incidentId, incidentId) : sql`true`,
           sql`${notificationOutbox.notice}->>'threadKey' = ${threadKey}`,
           sql`${notificationOutbox.threadRef} is not null`,
+          sql`${notificationOutbox.event} not in ('recovered', 'incident-resolved', 'reminder')`,
         ),
       )
-      .orderBy(notificationOutbox.createdAt)
+      .orderBy(desc(notificationOutbox.createdAt))
       .limit(1);
     return rows[0]?.threadRef ?? null;
   }
