@@ -55,6 +55,10 @@ interface Lane {
 const MAX_BACKOFF_MS = 30 * 60_000;
 /** A flood-control group is sent at most this long after its first notification, however many keep coming. */
 const GROUP_MAX_MS = 60_000;
+/** Finished notifications and log lines are kept this long, and pruned this often. */
+const OUTBOX_KEEP_DAYS = 7;
+const LOG_KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 3_600_000;
 /** What follows an alert and answers it (where the provider threads). */
 const FOLLOW_UPS = new Set<OutboxEntry['event']>(['recovered', 'incident-resolved', 'reminder']);
 
@@ -81,6 +85,7 @@ export class Dispatcher {
   private sweeping: Promise<void> | undefined;
   private stopped = false;
   private inFlight = 0;
+  private prunedAt = 0;
   private readonly counts = { delivered: 0, failed: 0, retried: 0, messages: 0, grouped: 0 };
   private readonly byType: DispatcherStats['byType'] = {};
   private readonly maxAttempts: number;
@@ -170,6 +175,10 @@ export class Dispatcher {
       await this.options.store.extendClaims(storedHeld);
       const claimed = await this.options.store.claimDue([...this.held.keys()]);
       if (claimed.length > 0) this.accept(claimed);
+      if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+        this.prunedAt = Date.now();
+        await this.options.store.prune(OUTBOX_KEEP_DAYS, LOG_KEEP_DAYS);
+      }
     } catch (error) {
       this.options.log?.('notification outbox sweep failed (tried again at the next sweep)', error);
     }
