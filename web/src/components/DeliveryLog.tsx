@@ -128,7 +128,7 @@ export function DeliveryLog(props: { channelId: string; channelName: string; ver
                       </Show>
                     </td>
                     <td data-label={tn('ch.log.notifications')} class="num">
-                      {d.notifications > 1 ? tn('ch.log.grouped', { count: d.notifications }) : d.notifications}
+                      {d.notifications > 1 ? tn('ch.log.grouped', { count: d.notifications }) : d.notifications || '—'}
                     </td>
                     <td data-label={tn('ch.log.attempt')} class="num">
                       {d.attempt}

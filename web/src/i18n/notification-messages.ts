@@ -40,8 +40,8 @@ const en = {
   'ch.test.ok': 'Test delivered',
   'ch.test.failed': 'Test failed',
   'ch.test.noStatus': 'no answer',
-  'ch.toast.testOk': 'Test sent to “{name}”: {status}',
-  'ch.toast.testFailed': 'Test to “{name}” failed: {status} {answer}',
+  'ch.toast.testOk': 'Test sent to “{name}”: {answer}',
+  'ch.toast.testFailed': 'Test to “{name}” failed: {answer}',
   'ch.log': 'Delivery log',
   'ch.log.hide': 'Hide log',
   'ch.log.title': 'Delivery log of {name}',
@@ -133,6 +133,7 @@ const en = {
   'ch.err.tooManyChannels': 'At most {max} channels: delete some first',
   'ch.err.fromSettings': 'This channel is defined by WEBHOOK_URL: change the setting and restart Vigil',
   'ch.err.oneLine': 'Must be one line',
+  'ch.err.blocked': 'Blocked by the target policy: {target} ({reason}). See BLOCKED_TARGETS and ALLOWED_TARGETS',
   'ch.key.url': 'Webhook URL',
   'ch.key.secret': 'Signing secret',
   'ch.key.webhookUrl': 'Webhook URL',
@@ -205,8 +206,8 @@ const ko: Record<NotificationMessageKey, string> = {
   'ch.test.ok': '테스트 전송됨',
   'ch.test.failed': '테스트 실패',
   'ch.test.noStatus': '응답 없음',
-  'ch.toast.testOk': '"{name}"에 테스트를 보냈습니다: {status}',
-  'ch.toast.testFailed': '"{name}"에 테스트를 보내지 못했습니다: {status} {answer}',
+  'ch.toast.testOk': '"{name}"에 테스트를 보냈습니다: {answer}',
+  'ch.toast.testFailed': '"{name}"에 테스트를 보내지 못했습니다: {answer}',
   'ch.log': '전송 기록',
   'ch.log.hide': '기록 닫기',
   'ch.log.title': '{name}의 전송 기록',
@@ -298,6 +299,7 @@ const ko: Record<NotificationMessageKey, string> = {
   'ch.err.tooManyChannels': '채널은 최대 {max}개입니다. 먼저 몇 개를 삭제하세요',
   'ch.err.fromSettings': 'WEBHOOK_URL로 정의된 채널입니다. 설정을 고치고 Vigil을 다시 시작하세요',
   'ch.err.oneLine': '한 줄이어야 합니다',
+  'ch.err.blocked': '보안 정책으로 차단된 대상입니다: {target} ({reason}). BLOCKED_TARGETS와 ALLOWED_TARGETS를 보세요',
   'ch.key.url': '웹훅 URL',
   'ch.key.secret': '서명 비밀 값',
   'ch.key.webhookUrl': '웹훅 URL',
@@ -386,6 +388,9 @@ export function describeChannelError(e: { code: string; params?: MessageParams |
     return tn('ch.err.email', { bad });
   }
   if (e.message === 'must name at least one event') return tn('ch.err.events');
+  // "targets 169.254.169.254, which is blocked by policy (link-local / cloud metadata); see …"
+  const blocked = e.code === 'blocked_target' ? /^targets (.+), which is blocked by policy \((.+)\)/.exec(e.message) : null;
+  if (blocked) return tn('ch.err.blocked', { target: blocked[1]!, reason: blocked[2]! });
   const key = CHANNEL_ERRORS[e.code];
   if (key) return tn(key, { max: 200, ...e.params });
   return describeFieldError(e.code, e.params, e.message);

@@ -1,5 +1,5 @@
 import { For, Match, Show, Switch, createSignal } from 'solid-js';
-import type { ChannelTestResult, NotificationChannel, NotificationDelivery } from '../../../server/contract/notifications.ts';
+import { type ChannelTestResult, NOTIFICATION_EVENTS, type NotificationChannel, type NotificationDelivery } from '../../../server/contract/notifications.ts';
 import { ChannelForm } from '../components/ChannelForm.tsx';
 import { DeliveryLog, Outcome } from '../components/DeliveryLog.tsx';
 import { LOCALE_NAMES, locale, t } from '../i18n/index.ts';
@@ -83,10 +83,9 @@ function scopeText(c: NotificationChannel): string {
   return parts.join(', ');
 }
 
-/** A test's answer in one line: "HTTP 200 · ok · 12 ms". */
+/** A test's answer in one line, as the provider gave it (with its status): "HTTP 200 ok · 12 ms". */
 function testLine(result: ChannelTestResult): string {
-  const status = result.statusCode === null ? tn('ch.test.noStatus') : `HTTP ${result.statusCode}`;
-  return [status, result.answer, formatMs(result.latencyMs)].filter(Boolean).join(' · ');
+  return `${result.answer || tn('ch.test.noStatus')} · ${formatMs(result.latencyMs)}`;
 }
 
 function ChannelItem(props: {
@@ -133,9 +132,9 @@ function ChannelItem(props: {
     try {
       const result = await notificationsApi.test(c().id);
       setTest(result);
-      const status = result.statusCode === null ? tn('ch.test.noStatus') : `HTTP ${result.statusCode}`;
-      if (result.ok) addToast('success', tn('ch.toast.testOk', { name: c().name, status }));
-      else addToast('error', tn('ch.toast.testFailed', { name: c().name, status, answer: result.answer }));
+      const answer = result.answer || tn('ch.test.noStatus');
+      if (result.ok) addToast('success', tn('ch.toast.testOk', { name: c().name, answer }));
+      else addToast('error', tn('ch.toast.testFailed', { name: c().name, answer }));
     } catch (error) {
       const message = describeRequestError(error);
       setTest({ error: message });
@@ -181,7 +180,7 @@ function ChannelItem(props: {
         <p class="ntf-readonly">{tn('ch.fromSettings')}</p>
       </Show>
       <ul class="ntf-events" aria-label={tn('ch.events')}>
-        <For each={c().events}>
+        <For each={NOTIFICATION_EVENTS.filter((e) => c().events.includes(e))}>
           {(event) => (
             <li class="ntf-chip" data-event={event}>
               {eventName(event)}
