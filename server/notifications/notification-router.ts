@@ -9,8 +9,15 @@ import type { MonitoredEndpoint } from '../state/monitor-registry.ts';
 import { idOfKey, type OutboxEntry } from './outbox-entry.ts';
 import { type NoticeFacts, noticeOf } from './notices.ts';
 
-/** A certificate is announced as it crosses each of these days left. */
-export const CERTIFICATE_THRESHOLDS_DAYS = [14, 7, 3, 1, 0] as const;
+/** Below the endpoint's certificateWarningDays, a certificate is announced again as it crosses each of these days left. */
+const CERTIFICATE_STEPS_DAYS = [7, 3, 1, 0] as const;
+/** For an endpoint whose certificates never make it DEGRADED (certificateWarningDays null). */
+const DEFAULT_WARNING_DAYS = 14;
+
+/** The days left at which a certificate is announced: the endpoint's warning, then each step below it. */
+export function certificateThresholds(warningDays: number): number[] {
+  return [warningDays, ...CERTIFICATE_STEPS_DAYS.filter((d) => d < warningDays)];
+}
 
 export interface RouterOptions {
   directory: ChannelDirectory;
@@ -126,7 +133,9 @@ export class NotificationRouter {
     const id = recorded.endpoint.id;
     if (!expiresAt) return;
     const daysLeft = Math.floor((Date.parse(expiresAt) - Date.parse(recorded.check.checkedAt)) / 86_400_000);
-    const threshold = [...CERTIFICATE_THRESHOLDS_DAYS].reverse().find((t) => daysLeft <= t);
+    const threshold = certificateThresholds(recorded.endpoint.definition.certificateWarningDays ?? DEFAULT_WARNING_DAYS)
+      .reverse()
+      .find((t) => daysLeft <= t);
     if (threshold === undefined) {
       this.certificateThresholds.delete(id);
       return;

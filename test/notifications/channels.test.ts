@@ -1,7 +1,10 @@
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelTestResult, NotificationChannel, NotificationDelivery } from '../../server/contract/notifications.ts';
 import type { Endpoint, Page } from '../../server/contract/types.ts';
+import { createTestCa, days } from '../support/certificates.ts';
 import { type ProviderReceivers, startProviderReceivers } from '../support/provider-receivers.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
 import { startTestVigil, type TestVigil, waitFor } from '../support/vigil.ts';
@@ -221,6 +224,47 @@ describe('routing', () => {
       ['Core network', 'down'],
       ['Core network', 'incident-started'],
     ]);
+  });
+});
+
+describe('certificates and push deadlines', () => {
+  it('warns once per threshold of a certificate running out, not again after a restart', async () => {
+    const ca = await createTestCa();
+    const certificate = await ca.serverCertificate({ notBefore: days(-10), notAfter: days(5.04) });
+    const server = tls.createServer({ cert: certificate.certPem, key: certificate.keyPem }, (socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    let vigil = await vigilWith();
+    await createChannel(vigil, { name: 'certs', type: 'webhook', config: { url: `${receivers.url}/webhook/plain` }, events: ['certificate-expiring'] });
+    const endpoint = await createEndpoint(vigil, 'Edge certificate', '/unused', {
+      url: `tls://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      certificateWarningDays: 14,
+    });
+    const [warned] = await receivers.waitFor('webhook', 1);
+    expect(warned!.body.notification).toMatchObject({ event: 'certificate-expiring', certificate: { daysLeft: 5 }, endpoint: { id: endpoint.id } });
+    expect(receivers.textOf(warned!)).toContain('certificate expires in 5 days');
+    await checkNow(vigil, endpoint.id);
+    await checkNow(vigil, endpoint.id);
+    await settle();
+    expect(receivers.requests('webhook')).toHaveLength(1);
+
+    // The same certificate seen after a restart: the outbox holds that warning already.
+    vigil = await vigil.restart();
+    cleanups.push(vigil.dispose);
+    await checkNow(vigil, endpoint.id);
+    await settle(800);
+    expect(receivers.requests('webhook')).toHaveLength(1);
+  });
+
+  it('tells of a push deadline missed, once', async () => {
+    const vigil = await vigilWith();
+    await createChannel(vigil, { name: 'jobs', type: 'gotify', config: receivers.configFor('gotify'), events: ['push-missed'] });
+    const created = await vigil.api<Endpoint>('POST', '/api/endpoints', { name: 'Nightly backup', type: 'push', intervalSeconds: 2, graceSeconds: 1 });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const [missed] = await receivers.waitFor('gotify', 1, 10_000);
+    expect(receivers.textOf(missed!)).toContain('Nightly backup missed its ping');
+    await settle(4000);
+    expect(receivers.requests('gotify')).toHaveLength(1);
   });
 });
 
