@@ -90,11 +90,6 @@ async function killNine(vigil: VigilProcess): Promise<void> {
   expect((await vigil.exited).signal).toBe('SIGKILL');
 }
 
-async function stopGracefully(vigil: VigilProcess): Promise<void> {
-  vigil.proc.kill('SIGTERM');
-  await vigil.exited;
-}
-
 async function api<T>(vigil: VigilProcess, method: string, path: string, body?: unknown): Promise<T> {
   const response = await vigil.fetch(path, {
     method,
@@ -162,7 +157,7 @@ describe.each(STORES)('kill -9 of Vigil with a notification in its outbox, on %s
     expect(pagerDutyAgain!.body.event_action).toBe('trigger');
     expect(receivers.pagerDutyIncidents.get(pagerDutyAgain!.body.dedup_key)).toBe('triggered');
 
-    // Delivered: never sent again, however many sweeps go by.
+    // Delivered: never sent again, however many sweeps go by. (The log line is written in the same transaction as the row's delivered_at.)
     await waitFor(async () => (await deliveriesOf(vigil, webhook.id)).length > 0 && (await deliveriesOf(vigil, pagerduty.id)).length > 0, 5000, 'log lines');
     await sleep(SWEEP_MS * 6);
     expect(receivers.requests('webhook')).toHaveLength(2);
@@ -171,7 +166,7 @@ describe.each(STORES)('kill -9 of Vigil with a notification in its outbox, on %s
       expect((await deliveriesOf(vigil, channel.id)).map((d) => [d.event, d.outcome, d.endpointId])).toEqual([['down', 'delivered', endpoint.id]]);
     }
 
-    await stopGracefully(vigil);
+    await killNine(vigil);
     const rows = await store.outbox();
     expect(rows.map((r) => r.channelId).sort()).toEqual([webhook.id, pagerduty.id].sort());
     for (const row of rows) expect(row.deliveredAt, `${row.channelId} delivered`).not.toBeNull();
@@ -202,7 +197,7 @@ describe.each(STORES)('kill -9 of Vigil with a notification in its outbox, on %s
     expect(delivered!.body.notification).toMatchObject({ event: 'down', endpoint: { id: endpoint.id } });
     expect((await deliveriesOf(vigil, webhook.id)).map((d) => [d.event, d.outcome, d.attempt, d.statusCode])).toEqual([['down', 'delivered', 1, 200]]);
 
-    await stopGracefully(vigil);
+    await killNine(vigil);
     const rows = await store.outbox();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: delivered!.headers['x-vigil-delivery'], channelId: webhook.id, event: 'down', attempts: 1, failedAt: null });
