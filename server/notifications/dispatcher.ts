@@ -59,6 +59,8 @@ const GROUP_MAX_MS = 60_000;
 const OUTBOX_KEEP_DAYS = 7;
 const LOG_KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 3_600_000;
+/** An entry made by a check but never handed over this long after is one whose result was not kept. */
+const FORGET_EXPECTED_MS = 600_000;
 /** What follows an alert and answers it (where the provider threads). */
 const FOLLOW_UPS = new Set<OutboxEntry['event']>(['recovered', 'incident-resolved', 'reminder']);
 
@@ -77,10 +79,15 @@ export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
   /** Every entry this instance holds, by id: the sweep leaves them alone. */
   private readonly held = new Map<string, OutboxEntry>();
+  /** When each entry still expected was made: one never given (its endpoint was deleted, its check dropped) is forgotten. */
+  private readonly expectedAt = new Map<string, number>();
   /** Outcomes waiting for their row to be stored before they are written. */
   private unrecorded: Array<{ entries: OutboxEntry[]; delivery: NotificationDelivery | null }> = [];
   /** The provider's reference of each thread's first message, per channel (for replies). */
   private readonly threadRefs = new Map<string, string>();
+  /** Alerts sent inside a grouped one, per channel: the group's key, and the group's alerts still open. */
+  private readonly groupOfThread = new Map<string, string>();
+  private readonly openInGroup = new Map<string, Set<string>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -104,13 +111,18 @@ export class Dispatcher {
 
   /** Entries made by a check, not yet given to `accept`: the sweep must not take their rows. */
   expect(entries: readonly OutboxEntry[]): void {
-    for (const e of entries) this.held.set(e.id, e);
+    const now = Date.now();
+    for (const e of entries) {
+      this.held.set(e.id, e);
+      this.expectedAt.set(e.id, now);
+    }
   }
 
   /** Entries to deliver (their state change is committed, or announced while the database is away). */
   accept(entries: readonly OutboxEntry[]): void {
     const now = Date.now();
     for (const entry of entries) {
+      this.expectedAt.delete(entry.id);
       if (entry.duplicate) this.held.delete(entry.id);
       if (this.stopped || entry.duplicate || entry.deliveredAt || entry.failedAt) continue;
       this.held.set(entry.id, entry);
@@ -175,6 +187,11 @@ export class Dispatcher {
       await this.options.store.extendClaims(storedHeld);
       const claimed = await this.options.store.claimDue([...this.held.keys()]);
       if (claimed.length > 0) this.accept(claimed);
+      for (const [id, at] of this.expectedAt) {
+        if (Date.now() - at < FORGET_EXPECTED_MS) break;
+        this.expectedAt.delete(id);
+        if (!this.held.get(id)?.stored) this.held.delete(id);
+      }
       if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
         this.prunedAt = Date.now();
         await this.options.store.prune(OUTBOX_KEEP_DAYS, LOG_KEEP_DAYS);
@@ -284,6 +301,7 @@ export class Dispatcher {
       groupKey: live.length > 1 ? `vigil-group-${live[0]!.id}` : null,
       test: false,
     };
+    if (provider.threads) this.closeGroups(held.id, live, message);
     const started = performance.now();
     const answer = await provider.send(message, held.channel.config, this.options.send);
     const latencyMs = Math.round(performance.now() - started);
@@ -305,6 +323,7 @@ export class Dispatcher {
         // Resolved: the next trouble starts a thread of its own.
         if (e.event === 'recovered' || e.event === 'incident-resolved') this.threadRefs.delete(threadKey);
       }
+      if (provider.threads && message.groupKey && live.some((e) => !FOLLOW_UPS.has(e.event))) this.openGroup(held.id, message.groupKey, live);
     } else if (answer.retryable && attempt < this.maxAttempts) {
       outcome = 'retrying';
       const backoff = Math.min(MAX_BACKOFF_MS, this.retryBaseMs * 2 ** (attempt - 1));
@@ -343,6 +362,43 @@ export class Dispatcher {
     if (outcome !== 'retrying') for (const e of live) if (e.stored) this.held.delete(e.id);
     this.unrecorded.push({ entries: live, delivery });
     void this.flushUnrecorded();
+  }
+
+  /** A grouped alert was taken: its alerts are resolved through it (PagerDuty's dedup_key, Opsgenie's alias). */
+  private openGroup(channelId: string, groupKey: string, live: OutboxEntry[]): void {
+    const members = new Set<string>();
+    for (const e of live) {
+      if (FOLLOW_UPS.has(e.event)) continue;
+      members.add(e.notice.threadKey);
+      this.groupOfThread.set(`${channelId} ${e.notice.threadKey}`, groupKey);
+    }
+    this.openInGroup.set(`${channelId} ${groupKey}`, members);
+  }
+
+  /**
+   * Resolutions of alerts that went out in a group: once the last of a group's alerts resolves, the
+   * message resolves the group's alert itself (a lone resolution takes the group's key; a grouped
+   * one, the group's). Held in memory: after a restart a group's alert is left for people to close.
+   */
+  private closeGroups(channelId: string, live: OutboxEntry[], message: OutgoingMessage): void {
+    const closed = new Set<string>();
+    for (const e of live) {
+      if (e.event !== 'recovered' && e.event !== 'incident-resolved') continue;
+      const threadKey = `${channelId} ${e.notice.threadKey}`;
+      const group = this.groupOfThread.get(threadKey);
+      if (!group) continue;
+      this.groupOfThread.delete(threadKey);
+      const members = this.openInGroup.get(`${channelId} ${group}`);
+      members?.delete(e.notice.threadKey);
+      if (members?.size === 0) {
+        this.openInGroup.delete(`${channelId} ${group}`);
+        closed.add(group);
+      }
+    }
+    if (closed.size !== 1) return;
+    const [group] = closed;
+    if (live.length === 1) message.notices = [{ ...live[0]!.notice, threadKey: group! }];
+    else message.groupKey = group!;
   }
 
   private async isOpen(incidentId: string): Promise<boolean> {

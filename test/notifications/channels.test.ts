@@ -345,6 +345,30 @@ describe('delivery', () => {
     expect(receivers.requests('telegram')).toHaveLength(4);
   });
 
+  it('resolves a grouped PagerDuty alert once the last of its endpoints is back', async () => {
+    const vigil = await vigilWith();
+    await createChannel(vigil, { name: 'pd', type: 'pagerduty', config: receivers.configFor('pagerduty'), events: ['down', 'recovered'], groupSeconds: 1 });
+    const endpoints = [];
+    for (const n of [1, 2, 3]) {
+      target.setMode(`/pd-${n}`, { kind: 'ok', status: 500 });
+      endpoints.push(await createEndpoint(vigil, `Service ${n}`, `/pd-${n}`));
+    }
+    const [trigger] = await receivers.waitFor('pagerduty', 1, 8000);
+    expect(trigger!.body).toMatchObject({ event_action: 'trigger', dedup_key: expect.stringMatching(/^vigil-group-/) });
+    expect(trigger!.body.payload.summary).toContain('3');
+    for (const n of [1, 2]) {
+      target.setMode(`/pd-${n}`, { kind: 'ok' });
+      await checkNow(vigil, endpoints[n - 1]!.id);
+    }
+    await receivers.waitFor('pagerduty', 2, 8000);
+    await settle(1500);
+    // Two of three back: the group's alert stays open.
+    expect([...receivers.pagerDutyIncidents.entries()].filter(([, state]) => state === 'triggered').map(([key]) => key)).toEqual([trigger!.body.dedup_key]);
+    target.setMode('/pd-3', { kind: 'ok' });
+    await checkNow(vigil, endpoints[2]!.id);
+    await waitFor(() => receivers.pagerDutyIncidents.get(trigger!.body.dedup_key) === 'resolved', 8000, 'the group resolved');
+  });
+
   it('sends a storm of 500 endpoints going down over ten seconds as one grouped message per channel, by default', async () => {
     const vigil = await vigilWith();
     await createChannel(vigil, { name: 'slack', type: 'slack', config: receivers.configFor('slack'), events: ['down'], groupSeconds: undefined });

@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { io as connectIo } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
+import type { NotificationDelivery } from '../../server/contract/notifications.ts';
+import { SETTINGS_CHANNEL_ID } from '../../server/services/notification-channels/settings-channel.ts';
 import { startFaultTarget, type FaultTarget } from './fault-target.ts';
 import { startVigilProcess, type VigilProcess } from './vigil-process.ts';
 import { waitFor } from './vigil.ts';
@@ -34,6 +36,8 @@ export interface OutageReport {
   statusChangedAfterMs: number;
   incidentStartedAfterMs: number;
   webhookAfterMs: number;
+  /** The flipper's notifications in the delivery log once the database is back: [event, outcome]. */
+  deliveriesAfter: [string, string][];
   metricsAnswers: number[];
   metricsMs: number[];
   /** GET /api/endpoints once a second, from 1 s into the outage until it ends. */
@@ -236,6 +240,17 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     'the result queue to drain',
   );
   const readyzAfter = (await vigil.fetch('/readyz')).status;
+  // The notifications sent from memory during the outage are recorded once the database is back.
+  const deliveriesPath = `/api/notification-channels/${SETTINGS_CHANNEL_ID}/deliveries?limit=200`;
+  const readDeliveries = async () => ((await (await vigil.fetch(deliveriesPath)).json()) as { items: NotificationDelivery[] }).items;
+  const deliveriesAfter = await waitFor(
+    async () => {
+      const items = await readDeliveries();
+      return items.some((d) => d.event === 'incident-started' && d.endpointId === flipper.id) ? items : null;
+    },
+    10_000,
+    'the delivery of the incident recorded',
+  );
   polling = false;
   await poller;
 
@@ -267,6 +282,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     statusChangedAfterMs: statusChanged.at - firstFailureAt,
     incidentStartedAfterMs: incidentStarted.at - thresholdAnsweredAt,
     webhookAfterMs: webhookStarted.at - thresholdAnsweredAt,
+    deliveriesAfter: deliveriesAfter.filter((d) => d.endpointId === flipper.id).map((d) => [d.event, d.outcome]),
     metricsAnswers,
     metricsMs,
     restDuringOutage,
@@ -304,6 +320,8 @@ export function expectWatchingThroughout(report: OutageReport): string {
   expect(report.statusChangedAfterMs, context).toBeLessThan(1000);
   expect(report.incidentStartedAfterMs, context).toBeLessThan(1000);
   expect(report.webhookAfterMs, context).toBeLessThan(1000);
+  expect(report.deliveriesAfter, context).toContainEqual(['incident-started', 'delivered']);
+  expect(report.deliveriesAfter, context).toContainEqual(['down', 'delivered']);
   expect(report.metricsAnswers.length).toBeGreaterThan(8);
   expect(
     report.metricsAnswers.every((s) => s === 200),
