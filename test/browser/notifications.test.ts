@@ -322,8 +322,40 @@ describe('notification channels in the dashboard', () => {
     expect(await pager.locator('.ntf-scope').innerText()).toBe('3 endpoints, tag db');
     expect(await pager.locator('.ntf-facts').innerText()).toContain('Language\n한국어');
     expect(await pager.locator('.ntf-grouping').innerText()).toBe('Within 5 s');
+
+    // The receiver busy once: the log shows the attempt retrying (amber), then the retry delivered (green).
+    await env.vigil.api('PATCH', `/api/notification-channels/${created.body.id}`, { groupSeconds: 0, events: ['down'] });
+    await pager.getByRole('button', { name: 'Delivery log' }).click();
+    await pager.locator('.ntf-log-empty').waitFor();
+    expect(await pager.locator('.ntf-log-empty').innerText()).toBe('Nothing sent yet.');
+    receiver.answerNext(503, 'busy, try again');
+    env.target.setMode('/db-down', { kind: 'ok', status: 500 });
+    await env.createEndpoint({ path: '/db-down', name: 'Archive DB', tags: ['db'], failureThreshold: 1 });
+    const logRows = pager.locator('.ntf-log-table tbody tr');
+    await expect.poll(() => logRows.count(), { timeout: 15_000 }).toBe(2);
+    expect(await logRows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-event'), tr.getAttribute('data-outcome')]))).toEqual([
+      ['down', 'delivered'],
+      ['down', 'retrying'],
+    ]);
+    expect((await logRows.nth(1).locator('td').allInnerTexts()).slice(1, 8)).toEqual([
+      'DOWN',
+      'Archive DB',
+      '1',
+      '1',
+      '↻ Retrying',
+      '503',
+      'HTTP 503 busy, try again',
+    ]);
+    expect((await logRows.nth(0).locator('td').allInnerTexts()).slice(4, 7)).toEqual(['2', '✓ Delivered', '200']);
+    const colour = (outcome: string) => pager.locator(`.ntf-log-table .ntf-outcome[data-outcome="${outcome}"]`).evaluate((el) => getComputedStyle(el).color);
+    expect(await colour('retrying')).toBe('rgb(180, 83, 9)');
+    expect(await colour('delivered')).toBe('rgb(21, 128, 61)');
+    expect(receiver.to('/pager').filter((r) => r.method === 'POST')).toHaveLength(2);
     await env.vigil.api('PATCH', `/api/notification-channels/${created.body.id}`, { name: 'Night pager', enabled: false });
     await expect.poll(() => item(page, 'Night pager').getAttribute('data-enabled')).toBe('false');
+    // The same card, changed in place: its log stays open with its rows.
+    expect(await item(page, 'Night pager').locator('.ntf-log-table tbody tr').count()).toBe(2);
+    expect(await item(page, 'Night pager').locator('.ntf-switch-text').innerText()).toBe('Off: nothing is sent');
     await env.vigil.api('DELETE', `/api/notification-channels/${created.body.id}`);
     await page.locator('.empty').waitFor();
     expect(errors).toEqual([]);

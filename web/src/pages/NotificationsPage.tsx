@@ -65,7 +65,9 @@ function ChannelList() {
         <Show when={list.channels().length > 0} fallback={<p class="empty">{tn('ch.empty')}</p>}>
           <ul class="ntf-list">
             <For each={list.channels()}>
-              {(c) => <ChannelItem channel={c} last={list.last[c.id] ?? null} version={version()} onSaved={list.upsert} onDeleted={() => list.remove(c.id)} />}
+              {(c) => (
+                <ChannelItem channel={c} last={list.last()[c.id] ?? null} version={version()} onSaved={list.upsert} onDeleted={() => list.remove(c.id)} />
+              )}
             </For>
           </ul>
         </Show>

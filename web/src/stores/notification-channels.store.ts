@@ -12,23 +12,27 @@ export const newer = (a: NotificationDelivery, b: NotificationDelivery) => a.at 
  * events (another tab, a script), and each channel's newest delivery (read with the list, then
  * from `notification:delivery`). Call inside a component: it stops with it. The events reach the
  * page while it is subscribed to all (useLiveData), as the server sends them to those only.
+ *
+ * The channels are a store reconciled by id: a changed channel keeps its card (an open log, a
+ * test's answer) and only its changed text is redrawn. The deliveries are never put in a store:
+ * setting an object where one was merges it into the old one, which the log still shows.
  */
 export function useNotificationChannels() {
-  const [channels, setChannels] = createSignal<NotificationChannel[]>([]);
+  const [state, setState] = createStore<{ channels: NotificationChannel[] }>({ channels: [] });
   const [loaded, setLoaded] = createSignal(false);
-  const [last, setLast] = createStore<Record<string, NotificationDelivery | null>>({});
+  const [last, setLast] = createSignal<Readonly<Record<string, NotificationDelivery | null>>>({});
   let reading = 0;
 
   const noteDelivery = (d: NotificationDelivery) => {
-    const current = last[d.channelId];
-    if (!current || newer(d, current)) setLast(d.channelId, d);
+    const current = last()[d.channelId];
+    if (!current || newer(d, current)) setLast((all) => ({ ...all, [d.channelId]: d }));
   };
 
   const load = async () => {
     const request = ++reading;
     const { items } = await notificationsApi.list();
     if (request !== reading) return;
-    setChannels(items);
+    setState('channels', reconcile(items, { key: 'id' }));
     setLoaded(true);
     // The newest delivery of each (they are few: at most 200 channels).
     const newest = await Promise.all(
@@ -40,25 +44,23 @@ export function useNotificationChannels() {
       ),
     );
     if (request !== reading) return;
+    const known = last();
     const next: Record<string, NotificationDelivery | null> = {};
     items.forEach((c, i) => {
-      const known = last[c.id];
+      const live = known[c.id];
       const read = newest[i] ?? null;
       // A live delivery that came while reading is not undone by the older answer.
-      next[c.id] = known && (!read || newer(known, read)) ? known : read;
+      next[c.id] = live && (!read || newer(live, read)) ? live : read;
     });
-    setLast(reconcile(next));
+    setLast(next);
   };
 
-  const upsert = (channel: NotificationChannel) =>
-    setChannels((list) => {
-      const i = list.findIndex((x) => x.id === channel.id);
-      if (i < 0) return [...list, channel];
-      const next = list.slice();
-      next[i] = channel;
-      return next;
-    });
-  const remove = (id: string) => setChannels((list) => list.filter((c) => c.id !== id));
+  const upsert = (channel: NotificationChannel) => {
+    const i = state.channels.findIndex((x) => x.id === channel.id);
+    if (i < 0) setState('channels', state.channels.length, channel);
+    else setState('channels', i, reconcile(channel));
+  };
+  const remove = (id: string) => setState('channels', (list) => list.filter((c) => c.id !== id));
 
   const stops = [
     onLiveEvent('channel:created', upsert),
@@ -71,5 +73,5 @@ export function useNotificationChannels() {
     reading++;
   });
 
-  return { channels, loaded, load, upsert, remove, last, noteDelivery };
+  return { channels: () => state.channels, loaded, load, upsert, remove, last };
 }
