@@ -93,6 +93,10 @@ export class Dispatcher {
   private stopped = false;
   private inFlight = 0;
   private prunedAt = 0;
+  /** Rows this instance id claimed before then are a previous run's: taken back at once. */
+  private readonly startedAt = new Date();
+  private sweepFailing = false;
+  private recordFailing = false;
   private readonly counts = { delivered: 0, failed: 0, retried: 0, messages: 0, grouped: 0 };
   private readonly byType: DispatcherStats['byType'] = {};
   private readonly maxAttempts: number;
@@ -122,6 +126,9 @@ export class Dispatcher {
   accept(entries: readonly OutboxEntry[]): void {
     const now = Date.now();
     for (const entry of entries) {
+      // The same row read again (a sweep racing a check's commit): the entry held already is the one.
+      const known = this.held.get(entry.id);
+      if (known && known !== entry) continue;
       this.expectedAt.delete(entry.id);
       if (entry.duplicate) this.held.delete(entry.id);
       if (this.stopped || entry.duplicate || entry.deliveredAt || entry.failedAt) continue;
@@ -169,6 +176,9 @@ export class Dispatcher {
     const deadline = Date.now() + graceMs;
     while ((this.inFlight > 0 || this.sweeping) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await this.flushUnrecorded();
+    // What still waits here (a group, a retry) is handed over: another instance, or the next run, sends it.
+    const waiting = [...this.held.values()].filter((e) => e.stored && !e.deliveredAt && !e.failedAt).map((e) => e.id);
+    await this.options.store.releaseClaims(waiting).catch((error) => this.options.log?.('cannot hand over the notifications waiting', error));
   }
 
   /** Takes over due rows nobody holds, keeps the claims of those held here, writes outcomes still waiting. */
@@ -185,7 +195,7 @@ export class Dispatcher {
       await this.flushUnrecorded();
       const storedHeld = [...this.held.values()].filter((e) => e.stored).map((e) => e.id);
       await this.options.store.extendClaims(storedHeld);
-      const claimed = await this.options.store.claimDue([...this.held.keys()]);
+      const claimed = await this.options.store.claimDue([...this.held.keys()], this.startedAt);
       if (claimed.length > 0) this.accept(claimed);
       for (const [id, at] of this.expectedAt) {
         if (Date.now() - at < FORGET_EXPECTED_MS) break;
@@ -196,8 +206,11 @@ export class Dispatcher {
         this.prunedAt = Date.now();
         await this.options.store.prune(OUTBOX_KEEP_DAYS, LOG_KEEP_DAYS);
       }
+      this.sweepFailing = false;
     } catch (error) {
-      this.options.log?.('notification outbox sweep failed (tried again at the next sweep)', error);
+      // Once per streak: the database may be away for long, and checks say so already.
+      if (!this.sweepFailing) this.options.log?.('cannot read the notification outbox (tried again at each sweep; notifications go on from memory)', error);
+      this.sweepFailing = true;
     }
   }
 
@@ -478,8 +491,10 @@ export class Dispatcher {
           this.unrecorded.splice(this.unrecorded.indexOf(item), 1);
         }
       }
+      this.recordFailing = false;
     } catch (error) {
-      this.options.log?.('cannot record notification deliveries (kept in memory, written at the next sweep)', error);
+      if (!this.recordFailing) this.options.log?.('cannot record notification deliveries (kept in memory, written once the database answers)', error);
+      this.recordFailing = true;
     }
   }
 }

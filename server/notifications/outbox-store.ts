@@ -66,19 +66,27 @@ export class OutboxStore {
    * Claims the rows due now that nobody holds (or whose holder's claim ran out), except those this
    * instance holds in memory already. One instance wins each row.
    */
-  async claimDue(held: readonly string[], limit = 200): Promise<OutboxEntry[]> {
+  async claimDue(held: readonly string[], runStartedAt: Date, limit = 200): Promise<OutboxEntry[]> {
     const result = await this.db.execute(sql`
       update notification_outbox as o set claimed_by = ${this.instanceId}, claimed_until = now() + ${`${CLAIM_MS} milliseconds`}::interval
       where o.id in (
         select id from notification_outbox
         where delivered_at is null and failed_at is null and due_at <= now() + interval '1 second'
-          and (claimed_until is null or claimed_until < now() or claimed_by = ${this.instanceId})
+          and (claimed_until is null or claimed_until < now() or (claimed_by = ${this.instanceId} and created_at < ${runStartedAt.toISOString()}::timestamptz))
           and not (id = any(${pgArray(held)}::uuid[]))
         order by created_at
         limit ${limit}
         for update skip locked)
       returning o.*`);
     return rowsOf<Record<string, unknown>>(result).map((raw) => entryOf(rowFromRaw(raw)));
+  }
+
+  /** Lets other instances take these rows at once (a graceful stop hands over what waits). */
+  async releaseClaims(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.execute(sql`
+      update notification_outbox set claimed_until = null
+      where id = any(${pgArray(ids)}::uuid[]) and claimed_by = ${this.instanceId} and delivered_at is null and failed_at is null`);
   }
 
   /** Keeps the claim on rows held in memory (waiting for their group or their retry). */

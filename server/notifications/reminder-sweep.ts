@@ -42,6 +42,8 @@ export class ReminderSweep {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** A failure was reported and no sweep has succeeded since (one report per streak). */
+  private failing = false;
 
   constructor(private readonly options: ReminderSweepOptions) {}
 
@@ -66,7 +68,13 @@ export class ReminderSweep {
     if (this.running) return this.running;
     if (!this.options.directory.all().some((held) => held.channel.enabled && held.channel.reminder)) return;
     this.running = this.run(now)
-      .catch((error) => this.options.log?.('reminder sweep failed (tried again at the next one)', error))
+      .then(() => {
+        this.failing = false;
+      })
+      .catch((error) => {
+        if (!this.failing) this.options.log?.('cannot look for reminders due (tried again at each sweep)', error);
+        this.failing = true;
+      })
       .finally(() => {
         this.running = undefined;
       });
