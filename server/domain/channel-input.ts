@@ -163,14 +163,18 @@ export function configOf(
       continue;
     }
     const problem = valueProblem(field.kind, value, field.choices);
-    if (problem) errors.push({ path, message: problem.message, code: problem.code, params: {} });
+    if (problem) errors.push({ path, message: problem.message, code: problem.code, params: problem.params ?? {} });
     else config[field.key] = typeof value === 'string' ? value.trim() : value;
   }
   if (errors.length > 0) throw new ValidationError(errors);
   return config;
 }
 
-function valueProblem(kind: string, value: ChannelConfigValue, choices?: readonly string[]): { message: string; code: string } | null {
+function valueProblem(
+  kind: string,
+  value: ChannelConfigValue,
+  choices?: readonly string[],
+): { message: string; code: string; params?: Record<string, string | number> } | null {
   if (kind === 'number') {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65_535)
       return { message: 'must be a port number (1 … 65535)', code: 'invalid_port' };
@@ -198,7 +202,7 @@ function valueProblem(kind: string, value: ChannelConfigValue, choices?: readonl
     if (addresses.length === 0) return { message: 'must name at least one address', code: 'required' };
     if (addresses.length > LIMITS.recipientsMax) return { message: `at most ${LIMITS.recipientsMax} addresses`, code: 'too_many' };
     const bad = addresses.find((a) => !EMAIL.test(a));
-    if (bad) return { message: `"${bad}" is not an email address`, code: 'invalid_email' };
+    if (bad) return { message: `"${bad}" is not an email address`, code: 'invalid_email', params: { address: bad } };
   }
   return null;
 }

@@ -49,7 +49,14 @@ export async function assertChannelAllowed(ctx: Pick<ServiceContext, 'db' | 'reg
     if (typeof value !== 'string') continue;
     const decision = field.kind === 'url' ? ctx.targets.decideUrl(value) : field.key === 'host' ? ctx.targets.decide(value) : { allowed: true as const };
     // The address is not repeated: a webhook URL is a secret.
-    if (!decision.allowed) errors.push({ path: `config.${field.key}`, message: describeBlockedUrl(decision), code: 'blocked_target', params: {} });
+    if (!decision.allowed) {
+      errors.push({
+        path: `config.${field.key}`,
+        message: describeBlockedUrl(decision),
+        code: 'blocked_target',
+        params: { target: decision.target, reason: decision.reason },
+      });
+    }
   }
   if (errors.length > 0) throw new ValidationError(errors);
 }
