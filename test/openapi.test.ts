@@ -163,6 +163,29 @@ describe('answers match the documented schemas', () => {
     await call('GET', '/api/push/{token}/{signal}', `/api/push/${token}/start`);
     await call('GET', '/api/push/{token}', `/api/push/${'x'.repeat(32)}`);
     await call('POST', '/api/push/{token}', `/api/push/${token}`);
+    const channel = (
+      await call('POST', '/api/notification-channels', '/api/notification-channels', {
+        name: 'Documented channel',
+        type: 'webhook',
+        config: { url: target.url('/documented-hook'), secret: 'hush' },
+        endpointIds: [id],
+        reminder: { everyMinutes: 60, max: 2 },
+      })
+    ).body as { id: string };
+    await call('POST', '/api/notification-channels', '/api/notification-channels', { name: 'Bad', type: 'slack', config: {} });
+    await call('GET', '/api/notification-channels', '/api/notification-channels');
+    await call('GET', '/api/notification-channels/{id}', `/api/notification-channels/${channel.id}`);
+    await call('GET', '/api/notification-channels/{id}', `/api/notification-channels/${crypto.randomUUID()}`);
+    await call('PATCH', '/api/notification-channels/{id}', `/api/notification-channels/${channel.id}`, {
+      config: { url: target.url('/documented-hook'), secret: '(secret)' },
+    });
+    await call('PATCH', '/api/notification-channels/{id}', `/api/notification-channels/${channel.id}`, { groupSeconds: -1 });
+    await call('POST', '/api/notification-channels/{id}/test', `/api/notification-channels/${channel.id}/test`);
+    await waitFor(async () => ((await vigil.api('GET', `/api/notification-channels/${channel.id}/deliveries`)).body.items as unknown[]).length > 0);
+    await call('GET', '/api/notification-channels/{id}/deliveries', `/api/notification-channels/${channel.id}/deliveries?limit=1`);
+    await call('GET', '/api/notification-channels/{id}/deliveries', `/api/notification-channels/${channel.id}/deliveries?limit=0`);
+    await call('DELETE', '/api/notification-channels/{id}', `/api/notification-channels/${channel.id}`);
+    await call('DELETE', '/api/notification-channels/{id}', `/api/notification-channels/${channel.id}`);
     await call('GET', '/api/auth', '/api/auth');
     await call('POST', '/api/auth/verify', '/api/auth/verify');
     await call('POST', '/api/auth/verify', '/api/auth/verify', undefined, {});
