@@ -282,7 +282,9 @@ export class Dispatcher {
       due.push(e);
     }
     if (due.length === 0) return this.schedule(lane);
-    const batch = held.channel.groupSeconds > 0 ? due.slice(0, this.groupMax) : due.slice(0, 1);
+    // A group is for many endpoints: one endpoint's few notifications (recovered, then its incident resolved) go one by one.
+    const manyEndpoints = due.some((e) => e.endpointId !== due[0]!.endpointId);
+    const batch = held.channel.groupSeconds > 0 && manyEndpoints ? due.slice(0, this.groupMax) : due.slice(0, 1);
     const taken = new Set(batch);
     lane.queue = lane.queue.filter((e) => !taken.has(e));
     lane.busy = true;
