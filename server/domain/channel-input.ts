@@ -7,12 +7,10 @@ import {
   NOTIFICATION_LANGUAGES,
   type NotificationChannelDefinition,
 } from '../contract/notifications.ts';
-import { ENDPOINT_LIMITS } from '../contract/endpoint-limits.ts';
 import { SECRET_MARKER } from '../contract/types.ts';
-import { countedFirst } from './bounded-input.ts';
 import { parseWith } from './endpoint-input.ts';
+import { scopeFields } from './scope-input.ts';
 import { type FieldError, ValidationError } from './errors.ts';
-import { UUID_PATTERN } from './ids.ts';
 import { displayable, NUL_MESSAGE, noNul } from './text-rules.ts';
 
 /** Loose: a plain address with one @, no spaces or angle brackets (what SMTP servers accept in RCPT TO). */
@@ -29,28 +27,7 @@ const fields = {
     .min(1, 'must name at least one event')
     .max(NOTIFICATION_EVENTS.length * 2)
     .transform((events) => [...new Set(events)]),
-  allEndpoints: z.boolean(),
-  endpointIds: countedFirst(
-    z.array(z.string().regex(UUID_PATTERN, 'must be a UUID')).max(1000, 'at most 1000 endpoints'),
-    'items',
-    1000,
-    'at most 1000 endpoints',
-  ).transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
-  tags: countedFirst(
-    z
-      .array(
-        z
-          .string()
-          .trim()
-          .min(1, 'must not be empty')
-          .max(ENDPOINT_LIMITS.tagLength, `must be at most ${ENDPOINT_LIMITS.tagLength} characters`)
-          .superRefine(displayable),
-      )
-      .max(100, 'at most 100 tags'),
-    'items',
-    100,
-    'at most 100 tags',
-  ).transform((tags) => [...new Set(tags)]),
+  ...scopeFields({ endpointIds: 1000, tags: 100 }),
   reminder: z
     .strictObject({
       everyMinutes: z

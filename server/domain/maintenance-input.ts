@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { MAINTENANCE_KINDS, type MaintenanceWindowDefinition } from '../contract/types.ts';
 import { MAINTENANCE_LIMITS as LIMITS } from '../contract/maintenance-limits.ts';
 import { ENDPOINT_LIMITS } from '../contract/endpoint-limits.ts';
-import { countedFirst } from './bounded-input.ts';
 import { displayable, NUL_MESSAGE, noNul } from './text-rules.ts';
 import { type FieldError, ValidationError } from './errors.ts';
-import { UUID_PATTERN } from './ids.ts';
 import { isTimeZone } from '../contract/time-zone.ts';
 import { parseWith } from './endpoint-input.ts';
+import { scopeFields } from './scope-input.ts';
 import { coded } from './zod-issues.ts';
 
 /** A time with its offset, kept as the instant it names (ISO 8601 in UTC). */
@@ -47,28 +46,7 @@ const fields = {
     .max(ENDPOINT_LIMITS.timezoneLength, `must be at most ${ENDPOINT_LIMITS.timezoneLength} characters`)
     .refine(isTimeZone, coded('is not a time zone this server knows (an IANA name such as Europe/Berlin or Asia/Seoul)', 'invalid_timezone'))
     .nullable(),
-  allEndpoints: z.boolean(),
-  endpointIds: countedFirst(
-    z.array(z.string().regex(UUID_PATTERN, 'must be a UUID')).max(LIMITS.endpointIds, `at most ${LIMITS.endpointIds} endpoints`),
-    'items',
-    LIMITS.endpointIds,
-    `at most ${LIMITS.endpointIds} endpoints`,
-  ).transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
-  tags: countedFirst(
-    z
-      .array(
-        z
-          .string()
-          .trim()
-          .min(1, 'must not be empty')
-          .max(ENDPOINT_LIMITS.tagLength, `must be at most ${ENDPOINT_LIMITS.tagLength} characters`)
-          .superRefine(displayable),
-      )
-      .max(LIMITS.tags, `at most ${LIMITS.tags} tags`),
-    'items',
-    LIMITS.tags,
-    `at most ${LIMITS.tags} tags`,
-  ).transform((tags) => [...new Set(tags)]),
+  ...scopeFields(LIMITS),
 };
 
 export const MaintenanceCreateSchema = z.strictObject({

@@ -491,9 +491,9 @@ export class Dispatcher {
         for (const item of ready) {
           await this.options.store.record(item.entries, item.delivery);
           this.unrecorded.splice(this.unrecorded.indexOf(item), 1);
+          this.recordFailing = false;
         }
       }
-      this.recordFailing = false;
     } catch (error) {
       if (!this.recordFailing) this.options.log?.('cannot record notification deliveries (kept in memory, written once the database answers)', error);
       this.recordFailing = true;

@@ -6,7 +6,7 @@ import type { OpenIncident } from '../domain/monitor-state.ts';
 import type { QueuedEvent } from '../results/pending-write.ts';
 import type { ChannelDirectory } from '../state/channel-directory.ts';
 import type { MonitoredEndpoint } from '../state/monitor-registry.ts';
-import { idOfKey, type OutboxEntry } from './outbox-entry.ts';
+import { idOfKey, newEntry, type OutboxEntry } from './outbox-entry.ts';
 import { type NoticeFacts, noticeOf } from './notices.ts';
 
 /** Below the endpoint's certificateWarningDays, a certificate is announced again as it crosses each of these days left. */
@@ -77,23 +77,7 @@ export class NotificationRouter {
     const add = (event: NotificationEvent, facts: NoticeFacts, key?: string) => {
       for (const held of this.options.directory.routeOf(endpoint, event)) {
         const id = key ? idOfKey(`${held.id} ${key}`) : randomUUID();
-        entries.push({
-          id,
-          channelId: held.id,
-          event,
-          endpointId: endpoint.id,
-          incidentId: facts.incidentId,
-          notice: noticeOf(id, event, facts, this.options.publicUrl),
-          createdAt: at,
-          dueAt: at,
-          attempts: 0,
-          deliveredAt: null,
-          failedAt: null,
-          lastError: null,
-          threadRef: null,
-          stored: false,
-          ...(key ? { keyed: true } : {}),
-        });
+        entries.push(newEntry(held.id, noticeOf(id, event, facts, this.options.publicUrl), at, key !== undefined));
       }
     };
 

@@ -29,6 +29,27 @@ export interface OutboxEntry {
   duplicate?: boolean;
 }
 
+/** A new notification for a channel, not yet tried nor stored; `keyed`: its id is derived from what it says. */
+export function newEntry(channelId: string, notice: Notice, at: Date, keyed: boolean): OutboxEntry {
+  return {
+    id: notice.id,
+    channelId,
+    event: notice.event,
+    endpointId: notice.endpoint.id,
+    incidentId: notice.incidentId,
+    notice,
+    createdAt: at,
+    dueAt: at,
+    attempts: 0,
+    deliveredAt: null,
+    failedAt: null,
+    lastError: null,
+    threadRef: null,
+    stored: false,
+    ...(keyed ? { keyed: true } : {}),
+  };
+}
+
 /**
  * A UUID derived from a key: the same notification made twice (after a restart, on another
  * instance) gets the same id, and the outbox keeps one.

@@ -4,7 +4,7 @@ import type { EndpointStatus } from '../contract/types.ts';
 import type { ChannelDirectory } from '../state/channel-directory.ts';
 import type { MonitorRegistry } from '../state/monitor-registry.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { idOfKey, type OutboxEntry } from './outbox-entry.ts';
+import { idOfKey, newEntry, type OutboxEntry } from './outbox-entry.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { noticeOf } from './notices.ts';
 
@@ -120,23 +120,7 @@ export class ReminderSweep {
           this.options.publicUrl,
           { number: n, max },
         );
-        due.push({
-          id,
-          channelId: held.id,
-          event: 'reminder',
-          endpointId: row.endpoint_id,
-          incidentId: row.id,
-          notice,
-          createdAt: now,
-          dueAt: now,
-          attempts: 0,
-          deliveredAt: null,
-          failedAt: null,
-          lastError: null,
-          threadRef: null,
-          stored: false,
-          keyed: true,
-        });
+        due.push(newEntry(held.id, notice, now, true));
       }
     }
     if (due.length === 0) return;
