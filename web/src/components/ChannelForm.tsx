@@ -1,5 +1,4 @@
-import { For, Match, Show, Switch, createEffect, createResource, createSignal, on } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { For, Match, Show, Switch } from 'solid-js';
 import { CHANNEL_FIELDS, CHANNEL_LIMITS as LIMITS } from '../../../server/contract/channel-fields.ts';
 import {
   CHANNEL_TYPES,
@@ -13,17 +12,17 @@ import {
   type NotificationLanguage,
 } from '../../../server/contract/notifications.ts';
 import { type ProblemDetails, SECRET_MARKER } from '../../../server/contract/types.ts';
-import { LOCALE_NAMES, locale, t } from '../i18n/index.ts';
+import { LOCALE_NAMES, locale } from '../i18n/index.ts';
 import { describeChannelError, type NotificationMessageKey, TYPE_NAMES, tn } from '../i18n/notification-messages.ts';
-import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
 import { useLiveData } from '../lib/page-data.ts';
+import { useResourceForm } from '../lib/resource-form.ts';
 import { navigate } from '../lib/router.ts';
-import { ApiError } from '../services/api.ts';
 import { notificationsApi } from '../services/notifications-api.ts';
 import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
-import { EndpointScopePicker } from './EndpointScopePicker.tsx';
-import { Field, controlProps } from './Field.tsx';
+import { EndpointScopePicker, toggled } from './EndpointScopePicker.tsx';
+import { Field, FieldError, FormError, controlProps } from './Field.tsx';
+import { FormActions, FormFrame } from './FormFrame.tsx';
 import { PillChoice } from './PillChoice.tsx';
 
 /** The form's fields as typed; each type keeps its own config values (switching back finds them). */
@@ -204,10 +203,6 @@ function fieldErrorsOf(problem: ProblemDetails | null, scope: FormValues['scope'
   return out;
 }
 
-function focusFirstError() {
-  queueMicrotask(() => document.querySelector<HTMLElement>('.ntf-form [aria-invalid="true"]')?.focus());
-}
-
 /** A config key's label: "Webhook URL", "Port (optional)". */
 function fieldLabel(field: ChannelField): string {
   const label = tn(`ch.key.${field.key}` as NotificationMessageKey);
@@ -220,30 +215,15 @@ function fieldLabel(field: ChannelField): string {
  * over). The API's field errors appear beside the fields.
  */
 export function ChannelForm(props: { id?: string }) {
-  const [values, setValues] = createStore<FormValues>(DEFAULTS());
-  const [errors, setErrors] = createSignal<Record<string, string>>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
-  const [loaded, setLoaded] = createSignal(!props.id);
-  const [original, setOriginal] = createSignal<NotificationChannel | null>(null);
-
+  const { values, setValues, errors, formError, saving, loaded, original, save } = useResourceForm({
+    id: () => props.id,
+    load: (id) => notificationsApi.get(id),
+    notFoundText: () => tn('ch.notFound'),
+    valuesOf,
+    defaults: DEFAULTS,
+    formSelector: '.ntf-form',
+  });
   useLiveData({ load: loadEndpoints });
-  const [stored] = createResource(
-    () => props.id,
-    (id) =>
-      notificationsApi.get(id).catch((error: unknown) => {
-        setFormError(error instanceof ApiError && error.status === 404 ? tn('ch.notFound') : describeRequestError(error));
-        return undefined;
-      }),
-  );
-  createEffect(
-    on(stored, (c) => {
-      if (!c) return;
-      setOriginal(c);
-      setValues(valuesOf(c));
-      setLoaded(true);
-    }),
-  );
 
   /** The secret keys stored for the type shown (an empty field keeps them). */
   const kept = () => {
@@ -254,44 +234,22 @@ export function ChannelForm(props: { id?: string }) {
     return keys;
   };
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const { definition, errors: found } = toDefinition(values, kept());
-    setErrors(found);
-    if (!definition) {
-      setFormError(tn('ch.form.failed'));
-      focusFirstError();
-      return;
-    }
-    setFormError('');
-    setSaving(true);
-    try {
-      const saved = props.id ? await notificationsApi.update(props.id, definition) : await notificationsApi.create(definition);
-      addToast('success', tn(props.id ? 'ch.toast.saved' : 'ch.toast.created', { name: saved.name }));
-      navigate('/notifications');
-    } catch (error) {
-      if (error instanceof ApiError) {
-        const { _: general, ...fields } = fieldErrorsOf(error.problem, values.scope);
-        setErrors(fields);
-        setFormError(
-          general ??
-            (Object.keys(fields).length
-              ? tn('ch.form.failed')
-              : error.problem?.code === 'channel_from_settings'
-                ? tn('ch.err.fromSettings')
-                : describeProblem(error.problem?.code, error.problem?.params, error.message)),
-        );
-        focusFirstError();
-      } else {
-        setFormError(describeRequestError(error));
-      }
-    } finally {
-      setSaving(false);
-    }
+    void save({
+      checked: toDefinition(values, kept()),
+      failed: () => tn('ch.form.failed'),
+      send: (definition: NotificationChannelDefinition) => (props.id ? notificationsApi.update(props.id, definition) : notificationsApi.create(definition)),
+      done: (saved) => {
+        addToast('success', tn(props.id ? 'ch.toast.saved' : 'ch.toast.created', { name: saved.name }));
+        navigate('/notifications');
+      },
+      fieldErrorsOf: (problem) => fieldErrorsOf(problem, values.scope),
+      problemText: (problem) => (problem?.code === 'channel_from_settings' ? tn('ch.err.fromSettings') : undefined),
+    });
   };
 
-  const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) =>
-    setValues(list, (current) => (on ? (current.includes(value) ? current : [...current, value]) : current.filter((x) => x !== value)));
+  const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) => setValues(list, (current) => toggled(current, value, on));
   const toggleEvent = (event: NotificationEvent, on: boolean) =>
     setValues('events', (current) => (on ? [...new Set([...current, event])] : current.filter((e) => e !== event)));
 
@@ -353,153 +311,140 @@ export function ChannelForm(props: { id?: string }) {
   const readOnly = () => original()?.fromSettings === true;
 
   return (
-    <section class="form-page ntf-form-page" aria-labelledby="form-title">
-      <p class="crumbs">
-        <a href="/notifications">← {tn('ch.back')}</a>
-      </p>
-      <h1 id="form-title">{props.id ? tn('ch.form.editTitle', { name: original()?.name ?? '' }) : tn('ch.form.newTitle')}</h1>
-      <Show when={loaded()} fallback={<p class="muted">{formError() || t('common.loading')}</p>}>
-        <Show
-          when={!readOnly()}
-          fallback={
-            <p class="ntf-readonly" role="status">
-              {tn('ch.form.readOnly')}
+    <FormFrame
+      class="ntf-form-page"
+      backHref="/notifications"
+      backLabel={tn('ch.back')}
+      title={props.id ? tn('ch.form.editTitle', { name: original()?.name ?? '' }) : tn('ch.form.newTitle')}
+      loaded={loaded()}
+      formError={formError()}
+    >
+      <Show
+        when={!readOnly()}
+        fallback={
+          <p class="ntf-readonly" role="status">
+            {tn('ch.form.readOnly')}
+          </p>
+        }
+      >
+        <form class="form ntf-form" onSubmit={submit} novalidate>
+          <FormError error={formError()} />
+          <PillChoice
+            name="type"
+            legend={tn('ch.form.type')}
+            class="ntf-types"
+            options={CHANNEL_TYPES.map((type) => ({ value: type, label: TYPE_NAMES[type][locale()] }))}
+            value={values.type}
+            onChange={(type) => setValues('type', type)}
+          />
+          <Field name="name" label={tn('ch.form.name')} hint={tn('ch.form.name.hint')} error={errors().name}>
+            <input
+              {...controlProps('name', errors().name, true)}
+              type="text"
+              maxLength={LIMITS.nameLength}
+              value={values.name}
+              onInput={(e) => setValues('name', e.currentTarget.value)}
+            />
+          </Field>
+          <fieldset class="ntf-config" data-type={values.type} aria-describedby="f-type-help">
+            <legend>
+              {tn('ch.form.settings')}: {TYPE_NAMES[values.type][locale()]}
+            </legend>
+            <p id="f-type-help" class="ntf-help">
+              {tn(`ch.help.${values.type}` as NotificationMessageKey)}
             </p>
-          }
-        >
-          <form class="form ntf-form" onSubmit={submit} novalidate>
-            <Show when={formError()}>
-              <p class="form-error" role="alert">
-                {formError()}
-              </p>
+            {/* Keyed on the type: each type draws its own fields. */}
+            <Show when={values.type} keyed>
+              {(type) => <For each={CHANNEL_FIELDS[type]}>{(field) => configInput(field)}</For>}
             </Show>
-            <PillChoice
-              name="type"
-              legend={tn('ch.form.type')}
-              class="ntf-types"
-              options={CHANNEL_TYPES.map((type) => ({ value: type, label: TYPE_NAMES[type][locale()] }))}
-              value={values.type}
-              onChange={(type) => setValues('type', type)}
-            />
-            <Field name="name" label={tn('ch.form.name')} hint={tn('ch.form.name.hint')} error={errors().name}>
-              <input
-                {...controlProps('name', errors().name, true)}
-                type="text"
-                maxLength={LIMITS.nameLength}
-                value={values.name}
-                onInput={(e) => setValues('name', e.currentTarget.value)}
-              />
-            </Field>
-            <fieldset class="ntf-config" data-type={values.type} aria-describedby="f-type-help">
-              <legend>
-                {tn('ch.form.settings')}: {TYPE_NAMES[values.type][locale()]}
-              </legend>
-              <p id="f-type-help" class="ntf-help">
-                {tn(`ch.help.${values.type}` as NotificationMessageKey)}
-              </p>
-              {/* Keyed on the type: each type draws its own fields. */}
-              <Show when={values.type} keyed>
-                {(type) => <For each={CHANNEL_FIELDS[type]}>{(field) => configInput(field)}</For>}
-              </Show>
-            </fieldset>
-            <fieldset class="field ntf-event-field" data-field="events" data-invalid={errors().events ? 'true' : undefined}>
-              <legend>{tn('ch.form.events')}</legend>
-              <div class="ntf-event-options">
-                <For each={NOTIFICATION_EVENTS}>
-                  {(event) => (
-                    <label class="check">
-                      <input
-                        type="checkbox"
-                        name="events"
-                        value={event}
-                        checked={values.events.includes(event)}
-                        aria-invalid={errors().events ? true : undefined}
-                        aria-describedby={errors().events ? 'f-events-error' : undefined}
-                        onChange={(e) => toggleEvent(event, e.currentTarget.checked)}
-                      />
-                      <span>{tn(`ch.form.event.${event}` as NotificationMessageKey)}</span>
-                    </label>
-                  )}
-                </For>
-              </div>
-              <Show when={errors().events}>
-                <small id="f-events-error" class="field-error" role="alert">
-                  {errors().events}
-                </small>
-              </Show>
-            </fieldset>
-            <PillChoice
-              name="scope"
-              legend={tn('ch.form.scope')}
-              options={[
-                { value: 'all', label: tn('ch.form.scope.all') },
-                { value: 'chosen', label: tn('ch.form.scope.chosen') },
-              ]}
-              value={values.scope}
-              onChange={(scope) => setValues('scope', scope)}
-            />
-            <Show when={errors().scope}>
-              <small class="field-error" role="alert">
-                {errors().scope}
-              </small>
-            </Show>
-            <Show when={values.scope === 'chosen'}>
-              <EndpointScopePicker
-                endpointIds={values.endpointIds}
-                tags={values.tags}
-                search={values.search}
-                onSearch={(text) => setValues('search', text)}
-                onToggle={toggle}
-                errors={errors()}
-              />
-            </Show>
-            <PillChoice
-              name="language"
-              legend={tn('ch.form.language')}
-              options={(['en', 'ko'] as const).map((l) => ({ value: l, label: LOCALE_NAMES[l] }))}
-              value={values.language}
-              onChange={(language) => setValues('language', language)}
-            />
-            <PillChoice
-              name="reminder"
-              legend={tn('ch.form.reminder')}
-              options={[
-                { value: 'off', label: tn('ch.form.reminder.off') },
-                { value: 'on', label: tn('ch.form.reminder.on') },
-              ]}
-              value={values.reminder}
-              onChange={(reminder) => setValues('reminder', reminder)}
-            />
-            <Switch>
-              <Match when={values.reminder === 'on'}>
-                <div class="form-row">
-                  {numberInput(
-                    'reminderEvery',
-                    'reminder-everyMinutes',
-                    tn('ch.form.reminder.every'),
-                    LIMITS.reminderEveryMinutesMax,
-                    tn('ch.form.reminder.hint'),
-                  )}
-                  {numberInput('reminderMax', 'reminder-max', tn('ch.form.reminder.max'), LIMITS.reminderMaxCount)}
-                </div>
-              </Match>
-            </Switch>
-            {numberInput('groupSeconds', 'groupSeconds', tn('ch.form.group'), LIMITS.groupSecondsMax, tn('ch.form.group.hint'))}
-            <label class="check ntf-enabled">
-              <input type="checkbox" id="f-enabled" checked={values.enabled} onChange={(e) => setValues('enabled', e.currentTarget.checked)} />
-              {tn('ch.form.enabled')}
-            </label>
-            <div class="actions">
-              <button type="submit" class="primary" disabled={saving()}>
-                {saving() ? tn('ch.form.saving') : props.id ? tn('ch.form.save') : tn('ch.form.create')}
-              </button>
-              <a class="button" href="/notifications">
-                {tn('ch.form.cancel')}
-              </a>
+          </fieldset>
+          <fieldset class="field ntf-event-field" data-field="events" data-invalid={errors().events ? 'true' : undefined}>
+            <legend>{tn('ch.form.events')}</legend>
+            <div class="ntf-event-options">
+              <For each={NOTIFICATION_EVENTS}>
+                {(event) => (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      name="events"
+                      value={event}
+                      checked={values.events.includes(event)}
+                      aria-invalid={errors().events ? true : undefined}
+                      aria-describedby={errors().events ? 'f-events-error' : undefined}
+                      onChange={(e) => toggleEvent(event, e.currentTarget.checked)}
+                    />
+                    <span>{tn(`ch.form.event.${event}` as NotificationMessageKey)}</span>
+                  </label>
+                )}
+              </For>
             </div>
-          </form>
-        </Show>
+            <FieldError id="f-events-error" error={errors().events} />
+          </fieldset>
+          <PillChoice
+            name="scope"
+            legend={tn('ch.form.scope')}
+            options={[
+              { value: 'all', label: tn('ch.form.scope.all') },
+              { value: 'chosen', label: tn('ch.form.scope.chosen') },
+            ]}
+            value={values.scope}
+            onChange={(scope) => setValues('scope', scope)}
+          />
+          <FieldError error={errors().scope} />
+          <Show when={values.scope === 'chosen'}>
+            <EndpointScopePicker
+              endpointIds={values.endpointIds}
+              tags={values.tags}
+              search={values.search}
+              onSearch={(text) => setValues('search', text)}
+              onToggle={toggle}
+              errors={errors()}
+            />
+          </Show>
+          <PillChoice
+            name="language"
+            legend={tn('ch.form.language')}
+            options={(['en', 'ko'] as const).map((l) => ({ value: l, label: LOCALE_NAMES[l] }))}
+            value={values.language}
+            onChange={(language) => setValues('language', language)}
+          />
+          <PillChoice
+            name="reminder"
+            legend={tn('ch.form.reminder')}
+            options={[
+              { value: 'off', label: tn('ch.form.reminder.off') },
+              { value: 'on', label: tn('ch.form.reminder.on') },
+            ]}
+            value={values.reminder}
+            onChange={(reminder) => setValues('reminder', reminder)}
+          />
+          <Switch>
+            <Match when={values.reminder === 'on'}>
+              <div class="form-row">
+                {numberInput(
+                  'reminderEvery',
+                  'reminder-everyMinutes',
+                  tn('ch.form.reminder.every'),
+                  LIMITS.reminderEveryMinutesMax,
+                  tn('ch.form.reminder.hint'),
+                )}
+                {numberInput('reminderMax', 'reminder-max', tn('ch.form.reminder.max'), LIMITS.reminderMaxCount)}
+              </div>
+            </Match>
+          </Switch>
+          {numberInput('groupSeconds', 'groupSeconds', tn('ch.form.group'), LIMITS.groupSecondsMax, tn('ch.form.group.hint'))}
+          <label class="check ntf-enabled">
+            <input type="checkbox" id="f-enabled" checked={values.enabled} onChange={(e) => setValues('enabled', e.currentTarget.checked)} />
+            {tn('ch.form.enabled')}
+          </label>
+          <FormActions
+            saving={saving()}
+            editing={Boolean(props.id)}
+            cancelHref="/notifications"
+            text={{ saving: tn('ch.form.saving'), save: tn('ch.form.save'), create: tn('ch.form.create'), cancel: tn('ch.form.cancel') }}
+          />
+        </form>
       </Show>
-    </section>
+    </FormFrame>
   );
 }

@@ -6,6 +6,7 @@ import { formatDateTime, formatMs, formatTime } from '../lib/format.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { notificationsApi } from '../services/notifications-api.ts';
 import { newer } from '../stores/notification-channels.store.ts';
+import { FormError } from './Field.tsx';
 
 /** Rows read at a time. */
 const PAGE_SIZE = 20;
@@ -83,11 +84,7 @@ export function DeliveryLog(props: { channelId: string; channelName: string; ver
   return (
     <section class="ntf-log" id={`ntf-log-panel-${props.channelId}`} aria-labelledby={titleId()}>
       <h4 id={titleId()}>{tn('ch.log.title', { name: props.channelName })}</h4>
-      <Show when={failure()}>
-        <p class="form-error" role="alert">
-          {failure()}
-        </p>
-      </Show>
+      <FormError error={failure()} />
       <Show when={rows().length > 0} fallback={<p class="muted ntf-log-empty">{loading() ? tn('ch.log.loading') : tn('ch.log.empty')}</p>}>
         <div class="table-wrap">
           <table class="table ntf-log-table">

@@ -1,9 +1,14 @@
 import { For, Show, createMemo } from 'solid-js';
 import { tm } from '../i18n/maintenance-messages.ts';
 import { allTags, endpoints } from '../stores/endpoints.store.ts';
+import { FieldError } from './Field.tsx';
 
 /** Endpoints listed in the picker at once (a search narrows a long list). */
 const PICKER_ROWS = 200;
+
+/** `current` with `value` added (once) or taken out: how a form applies the picker's onToggle. */
+export const toggled = (current: string[], value: string, on: boolean): string[] =>
+  on ? (current.includes(value) ? current : [...current, value]) : current.filter((x) => x !== value);
 
 /**
  * Which endpoints something covers when it is not all of them: a searchable list of every
@@ -61,11 +66,7 @@ export function EndpointScopePicker(props: {
             )}
           </For>
         </ul>
-        <Show when={props.errors.endpointIds}>
-          <small id="f-endpointIds-error" class="field-error" role="alert">
-            {props.errors.endpointIds}
-          </small>
-        </Show>
+        <FieldError id="f-endpointIds-error" error={props.errors.endpointIds} />
       </div>
       <fieldset class="field mw-tags" data-field="tags" data-invalid={props.errors.tags ? 'true' : undefined} aria-describedby="f-tags-hint">
         <legend>{tm('mw.form.tags')}</legend>
@@ -90,11 +91,7 @@ export function EndpointScopePicker(props: {
             </For>
           </div>
         </Show>
-        <Show when={props.errors.tags}>
-          <small class="field-error" role="alert">
-            {props.errors.tags}
-          </small>
-        </Show>
+        <FieldError error={props.errors.tags} />
       </fieldset>
     </>
   );

@@ -11,11 +11,7 @@ export function Field(props: { name: string; label: string; hint?: string; error
           {props.hint}
         </small>
       </Show>
-      <Show when={props.error}>
-        <small id={`f-${props.name}-error`} class="field-error" role="alert">
-          {props.error}
-        </small>
-      </Show>
+      <FieldError id={`f-${props.name}-error`} error={props.error} />
       <Show when={!props.error && props.warning}>
         <small id={`f-${props.name}-warning`} class="field-warning" role="status">
           {props.warning}
@@ -29,4 +25,26 @@ export function Field(props: { name: string; label: string; hint?: string; error
 export function controlProps(name: string, error: string | undefined, hint = false, warning?: string) {
   const described = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : warning ? `f-${name}-warning` : ''].filter(Boolean).join(' ');
   return { id: `f-${name}`, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': described || undefined };
+}
+
+/** A field's error, when it has one (`id`: what the control's aria-describedby names). */
+export function FieldError(props: { id?: string; error?: string }) {
+  return (
+    <Show when={props.error}>
+      <small id={props.id} class="field-error" role="alert">
+        {props.error}
+      </small>
+    </Show>
+  );
+}
+
+/** A form's (or a panel's) line of error, when there is one. */
+export function FormError(props: { error: string }) {
+  return (
+    <Show when={props.error}>
+      <p class="form-error" role="alert">
+        {props.error}
+      </p>
+    </Show>
+  );
 }

@@ -1,23 +1,22 @@
-import { For, Show, createEffect, createResource, createSignal, on } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { PillChoice } from './PillChoice.tsx';
-import { createStore } from 'solid-js/store';
 import { MAINTENANCE_LIMITS as LIMITS } from '../../../server/contract/maintenance-limits.ts';
 import type { MaintenanceKind, MaintenanceWindow, MaintenanceWindowDefinition, ProblemDetails } from '../../../server/contract/types.ts';
 import { ENDPOINT_LIMITS } from '../../../server/contract/endpoint-limits.ts';
-import { locale, t } from '../i18n/index.ts';
+import { locale } from '../i18n/index.ts';
 import { describeWindowError, tm, type MaintenanceMessageKey } from '../i18n/maintenance-messages.ts';
-import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
 import { formatInterval } from '../lib/format.ts';
 import { browserTimeZone, cronWords, fromLocalInput, toLocalInput } from '../lib/maintenance.ts';
 import { isTimeZone } from '../../../server/contract/time-zone.ts';
 import { useLiveData } from '../lib/page-data.ts';
+import { useResourceForm } from '../lib/resource-form.ts';
 import { navigate } from '../lib/router.ts';
-import { ApiError } from '../services/api.ts';
 import { maintenanceApi } from '../services/maintenance-api.ts';
 import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
-import { EndpointScopePicker } from './EndpointScopePicker.tsx';
-import { Field, controlProps } from './Field.tsx';
+import { EndpointScopePicker, toggled } from './EndpointScopePicker.tsx';
+import { Field, FormError, controlProps } from './Field.tsx';
+import { FormActions, FormFrame } from './FormFrame.tsx';
 
 /** The form's fields as typed; times as datetime-local values in this browser's zone. */
 interface FormValues {
@@ -145,10 +144,6 @@ function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
   return out;
 }
 
-function focusFirstError() {
-  queueMicrotask(() => document.querySelector<HTMLElement>('.mw-form [aria-invalid="true"]')?.focus());
-}
-
 /** The zones the time zone field suggests: this browser's first, then the most used. Any other IANA name may be typed. */
 const ZONES = [
   'UTC',
@@ -164,63 +159,31 @@ const ZONES = [
 
 /** Adds a maintenance window, or edits one when given its id: one form that adapts to the kind. The API's field errors appear beside the fields. */
 export function MaintenanceForm(props: { id?: string }) {
-  const [values, setValues] = createStore<FormValues>(DEFAULTS());
-  const [errors, setErrors] = createSignal<Record<string, string>>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
-  const [loaded, setLoaded] = createSignal(!props.id);
-  const [original, setOriginal] = createSignal<MaintenanceWindow | null>(null);
-
+  const { values, setValues, errors, formError, saving, loaded, original, save } = useResourceForm({
+    id: () => props.id,
+    load: (id) => maintenanceApi.get(id),
+    notFoundText: () => tm('mw.notFound'),
+    valuesOf,
+    defaults: DEFAULTS,
+    formSelector: '.mw-form',
+  });
   useLiveData({ load: loadEndpoints });
-  const [stored] = createResource(
-    () => props.id,
-    (id) =>
-      maintenanceApi.get(id).catch((error: unknown) => {
-        setFormError(error instanceof ApiError && error.status === 404 ? tm('mw.notFound') : describeRequestError(error));
-        return undefined;
-      }),
-  );
-  createEffect(
-    on(stored, (w) => {
-      if (!w) return;
-      setOriginal(w);
-      setValues(valuesOf(w));
-      setLoaded(true);
-    }),
-  );
 
   const zone = browserTimeZone();
   const once = () => values.kind === 'once';
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const { definition, errors: found } = toDefinition(values);
-    setErrors(found);
-    if (!definition) {
-      setFormError(tm('mw.form.failed'));
-      focusFirstError();
-      return;
-    }
-    setFormError('');
-    setSaving(true);
-    try {
-      const saved = props.id ? await maintenanceApi.update(props.id, definition) : await maintenanceApi.create(definition);
-      addToast('success', tm(props.id ? 'mw.toast.saved' : 'mw.toast.created', { name: saved.name }));
-      navigate('/maintenance');
-    } catch (error) {
-      if (error instanceof ApiError) {
-        const { _: general, ...fields } = fieldErrorsOf(error.problem);
-        setErrors(fields);
-        setFormError(
-          general ?? (Object.keys(fields).length ? tm('mw.form.failed') : describeProblem(error.problem?.code, error.problem?.params, error.message)),
-        );
-        focusFirstError();
-      } else {
-        setFormError(describeRequestError(error));
-      }
-    } finally {
-      setSaving(false);
-    }
+    void save({
+      checked: toDefinition(values),
+      failed: () => tm('mw.form.failed'),
+      send: (definition: MaintenanceWindowDefinition) => (props.id ? maintenanceApi.update(props.id, definition) : maintenanceApi.create(definition)),
+      done: (saved) => {
+        addToast('success', tm(props.id ? 'mw.toast.saved' : 'mw.toast.created', { name: saved.name }));
+        navigate('/maintenance');
+      },
+      fieldErrorsOf,
+    });
   };
 
   const input = (
@@ -250,107 +213,101 @@ export function MaintenanceForm(props: { id?: string }) {
     return words ? tm('mw.form.cron.reads', { text: words }) : tm('mw.form.cron.hint');
   };
 
-  const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) =>
-    setValues(list, (current) => (on ? (current.includes(value) ? current : [...current, value]) : current.filter((x) => x !== value)));
+  const toggle = (list: 'endpointIds' | 'tags', value: string, on: boolean) => setValues(list, (current) => toggled(current, value, on));
 
   return (
-    <section class="form-page mw-form-page" aria-labelledby="form-title">
-      <p class="crumbs">
-        <a href="/maintenance">← {tm('mw.back')}</a>
-      </p>
-      <h1 id="form-title">{props.id ? tm('mw.form.editTitle', { name: original()?.name ?? '' }) : tm('mw.form.newTitle')}</h1>
-      <Show when={loaded()} fallback={<p class="muted">{formError() || t('common.loading')}</p>}>
-        <form class="form mw-form" onSubmit={submit} novalidate>
-          <Show when={formError()}>
-            <p class="form-error" role="alert">
-              {formError()}
-            </p>
-          </Show>
-          {input('name', tm('mw.form.name'), { maxLength: LIMITS.nameLength })}
-          <Field name="description" label={tm('mw.form.description')} hint={tm('mw.form.description.hint')} error={errors().description}>
-            <textarea
-              {...controlProps('description', errors().description, true)}
-              rows={2}
-              maxLength={LIMITS.descriptionLength}
-              value={values.description}
-              onInput={(e) => setValues('description', e.currentTarget.value)}
-            />
-          </Field>
-          <PillChoice
-            name="kind"
-            legend={tm('mw.form.kind')}
-            options={[
-              { value: 'once', label: tm('mw.form.kind.once') },
-              { value: 'recurring', label: tm('mw.form.kind.recurring') },
-            ]}
-            value={values.kind}
-            onChange={(kind) => setValues('kind', kind)}
+    <FormFrame
+      class="mw-form-page"
+      backHref="/maintenance"
+      backLabel={tm('mw.back')}
+      title={props.id ? tm('mw.form.editTitle', { name: original()?.name ?? '' }) : tm('mw.form.newTitle')}
+      loaded={loaded()}
+      formError={formError()}
+    >
+      <form class="form mw-form" onSubmit={submit} novalidate>
+        <FormError error={formError()} />
+        {input('name', tm('mw.form.name'), { maxLength: LIMITS.nameLength })}
+        <Field name="description" label={tm('mw.form.description')} hint={tm('mw.form.description.hint')} error={errors().description}>
+          <textarea
+            {...controlProps('description', errors().description, true)}
+            rows={2}
+            maxLength={LIMITS.descriptionLength}
+            value={values.description}
+            onInput={(e) => setValues('description', e.currentTarget.value)}
           />
-          <Show when={!once()}>
-            <div class="form-row">
-              {input('cron', tm('mw.form.cron'), { hint: cronHint, maxLength: LIMITS.cronLength, spellcheck: false })}
-              {input('durationMinutes', tm('mw.form.duration'), {
-                hint: durationHint,
-                inputmode: 'numeric',
-                maxLength: String(LIMITS.durationMinutes.max).length,
-              })}
-            </div>
-            <Field name="timezone" label={tm('mw.form.timezone')} hint={tm('mw.form.timezone.hint')} error={errors().timezone}>
-              <input
-                {...controlProps('timezone', errors().timezone, true)}
-                type="text"
-                list="f-timezone-zones"
-                autocomplete="off"
-                spellcheck={false}
-                maxLength={ENDPOINT_LIMITS.timezoneLength}
-                value={values.timezone}
-                onInput={(e) => setValues('timezone', e.currentTarget.value)}
-              />
-              <datalist id="f-timezone-zones">
-                <For each={[...new Set([zone, ...ZONES])]}>{(z) => <option value={z} />}</For>
-              </datalist>
-            </Field>
-          </Show>
+        </Field>
+        <PillChoice
+          name="kind"
+          legend={tm('mw.form.kind')}
+          options={[
+            { value: 'once', label: tm('mw.form.kind.once') },
+            { value: 'recurring', label: tm('mw.form.kind.recurring') },
+          ]}
+          value={values.kind}
+          onChange={(kind) => setValues('kind', kind)}
+        />
+        <Show when={!once()}>
           <div class="form-row">
-            {input('startsAt', tm(once() ? 'mw.form.startsAt' : 'mw.form.notBefore'), {
-              type: 'datetime-local',
-              hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
-            })}
-            {input('endsAt', tm(once() ? 'mw.form.endsAt' : 'mw.form.notAfter'), {
-              type: 'datetime-local',
-              hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
+            {input('cron', tm('mw.form.cron'), { hint: cronHint, maxLength: LIMITS.cronLength, spellcheck: false })}
+            {input('durationMinutes', tm('mw.form.duration'), {
+              hint: durationHint,
+              inputmode: 'numeric',
+              maxLength: String(LIMITS.durationMinutes.max).length,
             })}
           </div>
-          <PillChoice
-            name="scope"
-            legend={tm('mw.form.scope')}
-            options={[
-              { value: 'chosen', label: tm('mw.form.scope.chosen') },
-              { value: 'all', label: tm('mw.form.scope.all') },
-            ]}
-            value={values.scope}
-            onChange={(scope) => setValues('scope', scope)}
-          />
-          <Show when={values.scope === 'chosen'}>
-            <EndpointScopePicker
-              endpointIds={values.endpointIds}
-              tags={values.tags}
-              search={values.search}
-              onSearch={(text) => setValues('search', text)}
-              onToggle={toggle}
-              errors={errors()}
+          <Field name="timezone" label={tm('mw.form.timezone')} hint={tm('mw.form.timezone.hint')} error={errors().timezone}>
+            <input
+              {...controlProps('timezone', errors().timezone, true)}
+              type="text"
+              list="f-timezone-zones"
+              autocomplete="off"
+              spellcheck={false}
+              maxLength={ENDPOINT_LIMITS.timezoneLength}
+              value={values.timezone}
+              onInput={(e) => setValues('timezone', e.currentTarget.value)}
             />
-          </Show>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={saving()}>
-              {saving() ? tm('mw.form.saving') : props.id ? tm('mw.form.save') : tm('mw.form.create')}
-            </button>
-            <a class="button" href="/maintenance">
-              {tm('mw.form.cancel')}
-            </a>
-          </div>
-        </form>
-      </Show>
-    </section>
+            <datalist id="f-timezone-zones">
+              <For each={[...new Set([zone, ...ZONES])]}>{(z) => <option value={z} />}</For>
+            </datalist>
+          </Field>
+        </Show>
+        <div class="form-row">
+          {input('startsAt', tm(once() ? 'mw.form.startsAt' : 'mw.form.notBefore'), {
+            type: 'datetime-local',
+            hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
+          })}
+          {input('endsAt', tm(once() ? 'mw.form.endsAt' : 'mw.form.notAfter'), {
+            type: 'datetime-local',
+            hint: () => tm(once() ? 'mw.form.localTime' : 'mw.form.bounds.hint', { zone }),
+          })}
+        </div>
+        <PillChoice
+          name="scope"
+          legend={tm('mw.form.scope')}
+          options={[
+            { value: 'chosen', label: tm('mw.form.scope.chosen') },
+            { value: 'all', label: tm('mw.form.scope.all') },
+          ]}
+          value={values.scope}
+          onChange={(scope) => setValues('scope', scope)}
+        />
+        <Show when={values.scope === 'chosen'}>
+          <EndpointScopePicker
+            endpointIds={values.endpointIds}
+            tags={values.tags}
+            search={values.search}
+            onSearch={(text) => setValues('search', text)}
+            onToggle={toggle}
+            errors={errors()}
+          />
+        </Show>
+        <FormActions
+          saving={saving()}
+          editing={Boolean(props.id)}
+          cancelHref="/maintenance"
+          text={{ saving: tm('mw.form.saving'), save: tm('mw.form.save'), create: tm('mw.form.create'), cancel: tm('mw.form.cancel') }}
+        />
+      </form>
+    </FormFrame>
   );
 }

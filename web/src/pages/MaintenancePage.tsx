@@ -1,18 +1,15 @@
-import { For, Match, Show, Switch, createMemo, createSignal } from 'solid-js';
+import { For, Show, createMemo } from 'solid-js';
 import type { MaintenanceWindow } from '../../../server/contract/types.ts';
 import { MaintenanceForm } from '../components/MaintenanceForm.tsx';
-import { t } from '../i18n/index.ts';
+import { DeleteButton, ResourceList, ResourceRoutes, useItemAction } from '../components/ResourcePage.tsx';
 import { tm } from '../i18n/maintenance-messages.ts';
-import { describeRequestError } from '../i18n/server-messages.ts';
 import { orderWindows, stateOf, type WindowState } from '../lib/maintenance.ts';
 import { windowState, windowWhen } from '../lib/maintenance-text.ts';
 import { useLiveData } from '../lib/page-data.ts';
-import { matchPath } from '../lib/router.ts';
 import { maintenanceApi } from '../services/maintenance-api.ts';
 import { endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
 import { useMaintenanceWindows } from '../stores/maintenance.store.ts';
 import { addToast } from '../stores/toast.store.ts';
-import { NotFoundPage } from './NotFoundPage.tsx';
 
 const GROUPS: WindowState[] = ['active', 'upcoming', 'past'];
 const GROUP_TITLES = { active: 'mw.group.active', upcoming: 'mw.group.upcoming', past: 'mw.group.past' } as const;
@@ -50,26 +47,7 @@ export function WindowScope(props: { window: MaintenanceWindow }) {
  * `path`: /maintenance, /maintenance/new or /maintenance/:id/edit.
  */
 export default function MaintenancePage(props: { path: string }) {
-  const editId = () => matchPath('/maintenance/:id/edit', props.path)?.id ?? null;
-  const route = () => {
-    const path = props.path.replace(/\/+$/, '');
-    if (path === '/maintenance') return 'list';
-    if (path === '/maintenance/new') return 'new';
-    return editId() ? 'edit' : 'missing';
-  };
-  return (
-    <Switch fallback={<NotFoundPage />}>
-      <Match when={route() === 'list'}>
-        <WindowList />
-      </Match>
-      <Match when={route() === 'new'}>
-        <MaintenanceForm />
-      </Match>
-      <Match when={route() === 'edit' && editId()} keyed>
-        {(id) => <MaintenanceForm id={id} />}
-      </Match>
-    </Switch>
-  );
+  return <ResourceRoutes base="/maintenance" path={props.path} list={WindowList} form={MaintenanceForm} />;
 }
 
 function WindowList() {
@@ -78,50 +56,37 @@ function WindowList() {
   const groups = createMemo(() => orderWindows(list.windows()));
 
   return (
-    <section class="mw-page" aria-labelledby="mw-title">
-      <div class="page-head">
-        <h1 id="mw-title">{tm('mw.title')}</h1>
-        <a class="button primary" href="/maintenance/new">
-          + {tm('mw.new')}
-        </a>
-      </div>
-      <p class="muted mw-intro">{tm('mw.intro')}</p>
-      <Show when={list.loaded()} fallback={<p class="muted">{t('common.loading')}</p>}>
-        <Show when={list.windows().length > 0} fallback={<p class="empty">{tm('mw.empty')}</p>}>
-          <For each={GROUPS}>
-            {(state) => (
-              <Show when={groups()[state].length > 0}>
-                <section class="mw-group" data-state={state} aria-labelledby={`mw-group-${state}`}>
-                  <h2 id={`mw-group-${state}`}>
-                    {tm(GROUP_TITLES[state])} <span class="muted">({groups()[state].length})</span>
-                  </h2>
-                  <ul class="mw-list">
-                    <For each={groups()[state]}>{(w) => <WindowItem window={w} onDeleted={() => list.remove(w.id)} onSaved={list.upsert} />}</For>
-                  </ul>
-                </section>
-              </Show>
-            )}
-          </For>
-        </Show>
-      </Show>
-    </section>
+    <ResourceList
+      prefix="mw"
+      title={tm('mw.title')}
+      newHref="/maintenance/new"
+      newLabel={tm('mw.new')}
+      intro={tm('mw.intro')}
+      loaded={list.loaded()}
+      count={list.windows().length}
+      emptyText={tm('mw.empty')}
+    >
+      <For each={GROUPS}>
+        {(state) => (
+          <Show when={groups()[state].length > 0}>
+            <section class="mw-group" data-state={state} aria-labelledby={`mw-group-${state}`}>
+              <h2 id={`mw-group-${state}`}>
+                {tm(GROUP_TITLES[state])} <span class="muted">({groups()[state].length})</span>
+              </h2>
+              <ul class="mw-list">
+                <For each={groups()[state]}>{(w) => <WindowItem window={w} onDeleted={() => list.remove(w.id)} onSaved={list.upsert} />}</For>
+              </ul>
+            </section>
+          </Show>
+        )}
+      </For>
+    </ResourceList>
   );
 }
 
 function WindowItem(props: { window: MaintenanceWindow; onDeleted: () => void; onSaved: (w: MaintenanceWindow) => void }) {
-  const [confirming, setConfirming] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
+  const { busy, act } = useItemAction();
   const w = () => props.window;
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await action();
-    } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
-    } finally {
-      setBusy(false);
-    }
-  };
   const remove = () =>
     act(async () => {
       const name = w().name;
@@ -174,24 +139,12 @@ function WindowItem(props: { window: MaintenanceWindow; onDeleted: () => void; o
             {tm('mw.endNow')}
           </button>
         </Show>
-        <Show
-          when={confirming()}
-          fallback={
-            <button type="button" class="danger" onClick={() => setConfirming(true)} disabled={busy()} aria-label={`${tm('mw.delete')}: ${w().name}`}>
-              {tm('mw.delete')}
-            </button>
-          }
-        >
-          <span class="confirm" role="group" aria-label={tm('mw.deleteConfirm', { name: w().name })}>
-            <span>{tm('mw.deleteConfirm', { name: w().name })}</span>
-            <button type="button" class="danger" onClick={remove} disabled={busy()}>
-              {tm('mw.deleteYes')}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {tm('mw.cancel')}
-            </button>
-          </span>
-        </Show>
+        <DeleteButton
+          name={w().name}
+          busy={busy()}
+          onDelete={remove}
+          text={{ delete: tm('mw.delete'), confirm: tm('mw.deleteConfirm', { name: w().name }), yes: tm('mw.deleteYes'), cancel: tm('mw.cancel') }}
+        />
       </div>
     </li>
   );

@@ -1,44 +1,24 @@
-import { For, Match, Show, Switch, createSignal } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
 import { type ChannelTestResult, NOTIFICATION_EVENTS, type NotificationChannel, type NotificationDelivery } from '../../../server/contract/notifications.ts';
 import { ChannelForm } from '../components/ChannelForm.tsx';
 import { DeliveryLog, Outcome } from '../components/DeliveryLog.tsx';
+import { DeleteButton, ResourceList, ResourceRoutes, useItemAction } from '../components/ResourcePage.tsx';
 import { LOCALE_NAMES, locale, t } from '../i18n/index.ts';
 import { eventName, TYPE_NAMES, tn } from '../i18n/notification-messages.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatMs, formatTime } from '../lib/format.ts';
 import { useLiveData } from '../lib/page-data.ts';
-import { matchPath } from '../lib/router.ts';
 import { notificationsApi } from '../services/notifications-api.ts';
 import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { useNotificationChannels } from '../stores/notification-channels.store.ts';
 import { addToast } from '../stores/toast.store.ts';
-import { NotFoundPage } from './NotFoundPage.tsx';
 
 /**
  * Notification channels: the list (each with its test, its delivery log, edit and delete), and the
  * form that adds or edits one. `path`: /notifications, /notifications/new or /notifications/:id/edit.
  */
 export default function NotificationsPage(props: { path: string }) {
-  const editId = () => matchPath('/notifications/:id/edit', props.path)?.id ?? null;
-  const route = () => {
-    const path = props.path.replace(/\/+$/, '');
-    if (path === '/notifications') return 'list';
-    if (path === '/notifications/new') return 'new';
-    return editId() ? 'edit' : 'missing';
-  };
-  return (
-    <Switch fallback={<NotFoundPage />}>
-      <Match when={route() === 'list'}>
-        <ChannelList />
-      </Match>
-      <Match when={route() === 'new'}>
-        <ChannelForm />
-      </Match>
-      <Match when={route() === 'edit' && editId()} keyed>
-        {(id) => <ChannelForm id={id} />}
-      </Match>
-    </Switch>
-  );
+  return <ResourceRoutes base="/notifications" path={props.path} list={ChannelList} form={ChannelForm} />;
 }
 
 function ChannelList() {
@@ -53,26 +33,22 @@ function ChannelList() {
   });
 
   return (
-    <section class="ntf-page" aria-labelledby="ntf-title">
-      <div class="page-head">
-        <h1 id="ntf-title">{tn('ch.title')}</h1>
-        <a class="button primary" href="/notifications/new">
-          + {tn('ch.new')}
-        </a>
-      </div>
-      <p class="muted ntf-intro">{tn('ch.intro')}</p>
-      <Show when={list.loaded()} fallback={<p class="muted">{t('common.loading')}</p>}>
-        <Show when={list.channels().length > 0} fallback={<p class="empty">{tn('ch.empty')}</p>}>
-          <ul class="ntf-list">
-            <For each={list.channels()}>
-              {(c) => (
-                <ChannelItem channel={c} last={list.last()[c.id] ?? null} version={version()} onSaved={list.upsert} onDeleted={() => list.remove(c.id)} />
-              )}
-            </For>
-          </ul>
-        </Show>
-      </Show>
-    </section>
+    <ResourceList
+      prefix="ntf"
+      title={tn('ch.title')}
+      newHref="/notifications/new"
+      newLabel={tn('ch.new')}
+      intro={tn('ch.intro')}
+      loaded={list.loaded()}
+      count={list.channels().length}
+      emptyText={tn('ch.empty')}
+    >
+      <ul class="ntf-list">
+        <For each={list.channels()}>
+          {(c) => <ChannelItem channel={c} last={list.last()[c.id] ?? null} version={version()} onSaved={list.upsert} onDeleted={() => list.remove(c.id)} />}
+        </For>
+      </ul>
+    </ResourceList>
   );
 }
 
@@ -97,24 +73,13 @@ function ChannelItem(props: {
   onSaved: (c: NotificationChannel) => void;
   onDeleted: () => void;
 }) {
-  const [confirming, setConfirming] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
+  const { busy, act } = useItemAction();
   const [testing, setTesting] = createSignal(false);
   const [test, setTest] = createSignal<ChannelTestResult | { error: string } | null>(null);
   const [logOpen, setLogOpen] = createSignal(false);
   const c = () => props.channel;
   const readOnly = () => c().fromSettings;
 
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await action();
-    } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
-    } finally {
-      setBusy(false);
-    }
-  };
   const setEnabled = (enabled: boolean) =>
     act(async () => {
       const saved = await notificationsApi.update(c().id, { enabled });
@@ -245,24 +210,12 @@ function ChannelItem(props: {
           <a class="button" href={`/notifications/${c().id}/edit`} aria-label={`${tn('ch.edit')}: ${c().name}`}>
             {tn('ch.edit')}
           </a>
-          <Show
-            when={confirming()}
-            fallback={
-              <button type="button" class="danger" onClick={() => setConfirming(true)} disabled={busy()} aria-label={`${tn('ch.delete')}: ${c().name}`}>
-                {tn('ch.delete')}
-              </button>
-            }
-          >
-            <span class="confirm" role="group" aria-label={tn('ch.deleteConfirm', { name: c().name })}>
-              <span>{tn('ch.deleteConfirm', { name: c().name })}</span>
-              <button type="button" class="danger" onClick={remove} disabled={busy()}>
-                {tn('ch.deleteYes')}
-              </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                {tn('ch.cancel')}
-              </button>
-            </span>
-          </Show>
+          <DeleteButton
+            name={c().name}
+            busy={busy()}
+            onDelete={remove}
+            text={{ delete: tn('ch.delete'), confirm: tn('ch.deleteConfirm', { name: c().name }), yes: tn('ch.deleteYes'), cancel: tn('ch.cancel') }}
+          />
         </Show>
       </div>
       <div class="ntf-test-result" role="status" aria-live="polite">
