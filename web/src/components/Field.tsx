@@ -1,4 +1,4 @@
-import { Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 
 /** A labelled form control with its hint, its error and its warning beside it (linked for screen readers). */
 export function Field(props: { name: string; label: string; hint?: string; error?: string; warning?: string; children: JSX.Element }) {
@@ -46,5 +46,34 @@ export function FormError(props: { error: string }) {
         {props.error}
       </p>
     </Show>
+  );
+}
+
+/** The time zone field: any IANA name may be typed; `zones` are suggested. */
+export function TimeZoneField(props: {
+  label: string;
+  hint: string;
+  error?: string;
+  maxLength: number;
+  zones: string[];
+  value: string;
+  onInput: (text: string) => void;
+}) {
+  return (
+    <Field name="timezone" label={props.label} hint={props.hint} error={props.error}>
+      <input
+        {...controlProps('timezone', props.error, true)}
+        type="text"
+        list="f-timezone-zones"
+        autocomplete="off"
+        spellcheck={false}
+        maxLength={props.maxLength}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      <datalist id="f-timezone-zones">
+        <For each={props.zones}>{(zone) => <option value={zone} />}</For>
+      </datalist>
+    </Field>
   );
 }

@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { PillChoice } from './PillChoice.tsx';
 import { MAINTENANCE_LIMITS as LIMITS } from '../../../server/contract/maintenance-limits.ts';
 import type { MaintenanceKind, MaintenanceWindow, MaintenanceWindowDefinition, ProblemDetails } from '../../../server/contract/types.ts';
@@ -15,7 +15,7 @@ import { maintenanceApi } from '../services/maintenance-api.ts';
 import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import { EndpointScopePicker, toggled } from './EndpointScopePicker.tsx';
-import { Field, FormError, controlProps } from './Field.tsx';
+import { Field, FormError, TimeZoneField, controlProps } from './Field.tsx';
 import { FormActions, FormFrame } from './FormFrame.tsx';
 
 /** The form's fields as typed; times as datetime-local values in this browser's zone. */
@@ -255,21 +255,15 @@ export function MaintenanceForm(props: { id?: string }) {
               maxLength: String(LIMITS.durationMinutes.max).length,
             })}
           </div>
-          <Field name="timezone" label={tm('mw.form.timezone')} hint={tm('mw.form.timezone.hint')} error={errors().timezone}>
-            <input
-              {...controlProps('timezone', errors().timezone, true)}
-              type="text"
-              list="f-timezone-zones"
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={ENDPOINT_LIMITS.timezoneLength}
-              value={values.timezone}
-              onInput={(e) => setValues('timezone', e.currentTarget.value)}
-            />
-            <datalist id="f-timezone-zones">
-              <For each={[...new Set([zone, ...ZONES])]}>{(z) => <option value={z} />}</For>
-            </datalist>
-          </Field>
+          <TimeZoneField
+            label={tm('mw.form.timezone')}
+            hint={tm('mw.form.timezone.hint')}
+            error={errors().timezone}
+            maxLength={ENDPOINT_LIMITS.timezoneLength}
+            zones={[...new Set([zone, ...ZONES])]}
+            value={values.timezone}
+            onInput={(text) => setValues('timezone', text)}
+          />
         </Show>
         <div class="form-row">
           {input('startsAt', tm(once() ? 'mw.form.startsAt' : 'mw.form.notBefore'), {

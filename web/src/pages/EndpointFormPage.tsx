@@ -19,7 +19,7 @@ import {
   type SavedEndpoint,
 } from '../../../server/contract/types.ts';
 import { AssertionsEditor } from '../components/AssertionsEditor.tsx';
-import { Field, controlProps } from '../components/Field.tsx';
+import { Field, TimeZoneField, controlProps } from '../components/Field.tsx';
 import { MonitorTypeChoice } from '../components/MonitorTypeChoice.tsx';
 import { ParentPicker } from '../components/ParentPicker.tsx';
 import { parentErrorText } from '../i18n/dependency-messages.ts';
@@ -588,21 +588,15 @@ export default function EndpointFormPage(props: { id?: string }) {
             >
               <div class="form-row">
                 {text('cron', () => tp('form.cron'), { hintText: () => tp('form.cron.hint'), spellcheck: false })}
-                <Field name="timezone" label={tp('form.timezone')} hint={tp('form.timezone.hint')} error={errors().timezone}>
-                  <input
-                    {...controlProps('timezone', errors().timezone, true)}
-                    type="text"
-                    list="f-timezone-zones"
-                    autocomplete="off"
-                    spellcheck={false}
-                    maxLength={MAX_LENGTHS.timezone}
-                    value={values.timezone}
-                    onInput={(e) => setValues('timezone', e.currentTarget.value)}
-                  />
-                  <datalist id="f-timezone-zones">
-                    <For each={commonTimeZones()}>{(zone) => <option value={zone} />}</For>
-                  </datalist>
-                </Field>
+                <TimeZoneField
+                  label={tp('form.timezone')}
+                  hint={tp('form.timezone.hint')}
+                  error={errors().timezone}
+                  maxLength={MAX_LENGTHS.timezone}
+                  zones={commonTimeZones()}
+                  value={values.timezone}
+                  onInput={(text) => setValues('timezone', text)}
+                />
               </div>
             </Show>
             {text('graceSeconds', () => tp('form.grace'), { inputmode: 'numeric', hintText: () => durationHint('form.grace.hint', values.graceSeconds) })}
