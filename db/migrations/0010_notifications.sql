@@ -56,4 +56,5 @@ CREATE INDEX "notification_deliveries_channel_at_idx" ON "notification_deliverie
 CREATE INDEX "notification_deliveries_at_idx" ON "notification_deliveries" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "notification_outbox_due_idx" ON "notification_outbox" USING btree ("due_at") WHERE delivered_at is null and failed_at is null;--> statement-breakpoint
 CREATE INDEX "notification_outbox_incident_idx" ON "notification_outbox" USING btree ("incident_id","channel_id");--> statement-breakpoint
+CREATE INDEX "notification_outbox_endpoint_idx" ON "notification_outbox" USING btree ("endpoint_id","channel_id");--> statement-breakpoint
 CREATE INDEX "notification_outbox_created_at_idx" ON "notification_outbox" USING btree ("created_at");

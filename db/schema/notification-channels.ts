@@ -63,6 +63,7 @@ export const notificationOutbox = pgTable(
   (t) => [
     index('notification_outbox_due_idx').on(t.dueAt).where(sql`delivered_at is null and failed_at is null`),
     index('notification_outbox_incident_idx').on(t.incidentId, t.channelId),
+    index('notification_outbox_endpoint_idx').on(t.endpointId, t.channelId),
     index('notification_outbox_created_at_idx').on(t.createdAt),
   ],
 );

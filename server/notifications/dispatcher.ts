@@ -175,7 +175,7 @@ export class Dispatcher {
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     const deadline = Date.now() + graceMs;
     while ((this.inFlight > 0 || this.sweeping) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await this.flushUnrecorded();
+    await Promise.race([this.flushUnrecorded(), new Promise((r) => setTimeout(r, Math.max(graceMs, 1000)))]);
     // What still waits here (a group, a retry) is handed over: another instance, or the next run, sends it.
     const waiting = [...this.held.values()].filter((e) => e.stored && !e.deliveredAt && !e.failedAt).map((e) => e.id);
     await this.options.store.releaseClaims(waiting).catch((error) => this.options.log?.('cannot hand over the notifications waiting', error));
@@ -308,8 +308,8 @@ export class Dispatcher {
       else live.push(e);
     }
     if (live.length === 0) return;
-    for (const e of live) await this.fillThreadRef(held.id, e);
     const provider = this.options.providers[held.channel.type];
+    if (provider.replies) for (const e of live) await this.fillThreadRef(held.id, e);
     const message: OutgoingMessage = {
       language: held.channel.language,
       notices: live.map((e) => e.notice),
@@ -429,7 +429,9 @@ export class Dispatcher {
     if (!FOLLOW_UPS.has(entry.event)) return;
     if (entry.notice.threadRef) return;
     let ref = this.threadRefs.get(`${channelId} ${entry.notice.threadKey}`) ?? null;
-    if (ref === null) ref = await this.options.store.threadRefOf(channelId, entry.notice.threadKey, entry.incidentId).catch(() => null);
+    if (ref === null) {
+      ref = await this.options.store.threadRefOf(channelId, entry.notice.threadKey, entry.incidentId, entry.notice.endpoint.id).catch(() => null);
+    }
     if (ref !== null) entry.notice = { ...entry.notice, threadRef: ref };
   }
 
@@ -486,13 +488,16 @@ export class Dispatcher {
   private async writeOutcomes(): Promise<void> {
     try {
       while (true) {
+        // Every outcome whose rows are stored, in one write; the others wait for their rows.
         const ready = this.unrecorded.filter((u) => u.entries.every((e) => e.stored));
         if (ready.length === 0) return;
-        for (const item of ready) {
-          await this.options.store.record(item.entries, item.delivery);
-          this.unrecorded.splice(this.unrecorded.indexOf(item), 1);
-          this.recordFailing = false;
-        }
+        await this.options.store.record(
+          ready.flatMap((u) => u.entries),
+          ready.flatMap((u) => (u.delivery ? [u.delivery] : [])),
+        );
+        const written = new Set(ready);
+        this.unrecorded = this.unrecorded.filter((u) => !written.has(u));
+        this.recordFailing = false;
       }
     } catch (error) {
       if (!this.recordFailing) this.options.log?.('cannot record notification deliveries (kept in memory, written once the database answers)', error);

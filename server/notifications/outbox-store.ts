@@ -97,42 +97,52 @@ export class OutboxStore {
       where id = any(${pgArray(ids)}::uuid[]) and claimed_by = ${this.instanceId}`);
   }
 
-  /** Writes the outcome of one attempt for its entries, and the attempt to the delivery log. */
-  async record(entries: readonly OutboxEntry[], delivery: NotificationDelivery | null): Promise<void> {
+  /**
+   * Writes the outcomes of attempts (each entry's state) and the attempts to the delivery log, all
+   * in one transaction of two statements whatever their number: results keep up with sending.
+   */
+  async record(entries: readonly OutboxEntry[], deliveries: readonly NotificationDelivery[]): Promise<void> {
+    if (entries.length === 0 && deliveries.length === 0) return;
+    // The latest state of each entry (an entry tried twice since the last write appears once).
+    const latest = [...new Map(entries.map((e) => [e.id, e])).values()];
+    const column = (pick: (e: OutboxEntry) => string | number | null) => pgArray(latest.map(pick));
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const log = (pick: (d: NotificationDelivery) => string | number | null) => pgArray(deliveries.map(pick));
     await this.db.transaction(async (tx) => {
-      for (const e of entries) {
-        await tx
-          .update(notificationOutbox)
-          .set({
-            attempts: e.attempts,
-            dueAt: e.dueAt,
-            deliveredAt: e.deliveredAt,
-            failedAt: e.failedAt,
-            lastError: e.lastError,
-            threadRef: e.threadRef,
-            claimedUntil: sql`now() + ${`${CLAIM_MS} milliseconds`}::interval`,
-          })
-          .where(and(eq(notificationOutbox.id, e.id), or(eq(notificationOutbox.claimedBy, this.instanceId), sql`${notificationOutbox.claimedBy} is null`)));
+      if (latest.length > 0) {
+        await tx.execute(sql`
+          update notification_outbox as o set
+            attempts = v.attempts, due_at = v.due_at, delivered_at = v.delivered_at, failed_at = v.failed_at,
+            last_error = v.last_error, thread_ref = v.thread_ref, claimed_until = now() + ${`${CLAIM_MS} milliseconds`}::interval
+          from unnest(
+            ${column((e) => e.id)}::uuid[], ${column((e) => e.attempts)}::int[], ${column((e) => e.dueAt.toISOString())}::timestamptz[],
+            ${column((e) => iso(e.deliveredAt))}::timestamptz[], ${column((e) => iso(e.failedAt))}::timestamptz[],
+            ${column((e) => e.lastError)}::text[], ${column((e) => e.threadRef)}::text[])
+            as v(id, attempts, due_at, delivered_at, failed_at, last_error, thread_ref)
+          where o.id = v.id and (o.claimed_by = ${this.instanceId} or o.claimed_by is null)`);
       }
-      if (!delivery) return;
+      if (deliveries.length === 0) return;
       // A channel deleted meanwhile: its log is gone with it.
       await tx.execute(sql`
         insert into notification_deliveries (id, channel_id, event, endpoint_id, endpoint_name, notifications, attempt, outcome, status_code, answer, latency_ms, at)
-        select ${delivery.id}::uuid, ${delivery.channelId}::uuid, ${delivery.event}, ${delivery.endpointId}::uuid, ${delivery.endpointName}, ${delivery.notifications}::int,
-          ${delivery.attempt}::int, ${delivery.outcome}, ${delivery.statusCode}::int, ${delivery.answer}, ${delivery.latencyMs}::int, ${delivery.at}::timestamptz
-        where exists (select 1 from notification_channels where id = ${delivery.channelId}::uuid)`);
+        select v.* from unnest(
+          ${log((d) => d.id)}::uuid[], ${log((d) => d.channelId)}::uuid[], ${log((d) => d.event)}::text[], ${log((d) => d.endpointId)}::uuid[],
+          ${log((d) => d.endpointName)}::text[], ${log((d) => d.notifications)}::int[], ${log((d) => d.attempt)}::int[], ${log((d) => d.outcome)}::text[],
+          ${log((d) => d.statusCode)}::int[], ${log((d) => d.answer)}::text[], ${log((d) => d.latencyMs)}::int[], ${log((d) => d.at)}::timestamptz[])
+          as v(id, channel_id, event, endpoint_id, endpoint_name, notifications, attempt, outcome, status_code, answer, latency_ms, at)
+        where exists (select 1 from notification_channels c where c.id = v.channel_id)`);
     });
   }
 
   /** The provider's reference of the first message of a thread on a channel (for replies), if one was recorded. */
-  async threadRefOf(channelId: string, threadKey: string, incidentId: string | null): Promise<string | null> {
+  async threadRefOf(channelId: string, threadKey: string, incidentId: string | null, endpointId: string): Promise<string | null> {
     const rows = await this.db
       .select({ threadRef: notificationOutbox.threadRef })
       .from(notificationOutbox)
       .where(
         and(
           eq(notificationOutbox.channelId, channelId),
-          incidentId ? eq(notificationOutbox.incidentId, incidentId) : sql`true`,
+          incidentId ? eq(notificationOutbox.incidentId, incidentId) : eq(notificationOutbox.endpointId, endpointId),
           sql`${notificationOutbox.notice}->>'threadKey' = ${threadKey}`,
           sql`${notificationOutbox.threadRef} is not null`,
           sql`${notificationOutbox.event} not in ('recovered', 'incident-resolved', 'reminder')`,

@@ -44,5 +44,7 @@ export interface Provider {
   minIntervalMs: number;
   /** Whether a resolution can reference its alert (dedup keys, replies, threads). */
   threads: boolean;
+  /** Whether a follow-up answers the alert by the provider's reference of it (`threadRef`: Telegram's message id, email's Message-ID). */
+  replies?: boolean;
   send(message: OutgoingMessage, config: Record<string, ChannelConfigValue>, context: SendContext): Promise<ProviderAnswer>;
 }

@@ -56,6 +56,7 @@ export function createEmailProvider(options: EmailOptions = {}): Provider {
     type: 'email',
     minIntervalMs: 0,
     threads: true,
+    replies: true,
     send: (message, config, context) => sendEmail(message, config, context, options),
   };
 }

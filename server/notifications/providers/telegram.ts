@@ -26,6 +26,7 @@ export const telegram: Provider = {
   // One message a second per chat (groups: 20 a minute).
   minIntervalMs: 1000,
   threads: true,
+  replies: true,
   async send(message, config, context) {
     const token = text(config, 'botToken');
     const chatId = text(config, 'chatId');
