@@ -30,7 +30,8 @@ import { ReminderSweep } from './notifications/reminder-sweep.ts';
 import { ChannelDirectory } from './state/channel-directory.ts';
 import { applySettingsChannel } from './services/notification-channels/settings-channel.ts';
 import { describeBlockedUrl } from './security/target-policy.ts';
-import { TARGET_BLOCKED } from './checker/guarded-lookup.ts';
+import { guardedLookup, TARGET_BLOCKED } from './checker/guarded-lookup.ts';
+import { notificationFetch } from './notifications/http-client.ts';
 import { SubscriptionHub } from './realtime/hub.ts';
 import { attachSocketIo, type SocketIoBridge } from './realtime/socket-io.ts';
 import { sseRoutes } from './realtime/sse.ts';
@@ -137,6 +138,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // Every endpoint's status, from the events of all instances: a parent may be checked elsewhere.
   const board = new StatusBoard(feed);
   const dependencies = new Dependencies(registry, board);
+  const notificationHttp = notificationFetch({ lookup: guardedLookup(TargetPolicy.fromSettings(settings)) });
   const notificationTrouble = (message: string, error?: unknown) => logger.warn({ cause: error === undefined ? undefined : describeError(error) }, message);
   const channels = new ChannelDirectory();
   const outbox = new OutboxStore(database.db, instanceId);
@@ -148,10 +150,13 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     providers: PROVIDERS,
     bus,
     send: {
-      // A channel's address was checked when it was written; checked again in case the policy changed since.
+      // A channel's address was checked when it was written; checked again in case the policy
+      // changed since, and every address its name resolves to at connect time.
       fetch: (input, init) => {
         const decision = targets.decideUrl(String(input instanceof Request ? input.url : input));
-        return decision.allowed ? fetch(input, init) : Promise.reject(Object.assign(new Error(describeBlockedUrl(decision)), { code: TARGET_BLOCKED }));
+        return decision.allowed
+          ? notificationHttp(input, init)
+          : Promise.reject(Object.assign(new Error(describeBlockedUrl(decision)), { code: TARGET_BLOCKED }));
       },
       timeoutMs: settings.notificationTimeoutMs,
       userAgent: 'Vigil-Notifications/0.1',
