@@ -117,7 +117,7 @@ describe('notification channels in the dashboard', () => {
       page.locator('.ntf-event-field input').evaluateAll((els) => (els as HTMLInputElement[]).filter((e) => e.checked).map((e) => e.value));
     expect(await checkedEvents()).toEqual(['down', 'recovered', 'incident-started', 'incident-resolved', 'certificate-expiring', 'push-missed']);
     expect(await page.locator('#f-groupSeconds-hint').innerText()).toBe(
-      'Notifications within this many seconds of the first go as one message; 0 sends each alone',
+      'Notifications less than this many seconds apart go as one message (a minute at most); 0 sends each alone',
     );
     // Another type draws its own fields: Telegram's token (secret), chat id, and an API URL with its default.
     await page.getByRole('radio', { name: 'Telegram' }).check();
