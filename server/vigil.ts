@@ -138,7 +138,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // Every endpoint's status, from the events of all instances: a parent may be checked elsewhere.
   const board = new StatusBoard(feed);
   const dependencies = new Dependencies(registry, board);
-  const notificationHttp = notificationFetch({ lookup: guardedLookup(TargetPolicy.fromSettings(settings)) });
+  // The SSRF policy: the services refuse URLs naming a blocked target, the prober and the notifications every blocked address they would connect to.
+  const targets = TargetPolicy.fromSettings(settings);
+  const notificationHttp = notificationFetch({ lookup: guardedLookup(targets) });
   const notificationTrouble = (message: string, error?: unknown) => logger.warn({ cause: error === undefined ? undefined : describeError(error) }, message);
   const channels = new ChannelDirectory();
   const outbox = new OutboxStore(database.db, instanceId);
@@ -194,8 +196,6 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         'the database refused a check result as values; it is set aside and the results behind it are written',
       ),
   });
-  // The SSRF policy: the services refuse URLs naming a blocked target, the prober every blocked address it would connect to.
-  const targets = TargetPolicy.fromSettings(settings);
   // Several instances on one PostgreSQL: the User-Agent tells a target which one checked it.
   const prober = new Checker({
     targets,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.ts';
 import { pgArray } from '../../db/pg-array.ts';
 import { notificationDeliveries, notificationOutbox, type NotificationOutboxRow } from '../../db/schema/index.ts';
@@ -200,27 +199,6 @@ export class OutboxStore {
       latencyMs: r.latencyMs,
       at: r.at.toISOString(),
     }));
-  }
-
-  /** How many notifications wait, per channel. */
-  async pendingCount(): Promise<number> {
-    const rows = rowsOf<{ n: number }>(
-      await this.db.execute(sql`select count(*)::int as n from notification_outbox where delivered_at is null and failed_at is null`),
-    );
-    return rows[0]?.n ?? 0;
-  }
-
-  static newDeliveryId(): string {
-    return randomUUID();
-  }
-
-  /** Rows of these ids (tests, the REST read of a notification). */
-  async rows(ids: readonly string[]): Promise<NotificationOutboxRow[]> {
-    if (ids.length === 0) return [];
-    return this.db
-      .select()
-      .from(notificationOutbox)
-      .where(inArray(notificationOutbox.id, [...ids]));
   }
 }
 
