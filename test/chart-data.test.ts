@@ -94,6 +94,13 @@ describe('timeAxisLabels', () => {
     expect(timeAxisLabels('en', splits, 3600)).toEqual(['22:00', '23:05', '00:00\nDec 5', '13:00']);
   });
 
+  it('dates the first tick when it is the first of a new day the axis started before', () => {
+    const midnight = new Date(2026, 11, 5).getTime() / 1000;
+    const splits = [midnight, midnight + 6 * 3600, midnight + 12 * 3600];
+    expect(timeAxisLabels('ko', splits, 6 * 3600, midnight - 2 * 3600)).toEqual(['00:00\n12월 5일', '06:00', '12:00']);
+    expect(timeAxisLabels('en', splits, 6 * 3600, midnight)).toEqual(['00:00', '06:00', '12:00']);
+  });
+
   it('writes dates alone when ticks are a day or more apart', () => {
     const days = [new Date(2026, 11, 3).getTime() / 1000, new Date(2026, 11, 4).getTime() / 1000];
     expect(timeAxisLabels('ko', days, 86_400)).toEqual(['12월 3일', '12월 4일']);

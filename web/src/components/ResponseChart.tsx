@@ -105,8 +105,8 @@ export function ResponseChart(props: { endpoint: Endpoint; range: SeriesRange; c
             stroke: () => cssVar('--muted', '#5b636e'),
             grid: { stroke: () => cssVar('--border', '#d8dde3'), width: 1 },
             ticks: { stroke: () => cssVar('--border', '#d8dde3'), width: 1 },
-            values: (_u, splits, _axis, _space, increment) => {
-              const labels = timeAxisLabels(locale(), splits, increment);
+            values: (u, splits, _axis, _space, increment) => {
+              const labels = timeAxisLabels(locale(), splits, increment, u.scales.x?.min ?? splits[0]);
               xLabels.splice(0, xLabels.length, ...labels);
               return labels;
             },

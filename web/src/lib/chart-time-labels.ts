@@ -27,16 +27,18 @@ export function formatChartClock(locale: Locale, seconds: number): string {
 
 /**
  * The labels of the time axis, in the page's language and 24-hour clock. Ticks a day or more apart
- * read as dates; closer ones as clock times, with the date on a second line where a new day begins.
+ * read as dates; closer ones as clock times, with the date on a second line where a new day begins —
+ * also on the first tick when the axis starts (`axisStartSeconds`) on the day before it.
  * @example timeAxisLabels('ko', [t0, t0 + 21600], 21600) // ['18:00', '00:00\n12월 4일']
  */
-export function timeAxisLabels(locale: Locale, splits: readonly number[], incrementSeconds: number): string[] {
+export function timeAxisLabels(locale: Locale, splits: readonly number[], incrementSeconds: number, axisStartSeconds = splits[0] ?? 0): string[] {
   if (incrementSeconds >= DAY_SECONDS) return splits.map((s) => formatChartDate(locale, s));
-  let previousDay = '';
-  return splits.map((s, i) => {
-    const day = new Date(s * 1000).toDateString();
+  const dayOf = (seconds: number) => new Date(seconds * 1000).toDateString();
+  let previousDay = dayOf(axisStartSeconds);
+  return splits.map((s) => {
+    const day = dayOf(s);
     const clock = formatChartClock(locale, s);
-    const newDay = i > 0 && day !== previousDay;
+    const newDay = day !== previousDay;
     previousDay = day;
     return newDay ? `${clock}\n${formatChartDate(locale, s)}` : clock;
   });
