@@ -18,6 +18,8 @@ const EndpointFormPage = lazy(() => import('./pages/EndpointFormPage.tsx'));
 const IncidentPage = lazy(() => import('./pages/IncidentPage.tsx'));
 const MaintenancePage = lazy(() => import('./pages/MaintenancePage.tsx'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage.tsx'));
+const StatusPagesPage = lazy(() => import('./pages/StatusPagesPage.tsx'));
+const ReportsPage = lazy(() => import('./pages/ReportsPage.tsx'));
 
 export function App() {
   const endpointId = createMemo(() => {
@@ -62,6 +64,12 @@ export function App() {
           </Match>
           <Match when={/^\/notifications(\/|$)/.test(pathname())}>
             <NotificationsPage path={pathname()} />
+          </Match>
+          <Match when={/^\/status-pages(\/|$)/.test(pathname())}>
+            <StatusPagesPage path={pathname()} />
+          </Match>
+          <Match when={pathname() === '/reports' || pathname() === '/reports/'}>
+            <ReportsPage />
           </Match>
           <Match when={incidentId()}>
             <Show when={incidentId()} keyed>

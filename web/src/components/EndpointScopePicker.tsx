@@ -24,6 +24,35 @@ export function EndpointScopePicker(props: {
   onToggle: (list: 'endpointIds' | 'tags', value: string, on: boolean) => void;
   errors: { endpointIds?: string; tags?: string };
 }) {
+  return (
+    <>
+      <EndpointChecklist
+        name="endpointIds"
+        endpointIds={props.endpointIds}
+        search={props.search}
+        onSearch={props.onSearch}
+        onToggle={(id, on) => props.onToggle('endpointIds', id, on)}
+        error={props.errors.endpointIds}
+      />
+      <TagChecklist tags={props.tags} onToggle={(tag, on) => props.onToggle('tags', tag, on)} error={props.errors.tags} />
+    </>
+  );
+}
+
+/**
+ * A searchable list of every endpoint by name, as checkboxes (chosen ones stay chosen while a
+ * search hides them). `name`: its field (ids f-<name>, f-<name>-count, f-<name>-options; errors
+ * and focus find it by data-field), so that a form may hold several.
+ */
+export function EndpointChecklist(props: {
+  name: string;
+  label?: string;
+  endpointIds: readonly string[];
+  search: string;
+  onSearch: (text: string) => void;
+  onToggle: (id: string, on: boolean) => void;
+  error?: string;
+}) {
   const matching = createMemo(() => {
     const needle = props.search.trim().toLowerCase();
     const ids: string[] = [];
@@ -34,65 +63,76 @@ export function EndpointScopePicker(props: {
     return ids;
   });
   const chosen = createMemo(() => new Set(props.endpointIds));
-  const tagChoices = createMemo(() => [...new Set([...allTags(), ...props.tags])].sort());
-  const pickerDescribed = () => ['f-endpointIds-count', props.errors.endpointIds ? 'f-endpointIds-error' : ''].filter(Boolean).join(' ');
+  const id = () => `f-${props.name}`;
+  const described = () => [`${id()}-count`, props.error ? `${id()}-error` : ''].filter(Boolean).join(' ');
+  const label = () => props.label ?? tm('mw.form.endpoints');
 
   return (
-    <>
-      <div class="field mw-pick" data-field="endpointIds" data-invalid={props.errors.endpointIds ? 'true' : undefined}>
-        <label for="f-endpointIds">{tm('mw.form.endpoints')}</label>
-        <input
-          id="f-endpointIds"
-          type="search"
-          placeholder={tm('mw.form.endpoints.search')}
-          aria-invalid={props.errors.endpointIds ? true : undefined}
-          aria-describedby={pickerDescribed()}
-          aria-controls="f-endpointIds-options"
-          value={props.search}
-          onInput={(e) => props.onSearch(e.currentTarget.value)}
-        />
-        <small id="f-endpointIds-count" class="muted" aria-live="polite">
-          {tm('mw.form.endpoints.chosen', { count: props.endpointIds.length })}
-        </small>
-        <ul class="mw-options" id="f-endpointIds-options" aria-label={tm('mw.form.endpoints')}>
-          <For each={matching().slice(0, PICKER_ROWS)} fallback={<li class="muted">{tm('mw.form.endpoints.none')}</li>}>
-            {(id) => (
-              <li>
-                <label class="check">
-                  <input type="checkbox" value={id} checked={chosen().has(id)} onChange={(e) => props.onToggle('endpointIds', id, e.currentTarget.checked)} />
-                  <span class="mw-option-name">{endpoints.byId[id]?.name}</span>
-                </label>
-              </li>
+    <div class="field mw-pick" data-field={props.name} data-invalid={props.error ? 'true' : undefined}>
+      <label for={id()}>{label()}</label>
+      <input
+        id={id()}
+        type="search"
+        placeholder={tm('mw.form.endpoints.search')}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={described()}
+        aria-controls={`${id()}-options`}
+        value={props.search}
+        onInput={(e) => props.onSearch(e.currentTarget.value)}
+      />
+      <small id={`${id()}-count`} class="muted" aria-live="polite">
+        {tm('mw.form.endpoints.chosen', { count: props.endpointIds.length })}
+      </small>
+      <ul class="mw-options" id={`${id()}-options`} aria-label={label()}>
+        <For each={matching().slice(0, PICKER_ROWS)} fallback={<li class="muted">{tm('mw.form.endpoints.none')}</li>}>
+          {(endpointId) => (
+            <li>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  value={endpointId}
+                  checked={chosen().has(endpointId)}
+                  onChange={(e) => props.onToggle(endpointId, e.currentTarget.checked)}
+                />
+                <span class="mw-option-name">{endpoints.byId[endpointId]?.name}</span>
+              </label>
+            </li>
+          )}
+        </For>
+      </ul>
+      <FieldError id={`${id()}-error`} error={props.error} />
+    </div>
+  );
+}
+
+/** The tags in use (and those chosen), as checkboxes: the field `tags`. */
+export function TagChecklist(props: { tags: readonly string[]; onToggle: (tag: string, on: boolean) => void; error?: string; hint?: string }) {
+  const tagChoices = createMemo(() => [...new Set([...allTags(), ...props.tags])].sort());
+  return (
+    <fieldset class="field mw-tags" data-field="tags" data-invalid={props.error ? 'true' : undefined} aria-describedby="f-tags-hint">
+      <legend>{tm('mw.form.tags')}</legend>
+      <small id="f-tags-hint" class="muted">
+        {props.hint ?? tm('mw.form.tags.hint')}
+      </small>
+      <Show when={tagChoices().length > 0} fallback={<small class="muted">{tm('mw.form.tags.none')}</small>}>
+        <div class="mw-tag-options">
+          <For each={tagChoices()}>
+            {(tag) => (
+              <label class="check mw-tag">
+                <input
+                  type="checkbox"
+                  name="tags"
+                  value={tag}
+                  checked={props.tags.includes(tag)}
+                  onChange={(e) => props.onToggle(tag, e.currentTarget.checked)}
+                />
+                {tag}
+              </label>
             )}
           </For>
-        </ul>
-        <FieldError id="f-endpointIds-error" error={props.errors.endpointIds} />
-      </div>
-      <fieldset class="field mw-tags" data-field="tags" data-invalid={props.errors.tags ? 'true' : undefined} aria-describedby="f-tags-hint">
-        <legend>{tm('mw.form.tags')}</legend>
-        <small id="f-tags-hint" class="muted">
-          {tm('mw.form.tags.hint')}
-        </small>
-        <Show when={tagChoices().length > 0} fallback={<small class="muted">{tm('mw.form.tags.none')}</small>}>
-          <div class="mw-tag-options">
-            <For each={tagChoices()}>
-              {(tag) => (
-                <label class="check mw-tag">
-                  <input
-                    type="checkbox"
-                    name="tags"
-                    value={tag}
-                    checked={props.tags.includes(tag)}
-                    onChange={(e) => props.onToggle('tags', tag, e.currentTarget.checked)}
-                  />
-                  {tag}
-                </label>
-              )}
-            </For>
-          </div>
-        </Show>
-        <FieldError error={props.errors.tags} />
-      </fieldset>
-    </>
+        </div>
+      </Show>
+      <FieldError error={props.error} />
+    </fieldset>
   );
 }

@@ -12,6 +12,8 @@ const NAV = [
   { href: '/incidents', key: 'nav.incidents', active: (p: string) => p.startsWith('/incidents') },
   { href: '/maintenance', key: 'nav.maintenance', active: (p: string) => p.startsWith('/maintenance') },
   { href: '/notifications', key: 'nav.notifications', active: (p: string) => p.startsWith('/notifications') },
+  { href: '/status-pages', key: 'nav.statusPages', active: (p: string) => p.startsWith('/status-pages') },
+  { href: '/reports', key: 'nav.reports', active: (p: string) => p.startsWith('/reports') },
 ] as const;
 
 export function Header() {

@@ -122,6 +122,10 @@ const en = {
   'form.assertion.source.body.dns': 'Records',
   'form.assertion.target.recordsHint': 'The records one per line, as in 10 mail.example.com',
   'form.type.hint.push': 'Waits for the pings your job or cron sends to its own URL, and is down when one is late.',
+  'form.slaTarget': 'SLA target (%)',
+  'form.slaTarget.hint': 'Optional: the uptime aimed at, e.g. 99.9. Reports count the error budget from it.',
+  'form.err.slaTarget': 'A percentage above 0 and below 100, with at most 3 decimals (e.g. 99.9)',
+  'ep.slaTarget': 'SLA target',
 } as const;
 
 export type FormMessageKey = keyof typeof en;
@@ -241,6 +245,10 @@ const ko: Record<FormMessageKey, string> = {
   'form.assertion.source.body.dns': '레코드',
   'form.assertion.target.recordsHint': '레코드는 한 줄에 하나씩 (예: 10 mail.example.com)',
   'form.type.hint.push': '작업이나 cron이 전용 URL로 보내는 핑을 기다리고, 핑이 늦으면 장애로 표시합니다.',
+  'form.slaTarget': 'SLA 목표 (%)',
+  'form.slaTarget.hint': '선택 항목. 목표로 하는 가동률(예: 99.9)이며, 보고서는 이 값으로 오류 예산을 계산합니다.',
+  'form.err.slaTarget': '0보다 크고 100보다 작은 백분율이어야 합니다. 소수점 셋째 자리까지 (예: 99.9)',
+  'ep.slaTarget': 'SLA 목표',
 };
 
 addMessages({ en, ko });

@@ -71,6 +71,8 @@ interface FormValues extends AddressFields {
   degradedThresholdMs: string;
   failureThreshold: string;
   recoveryThreshold: string;
+  /** Percent; empty: no target. */
+  slaTarget: string;
   tags: string;
   headers: string;
   secretHeaders: string;
@@ -104,6 +106,7 @@ const DEFAULTS: FormValues = {
   degradedThresholdMs: String(ENDPOINT_DEFAULTS.degradedThresholdMs),
   failureThreshold: String(ENDPOINT_DEFAULTS.failureThreshold),
   recoveryThreshold: String(ENDPOINT_DEFAULTS.recoveryThreshold),
+  slaTarget: '',
   tags: '',
   headers: '',
   secretHeaders: '',
@@ -152,6 +155,8 @@ const MAX_LENGTHS: Record<Exclude<keyof FormValues, 'type' | 'method' | 'paused'
   degradedThresholdMs: String(NUMBERS.degradedThresholdMs.max).length,
   failureThreshold: String(NUMBERS.failureThreshold.max).length,
   recoveryThreshold: String(NUMBERS.recoveryThreshold.max).length,
+  // "99.999"
+  slaTarget: 8,
   // Codes or ranges of 7 characters ("200-299"), each with ", ".
   expectedStatusCodes: LIMITS.expectedStatusCodes * 9,
   // Tags, each with ", ".
@@ -178,6 +183,8 @@ function valuesOf(e: Endpoint): FormValues {
     failureThreshold: String(e.failureThreshold),
     // (An endpoint read before the server had a recovery threshold resolves at the first success.)
     recoveryThreshold: String(e.recoveryThreshold ?? 1),
+    // (An endpoint read before the server had SLA targets has none.)
+    slaTarget: e.slaTarget == null ? '' : String(e.slaTarget),
     tags: e.tags.join(', '),
     headers: Object.entries(e.headers)
       .map(([k, v]) => `${k}: ${v}`)
@@ -230,6 +237,18 @@ function readNumbers<K extends keyof FormValues>(v: FormValues, fields: Record<K
 }
 
 /**
+ * The SLA target as typed: a percent above 0 and below 100 with at most 3 decimals, or null when
+ * empty (no target); anything else is an error of its field.
+ */
+function readSlaTarget(v: FormValues, errors: Record<string, string>): number | null {
+  const text = v.slaTarget.trim().replace(/\s*%$/, '');
+  if (text === '') return null;
+  const { min, max } = LIMITS.slaTarget;
+  if (!/^\d{1,2}(\.\d{1,3})?$/.test(text) || Number(text) <= min || Number(text) >= max) errors.slaTarget = t('form.err.slaTarget');
+  return Number(text);
+}
+
+/**
  * A push endpoint's definition: its schedule (an interval, or a cron expression and its zone), its
  * grace and its incident rules. No URL: Vigil makes the token when it creates the endpoint, and an
  * edit keeps it. No request: no headers, body or assertions; method, timeout, status codes and
@@ -253,6 +272,7 @@ function toPushDefinition(v: FormValues, errors: Record<string, string>): { defi
   // Five or six fields (seconds first); a nickname such as @daily is for the server to judge.
   else if (cron !== null && !cron.startsWith('@') && !/^\S+( \S+){4,5}$/.test(cron)) errors.cron = tp('form.err.cron');
   if (timezone !== null && !isTimeZone(timezone)) errors.timezone = tp('form.err.timezone');
+  const slaTarget = readSlaTarget(v, errors);
   if (Object.keys(errors).length) return { errors };
   return {
     errors,
@@ -265,6 +285,7 @@ function toPushDefinition(v: FormValues, errors: Record<string, string>): { defi
       graceSeconds: numbers.graceSeconds,
       failureThreshold: numbers.failureThreshold,
       recoveryThreshold: numbers.recoveryThreshold,
+      slaTarget,
       tags: list(v.tags),
       headers: {},
       secretHeaders: [],
@@ -306,6 +327,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       if (colon <= 0) errors.headers ??= t('form.err.header', { line: index + 1 });
       else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
     });
+  const slaTarget = readSlaTarget(v, errors);
   const { assertions, errors: assertionErrors } = toAssertions(v.assertions, scope);
   Object.assign(errors, assertionErrors);
   if (Object.keys(errors).length) return { errors };
@@ -326,6 +348,7 @@ function toDefinition(v: FormValues): { definition?: Partial<EndpointDefinition>
       degradedThresholdMs: numbers.degradedThresholdMs,
       failureThreshold: numbers.failureThreshold,
       recoveryThreshold: numbers.recoveryThreshold,
+      slaTarget,
       tags: list(v.tags),
       // A secret header still holding SECRET_MARKER is sent as it is: the server keeps its stored value.
       headers,
@@ -440,7 +463,7 @@ export default function EndpointFormPage(props: { id?: string }) {
     name: keyof typeof MAX_LENGTHS,
     /** A key of messages.ts, or the words themselves (push-messages.ts). */
     label: MessageKey | (() => string),
-    opts: { hint?: MessageKey | undefined; hintText?: () => string; type?: string; inputmode?: 'numeric'; spellcheck?: boolean } = {},
+    opts: { hint?: MessageKey | undefined; hintText?: () => string; type?: string; inputmode?: 'numeric' | 'decimal'; spellcheck?: boolean } = {},
   ) => (
     <Field
       name={name}
@@ -562,6 +585,7 @@ export default function EndpointFormPage(props: { id?: string }) {
                   {text('retryIntervalSeconds', 'form.retryInterval', { inputmode: 'numeric', hint: 'form.retryInterval.hint' })}
                   {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
                 </div>
+                <div class="form-row">{text('slaTarget', 'form.slaTarget', { inputmode: 'decimal', hint: 'form.slaTarget.hint' })}</div>
               </>
             }
           >
@@ -604,6 +628,7 @@ export default function EndpointFormPage(props: { id?: string }) {
               {text('failureThreshold', 'form.failureThreshold', { inputmode: 'numeric' })}
               {text('recoveryThreshold', 'form.recoveryThreshold', { inputmode: 'numeric', hint: 'form.recoveryThreshold.hint' })}
             </div>
+            <div class="form-row">{text('slaTarget', 'form.slaTarget', { inputmode: 'decimal', hint: 'form.slaTarget.hint' })}</div>
           </Show>
           <Show when={values.type === 'http'}>{text('expectedStatusCodes', 'form.expected', { hint: 'form.expected.hint' })}</Show>
           {text('tags', 'form.tags', { hint: 'form.tags.hint' })}

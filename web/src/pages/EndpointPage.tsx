@@ -458,6 +458,11 @@ export default function EndpointPage(props: { id: string }) {
               </Show>
               <Fact label={t('ep.failureThreshold')}>{t('ep.failures', { count: e().failureThreshold })}</Fact>
               <Fact label={t('ep.recoveryThreshold')}>{t('ep.successes', { count: e().recoveryThreshold ?? 1 })}</Fact>
+              <Show when={e().slaTarget != null}>
+                <Fact label={t('ep.slaTarget')}>
+                  <span data-testid="sla-target">{e().slaTarget} %</span>
+                </Fact>
+              </Show>
               <Fact label={t('col.tags')}>{e().tags.join(', ') || '—'}</Fact>
             </dl>
             <Show when={typeOf(e()) === 'http'}>

@@ -13,6 +13,7 @@ import { NotFoundPage } from './NotFoundPage.tsx';
 import { Fact } from '../components/Fact.tsx';
 import { IncidentCause } from '../components/IncidentCause.tsx';
 import { td } from '../i18n/dependency-messages.ts';
+import { IncidentUpdatesSection, useIncidentUpdates } from '../components/IncidentUpdates.tsx';
 
 /** Checks arriving together (a burst) reload the timeline once. */
 const RELOAD_DELAY_MS = 300;
@@ -41,9 +42,16 @@ export default function IncidentPage(props: { id: string }) {
     },
   );
   const now = useNow(() => incident()?.resolvedAt === null);
+  // What people were told about it (its updates), read with it and live.
+  const updates = useIncidentUpdates(() => props.id);
 
   // Subscribed to every endpoint: the id in the URL is the incident's, not its endpoint's.
-  useLiveData({ load });
+  useLiveData({
+    load: () => {
+      load();
+      updates.reload();
+    },
+  });
 
   let reloadTimer: ReturnType<typeof setTimeout> | undefined;
   const reloadSoon = () => {
@@ -107,6 +115,7 @@ export default function IncidentPage(props: { id: string }) {
               </Fact>
               <Fact label={t('inc.error')}>{i().errorMessage ? describeCheckError(i().errorCode, i().errorParams, i().errorMessage!) : '—'}</Fact>
             </dl>
+            <IncidentUpdatesSection incidentId={i().id} resolved={i().resolvedAt !== null} updates={updates} />
             <h2 id="timeline-title">{t('incident.timeline')}</h2>
             <Show when={i().checks.length > 0} fallback={<p class="muted">{t('incident.noChecks')}</p>}>
               <ol class="timeline" aria-labelledby="timeline-title">
