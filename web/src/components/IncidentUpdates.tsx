@@ -10,7 +10,7 @@ import { describeProblem, describeRequestError } from '../i18n/server-messages.t
 import { formatDateTime } from '../lib/format.ts';
 import { reportLoadFailure } from '../lib/page-data.ts';
 import { ApiError } from '../services/api.ts';
-import { onStatusPageEvent } from '../services/status-page-events.ts';
+import { onLiveEvent } from '../services/live-events.ts';
 import { incidentUpdatesApi } from '../services/status-pages-api.ts';
 import { addToast } from '../stores/toast.store.ts';
 import { Field, FormError, controlProps } from './Field.tsx';
@@ -51,9 +51,9 @@ export function useIncidentUpdates(incidentId: () => string) {
   const remove = (id: string) => setItems((list) => list.filter((x) => x.id !== id));
 
   const stops = [
-    onStatusPageEvent('incident-update:created', upsert),
-    onStatusPageEvent('incident-update:updated', upsert),
-    onStatusPageEvent('incident-update:deleted', (e) => e.incidentId === incidentId() && remove(e.id)),
+    onLiveEvent('incident-update:created', upsert),
+    onLiveEvent('incident-update:updated', upsert),
+    onLiveEvent('incident-update:deleted', (e) => e.incidentId === incidentId() && remove(e.id)),
   ];
   onCleanup(() => {
     for (const stop of stops) stop();

@@ -2,7 +2,7 @@ import { createSignal, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { StatusPage } from '../../../server/contract/status-pages.ts';
 import { compareNames } from '../lib/compare-names.ts';
-import { onStatusPageEvent } from '../services/status-page-events.ts';
+import { onLiveEvent } from '../services/live-events.ts';
 import { statusPagesApi } from '../services/status-pages-api.ts';
 
 const byTitle = (a: StatusPage, b: StatusPage) => compareNames(a.title, b.title) || a.slug.localeCompare(b.slug);
@@ -32,9 +32,9 @@ export function useStatusPages() {
   const remove = (id: string) => setState('pages', (list) => list.filter((p) => p.id !== id));
 
   const stops = [
-    onStatusPageEvent('status-page:created', upsert),
-    onStatusPageEvent('status-page:updated', upsert),
-    onStatusPageEvent('status-page:deleted', (e) => remove(e.statusPageId)),
+    onLiveEvent('status-page:created', upsert),
+    onLiveEvent('status-page:updated', upsert),
+    onLiveEvent('status-page:deleted', (e) => remove(e.statusPageId)),
   ];
   onCleanup(() => {
     for (const stop of stops) stop();
