@@ -12,6 +12,10 @@ import { TargetPolicy } from './security/target-policy.ts';
 import { clusterPlacement } from './cluster/cluster-placement.ts';
 import { RemoteEndpointChanges } from './cluster/remote-changes.ts';
 import { RemoteReload } from './cluster/remote-reload.ts';
+import { StatusPageDirectory } from './state/status-page-directory.ts';
+import { PublicPageCache } from './services/status-pages/public-cache.ts';
+import { badgeSource } from './services/status-pages/badge-figures.ts';
+import { publicStatusRoutes } from './http/routes/public-status.ts';
 import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
 import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
 import { StatusBoard } from './state/status-board.ts';
@@ -143,6 +147,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const notificationHttp = notificationFetch({ lookup: guardedLookup(targets) });
   const notificationTrouble = (message: string, error?: unknown) => logger.warn({ cause: error === undefined ? undefined : describeError(error) }, message);
   const channels = new ChannelDirectory();
+  const statusPages = new StatusPageDirectory();
   const outbox = new OutboxStore(database.db, instanceId);
   // Where people reach Vigil (behind a proxy, on another name): what Vigil writes as its own address.
   const publicUrl = settings.publicUrl?.href.replace(/\/$/, '') ?? '';
@@ -241,6 +246,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     notifications,
     dispatcher,
     outbox,
+    statusPages,
+    publicUrl,
+    board,
   };
   const remote =
     relay && cluster
@@ -266,7 +274,17 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
         (error) => logger.warn({ cause: describeError(error) }, 'cannot read the notification channels changed on other instances; trying again every 5 s'),
       )
     : undefined;
+  const remotePages = relay
+    ? new RemoteReload(
+        database.db,
+        statusPages,
+        new Set(['status-page:created', 'status-page:updated', 'status-page:deleted']),
+        () => undefined,
+        (error) => logger.warn({ cause: describeError(error) }, 'cannot read the status pages changed on other instances; trying again every 5 s'),
+      )
+    : undefined;
   if (remote) relay?.onRemote(remote.apply);
+  if (remotePages) relay?.onRemote(remotePages.apply);
   if (remoteWindows) relay?.onRemote(remoteWindows.apply);
   if (remoteChannels) relay?.onRemote(remoteChannels.apply);
   await relay?.start();
@@ -274,6 +292,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   await calendar.load(database.db);
   await applySettingsChannel(database.db, settings.webhookUrl ? { url: settings.webhookUrl, secret: settings.webhookSecret } : null);
   await channels.load(database.db);
+  await statusPages.load(database.db);
   board.seed(registry);
   remote?.release();
   const services = createServices(ctx);
@@ -310,6 +329,20 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     connections: realtimeConnections,
     onOpen: (delta) => (sseClients += delta),
   });
+  // Status pages: their public views built once for every reader, kept live by the events of all instances.
+  const publicPages = new PublicPageCache({
+    ctx,
+    feed,
+    onError: errorReporter(logger, 'rebuilding a status page failed (tried again at the next change or read)'),
+  });
+  statusPages.onChange = (pageId) => publicPages.pageChanged(pageId);
+  const publicSite = publicStatusRoutes({
+    pages: statusPages,
+    cache: publicPages,
+    badges: badgeSource(ctx, publicPages),
+    publicUrl,
+    connections: realtimeConnections,
+  });
   let socketIo: SocketIoBridge | undefined;
   let ws: WsBridge | undefined;
 
@@ -328,6 +361,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     database: { unreachable: () => availability.unreachable, observe: (error) => availability.observe(error) },
     writeTrouble: () => (writer.failing ? `check results cannot be written (${writer.stats.lastError}); ${writer.pending} results wait in memory` : null),
     realtimeRoutes: sse.routes,
+    publicSite,
     metrics: () =>
       renderMetrics({
         summary: lastKnownSummary,
@@ -404,6 +438,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   dispatcher.start();
   reminders.start();
   remoteChannels?.start();
+  remotePages?.start();
   maintenance.start();
   remoteWindows?.start();
   retention.start();
@@ -434,6 +469,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await retention.stop();
       remoteWindows?.stop();
       remoteChannels?.stop();
+      remotePages?.stop();
       reminders.stop();
       maintenance.stop();
       const unfinished = await placement.stop(settings.shutdownTimeoutMs);
@@ -456,7 +492,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await relay?.stop();
       await dispatcher.stop();
       // Each transport sends the shutdown notice and closes so that its clients reconnect.
-      await Promise.all([ws!.close(), socketIo!.close(), sse.close()]);
+      await Promise.all([ws!.close(), socketIo!.close(), sse.close(), publicSite.close()]);
+      publicPages.close();
       hub.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Assertion } from '../../server/contract/types.ts';
-import { type AnyPgColumn, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision everywhere: timestamps round-trip through JavaScript Dates and cursors.
 const ms = { withTimezone: true, precision: 3 } as const;
@@ -27,6 +27,8 @@ export const endpoints = pgTable(
     timezone: text('timezone'),
     failureThreshold: integer('failure_threshold').notNull(),
     recoveryThreshold: integer('recovery_threshold').notNull().default(1),
+    /** Percent, e.g. 99.9 (null: none); reports count the error budget from it. */
+    slaTarget: doublePrecision('sla_target'),
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default(sql`'[]'::jsonb`),
     paused: boolean('paused').notNull().default(false),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),

@@ -6,3 +6,4 @@ export * from './retention-state.ts';
 export * from './instances.ts';
 export * from './maintenance-windows.ts';
 export * from './notification-channels.ts';
+export * from './status-pages.ts';

@@ -130,7 +130,7 @@ export const OVERFLOW_BUCKET = '(overflow)';
  *    a flood of fresh addresses throttles itself together rather than evicting anyone. (This never
  *    refuses a right key: the guard checks keys first.)
  */
-class FailureTable {
+export class FailureTable {
   private readonly counting = new Map<string, Failures>();
   private readonly locked = new Map<string, Failures>();
   private lastSweep = -Infinity;
@@ -154,6 +154,13 @@ class FailureTable {
     this.counting.delete(key);
     this.locked.set(key, record);
     return record.count > this.options.limit ? record.windowStart + this.options.windowMs - now : null;
+  }
+
+  /** The ms until a locked address may try again; null when it may try now. */
+  lockedFor(address: string): number | null {
+    const now = this.options.now();
+    const record = this.locked.has(address) ? this.current(address, now) : undefined;
+    return record ? record.windowStart + this.options.windowMs - now : null;
   }
 
   /** The address's record in its current window (an expired one is forgotten). */

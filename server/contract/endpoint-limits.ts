@@ -25,6 +25,8 @@ export const ENDPOINT_LIMITS = {
   timezoneLength: 64,
   failureThreshold: { min: 1, max: 100 },
   recoveryThreshold: { min: 1, max: 100 },
+  /** Percent, exclusive bounds, at most 3 decimals. */
+  slaTarget: { min: 0, max: 100 },
   /** Most codes or ranges in `expectedStatusCodes`. */
   expectedStatusCodes: 20,
   tags: 20,
@@ -54,6 +56,7 @@ export const ENDPOINT_DEFAULTS = {
   timezone: null,
   failureThreshold: 3,
   recoveryThreshold: 1,
+  slaTarget: null,
   paused: false,
   secretHeaders: [],
   assertions: [],

@@ -10,6 +10,7 @@ import type {
   MessageParams,
 } from './types.ts';
 import type { NotificationChannel, NotificationDelivery } from './notifications.ts';
+import type { IncidentUpdate, StatusPage } from './status-pages.ts';
 
 /** Payloads of the server → client events, exactly as CONTRACT.md words them. */
 export interface ServerEvents {
@@ -90,6 +91,14 @@ export interface ServerEvents {
   'channel:deleted': { channelId: string };
   /** One attempt to deliver a notification, as the delivery log records it. */
   'notification:delivery': NotificationDelivery;
+  /** A status page made, changed or removed (its password as SECRET_MARKER). */
+  'status-page:created': StatusPage;
+  'status-page:updated': StatusPage;
+  'status-page:deleted': { statusPageId: string };
+  /** What people said about an incident, posted, edited or taken back. */
+  'incident-update:created': IncidentUpdate;
+  'incident-update:updated': IncidentUpdate;
+  'incident-update:deleted': { id: string; incidentId: string; endpointId: string };
 }
 
 export type ServerEventName = keyof ServerEvents;
@@ -111,6 +120,12 @@ export const SERVER_EVENT_NAMES = [
   'channel:updated',
   'channel:deleted',
   'notification:delivery',
+  'status-page:created',
+  'status-page:updated',
+  'status-page:deleted',
+  'incident-update:created',
+  'incident-update:updated',
+  'incident-update:deleted',
 ] as const satisfies readonly ServerEventName[];
 
 /** One event as it travels: the seed's envelope. */

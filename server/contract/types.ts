@@ -139,6 +139,8 @@ export interface EndpointDefinition {
   failureThreshold: number;
   /** Checks in a row that are not DOWN before an open incident resolves (1: the first). */
   recoveryThreshold: number;
+  /** The uptime aimed at, in percent (e.g. 99.9); reports count the error budget from it (null: none). */
+  slaTarget: number | null;
   /** Conditions on the answer beyond the status code and the response time (at most 20). */
   assertions: Assertion[];
   paused: boolean;

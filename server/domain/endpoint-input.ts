@@ -91,6 +91,12 @@ const fields = {
     .nullable(),
   failureThreshold: int(LIMITS.failureThreshold),
   recoveryThreshold: int(LIMITS.recoveryThreshold),
+  slaTarget: z
+    .number({ error: 'must be a number (a percentage such as 99.9) or null' })
+    .gt(LIMITS.slaTarget.min, `must be more than ${LIMITS.slaTarget.min}`)
+    .lt(LIMITS.slaTarget.max, `must be less than ${LIMITS.slaTarget.max} (100% leaves no error budget)`)
+    .refine((v) => Number(v.toFixed(3)) === v, coded('must have at most 3 decimals', 'too_precise'))
+    .nullable(),
   assertions: assertionsField,
   paused: z.boolean(),
   // Names only: marking a header secret needs no value, and may come before the header does.
@@ -137,6 +143,7 @@ export const CreateSchema = z.strictObject({
   timezone: fields.timezone.default(ENDPOINT_DEFAULTS.timezone),
   failureThreshold: fields.failureThreshold.default(ENDPOINT_DEFAULTS.failureThreshold),
   recoveryThreshold: fields.recoveryThreshold.default(ENDPOINT_DEFAULTS.recoveryThreshold),
+  slaTarget: fields.slaTarget.default(ENDPOINT_DEFAULTS.slaTarget),
   assertions: fields.assertions.default([]),
   paused: fields.paused.default(false),
   secretHeaders: fields.secretHeaders.default([]),

@@ -230,6 +230,7 @@ export function sameDefinition(a: EndpointDefinition, b: EndpointDefinition): bo
     a.timezone === b.timezone &&
     a.failureThreshold === b.failureThreshold &&
     a.recoveryThreshold === b.recoveryThreshold &&
+    a.slaTarget === b.slaTarget &&
     sameAssertions(a.assertions, b.assertions) &&
     a.paused === b.paused &&
     sameList(a.tags, b.tags) &&

@@ -85,6 +85,50 @@ const RecentChecks = z.object({
   perEndpoint: limit(100, 20),
 });
 
+/** Most days one report covers. */
+export const REPORT_MAX_DAYS = 400;
+
+const idList = z
+  .string()
+  .max(40_000, 'must be at most 40000 characters')
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => id !== ''),
+    ),
+  ])
+  .pipe(z.array(z.string().regex(UUID_PATTERN, 'must list UUIDs separated by commas')).max(1000, 'at most 1000 endpoints'));
+
+const UptimeReportQuery = z
+  .object({
+    from: isoTime,
+    to: isoTime.optional(),
+    endpointIds: idList.optional(),
+    tags: text(1100)
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(',')
+            .map((t) => t.trim())
+            .filter((t) => t !== ''),
+        ),
+      ])
+      .optional(),
+    format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
+  })
+  .superRefine((q, ctx) => {
+    const to = q.to ?? new Date();
+    if (to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], ...coded('must be after from', 'ends_before_start') });
+    else if (to.getTime() - q.from.getTime() > REPORT_MAX_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['to'], ...coded(`a report covers at most ${REPORT_MAX_DAYS} days`, 'period_too_long', { max: REPORT_MAX_DAYS }) });
+    }
+  });
+
+export type UptimeReportQuery = z.infer<typeof UptimeReportQuery>;
+export const parseUptimeReportQuery = (raw: Record<string, string>) => parseQuery(UptimeReportQuery, raw);
+
 /** The query schemas by route, for the OpenAPI document (its parameters are these schemas' keys). */
 export const QUERY_SCHEMAS = {
   endpoints: EndpointList,
@@ -92,6 +136,7 @@ export const QUERY_SCHEMAS = {
   incidents: IncidentList,
   recentChecks: RecentChecks,
   maintenanceWindows: MaintenanceList,
+  uptimeReport: UptimeReportQuery,
 } as const;
 
 export type EndpointListQuery = z.infer<typeof EndpointList>;

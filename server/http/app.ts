@@ -7,6 +7,7 @@ import { compressText } from './middleware/compress.ts';
 import { requireKey } from './middleware/require-key.ts';
 import { databaseGuard } from './middleware/database-guard.ts';
 import { hostCheck } from './middleware/host-check.ts';
+import { PUBLIC_PATHS, type PublicStatusSite } from './routes/public-status.ts';
 import { sensitiveRead, originCheck } from './middleware/origin-check.ts';
 import { pushRoutes, pushUrlRoutes } from './routes/push.ts';
 import { jsonWrites } from './middleware/json-writes.ts';
@@ -24,6 +25,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { notificationChannelRoutes } from './routes/notification-channels.ts';
+import { incidentUpdateRoutes, reportRoutes, statusPageRoutes } from './routes/status-pages.ts';
 import { systemRoutes, type SystemDeps } from './routes/system.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { webRoutes } from './routes/web.ts';
@@ -42,6 +44,8 @@ export interface AppDeps extends SystemDeps {
   /** The larger limit of POST /api/import. */
   importBodyLimitBytes: number;
   logger?: Logger;
+  /** Status pages and badges (server/http/routes/public-status.ts): public, before the key and the JSON rule. */
+  publicSite?: PublicStatusSite;
   /** Routes of the realtime transports that speak plain HTTP (SSE). */
   realtimeRoutes?: Hono;
   /** The built web app (default web/dist beside the sources). */
@@ -62,12 +66,17 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problem(c, 404, `No route for ${c.req.method} ${c.req.path}`));
 
   if (deps.clientAddress) app.use(resolveClientAddress(deps.clientAddress));
-  app.use(securityHeaders({ policy: deps.originPolicy }));
+  app.use(
+    securityHeaders({
+      policy: deps.originPolicy,
+      isStatusPage: (c) => c.req.path.startsWith('/status/') || deps.publicSite?.isPageHost(c.req.header('host')) === true,
+    }),
+  );
   app.use(compressText());
   // Host, then Origin, before the key: a rebinding or cross-site page learns nothing, and cannot
   // spend the wrong-key allowance of the victim's address. The key before the content type: a
   // caller without it learns nothing of the routes.
-  app.use(hostCheck({ policy: deps.originPolicy }));
+  app.use(hostCheck({ policy: deps.originPolicy, pageHost: deps.publicSite && { isPageHost: deps.publicSite.isPageHost, paths: PUBLIC_PATHS } }));
   app.use(originCheck({ policy: deps.originPolicy, sensitiveRead }));
 
   const limitBody = (maxSize: number, setting: string) =>
@@ -84,6 +93,7 @@ export function createApp(deps: AppDeps) {
   // Before the key, the JSON rule and the database guard: a job's ping carries none of them, and
   // is taken while the database is away (it waits in memory with the checks).
   app.route('/api/push', pushRoutes(deps.services));
+  if (deps.publicSite) app.route('/', deps.publicSite.routes);
   app.use('/api/*', requireKey({ authorize: deps.authorize }));
   app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
@@ -94,9 +104,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api/endpoints', pushUrlRoutes(deps.services, { authorize: deps.authorize, publicUrl: deps.publicUrl }));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
+  app.route('/api/incidents', incidentUpdateRoutes(deps.services));
   app.route('/api/incidents', incidentRoutes(deps.services));
   app.route('/api/maintenance-windows', maintenanceWindowRoutes(deps.services));
   app.route('/api/notification-channels', notificationChannelRoutes(deps.services));
+  app.route('/api/status-pages', statusPageRoutes(deps.services));
+  app.route('/api/reports', reportRoutes(deps.services));
   app.route('/api', transferRoutes(deps.services, { authorize: deps.authorize }));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));

@@ -72,6 +72,15 @@ export class CoalescedState {
         return `channel:${(data as { channelId: string }).channelId}`;
       case 'notification:delivery':
         return `delivery:${(data as { id: string }).id}`;
+      case 'status-page:created':
+      case 'status-page:updated':
+        return `status-page:${(data as { id: string }).id}`;
+      case 'status-page:deleted':
+        return `status-page:${(data as { statusPageId: string }).statusPageId}`;
+      case 'incident-update:created':
+      case 'incident-update:updated':
+      case 'incident-update:deleted':
+        return `incident-update:${(data as { id: string }).id}`;
       default:
         return `${event}:${(data as { endpointId: string }).endpointId}`;
     }

@@ -10,13 +10,17 @@ const GLOBAL_EVENTS = new Set<ServerEventName>([
   'channel:updated',
   'channel:deleted',
   'notification:delivery',
+  'status-page:created',
+  'status-page:updated',
+  'status-page:deleted',
 ]);
 
 /**
  * Who receives an event: subscribers of all always; subscribers of the event's endpoint too,
  * except for `endpoint:created` (nobody can be subscribed to an endpoint that did not exist) and a
  * maintenance window's own changes (a window is no endpoint: its endpoints' subscribers hear
- * `maintenance:started` and `maintenance:ended`), a notification channel's changes and its deliveries.
+ * `maintenance:started` and `maintenance:ended`), a notification channel's changes and its deliveries, a status page's changes.
+ * An incident's updates go to its endpoint's subscribers too.
  */
 export function endpointOf<K extends ServerEventName>(event: K, data: ServerEvents[K]): string | null {
   if (GLOBAL_EVENTS.has(event)) return null;

@@ -14,6 +14,8 @@ import type { ChannelDirectory } from '../state/channel-directory.ts';
 import type { NotificationRouter } from '../notifications/notification-router.ts';
 import type { Dispatcher } from '../notifications/dispatcher.ts';
 import type { OutboxStore } from '../notifications/outbox-store.ts';
+import type { StatusBoard } from '../state/status-board.ts';
+import type { StatusPageDirectory } from '../state/status-page-directory.ts';
 
 /** What every service function is given; built once in server/vigil.ts. */
 export interface ServiceContext {
@@ -42,4 +44,10 @@ export interface ServiceContext {
   /** Delivers the outbox; sends a channel's test. */
   dispatcher: Dispatcher;
   outbox: OutboxStore;
+  /** Every status page, in memory. */
+  statusPages: StatusPageDirectory;
+  /** Where people reach Vigil (PUBLIC_URL without its final slash; '' when not set). */
+  publicUrl: string;
+  /** Every endpoint's status on every instance (the registry's is current only for those checked here). */
+  board: Pick<StatusBoard, 'statusOf'>;
 }

@@ -27,6 +27,11 @@ import { updateChannel } from './notification-channels/update.ts';
 import { deleteChannel } from './notification-channels/delete.ts';
 import { testChannel } from './notification-channels/test-channel.ts';
 import { listDeliveries } from './notification-channels/deliveries.ts';
+import { getStatusPage, listStatusPages } from './status-pages/read.ts';
+import { createStatusPage, deleteStatusPage, updateStatusPage } from './status-pages/write.ts';
+import { createIncidentUpdate, deleteIncidentUpdate, listIncidentUpdates, updateIncidentUpdate } from './incident-updates/incident-updates.ts';
+import { reportCsv, uptimeReport } from './reports/uptime-report.ts';
+import type { UptimeReport } from '../contract/status-pages.ts';
 
 /** The operations the transports may call, bound to one context. */
 export function createServices(ctx: ServiceContext) {
@@ -63,6 +68,17 @@ export function createServices(ctx: ServiceContext) {
     deleteChannel: (id: string) => deleteChannel(ctx, id),
     testChannel: (id: string) => testChannel(ctx, id),
     listDeliveries: (id: string, query: Record<string, string>) => listDeliveries(ctx, id, query),
+    listStatusPages: () => listStatusPages(ctx),
+    createStatusPage: (input: unknown) => createStatusPage(ctx, input),
+    getStatusPage: (id: string) => getStatusPage(ctx, id),
+    updateStatusPage: (id: string, input: unknown) => updateStatusPage(ctx, id, input),
+    deleteStatusPage: (id: string) => deleteStatusPage(ctx, id),
+    listIncidentUpdates: (incidentId: string) => listIncidentUpdates(ctx, incidentId),
+    createIncidentUpdate: (incidentId: string, input: unknown) => createIncidentUpdate(ctx, incidentId, input),
+    updateIncidentUpdate: (incidentId: string, updateId: string, input: unknown) => updateIncidentUpdate(ctx, incidentId, updateId, input),
+    deleteIncidentUpdate: (incidentId: string, updateId: string) => deleteIncidentUpdate(ctx, incidentId, updateId),
+    uptimeReport: (query: Record<string, string>) => uptimeReport(ctx, query),
+    uptimeReportCsv: (report: UptimeReport) => reportCsv(report),
     /** Whether an endpoint exists; answered from memory (subscriptions ask it often). */
     endpointExists: (id: string) => ctx.registry.has(id),
   };

@@ -83,6 +83,7 @@ export function definitionOf(row: EndpointRow): EndpointDefinition {
     timezone: row.timezone,
     failureThreshold: row.failureThreshold,
     recoveryThreshold: row.recoveryThreshold,
+    slaTarget: row.slaTarget,
     // jsonb keeps keys in its own order: the API shows them in the contract's.
     assertions: row.assertions.map(({ source, property, comparison, target, severity }) => ({ source, property, comparison, target, severity })),
     paused: row.paused,

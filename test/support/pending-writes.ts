@@ -110,6 +110,7 @@ export function endpointRow(id: string, overrides: Partial<EndpointRow> = {}): E
     timezone: null,
     failureThreshold: 3,
     recoveryThreshold: 1,
+    slaTarget: null,
     assertions: [],
     paused: false,
     tags: [],

@@ -327,6 +327,7 @@ export const CONTRACT_FIELDS: Record<string, string[]> = {
     'timezone',
     'failureThreshold',
     'recoveryThreshold',
+    'slaTarget',
     'assertions',
     'paused',
     'tags',

@@ -10,6 +10,11 @@ export interface HostCheckOptions {
    * no setting lists, and what a DNS-rebinding page could read there is counts and "ok".
    */
   exempt?: RegExp;
+  /**
+   * The custom domains of status pages: a Host naming one reaches those paths alone (its page,
+   * feeds, badges), never the API or the dashboard.
+   */
+  pageHost?: { isPageHost: (host: string | undefined) => boolean; paths: RegExp };
 }
 
 const PROBES = /^\/(?:healthz|readyz|metrics)$/;
@@ -23,8 +28,16 @@ export function hostCheck(options: HostCheckOptions): MiddlewareHandler {
   const exempt = options.exempt ?? PROBES;
   return async function hostCheckMiddleware(c, next) {
     if ((c.req.method === 'GET' || c.req.method === 'HEAD') && exempt.test(c.req.path)) return next();
-    const verdict = options.policy.checkHost(c.req.header('host'));
+    const host = c.req.header('host');
+    const verdict = options.policy.checkHost(host);
     if (verdict.ok) return next();
+    if (
+      options.pageHost?.isPageHost(host) &&
+      (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'POST') &&
+      options.pageHost.paths.test(c.req.path)
+    ) {
+      return next();
+    }
     return problem(c, verdict.status, verdict.message);
   };
 }

@@ -12,6 +12,10 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'PATCH', path: /^\/api\/maintenance-windows\/[^/]+\/?$/ },
   { method: 'POST', path: /^\/api\/notification-channels\/?$/ },
   { method: 'PATCH', path: /^\/api\/notification-channels\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/status-pages\/?$/ },
+  { method: 'PATCH', path: /^\/api\/status-pages\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/incidents\/[^/]+\/updates\/?$/ },
+  { method: 'PATCH', path: /^\/api\/incidents\/[^/]+\/updates\/[^/]+\/?$/ },
 ];
 
 /** `application/json` or a structured `application/…+json` type, whatever its parameters (charset…). */

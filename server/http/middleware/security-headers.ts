@@ -20,6 +20,8 @@ function sameHostSockets(policy: OriginPolicy) {
 export interface SecurityHeadersOptions {
   /** The Host names served (a refused one is not repeated in the policy). */
   policy: OriginPolicy;
+  /** Whether the answer is a status page, whose logo may be an image of any https: or http: site. */
+  isStatusPage?: (c: Context) => boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHand
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
+      imgSrc: ["'self'", 'data:', (c: Context) => (options.isStatusPage?.(c) ? 'https: http:' : '')],
       connectSrc: ["'self'", sameHostSockets(options.policy)],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],

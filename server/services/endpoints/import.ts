@@ -202,9 +202,9 @@ interface DefinitionWrite {
 function insertStatement(writes: DefinitionWrite[]): SQL {
   return sql`
     insert into endpoints (id, name, type, url, method, headers, secret_headers, body, interval_seconds, retry_interval_seconds, timeout_ms, expected_status_codes,
-      degraded_threshold_ms, certificate_warning_days, grace_seconds, cron, timezone, failure_threshold, recovery_threshold, assertions, paused, tags, created_at, updated_at)
+      degraded_threshold_ms, certificate_warning_days, grace_seconds, cron, timezone, failure_threshold, recovery_threshold, sla_target, assertions, paused, tags, created_at, updated_at)
     select v.id, v.name, v.type, v.url, v.method, v.headers, ${textArray(sql`v.secret_headers`)}, v.body, v.interval_seconds, v.retry_interval_seconds, v.timeout_ms,
-      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.certificate_warning_days, v.grace_seconds, v.cron, v.timezone, v.failure_threshold, v.recovery_threshold, v.assertions, v.paused,
+      ${textArray(sql`v.expected_status_codes`)}, v.degraded_threshold_ms, v.certificate_warning_days, v.grace_seconds, v.cron, v.timezone, v.failure_threshold, v.recovery_threshold, v.sla_target, v.assertions, v.paused,
       ${textArray(sql`v.tags`)}, v.at, v.at
     from ${recordset(writes)}`;
 }
@@ -215,7 +215,7 @@ function updateStatement(writes: DefinitionWrite[]): SQL {
       name = v.name, type = v.type, url = v.url, method = v.method, headers = v.headers, secret_headers = ${textArray(sql`v.secret_headers`)}, body = v.body,
       interval_seconds = v.interval_seconds, retry_interval_seconds = v.retry_interval_seconds, timeout_ms = v.timeout_ms,
       expected_status_codes = ${textArray(sql`v.expected_status_codes`)},
-      degraded_threshold_ms = v.degraded_threshold_ms, certificate_warning_days = v.certificate_warning_days, grace_seconds = v.grace_seconds, cron = v.cron, timezone = v.timezone, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold,
+      degraded_threshold_ms = v.degraded_threshold_ms, certificate_warning_days = v.certificate_warning_days, grace_seconds = v.grace_seconds, cron = v.cron, timezone = v.timezone, failure_threshold = v.failure_threshold, recovery_threshold = v.recovery_threshold, sla_target = v.sla_target,
       assertions = v.assertions, paused = v.paused,
       tags = ${textArray(sql`v.tags`)}, updated_at = v.at
     from ${recordset(writes)}
@@ -244,6 +244,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
     timezone: d.timezone,
     failure_threshold: d.failureThreshold,
     recovery_threshold: d.recoveryThreshold,
+    sla_target: d.slaTarget,
     assertions: d.assertions,
     paused: d.paused,
     tags: d.tags,
@@ -251,7 +252,7 @@ function recordset(writes: DefinitionWrite[]): SQL {
   }));
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
       id uuid, name text, type text, url text, method text, headers jsonb, secret_headers jsonb, body text, interval_seconds int, retry_interval_seconds int, timeout_ms int,
-      expected_status_codes jsonb, degraded_threshold_ms int, certificate_warning_days int, grace_seconds int, cron text, timezone text, failure_threshold int, recovery_threshold int, assertions jsonb, paused boolean, tags jsonb,
+      expected_status_codes jsonb, degraded_threshold_ms int, certificate_warning_days int, grace_seconds int, cron text, timezone text, failure_threshold int, recovery_threshold int, sla_target float8, assertions jsonb, paused boolean, tags jsonb,
       at timestamptz)`;
 }
 

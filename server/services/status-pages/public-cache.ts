@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { StatusPageRow } from '../../../db/schema/index.ts';
+import type { ServerEventName, ServerEvents } from '../../contract/events.ts';
+import type { PublicStatusPage } from '../../contract/status-pages.ts';
+import type { EventBus } from '../../events/bus.ts';
+import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
+import type { ServiceContext } from '../context.ts';
+import { buildPublicPage, liveState, pageSections } from './public-page.ts';
+
+/** A rendered body, plain and gzipped once for every reader. */
+export interface Rendered {
+  body: Buffer;
+  gzipped: Buffer;
+  etag: string;
+}
+
+/** One page's public view as built at one time; `version` grows with every change readers should see. */
+export interface Snapshot {
+  readonly pageId: string;
+  readonly page: PublicStatusPage;
+  readonly version: number;
+  readonly builtAt: number;
+  /** The endpoints shown, by id. */
+  readonly shown: ReadonlyMap<string, MonitoredEndpoint>;
+  /** Bodies rendered from this snapshot (by kind and language), made on first demand. */
+  readonly rendered: Map<string, Rendered>;
+}
+
+/** What the live stream of a page sends: its state after each change, or "reload" when what it shows changed shape. */
+export type PageFrame = { event: 'state'; data: string } | { event: 'reload'; data: string };
+
+export interface PublicCacheOptions {
+  ctx: Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar' | 'statusPages'>;
+  /** The events of every instance. */
+  feed: EventBus;
+  /** History (the days, past incidents) is read again at most this often while readers come. */
+  ttlMs?: number;
+  /** Changes arriving together make one rebuild. */
+  debounceMs?: number;
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+interface Entry {
+  snapshot?: Snapshot;
+  building?: Promise<Snapshot>;
+  /** Something the snapshot shows changed (an incident, an update): rebuild soon. */
+  stale: boolean;
+  timer?: NodeJS.Timeout;
+  listeners: Set<(frame: PageFrame) => void>;
+}
+
+const FROM_HISTORY: ReadonlySet<ServerEventName> = new Set([
+  'incident:started',
+  'incident:resolved',
+  'incident-update:created',
+  'incident-update:updated',
+  'incident-update:deleted',
+]);
+const LIVE: ReadonlySet<ServerEventName> = new Set(['endpoint:status-changed', 'maintenance:started', 'maintenance:ended']);
+/** Changes that may move endpoints onto or off any page. */
+const SHAPE: ReadonlySet<ServerEventName> = new Set([
+  'endpoint:created',
+  'endpoint:updated',
+  'endpoint:deleted',
+  'maintenance:created',
+  'maintenance:updated',
+  'maintenance:deleted',
+]);
+
+/**
+ * The public views of status pages, built once and served to every reader: a page of 100
+ * endpoints costs a few queries per minute however many read it. Statuses are patched in from
+ * memory the moment they change (no query); incidents and updates make a rebuild within
+ * `debounceMs`; the days are refreshed after `ttlMs`, the old view served meanwhile. While the
+ * database is away the last view is served with live statuses.
+ */
+export class PublicPageCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly ttlMs: number;
+  private readonly debounceMs: number;
+  private readonly now: () => number;
+  private readonly off: () => void;
+  private version = 0;
+
+  constructor(private readonly options: PublicCacheOptions) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.debounceMs = options.debounceMs ?? 250;
+    this.now = options.now ?? Date.now;
+    this.off = options.feed.onAny((event, data) => this.hear(event, data));
+  }
+
+  /** The page's current view (built now when there is none; stale ones are served while a rebuild runs). */
+  async get(page: StatusPageRow): Promise<Snapshot> {
+    const entry = this.entryOf(page.id);
+    const { snapshot } = entry;
+    if (snapshot) {
+      if (entry.stale || this.now() - snapshot.builtAt >= this.ttlMs) void this.rebuild(page.id).catch(() => undefined);
+      return snapshot;
+    }
+    return this.rebuild(page.id);
+  }
+
+  /** Follows a page's changes; returns the unsubscribe. */
+  listen(pageId: string, listener: (frame: PageFrame) => void): () => void {
+    const entry = this.entryOf(pageId);
+    entry.listeners.add(listener);
+    return () => {
+      entry.listeners.delete(listener);
+      this.forgetIfIdle(pageId);
+    };
+  }
+
+  /** Readers of the live stream, in all. */
+  get listeners(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) n += entry.listeners.size;
+    return n;
+  }
+
+  /** A page was created, changed or deleted (here or elsewhere): its view is dropped, its readers reload. */
+  pageChanged(pageId: string): void {
+    const entry = this.entries.get(pageId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.snapshot = undefined;
+    entry.stale = false;
+    this.send(entry, { event: 'reload', data: '{}' });
+    this.forgetIfIdle(pageId);
+  }
+
+  close(): void {
+    this.off();
+    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    this.entries.clear();
+  }
+
+  private entryOf(pageId: string): Entry {
+    let entry = this.entries.get(pageId);
+    if (!entry) this.entries.set(pageId, (entry = { stale: false, listeners: new Set() }));
+    return entry;
+  }
+
+  private forgetIfIdle(pageId: string): void {
+    const entry = this.entries.get(pageId);
+    if (entry && entry.listeners.size === 0 && !entry.snapshot && !entry.building) this.entries.delete(pageId);
+  }
+
+  private rebuild(pageId: string): Promise<Snapshot> {
+    const entry = this.entryOf(pageId);
+    entry.building ??= this.build(pageId, entry).finally(() => {
+      entry.building = undefined;
+    });
+    return entry.building;
+  }
+
+  private async build(pageId: string, entry: Entry): Promise<Snapshot> {
+    const row = this.options.ctx.statusPages.get(pageId);
+    if (!row) throw new Error(`status page ${pageId} is gone`);
+    entry.stale = false;
+    const page = await buildPublicPage(this.options.ctx, row, new Date(this.now()));
+    const shown = new Map(pageSections(this.options.ctx, row).flatMap((s) => s.endpoints.map((e) => [e.id, e] as const)));
+    const before = entry.snapshot;
+    // The page may have changed or gone while it was read.
+    if (this.options.ctx.statusPages.get(pageId) !== row) return this.rebuild(pageId);
+    const snapshot: Snapshot = { pageId, page, version: ++this.version, builtAt: this.now(), shown, rendered: new Map() };
+    entry.snapshot = snapshot;
+    if (before && entry.listeners.size > 0) {
+      this.send(entry, sameShape(before.page, page) ? stateFrame(page) : { event: 'reload', data: '{}' });
+    }
+    return snapshot;
+  }
+
+  private hear<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
+    if (SHAPE.has(event)) {
+      for (const pageId of this.entries.keys()) this.schedule(pageId);
+      return;
+    }
+    const endpointId = (data as { endpointId?: string }).endpointId;
+    if (endpointId === undefined) return;
+    for (const [pageId, entry] of this.entries) {
+      if (!entry.snapshot?.shown.has(endpointId)) continue;
+      if (FROM_HISTORY.has(event)) this.schedule(pageId);
+      else if (LIVE.has(event)) this.patchLive(entry);
+    }
+  }
+
+  /** Statuses and maintenance from memory, at once; the history stays as built. */
+  private patchLive(entry: Entry): void {
+    const before = entry.snapshot;
+    if (!before) return;
+    const live = liveState(this.options.ctx, before.shown, before.page.activeIncidents, new Date(this.now()));
+    const page: PublicStatusPage = {
+      ...before.page,
+      ...live,
+      sections: before.page.sections.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, status: live.statuses[e.id] ?? e.status })) })),
+    };
+    entry.snapshot = { ...before, page, version: ++this.version, rendered: new Map() };
+    this.send(entry, stateFrame(page));
+  }
+
+  private schedule(pageId: string): void {
+    const entry = this.entries.get(pageId);
+    if (!entry?.snapshot) return;
+    entry.stale = true;
+    if (entry.timer) return;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      if (entry.stale && entry.snapshot) void this.rebuild(pageId).catch((error) => this.options.onError?.(error));
+    }, this.debounceMs);
+    entry.timer.unref();
+  }
+
+  private send(entry: Entry, frame: PageFrame): void {
+    for (const listener of entry.listeners) listener(frame);
+  }
+}
+
+/** The state part of a page as the live stream sends it. */
+function stateFrame(page: PublicStatusPage): PageFrame {
+  const { overall, statuses, activeIncidents, maintenance, generatedAt } = page;
+  return { event: 'state', data: JSON.stringify({ overall, statuses, activeIncidents, maintenance, generatedAt }) };
+}
+
+/** Whether two views show the same endpoints under the same names and sections (else readers reload). */
+function sameShape(a: PublicStatusPage, b: PublicStatusPage): boolean {
+  const shape = (p: PublicStatusPage) => JSON.stringify(p.sections.map((s) => [s.name, s.endpoints.map((e) => [e.id, e.name])]));
+  return a.title === b.title && shape(a) === shape(b);
+}
+
+/** Tells this process's versions from another's (or a previous run's) in ETags. */
+const RUN = randomBytes(4).toString('hex');
+
+/** A body rendered once per snapshot and kind. */
+export function renderedOnce(snapshot: Snapshot, key: string, render: () => string): Rendered {
+  let rendered = snapshot.rendered.get(key);
+  if (!rendered) {
+    const body = Buffer.from(render());
+    rendered = { body, gzipped: gzipSync(body), etag: `"${RUN}-${snapshot.version.toString(36)}-${key}"` };
+    snapshot.rendered.set(key, rendered);
+  }
+  return rendered;
+}
