@@ -232,7 +232,7 @@ export const en = {
   // mobile, theme, keyboard, incident page
   'menu.label': 'Open the menu',
   'theme.label': 'Theme',
-  'theme.system': 'System theme',
+  'theme.system': 'System',
   'theme.light': 'Light',
   'theme.dark': 'Dark',
   'incident.title': 'Incident: {name}',
@@ -533,7 +533,7 @@ export const ko: Record<MessageKey, string> = {
   // mobile, theme, keyboard, incident page
   'menu.label': '메뉴 열기',
   'theme.label': '테마',
-  'theme.system': '시스템 테마',
+  'theme.system': '시스템',
   'theme.light': '라이트',
   'theme.dark': '다크',
   'incident.title': '인시던트: {name}',
