@@ -54,8 +54,10 @@ describe('GET /api/openapi.json', () => {
         // GET /api/events needs the key when API_KEY is set; GET /api/export does for ?secrets=include, and so does a ping URL.
         // A job's ping needs none: the token in its URL is the secret.
         const isPing = path.startsWith('/api/push/');
+        // The public side (status pages, their sign-in, badges) needs none: anyone may read it.
+        const isPublic = path.startsWith('/status/') || path.startsWith('/badge/');
         expect(keyed, `${method} ${path}`).toBe(
-          !isPing && (method !== 'get' || path === '/api/events' || path === '/api/export' || path.endsWith('/push-url')),
+          !isPing && !isPublic && (method !== 'get' || path === '/api/events' || path === '/api/export' || path.endsWith('/push-url')),
         );
         if (keyed) expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '429']));
       }
@@ -73,7 +75,7 @@ describe('answers match the documented schemas', () => {
     const op = doc.paths[path]?.[method.toLowerCase()];
     expect(op, `${method} ${path} is documented`).toBeDefined();
     const response = op.responses[String(res.status)];
-    expect(response, `${method} ${path} documents status ${res.status}`).toBeDefined();
+    expect(response, `${method} ${path} documents status ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`).toBeDefined();
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!;
     if (res.status === 204) return;
     const schema = response.content?.[type]?.schema;
@@ -128,6 +130,72 @@ describe('answers match the documented schemas', () => {
     await call('GET', '/api/incidents/{id}', '/api/incidents/not-a-uuid');
     await call('GET', '/api/incidents/{id}', `/api/incidents/${crypto.randomUUID()}`);
     await call('GET', '/api/summary', '/api/summary');
+    await call('GET', '/api/incidents/{id}/updates', `/api/incidents/${incident!.id}/updates`);
+    await call('GET', '/api/incidents/{id}/updates', `/api/incidents/${crypto.randomUUID()}/updates`);
+    const update = (
+      await call('POST', '/api/incidents/{id}/updates', `/api/incidents/${incident!.id}/updates`, { state: 'investigating', message: 'Looking into it' })
+    ).body as { id: string };
+    await call('POST', '/api/incidents/{id}/updates', `/api/incidents/${incident!.id}/updates`, { state: 'fixed', message: '' });
+    await call('PATCH', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${update.id}`, { state: 'identified' });
+    await call('PATCH', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${crypto.randomUUID()}`, { state: 'identified' });
+    const statusPage = (
+      await call('POST', '/api/status-pages', '/api/status-pages', {
+        slug: 'documented',
+        title: 'Documented',
+        sections: [{ name: 'All', endpointIds: [id] }],
+      })
+    ).body as { id: string };
+    await call('POST', '/api/status-pages', '/api/status-pages', { slug: 'documented', title: 'Again' });
+    await call('POST', '/api/status-pages', '/api/status-pages', { slug: 'Not a slug', title: '' });
+    await call('GET', '/api/status-pages', '/api/status-pages');
+    await call('GET', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`);
+    await call('GET', '/api/status-pages/{id}', `/api/status-pages/${crypto.randomUUID()}`);
+    await call('PATCH', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`, { visibility: 'password', password: 'long enough secret' });
+    await call('PATCH', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`, { visibility: 'password', password: 'short' });
+    await call('GET', '/api/reports/uptime', `/api/reports/uptime?from=${new Date(Date.now() - 86_400_000).toISOString()}`);
+    await call('GET', '/api/reports/uptime', '/api/reports/uptime?from=yesterday');
+    const csv = await fetch(`http://127.0.0.1:${vigil.port}/api/reports/uptime?from=2026-01-01T00:00:00Z&format=csv`);
+    expect(Object.keys(doc.paths['/api/reports/uptime'].get.responses['200'].content)).toContain(csv.headers.get('content-type')!.split(';')[0]);
+    await csv.body?.cancel();
+    await call('PATCH', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`, { visibility: 'public' });
+    // The public side: each answer's type is one its operation documents.
+    const publicAnswers: [string, string, number][] = [
+      ['/status/{slug}', '/status/documented', 200],
+      ['/status/{slug}', '/status/nothing-here', 404],
+      ['/status/{slug}/page.json', '/status/documented/page.json', 200],
+      ['/status/{slug}/feed.atom', '/status/documented/feed.atom', 200],
+      ['/status/{slug}/feed.rss', '/status/documented/feed.rss', 200],
+      ['/status/{slug}/badge.svg', '/status/documented/badge.svg', 200],
+      ['/status/assets/{file}', '/status/assets/status.css', 200],
+      ['/status/assets/{file}', '/status/assets/status.js', 200],
+      ['/badge/endpoints/{id}/status.svg', `/badge/endpoints/${id}/status.svg`, 200],
+      ['/badge/endpoints/{id}/uptime.svg', `/badge/endpoints/${id}/uptime.svg?period=7d`, 200],
+      ['/badge/endpoints/{id}/response.svg', `/badge/endpoints/${crypto.randomUUID()}/response.svg`, 404],
+    ];
+    for (const [docPath, url, status] of publicAnswers) {
+      const res = await fetch(`http://127.0.0.1:${vigil.port}${url}`);
+      expect(res.status, url).toBe(status);
+      const documented = doc.paths[docPath].get.responses[String(status)].content;
+      expect(Object.keys(documented), url).toContain(res.headers.get('content-type')!.split(';')[0]);
+      if (res.headers.get('content-type')!.startsWith('application/json')) {
+        const validate = ajv.compile({ ...documented['application/json'].schema, components: doc.components });
+        expect(validate(await res.json()), url).toBe(true);
+      } else await res.body?.cancel();
+    }
+    const stream = await fetch(`http://127.0.0.1:${vigil.port}/status/documented/events`);
+    expect(Object.keys(doc.paths['/status/{slug}/events'].get.responses['200'].content)).toEqual([stream.headers.get('content-type')!.split(';')[0]]);
+    await stream.body?.cancel();
+    const login = await fetch(`http://127.0.0.1:${vigil.port}/status/documented/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ password: 'x' }),
+      redirect: 'manual',
+    });
+    expect(Object.keys(doc.paths['/status/{slug}/login'].post.responses)).toContain(String(login.status));
+    await login.body?.cancel();
+    await call('DELETE', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${update.id}`);
+    await call('DELETE', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${update.id}`);
+    await call('DELETE', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`);
+    await call('DELETE', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`);
     const window = (
       await call('POST', '/api/maintenance-windows', '/api/maintenance-windows', {
         name: 'Documented window',

@@ -119,6 +119,8 @@ const UptimeReportQuery = z
     format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
   })
   .superRefine((q, ctx) => {
+    // Zod runs this even when a time was refused: it is then still the text sent.
+    if (!(q.from instanceof Date) || (q.to !== undefined && !(q.to instanceof Date))) return;
     const to = q.to ?? new Date();
     if (to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], ...coded('must be after from', 'ends_before_start') });
     else if (to.getTime() - q.from.getTime() > REPORT_MAX_DAYS * 86_400_000) {

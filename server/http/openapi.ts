@@ -5,6 +5,9 @@ import { MaintenanceCreateSchema, MaintenancePatchSchema } from '../domain/maint
 import { ChannelCreateSchema, ChannelPatchSchema } from '../domain/channel-input.ts';
 import { CHANNEL_TYPES, NOTIFICATION_EVENTS, NOTIFICATION_LANGUAGES } from '../contract/notifications.ts';
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
+import { StatusPageCreateSchema, StatusPagePatchSchema } from '../domain/status-page-input.ts';
+import { IncidentUpdateCreateSchema, IncidentUpdatePatchSchema } from '../domain/incident-update-input.ts';
+import { INCIDENT_UPDATE_STATES, PAGE_OVERALL_STATES, STATUS_PAGE_LANGUAGES, STATUS_PAGE_VISIBILITIES } from '../contract/status-pages.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 import { SECRET_MARKER } from '../domain/secrets.ts';
@@ -289,6 +292,76 @@ function buildDocument(): Json {
         ),
         ChannelTestResult: exact({ ok: { type: 'boolean' }, statusCode: nullable('integer'), answer: { type: 'string' }, latencyMs: int }),
         MaintenanceWindowPatch: inputSchema(MaintenancePatchSchema),
+        StatusPageInput: inputSchema(StatusPageCreateSchema),
+        StatusPagePatch: inputSchema(StatusPagePatchSchema),
+        StatusPage: exact(
+          {
+            id: uuid,
+            slug: { type: 'string' },
+            title: { type: 'string' },
+            description: nullable('string'),
+            logoUrl: nullable('string'),
+            sections: { type: 'array', items: exact({ name: { type: 'string' }, endpointIds: { type: 'array', items: uuid }, tag: nullable('string') }) },
+            visibility: { enum: [...STATUS_PAGE_VISIBILITIES] },
+            password: { type: ['string', 'null'], enum: [SECRET_MARKER, null], description: `Write-only: ${JSON.stringify(SECRET_MARKER)} when one is set` },
+            customDomain: nullable('string'),
+            footer: nullable('string'),
+            showResponseTimes: { type: 'boolean' },
+            defaultLanguage: { type: ['string', 'null'], enum: [...STATUS_PAGE_LANGUAGES, null] },
+            url: { type: 'string', description: 'Where it is seen: PUBLIC_URL/status/<slug>' },
+            createdAt: time,
+            updatedAt: time,
+          },
+          { description: 'A public status page (docs/status-pages.md)' },
+        ),
+        IncidentUpdateInput: inputSchema(IncidentUpdateCreateSchema),
+        IncidentUpdatePatch: inputSchema(IncidentUpdatePatchSchema),
+        IncidentUpdate: exact(
+          {
+            id: uuid,
+            incidentId: uuid,
+            endpointId: uuid,
+            state: { enum: [...INCIDENT_UPDATE_STATES] },
+            message: { type: 'string' },
+            createdAt: time,
+            updatedAt: time,
+          },
+          { description: 'What people said about an incident; status pages show it' },
+        ),
+        UptimeReport: exact({
+          from: time,
+          to: time,
+          endpoints: {
+            type: 'array',
+            items: exact({
+              endpointId: uuid,
+              name: { type: 'string' },
+              tags: { type: 'array', items: { type: 'string' } },
+              checks: int,
+              uptime: { ...nullable('number'), description: 'Percent of checks not DOWN' },
+              avgResponseTime: nullable('integer'),
+              incidents: int,
+              downtimeMs: int,
+              slaTarget: nullable('number'),
+              errorBudgetMs: nullable('integer'),
+              errorBudgetRemainingMs: { ...nullable('integer'), description: 'Negative once overspent' },
+              slaMet: nullable('boolean'),
+            }),
+          },
+          incidents: {
+            type: 'array',
+            items: exact({
+              id: uuid,
+              endpointId: uuid,
+              endpointName: { type: 'string' },
+              startedAt: time,
+              resolvedAt: nullable('string', { format: 'date-time' }),
+              durationMs: int,
+            }),
+          },
+          incidentsTruncated: { type: 'boolean' },
+          total: exact({ checks: int, uptime: nullable('number'), downtimeMs: int, incidents: int }),
+        }),
         MaintenanceWindow: exact(
           {
             id: uuid,
@@ -460,6 +533,11 @@ function buildDocument(): Json {
       { name: 'Incidents' },
       { name: 'Maintenance', description: 'Maintenance windows (docs/maintenance-windows.md)' },
       { name: 'Notifications', description: 'Notification channels and their delivery logs (docs/notifications.md)' },
+      { name: 'Status pages', description: 'Public status pages, incident updates and uptime reports (docs/status-pages.md)' },
+      {
+        name: 'Public',
+        description: "What anyone may read: status pages, their feeds and live stream, badges (no key; a password page's parts need its cookie)",
+      },
       { name: 'Transfer', description: 'All endpoint definitions as one file' },
       { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
@@ -703,6 +781,75 @@ function buildDocument(): Json {
           responses: { '200': json(page('NotificationDelivery')), ...problems(400, 404) },
         },
       },
+      '/api/status-pages': {
+        get: {
+          tags: ['Status pages'],
+          summary: 'Status pages, in creation order',
+          responses: { '200': json(page('StatusPage')) },
+        },
+        post: keyed({
+          tags: ['Status pages'],
+          summary: 'Create a status page (served at /status/<slug>, and at the root of its customDomain)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('StatusPageInput') } } },
+          responses: { '201': json(ref('StatusPage'), 'Created'), ...problems(400, 409, 413) },
+        }),
+      },
+      '/api/status-pages/{id}': {
+        parameters: [idParam],
+        get: { tags: ['Status pages'], summary: 'One status page', responses: { '200': json(ref('StatusPage')), ...problems(400, 404) } },
+        patch: keyed({
+          tags: ['Status pages'],
+          summary: `Change some fields; password ${JSON.stringify(SECRET_MARKER)} keeps the stored one (a new one signs every reader out)`,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('StatusPagePatch') } } },
+          responses: { '200': json(ref('StatusPage')), ...problems(400, 404, 409, 413) },
+        }),
+        delete: keyed({ tags: ['Status pages'], summary: 'Delete a status page', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
+      },
+      '/api/incidents/{id}/updates': {
+        parameters: [idParam],
+        get: {
+          tags: ['Status pages'],
+          summary: "An incident's updates, oldest first",
+          responses: { '200': json(exact({ items: { type: 'array', items: ref('IncidentUpdate') } })), ...problems(400, 404) },
+        },
+        post: keyed({
+          tags: ['Status pages'],
+          summary: 'Post an update (investigating, identified, monitoring, resolved): the status pages showing its endpoint show it at once',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('IncidentUpdateInput') } } },
+          responses: { '201': json(ref('IncidentUpdate'), 'Created'), ...problems(400, 404, 413) },
+        }),
+      },
+      '/api/incidents/{id}/updates/{updateId}': {
+        parameters: [idParam, { name: 'updateId', in: 'path', required: true, schema: uuid }],
+        patch: keyed({
+          tags: ['Status pages'],
+          summary: 'Edit an update',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('IncidentUpdatePatch') } } },
+          responses: { '200': json(ref('IncidentUpdate')), ...problems(400, 404, 413) },
+        }),
+        delete: keyed({ tags: ['Status pages'], summary: 'Take an update back', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
+      },
+      '/api/reports/uptime': {
+        get: {
+          tags: ['Status pages'],
+          summary: 'Uptime, response time, incidents, downtime and SLA error budget per endpoint over a period (JSON, or CSV with format=csv)',
+          parameters: queryParameters(QUERY_SCHEMAS.uptimeReport, {
+            from: [time, 'Start of the period'],
+            to: [time, 'End of the period (default now; at most 400 days after from)'],
+            endpointIds: [{ type: 'string' }, 'Comma list of endpoint ids (default all)'],
+            tags: [{ type: 'string' }, 'Comma list: endpoints with any of these tags'],
+            format: [{ enum: ['json', 'csv'], default: 'json' }, 'csv: one row per endpoint, as a download'],
+          }),
+          responses: {
+            '200': {
+              description: 'OK',
+              content: { 'application/json': { schema: ref('UptimeReport') }, 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...problems(400),
+          },
+        },
+      },
+      ...publicPaths(),
       '/api/export': {
         get: {
           tags: ['Transfer'],
@@ -778,5 +925,90 @@ function buildDocument(): Json {
         },
       },
     },
+  };
+}
+
+/** The public side: no key, no JSON body; a password page's parts need its cookie (else 401 page / 404). */
+function publicPaths(): Json {
+  const slug = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
+  const text = (type: string, description = 'OK') => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+  const get = (summary: string, responses: Json, parameters: Json[] = []) => ({ get: { tags: ['Public'], summary, security: [], parameters, responses } });
+  const svg = text('image/svg+xml', 'The badge (404: a "not found" badge, also for an endpoint on no public page)');
+  const badgeQuery = [
+    query('style', { enum: ['flat', 'flat-square', 'for-the-badge', 'plastic'], default: 'flat' }, 'Badge style'),
+    query('label', { type: 'string' }, 'The left-hand text'),
+  ];
+  const badgeParams = [idParam, ...badgeQuery];
+  return {
+    '/status/{slug}': get(
+      'The status page as HTML (works without JavaScript); a password page answers 401 with its sign-in form',
+      {
+        '200': text('text/html'),
+        '401': text('text/html', 'Password page: the sign-in form'),
+        '404': text('text/html', 'No such page'),
+      },
+      [slug, query('lang', { enum: [...STATUS_PAGE_LANGUAGES] }, "Language (default: the browser's)")],
+    ),
+    '/status/{slug}/page.json': get(
+      'What the page shows, as JSON (PublicStatusPage in server/contract/status-pages.ts)',
+      {
+        '200': json({ type: 'object', required: ['slug', 'title', 'overall', 'sections'], properties: { overall: { enum: [...PAGE_OVERALL_STATES] } } }),
+        '404': json({ type: 'object' }, 'No such page, or not signed in to a password page'),
+      },
+      [slug],
+    ),
+    '/status/{slug}/events': get(
+      'Server-Sent Events: `state` (overall, statuses, open incidents, maintenance) at once and on every change; `reload` when the page changed shape',
+      {
+        '200': text('text/event-stream'),
+        '404': json({ type: 'object' }, 'No such page, or not signed in'),
+        '429': json({ type: 'object' }, 'Too many live connections from this address'),
+      },
+      [slug],
+    ),
+    '/status/{slug}/feed.atom': get("The page's incidents and their updates as Atom", { '200': text('application/atom+xml'), '404': text('text/plain') }, [
+      slug,
+    ]),
+    '/status/{slug}/feed.rss': get("The page's incidents and their updates as RSS 2.0", { '200': text('application/rss+xml'), '404': text('text/plain') }, [
+      slug,
+    ]),
+    '/status/{slug}/badge.svg': get("The page's overall state as a badge (public pages only)", { '200': svg, '404': svg }, [slug, ...badgeQuery]),
+    '/status/{slug}/login': {
+      post: {
+        tags: ['Public'],
+        summary: 'Sign in to a password page (form field `password`): 303 to the page with its cookie (30 days); wrong: 401 with the form; repeated: 429',
+        security: [],
+        parameters: [slug],
+        requestBody: {
+          required: true,
+          content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { password: { type: 'string' } } } } },
+        },
+        responses: {
+          '303': { description: 'Signed in: to the page' },
+          '401': text('text/html', 'Wrong password: the form again'),
+          '403': { description: PROBLEM_DESCRIPTIONS[403], content: { 'application/problem+json': { schema: ref('Problem') } } },
+          '404': text('text/html', 'No such page'),
+          '429': text('text/html', 'Too many wrong passwords from this address; see Retry-After'),
+        },
+      },
+    },
+    '/status/assets/{file}': get(
+      "The page's stylesheet and script (status.css, status.js)",
+      {
+        '200': { description: 'OK', content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } } },
+        '404': text('text/plain'),
+      },
+      [{ name: 'file', in: 'path', required: true, schema: { enum: ['status.css', 'status.js'] } }],
+    ),
+    '/badge/endpoints/{id}/status.svg': get("An endpoint's status as a badge (only endpoints on a public page)", { '200': svg, '404': svg }, badgeParams),
+    '/badge/endpoints/{id}/uptime.svg': get("An endpoint's uptime as a badge (only endpoints on a public page)", { '200': svg, '404': svg }, [
+      ...badgeParams,
+      query('period', { enum: ['24h', '7d', '30d', '90d'], default: '24h' }, 'Over how long'),
+    ]),
+    '/badge/endpoints/{id}/response.svg': get(
+      "An endpoint's average response time (24 h) as a badge (only endpoints on a public page)",
+      { '200': svg, '404': svg },
+      badgeParams,
+    ),
   };
 }

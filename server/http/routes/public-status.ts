@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Context, Hono, type Next } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import type { StatusPageRow } from '../../../db/schema/index.ts';
@@ -107,151 +107,136 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
     }
   };
 
-  /** The routes of one page, at `base` ('' on its custom domain, /status/<slug> on Vigil's host). */
-  const pageHandlers = (find: (c: Context) => StatusPageRow | undefined, basePathOf: (page: StatusPageRow) => string, onDomain: boolean) => {
-    /** No page here: on a custom domain's paths, another route may answer (the dashboard's /), else 404. */
-    const miss = (c: Context, next: Next, answer: () => Response | Promise<Response>) => (onDomain ? next() : answer());
-    return new Hono()
-      .get('/', async (c, next) => {
-        const page = find(c);
-        if (!page) return miss(c, next, () => notFound(c));
-        const language = languageOf(c, page);
-        if (c.req.query('lang')) setCookie(c, 'vigil_lang', language, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax' });
-        if (!signedIn(c, page))
-          return html(c, 401, renderPasswordPage({ title: page.title, basePath: basePathOf(page), language, assetVersion: ASSET_VERSION }));
-        const snapshot = await snapshotOr503(c, page);
-        if (snapshot instanceof Response) return snapshot;
-        const basePath = basePathOf(page);
-        return sendRendered(
+  type Answer = (c: Context, page: StatusPageRow, basePath: string) => Response | Promise<Response>;
+  /** What each path of a page answers, at `basePath` ('' on its custom domain, /status/<slug> on Vigil's host). */
+  const answers: Record<string, Answer> = {
+    'GET /': async (c, page, basePath) => {
+      const language = languageOf(c, page);
+      if (c.req.query('lang')) setCookie(c, 'vigil_lang', language, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax' });
+      if (!signedIn(c, page)) return html(c, 401, renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION }));
+      const snapshot = await snapshotOr503(c, page);
+      if (snapshot instanceof Response) return snapshot;
+      return sendRendered(
+        c,
+        snapshot,
+        `html:${language}:${basePath}`,
+        'text/html; charset=utf-8',
+        () => renderStatusPage(snapshot.page, { language, basePath, assetVersion: ASSET_VERSION, now: new Date() }),
+        page.visibility === 'public' ? 10 : 0,
+      );
+    },
+    'GET /page.json': async (c, page) => {
+      if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
+      const snapshot = await snapshotOr503(c, page);
+      if (snapshot instanceof Response) return snapshot;
+      return sendRendered(c, snapshot, 'json', 'application/json', () => JSON.stringify(snapshot.page), page.visibility === 'public' ? 10 : 0);
+    },
+    'GET /feed.atom': (c, page, basePath) => feed(c, page, basePath, 'atom'),
+    'GET /feed.rss': (c, page, basePath) => feed(c, page, basePath, 'rss'),
+    'GET /badge.svg': async (c, page) => {
+      if (page.visibility !== 'public') return badgeNotFound(c);
+      const snapshot = await cache.get(page).catch(() => undefined);
+      const overall = snapshot?.page.overall ?? 'unknown';
+      const status = {
+        operational: 'UP',
+        degraded: 'DEGRADED',
+        partial_outage: 'DOWN',
+        major_outage: 'DOWN',
+        maintenance: 'MAINTENANCE',
+        unknown: 'PENDING',
+      }[overall];
+      const words = {
+        operational: 'operational',
+        degraded: 'degraded',
+        partial_outage: 'partial outage',
+        major_outage: 'major outage',
+        maintenance: 'maintenance',
+        unknown: 'unknown',
+      };
+      return badge(c, { label: page.title, message: words[overall], color: statusColor(status) });
+    },
+    'POST /login': async (c, page, basePath) => {
+      const language = languageOf(c, page);
+      if (page.visibility !== 'password' || page.passwordHash === null) return c.redirect(basePath || '/', 303);
+      const key = throttleKey(clientAddressOf(c));
+      const wait = failures.lockedFor(key);
+      if (wait !== null) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
+        c.header('Retry-After', String(retryAfterSeconds));
+        return html(
           c,
-          snapshot,
-          `html:${language}:${basePath}`,
-          'text/html; charset=utf-8',
-          () => renderStatusPage(snapshot.page, { language, basePath, assetVersion: ASSET_VERSION, now: new Date() }),
-          page.visibility === 'public' ? 10 : 0,
+          429,
+          renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, error: 'too_many_attempts', retryAfterSeconds }),
         );
-      })
-      .get('/page.json', async (c, next) => {
-        const page = find(c);
-        if (!page) return miss(c, next, () => c.json({ title: 'Not Found', status: 404 }, 404));
-        if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
-        const snapshot = await snapshotOr503(c, page);
-        if (snapshot instanceof Response) return snapshot;
-        return sendRendered(c, snapshot, 'json', 'application/json', () => JSON.stringify(snapshot.page), page.visibility === 'public' ? 10 : 0);
-      })
-      .get('/feed.atom', (c, next) => (find(c) ? feed(c, find(c), basePathOf, 'atom') : miss(c, next, () => c.text('Not Found', 404))))
-      .get('/feed.rss', (c, next) => (find(c) ? feed(c, find(c), basePathOf, 'rss') : miss(c, next, () => c.text('Not Found', 404))))
-      .get('/badge.svg', async (c, next) => {
-        const page = find(c);
-        if (!page) return miss(c, next, () => badgeNotFound(c));
-        if (page.visibility !== 'public') return badgeNotFound(c);
-        const snapshot = await cache.get(page).catch(() => undefined);
-        const overall = snapshot?.page.overall ?? 'unknown';
-        const status = {
-          operational: 'UP',
-          degraded: 'DEGRADED',
-          partial_outage: 'DOWN',
-          major_outage: 'DOWN',
-          maintenance: 'MAINTENANCE',
-          unknown: 'PENDING',
-        }[overall];
-        const words = {
-          operational: 'operational',
-          degraded: 'degraded',
-          partial_outage: 'partial outage',
-          major_outage: 'major outage',
-          maintenance: 'maintenance',
-          unknown: 'unknown',
-        };
-        return badge(c, { label: page.title, message: words[overall], color: statusColor(status) });
-      })
-      .post('/login', async (c, next) => {
-        const page = find(c);
-        if (!page) return miss(c, next, () => notFound(c));
-        const language = languageOf(c, page);
-        const basePath = basePathOf(page);
-        if (page.visibility !== 'password' || page.passwordHash === null) return c.redirect(basePath || '/', 303);
-        const key = throttleKey(clientAddressOf(c));
-        const wait = failures.lockedFor(key);
-        if (wait !== null) {
-          const retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
-          c.header('Retry-After', String(retryAfterSeconds));
-          return html(
-            c,
-            429,
-            renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, error: 'too_many_attempts', retryAfterSeconds }),
-          );
-        }
-        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
-        if (!(await verifyPagePassword(password, page.passwordHash))) {
-          failures.fail(key);
-          return html(c, 401, renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, error: 'wrong_password' }));
-        }
-        setCookie(c, accessCookieName(page.id), accessToken(page.id, page.passwordHash), {
-          path: basePath || '/',
-          httpOnly: true,
-          sameSite: 'Lax',
-          maxAge: ACCESS_DAYS * 86_400,
-          secure: /^https\b/i.test(c.req.header('x-forwarded-proto') ?? '') || new URL(c.req.url).protocol === 'https:',
-        });
-        return c.redirect(basePath || '/', 303);
-      })
-      .get('/events', (c, next) => {
-        const page = find(c);
-        if (!page) return miss(c, next, () => c.json({ title: 'Not Found', status: 404 }, 404));
-        if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
-        const release = options.connections.take(clientAddressOf(c));
-        if (!release) return c.json({ title: 'Too Many Requests', status: 429, detail: options.connections.message() }, 429);
-        if (closing) {
-          release();
-          return c.body(`retry: ${retryAfterMs}\n\n`, 200, { 'Content-Type': 'text/event-stream' });
-        }
-        c.header('Cache-Control', 'no-cache, no-transform');
-        c.header('X-Accel-Buffering', 'no');
-        return streamSSE(c, async (stream) => {
-          let done: () => void = () => undefined;
-          const finished = new Promise<void>((resolve) => {
-            done = resolve;
-          });
-          const end = async () => {
-            await stream.write(`retry: ${retryAfterMs}\n\n`).catch(() => undefined);
-            done();
-          };
-          streams.add(end);
-          let pending = 0;
-          const send = (frame: PageFrame) => {
-            // A reader that does not read is dropped (it reconnects and gets the state afresh).
-            if (pending > 100) return done();
-            pending++;
-            void stream.writeSSE({ event: frame.event, data: frame.data }).finally(() => pending--);
-          };
-          const stop = cache.listen(page.id, send);
-          const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => done()), keepaliveMs);
-          stream.onAbort(() => done());
-          try {
-            const snapshot = await cache.get(page);
-            const { overall, statuses, activeIncidents, maintenance, generatedAt } = snapshot.page;
-            send({ event: 'state', data: JSON.stringify({ overall, statuses, activeIncidents, maintenance, generatedAt }) });
-          } catch {
-            // The database is away and nothing was built yet: the stream waits for the first change.
-          }
-          await finished;
-          clearInterval(keepalive);
-          stop();
-          streams.delete(end);
-          release();
-        });
+      }
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
+      if (!(await verifyPagePassword(password, page.passwordHash))) {
+        failures.fail(key);
+        return html(c, 401, renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, error: 'wrong_password' }));
+      }
+      setCookie(c, accessCookieName(page.id), accessToken(page.id, page.passwordHash), {
+        path: basePath || '/',
+        httpOnly: true,
+        sameSite: 'Lax',
+        maxAge: ACCESS_DAYS * 86_400,
+        secure: /^https\b/i.test(c.req.header('x-forwarded-proto') ?? '') || new URL(c.req.url).protocol === 'https:',
       });
+      return c.redirect(basePath || '/', 303);
+    },
+    'GET /events': (c, page) => {
+      if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
+      const release = options.connections.take(clientAddressOf(c));
+      if (!release) return c.json({ title: 'Too Many Requests', status: 429, detail: options.connections.message() }, 429);
+      if (closing) {
+        release();
+        return c.body(`retry: ${retryAfterMs}\n\n`, 200, { 'Content-Type': 'text/event-stream' });
+      }
+      c.header('Cache-Control', 'no-cache, no-transform');
+      c.header('X-Accel-Buffering', 'no');
+      return streamSSE(c, async (stream) => {
+        let done: () => void = () => undefined;
+        const finished = new Promise<void>((resolve) => {
+          done = resolve;
+        });
+        const end = async () => {
+          await stream.write(`retry: ${retryAfterMs}\n\n`).catch(() => undefined);
+          done();
+        };
+        streams.add(end);
+        let pending = 0;
+        const send = (frame: PageFrame) => {
+          // A reader that does not read is dropped (it reconnects and gets the state afresh).
+          if (pending > 100) return done();
+          pending++;
+          void stream.writeSSE({ event: frame.event, data: frame.data }).finally(() => pending--);
+        };
+        const stop = cache.listen(page.id, send);
+        const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => done()), keepaliveMs);
+        stream.onAbort(() => done());
+        try {
+          const snapshot = await cache.get(page);
+          const { overall, statuses, activeIncidents, maintenance, generatedAt } = snapshot.page;
+          send({ event: 'state', data: JSON.stringify({ overall, statuses, activeIncidents, maintenance, generatedAt }) });
+        } catch {
+          // The database is away and nothing was built yet: the stream waits for the first change.
+        }
+        await finished;
+        clearInterval(keepalive);
+        stop();
+        streams.delete(end);
+        release();
+      });
+    },
   };
 
-  const feed = async (c: Context, page: StatusPageRow | undefined, basePathOf: (page: StatusPageRow) => string, kind: 'atom' | 'rss') => {
-    if (!page || !signedIn(c, page)) return c.text('Not Found', 404);
+  const feed = async (c: Context, page: StatusPageRow, basePath: string, kind: 'atom' | 'rss') => {
+    if (!signedIn(c, page)) return c.text('Not Found', 404);
     const snapshot = await snapshotOr503(c, page);
     if (snapshot instanceof Response) return snapshot;
     const origin = options.publicUrl && !pages.findByDomain(hostOf(c)) ? options.publicUrl : new URL(c.req.url).origin;
-    const pageUrl = `${origin}${basePathOf(page) || '/'}`;
-    const feedUrl = `${origin}${basePathOf(page)}/feed.${kind}`;
+    const pageUrl = `${origin}${basePath || '/'}`;
+    const feedUrl = `${origin}${basePath}/feed.${kind}`;
     const language = page.defaultLanguage === 'ko' ? 'ko' : 'en';
     const type = kind === 'atom' ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8';
     const render = () => (kind === 'atom' ? renderAtom : renderRss)(snapshot.page, { pageUrl, feedUrl, language });
@@ -283,43 +268,49 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
     c.header('Cache-Control', c.req.query('v') === ASSET_VERSION ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     return c.body(new Uint8Array(body));
   });
-  routes.get('/badge/endpoints/:id/:kind{(?:status|uptime|response)\\.svg}', async (c) => {
-    const figures = await options.badges.figures(c.req.param('id').toLowerCase(), c.req.query('period') ?? '24h').catch(() => null);
-    if (!figures) return badgeNotFound(c);
-    const kind = c.req.param('kind').replace('.svg', '');
-    if (kind === 'status') return badge(c, { label: figures.name, message: figures.status.toLowerCase(), color: statusColor(figures.status) });
-    if (kind === 'uptime') {
+  for (const kind of ['status', 'uptime', 'response'] as const) {
+    routes.get(`/badge/endpoints/:id/${kind}.svg`, async (c) => {
+      const figures = await options.badges.figures(c.req.param('id').toLowerCase(), c.req.query('period') ?? '24h').catch(() => null);
+      if (!figures) return badgeNotFound(c);
+      if (kind === 'status') return badge(c, { label: figures.name, message: figures.status.toLowerCase(), color: statusColor(figures.status) });
+      if (kind === 'uptime') {
+        return badge(c, {
+          label: `uptime ${figures.period}`,
+          message: figures.uptime === null ? 'no data' : `${figures.uptime}%`,
+          color: uptimeColor(figures.uptime),
+        });
+      }
       return badge(c, {
-        label: `uptime ${figures.period}`,
-        message: figures.uptime === null ? 'no data' : `${figures.uptime}%`,
-        color: uptimeColor(figures.uptime),
+        label: 'response time',
+        message: figures.avgResponseTime === null ? 'no data' : `${figures.avgResponseTime} ms`,
+        color: figures.avgResponseTime === null ? BADGE_COLORS.unknown : BADGE_COLORS.maintenance,
       });
-    }
-    return badge(c, {
-      label: 'response time',
-      message: figures.avgResponseTime === null ? 'no data' : `${figures.avgResponseTime} ms`,
-      color: figures.avgResponseTime === null ? BADGE_COLORS.unknown : BADGE_COLORS.maintenance,
     });
-  });
-  // On a custom domain, its page at the root; elsewhere those paths are not ours.
+  }
+  // On a custom domain, its page at the root (a middleware: on Vigil's own host these paths are the dashboard's).
   const onDomain = (c: Context) => pages.findByDomain(hostOf(c));
-  routes.route(
-    '/',
-    pageHandlers(onDomain, () => '', true),
-  );
-  routes.route(
-    '/status/:slug',
-    pageHandlers(
-      (c) => {
-        const page = pages.findBySlug(c.req.param('slug') ?? '');
-        // A page with a domain is also at /status/<slug> on Vigil's host; on another page's domain, no.
-        const domainPage = onDomain(c);
-        return domainPage && page?.id !== domainPage.id ? undefined : page;
-      },
-      (page) => `/status/${page.slug}`,
-      false,
-    ),
-  );
+  routes.use('*', async (c, next) => {
+    const page = onDomain(c);
+    const answer = page && answers[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${c.req.path}`];
+    return page && answer ? answer(c, page, '') : next();
+  });
+  const misses: Record<string, (c: Context) => Response> = {
+    'GET /': notFound,
+    'POST /login': notFound,
+    'GET /badge.svg': badgeNotFound,
+    'GET /feed.atom': (c) => c.text('Not Found', 404),
+    'GET /feed.rss': (c) => c.text('Not Found', 404),
+  };
+  for (const [key, answer] of Object.entries(answers)) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+    routes.on(method, `/status/:slug${path === '/' ? '' : path}`, (c) => {
+      const page = pages.findBySlug(c.req.param('slug') ?? '');
+      // A page with a domain is also at /status/<slug> on Vigil's host; on another page's domain, no.
+      const domainPage = onDomain(c);
+      if (!page || (domainPage && domainPage.id !== page.id)) return (misses[key] ?? ((x: Context) => x.json({ title: 'Not Found', status: 404 }, 404)))(c);
+      return answer(c, page, `/status/${page.slug}`);
+    });
+  }
 
   return {
     routes,

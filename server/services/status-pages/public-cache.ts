@@ -237,7 +237,7 @@ export function renderedOnce(snapshot: Snapshot, key: string, render: () => stri
   let rendered = snapshot.rendered.get(key);
   if (!rendered) {
     const body = Buffer.from(render());
-    rendered = { body, gzipped: gzipSync(body), etag: `"${RUN}-${snapshot.version.toString(36)}-${key}"` };
+    rendered = { body, gzipped: gzipSync(body, { level: 9 }), etag: `"${RUN}-${snapshot.version.toString(36)}-${key}"` };
     snapshot.rendered.set(key, rendered);
   }
   return rendered;
