@@ -72,12 +72,13 @@ export function nextState(latest: IncidentUpdateState | undefined, incidentResol
   return INCIDENT_UPDATE_STATES[Math.min(i + 1, INCIDENT_UPDATE_STATES.length - 1)]!;
 }
 
-/** The state as a coloured pill: its word, with a mark for those who do not see colour. */
+/** The state as a coloured pill (its word says it without the colour; resolved with a tick). */
 function StateBadge(props: { state: IncidentUpdateState }) {
-  const marks: Record<IncidentUpdateState, string> = { investigating: '?', identified: '!', monitoring: '◔', resolved: '✓' };
   return (
     <span class="iu-state" data-state={props.state}>
-      <span aria-hidden="true">{marks[props.state]} </span>
+      <Show when={props.state === 'resolved'}>
+        <span aria-hidden="true">✓ </span>
+      </Show>
       {stateName(props.state)}
     </span>
   );

@@ -179,10 +179,14 @@ function toDefinition(v: FormValues, kept: boolean): { definition?: StatusPageDe
 
 /**
  * The API's field errors by the form's field: "sections.1.endpointIds.0" → sections-1-endpointIds,
- * "sections.1.name" → sections-1-name, "sections.1" → sections-1-name; one without a field ("") → "_".
+ * "sections.1.name" → sections-1-name, "sections.1" → sections-1-name; one without a field ("") → "_"; a
+ * taken slug or domain (409 slug_taken, domain_taken) at its field.
  */
 export function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
   const out: Record<string, string> = {};
+  // A taken address or domain is a conflict (409), said at its field.
+  if (problem?.code === 'slug_taken') out.slug = tsp('sp.err.slugTaken');
+  if (problem?.code === 'domain_taken') out.customDomain = tsp('sp.err.domainTaken');
   for (const e of problem?.errors ?? []) {
     const [head = '', index, part] = String(e.path).split(/[.[\]]+/);
     let field = head || '_';

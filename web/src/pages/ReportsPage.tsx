@@ -122,7 +122,7 @@ export default function ReportsPage() {
             <span aria-hidden="true">⤓</span> {trp('rp.csv')}
           </a>
           <button type="button" class="rp-print" onClick={() => window.print()}>
-            <span aria-hidden="true">⎙</span> {trp('rp.print')}
+            {trp('rp.print')}
           </button>
         </div>
       </div>

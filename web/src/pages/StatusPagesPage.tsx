@@ -107,11 +107,14 @@ function PageItem(props: { page: StatusPage; onDeleted: () => void }) {
         </div>
         <div>
           <dt>{tsp('sp.language')}</dt>
-          <dd class="sp-language">
-            {p().defaultLanguage ? LOCALE_NAMES[p().defaultLanguage!] : tsp('sp.language.browser')}
-            <Show when={p().showResponseTimes}> · {tsp('sp.responseTimes')}</Show>
-          </dd>
+          <dd class="sp-language">{p().defaultLanguage ? LOCALE_NAMES[p().defaultLanguage!] : tsp('sp.language.browser')}</dd>
         </div>
+        <Show when={p().showResponseTimes}>
+          <div>
+            <dt>{tsp('sp.responseTimes')}</dt>
+            <dd class="sp-response-times">{tsp('sp.responseTimes.shown')}</dd>
+          </div>
+        </Show>
       </dl>
       <div class="actions">
         {/* The server's page, not a route of this app: a new tab. */}
