@@ -52,6 +52,8 @@ export function EndpointChecklist(props: {
   onSearch: (text: string) => void;
   onToggle: (id: string, on: boolean) => void;
   error?: string;
+  /** A line under the chosen count (chosen endpoints that were deleted since). */
+  note?: string;
 }) {
   const matching = createMemo(() => {
     const needle = props.search.trim().toLowerCase();
@@ -82,6 +84,7 @@ export function EndpointChecklist(props: {
       />
       <small id={`${id()}-count`} class="muted" aria-live="polite">
         {tm('mw.form.endpoints.chosen', { count: props.endpointIds.length })}
+        <Show when={props.note}> · {props.note}</Show>
       </small>
       <ul class="mw-options" id={`${id()}-options`} aria-label={label()}>
         <For each={matching().slice(0, PICKER_ROWS)} fallback={<li class="muted">{tm('mw.form.endpoints.none')}</li>}>

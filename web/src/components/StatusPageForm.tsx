@@ -124,7 +124,7 @@ const sectionField = (index: number, part: 'name' | 'endpointIds' | 'tag' | 'kin
  * Client-side checks with the API's limits; returns the definition, or the errors by field.
  * `kept`: a password is stored (an empty field keeps it).
  */
-function toDefinition(v: FormValues, kept: boolean): { definition?: StatusPageDefinition; errors: Record<string, string> } {
+function toDefinition(v: FormValues, kept: boolean, exists: (id: string) => boolean): { definition?: StatusPageDefinition; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const err = (field: string, key: StatusPageMessageKey, params?: Record<string, string | number>) => {
     errors[field] ??= tsp(key, params);
@@ -139,10 +139,12 @@ function toDefinition(v: FormValues, kept: boolean): { definition?: StatusPageDe
   if (logoUrl && !isImageUrl(logoUrl)) err('logoUrl', 'sp.err.url');
   const sections = v.sections.map((s, i) => {
     const name = s.name.trim();
+    // Endpoints deleted since the page was saved go with this save.
+    const endpointIds = s.endpointIds.filter(exists);
     if (!name) err(sectionField(i, 'name'), 'sp.err.required');
     if (s.kind === 'tag' && !s.tag) err(sectionField(i, 'tag'), 'sp.err.tag');
-    if (s.kind === 'endpoints' && s.endpointIds.length === 0) err(sectionField(i, 'endpointIds'), 'sp.err.sectionEndpoints');
-    return s.kind === 'tag' ? { name, endpointIds: [], tag: s.tag } : { name, endpointIds: [...s.endpointIds], tag: null };
+    if (s.kind === 'endpoints' && endpointIds.length === 0) err(sectionField(i, 'endpointIds'), 'sp.err.sectionEndpoints');
+    return s.kind === 'tag' ? { name, endpointIds: [], tag: s.tag } : { name, endpointIds, tag: null };
   });
   const shown = sections.reduce((sum, s) => sum + s.endpointIds.length, 0);
   if (shown > LIMITS.endpoints) err('sections', 'sp.err.tooManyEndpoints', { max: LIMITS.endpoints });
@@ -218,13 +220,16 @@ export function StatusPageForm(props: { id?: string }) {
   });
   useLiveData({ load: loadEndpoints });
 
+  /** Whether an endpoint still exists, as far as the dashboard knows (every one until the list is read). */
+  const exists = (id: string) => !endpoints.loaded || id in endpoints.byId;
+
   /** A password is stored: an empty field keeps it. */
   const kept = () => original()?.password === SECRET_MARKER;
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void save({
-      checked: toDefinition(values, kept()),
+      checked: toDefinition(values, kept(), exists),
       failed: () => tsp('sp.form.failed'),
       send: (definition: StatusPageDefinition) => (props.id ? statusPagesApi.update(props.id, definition) : statusPagesApi.create(definition)),
       done: (saved) => {
@@ -323,6 +328,7 @@ export function StatusPageForm(props: { id?: string }) {
                 const n = () => index() + 1;
                 const field = (part: 'name' | 'endpointIds' | 'tag' | 'kind') => sectionField(index(), part);
                 const tagChoices = () => [...new Set([...allTags(), ...(section.tag ? [section.tag] : [])])].sort();
+                const gone = () => section.endpointIds.filter((id) => !exists(id)).length;
                 return (
                   <li class="sp-section" data-section={index()}>
                     <fieldset class="sp-section-box">
@@ -387,6 +393,7 @@ export function StatusPageForm(props: { id?: string }) {
                             onSearch={(text) => setValues('sections', index(), 'search', text)}
                             onToggle={(id, on) => setValues('sections', index(), 'endpointIds', (ids) => toggled(ids, id, on))}
                             error={errors()[field('endpointIds')]}
+                            note={gone() > 0 ? tsp('sp.form.section.deleted', { count: gone() }) : undefined}
                           />
                         }
                       >

@@ -19,14 +19,14 @@ function localMidnight(text: string): Date | null {
 }
 
 /**
- * The instants a period covers in this browser's time zone, `to` at most `now` (to the minute):
+ * The instants a period covers in this browser's time zone, `to` at most `now`:
  * the last 7, 30 or 90 days; this month from its first day; last month whole; or from the start
  * of one date to the end of another (both included). Null when custom dates are missing or
  * reversed.
  * @example periodRange('lastMonth', '', '', new Date(2026, 11, 6)) // { from: 2026-11-01T00:00 local, to: 2026-12-01T00:00 local }
  */
 export function periodRange(period: ReportPeriod, fromText: string, toText: string, now: Date): { from: Date; to: Date } | null {
-  const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const end = now;
   switch (period) {
     case '7d':
     case '30d':

@@ -43,13 +43,13 @@ function PageList() {
 }
 
 /**
- * The endpoints a page shows, each once: those named, and those with a section's tag (as the
- * dashboard knows them now).
+ * The endpoints a page shows, each once: those named (but deleted ones), and those with a
+ * section's tag (as the dashboard knows them now).
  */
 function shownEndpoints(p: StatusPage): number {
   const ids = new Set<string>();
   for (const s of p.sections) {
-    for (const id of s.endpointIds) ids.add(id);
+    for (const id of s.endpointIds) if (!endpoints.loaded || endpoints.byId[id]) ids.add(id);
     if (s.tag !== null) for (const id of endpoints.ids) if (endpoints.byId[id]?.tags.includes(s.tag)) ids.add(id);
   }
   return ids.size;
