@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connectIo } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Endpoint } from '../../server/contract/types.ts';
+import type { PublicStatusPage } from '../../server/contract/status-pages.ts';
 import type { NotificationDelivery } from '../../server/contract/notifications.ts';
 import { SETTINGS_CHANNEL_ID } from '../../server/services/notification-channels/settings-channel.ts';
 import { startFaultTarget, type FaultTarget } from './fault-target.ts';
@@ -56,6 +57,8 @@ export interface OutageReport {
   restDetail: string;
   readyzDuring: { status: number; detail: string };
   readyzAfter: number;
+  /** A status page showing the flipper, read during the outage: its answer, the flipper's status there, on its live stream and on its badge. */
+  statusPageDuring: { status: number; flipper: string | undefined; streamSawDown: boolean; badge: string };
   /** Per endpoint: requests the target answered vs results stored, over the whole run. */
   mismatches: string[];
   duplicateChecks: number;
@@ -131,6 +134,24 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     if (made.status !== 201) throw new Error(`maintenance window: ${made.status} ${await made.text()}`);
   }
 
+  // A public status page showing the flipper, read once (built) before the outage, and its live stream.
+  const statusPage = await vigil.fetch('/api/status-pages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ slug: 'outage', title: 'Outage', sections: [{ name: 'All', endpointIds: [flipper.id, steady[2]!.id] }] }),
+  });
+  if (statusPage.status !== 201) throw new Error(`status page: ${statusPage.status} ${await statusPage.text()}`);
+  await (await vigil.fetch('/status/outage/page.json')).text();
+  const pageStream = new AbortController();
+  cleanups.push(async () => pageStream.abort());
+  const pageFrames: string[] = [];
+  void vigil
+    .fetch('/status/outage/events', { signal: pageStream.signal })
+    .then(async (response) => {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) pageFrames.push(Buffer.from(chunk).toString());
+    })
+    .catch(() => undefined);
+
   // /metrics and a REST read every second, each timed (a hanging answer is a failed one).
   const metricsAnswers: number[] = [];
   const metricsMs: number[] = [];
@@ -197,6 +218,19 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   );
   const incidentStarted = await waitFor(() => events.find((e) => e.event === 'incident:started' && e.data.endpointId === flipper.id), 5000, 'incident:started');
   const webhookStarted = await waitFor(() => webhook.received.find((r) => r.body.event === 'incident:started'), 5000, 'the incident webhook');
+
+  const streamSawDown = await waitFor(() => pageFrames.join('').includes(`"${flipper.id}":"DOWN"`), 5000, 'the DOWN on the status page stream')
+    .then(() => true)
+    .catch(() => false);
+  const pageDuring = await vigil.fetch('/status/outage/page.json', { signal: AbortSignal.timeout(5000) });
+  const shownDuring = pageDuring.status === 200 ? ((await pageDuring.json()) as PublicStatusPage) : undefined;
+  const badgeDuring = await (await vigil.fetch(`/badge/endpoints/${flipper.id}/status.svg`, { signal: AbortSignal.timeout(5000) })).text();
+  const statusPageDuring = {
+    status: pageDuring.status,
+    flipper: shownDuring?.sections[0]?.endpoints.find((e) => e.id === flipper.id)?.status,
+    streamSawDown,
+    badge: /<title>([^<]*)<\/title>/.exec(badgeDuring)?.[1] ?? badgeDuring.slice(0, 100),
+  };
 
   const pingsDuringOutage: number[] = [];
   for (const signal of ['', '/fail', '']) {
@@ -297,6 +331,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     restDetail: restBody,
     readyzDuring,
     readyzAfter,
+    statusPageDuring,
     mismatches,
     duplicateChecks: stored.checks.length - Math.min(ids.size, keys.size),
     openIncidentsOfFlipper: stored.openIncidents.filter((i) => i.endpointId === flipper.id),
@@ -331,6 +366,8 @@ export function expectWatchingThroughout(report: OutageReport): string {
   expect(report.metricsDuring).toMatch(/^vigil_check_result_write_failing 1$/m);
   expect(report.readyzDuring.status, context).toBe(503);
   expect(report.readyzAfter).toBe(200);
+  // Status pages are served from memory with live statuses, their stream and badges too.
+  expect(report.statusPageDuring, context).toEqual({ status: 200, flipper: 'DOWN', streamSawDown: true, badge: 'Flipper: down' });
   expect(report.mismatches, context).toEqual([]);
   // A job's pings are taken at once while the database is away, and stored once it is back.
   expect(report.pingsDuringOutage, context).toEqual([200, 200, 200]);

@@ -32,7 +32,14 @@ const SHOWN_TTL_MS = 2_000;
  */
 export function badgeSource(ctx: Pick<ServiceContext, 'db' | 'registry' | 'board' | 'statusPages'>, cache: PublicPageCache, now = Date.now): BadgeSource {
   let shown: { at: number; ids: Map<string, string[]> } | undefined;
-  const figures = new Map<string, { at: number; value: Promise<BadgeFigures> }>();
+  type Figures = Pick<BadgeFigures, 'period' | 'uptime' | 'avgResponseTime'>;
+  interface Held {
+    at: number;
+    value: Promise<Figures>;
+    /** The last figures read. */
+    settled?: Figures;
+  }
+  const figures = new Map<string, Held>();
   /** Endpoint id → the public pages showing it. */
   const publicPagesOf = (endpointId: string): string[] => {
     if (!shown || now() - shown.at > SHOWN_TTL_MS) {
@@ -53,6 +60,7 @@ export function badgeSource(ctx: Pick<ServiceContext, 'db' | 'registry' | 'board
       const period: Period = (BADGE_PERIODS as readonly string[]).includes(requested) ? (requested as Period) : '24h';
       const key = `${endpointId} ${period}`;
       let held = figures.get(key);
+      const last = held?.settled;
       if (!held || now() - held.at > FIGURES_TTL_MS) {
         const value = (async (): Promise<BadgeFigures> => {
           const uptime = await getUptime(ctx, endpointId);
@@ -70,13 +78,25 @@ export function badgeSource(ctx: Pick<ServiceContext, 'db' | 'registry' | 'board
           }
           return { name: endpoint.definition.name, status: 'PENDING', period, uptime: uptime[period].uptime, avgResponseTime: uptime[period].avgResponseTime };
         })();
-        held = { at: now(), value };
-        figures.set(key, held);
-        value.catch(() => figures.delete(key));
+        const fresh: Held = { at: now(), value, settled: last };
+        held = fresh;
+        figures.set(key, fresh);
+        value.then(
+          (got) => {
+            fresh.settled = got;
+          },
+          () => {
+            // Tried again in a few seconds, the last figures shown meanwhile.
+            fresh.at = now() - FIGURES_TTL_MS + 5000;
+          },
+        );
         if (figures.size > 10_000) figures.delete(figures.keys().next().value as string);
       }
-      // The status is always the live one; the figures may be a minute old.
-      return { ...(await held.value), name: endpoint.definition.name, status: statusOf(ctx, endpoint) };
+      // The status is always the live one (from memory); the figures may be a minute old, or the
+      // last ones known while the database is away.
+      const current = held;
+      const shown = current.settled ?? (await current.value.catch(() => ({ period, uptime: null, avgResponseTime: null })));
+      return { ...shown, name: endpoint.definition.name, status: statusOf(ctx, endpoint) };
     },
   };
 }

@@ -47,9 +47,14 @@ interface Entry {
   building?: Promise<Snapshot>;
   /** Something the snapshot shows changed (an incident, an update): rebuild soon. */
   stale: boolean;
+  /** After a failed build (the database away), no new one before this time: readers get the last view. */
+  retryAt?: number;
   timer?: NodeJS.Timeout;
   listeners: Set<(frame: PageFrame) => void>;
 }
+
+/** A failed build is tried again no sooner than this (each reader would try otherwise). */
+const RETRY_MS = 5000;
 
 const FROM_HISTORY: ReadonlySet<ServerEventName> = new Set([
   'incident:started',
@@ -96,9 +101,13 @@ export class PublicPageCache {
     const entry = this.entryOf(page.id);
     const { snapshot } = entry;
     if (snapshot) {
-      if (entry.stale || this.now() - snapshot.builtAt >= this.ttlMs) void this.rebuild(page.id).catch(() => undefined);
+      const due = entry.stale || this.now() - snapshot.builtAt >= this.ttlMs;
+      if (due && (entry.retryAt === undefined || this.now() >= entry.retryAt)) void this.rebuild(page.id).catch(() => undefined);
       return snapshot;
     }
+    // Nothing to show yet: while the database is away, fail fast rather than queue a read per reader.
+    if (entry.retryAt !== undefined && this.now() < entry.retryAt && !entry.building)
+      throw new Error('the status page cannot be built now (the database is away)');
     return this.rebuild(page.id);
   }
 
@@ -149,9 +158,21 @@ export class PublicPageCache {
 
   private rebuild(pageId: string): Promise<Snapshot> {
     const entry = this.entryOf(pageId);
-    entry.building ??= this.build(pageId, entry).finally(() => {
-      entry.building = undefined;
-    });
+    entry.building ??= this.build(pageId, entry)
+      .then(
+        (snapshot) => {
+          entry.retryAt = undefined;
+          return snapshot;
+        },
+        (error: unknown) => {
+          entry.retryAt = this.now() + RETRY_MS;
+          entry.stale = true;
+          throw error;
+        },
+      )
+      .finally(() => {
+        entry.building = undefined;
+      });
     return entry.building;
   }
 
