@@ -15,16 +15,17 @@ export class StatusPageDirectory {
 
   async load(db: Database): Promise<void> {
     const rows = await db.select().from(statusPages);
-    const gone = new Set(this.byId.keys());
+    const before = new Map(this.byId);
     this.byId.clear();
     this.bySlug.clear();
     this.byDomain.clear();
+    for (const row of rows) this.index(row);
+    // Only what changed: a reload that finds the same pages leaves their readers alone.
     for (const row of rows) {
-      this.index(row);
-      gone.delete(row.id);
-      this.onChange(row.id);
+      if (before.get(row.id)?.updatedAt.getTime() !== row.updatedAt.getTime()) this.onChange(row.id);
+      before.delete(row.id);
     }
-    for (const id of gone) this.onChange(id);
+    for (const id of before.keys()) this.onChange(id);
   }
 
   /** Sections keep the ids of deleted endpoints; the public page leaves them out. */

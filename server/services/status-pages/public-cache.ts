@@ -183,8 +183,9 @@ export class PublicPageCache {
     const page = await buildPublicPage(this.options.ctx, row, new Date(this.now()));
     const shown = new Map(pageSections(this.options.ctx, row).flatMap((s) => s.endpoints.map((e) => [e.id, e] as const)));
     const before = entry.snapshot;
-    // The page may have changed or gone while it was read.
-    if (this.options.ctx.statusPages.get(pageId) !== row) return this.rebuild(pageId);
+    // The page changed while it was read: read it again (this build is the one readers wait for).
+    const now = this.options.ctx.statusPages.get(pageId);
+    if (now !== row && now?.updatedAt.getTime() !== row.updatedAt.getTime()) return this.build(pageId, entry);
     const snapshot: Snapshot = { pageId, page, version: ++this.version, builtAt: this.now(), shown, rendered: new Map() };
     entry.snapshot = snapshot;
     if (before && entry.listeners.size > 0) {
