@@ -239,7 +239,7 @@ describe('renderStatusPage', () => {
       OPTIONS,
     );
     expect(html).toContain('>123 ms</span>');
-    expect(html).toContain('<span class="up">99.99% uptime</span>');
+    expect(html).toContain('<span class="up">99.99% over 90 days</span>');
     const none = renderStatusPage(
       page({ sections: [{ name: 'Core', endpoints: [endpoint(1, random(1), { avgResponseTime: undefined, uptime90d: null })] }] }),
       OPTIONS,

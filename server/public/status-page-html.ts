@@ -147,7 +147,7 @@ function incidentArticle(inc: PublicIncident, w: StatusWords, language: StatusPa
     .join('');
   const list = updates ? `<ol class="upd">${updates}</ol>` : '';
   return (
-    `<article class="inc"><h3><span class="tag t-${escapeHtml(state)}">${escapeHtml(label)}</span> ${escapeHtml(inc.endpointName)}</h3><p class="meta">${meta}</p>` +
+    `<article class="inc" data-incident-id="${escapeHtml(inc.id)}"><h3><span class="tag t-${escapeHtml(state)}">${escapeHtml(label)}</span> ${escapeHtml(inc.endpointName)}</h3><p class="meta">${meta}</p>` +
     (past && list ? `<details><summary>${w.updates(inc.updates.length)}</summary>${list}</details>` : list) +
     '</article>'
   );

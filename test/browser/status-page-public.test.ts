@@ -356,7 +356,7 @@ describe('a public page with 90 days of history, an open incident and maintenanc
     expect(await cell(seeded.accounts, 40).getAttribute('class')).toBeNull();
     const coloured = await page.locator('.bar li[class]:not(.d0)').count();
     expect(coloured).toBeGreaterThanOrEqual(8);
-    expect(await row(seeded.payments).locator('.ax').innerText()).toMatch(/^90 days ago\s+\d+\.\d\d% uptime\s+Today$/);
+    expect(await row(seeded.payments).locator('.ax').innerText()).toMatch(/^90 days ago\s+\d+\.\d\d% over 90 days\s+Today$/);
 
     // Pointing at a day writes its text under the bar; leaving it puts the uptime back.
     const uptimeText = await row(seeded.payments).locator('.ax .up').textContent();
@@ -374,7 +374,7 @@ describe('a public page with 90 days of history, an open incident and maintenanc
     expect(await rowsOf(phone.page)).toEqual(seeded.rows.map(([name, status]) => [name, EN[status]]));
     for (const bar of await barsOf(phone.page)) expect(bar).toMatchObject({ shown: 30, lines: 1, inside: true });
     expect(Math.min(...(await barsOf(phone.page)).map((b) => b.narrowest))).toBeGreaterThanOrEqual(5);
-    expect(await phone.page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(/^30 days ago\s+\d+\.\d\d% uptime\s+Today$/);
+    expect(await phone.page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(/^30 days ago\s+\d+\.\d\d% over 90 days\s+Today$/);
     await expectNoOverlap(phone.page, 390);
     await saveScreenshot(phone.page, 'status-page-en-phone');
     // No tooltips on a phone: a tapped day writes its text under the bar instead, on one line, inside the card.
@@ -445,7 +445,7 @@ describe('a public page with 90 days of history, an open incident and maintenanc
     expect(await page.locator('#maintenance h2').textContent()).toBe('점검');
     expect(await page.locator('#maintenance .mnt h3').allTextContents()).toEqual(['진행 중 Search index rebuild', '예정 Checkout database upgrade']);
     expect(await page.locator('.past h2').textContent()).toBe('지난 장애');
-    expect(await page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(/^90일 전\s+가동률 \d+\.\d\d%\s+오늘$/);
+    expect(await page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(/^90일 전\s+90일 가동률 \d+\.\d\d%\s+오늘$/);
     expect(await page.locator('#live').textContent()).toBe('실시간');
     expect(await page.locator('.lang a[aria-current]').textContent()).toBe('한국어');
     // Times in the browser's zone and language (2026. 12. 6. 오후 10:48).
@@ -540,6 +540,8 @@ describe('the public status page', () => {
     await expect.poll(() => hooksStatus.textContent(), { timeout: 5000 }).toBe(EN.UP);
     await expect.poll(() => banner.textContent(), { timeout: 5000 }).toBe(EN.operational);
     await expect.poll(() => page.locator('#active-incidents').isHidden(), { timeout: 5000 }).toBe(true);
+    // …and at the top of the history, marked resolved.
+    await expect.poll(() => page.locator('.past .inc h3').first().textContent(), { timeout: 5000 }).toBe('Resolved Webhooks');
 
     // All without a reload.
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('first load');

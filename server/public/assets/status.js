@@ -78,6 +78,8 @@
   };
 
   const drawn = {};
+  /** The open incidents as last shown (the first state says what the server rendered). */
+  let shownIncidents = [];
   const redraw = (id, title, items, render) => {
     const key = JSON.stringify(items);
     const box = document.getElementById(id);
@@ -102,7 +104,22 @@
         e.textContent = word('status', st);
       }
     }
-    if (Array.isArray(s.activeIncidents)) redraw('active-incidents', W.currentIncidents, s.activeIncidents, incident);
+    if (Array.isArray(s.activeIncidents)) {
+      // An incident no longer open is resolved: it moves to the top of the history.
+      const past = $('section.past');
+      const open = new Set(s.activeIncidents.map((i) => i.id));
+      for (const gone of shownIncidents.filter((i) => !open.has(i.id)).reverse()) {
+        if (!past || past.querySelector(`[data-incident-id="${gone.id}"]`)) continue;
+        past.querySelector('.empty')?.remove();
+        const a = incident({ ...gone, updates: gone.updates });
+        a.dataset.incidentId = gone.id;
+        a.querySelector('h3 .tag').className = 'tag t-resolved';
+        a.querySelector('h3 .tag').textContent = word('update', 'resolved');
+        past.querySelector('h2')?.after(a);
+      }
+      shownIncidents = s.activeIncidents;
+      redraw('active-incidents', W.currentIncidents, s.activeIncidents, incident);
+    }
     if (Array.isArray(s.maintenance)) {
       const list = [...s.maintenance].sort((a, b) => b.active - a.active || Date.parse(a.startsAt) - Date.parse(b.startsAt));
       redraw('maintenance', W.maintenance, list, maintenance);

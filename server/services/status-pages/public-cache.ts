@@ -245,10 +245,13 @@ function stateFrame(page: PublicStatusPage): PageFrame {
   return { event: 'state', data: JSON.stringify({ overall, statuses, activeIncidents, maintenance, generatedAt }) };
 }
 
-/** Whether two views show the same endpoints under the same names and sections (else readers reload). */
+/**
+ * Whether two views differ only in what the live state carries (the page's script moves a resolved
+ * incident into the history itself); otherwise readers reload: other endpoints, names or sections.
+ */
 function sameShape(a: PublicStatusPage, b: PublicStatusPage): boolean {
-  const shape = (p: PublicStatusPage) => JSON.stringify(p.sections.map((s) => [s.name, s.endpoints.map((e) => [e.id, e.name])]));
-  return a.title === b.title && shape(a) === shape(b);
+  const shape = (p: PublicStatusPage) => JSON.stringify([p.title, p.sections.map((s) => [s.name, s.endpoints.map((e) => [e.id, e.name])])]);
+  return shape(a) === shape(b);
 }
 
 /** Tells this process's versions from another's (or a previous run's) in ETags. */
