@@ -3,6 +3,8 @@ export const REPORT_PERIODS = ['7d', '30d', '90d', 'month', 'lastMonth', 'custom
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];
 
 const DAY_MS = 86_400_000;
+/** The longest period the API reports on. */
+export const REPORT_MAX_DAYS = 400;
 
 /** A local date as an <input type="date"> value: 2026-11-30. */
 export function dateInput(date: Date): string {
@@ -21,8 +23,8 @@ function localMidnight(text: string): Date | null {
 /**
  * The instants a period covers in this browser's time zone, `to` at most `now`:
  * the last 7, 30 or 90 days; this month from its first day; last month whole; or from the start
- * of one date to the end of another (both included). Null when custom dates are missing or
- * reversed.
+ * of one date to the end of another (both included). Null when custom dates are missing,
+ * reversed, start after now, or span more than REPORT_MAX_DAYS.
  * @example periodRange('lastMonth', '', '', new Date(2026, 11, 6)) // { from: 2026-11-01T00:00 local, to: 2026-12-01T00:00 local }
  */
 export function periodRange(period: ReportPeriod, fromText: string, toText: string, now: Date): { from: Date; to: Date } | null {
@@ -42,7 +44,8 @@ export function periodRange(period: ReportPeriod, fromText: string, toText: stri
       if (!from || !last || last < from) return null;
       const to = new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1);
       if (from >= end) return null;
-      return { from, to: to > end ? end : to };
+      const capped = to > end ? end : to;
+      return capped.getTime() - from.getTime() > REPORT_MAX_DAYS * DAY_MS ? null : { from, to: capped };
     }
   }
 }

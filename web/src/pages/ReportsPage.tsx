@@ -7,7 +7,7 @@ import { locale } from '../i18n/index.ts';
 import { type ReportMessageKey, trp } from '../i18n/report-messages.ts';
 import { formatDateTime, formatDuration, formatMs, formatPercent } from '../lib/format.ts';
 import { createPageResource, reportLoadFailure, useLiveData } from '../lib/page-data.ts';
-import { REPORT_PERIODS, type ReportPeriod, dateInput, isReportPeriod, periodRange } from '../lib/report-period.ts';
+import { REPORT_MAX_DAYS, REPORT_PERIODS, type ReportPeriod, dateInput, isReportPeriod, periodRange } from '../lib/report-period.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { type ReportQuery, reportsApi } from '../services/status-pages-api.ts';
 import { endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
@@ -96,6 +96,13 @@ export default function ReportsPage() {
     set({ period, from: ask().from || dateInput(shown?.from ?? new Date()), to: ask().to || dateInput(to) });
   };
   const datesWrong = () => ask().period === 'custom' && periodRange('custom', ask().from, ask().to, new Date()) === null;
+  /** Why the custom dates ask for nothing: a span over the API's longest, or dates missing or reversed. */
+  const datesError = () => {
+    if (!datesWrong()) return undefined;
+    const from = Date.parse(ask().from);
+    const to = Date.parse(ask().to);
+    return to >= from && to - from >= REPORT_MAX_DAYS * 86_400_000 ? trp('rp.err.tooLong', { max: REPORT_MAX_DAYS }) : trp('rp.err.dates');
+  };
   const toggle = (list: 'tags' | 'endpoints', value: string, on: boolean) => {
     const current = list === 'tags' ? ask().tags : ask().endpointIds;
     set({ [list]: toggled(current, value, on).join(',') || undefined });
@@ -160,7 +167,7 @@ export default function ReportsPage() {
                 onChange={(e) => set({ to: e.currentTarget.value || undefined })}
               />
             </div>
-            <FieldError id="f-dates-error" error={datesWrong() ? trp('rp.err.dates') : undefined} />
+            <FieldError id="f-dates-error" error={datesError()} />
           </div>
         </Show>
         <PillChoice
