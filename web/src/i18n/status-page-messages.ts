@@ -102,7 +102,6 @@ const en = {
   'sp.err.slugReserved': 'Reserved for the pages’ own paths: choose another',
   'sp.err.domainTaken': 'Another status page has this domain',
   'sp.err.url': 'Must be an https:// (or http://) image URL, or a data:image/png, jpeg, gif or webp URL',
-  'sp.err.logoTooLarge': 'The image is larger than 64 KB',
   'sp.err.domain': 'Must be a host name such as status.example.com (no scheme, port or path)',
   'sp.err.password': 'From {min} to {max} characters',
   'sp.err.passwordRequired': 'Type a password for a protected page',
@@ -111,7 +110,6 @@ const en = {
   'sp.err.tooManyEndpoints': 'At most {max} endpoints on a page in all',
   'sp.err.unknownEndpoint': 'An endpoint chosen no longer exists',
   'sp.err.tooManyPages': 'At most {max} status pages: delete some first',
-  'sp.err.tooLong': 'At most {max} characters',
 } as const;
 
 export type StatusPageMessageKey = keyof typeof en;
@@ -212,7 +210,6 @@ const ko: Record<StatusPageMessageKey, string> = {
   'sp.err.slugReserved': '상태 페이지가 내부적으로 쓰는 주소입니다. 다른 주소를 고르세요',
   'sp.err.domainTaken': '다른 상태 페이지가 이 도메인을 쓰고 있습니다',
   'sp.err.url': 'https://(또는 http://) 이미지 주소나 data:image/png, jpeg, gif, webp URL이어야 합니다',
-  'sp.err.logoTooLarge': '이미지가 64KB보다 큽니다',
   'sp.err.domain': 'status.example.com 같은 호스트 이름이어야 합니다 (스킴, 포트, 경로 없이)',
   'sp.err.password': '{min}~{max}자여야 합니다',
   'sp.err.passwordRequired': '보호된 페이지에는 비밀번호를 입력하세요',
@@ -221,7 +218,6 @@ const ko: Record<StatusPageMessageKey, string> = {
   'sp.err.tooManyEndpoints': '한 페이지에 엔드포인트는 모두 합쳐 최대 {max}개입니다',
   'sp.err.unknownEndpoint': '고른 엔드포인트 중 하나가 이제 없습니다',
   'sp.err.tooManyPages': '상태 페이지는 최대 {max}개입니다. 먼저 몇 개를 삭제하세요',
-  'sp.err.tooLong': '{max}자 이하여야 합니다',
 };
 
 /**
