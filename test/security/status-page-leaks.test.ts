@@ -842,12 +842,7 @@ describe('a password page', () => {
     }
   });
 
-  // BUG (fails until fixed; not for this file to work around): an open live stream is authorised once,
-  // when it opens. server/http/routes/public-status.ts `/events` keeps the StatusPageRow it found and
-  // never checks the cookie again, and PublicPageCache.pageChanged (public-cache.ts) sends `reload` but
-  // keeps the listener: once the page is built again, every later state goes to the stream opened with
-  // the old password. Fix: end the stream after a `reload` frame (status.js reloads on it anyway), and/or
-  // check `signedIn(c, pages.get(page.id))` against the current row before each frame.
+  // An open stream was authorised when it opened: a new password ends it (the reader reloads and is asked again).
   it('signs everyone out when the password changes: old cookies and open streams both', async () => {
     const base = `/status/${SLUG.priv2}`;
     const old = await signIn(base, PASSWORD_2);
@@ -950,8 +945,7 @@ describe('a password page', () => {
     }
   });
 
-  // BUG (fails until fixed): the same cause as above. An anonymous reader who opened /events while the
-  // page was public keeps receiving its statuses, incidents and updates after it turns to a password.
+  // The same for a page that turns from public to password.
   it('stops the live stream of a reader who opened it while the page was public once it turns to a password', async () => {
     const base = `/status/${SLUG.flip}`;
     const anonymous = await openStream(`${base}/events`);
@@ -1019,14 +1013,8 @@ describe('a custom domain', () => {
     expect(refused).toEqual([]);
   });
 
-  // BUG (fails until fixed): see the comment inside.
+  // A page's domain reaches its page, assets and badges only; nothing falls through to the dashboard.
   it('gives no dashboard for the paths under /status/ and /badge/ that no page route takes, nor for GET /login', async () => {
-    // The Host check lets a page's domain reach every path under /status/ and /badge/ (PUBLIC_PATHS in
-    // server/http/routes/public-status.ts) and /login for any method; the ones no page route takes fall
-    // through to the web app's catch-all (server/http/routes/web.ts), which answers the dashboard's
-    // index.html. Fix: answer 404 on a page host for whatever the public routes did not take (a last
-    // `routes.all('*', (c, next) => (onDomain(c) ? notFound(c) : next()))`), or narrow PUBLIC_PATHS to
-    // the exact routes (and /login to POST).
     const served: string[] = [];
     for (const path of [`/status/${SLUG.pub}/nope`, `/status/${SLUG.pub}/events/x`, '/status/x/y/z', '/badge/nope', '/badge/endpoints/x', '/login']) {
       for (const method of ['GET', 'HEAD']) {
@@ -1248,14 +1236,8 @@ describe('headers of public answers', () => {
   });
 });
 
-// BUG (fails until fixed): Hono answers HEAD with the GET handler and throws the body away without
-// cancelling it (hono-base.js: `new Response(null, await this.#dispatch(…, 'GET'))`). The SSE handler of
-// server/http/routes/public-status.ts `/events` then waits forever: stream.onAbort never fires, so
-// release() (the address's realtime connection), cache.listen() and the keepalive timer are never
-// freed — REALTIME_CONNECTIONS_PER_ADDRESS HEADs lock the address out of every realtime transport — and
-// close() awaits end() → stream.write() on a stream nobody reads, so Vigil's stop() never ends.
-// Fix: answer HEAD of /events without a stream (`if (c.req.method === 'HEAD') return c.body(null, 200,
-// { 'Content-Type': 'text/event-stream' })` before taking a connection), and bound end()'s write.
+// HEAD of /events answers at once: Hono runs the GET handler for HEAD and throws the body away unread,
+// which would hold a realtime connection slot and the stop (REALTIME_CONNECTIONS_PER_ADDRESS HEADs lock an address out).
 describe('HEAD of the live stream (last: it stops Vigil)', () => {
   it('holds none of the address’s realtime connections, and leaves Vigil able to stop', async () => {
     const from = '127.0.0.9';

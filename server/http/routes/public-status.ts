@@ -50,6 +50,10 @@ export interface PublicStatusSite {
   close(): Promise<void>;
 }
 
+/** What a custom domain serves besides its page at the root: the routes below (an unknown slug answers 404 there). */
+const ON_PAGE_HOST =
+  /^\/(?:status\/assets\/[^/]+|status\/[^/]+(?:\/(?:page\.json|events|feed\.atom|feed\.rss|badge\.svg|login))?|badge\/endpoints\/[^/]+\/(?:status|uptime|response)\.svg)$/;
+
 /** Paths a custom domain serves (its page at the root) and the public paths of Vigil's own host. */
 export const PUBLIC_PATHS = /^\/(?:$|login$|events$|page\.json$|feed\.(?:atom|rss)$|badge\.svg$|status\/|badge\/)/;
 
@@ -186,6 +190,8 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
     },
     'GET /events': (c, page) => {
       if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
+      // HEAD would run the stream with nobody to read or end it, holding a connection slot.
+      if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream' });
       const release = options.connections.take(clientAddressOf(c));
       if (!release) return c.json({ title: 'Too Many Requests', status: 429, detail: options.connections.message() }, 429);
       if (closing) {
@@ -200,7 +206,8 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
           done = resolve;
         });
         const end = async () => {
-          await stream.write(`retry: ${retryAfterMs}\n\n`).catch(() => undefined);
+          // A reader that stopped reading does not hold up the stop.
+          await Promise.race([stream.write(`retry: ${retryAfterMs}\n\n`).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
           done();
         };
         streams.add(end);
@@ -208,6 +215,16 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
         const send = (frame: PageFrame) => {
           // A reader that does not read is dropped (it reconnects and gets the state afresh).
           if (pending > 100) return done();
+          // The page changed (a new password, public turned private, deleted): this stream was
+          // opened under the old rules, so it ends; the reader reloads and is asked again.
+          const current = pages.get(page.id);
+          if (frame.event === 'reload' || !current || !signedIn(c, current)) {
+            void stream
+              .writeSSE({ event: 'reload', data: '{}' })
+              .catch(() => undefined)
+              .finally(() => done());
+            return;
+          }
           pending++;
           void stream.writeSSE({ event: frame.event, data: frame.data }).finally(() => pending--);
         };
@@ -291,8 +308,11 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
   const onDomain = (c: Context) => pages.findByDomain(hostOf(c));
   routes.use('*', async (c, next) => {
     const page = onDomain(c);
-    const answer = page && answers[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${c.req.path}`];
-    return page && answer ? answer(c, page, '') : next();
+    if (!page) return next();
+    const answer = answers[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${c.req.path}`];
+    if (answer) return answer(c, page, '');
+    // The routes below (its page by slug, assets, badges); nothing else of Vigil's on this host.
+    return ON_PAGE_HOST.test(c.req.path) ? next() : notFound(c);
   });
   const misses: Record<string, (c: Context) => Response> = {
     'GET /': notFound,
