@@ -122,6 +122,16 @@ describe('SSE readers come and go', () => {
     await waitFor(async () => (await metric(env.vigil.port, 'sse')) === 0, 5000, 'the SSE gauge to drop to zero');
   });
 
+  it('answers HEAD without opening a stream: no reader, no connection slot held', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`http://127.0.0.1:${env.vigil.port}/api/events`, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    }
+    expect(env.vigil.hub.size().all).toBe(0);
+    expect(await metric(env.vigil.port, 'sse')).toBe(0);
+  });
+
   it('counts the clients of each transport in /metrics while they are connected', async () => {
     expect(await metric(env.vigil.port, 'socketio')).toBe(0);
     expect(await metric(env.vigil.port, 'ws')).toBe(0);

@@ -76,6 +76,8 @@ export function sseRoutes(options: SseOptions): SseTransport {
       attach = () => options.hub.targetFor(client!).subscribeAll();
     }
 
+    // Hono runs this handler for HEAD too and drops the body unread: no stream, no slot, no reader.
+    if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
     const release = options.connections.take(address);
     if (!release) {
       c.header('Retry-After', '10');
