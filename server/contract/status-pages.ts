@@ -179,7 +179,7 @@ export interface EndpointReport {
   slaTarget: number | null;
   /** Downtime the target allows over the period, ms (null without a target). */
   errorBudgetMs: number | null;
-  /** What is left of it (negative once overspent; null without a target). */
+  /** What is left of it: the budget less the share of checks DOWN over the period (negative once overspent; null without a target or checks). */
   errorBudgetRemainingMs: number | null;
   /** Whether uptime meets the target (null without a target or checks). */
   slaMet: boolean | null;

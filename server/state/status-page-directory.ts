@@ -28,8 +28,15 @@ export class StatusPageDirectory {
     for (const id of before.keys()) this.onChange(id);
   }
 
-  /** Sections keep the ids of deleted endpoints; the public page leaves them out. */
-  forgetEndpoint(_endpointId: string): void {}
+  /** A deleted endpoint leaves every section (the database's copy is changed with the deletion). */
+  forgetEndpoint(endpointId: string): void {
+    for (const row of this.byId.values()) {
+      if (!row.sections.some((s) => s.endpointIds.includes(endpointId))) continue;
+      const sections = row.sections.map((s) => ({ ...s, endpointIds: s.endpointIds.filter((id) => id !== endpointId) }));
+      this.unindex(row.id);
+      this.index({ ...row, sections });
+    }
+  }
 
   get(id: string): StatusPageRow | undefined {
     return this.byId.get(id);

@@ -81,7 +81,7 @@ describe('push endpoints in the dashboard', () => {
     await page.getByRole('radio', { name: 'Push (heartbeat)' }).check();
     expect(await page.locator('#f-type-hint').innerText()).toBe('Waits for the pings your job or cron sends to its own URL, and is down when one is late.');
     // No request to make: no URL, method, headers, body, status codes, timeout, threshold or assertions.
-    expect(await shownControls(page)).toEqual(['name', 'intervalSeconds', 'graceSeconds', 'failureThreshold', 'recoveryThreshold', 'tags']);
+    expect(await shownControls(page)).toEqual(['name', 'intervalSeconds', 'graceSeconds', 'failureThreshold', 'recoveryThreshold', 'slaTarget', 'tags']);
     expect(await page.locator('.push-note').innerText()).toBe('Vigil makes the ping URL when you save; it is shown on the endpoint’s page.');
     expect(await page.getByRole('radio', { name: 'Every N seconds' }).isChecked()).toBe(true);
     await page.locator('#f-name').fill('Nightly backup');
@@ -140,7 +140,8 @@ describe('push endpoints in the dashboard', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 
     expect(await liveFacts(page)).toMatchObject({ 'Last ping': 'never', 'Consecutive failures': '0' });
-    expect((await liveFacts(page))['Down unless a ping comes']).toMatch(/^in 6[45] min \(\d\d:\d\d:\d\d\)$/);
+    // The time of day, or the date and time when the deadline falls on another day (late in the evening).
+    expect((await liveFacts(page))['Down unless a ping comes']).toMatch(/^in 6[45] min \((\d\d:\d\d:\d\d|[A-Z][a-z]{2} \d{1,2}, \d\d:\d\d)\)$/);
     expect(await definition(page)).toMatchObject({ Type: 'Push (heartbeat)', Schedule: 'Every 1 h', 'Grace period': '5 min', 'Incident after': '3 failures' });
     expect(Object.keys(await definition(page))).not.toEqual(expect.arrayContaining(['Timeout']));
     expect(Object.keys(await definition(page))).not.toContain('Degraded after');
@@ -216,7 +217,7 @@ describe('push endpoints in the dashboard', () => {
     await page.getByRole('radio', { name: 'Push (heartbeat)' }).check();
     await page.locator('#f-name').fill('Weekly report');
     await page.getByRole('radio', { name: 'On a cron schedule' }).check();
-    expect(await shownControls(page)).toEqual(['name', 'cron', 'timezone', 'graceSeconds', 'failureThreshold', 'recoveryThreshold', 'tags']);
+    expect(await shownControls(page)).toEqual(['name', 'cron', 'timezone', 'graceSeconds', 'failureThreshold', 'recoveryThreshold', 'slaTarget', 'tags']);
     expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
     const zones = await page.locator('#f-timezone-zones option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     expect(zones.slice(0, 3)).toEqual(['America/New_York', 'UTC', 'Asia/Seoul']);

@@ -46,6 +46,7 @@ describe('POST /api/endpoints', () => {
       timezone: null,
       failureThreshold: 3,
       recoveryThreshold: 1,
+      slaTarget: null,
       assertions: [],
       paused: false,
       tags: [],

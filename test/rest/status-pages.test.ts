@@ -5,6 +5,7 @@
  * report's figures and error budget, and the SLA target on endpoints.
  */
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/client.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncidentUpdate, PublicPageState, PublicStatusPage, StatusPage, UptimeReport } from '../../server/contract/status-pages.ts';
 import type { Endpoint, Incident, Page, ProblemDetails } from '../../server/contract/types.ts';
@@ -122,6 +123,24 @@ describe('status pages over REST', () => {
     expect((await vigil.api('GET', `/api/status-pages/${page.id}`)).status).toBe(404);
     expect((await vigil.api('DELETE', `/api/status-pages/${page.id}`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${vigil.port}/status/${page.slug}`)).status).toBe(404);
+  });
+
+  it('drops a deleted endpoint from every section, here and in the database, so the page stays editable', async () => {
+    const [kept, gone] = [await create(), await create()];
+    const page = await createPage({
+      sections: [
+        { name: 'A', endpointIds: [gone.id, kept.id] },
+        { name: 'B', endpointIds: [gone.id] },
+      ],
+    });
+    expect((await vigil.api('DELETE', `/api/endpoints/${gone.id}`)).status).toBe(204);
+    expect((await vigil.api<StatusPage>('GET', `/api/status-pages/${page.id}`)).body.sections.map((s) => s.endpointIds)).toEqual([[kept.id], []]);
+    const [stored] = rowsOf<{ sections: StatusPage['sections'] }>(
+      await vigil.database.db.execute(sql`select sections from status_pages where id = ${page.id}::uuid`),
+    );
+    expect(stored!.sections.map((s) => s.endpointIds)).toEqual([[kept.id], []]);
+    const renamed = await vigil.api<StatusPage>('PATCH', `/api/status-pages/${page.id}`, { title: 'Renamed' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
   });
 
   it('refuses bad pages with the field, the reason and its code, and stores nothing', async () => {
@@ -316,7 +335,8 @@ describe('what a page shows', () => {
           downtimeMs: 360_000,
           slaTarget: 99.9,
           errorBudgetMs: 86_400,
-          errorBudgetRemainingMs: 86_400 - 360_000,
+          // 0.417 % of the day spent (uptime 99.583 %): 360,288 ms.
+          errorBudgetRemainingMs: 86_400 - 360_288,
           slaMet: false,
         },
       ],
@@ -338,7 +358,7 @@ describe('what a page shows', () => {
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="vigil-uptime-/);
     expect((await csv.text()).split('\r\n')).toEqual([
       'endpointId,name,tags,checks,uptime,avgResponseTime,incidents,downtimeMs,slaTarget,errorBudgetMs,errorBudgetRemainingMs,slaMet',
-      `${endpoint.id},Ledger,,1440,99.583,100,1,360000,99.9,86400,-273600,false`,
+      `${endpoint.id},Ledger,,1440,99.583,100,1,360000,99.9,86400,-273888,false`,
       '',
     ]);
   });

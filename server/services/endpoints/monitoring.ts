@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { checkIntervalOf, currentCheckInterval, isFailingState } from '../../domain/check-interval.ts';
 import type { MonitoredEndpoint, MonitorRegistry } from '../../state/monitor-registry.ts';
 
-type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement' | 'calendar' | 'channels'>;
+type MonitoringContext = Pick<ServiceContext, 'registry' | 'placement' | 'calendar' | 'channels' | 'statusPages'>;
 
 /**
  * Makes the schedule follow a definition change (`before` null: a new endpoint). Pausing stops
@@ -54,6 +54,7 @@ export function endpointDeleted(ctx: MonitoringContext, id: string): void {
   ctx.registry.remove(id);
   ctx.calendar.forgetEndpoint(id);
   ctx.channels.forgetEndpoint(id);
+  ctx.statusPages.forgetEndpoint(id);
 }
 
 /** Undoes `forgetEndpoint`: the row is still there, so keep checking it. */

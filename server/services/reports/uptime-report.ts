@@ -95,6 +95,9 @@ export async function uptimeReport(ctx: Pick<ServiceContext, 'db' | 'registry'>,
     const uptime = checks === 0 ? null : Math.round((up / checks) * 100_000) / 1000;
     const target = e.definition.slaTarget;
     const budget = target === null ? null : Math.round(((100 - target) / 100) * periodMs);
+    // Spent as uptime counts it (the share of checks DOWN, over the period), so that what is left and
+    // whether the target is met always agree; incident time is the separate downtimeMs.
+    const spent = uptime === null ? null : Math.round(((100 - uptime) / 100) * periodMs);
     return {
       endpointId: e.id,
       name: e.definition.name,
@@ -106,7 +109,7 @@ export async function uptimeReport(ctx: Pick<ServiceContext, 'db' | 'registry'>,
       downtimeMs,
       slaTarget: target,
       errorBudgetMs: budget,
-      errorBudgetRemainingMs: budget === null ? null : budget - downtimeMs,
+      errorBudgetRemainingMs: budget === null || spent === null ? null : budget - spent,
       slaMet: target === null || uptime === null ? null : uptime >= target,
     };
   });
