@@ -374,7 +374,9 @@ describe('a public page with 90 days of history, an open incident and maintenanc
     expect(await rowsOf(phone.page)).toEqual(seeded.rows.map(([name, status]) => [name, EN[status]]));
     for (const bar of await barsOf(phone.page)) expect(bar).toMatchObject({ shown: 30, lines: 1, inside: true });
     expect(Math.min(...(await barsOf(phone.page)).map((b) => b.narrowest))).toBeGreaterThanOrEqual(5);
-    expect(await phone.page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(/^30 days ago\s+\d+\.\d\d% over 90 days\s+Today$/);
+    expect(await phone.page.locator(`.ep[data-endpoint-id="${seeded.payments.id}"] .ax`).innerText()).toMatch(
+      /^30 days ago\s+\d+\.\d\d% over 90 days\s+Today$/,
+    );
     await expectNoOverlap(phone.page, 390);
     await saveScreenshot(phone.page, 'status-page-en-phone');
     // No tooltips on a phone: a tapped day writes its text under the bar instead, on one line, inside the card.
