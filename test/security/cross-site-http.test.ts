@@ -111,24 +111,29 @@ describe.each([
         'DELETE /api/maintenance-windows/:id',
         'DELETE /api/notification-channels/:id',
         'POST /api/notification-channels/:id/test',
+        'DELETE /api/status-pages/:id',
+        'DELETE /api/incidents/:id/updates/:updateId',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).
       const PINGS = ['POST /api/push/:token', 'POST /api/push/:token/:signal'];
+      // A password status page's sign-in is an HTML form a browser posts: no key, no JSON; a page of
+      // another origin is refused, and wrong passwords are throttled (test/security/status-page-leaks.test.ts).
+      const FORMS = ['POST /status/:slug/login'];
       const writeRoutes = [
         ...new Set(vigil.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`)),
       ];
       for (const route of writeRoutes) {
         const [method, path] = route.split(' ') as [string, string];
         const readsBody = JSON_BODY_ROUTES.some((r) => r.method === method && r.path.test(path.replace(':id', victim.id)));
-        if (PINGS.includes(route)) continue;
+        if (PINGS.includes(route) || FORMS.includes(route)) continue;
         expect(
           readsBody || BODILESS.includes(route),
           `${route} is neither a JSON-body route (server/http/middleware/json-writes.ts) nor known to read no body`,
         ).toBe(true);
         expect(readsBody && BODILESS.includes(route), route).toBe(false);
       }
-      expect(writeRoutes.length).toBe(BODILESS.length + JSON_BODY_ROUTES.length + PINGS.length);
+      expect(writeRoutes.length).toBe(BODILESS.length + JSON_BODY_ROUTES.length + PINGS.length + FORMS.length);
     });
 
     it.each(['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
