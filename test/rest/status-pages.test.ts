@@ -300,8 +300,9 @@ describe('what a page shows', () => {
         case when h = 10 then 54 else 60 end, 0, case when h = 10 then 6 else 0 end,
         case when h = 10 then 54 * 100 else 60 * 100 end
       from generate_series(0, 23) as h`);
+    // Rolled up to the current hour: the page reads the past days once and today each time.
     await vigil.database.db.execute(sql`
-      insert into retention_state (id, rolled_up_to) values (1, ${new Date(today - 2 * DAY_MS).toISOString()}::timestamptz)
+      insert into retention_state (id, rolled_up_to) values (1, ${new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString()}::timestamptz)
       on conflict (id) do update set rolled_up_to = greatest(retention_state.rolled_up_to, excluded.rolled_up_to)`);
     const incidentId = crypto.randomUUID();
     await vigil.database.db.execute(sql`
@@ -315,6 +316,10 @@ describe('what a page shows', () => {
     expect(days[85]!.uptime).toBeNull();
     expect(shown.sections[0]!.endpoints[0]!.uptime90d).toBe(99.583);
     expect(shown.pastIncidents.map((i) => i.id)).toEqual([incidentId]);
+    // Rebuilt (an incident update), the days read from what was kept are the same.
+    await vigil.api('POST', `/api/incidents/${incidentId}/updates`, { state: 'resolved', message: 'An expired certificate, renewed.' });
+    await waitFor(async () => (await publicPage(page)).pastIncidents[0]?.updates.length === 1, 5000, 'the rebuilt page');
+    expect((await publicPage(page)).sections[0]!.endpoints[0]!.days[86]).toEqual(days[86]);
 
     const from = new Date(day).toISOString();
     const to = new Date(day + DAY_MS).toISOString();

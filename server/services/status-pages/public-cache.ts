@@ -6,7 +6,7 @@ import type { PublicStatusPage } from '../../contract/status-pages.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { MonitoredEndpoint } from '../../state/monitor-registry.ts';
 import type { ServiceContext } from '../context.ts';
-import { buildPublicPage, liveState, pageSections } from './public-page.ts';
+import { buildPublicPage, liveState, PastDays, pageSections } from './public-page.ts';
 
 /** A rendered body, plain and gzipped once for every reader. */
 export interface Rendered {
@@ -49,9 +49,15 @@ interface Entry {
   stale: boolean;
   /** After a failed build (the database away), no new one before this time: readers get the last view. */
   retryAt?: number;
+  /** Statuses changed within the last LIVE_MS: patched once more when it ends (the first change goes at once). */
+  liveTimer?: NodeJS.Timeout;
+  liveDirty?: boolean;
   timer?: NodeJS.Timeout;
   listeners: Set<(frame: PageFrame) => void>;
 }
+
+/** Status changes of a page are patched in at most this often (after the first, which goes at once). */
+const LIVE_MS = 250;
 
 /** A failed build is tried again no sooner than this (each reader would try otherwise). */
 const RETRY_MS = 5000;
@@ -88,6 +94,7 @@ export class PublicPageCache {
   private readonly now: () => number;
   private readonly off: () => void;
   private version = 0;
+  private readonly history = new PastDays();
 
   constructor(private readonly options: PublicCacheOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
@@ -101,7 +108,9 @@ export class PublicPageCache {
     const entry = this.entryOf(page.id);
     const { snapshot } = entry;
     if (snapshot) {
-      const due = entry.stale || this.now() - snapshot.builtAt >= this.ttlMs;
+      // A change is rebuilt by its timer (a reader does not bring it forward); a reader finds the
+      // history to refresh, or a change whose rebuild failed.
+      const due = this.now() - snapshot.builtAt >= this.ttlMs || (entry.stale && !entry.timer && !entry.building);
       if (due && (entry.retryAt === undefined || this.now() >= entry.retryAt)) void this.rebuild(page.id).catch(() => undefined);
       return snapshot;
     }
@@ -141,7 +150,10 @@ export class PublicPageCache {
 
   close(): void {
     this.off();
-    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.timer);
+      clearTimeout(entry.liveTimer);
+    }
     this.entries.clear();
   }
 
@@ -180,7 +192,7 @@ export class PublicPageCache {
     const row = this.options.ctx.statusPages.get(pageId);
     if (!row) throw new Error(`status page ${pageId} is gone`);
     entry.stale = false;
-    const page = await buildPublicPage(this.options.ctx, row, new Date(this.now()));
+    const page = await buildPublicPage(this.options.ctx, row, new Date(this.now()), this.history);
     const shown = new Map(pageSections(this.options.ctx, row).flatMap((s) => s.endpoints.map((e) => [e.id, e] as const)));
     const before = entry.snapshot;
     // The page changed while it was read: read it again (this build is the one readers wait for).
@@ -204,8 +216,29 @@ export class PublicPageCache {
     for (const [pageId, entry] of this.entries) {
       if (!entry.snapshot?.shown.has(endpointId)) continue;
       if (FROM_HISTORY.has(event)) this.schedule(pageId);
-      else if (LIVE.has(event)) this.patchLive(entry);
+      else if (LIVE.has(event)) this.throttleLive(entry);
     }
+  }
+
+  /** The first change at once, then at most one patch per LIVE_MS: each makes a snapshot every reader's next request renders. */
+  private throttleLive(entry: Entry): void {
+    if (entry.liveTimer) {
+      entry.liveDirty = true;
+      return;
+    }
+    this.patchLive(entry);
+    const tick = () => {
+      if (!entry.liveDirty) {
+        entry.liveTimer = undefined;
+        return;
+      }
+      entry.liveDirty = false;
+      this.patchLive(entry);
+      entry.liveTimer = setTimeout(tick, LIVE_MS);
+      entry.liveTimer.unref();
+    };
+    entry.liveTimer = setTimeout(tick, LIVE_MS);
+    entry.liveTimer.unref();
   }
 
   /** Statuses and maintenance from memory, at once; the history stays as built. */
@@ -229,6 +262,11 @@ export class PublicPageCache {
     if (entry.timer) return;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
+      // A build under way read the page before this change: once it is done, another.
+      if (entry.building) {
+        void entry.building.catch(() => undefined).finally(() => entry.stale && this.schedule(pageId));
+        return;
+      }
       if (entry.stale && entry.snapshot) void this.rebuild(pageId).catch((error) => this.options.onError?.(error));
     }, this.debounceMs);
     entry.timer.unref();
