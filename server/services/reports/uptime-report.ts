@@ -48,10 +48,10 @@ export async function uptimeReport(ctx: Pick<ServiceContext, 'db' | 'registry'>,
   const rollupsFrom = rawKept(from) ? firstWhole : floorHour(from);
   const rawFrom = rawResultsFrom(state?.rolled_up_to ? new Date(state.rolled_up_to) : null, rollupsFrom, now);
   const rollupsTo = rawFrom < to ? rawFrom : rawKept(floorHour(to)) ? floorHour(to) : new Date(floorHour(to).getTime() + HOUR_MS);
-  const tailFrom = rollupsTo > rollupsFrom ? rollupsTo : rollupsFrom;
+  const tailFrom = new Date(Math.max(rollupsTo.getTime(), rollupsFrom.getTime()));
 
   const parts = [
-    rawKept(from) && from < rollupsFrom ? raw(ids, from, rollupsFrom < to ? rollupsFrom : to) : null,
+    rawKept(from) && from < rollupsFrom ? raw(ids, from, new Date(Math.min(rollupsFrom.getTime(), to.getTime()))) : null,
     rollupsTo > rollupsFrom
       ? sql`
       select endpoint_id, sum(checks) as checks, sum(checks - down) as up, sum(response_time_sum) as response_time_sum
