@@ -158,7 +158,7 @@ export interface PublicStatusPage extends PublicPageState {
   footer: string | null;
   defaultLanguage: StatusPageLanguage | null;
   sections: { name: string; endpoints: PublicEndpoint[] }[];
-  /** Resolved incidents of the 90 days, newest first (at most 50). */
+  /** Resolved incidents of the 90 days, newest first (at most 20). */
   pastIncidents: PublicIncident[];
 }
 

@@ -23,7 +23,7 @@ import { DAY_MS, HOUR_MS } from '../retention/hours.ts';
 /** Days in an endpoint's bar. */
 export const PAGE_DAYS = 90;
 /** Resolved incidents a page lists. */
-const PAST_INCIDENTS = 50;
+const PAST_INCIDENTS = 20;
 /** Upcoming maintenance shown this far ahead. */
 const MAINTENANCE_AHEAD_MS = 7 * DAY_MS;
 
