@@ -222,13 +222,20 @@ const percent = (up: number, checks: number) => Math.round((up / checks) * 100_0
  */
 export class PastDays {
   private readonly held = new Map<string, DayRow[]>();
+  private firstDay = '';
 
-  get(key: string): DayRow[] | undefined {
-    return this.held.get(key);
+  /** `firstDay` starts the key: the day it moves on, every entry of the day before goes. */
+  get(firstDay: string, key: string): DayRow[] | undefined {
+    return firstDay === this.firstDay ? this.held.get(key) : undefined;
   }
 
-  set(key: string, rows: DayRow[]): void {
-    if (this.held.size >= 200) this.held.delete(this.held.keys().next().value as string);
+  set(firstDay: string, key: string, rows: DayRow[]): void {
+    if (firstDay !== this.firstDay) {
+      this.held.clear();
+      this.firstDay = firstDay;
+    }
+    // One entry per page (at most 100) and a few of pages just edited.
+    if (this.held.size >= 120) this.held.delete(this.held.keys().next().value as string);
     this.held.set(key, rows);
   }
 }
@@ -239,11 +246,11 @@ async function daysOf(ctx: Pick<Ctx, 'db'>, ids: ReturnType<typeof sql>, idList:
   const rolledUpTo = state?.rolled_up_to ? new Date(state.rolled_up_to) : null;
   const todayStart = new Date(Date.parse(`${dayOf(now.getTime())}T00:00:00.000Z`));
   if (rolledUpTo === null || rolledUpTo < todayStart) return countDays(ctx, ids, from, rawResultsFrom(rolledUpTo, from, now));
-  const key = `${from.toISOString()} ${[...idList].sort().join(',')}`;
-  let past = history.get(key);
+  const key = [...idList].sort().join(',');
+  let past = history.get(from.toISOString(), key);
   if (!past) {
     past = await countDays(ctx, ids, from, todayStart, todayStart);
-    history.set(key, past);
+    history.set(from.toISOString(), key, past);
   }
   return [...past, ...(await countDays(ctx, ids, todayStart, rawResultsFrom(rolledUpTo, todayStart, now)))];
 }
