@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { PublicDay, PublicEndpoint, PublicIncident, PublicStatusPage } from '../contract/status-pages.ts';
-import { ASSETS_PATH, pickLanguage, renderNotFoundPage, renderPasswordPage, renderStatusPage, type RenderOptions } from './status-page-html.ts';
+import {
+  ASSETS_PATH,
+  pickLanguage,
+  renderNotFoundPage,
+  renderPasswordPage,
+  renderStatusPage,
+  renderUnavailablePage,
+  type RenderOptions,
+} from './status-page-html.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const CSS = readFileSync(new URL('./assets/status.css', import.meta.url), 'utf8');
@@ -359,6 +367,12 @@ describe('renderNotFoundPage', () => {
     expect(renderNotFoundPage('en')).toContain('<h1>Page not found</h1>');
     expect(renderNotFoundPage('ko')).toContain('<html lang="ko">');
     expect(renderNotFoundPage('ko')).toContain('페이지를 찾을 수 없습니다');
+  });
+
+  it('has a sibling for a page that cannot be built now, which says so rather than "not found"', () => {
+    expect(renderUnavailablePage('en')).toContain('<h1>Status unavailable for a moment</h1>');
+    expect(renderUnavailablePage('ko')).toContain('잠시 후 다시 시도하세요');
+    expect(renderUnavailablePage('en')).not.toContain('not found');
   });
 });
 

@@ -246,9 +246,19 @@ export function renderPasswordPage(p: {
 /** The page for a slug (or domain) that shows no status page. */
 export function renderNotFoundPage(language: StatusPageLanguage, assetVersion = ''): string {
   const w = wordsFor(language);
+  return messagePage(language, assetVersion, w.notFoundTitle, w.notFoundText);
+}
+
+/** What a page says when it cannot be built (the database away before its first view). */
+export function renderUnavailablePage(language: StatusPageLanguage, assetVersion = ''): string {
+  const w = wordsFor(language);
+  return messagePage(language, assetVersion, w.unavailableTitle, w.unavailableText);
+}
+
+function messagePage(language: StatusPageLanguage, assetVersion: string, title: string, text: string): string {
   return (
-    head({ language, title: w.notFoundTitle, assetVersion, robots: false }) +
-    `<body><main class="wrap narrow"><div class="card box"><h1>${w.notFoundTitle}</h1><p>${w.notFoundText}</p></div></main></body></html>\n`
+    head({ language, title, assetVersion, robots: false }) +
+    `<body><main class="wrap narrow"><div class="card box"><h1>${title}</h1><p>${text}</p></div></main></body></html>\n`
   );
 }
 

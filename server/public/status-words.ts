@@ -55,6 +55,8 @@ export interface StatusWords {
   tooManyAttempts: (wait: string | null) => string;
   notFoundTitle: string;
   notFoundText: string;
+  unavailableTitle: string;
+  unavailableText: string;
   /** A duration, shortest form: "1 h 5 min" / "1시간 5분". */
   duration: { d: string; h: string; min: string; s: string; lessThanMinute: string; sep: string };
 }
@@ -106,6 +108,8 @@ const en: StatusWords = {
   tooManyAttempts: (w) => (w ? `Too many attempts. Try again in ${w}.` : 'Too many attempts. Try again later.'),
   notFoundTitle: 'Page not found',
   notFoundText: 'There is no status page at this address.',
+  unavailableTitle: 'Status unavailable for a moment',
+  unavailableText: 'This status page cannot be shown right now. Try again in a few seconds.',
   duration: { d: ' d', h: ' h', min: ' min', s: ' s', lessThanMinute: 'under a minute', sep: ' ' },
 };
 
@@ -156,6 +160,8 @@ const ko: StatusWords = {
   tooManyAttempts: (w) => (w ? `시도가 너무 많습니다. ${w} 후에 다시 시도하세요.` : '시도가 너무 많습니다. 잠시 후에 다시 시도하세요.'),
   notFoundTitle: '페이지를 찾을 수 없습니다',
   notFoundText: '이 주소에는 상태 페이지가 없습니다.',
+  unavailableTitle: '잠시 상태를 볼 수 없습니다',
+  unavailableText: '지금은 상태 페이지를 보여 줄 수 없습니다. 잠시 후 다시 시도하세요.',
   duration: { d: '일', h: '시간', min: '분', s: '초', lessThanMinute: '1분 미만', sep: ' ' },
 };
 

@@ -45,6 +45,8 @@ describe('while PostgreSQL is down', () => {
     // REST says plainly that the database is away, quickly, every time: no request waits on the
     // connection pool for the outage to end.
     expect(report.restStatus, context).toBe(503);
+    // A status page never built before cannot be built now: a 503 that says so, and when to come back.
+    expect(report.coldPageDuring, context).toEqual({ status: 503, retryAfter: '5', saysUnavailable: true });
     expect(report.restMs).toBeLessThanOrEqual(2000);
     expect(report.restContentType).toBe('application/problem+json');
     expect(report.restRetryAfter).toBe('5');

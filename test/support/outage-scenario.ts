@@ -59,6 +59,8 @@ export interface OutageReport {
   readyzAfter: number;
   /** A status page showing the flipper, read during the outage: its answer, the flipper's status there, on its live stream and on its badge. */
   statusPageDuring: { status: number; flipper: string | undefined; streamSawDown: boolean; badge: string };
+  /** A page never read before the outage, read during it: its status, Retry-After, and whether it says so (not "not found"). */
+  coldPageDuring: { status: number; retryAfter: string | null; saysUnavailable: boolean };
   /** Per endpoint: requests the target answered vs results stored, over the whole run. */
   mismatches: string[];
   duplicateChecks: number;
@@ -142,6 +144,12 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   });
   if (statusPage.status !== 201) throw new Error(`status page: ${statusPage.status} ${await statusPage.text()}`);
   await (await vigil.fetch('/status/outage/page.json')).text();
+  const cold = await vigil.fetch('/api/status-pages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ slug: 'cold', title: 'Cold', sections: [{ name: 'All', endpointIds: [steady[2]!.id] }] }),
+  });
+  if (cold.status !== 201) throw new Error(`status page: ${cold.status} ${await cold.text()}`);
   const pageStream = new AbortController();
   cleanups.push(async () => pageStream.abort());
   const pageFrames: string[] = [];
@@ -225,6 +233,12 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
   const pageDuring = await vigil.fetch('/status/outage/page.json', { signal: AbortSignal.timeout(5000) });
   const shownDuring = pageDuring.status === 200 ? ((await pageDuring.json()) as PublicStatusPage) : undefined;
   const badgeDuring = await (await vigil.fetch(`/badge/endpoints/${flipper.id}/status.svg`, { signal: AbortSignal.timeout(5000) })).text();
+  const coldAnswer = await vigil.fetch('/status/cold', { headers: { 'accept-language': 'en' }, signal: AbortSignal.timeout(5000) }).catch(() => null);
+  const coldPageDuring = {
+    status: coldAnswer?.status ?? 0,
+    retryAfter: coldAnswer?.headers.get('retry-after') ?? null,
+    saysUnavailable: ((await coldAnswer?.text()) ?? '').includes('Status unavailable for a moment'),
+  };
   const statusPageDuring = {
     status: pageDuring.status,
     flipper: shownDuring?.sections[0]?.endpoints.find((e) => e.id === flipper.id)?.status,
@@ -332,6 +346,7 @@ export async function runOutage(options: OutageOptions, cleanups: (() => Promise
     readyzDuring,
     readyzAfter,
     statusPageDuring,
+    coldPageDuring,
     mismatches,
     duplicateChecks: stored.checks.length - Math.min(ids.size, keys.size),
     openIncidentsOfFlipper: stored.openIncidents.filter((i) => i.endpointId === flipper.id),

@@ -9,7 +9,7 @@ import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
 import type { StatusPageLanguage } from '../../contract/status-pages.ts';
 import { type BadgeSpec, BADGE_COLORS, parseBadgeStyle, renderBadge, statusColor, uptimeColor } from '../../public/badge-svg.ts';
 import { renderAtom, renderRss } from '../../public/status-feed.ts';
-import { ASSETS_PATH, pickLanguage, renderNotFoundPage, renderPasswordPage, renderStatusPage } from '../../public/status-page-html.ts';
+import { ASSETS_PATH, pickLanguage, renderNotFoundPage, renderPasswordPage, renderStatusPage, renderUnavailablePage } from '../../public/status-page-html.ts';
 import type { ConnectionLimit } from '../../realtime/connection-limit.ts';
 import type { PageFrame, PublicPageCache, Snapshot } from '../../services/status-pages/public-cache.ts';
 import { renderedOnce } from '../../services/status-pages/public-cache.ts';
@@ -107,7 +107,7 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
       return await cache.get(page);
     } catch {
       c.header('Retry-After', '5');
-      return html(c, 503, renderNotFoundPage(languageOf(c, page), ASSET_VERSION).replace(/<h1>[^<]*<\/h1>/, '<h1>503</h1>'));
+      return html(c, 503, renderUnavailablePage(languageOf(c, page), ASSET_VERSION));
     }
   };
 
