@@ -4,6 +4,7 @@
  * paths work in dist/ as in the sources:
  *   db/migrations → dist/db/migrations   (db/client.ts: ./migrations)
  *   web/dist      → dist/web/dist        (server/http/routes/web.ts: ../../../web/dist)
+ *   server/public/assets → dist/server/public/assets   (the status page's CSS and script: server/http/routes/public-status.ts)
  * Usage: node --import tsx scripts/build-server.ts [outDir]   (default dist/; run `npm run build` first)
  */
 import { execFile } from 'node:child_process';
@@ -45,6 +46,7 @@ export async function buildServer(outDir = join(ROOT, 'dist'), options: BuildOpt
   }
   cpSync(join(ROOT, 'db', 'migrations'), join(outDir, 'db', 'migrations'), { recursive: true });
   cpSync(webDist, join(outDir, 'web', 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'server', 'public', 'assets'), join(outDir, 'server', 'public', 'assets'), { recursive: true });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -133,6 +133,15 @@ describe(`the production build in a clean folder (${driver})`, () => {
     expect(((await openApi.json()) as { openapi: string }).openapi).toMatch(/^3\./);
     expect((await fetch(`${url}/api/docs`)).status).toBe(200);
     expect((await fetch(`${url}/api/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    // A status page's stylesheet and script, read from beside the built code.
+    for (const [file, type] of [
+      ['status.css', /^text\/css/],
+      ['status.js', /^text\/javascript/],
+    ] as const) {
+      const asset = await fetch(`${url}/status/assets/${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get('content-type'), file).toMatch(type);
+    }
 
     const created = await fetch(`${url}/api/endpoints`, {
       method: 'POST',
