@@ -31,13 +31,16 @@ type Ctx = Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar'>;
 
 /** The endpoints a page shows, section by section (unknown ids left out, a tag's endpoints by name). */
 export function pageSections(ctx: Pick<Ctx, 'registry'>, page: Pick<StatusPageRow, 'sections'>): { name: string; endpoints: MonitoredEndpoint[] }[] {
-  const all = [...ctx.registry.values()];
+  // Every endpoint is walked only when a section goes by tag.
+  let all: MonitoredEndpoint[] | undefined;
   return page.sections.map((section) => ({
     name: section.name,
     endpoints:
       section.tag === null
         ? section.endpointIds.flatMap((id) => ctx.registry.get(id) ?? [])
-        : all.filter((e) => e.definition.tags.includes(section.tag as string)).sort((a, b) => a.definition.name.localeCompare(b.definition.name)),
+        : (all ??= [...ctx.registry.values()])
+            .filter((e) => e.definition.tags.includes(section.tag as string))
+            .sort((a, b) => a.definition.name.localeCompare(b.definition.name)),
   }));
 }
 

@@ -7,7 +7,7 @@ import { hashPagePassword } from '../../auth/page-password.ts';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { assertPageCoherent, parseStatusPageCreate, parseStatusPagePatch } from '../../domain/status-page-input.ts';
 import type { ServiceContext } from '../context.ts';
-import { assertEndpointsKnown } from '../maintenance-windows/create.ts';
+import { parentsOfEndpoints } from '../endpoints/known-endpoints.ts';
 import { findStatusPage, toStatusPage } from './read.ts';
 
 type Ctx = Pick<ServiceContext, 'db' | 'bus' | 'registry' | 'statusPages' | 'publicUrl'>;
@@ -75,15 +75,17 @@ async function columnsOf(definition: StatusPageDefinition, keptHash: string | nu
 }
 
 async function assertSectionEndpoints(ctx: Ctx, definition: Pick<StatusPageDefinition, 'sections'>): Promise<void> {
-  const errors: { path: string; message: string; code: string; params: Record<string, string> }[] = [];
-  for (const [s, section] of definition.sections.entries()) {
-    try {
-      await assertEndpointsKnown(ctx, section);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      errors.push(...error.errors.map((e) => ({ ...e, path: `sections.${s}.${e.path}`, params: e.params as Record<string, string> })));
-    }
-  }
+  // One look for every section's ids (the registry, then the database for any it does not hold).
+  const known = await parentsOfEndpoints(
+    ctx.db,
+    ctx.registry,
+    definition.sections.flatMap((section) => section.endpointIds),
+  );
+  const errors = definition.sections.flatMap((section, s) =>
+    section.endpointIds.flatMap((id, i) =>
+      known.has(id) ? [] : [{ path: `sections.${s}.endpointIds.${i}`, message: `is not an endpoint (${id})`, code: 'unknown_endpoint', params: { id } }],
+    ),
+  );
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
