@@ -48,6 +48,24 @@ const SettingsSchema = z.object({
     .optional(),
   /** Signs each webhook body: X-Vigil-Signature: sha256=<hex HMAC>. */
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  /**
+   * The mail server status page subscribers' mails go through: smtp://[user:pass@]host[:port]
+   * (STARTTLS required, port 587), smtps://… (TLS from the first byte, port 465), or
+   * smtp://host:25?security=none (a local relay, no TLS). Unset: no subscriptions by email.
+   */
+  SMTP_URL: z
+    .string()
+    .transform((value, ctx) => {
+      const parsed = parseSmtpUrl(value);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .optional(),
+  /** The From of those mails ("Status <status@example.com>"); required with SMTP_URL. */
+  SMTP_FROM: z.string().min(3).max(320).optional(),
   /** A failed notification's first retry comes this much later; each next one twice as late (up to 30 min). */
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   /** How often the outbox is read for notifications to take over or retry, and open incidents for reminders. */
@@ -181,6 +199,8 @@ export interface Settings {
   databasePoolSize: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** Subscribers' mail server (SMTP_URL, SMTP_FROM); undefined: none. */
+  smtp: SmtpServer | undefined;
   notificationRetryBaseMs: number;
   notificationSweepMs: number;
   notificationTimeoutMs: number;
@@ -221,6 +241,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     throw new SettingsError(`Invalid settings:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;
+  if (s.SMTP_URL && !s.SMTP_FROM) throw new SettingsError("Invalid settings:\n  SMTP_FROM: is required with SMTP_URL (the From of subscribers' mails)");
   if (s.ROLLUP_RETENTION_DAYS < s.CHECK_RETENTION_DAYS) {
     throw new SettingsError(
       `Invalid settings:\n  ROLLUP_RETENTION_DAYS: must be at least CHECK_RETENTION_DAYS (${s.CHECK_RETENTION_DAYS}): hourly rollups outlive the raw results they sum up`,
@@ -241,6 +262,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     databasePoolSize: s.DATABASE_POOL_SIZE,
     webhookUrl: s.WEBHOOK_URL,
     webhookSecret: s.WEBHOOK_SECRET,
+    smtp: s.SMTP_URL ? { ...s.SMTP_URL, from: s.SMTP_FROM ?? '' } : undefined,
     notificationRetryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
     notificationSweepMs: s.NOTIFICATION_SWEEP_MS,
     notificationTimeoutMs: s.NOTIFICATION_TIMEOUT_MS,
@@ -260,5 +282,37 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     blockDefaultTargets: !s.BLOCKED_TARGETS.includes(NO_BLOCKED_TARGETS),
     instanceId: s.INSTANCE_ID,
     leaseTtlMs: s.LEASE_TTL_MS,
+  };
+}
+
+/** A mail server as SMTP_URL names it, with SMTP_FROM. */
+export interface SmtpServer {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  username: string;
+  password: string;
+  from: string;
+}
+
+/** SMTP_URL's parts, or what is wrong with it. */
+export function parseSmtpUrl(value: string): Omit<SmtpServer, 'from'> | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as smtp://user:password@mail.example.com:587';
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return 'must start with smtp:// (STARTTLS) or smtps:// (TLS)';
+  if (url.hostname === '') return 'must name a host';
+  const security = url.searchParams.get('security');
+  if (security !== null && !(security === 'none' && url.protocol === 'smtp:')) return 'the only option is ?security=none, with smtp://';
+  if (url.pathname !== '' && url.pathname !== '/') return 'must have no path';
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    security: url.protocol === 'smtps:' ? 'tls' : security === 'none' ? 'none' : 'starttls',
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
   };
 }

@@ -16,6 +16,9 @@ import { StatusPageDirectory } from './state/status-page-directory.ts';
 import { PublicPageCache } from './services/status-pages/public-cache.ts';
 import { badgeSource } from './services/status-pages/badge-figures.ts';
 import { publicStatusRoutes } from './http/routes/public-status.ts';
+import { SubscriberNotices } from './services/status-pages/subscriber-notices.ts';
+import type { SubscriptionDeps } from './services/status-pages/subscriptions.ts';
+import { sendMail } from './notifications/smtp.ts';
 import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
 import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
 import { StatusBoard } from './state/status-board.ts';
@@ -81,6 +84,8 @@ export interface Vigil {
   ws: WsBridge;
   /** Delivers notifications from the outbox (docs/notifications.md). */
   dispatcher: Dispatcher;
+  /** Tells status page subscribers (by email and webhook) what their pages show happening. */
+  subscriberNotices: SubscriberNotices;
   /** Rolls check results up into hourly rollups and prunes both past their retention. */
   retention: RetentionJob;
   logger: Logger;
@@ -249,6 +254,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     statusPages,
     publicUrl,
     board,
+    smtp: settings.smtp,
   };
   const remote =
     relay && cluster
@@ -336,7 +342,30 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     onError: errorReporter(logger, 'rebuilding a status page failed (tried again at the next change or read)'),
   });
   statusPages.onChange = (pageId) => publicPages.pageChanged(pageId);
+  // Visitors following a page by email or webhook: their webhooks may reach public addresses only.
+  const visitorTargets = TargetPolicy.forVisitors(settings);
+  const visitorHttp = notificationFetch({ lookup: guardedLookup(visitorTargets) });
+  const subscriptions: SubscriptionDeps = {
+    db: database.db,
+    publicUrl,
+    smtp: settings.smtp,
+    sendMail: (mail) =>
+      settings.smtp ? sendMail(settings.smtp, mail, { timeoutMs: settings.notificationTimeoutMs }) : Promise.reject(new Error('SMTP_URL is not set')),
+    webhook: { fetch: visitorHttp, timeoutMs: settings.notificationTimeoutMs, userAgent: 'Vigil-Status-Page/0.1' },
+    visitorTargets,
+  };
+  const subscriberNotices = new SubscriberNotices({
+    deps: subscriptions,
+    pages: statusPages,
+    view: (page) => publicPages.get(page),
+    feed,
+    instanceId,
+    retryBaseMs: settings.notificationRetryBaseMs,
+    sweepMs: settings.notificationSweepMs,
+    log: notificationTrouble,
+  });
   const publicSite = publicStatusRoutes({
+    subscriptions,
     pages: statusPages,
     cache: publicPages,
     badges: badgeSource(ctx, publicPages),
@@ -436,6 +465,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   await placement.start();
   dispatcher.start();
+  subscriberNotices.start();
   reminders.start();
   remoteChannels?.start();
   remotePages?.start();
@@ -491,6 +521,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await placement.leave().catch(errorReporter(logger, 'handing over endpoints failed'));
       await relay?.stop();
       await dispatcher.stop();
+      await subscriberNotices.stop();
       // Each transport sends the shutdown notice and closes so that its clients reconnect.
       await Promise.all([ws!.close(), socketIo!.close(), sse.close(), publicSite.close()]);
       publicPages.close();
@@ -511,7 +542,28 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       identity?.release();
     })());
 
-  return { url, port, server, app, bus, feed, relay, services, scheduler, writer, registry, database, hub, socketIo, ws, dispatcher, retention, logger, stop };
+  return {
+    url,
+    port,
+    server,
+    app,
+    bus,
+    feed,
+    relay,
+    services,
+    scheduler,
+    writer,
+    registry,
+    database,
+    hub,
+    socketIo,
+    ws,
+    dispatcher,
+    subscriberNotices,
+    retention,
+    logger,
+    stop,
+  };
 }
 
 /** One short line per failed write, at most every 10 s, with the cause, the queue and the next try. */

@@ -192,6 +192,30 @@ describe('answers match the documented schemas', () => {
     });
     expect(Object.keys(doc.paths['/status/{slug}/login'].post.responses)).toContain(String(login.status));
     await login.body?.cancel();
+    // Subscriptions: the admin list, a removal of nobody, and each public route's refusal.
+    await call('GET', '/api/status-pages/{id}/subscribers', `/api/status-pages/${statusPage.id}/subscribers?kind=webhook`);
+    await call('GET', '/api/status-pages/{id}/subscribers', `/api/status-pages/${statusPage.id}/subscribers?limit=0`);
+    await call('DELETE', '/api/status-pages/{id}/subscribers/{subscriberId}', `/api/status-pages/${statusPage.id}/subscribers/${crypto.randomUUID()}`);
+    const publicWrites: [string, 'get' | 'post', string, RequestInit][] = [
+      [
+        '/status/{slug}/subscribe',
+        'post',
+        '/status/documented/subscribe',
+        { body: JSON.stringify({ webhookUrl: 'https://example.com/' }), headers: { 'content-type': 'application/json' } },
+      ],
+      ['/status/{slug}/subscribe', 'post', '/status/documented/subscribe', { body: new URLSearchParams({ email: 'nope' }) }],
+      ['/status/{slug}/subscription', 'get', '/status/documented/subscription?token=nope', {}],
+      ['/status/{slug}/confirm', 'post', '/status/documented/confirm?token=nope', {}],
+      ['/status/{slug}/unsubscribe', 'get', '/status/documented/unsubscribe?token=nope', {}],
+      ['/status/{slug}/unsubscribe', 'post', '/status/documented/unsubscribe?token=nope', {}],
+    ];
+    for (const [docPath, method, url, init] of publicWrites) {
+      const res = await fetch(`http://127.0.0.1:${vigil.port}${url}`, { method: method.toUpperCase(), ...init });
+      const documented = doc.paths[docPath][method].responses[String(res.status)];
+      expect(documented, `${method} ${url} ${res.status}`).toBeDefined();
+      expect(Object.keys(documented.content), url).toContain(res.headers.get('content-type')!.split(';')[0]);
+      await res.body?.cancel();
+    }
     await call('DELETE', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${update.id}`);
     await call('DELETE', '/api/incidents/{id}/updates/{updateId}', `/api/incidents/${incident!.id}/updates/${update.id}`);
     await call('DELETE', '/api/status-pages/{id}', `/api/status-pages/${statusPage.id}`);

@@ -58,6 +58,14 @@ export interface StatusPageDefinition {
   showResponseTimes: boolean;
   /** The language when the browser's is neither English nor Korean (null: English). */
   defaultLanguage: StatusPageLanguage | null;
+  /** How visitors may follow the page besides RSS/Atom (both off by default; email needs SMTP_URL). */
+  subscriptions: StatusPageSubscriptions;
+}
+
+/** Ways of following a page a visitor may use: email (double opt-in) and webhook (the URL must echo a challenge). */
+export interface StatusPageSubscriptions {
+  email: boolean;
+  webhook: boolean;
 }
 
 export interface StatusPage extends StatusPageDefinition {
@@ -113,6 +121,7 @@ export interface PublicEndpoint {
 }
 
 export interface PublicIncidentUpdate {
+  id: string;
   state: IncidentUpdateState;
   message: string;
   createdAt: string;
@@ -160,6 +169,70 @@ export interface PublicStatusPage extends PublicPageState {
   sections: { name: string; endpoints: PublicEndpoint[] }[];
   /** Resolved incidents of the 90 days, newest first (at most 20). */
   pastIncidents: PublicIncident[];
+  /** The subscription forms the page offers (email only while SMTP_URL is set). */
+  subscriptions: StatusPageSubscriptions;
+}
+
+export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
+export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
+
+export const SUBSCRIPTION_LIMITS = {
+  emailLength: 254,
+  webhookUrlLength: 2048,
+  /** Subscribers of one page, pending ones included. */
+  perPage: 10_000,
+  /** An email address not confirmed within this is forgotten. */
+  pendingHours: 48,
+  /** At most one confirmation email per address and page this often. */
+  confirmationEveryMinutes: 10,
+  /** Subscribe requests per client address and minute. */
+  requestsPerMinute: 10,
+} as const;
+
+/** GET /api/status-pages/:id/subscribers: someone following a page by email or webhook. */
+export interface StatusPageSubscriber {
+  id: string;
+  pageId: string;
+  kind: SubscriberKind;
+  /** The email address, or the webhook URL. */
+  target: string;
+  language: StatusPageLanguage;
+  /** Null until confirmed: the email's link followed, or (webhook) the challenge echoed. */
+  confirmedAt: string | null;
+  createdAt: string;
+  /** When the last notice reached it (null: none yet). */
+  lastDeliveredAt: string | null;
+  /** Notices given up on after every retry. */
+  failedDeliveries: number;
+}
+
+export const SUBSCRIBER_NOTICE_KINDS = ['incident.started', 'incident.updated', 'incident.resolved'] as const;
+export type SubscriberNoticeKind = (typeof SUBSCRIBER_NOTICE_KINDS)[number];
+
+/** What a page's subscribers are told: built from what the page shows (PublicIncident), nothing else. */
+export interface SubscriberNotice {
+  kind: SubscriberNoticeKind;
+  incident: PublicIncident;
+  /** incident.updated: the update posted (null otherwise). */
+  update: PublicIncidentUpdate | null;
+  occurredAt: string;
+}
+
+/** The body POSTed to a subscriber's webhook (signed: X-Vigil-Signature, HMAC-SHA256 with its secret). */
+export interface SubscriberWebhookBody {
+  type: SubscriberNoticeKind | 'subscription.confirm';
+  page: { slug: string; title: string; url: string };
+  /** Null in subscription.confirm. */
+  notice: SubscriberNotice | null;
+  /** subscription.confirm only: answer 2xx with this as the body (or JSON {"challenge": …}). */
+  challenge?: string;
+  /** subscription.confirm only: the key of X-Vigil-Signature (keep it to check later deliveries). */
+  secret?: string;
+  /** One line in the page's language. */
+  text: string;
+  /** POST here to stop. */
+  unsubscribeUrl: string;
+  sentAt: string;
 }
 
 /** GET /api/reports/uptime: one endpoint over the period. */

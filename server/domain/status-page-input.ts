@@ -100,6 +100,8 @@ const fields = {
   footer: optionalText(LIMITS.footerLength),
   showResponseTimes: z.boolean(),
   defaultLanguage: z.enum(STATUS_PAGE_LANGUAGES, { error: `must be one of ${STATUS_PAGE_LANGUAGES.join(', ')} or null` }).nullable(),
+  /** A PATCH may name one of the two; the other keeps its value. */
+  subscriptions: z.strictObject({ email: z.boolean().optional(), webhook: z.boolean().optional() }),
 };
 
 function isLogoUrl(url: string): boolean {
@@ -125,6 +127,7 @@ export const StatusPageCreateSchema = z.strictObject({
   footer: fields.footer.default(null),
   showResponseTimes: fields.showResponseTimes.default(false),
   defaultLanguage: fields.defaultLanguage.default(null),
+  subscriptions: fields.subscriptions.default({}).transform((value) => ({ email: value.email ?? false, webhook: value.webhook ?? false })),
 });
 
 export const StatusPagePatchSchema = z.strictObject(fields).partial();

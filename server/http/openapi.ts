@@ -7,7 +7,7 @@ import { CHANNEL_TYPES, NOTIFICATION_EVENTS, NOTIFICATION_LANGUAGES } from '../c
 import { QUERY_SCHEMAS } from '../domain/list-queries.ts';
 import { StatusPageCreateSchema, StatusPagePatchSchema } from '../domain/status-page-input.ts';
 import { IncidentUpdateCreateSchema, IncidentUpdatePatchSchema } from '../domain/incident-update-input.ts';
-import { INCIDENT_UPDATE_STATES, PAGE_OVERALL_STATES, STATUS_PAGE_LANGUAGES, STATUS_PAGE_VISIBILITIES } from '../contract/status-pages.ts';
+import { INCIDENT_UPDATE_STATES, PAGE_OVERALL_STATES, STATUS_PAGE_LANGUAGES, STATUS_PAGE_VISIBILITIES, SUBSCRIBER_KINDS } from '../contract/status-pages.ts';
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 import { SECRET_MARKER } from '../domain/secrets.ts';
@@ -308,11 +308,29 @@ function buildDocument(): Json {
             footer: nullable('string'),
             showResponseTimes: { type: 'boolean' },
             defaultLanguage: { type: ['string', 'null'], enum: [...STATUS_PAGE_LANGUAGES, null] },
+            subscriptions: exact(
+              { email: { type: 'boolean' }, webhook: { type: 'boolean' } },
+              { description: 'How visitors may follow the page besides RSS/Atom (email needs SMTP_URL)' },
+            ),
             url: { type: 'string', description: 'Where it is seen: PUBLIC_URL/status/<slug>' },
             createdAt: time,
             updatedAt: time,
           },
           { description: 'A public status page (docs/status-pages.md)' },
+        ),
+        StatusPageSubscriber: exact(
+          {
+            id: uuid,
+            pageId: uuid,
+            kind: { enum: [...SUBSCRIBER_KINDS] },
+            target: { type: 'string', description: 'The email address or the webhook URL' },
+            language: { enum: [...STATUS_PAGE_LANGUAGES] },
+            confirmedAt: { type: ['string', 'null'], format: 'date-time', description: 'Null until confirmed' },
+            createdAt: time,
+            lastDeliveredAt: { type: ['string', 'null'], format: 'date-time' },
+            failedDeliveries: int,
+          },
+          { description: 'Someone following a status page by email or webhook' },
         ),
         IncidentUpdateInput: inputSchema(IncidentUpdateCreateSchema),
         IncidentUpdatePatch: inputSchema(IncidentUpdatePatchSchema),
@@ -805,6 +823,27 @@ function buildDocument(): Json {
         }),
         delete: keyed({ tags: ['Status pages'], summary: 'Delete a status page', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
       },
+      '/api/status-pages/{id}/subscribers': {
+        parameters: [idParam],
+        get: {
+          tags: ['Status pages'],
+          summary: "A page's subscribers by email and webhook, newest first",
+          parameters: [
+            query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'Page size'),
+            query('cursor', { type: 'string' }, 'nextCursor of the page before'),
+            query('kind', { enum: [...SUBSCRIBER_KINDS] }, 'Only these'),
+          ],
+          responses: { '200': json(page('StatusPageSubscriber')), ...problems(400, 404) },
+        },
+      },
+      '/api/status-pages/{id}/subscribers/{subscriberId}': {
+        parameters: [idParam, { name: 'subscriberId', in: 'path', required: true, schema: uuid }],
+        delete: keyed({
+          tags: ['Status pages'],
+          summary: 'Remove a subscriber (it is told nothing more)',
+          responses: { '204': { description: 'Removed' }, ...problems(400, 404) },
+        }),
+      },
       '/api/incidents/{id}/updates': {
         parameters: [idParam],
         get: {
@@ -939,6 +978,7 @@ function publicPaths(): Json {
     query('label', { type: 'string' }, 'The left-hand text'),
   ];
   const badgeParams = [idParam, ...badgeQuery];
+  const tokenQuery = { ...query('token', { type: 'string' }, "The subscriber's token (from its link)"), required: true };
   return {
     '/status/{slug}': get(
       'The status page as HTML (works without JavaScript); a password page answers 401 with its sign-in form',
@@ -990,6 +1030,84 @@ function publicPaths(): Json {
           '404': text('text/html', 'No such page'),
           '429': text('text/html', 'Too many wrong passwords from this address; see Retry-After'),
         },
+      },
+    },
+    '/status/{slug}/subscribe': {
+      post: {
+        tags: ['Public'],
+        summary:
+          'Follow the page by email (a link to confirm is mailed) or webhook (the URL must answer the challenge at once); a form answers with a page, JSON with JSON',
+        security: [],
+        parameters: [slug],
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            ['application/x-www-form-urlencoded', 'application/json'].map((type) => [
+              type,
+              { schema: { type: 'object', properties: { email: { type: 'string', format: 'email' }, webhookUrl: { type: 'string', format: 'uri' } } } },
+            ]),
+          ),
+        },
+        responses: {
+          '201': {
+            description: 'Webhook subscribed',
+            content: {
+              'application/json': {
+                schema: exact({ status: { const: 'subscribed' }, url: { type: 'string' }, unsubscribeUrl: { type: 'string' } }),
+              },
+              'text/html': { schema: { type: 'string' } },
+            },
+          },
+          '202': {
+            description: 'Email: a link to confirm is on its way (the same answer for an address already subscribed)',
+            content: {
+              'application/json': { schema: exact({ status: { const: 'pending' }, email: { type: 'string' } }) },
+              'text/html': { schema: { type: 'string' } },
+            },
+          },
+          ...Object.fromEntries(
+            (
+              [
+                [400, 'Not an address or URL, a webhook that did not echo the challenge, or a target that is not public (code says which)'],
+                [403, PROBLEM_DESCRIPTIONS[403]],
+                [404, 'No such page, not signed in to a password page, or the page does not offer this kind (subscriptions_off)'],
+                [409, 'The page has its most subscribers (page_full)'],
+                [429, 'Too many subscriptions from this address in a minute; see Retry-After'],
+                [503, 'The confirmation mail could not be sent now (mail_unavailable), or the database is away'],
+              ] as const
+            ).map(([status, description]) => [
+              String(status),
+              { description, content: { 'application/problem+json': { schema: ref('Problem') }, 'text/html': { schema: { type: 'string' } } } },
+            ]),
+          ),
+        },
+      },
+    },
+    '/status/{slug}/subscription': get(
+      "A subscriber's page (the link in its mails): what it follows, a button to confirm, one to unsubscribe. Nothing changes on GET",
+      { '200': text('text/html'), '404': text('text/html', 'Unknown or expired link') },
+      [slug, tokenQuery],
+    ),
+    '/status/{slug}/confirm': {
+      post: {
+        tags: ['Public'],
+        summary: 'Confirm a subscription by email (the button of the subscriber page)',
+        security: [],
+        parameters: [slug, tokenQuery],
+        responses: { '200': text('text/html'), '404': text('text/html', 'Unknown or expired link') },
+      },
+    },
+    '/status/{slug}/unsubscribe': {
+      ...get('The subscriber page, as the List-Unsubscribe link opens it', { '200': text('text/html'), '404': text('text/html', 'Unknown link') }, [
+        slug,
+        tokenQuery,
+      ]),
+      post: {
+        tags: ['Public'],
+        summary: 'Unsubscribe (also RFC 8058 one-click: List-Unsubscribe=One-Click)',
+        security: [],
+        parameters: [slug, tokenQuery],
+        responses: { '200': text('text/html'), '404': text('text/html', 'Unknown link') },
       },
     },
     '/status/assets/{file}': get(

@@ -55,8 +55,8 @@ function incident(id: string, over: Partial<PublicIncident> = {}): PublicInciden
     startedAt: '2026-12-01T10:00:00.000Z',
     resolvedAt: null,
     updates: [
-      { state: 'identified', message: 'A bad deploy.\nRolling back.', createdAt: '2026-12-01T10:20:00.000Z' },
-      { state: 'investigating', message: 'Checkout fails.', createdAt: '2026-12-01T10:05:00.000Z' },
+      { id: 'u1', state: 'identified', message: 'A bad deploy.\nRolling back.', createdAt: '2026-12-01T10:20:00.000Z' },
+      { id: 'u2', state: 'investigating', message: 'Checkout fails.', createdAt: '2026-12-01T10:05:00.000Z' },
     ],
     ...over,
   };
@@ -76,12 +76,13 @@ function page(over: Partial<PublicStatusPage> = {}): PublicStatusPage {
     maintenance: [],
     generatedAt: '2026-12-01T12:00:00.000Z',
     sections: [],
+    subscriptions: { email: false, webhook: false },
     pastIncidents: [
       incident('past-2', { startedAt: '2026-11-20T08:00:00Z', resolvedAt: '2026-11-20T09:05:00Z', updates: [] }),
       incident('past-1', {
         startedAt: '2026-11-02T08:00:00Z',
         resolvedAt: '2026-11-02T08:30:00Z',
-        updates: [{ state: 'resolved', message: 'Fixed.', createdAt: '2026-11-02T08:40:00Z' }],
+        updates: [{ id: 'u3', state: 'resolved', message: 'Fixed.', createdAt: '2026-11-02T08:40:00Z' }],
       }),
     ],
     ...over,
@@ -127,7 +128,7 @@ describe('renderAtom', () => {
   });
 
   it('escapes everything and drops what XML cannot hold', () => {
-    const evil = incident(EVIL, { endpointName: EVIL, updates: [{ state: 'monitoring', message: EVIL, createdAt: '2026-12-01T11:00:00Z' }] });
+    const evil = incident(EVIL, { endpointName: EVIL, updates: [{ id: 'u4', state: 'monitoring', message: EVIL, createdAt: '2026-12-01T11:00:00Z' }] });
     const xml = renderAtom(page({ title: EVIL, description: EVIL, slug: EVIL, activeIncidents: [evil] }), { ...O, pageUrl: `${O.pageUrl}?a=1&b="2"` });
     const elements = parseXml(xml);
     expect(xml).not.toContain('<img');
@@ -178,7 +179,7 @@ describe('renderRss', () => {
   });
 
   it('escapes everything and drops what XML cannot hold', () => {
-    const evil = incident(EVIL, { endpointName: EVIL, updates: [{ state: 'monitoring', message: EVIL, createdAt: '2026-12-01T11:00:00Z' }] });
+    const evil = incident(EVIL, { endpointName: EVIL, updates: [{ id: 'u5', state: 'monitoring', message: EVIL, createdAt: '2026-12-01T11:00:00Z' }] });
     const xml = renderRss(page({ title: EVIL, description: null, activeIncidents: [evil], pastIncidents: [] }), { ...O, language: 'ko' });
     const elements = parseXml(xml);
     expect(xml).not.toContain('<img');

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { PublicDay, PublicEndpoint, PublicIncident, PublicStatusPage } from '../contract/status-pages.ts';
+import type { PublicDay, PublicEndpoint, PublicIncident, PublicStatusPage, StatusPageLanguage } from '../contract/status-pages.ts';
 import {
   ASSETS_PATH,
   pickLanguage,
   renderNotFoundPage,
   renderPasswordPage,
   renderStatusPage,
+  renderSubscriptionPage,
   renderUnavailablePage,
   type RenderOptions,
+  type SubscriptionPageState,
 } from './status-page-html.ts';
+import { STATUS_WORDS } from './status-words.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const CSS = readFileSync(new URL('./assets/status.css', import.meta.url), 'utf8');
@@ -81,8 +84,8 @@ function incident(id: string, over: Partial<PublicIncident> = {}): PublicInciden
     startedAt: '2026-12-01T10:00:00.000Z',
     resolvedAt: null,
     updates: [
-      { state: 'identified', message: 'A bad deploy.\nRolling back.', createdAt: '2026-12-01T10:20:00.000Z' },
-      { state: 'investigating', message: 'Checkout fails for some users.', createdAt: '2026-12-01T10:05:00.000Z' },
+      { id: 'u-2', state: 'identified', message: 'A bad deploy.\nRolling back.', createdAt: '2026-12-01T10:20:00.000Z' },
+      { id: 'u-1', state: 'investigating', message: 'Checkout fails for some users.', createdAt: '2026-12-01T10:05:00.000Z' },
     ],
     ...over,
   };
@@ -105,6 +108,7 @@ function page(over: Partial<PublicStatusPage> = {}): PublicStatusPage {
     generatedAt: NOW.toISOString(),
     sections: [{ name: 'Core', endpoints: [endpoint(1, random(1))] }],
     pastIncidents: [incident('inc-0', { startedAt: '2026-11-20T08:00:00Z', resolvedAt: '2026-11-20T09:05:00Z' })],
+    subscriptions: { email: false, webhook: false },
     ...over,
   };
 }
@@ -146,6 +150,36 @@ function assertCspSafe(html: string): void {
   expect(html).not.toMatch(/<style/i);
 }
 
+const SUBSCRIPTION: { title: string; basePath: string; language: StatusPageLanguage; assetVersion: string } = {
+  title: 'Acme status',
+  basePath: '/status/acme',
+  language: 'en',
+  assetVersion: '7',
+};
+
+/** One of each state the subscription page shows. */
+const STATES: SubscriptionPageState[] = [
+  { kind: 'email-sent', email: 'ann@acme.example' },
+  { kind: 'webhook-subscribed', url: 'https://hooks.acme.example/vigil', unsubscribeUrl: 'https://status.acme.example/status/acme/unsubscribe?token=t0k' },
+  { kind: 'manage', token: 't0k', subscriberKind: 'email', target: 'ann@acme.example', confirmed: false },
+  { kind: 'manage', token: 't0k', subscriberKind: 'webhook', target: 'https://hooks.acme.example/vigil', confirmed: true },
+  { kind: 'confirmed', target: 'ann@acme.example' },
+  { kind: 'unsubscribed', target: 'ann@acme.example' },
+  { kind: 'invalid-link' },
+  ...(
+    [
+      'invalid_email',
+      'invalid_url',
+      'blocked_target',
+      'webhook_not_confirmed',
+      'too_many_requests',
+      'mail_unavailable',
+      'page_full',
+      'subscriptions_off',
+    ] as const
+  ).map((code): SubscriptionPageState => ({ kind: 'error', code })),
+];
+
 describe('renderStatusPage', () => {
   it('keeps the first view of 100 endpoints × 90 days under 20 KB gzipped', () => {
     const html = renderStatusPage(bigPage(), OPTIONS);
@@ -154,6 +188,10 @@ describe('renderStatusPage', () => {
     const sizes = { html: gz(html), css: gz(CSS), js: gz(JS), htmlLevel9: gz(html, 9), htmlRaw: html.length };
     console.log('status page, gzipped bytes:', JSON.stringify(sizes));
     expect(sizes.html + sizes.css + sizes.js).toBeLessThan(20 * 1024);
+    // With both subscription forms, the most a page may offer.
+    const subscribed = gz(renderStatusPage({ ...bigPage(), subscriptions: { email: true, webhook: true } }, OPTIONS));
+    console.log('subscribe block (email and webhook), gzipped bytes:', subscribed - sizes.html);
+    expect(subscribed + sizes.css + sizes.js).toBeLessThan(20 * 1024);
     expect(html.match(/data-endpoint-id=/g)).toHaveLength(100);
     expect(html.match(/<li(?: class="d\d")? title="/g)).toHaveLength(9000);
   });
@@ -162,6 +200,8 @@ describe('renderStatusPage', () => {
     assertCspSafe(renderStatusPage(bigPage(), OPTIONS));
     assertCspSafe(renderPasswordPage({ title: 'x', basePath: '/status/x', language: 'en', assetVersion: '1', error: 'wrong_password' }));
     assertCspSafe(renderNotFoundPage('ko'));
+    assertCspSafe(renderStatusPage(page({ subscriptions: { email: true, webhook: true } }), OPTIONS));
+    for (const state of STATES) assertCspSafe(renderSubscriptionPage({ ...SUBSCRIPTION, state }));
   });
 
   it('links its assets, feeds and live stream from basePath and ASSETS_PATH', () => {
@@ -309,7 +349,9 @@ describe('renderStatusPage', () => {
         footer: evil,
         logoUrl: 'javascript:alert(1)',
         sections: [{ name: evil, endpoints: [e] }],
-        activeIncidents: [incident('a"b', { endpointName: evil, updates: [{ state: 'identified', message: evil, createdAt: '2026-12-01T10:20:00Z' }] })],
+        activeIncidents: [
+          incident('a"b', { endpointName: evil, updates: [{ id: 'u', state: 'identified', message: evil, createdAt: '2026-12-01T10:20:00Z' }] }),
+        ],
         pastIncidents: [incident('p', { endpointName: evil, resolvedAt: '2026-12-01T11:00:00Z' })],
         maintenance: [{ name: evil, description: evil, startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-02T00:00:00Z', endpointNames: [evil], active: true }],
       }),
@@ -332,6 +374,222 @@ describe('renderStatusPage', () => {
     for (const bad of ['data:text/html,<b>', ' javascript:x', 'vbscript:x', '//evil.example/x.png']) {
       expect(renderStatusPage(page({ logoUrl: bad }), OPTIONS)).not.toContain('<img');
     }
+  });
+});
+
+describe('the subscribe block', () => {
+  const block = (html: string) => html.match(/<details id="subscribe">.*?<\/details>\n/)?.[0] ?? null;
+
+  it('is not there when the page offers no subscription, and the page stays byte for byte as it was', () => {
+    const off = renderStatusPage(page(), OPTIONS);
+    expect(off).not.toContain('subscribe"');
+    expect(off).not.toContain('<form');
+    expect(block(off)).toBeNull();
+    // The block is the only difference: taken out of a page that has it, what is left is the page without.
+    for (const subscriptions of [
+      { email: true, webhook: false },
+      { email: false, webhook: true },
+      { email: true, webhook: true },
+    ]) {
+      for (const options of [OPTIONS, { ...OPTIONS, language: 'ko' as const }, { ...OPTIONS, basePath: '' }]) {
+        const on = renderStatusPage(page({ subscriptions }), options);
+        expect(on.replace(block(on)!, '')).toBe(renderStatusPage(page(), options));
+      }
+    }
+  });
+
+  it('holds one form per kind the page offers, just before the footer, and keeps the feeds', () => {
+    const email = renderStatusPage(page({ subscriptions: { email: true, webhook: false } }), OPTIONS);
+    expect(block(email)).toBe(
+      '<details id="subscribe"><summary>Subscribe to updates</summary><div class="card">' +
+        '<form method="post" action="/status/acme/subscribe"><label for="se">Email</label>' +
+        '<input id="se" type="email" name="email" maxlength="254" autocomplete="email" required>' +
+        '<p class="meta">We’ll send a link to confirm.</p><button>Subscribe</button></form></div></details>\n',
+    );
+    expect(email.indexOf('<details id="subscribe">')).toBeLessThan(email.indexOf('<footer'));
+    expect(email.indexOf('<details id="subscribe">')).toBeGreaterThan(email.indexOf('<section class="past">'));
+    expect(email).toContain('<a href="/status/acme/feed.atom">Atom</a> <a href="/status/acme/feed.rss">RSS</a>');
+
+    const webhook = block(renderStatusPage(page({ subscriptions: { email: false, webhook: true } }), OPTIONS))!;
+    expect(webhook).not.toContain('name="email"');
+    expect(webhook).toContain('<label for="sw">Webhook URL</label><input id="sw" type="url" name="webhookUrl" maxlength="2048" required>');
+    expect(webhook).toContain('Vigil POSTs a JSON challenge your URL must echo; see the docs.');
+
+    const both = block(renderStatusPage(page({ subscriptions: { email: true, webhook: true } }), { ...OPTIONS, basePath: '' }))!;
+    expect(both.match(/<form method="post" action="\/subscribe">/g)).toHaveLength(2);
+    expect(both.match(/<label for="s[ew]">/g)).toHaveLength(2);
+    expect(both.indexOf('name="email"')).toBeLessThan(both.indexOf('name="webhookUrl"'));
+  });
+
+  it('speaks Korean', () => {
+    const ko = block(renderStatusPage(page({ subscriptions: { email: true, webhook: true } }), { ...OPTIONS, language: 'ko' }))!;
+    expect(ko).toContain('<summary>업데이트 구독</summary>');
+    expect(ko).toContain('<label for="se">이메일</label>');
+    expect(ko).toContain('<label for="sw">웹훅 URL</label>');
+    expect(ko).toContain('확인 링크를 메일로 보내 드립니다.');
+    expect(ko).toContain('<button>구독하기</button>');
+  });
+
+  it('escapes where it posts', () => {
+    const html = renderStatusPage(page({ subscriptions: { email: true, webhook: true } }), { ...OPTIONS, basePath: '/status/a"><script>' });
+    expect(html).toContain('action="/status/a&quot;&gt;&lt;script&gt;/subscribe"');
+    expect(html).not.toContain('"><script>');
+  });
+});
+
+describe('renderSubscriptionPage', () => {
+  const render = (state: SubscriptionPageState, over: Partial<typeof SUBSCRIPTION> = {}) => renderSubscriptionPage({ ...SUBSCRIPTION, ...over, state });
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]*>/g, '')
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+
+  it("is a small page in the password page's style, never indexed, with a way back to the status page", () => {
+    for (const state of STATES) {
+      for (const language of ['en', 'ko'] as const) {
+        const html = render(state, { language });
+        expect(html).toMatch(new RegExp(`^<!doctype html>\n<html lang="${language}">`));
+        expect(html).toContain('<title>Acme status</title>');
+        expect(html).toContain('<meta name="robots" content="noindex">');
+        expect(html).toContain(`<link rel="stylesheet" href="${ASSETS_PATH}/status.css?v=7">`);
+        expect(html).toContain('<main class="wrap narrow"><div class="card box"><h1>Acme status</h1>');
+        expect(html).toContain(`<p><a href="/status/acme">${language === 'en' ? 'Back to the status page' : '상태 페이지로 돌아가기'}</a></p>`);
+        expect(html).toContain('<nav class="lang"');
+        expect(html).not.toContain('undefined');
+      }
+    }
+    // At the root of a custom domain, the way back is /.
+    expect(render({ kind: 'invalid-link' }, { basePath: '' })).toContain('<a href="/">Back to the status page</a>');
+  });
+
+  it('says a confirmation link is on its way, whether or not the address was subscribed', () => {
+    expect(text(render({ kind: 'email-sent', email: 'ann@acme.example' }))).toContain(
+      'If ann@acme.example can receive mail, a link to confirm is on its way (valid 48 hours).',
+    );
+    expect(text(render({ kind: 'email-sent', email: 'ann@acme.example' }, { language: 'ko' }))).toContain(
+      'ann@acme.example 주소로 메일을 받을 수 있다면 구독 확인 링크가 곧 도착합니다(48시간 동안 유효).',
+    );
+  });
+
+  it('gives a webhook its unsubscribe address to keep, and says how deliveries are signed', () => {
+    const state: SubscriptionPageState = {
+      kind: 'webhook-subscribed',
+      url: 'https://hooks.acme.example/vigil',
+      unsubscribeUrl: 'https://status.acme.example/status/acme/unsubscribe?token=a&b',
+    };
+    const html = render(state);
+    expect(html).toContain('<b>https://hooks.acme.example/vigil</b>');
+    expect(html).toContain('<code>https://status.acme.example/status/acme/unsubscribe?token=a&amp;b</code>');
+    expect(text(html)).toContain('signed (X-Vigil-Signature, HMAC-SHA256) with the secret sent in the challenge');
+    const ko = text(render(state, { language: 'ko' }));
+    expect(ko).toContain('https://status.acme.example/status/acme/unsubscribe?token=a&b');
+    expect(ko).toContain('챌린지와 함께 보낸 시크릿으로 만든 서명');
+  });
+
+  it('lets a subscriber confirm (while unconfirmed) and unsubscribe, posting the token URL-encoded', () => {
+    const pending = render({ kind: 'manage', token: 'a b/c+d', subscriberKind: 'email', target: 'ann@acme.example', confirmed: false });
+    expect(pending).toContain('<p>Email: <b>ann@acme.example</b></p>');
+    expect(pending).toContain(
+      '<form method="post" action="/status/acme/confirm?token=a%20b%2Fc%2Bd"><button type="submit">Confirm subscription</button></form>',
+    );
+    expect(pending).toContain(
+      '<form method="post" action="/status/acme/unsubscribe?token=a%20b%2Fc%2Bd"><button type="submit" class="alt">Unsubscribe</button></form>',
+    );
+    expect(text(pending)).toContain('Not confirmed yet');
+
+    const confirmed = render(
+      { kind: 'manage', token: 't', subscriberKind: 'webhook', target: 'https://hooks.acme.example/x', confirmed: true },
+      { basePath: '' },
+    );
+    expect(confirmed).not.toContain('/confirm?');
+    expect(confirmed).toContain('<form method="post" action="/unsubscribe?token=t"><button type="submit">Unsubscribe</button></form>');
+    expect(confirmed).toContain('<p>Webhook URL: <b>https://hooks.acme.example/x</b></p>');
+
+    const ko = render({ kind: 'manage', token: 't', subscriberKind: 'email', target: 'ann@acme.example', confirmed: false }, { language: 'ko' });
+    expect(ko).toContain('<p>이메일: <b>ann@acme.example</b></p>');
+    expect(ko).toContain('>구독 확인</button>');
+    expect(ko).toContain('>구독 해지</button>');
+    expect(ko).toContain('아직 확인되지 않았습니다.');
+    expect(render({ kind: 'manage', token: 't', subscriberKind: 'email', target: 'a@b.example', confirmed: true }, { language: 'ko' })).toContain(
+      '구독 중입니다.',
+    );
+  });
+
+  it('says what was confirmed or unsubscribed, and when a link is no good', () => {
+    expect(text(render({ kind: 'confirmed', target: 'ann@acme.example' }))).toContain('Subscription confirmed. ann@acme.example will get a notice');
+    expect(text(render({ kind: 'confirmed', target: 'ann@acme.example' }, { language: 'ko' }))).toContain('구독을 확인했습니다.');
+    expect(text(render({ kind: 'unsubscribed', target: 'ann@acme.example' }))).toContain('Unsubscribed. ann@acme.example will get no more notices');
+    expect(text(render({ kind: 'unsubscribed', target: 'ann@acme.example' }, { language: 'ko' }))).toContain(
+      '구독을 해지했습니다. 이제 ann@acme.example 주소로',
+    );
+    expect(render({ kind: 'invalid-link' })).toContain('<p class="err" role="alert">This link is unknown or has expired.');
+    expect(render({ kind: 'invalid-link' }, { language: 'ko' })).toContain('알 수 없거나 만료된 링크입니다.');
+  });
+
+  it('has a sentence for every error, the detail appended, and how long to wait', () => {
+    const errors = STATES.filter((s) => s.kind === 'error');
+    for (const language of ['en', 'ko'] as const) {
+      const sentences = errors.map((state) => render(state, { language }).match(/<p class="err" role="alert">([^<]+)<\/p>/)![1]);
+      expect(new Set(sentences).size).toBe(errors.length);
+      for (const state of errors) expect(render(state, { language })).not.toContain('<form');
+    }
+    expect(render({ kind: 'error', code: 'webhook_not_confirmed', detail: 'the URL answered 404' })).toContain(
+      '<p class="err" role="alert">The webhook URL did not echo the challenge (the URL answered 404).</p>',
+    );
+    expect(render({ kind: 'error', code: 'invalid_email' })).toContain('That is not a valid email address.');
+    expect(render({ kind: 'error', code: 'too_many_requests', retryAfterSeconds: 61 })).toContain('Too many requests. Try again in 2 min.');
+    expect(render({ kind: 'error', code: 'too_many_requests', retryAfterSeconds: 30 }, { language: 'ko' })).toContain(
+      '요청이 너무 많습니다. 30초 후에 다시 시도하세요.',
+    );
+    expect(render({ kind: 'error', code: 'too_many_requests' })).toContain('Too many requests. Try again later.');
+    expect(render({ kind: 'error', code: 'mail_unavailable' }, { language: 'ko' })).toContain('지금은 메일을 보낼 수 없습니다.');
+    // A long detail is cut, on one line.
+    const long = render({ kind: 'error', code: 'blocked_target', detail: `a\n${'x'.repeat(1000)}` });
+    expect(long).toMatch(/\(a x{298}…\)\.<\/p>/);
+  });
+
+  it('escapes everything it shows, and the token in the form actions', () => {
+    const evil = `"><script>alert('x')</script>`;
+    const states: SubscriptionPageState[] = [
+      { kind: 'email-sent', email: evil },
+      { kind: 'webhook-subscribed', url: evil, unsubscribeUrl: evil },
+      { kind: 'manage', token: evil, subscriberKind: 'webhook', target: evil, confirmed: false },
+      { kind: 'confirmed', target: evil },
+      { kind: 'unsubscribed', target: evil },
+      { kind: 'error', code: 'webhook_not_confirmed', detail: evil },
+    ];
+    for (const state of states) {
+      for (const language of ['en', 'ko'] as const) {
+        const html = render(state, { title: evil, basePath: '/status/a"b', language });
+        assertCspSafe(html);
+        expect(html).not.toContain('"><script>');
+        expect(html).not.toContain("alert('x')");
+        expect(html).toContain('&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;');
+        expect(html).toContain('<a href="/status/a&quot;b">');
+      }
+    }
+    const manage = render(states[2]!, { basePath: '/status/a"b' });
+    const token = encodeURIComponent(evil).replace(/'/g, '&#39;');
+    expect(manage).toContain(`action="/status/a&quot;b/confirm?token=${token}"`);
+    expect(manage).toContain(`action="/status/a&quot;b/unsubscribe?token=${token}"`);
+  });
+
+  it('holds words that are safe in HTML as they are', () => {
+    // The renderers put the words in unescaped and escape only what they are given: no word may hold markup.
+    const all: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') all.push(v);
+      else if (typeof v === 'function') all.push(String(v.length === 1 ? v('X') : v('X', 'Y', 48)));
+      else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+    };
+    walk(STATUS_WORDS.en.sub);
+    walk(STATUS_WORDS.ko.sub);
+    walk(STATUS_WORDS.en.notice);
+    walk(STATUS_WORDS.ko.notice);
+    expect(all.length).toBeGreaterThan(60);
+    expect(all.filter((w) => /[<>&"']/.test(w))).toEqual([]);
   });
 });
 

@@ -9,8 +9,17 @@
  * - `#active-incidents`, `#maintenance` (redrawn whole from each state), `#updated`, `#live`;
  * - every `<time datetime>` (shown in UTC here, in the browser's zone once the script runs).
  */
-import type { PublicDay, PublicEndpoint, PublicIncident, PublicMaintenance, PublicStatusPage, StatusPageLanguage } from '../contract/status-pages.ts';
-import { STATUS_PAGE_LANGUAGES } from '../contract/status-pages.ts';
+import type {
+  PublicDay,
+  PublicEndpoint,
+  PublicIncident,
+  PublicMaintenance,
+  PublicStatusPage,
+  StatusPageLanguage,
+  StatusPageSubscriptions,
+  SubscriberKind,
+} from '../contract/status-pages.ts';
+import { STATUS_PAGE_LANGUAGES, SUBSCRIPTION_LIMITS } from '../contract/status-pages.ts';
 import { clientWords, dayText, formatDuration, formatPercent, formatUtc, type StatusWords, wordsFor } from './status-words.ts';
 
 /** Where the server serves status.css and status.js. */
@@ -168,6 +177,22 @@ function maintenanceOrder(a: PublicMaintenance, b: PublicMaintenance): number {
   return Number(b.active) - Number(a.active) || Date.parse(a.startsAt) - Date.parse(b.startsAt);
 }
 
+/**
+ * The subscribe block: one form per kind the page offers, each posting to `{base}/subscribe` (`email` or
+ * `webhookUrl`). Nothing when the page offers neither, so that such a page stays as it was. Kept small: it
+ * weighs on every first view.
+ */
+function subscribeBlock(s: StatusPageSubscriptions | undefined, w: StatusWords, b: string): string {
+  // Ids se and sw; a button in a form submits by default.
+  const form = (kind: SubscriberKind, input: string) =>
+    `<form method="post" action="${b}/subscribe"><label for="s${kind[0]}">${w.sub.kind[kind]}</label><input id="s${kind[0]}" ${input} required>` +
+    `<p class="meta">${w.sub.hint[kind]}</p><button>${w.sub.button}</button></form>`;
+  const forms =
+    (s?.email ? form('email', `type="email" name="email" maxlength="${SUBSCRIPTION_LIMITS.emailLength}" autocomplete="email"`) : '') +
+    (s?.webhook ? form('webhook', `type="url" name="webhookUrl" maxlength="${SUBSCRIPTION_LIMITS.webhookUrlLength}"`) : '');
+  return forms ? `<details id="subscribe"><summary>${w.sub.summary}</summary><div class="card">${forms}</div></details>\n` : '';
+}
+
 /** The public status page. */
 export function renderStatusPage(page: PublicStatusPage, options: RenderOptions): string {
   const language = options.language;
@@ -207,6 +232,7 @@ export function renderStatusPage(page: PublicStatusPage, options: RenderOptions)
     `<section id="maintenance">${maintenance ? `<h2>${w.maintenance}</h2>${maintenance}` : ''}</section>\n` +
     (sections || `<p class="empty">${w.noEndpoints}</p>\n`) +
     `<section class="past"><h2>${w.pastIncidents}</h2>${past || `<p class="empty">${w.noPastIncidents}</p>`}</section>\n` +
+    subscribeBlock(page.subscriptions, w, b) +
     '<footer class="foot">' +
     (page.footer?.trim() ? `<p>${escapeLines(page.footer)}</p>` : '') +
     `<p><span id="updated">${w.updated} ${time(generatedAt, true)}</span> · ${w.subscribe}: <a href="${b}/feed.atom">Atom</a> <a href="${b}/feed.rss">RSS</a> · ${w.poweredBy}</p>` +
@@ -240,6 +266,91 @@ export function renderPasswordPage(p: {
     `<form method="post" action="${escapeHtml(base(p.basePath))}/login"><label for="pw">${w.password}</label>` +
     `<input id="pw" type="password" name="password" autocomplete="current-password" required autofocus${error ? ' aria-invalid="true"' : ''}>` +
     `<button type="submit">${w.open}</button></form></div>${languageLinks(p.language, p.basePath)}</main></body></html>\n`
+  );
+}
+
+export type SubscribeErrorCode =
+  | 'invalid_email'
+  | 'invalid_url'
+  | 'blocked_target'
+  | 'webhook_not_confirmed'
+  | 'too_many_requests'
+  | 'mail_unavailable'
+  | 'page_full'
+  | 'subscriptions_off';
+
+/** What {@link renderSubscriptionPage} tells: the outcome of a subscribe, confirm or unsubscribe, or the manage page. */
+export type SubscriptionPageState =
+  /** The same words whether or not the address was subscribed already: nobody learns who is. */
+  | { kind: 'email-sent'; email: string }
+  | { kind: 'webhook-subscribed'; url: string; unsubscribeUrl: string }
+  /** Where a mail's link leads: a Confirm button while unconfirmed (a mail scanner's GET confirms nothing), and Unsubscribe. */
+  | { kind: 'manage'; token: string; subscriberKind: SubscriberKind; target: string; confirmed: boolean }
+  | { kind: 'confirmed'; target: string }
+  | { kind: 'unsubscribed'; target: string }
+  /** The link is unknown or expired. */
+  | { kind: 'invalid-link' }
+  | { kind: 'error'; code: SubscribeErrorCode; detail?: string; retryAfterSeconds?: number };
+
+/** At most this much of an error's detail is shown. */
+const DETAIL_LENGTH = 300;
+
+function subscriptionBody(state: SubscriptionPageState, language: StatusPageLanguage, b: string): string {
+  const w = wordsFor(language).sub;
+  const t = (value: string) => `<b>${escapeHtml(value)}</b>`;
+  switch (state.kind) {
+    case 'email-sent':
+      return `<p>${w.emailSent(t(state.email), SUBSCRIPTION_LIMITS.pendingHours)}</p>`;
+    case 'webhook-subscribed':
+      return (
+        `<p>${w.webhookSubscribed(t(state.url))}</p><p>${w.webhookSigned}</p>` +
+        `<p>${w.webhookUnsubscribe}</p><p><code>${escapeHtml(state.unsubscribeUrl)}</code></p>`
+      );
+    case 'manage': {
+      const token = escapeHtml(encodeURIComponent(state.token));
+      const action = (path: string, label: string, alt = false) =>
+        `<form method="post" action="${b}/${path}?token=${token}"><button type="submit"${alt ? ' class="alt"' : ''}>${label}</button></form>`;
+      return (
+        `<p>${w.kind[state.subscriberKind] ?? escapeHtml(state.subscriberKind)}: ${t(state.target)}</p>` +
+        `<p>${state.confirmed ? w.confirmedState : w.pendingState}</p>` +
+        (state.confirmed ? '' : action('confirm', w.confirm)) +
+        action('unsubscribe', w.unsubscribe, !state.confirmed)
+      );
+    }
+    case 'confirmed':
+      return `<p>${w.confirmed(t(state.target))}</p>`;
+    case 'unsubscribed':
+      return `<p>${w.unsubscribed(t(state.target))}</p>`;
+    case 'invalid-link':
+      return `<p class="err" role="alert">${w.invalidLink}</p>`;
+    case 'error': {
+      let text = state.code === 'too_many_requests' ? w.tooManyRequests(waitText(state.retryAfterSeconds, language)) : (w.error[state.code] ?? state.code);
+      const detail = Array.from(state.detail?.replace(/\s+/g, ' ').trim() ?? '');
+      if (detail.length > 0) text = `${text.replace(/\.$/, '')} (${detail.slice(0, DETAIL_LENGTH).join('')}${detail.length > DETAIL_LENGTH ? '…' : ''}).`;
+      return `<p class="err" role="alert">${escapeHtml(text)}</p>`;
+    }
+  }
+}
+
+/**
+ * What the subscribe, confirm and unsubscribe routes answer, and the page a subscriber's link opens (`manage`:
+ * its buttons post to `{basePath}/confirm?token=` and `{basePath}/unsubscribe?token=`). Always a link back to
+ * the status page; never indexed.
+ */
+export function renderSubscriptionPage(p: {
+  title: string;
+  basePath: string;
+  language: StatusPageLanguage;
+  assetVersion: string;
+  state: SubscriptionPageState;
+}): string {
+  const w = wordsFor(p.language);
+  const b = escapeHtml(base(p.basePath));
+  return (
+    // No `no-referrer` here: under it browsers send the buttons' POSTs with `Origin: null`, which the origin check refuses.
+    head({ language: p.language, title: p.title, assetVersion: p.assetVersion, robots: false }) +
+    `<body><main class="wrap narrow"><div class="card box"><h1>${escapeHtml(p.title)}</h1>${subscriptionBody(p.state, p.language, b)}` +
+    `<p><a href="${b || '/'}">${w.sub.back}</a></p></div>${languageLinks(p.language, p.basePath)}</main></body></html>\n`
   );
 }
 

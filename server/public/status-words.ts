@@ -1,10 +1,10 @@
 /**
- * The words of the public status page, its feeds and its password page, in English and Korean; and the few
- * formats that depend on the language (durations, a day's tooltip). status.js gets the words it needs from
- * the page ({@link clientWords}), so they live only here.
+ * The words of the public status page, its feeds, its password and subscription pages and the messages its
+ * subscribers get, in English and Korean; and the few formats that depend on the language (durations, a
+ * day's tooltip). status.js gets the words it needs from the page ({@link clientWords}), so they live only here.
  */
 import type { EndpointStatus } from '../contract/types.ts';
-import type { IncidentUpdateState, PageOverallState, PublicDay, StatusPageLanguage } from '../contract/status-pages.ts';
+import type { IncidentUpdateState, PageOverallState, PublicDay, StatusPageLanguage, SubscriberKind } from '../contract/status-pages.ts';
 
 export interface StatusWords {
   /** The banner. */
@@ -59,6 +59,57 @@ export interface StatusWords {
   unavailableText: string;
   /** A duration, shortest form: "1 h 5 min" / "1시간 5분". */
   duration: { d: string; h: string; min: string; s: string; lessThanMinute: string; sep: string };
+  /** The subscribe block of a page with email or webhook subscriptions, and the pages its forms lead to. */
+  sub: SubscriptionWords;
+  /** What subscribers are sent: notices by mail and webhook, and the confirmation mail. */
+  notice: NoticeWords;
+}
+
+export interface SubscriptionWords {
+  /** The summary of the page's subscribe block. */
+  summary: string;
+  /** The label of each input, and what a subscriber is on the manage page ("Email: …"). */
+  kind: Record<SubscriberKind, string>;
+  /** One line under each input. */
+  hint: Record<SubscriberKind, string>;
+  button: string;
+  back: string;
+  /** The sentences are escaped HTML; `target` and the like come in escaped (and wrapped) already. */
+  emailSent: (email: string, hours: number) => string;
+  webhookSubscribed: (url: string) => string;
+  webhookSigned: string;
+  webhookUnsubscribe: string;
+  confirmedState: string;
+  pendingState: string;
+  confirm: string;
+  unsubscribe: string;
+  confirmed: (target: string) => string;
+  unsubscribed: (target: string) => string;
+  invalidLink: string;
+  /** A sentence per SubscribeErrorCode (too_many_requests: {@link tooManyRequests}). */
+  error: Record<'invalid_email' | 'invalid_url' | 'blocked_target' | 'webhook_not_confirmed' | 'mail_unavailable' | 'page_full' | 'subscriptions_off', string>;
+  tooManyRequests: (wait: string | null) => string;
+}
+
+export interface NoticeWords {
+  /** After "<endpoint>: " in a notice's one line. */
+  started: string;
+  updated: string;
+  resolved: (duration: string | null) => string;
+  /** The first line of a notice mail. */
+  startedText: (endpoint: string) => string;
+  updatedText: (endpoint: string, state: string) => string;
+  resolvedText: (endpoint: string) => string;
+  update: string;
+  viewPage: string;
+  why: (page: string) => string;
+  unsubscribe: string;
+  confirmSubject: (page: string) => string;
+  confirmText: (page: string, button: string, hours: number) => string;
+  alreadySubject: (page: string) => string;
+  alreadyText: (page: string) => string;
+  manage: string;
+  ignore: string;
 }
 
 const en: StatusWords = {
@@ -111,6 +162,53 @@ const en: StatusWords = {
   unavailableTitle: 'Status unavailable for a moment',
   unavailableText: 'This status page cannot be shown right now. Try again in a few seconds.',
   duration: { d: ' d', h: ' h', min: ' min', s: ' s', lessThanMinute: 'under a minute', sep: ' ' },
+  sub: {
+    summary: 'Subscribe to updates',
+    kind: { email: 'Email', webhook: 'Webhook URL' },
+    hint: { email: 'We’ll send a link to confirm.', webhook: 'Vigil POSTs a JSON challenge your URL must echo; see the docs.' },
+    button: 'Subscribe',
+    back: 'Back to the status page',
+    emailSent: (e, h) => `If ${e} can receive mail, a link to confirm is on its way (valid ${h} hours).`,
+    webhookSubscribed: (u) => `Subscribed: ${u} will get a POST when an incident starts, is updated or is resolved.`,
+    webhookSigned: 'Each delivery is signed (X-Vigil-Signature, HMAC-SHA256) with the secret sent in the challenge.',
+    webhookUnsubscribe: 'Keep this address: a POST to it unsubscribes.',
+    confirmedState: 'Subscribed: it gets a notice when an incident starts, is updated or is resolved.',
+    pendingState: 'Not confirmed yet: confirm to start getting notices.',
+    confirm: 'Confirm subscription',
+    unsubscribe: 'Unsubscribe',
+    confirmed: (t) => `Subscription confirmed. ${t} will get a notice when an incident starts, is updated or is resolved.`,
+    unsubscribed: (t) => `Unsubscribed. ${t} will get no more notices from this page.`,
+    invalidLink: 'This link is unknown or has expired. Subscribe again from the status page.',
+    error: {
+      invalid_email: 'That is not a valid email address.',
+      invalid_url: 'That is not a valid webhook URL.',
+      blocked_target: 'Notices cannot be sent to that address.',
+      webhook_not_confirmed: 'The webhook URL did not echo the challenge.',
+      mail_unavailable: 'Mail cannot be sent right now. Try again later.',
+      page_full: 'This page cannot take more subscribers.',
+      subscriptions_off: 'This page does not offer this kind of subscription.',
+    },
+    tooManyRequests: (w) => (w ? `Too many requests. Try again in ${w}.` : 'Too many requests. Try again later.'),
+  },
+  notice: {
+    started: 'incident started',
+    updated: 'incident updated',
+    resolved: (d) => (d ? `resolved after ${d}` : 'resolved'),
+    startedText: (e) => `An incident started on ${e}.`,
+    updatedText: (e, s) => `The incident on ${e} has a new update: ${s}.`,
+    resolvedText: (e) => `The incident on ${e} is resolved.`,
+    update: 'Update',
+    viewPage: 'Status page',
+    why: (p) => `You get this mail because you subscribed to ${p}.`,
+    unsubscribe: 'Unsubscribe',
+    confirmSubject: (p) => `Confirm your subscription to ${p}`,
+    confirmText: (p, b, h) =>
+      `Someone, hopefully you, asked for incident notices of ${p} at this address. To confirm, open this link and press “${b}” (valid ${h} hours):`,
+    alreadySubject: (p) => `You are already subscribed to ${p}`,
+    alreadyText: (p) => `You are already subscribed to incident notices of ${p}. To manage or unsubscribe, open this link:`,
+    manage: 'Manage subscription',
+    ignore: 'If you did not ask for this, ignore this mail.',
+  },
 };
 
 const ko: StatusWords = {
@@ -163,6 +261,56 @@ const ko: StatusWords = {
   unavailableTitle: '잠시 상태를 볼 수 없습니다',
   unavailableText: '지금은 상태 페이지를 보여 줄 수 없습니다. 잠시 후 다시 시도하세요.',
   duration: { d: '일', h: '시간', min: '분', s: '초', lessThanMinute: '1분 미만', sep: ' ' },
+  sub: {
+    summary: '업데이트 구독',
+    kind: { email: '이메일', webhook: '웹훅 URL' },
+    hint: {
+      email: '확인 링크를 메일로 보내 드립니다.',
+      webhook: 'Vigil이 POST로 보내는 JSON 챌린지를 URL이 그대로 돌려줘야 합니다. 문서를 참고하세요.',
+    },
+    button: '구독하기',
+    back: '상태 페이지로 돌아가기',
+    emailSent: (e, h) => `${e} 주소로 메일을 받을 수 있다면 구독 확인 링크가 곧 도착합니다(${h}시간 동안 유효).`,
+    webhookSubscribed: (u) => `구독했습니다. 장애가 시작되거나 업데이트되거나 해결되면 ${u} 주소로 POST 요청을 보냅니다.`,
+    webhookSigned: '모든 전송에는 챌린지와 함께 보낸 시크릿으로 만든 서명(X-Vigil-Signature, HMAC-SHA256)이 붙습니다.',
+    webhookUnsubscribe: '이 주소를 보관해 두세요. 이 주소로 POST 요청을 보내면 구독이 해지됩니다.',
+    confirmedState: '구독 중입니다. 장애가 시작되거나 업데이트되거나 해결되면 알림을 받습니다.',
+    pendingState: '아직 확인되지 않았습니다. 구독을 확인하면 알림을 받기 시작합니다.',
+    confirm: '구독 확인',
+    unsubscribe: '구독 해지',
+    confirmed: (t) => `구독을 확인했습니다. 장애가 시작되거나 업데이트되거나 해결되면 ${t} 주소로 알림을 보냅니다.`,
+    unsubscribed: (t) => `구독을 해지했습니다. 이제 ${t} 주소로 이 페이지의 알림을 보내지 않습니다.`,
+    invalidLink: '알 수 없거나 만료된 링크입니다. 상태 페이지에서 다시 구독하세요.',
+    error: {
+      invalid_email: '올바른 이메일 주소가 아닙니다.',
+      invalid_url: '올바른 웹훅 URL이 아닙니다.',
+      blocked_target: '이 주소로는 알림을 보낼 수 없습니다.',
+      webhook_not_confirmed: '웹훅 URL이 챌린지 값을 그대로 돌려주지 않았습니다.',
+      mail_unavailable: '지금은 메일을 보낼 수 없습니다. 잠시 후 다시 시도하세요.',
+      page_full: '이 페이지는 더 이상 구독을 받을 수 없습니다.',
+      subscriptions_off: '이 페이지는 이 방식의 구독을 제공하지 않습니다.',
+    },
+    tooManyRequests: (w) => (w ? `요청이 너무 많습니다. ${w} 후에 다시 시도하세요.` : '요청이 너무 많습니다. 잠시 후에 다시 시도하세요.'),
+  },
+  notice: {
+    started: '장애 발생',
+    updated: '장애 업데이트',
+    resolved: (d) => (d ? `${d} 만에 해결` : '해결됨'),
+    startedText: (e) => `${e}에 장애가 발생했습니다.`,
+    updatedText: (e, s) => `${e} 장애에 새 업데이트가 있습니다: ${s}`,
+    resolvedText: (e) => `${e} 장애가 해결되었습니다.`,
+    update: '업데이트',
+    viewPage: '상태 페이지',
+    why: (p) => `${p}의 업데이트를 구독하셔서 받는 메일입니다.`,
+    unsubscribe: '구독 해지',
+    confirmSubject: (p) => `${p} 구독을 확인해 주세요`,
+    confirmText: (p, b, h) =>
+      `이 주소로 ${p}의 장애 알림을 받겠다는 요청이 있었습니다. 아래 링크를 열고 ‘${b}’ 버튼을 누르면 구독이 시작됩니다(${h}시간 동안 유효).`,
+    alreadySubject: (p) => `${p}: 이미 구독 중입니다`,
+    alreadyText: (p) => `이미 ${p}의 장애 알림을 구독하고 있습니다. 구독을 관리하거나 해지하려면 아래 링크를 여세요.`,
+    manage: '구독 관리',
+    ignore: '요청하지 않으셨다면 이 메일을 무시하세요.',
+  },
 };
 
 export const STATUS_WORDS: Record<StatusPageLanguage, StatusWords> = { en, ko };

@@ -63,6 +63,27 @@ export const DEFAULT_BLOCKED_TARGETS: readonly Entry[] = [
   { text: 'metadata.tencentyun.com', reason: 'cloud metadata host name (Tencent Cloud)' },
 ];
 
+/**
+ * What an anonymous visitor's webhook (a status page subscriber) may not reach on top of the
+ * defaults: this machine and private networks, which are Vigil's business to check and nobody
+ * else's to be sent to. ALLOWED_TARGETS still wins.
+ */
+export const NON_PUBLIC_TARGETS: readonly Entry[] = [
+  { text: '127.0.0.0/8', reason: 'loopback: not a public address' },
+  { text: '::1', reason: 'loopback: not a public address' },
+  { text: '10.0.0.0/8', reason: 'private network: not a public address' },
+  { text: '172.16.0.0/12', reason: 'private network: not a public address' },
+  { text: '192.168.0.0/16', reason: 'private network: not a public address' },
+  { text: '100.64.0.0/10', reason: 'shared address space: not a public address' },
+  { text: '192.0.0.0/24', reason: 'special-purpose: not a public address' },
+  { text: '198.18.0.0/15', reason: 'benchmarking network: not a public address' },
+  { text: '224.0.0.0/3', reason: 'multicast or reserved: not a public address' },
+  { text: 'fc00::/7', reason: 'unique local (private) IPv6: not a public address' },
+  { text: 'ff00::/8', reason: 'IPv6 multicast: not a public address' },
+  { text: 'localhost', reason: 'this machine: not a public address' },
+  { text: '*.localhost', reason: 'this machine: not a public address' },
+];
+
 /** The value of BLOCKED_TARGETS that turns every block off, the defaults included. */
 export const NO_BLOCKED_TARGETS = 'none';
 
@@ -87,10 +108,17 @@ export class TargetPolicy {
 
   /** Throws on an entry `targetEntryError` refuses (settings have checked them already). */
   static fromSettings(settings: TargetPolicySettings): TargetPolicy {
-    const blocked = [
-      ...(settings.blockDefaultTargets ? DEFAULT_BLOCKED_TARGETS : []),
-      ...settings.blockedTargets.map((text) => ({ text, reason: BLOCKED_REASON })),
-    ];
+    return TargetPolicy.blocking(settings.blockDefaultTargets ? DEFAULT_BLOCKED_TARGETS : [], settings);
+  }
+
+  /** For addresses anonymous visitors give (status page webhooks): public ones only, unless ALLOWED_TARGETS lists them. */
+  static forVisitors(settings: TargetPolicySettings): TargetPolicy {
+    return TargetPolicy.blocking([...DEFAULT_BLOCKED_TARGETS, ...NON_PUBLIC_TARGETS], settings);
+  }
+
+  /** `builtIn`, BLOCKED_TARGETS on top, ALLOWED_TARGETS over both. */
+  private static blocking(builtIn: readonly Entry[], settings: TargetPolicySettings): TargetPolicy {
+    const blocked = [...builtIn, ...settings.blockedTargets.map((text) => ({ text, reason: BLOCKED_REASON }))];
     const allowed = settings.allowedTargets.map((text) => ({ text, reason: 'listed in ALLOWED_TARGETS' }));
     return new TargetPolicy(blocked.map(toRule), allowed.map(toRule));
   }

@@ -16,6 +16,7 @@ import type { Dispatcher } from '../notifications/dispatcher.ts';
 import type { OutboxStore } from '../notifications/outbox-store.ts';
 import type { StatusBoard } from '../state/status-board.ts';
 import type { StatusPageDirectory } from '../state/status-page-directory.ts';
+import type { SmtpServer } from '../settings.ts';
 
 /** What every service function is given; built once in server/vigil.ts. */
 export interface ServiceContext {
@@ -48,6 +49,8 @@ export interface ServiceContext {
   statusPages: StatusPageDirectory;
   /** Where people reach Vigil (PUBLIC_URL without its final slash; '' when not set). */
   publicUrl: string;
+  /** The mail server of subscribers' mails (SMTP_URL); undefined: none. */
+  smtp: SmtpServer | undefined;
   /** Every endpoint's status on every instance (the registry's is current only for those checked here). */
   board: Pick<StatusBoard, 'statusOf'>;
 }

@@ -29,6 +29,7 @@ import { testChannel } from './notification-channels/test-channel.ts';
 import { listDeliveries } from './notification-channels/deliveries.ts';
 import { getStatusPage, listStatusPages } from './status-pages/read.ts';
 import { createStatusPage, deleteStatusPage, updateStatusPage } from './status-pages/write.ts';
+import { deleteSubscriber, listSubscribers } from './status-pages/subscriptions.ts';
 import { createIncidentUpdate, deleteIncidentUpdate, listIncidentUpdates, updateIncidentUpdate } from './incident-updates/incident-updates.ts';
 import { reportCsv, uptimeReport } from './reports/uptime-report.ts';
 import type { UptimeReport } from '../contract/status-pages.ts';
@@ -73,6 +74,8 @@ export function createServices(ctx: ServiceContext) {
     getStatusPage: (id: string) => getStatusPage(ctx, id),
     updateStatusPage: (id: string, input: unknown) => updateStatusPage(ctx, id, input),
     deleteStatusPage: (id: string) => deleteStatusPage(ctx, id),
+    listSubscribers: (pageId: string, query: Record<string, string | undefined>) => listSubscribers(ctx, pageId, query),
+    deleteSubscriber: (pageId: string, subscriberId: string) => deleteSubscriber(ctx, pageId, subscriberId),
     listIncidentUpdates: (incidentId: string) => listIncidentUpdates(ctx, incidentId),
     createIncidentUpdate: (incidentId: string, input: unknown) => createIncidentUpdate(ctx, incidentId, input),
     updateIncidentUpdate: (incidentId: string, updateId: string, input: unknown) => updateIncidentUpdate(ctx, incidentId, updateId, input),

@@ -5,21 +5,26 @@
  * page made through the form with two sections (one of chosen endpoints, one of a tag; a third
  * added, moved and removed), the browser's and the API's errors at their fields, listed, opened at
  * its public address showing its endpoints, protected by a password that an edit keeps; an update
- * posted on an incident page and seen in its timeline (others' live), edited and deleted; the
+ * posted on an incident page and seen in its timeline (others' live), edited and deleted; webhook
+ * subscriptions turned on (email refused without SMTP_URL, at its field), and the card's subscribers
+ * panel (read when opened: a confirmed webhook, Load more, one kind, a row removed); the
  * reports page with a row per endpoint, its presets and filters, a CSV link that answers text/csv
  * and a print layout without the controls; the endpoint's SLA target; all of it in Korean and on a
  * 390 px phone without sideways scrolling.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { IncidentUpdate, StatusPage, UptimeReport } from '../../server/contract/status-pages.ts';
+import type { IncidentUpdate, StatusPage, StatusPageSubscriber, SubscriberWebhookBody, UptimeReport } from '../../server/contract/status-pages.ts';
 import type { Endpoint } from '../../server/contract/types.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
 import { layoutOf, seriousViolations } from '../support/page-checks.ts';
 import { seedMonitoringStory } from '../support/ui-fixtures.ts';
 
-const env = useBrowserTestEnv();
+// Subscribers' webhooks may reach this machine (the test's receiver listens on 127.0.0.1).
+const env = useBrowserTestEnv({ ALLOWED_TARGETS: '127.0.0.1' });
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -35,6 +40,42 @@ async function seedEndpoints() {
   const inventory = await env.createEndpoint({ path: '/db', name: 'Inventory DB', paused: true, tags: ['db'] });
   for (const e of [orders, inventory]) expect((await env.vigil.api('POST', `/api/endpoints/${e.id}/check`)).status).toBe(200);
   return { ...story, orders, inventory };
+}
+
+/**
+ * A subscriber's webhook on 127.0.0.1: each POST answered 200 text/plain with the `challenge` of the
+ * JSON it got (how Vigil confirms a webhook); what it got kept in `bodies`. Close it when done.
+ */
+async function startHookReceiver() {
+  const bodies: (SubscriberWebhookBody & { path: string })[] = [];
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      raw += chunk;
+    });
+    req.on('end', () => {
+      let body: Partial<SubscriberWebhookBody> = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        /* not JSON: nothing to echo */
+      }
+      bodies.push({ ...(body as SubscriberWebhookBody), path: req.url ?? '' });
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(typeof body.challenge === 'string' ? body.challenge : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    bodies,
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The page's header on one row, and nothing of it or of `main` scrolling sideways. */
@@ -141,6 +182,7 @@ describe('status pages in the dashboard', () => {
       footer: 'Questions? ops@example.com',
       showResponseTimes: true,
       defaultLanguage: null,
+      subscriptions: { email: false, webhook: false },
       url: '/status/acme',
     });
 
@@ -255,6 +297,163 @@ describe('status pages in the dashboard', () => {
 
     await env.vigil.api('DELETE', `/api/status-pages/${created.body.id}`);
     await page.locator('.empty').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('turns webhook subscriptions on (email refused without SMTP_URL, at its field), and lists, pages, filters and removes subscribers in the card’s panel, read when opened', async () => {
+    env.target.setMode('/ok', { kind: 'ok' });
+    const checkout = await env.createEndpoint({ path: '/ok', name: 'Checkout API', paused: true });
+    const created = await env.vigil.api<StatusPage>('POST', '/api/status-pages', {
+      slug: 'acme',
+      title: 'Acme Status',
+      sections: [{ name: 'Shop', endpointIds: [checkout.id] }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.subscriptions).toEqual({ email: false, webhook: false });
+    const pageId = created.body.id;
+    const listSubscribers = async () =>
+      (await env.vigil.api<{ items: StatusPageSubscriber[]; nextCursor: string | null }>('GET', `/api/status-pages/${pageId}/subscribers`)).body.items;
+
+    const { page, errors } = await env.open('/status-pages', DESKTOP);
+    const subscriberReads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/subscribers')) subscriberReads.push(request.url());
+    });
+    const acme = card(page, 'Acme Status');
+    await acme.waitFor();
+    // Nothing offered yet: no Subscriptions line; the panel says how to get subscribers.
+    expect(await acme.locator('.sp-subscribable').count()).toBe(0);
+    const toggle = acme.getByRole('button', { name: 'Subscribers of Acme Status' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(subscriberReads).toEqual([]);
+    await toggle.click();
+    const panel = acme.locator('.sp-subs');
+    await expect
+      .poll(() => panel.locator('.sp-subs-empty').innerText())
+      .toBe('No subscribers. Visitors can subscribe once email or webhook subscriptions are turned on (Edit).');
+    expect(subscriberReads).toHaveLength(1);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await panel.getAttribute('aria-labelledby')).toBe(await toggle.getAttribute('id'));
+    await toggle.click();
+    expect(await panel.count()).toBe(0);
+
+    // The form: RSS/Atom always on, email and webhook off.
+    await acme.getByRole('link', { name: 'Edit: Acme Status' }).click();
+    await expect.poll(() => page.locator('#f-title').inputValue()).toBe('Acme Status');
+    const email = page.getByRole('checkbox', { name: 'Email (double opt-in; needs SMTP_URL)' });
+    const webhook = page.getByRole('checkbox', { name: 'Webhook (the URL must echo a challenge)' });
+    expect(await page.locator('.sp-subscriptions legend').innerText()).toBe('Subscriptions');
+    expect(await page.locator('#f-subscriptions-hint').innerText()).toBe(
+      'RSS and Atom feeds are always on (/status/acme/feed.rss and /feed.atom). Visitors may also subscribe by:',
+    );
+    expect([await email.isChecked(), await webhook.isChecked()]).toEqual([false, false]);
+    // Email on a server without SMTP_URL: the API's refusal at that box.
+    await email.check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => fieldError(page, 'subscriptions-email').innerText())
+      .toBe('This server has no mail server (SMTP_URL): email subscriptions cannot be turned on');
+    expect(await page.locator('.form-error').innerText()).toBe('Please fix the highlighted fields.');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-subscriptions-email');
+    expect((await env.vigil.api<StatusPage>('GET', `/api/status-pages/${pageId}`)).body.subscriptions).toEqual({ email: false, webhook: false });
+    // Webhook instead.
+    await email.uncheck();
+    await webhook.check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#sp-title').waitFor();
+    expect((await env.vigil.api<StatusPage>('GET', `/api/status-pages/${pageId}`)).body.subscriptions).toEqual({ email: false, webhook: true });
+    await expect.poll(() => acme.locator('.sp-subscribable').innerText()).toBe('Webhook');
+    await toastsGone(page);
+
+    // Two webhooks subscribe on the public page; each echoes its challenge and is confirmed.
+    const receiver = await startHookReceiver();
+    try {
+      const hooks = [receiver.url('/hook'), receiver.url(`/hook/a-rather-long-path/${'x'.repeat(80)}?token=abc`)];
+      for (const webhookUrl of hooks) {
+        const subscribed = await fetch(`${env.base()}/status/acme/subscribe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ webhookUrl }),
+        });
+        expect(subscribed.status, await subscribed.clone().text()).toBeLessThan(300);
+      }
+      await expect
+        .poll(async () => (await listSubscribers()).map((s) => [s.target, s.confirmedAt !== null]), { timeout: 10_000 })
+        .toEqual([
+          [hooks[1], true],
+          [hooks[0], true],
+        ]);
+      const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+      expect(receiver.bodies.map((b) => [b.path, b.type]).sort()).toEqual(hooks.map((url) => [pathOf(url), 'subscription.confirm']).sort());
+      const [newest, oldest] = await listSubscribers();
+
+      // Opened: a page of one at a time (the limit rewritten), newest first, then Load more.
+      await page.route('**/api/status-pages/*/subscribers?*', (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('limit', '1');
+        return route.continue({ url: url.href });
+      });
+      await acme.getByRole('button', { name: 'Subscribers of Acme Status' }).click();
+      const rows = panel.locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await panel.locator('thead th').allInnerTexts()).toEqual(['Email or URL', 'Kind', 'State', 'Subscribed', 'Last delivered', 'Failed', 'Remove']);
+      const row = (s: StatusPageSubscriber) => panel.locator(`tr[data-subscriber-id="${s.id}"]`);
+      expect(await row(newest!).locator('.sp-sub-target-text').getAttribute('title')).toBe(hooks[1]);
+      expect(await row(newest!).locator('.sp-sub-kind').innerText()).toBe('⚡ Webhook');
+      expect(await row(newest!).locator('.sp-sub-state').innerText()).toBe('Confirmed');
+      expect(await row(newest!).locator('.sp-sub-delivered').innerText()).toBe('Never');
+      expect(await row(newest!).locator('.sp-sub-failed').innerText()).toBe('0');
+      expect(await row(newest!).locator('.sp-sub-created time').getAttribute('datetime')).toBe(newest!.createdAt);
+      // The long URL ellipsized within its cell.
+      const target = await row(newest!)
+        .locator('.sp-sub-target-text')
+        .evaluate((el) => ({ clipped: el.scrollWidth > el.clientWidth, overflow: getComputedStyle(el).textOverflow }));
+      expect(target).toEqual({ clipped: true, overflow: 'ellipsis' });
+      await panel.getByRole('button', { name: 'Load more' }).click();
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-subscriber-id')))).toEqual([newest!.id, oldest!.id]);
+      expect(await row(oldest!).locator('.sp-sub-target-text').innerText()).toBe(hooks[0]);
+      expect(await panel.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+      expect(subscriberReads.slice(1).map((url) => new URL(url).searchParams.has('cursor'))).toEqual([false, true]);
+      await page.unroute('**/api/status-pages/*/subscribers?*');
+      // One kind: no email subscribers; back to all.
+      await acme.getByRole('radio', { name: 'Email' }).check();
+      await expect.poll(() => panel.locator('.sp-subs-empty').innerText()).toBe('No email subscribers.');
+      expect(new URL(subscriberReads.at(-1)!).searchParams.get('kind')).toBe('email');
+      await acme.getByRole('radio', { name: 'All' }).check();
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await seriousViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'status-pages-subscribers');
+
+      // Removed, asked first: gone from the panel and from the API.
+      await row(oldest!)
+        .getByRole('button', { name: `Remove: ${hooks[0]}` })
+        .click();
+      expect(await row(oldest!).locator('.confirm > span').innerText()).toBe(`Remove ${hooks[0]}? It gets no more notices.`);
+      await row(oldest!).getByRole('button', { name: 'Yes, remove' }).click();
+      await expect.poll(() => rows.count()).toBe(1);
+      await expect.poll(() => page.locator('[data-sonner-toast]').first().innerText()).toContain(`Subscriber ${hooks[0]} removed`);
+      expect((await listSubscribers()).map((s) => s.id)).toEqual([newest!.id]);
+
+      // On a 390 px phone, in Korean: the panel's rows stacked, nothing running off sideways.
+      const phone = await env.open('/status-pages', { ...PHONE, locale: 'ko-KR' });
+      const phoneCard = card(phone.page, 'Acme Status');
+      await phoneCard.getByRole('button', { name: 'Acme Status의 구독자' }).click();
+      const phoneRow = phoneCard.locator(`tr[data-subscriber-id="${newest!.id}"]`);
+      await phoneRow.waitFor();
+      expect(await phoneRow.locator('.sp-sub-state').innerText()).toBe('확인됨');
+      expect(await phoneCard.locator('.sp-subscribable').innerText()).toBe('웹훅');
+      await phoneRow.getByRole('button', { name: `삭제: ${hooks[1]}` }).click();
+      await expectNoOverflow(phone.page, 'subscribers 390');
+      await expectLaidOut(phone.page, '.sp-subs-head, .sp-subs-table tbody tr');
+      expect(await seriousViolations(phone.page)).toEqual([]);
+      await phoneCard.locator('.sp-subs').scrollIntoViewIfNeeded();
+      await saveScreenshot(phone.page, 'status-pages-subscribers-ko-390');
+      await phoneRow.getByRole('button', { name: '취소' }).click();
+      expect(phone.errors).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
     expect(errors).toEqual([]);
   });
 });

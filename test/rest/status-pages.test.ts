@@ -270,7 +270,7 @@ describe('what a page shows', () => {
         endpointName: 'Payments',
         startedAt: incident.startedAt,
         resolvedAt: null,
-        updates: [{ state: 'identified', message: 'The card processor <b>is</b> down.', createdAt: update.body.createdAt }],
+        updates: [{ id: update.body.id, state: 'identified', message: 'The card processor <b>is</b> down.', createdAt: update.body.createdAt }],
       },
     ]);
     // The error text of the failing check is not shown.

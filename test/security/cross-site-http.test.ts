@@ -113,13 +113,15 @@ describe.each([
         'POST /api/notification-channels/:id/test',
         'DELETE /api/status-pages/:id',
         'DELETE /api/incidents/:id/updates/:updateId',
+        'DELETE /api/status-pages/:id/subscribers/:subscriberId',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).
       const PINGS = ['POST /api/push/:token', 'POST /api/push/:token/:signal'];
-      // A password status page's sign-in is an HTML form a browser posts: no key, no JSON; a page of
-      // another origin is refused, and wrong passwords are throttled (test/security/status-page-leaks.test.ts).
-      const FORMS = ['POST /status/:slug/login'];
+      // A password status page's sign-in and its subscription forms are HTML forms a browser posts:
+      // no key; a page of another origin is refused, wrong passwords and subscriptions are throttled
+      // (test/security/status-page-leaks.test.ts, test/rest/status-page-subscriptions.test.ts).
+      const FORMS = ['POST /status/:slug/login', 'POST /status/:slug/subscribe', 'POST /status/:slug/confirm', 'POST /status/:slug/unsubscribe'];
       const writeRoutes = [
         ...new Set(vigil.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`)),
       ];

@@ -9,7 +9,17 @@ import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
 import type { StatusPageLanguage } from '../../contract/status-pages.ts';
 import { type BadgeSpec, BADGE_COLORS, parseBadgeStyle, renderBadge, statusColor, uptimeColor } from '../../public/badge-svg.ts';
 import { renderAtom, renderRss } from '../../public/status-feed.ts';
-import { ASSETS_PATH, pickLanguage, renderNotFoundPage, renderPasswordPage, renderStatusPage, renderUnavailablePage } from '../../public/status-page-html.ts';
+import {
+  ASSETS_PATH,
+  pickLanguage,
+  renderNotFoundPage,
+  renderPasswordPage,
+  renderStatusPage,
+  renderSubscriptionPage,
+  renderUnavailablePage,
+  type SubscribeErrorCode,
+  type SubscriptionPageState,
+} from '../../public/status-page-html.ts';
 import type { ConnectionLimit } from '../../realtime/connection-limit.ts';
 import type { PageFrame, PublicPageCache, Snapshot } from '../../services/status-pages/public-cache.ts';
 import { renderedOnce } from '../../services/status-pages/public-cache.ts';
@@ -17,6 +27,18 @@ import type { StatusPageDirectory } from '../../state/status-page-directory.ts';
 import { acceptsGzip } from '../middleware/compress.ts';
 import { clientAddressOf } from '../remote-address.ts';
 import type { BadgeSource } from '../../services/status-pages/badge-figures.ts';
+import {
+  confirmSubscriber,
+  SubscribeError,
+  type SubscriptionDeps,
+  subscribe,
+  subscriberByToken,
+  unsubscribe,
+} from '../../services/status-pages/subscriptions.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { SUBSCRIPTION_LIMITS, type SubscriberKind } from '../../contract/status-pages.ts';
+import { problem } from '../problem.ts';
+import { readJson } from '../read-json.ts';
 
 const ASSET_DIR = new URL('../../public/assets/', import.meta.url);
 const ASSET_TYPES: Record<string, string> = { 'status.css': 'text/css; charset=utf-8', 'status.js': 'text/javascript; charset=utf-8' };
@@ -35,6 +57,8 @@ export interface PublicStatusOptions {
   publicUrl: string;
   /** Live streams per address, shared with the other realtime transports. */
   connections: ConnectionLimit;
+  /** Subscribing by email and webhook. */
+  subscriptions: SubscriptionDeps;
   /** Wrong page passwords per address before a pause. */
   passwordFailureLimit?: number;
   keepaliveMs?: number;
@@ -52,10 +76,11 @@ export interface PublicStatusSite {
 
 /** What a custom domain serves besides its page at the root: the routes below (an unknown slug answers 404 there). */
 const ON_PAGE_HOST =
-  /^\/(?:status\/assets\/[^/]+|status\/[^/]+(?:\/(?:page\.json|events|feed\.atom|feed\.rss|badge\.svg|login))?|badge\/endpoints\/[^/]+\/(?:status|uptime|response)\.svg)$/;
+  /^\/(?:status\/assets\/[^/]+|status\/[^/]+(?:\/(?:page\.json|events|feed\.atom|feed\.rss|badge\.svg|login|subscribe|subscription|confirm|unsubscribe))?|badge\/endpoints\/[^/]+\/(?:status|uptime|response)\.svg)$/;
 
 /** Paths a custom domain serves (its page at the root) and the public paths of Vigil's own host. */
-export const PUBLIC_PATHS = /^\/(?:$|login$|events$|page\.json$|feed\.(?:atom|rss)$|badge\.svg$|status\/|badge\/)/;
+export const PUBLIC_PATHS =
+  /^\/(?:$|login$|events$|page\.json$|feed\.(?:atom|rss)$|badge\.svg$|subscribe$|subscription$|confirm$|unsubscribe$|status\/|badge\/)/;
 
 /**
  * The public side: status pages (HTML without JavaScript, JSON, a live SSE stream, Atom and RSS),
@@ -66,6 +91,7 @@ export const PUBLIC_PATHS = /^\/(?:$|login$|events$|page\.json$|feed\.(?:atom|rs
 export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSite {
   const { pages, cache } = options;
   const failures = new FailureTable({ limit: options.passwordFailureLimit ?? 10, windowMs: 60_000, capacity: 10_000, now: Date.now });
+  const subscribeRequests = new FailureTable({ limit: SUBSCRIPTION_LIMITS.requestsPerMinute, windowMs: 60_000, capacity: 10_000, now: Date.now });
   const streams = new Set<() => Promise<void>>();
   const keepaliveMs = options.keepaliveMs ?? 15_000;
   const retryAfterMs = options.retryAfterMs ?? 2000;
@@ -79,7 +105,7 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
       acceptLanguage: c.req.header('accept-language'),
       pageDefault: (page?.defaultLanguage as StatusPageLanguage | null) ?? null,
     });
-  const html = (c: Context, status: 200 | 401 | 404 | 429 | 503, body: string) => {
+  const html = (c: Context, status: 200 | 201 | 202 | 400 | 401 | 404 | 409 | 429 | 503, body: string) => {
     c.header('Cache-Control', 'no-store');
     return c.html(body, status);
   };
@@ -188,6 +214,65 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
       });
       return c.redirect(basePath || '/', 303);
     },
+    'POST /subscribe': async (c, page, basePath) => {
+      const language = languageOf(c, page);
+      const asJson = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+      const shown = (status: 200 | 201 | 202 | 400 | 404 | 409 | 429 | 503, state: SubscriptionPageState) =>
+        html(c, status, renderSubscriptionPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, state }));
+      if (!signedIn(c, page)) return asJson ? problem(c, 404, 'No such status page') : notFound(c);
+      // Only what sends something (a mail, a challenge) counts: bad input costs nobody anything.
+      const key = throttleKey(clientAddressOf(c));
+      const beforeSend = () => {
+        const wait = subscribeRequests.lockedFor(key);
+        if (wait !== null) {
+          const seconds = Math.max(1, Math.ceil(wait / 1000));
+          c.header('Retry-After', String(seconds));
+          throw new SubscribeError(
+            'too_many_requests',
+            429,
+            `at most ${SUBSCRIPTION_LIMITS.requestsPerMinute} subscriptions a minute from one address; try again in ${seconds} s`,
+            String(seconds),
+          );
+        }
+        subscribeRequests.fail(key);
+      };
+      try {
+        const body = asJson ? await readJson(c) : await c.req.parseBody();
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+          throw new ValidationError([{ path: '', message: 'send a JSON object: {"email": …} or {"webhookUrl": …}', code: 'invalid_type' }]);
+        }
+        const outcome = await subscribe(options.subscriptions, page, body as Record<string, unknown>, { origin: originOf(c), language }, beforeSend);
+        if (asJson) {
+          return outcome.kind === 'email-sent'
+            ? c.json({ status: 'pending', email: outcome.email }, 202)
+            : c.json({ status: 'subscribed', url: outcome.url, unsubscribeUrl: outcome.unsubscribeUrl }, 201);
+        }
+        return shown(outcome.kind === 'email-sent' ? 202 : 201, outcome);
+      } catch (error) {
+        if (error instanceof SubscribeError) {
+          if (asJson) return problem(c, error.status, error.message, { code: error.reason, params: error.params });
+          if (error.reason === 'too_many_requests') return shown(429, { kind: 'error', code: error.reason, retryAfterSeconds: Number(error.detail) });
+          return shown(error.status, { kind: 'error', code: error.reason, ...(error.detail ? { detail: error.detail } : {}) });
+        }
+        if (error instanceof ValidationError && !asJson) {
+          const first = error.errors[0];
+          const code: SubscribeErrorCode = first?.path === 'webhookUrl' ? 'invalid_url' : 'invalid_email';
+          return shown(400, { kind: 'error', code });
+        }
+        throw error;
+      }
+    },
+    'GET /subscription': (c, page, basePath) => manage(c, page, basePath),
+    'GET /unsubscribe': (c, page, basePath) => manage(c, page, basePath),
+    'POST /confirm': async (c, page, basePath) => {
+      const row = await confirmSubscriber(options.subscriptions.db, page, c.req.query('token'));
+      return subscriptionPage(c, page, basePath, row ? 200 : 404, row ? { kind: 'confirmed', target: row.target } : { kind: 'invalid-link' });
+    },
+    'POST /unsubscribe': async (c, page, basePath) => {
+      // Also RFC 8058's one-click unsubscribe (a mail provider POSTs List-Unsubscribe=One-Click here).
+      const row = await unsubscribe(options.subscriptions.db, page, c.req.query('token'));
+      return subscriptionPage(c, page, basePath, row ? 200 : 404, row ? { kind: 'unsubscribed', target: row.target } : { kind: 'invalid-link' });
+    },
     'GET /events': (c, page) => {
       if (!signedIn(c, page)) return c.json({ title: 'Not Found', status: 404 }, 404);
       // HEAD would run the stream with nobody to read or end it, holding a connection slot.
@@ -245,6 +330,29 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
         release();
       });
     },
+  };
+
+  /** The origin a visitor used (its links in mails point there when PUBLIC_URL is not set). */
+  const originOf = (c: Context) => {
+    const url = new URL(c.req.url);
+    if (/^https\b/i.test(c.req.header('x-forwarded-proto') ?? '')) url.protocol = 'https:';
+    return url.origin;
+  };
+  const subscriptionPage = (c: Context, page: StatusPageRow, basePath: string, status: 200 | 404, state: SubscriptionPageState) => {
+    return html(c, status, renderSubscriptionPage({ title: page.title, basePath, language: languageOf(c, page), assetVersion: ASSET_VERSION, state }));
+  };
+  /** A subscriber's page (from a mail's link): what it follows, a button to confirm, one to unsubscribe. Nothing changes on GET (mail scanners open links). */
+  const manage = async (c: Context, page: StatusPageRow, basePath: string) => {
+    const token = c.req.query('token');
+    const row = await subscriberByToken(options.subscriptions.db, page, token);
+    if (!row || !token) return subscriptionPage(c, page, basePath, 404, { kind: 'invalid-link' });
+    return subscriptionPage(c, page, basePath, 200, {
+      kind: 'manage',
+      token,
+      subscriberKind: row.kind as SubscriberKind,
+      target: row.target,
+      confirmed: row.confirmedAt !== null,
+    });
   };
 
   const feed = async (c: Context, page: StatusPageRow, basePath: string, kind: 'atom' | 'rss') => {
@@ -317,6 +425,10 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
   const misses: Record<string, (c: Context) => Response> = {
     'GET /': notFound,
     'POST /login': notFound,
+    'GET /subscription': notFound,
+    'GET /unsubscribe': notFound,
+    'POST /confirm': notFound,
+    'POST /unsubscribe': notFound,
     'GET /badge.svg': badgeNotFound,
     'GET /feed.atom': (c) => c.text('Not Found', 404),
     'GET /feed.rss': (c) => c.text('Not Found', 404),

@@ -15,6 +15,11 @@ export function statusPageRoutes(services: Services) {
     .delete('/:id', async (c) => {
       await services.deleteStatusPage(c.req.param('id'));
       return c.body(null, 204);
+    })
+    .get('/:id/subscribers', async (c) => c.json(await services.listSubscribers(c.req.param('id'), c.req.query())))
+    .delete('/:id/subscribers/:subscriberId', async (c) => {
+      await services.deleteSubscriber(c.req.param('id'), c.req.param('subscriberId'));
+      return c.body(null, 204);
     });
 }
 

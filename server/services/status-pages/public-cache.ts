@@ -31,7 +31,7 @@ export interface Snapshot {
 export type PageFrame = { event: 'state'; data: string } | { event: 'reload'; data: string };
 
 export interface PublicCacheOptions {
-  ctx: Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar' | 'statusPages'>;
+  ctx: Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar' | 'statusPages' | 'smtp'>;
   /** The events of every instance. */
   feed: EventBus;
   /** History (the days, past incidents) is read again at most this often while readers come. */

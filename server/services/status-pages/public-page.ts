@@ -27,7 +27,7 @@ const PAST_INCIDENTS = 20;
 /** Upcoming maintenance shown this far ahead. */
 const MAINTENANCE_AHEAD_MS = 7 * DAY_MS;
 
-type Ctx = Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar'>;
+type Ctx = Pick<ServiceContext, 'db' | 'registry' | 'board' | 'calendar' | 'smtp'>;
 
 /** The endpoints a page shows, section by section (unknown ids left out, a tag's endpoints by name). */
 export function pageSections(ctx: Pick<Ctx, 'registry'>, page: Pick<StatusPageRow, 'sections'>): { name: string; endpoints: MonitoredEndpoint[] }[] {
@@ -80,6 +80,7 @@ interface IncidentRowLite {
 }
 
 interface UpdateRowLite {
+  id: string;
   incident_id: string;
   state: string;
   message: string;
@@ -130,13 +131,13 @@ export async function buildPublicPage(ctx: Ctx, page: StatusPageRow, now = new D
       ? []
       : rowsOf<UpdateRowLite>(
           await ctx.db.execute(sql`
-            select incident_id, state, message, created_at from incident_updates
+            select id, incident_id, state, message, created_at from incident_updates
             where incident_id = any(${pgArray(listed.map((r) => r.id))}::uuid[]) order by created_at desc`),
         );
   const updatesOf = new Map<string, PublicIncident['updates']>();
   for (const u of updates) {
     const list = updatesOf.get(u.incident_id) ?? [];
-    list.push({ state: u.state as IncidentUpdateState, message: u.message, createdAt: iso(u.created_at) });
+    list.push({ id: u.id, state: u.state as IncidentUpdateState, message: u.message, createdAt: iso(u.created_at) });
     updatesOf.set(u.incident_id, list);
   }
   const toPublicIncident = (r: IncidentRowLite): PublicIncident => ({
@@ -174,6 +175,7 @@ export async function buildPublicPage(ctx: Ctx, page: StatusPageRow, now = new D
     sections: sections.map((s) => ({ name: s.name, endpoints: s.endpoints.map(publicEndpoint) })),
     ...liveState(ctx, shown, listed.filter((r) => r.resolved_at === null).map(toPublicIncident), now),
     pastIncidents: listed.filter((r) => r.resolved_at !== null).map(toPublicIncident),
+    subscriptions: { email: page.subscribeEmail && ctx.smtp !== undefined, webhook: page.subscribeWebhook },
   };
 }
 

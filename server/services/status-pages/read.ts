@@ -31,6 +31,7 @@ export function toStatusPage(row: StatusPageRow, publicUrl: string): StatusPage 
     footer: row.footer,
     showResponseTimes: row.showResponseTimes,
     defaultLanguage: row.defaultLanguage as StatusPage['defaultLanguage'],
+    subscriptions: { email: row.subscribeEmail, webhook: row.subscribeWebhook },
     url: `${publicUrl}/status/${row.slug}`,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

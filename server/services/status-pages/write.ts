@@ -10,12 +10,13 @@ import type { ServiceContext } from '../context.ts';
 import { parentsOfEndpoints } from '../endpoints/known-endpoints.ts';
 import { findStatusPage, toStatusPage } from './read.ts';
 
-type Ctx = Pick<ServiceContext, 'db' | 'bus' | 'registry' | 'statusPages' | 'publicUrl'>;
+type Ctx = Pick<ServiceContext, 'db' | 'bus' | 'registry' | 'statusPages' | 'publicUrl' | 'smtp'>;
 
 export async function createStatusPage(ctx: Ctx, input: unknown): Promise<StatusPage> {
   const definition = parseStatusPageCreate(input);
   if (definition.password === SECRET_MARKER) throw markerWithoutPassword();
   assertPageCoherent(definition, definition.password !== null);
+  assertMailPossible(ctx, definition, false);
   if (ctx.statusPages.size >= STATUS_PAGE_LIMITS.pages) {
     throw new ValidationError([
       {
@@ -40,10 +41,12 @@ export async function createStatusPage(ctx: Ctx, input: unknown): Promise<Status
 export async function updateStatusPage(ctx: Ctx, id: string, input: unknown): Promise<StatusPage> {
   const current = findStatusPage(ctx, id);
   const patch = parseStatusPagePatch(input);
-  const merged: StatusPageDefinition = { ...definitionOf(current), ...patch };
+  const stored = definitionOf(current);
+  const merged: StatusPageDefinition = { ...stored, ...patch, subscriptions: { ...stored.subscriptions, ...patch.subscriptions } };
   const keepPassword = merged.password === SECRET_MARKER;
   if (keepPassword && current.passwordHash === null) throw markerWithoutPassword();
   assertPageCoherent(merged, merged.password !== null);
+  assertMailPossible(ctx, merged, stored.subscriptions.email);
   await assertSectionEndpoints(ctx, merged);
   assertUnique(ctx, merged, current.id);
   const values = { ...(await columnsOf(merged, keepPassword ? current.passwordHash : null)), updatedAt: new Date() };
@@ -69,9 +72,17 @@ function definitionOf(row: StatusPageRow): StatusPageDefinition {
 }
 
 async function columnsOf(definition: StatusPageDefinition, keptHash: string | null) {
-  const { password, ...rest } = definition;
+  const { password, subscriptions, ...rest } = definition;
   const passwordHash = keptHash ?? (password === null ? null : await hashPagePassword(password));
-  return { ...rest, passwordHash };
+  return { ...rest, passwordHash, subscribeEmail: subscriptions.email, subscribeWebhook: subscriptions.webhook };
+}
+
+/** Subscriptions by email are turned on only where mail can go out (a page keeps them if SMTP_URL goes away later). */
+function assertMailPossible(ctx: Pick<Ctx, 'smtp'>, definition: StatusPageDefinition, wasOn: boolean): void {
+  if (!definition.subscriptions.email || wasOn || ctx.smtp) return;
+  throw new ValidationError([
+    { path: 'subscriptions.email', message: 'needs a mail server: set SMTP_URL and SMTP_FROM, then restart Vigil', code: 'smtp_not_configured' },
+  ]);
 }
 
 async function assertSectionEndpoints(ctx: Ctx, definition: Pick<StatusPageDefinition, 'sections'>): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type StatusPage,
   type StatusPageDefinition,
   type StatusPageLanguage,
+  type StatusPageSubscriptions,
   type StatusPageVisibility,
 } from '../../../server/contract/status-pages.ts';
 import { type ProblemDetails, SECRET_MARKER } from '../../../server/contract/types.ts';
@@ -45,6 +46,7 @@ interface FormValues {
   footer: string;
   showResponseTimes: boolean;
   defaultLanguage: LanguageChoice;
+  subscriptions: StatusPageSubscriptions;
 }
 
 const newSection = (): SectionDraft => ({ name: '', kind: 'endpoints', endpointIds: [], tag: '', search: '' });
@@ -62,6 +64,7 @@ const DEFAULTS = (): FormValues => ({
   footer: '',
   showResponseTimes: false,
   defaultLanguage: 'browser',
+  subscriptions: { email: false, webhook: false },
 });
 
 /** A stored page as the form shows it: a stored password as an empty field (kept unless typed over). */
@@ -85,6 +88,8 @@ function valuesOf(p: StatusPage): FormValues {
     footer: p.footer ?? '',
     showResponseTimes: p.showResponseTimes,
     defaultLanguage: p.defaultLanguage ?? 'browser',
+    // (A server from before subscriptions sends none: both off.)
+    subscriptions: { email: p.subscriptions?.email ?? false, webhook: p.subscriptions?.webhook ?? false },
   };
 }
 
@@ -116,6 +121,9 @@ function isImageUrl(text: string): boolean {
     return false;
   }
 }
+
+/** The ways of subscribing the form offers, in its order (RSS/Atom is always on). */
+const SUBSCRIPTION_KINDS = ['email', 'webhook'] as const satisfies readonly (keyof StatusPageSubscriptions)[];
 
 /** The form's name of a section's field: sections-2-name, sections-2-endpointIds, sections-2-tag. */
 const sectionField = (index: number, part: 'name' | 'endpointIds' | 'tag' | 'kind') => `sections-${index}-${part}`;
@@ -175,14 +183,16 @@ function toDefinition(v: FormValues, kept: boolean, exists: (id: string) => bool
       footer: v.footer.trim() || null,
       showResponseTimes: v.showResponseTimes,
       defaultLanguage: v.defaultLanguage === 'browser' ? null : v.defaultLanguage,
+      subscriptions: { email: v.subscriptions.email, webhook: v.subscriptions.webhook },
     },
   };
 }
 
 /**
  * The API's field errors by the form's field: "sections.1.endpointIds.0" → sections-1-endpointIds,
- * "sections.1.name" → sections-1-name, "sections.1" → sections-1-name; one without a field ("") → "_"; a
- * taken slug or domain (409 slug_taken, domain_taken) at its field.
+ * "sections.1.name" → sections-1-name, "sections.1" → sections-1-name; "subscriptions.email" →
+ * subscriptions-email (e.g. smtp_not_configured), "subscriptions" → subscriptions; one without a field
+ * ("") → "_"; a taken slug or domain (409 slug_taken, domain_taken) at its field.
  */
 export function fieldErrorsOf(problem: ProblemDetails | null): Record<string, string> {
   const out: Record<string, string> = {};
@@ -196,6 +206,7 @@ export function fieldErrorsOf(problem: ProblemDetails | null): Record<string, st
       // A section's own error (its endpoints in all, its kind) shows at its name.
       field = sectionField(Number(index), part === 'endpointIds' || part === 'tag' ? part : 'name');
     }
+    if (head === 'subscriptions') field = index === 'email' || index === 'webhook' ? `subscriptions-${index}` : 'subscriptions';
     out[field] ??= describeStatusPageError({ ...e, code: e.code ?? '' });
   }
   return out;
@@ -521,6 +532,41 @@ export function StatusPageForm(props: { id?: string }) {
           value={values.defaultLanguage}
           onChange={(language) => setValues('defaultLanguage', language)}
         />
+        <fieldset
+          class="sp-subscriptions"
+          data-field="subscriptions"
+          data-invalid={errors().subscriptions ? 'true' : undefined}
+          aria-describedby="f-subscriptions-hint"
+        >
+          <legend>{tsp('sp.form.subscriptions')}</legend>
+          <small id="f-subscriptions-hint" class="muted">
+            {tsp('sp.form.subscriptions.hint', { path: `/status/${values.slug.trim() || '…'}` })}
+          </small>
+          <FieldError id="f-subscriptions-error" error={errors().subscriptions} />
+          <For each={SUBSCRIPTION_KINDS}>
+            {(kind) => {
+              const name = `subscriptions-${kind}`;
+              const error = () => errors()[name];
+              return (
+                <div class="sp-subscription" data-field={name} data-invalid={error() ? 'true' : undefined}>
+                  <label class="check" for={`f-${name}`}>
+                    <input
+                      id={`f-${name}`}
+                      name={name}
+                      type="checkbox"
+                      checked={values.subscriptions[kind]}
+                      aria-invalid={error() ? true : undefined}
+                      aria-describedby={error() ? `f-${name}-error` : undefined}
+                      onChange={(e) => setValues('subscriptions', kind, e.currentTarget.checked)}
+                    />
+                    <span>{tsp(kind === 'email' ? 'sp.form.subscriptions.email' : 'sp.form.subscriptions.webhook')}</span>
+                  </label>
+                  <FieldError id={`f-${name}-error`} error={error()} />
+                </div>
+              );
+            }}
+          </For>
+        </fieldset>
         <FormActions
           saving={saving()}
           editing={Boolean(props.id)}

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { StatusPage } from '../../../server/contract/status-pages.ts';
 import { DeleteButton, ResourceList, ResourceRoutes, useItemAction } from '../components/ResourcePage.tsx';
 import { StatusPageForm } from '../components/StatusPageForm.tsx';
+import { Subscribers } from '../components/StatusPageSubscribers.tsx';
 import { LOCALE_NAMES } from '../i18n/index.ts';
 import { tsp } from '../i18n/status-page-messages.ts';
 import { useLiveData } from '../lib/page-data.ts';
@@ -13,7 +14,7 @@ import '../status-pages.css';
 
 /**
  * Public status pages: the list (each with its address, who can see it, its endpoints, a link that
- * opens it, edit and delete), and the form that adds or edits one. `path`: /status-pages,
+ * opens it, its subscribers, edit and delete), and the form that adds or edits one. `path`: /status-pages,
  * /status-pages/new or /status-pages/:id/edit.
  */
 export default function StatusPagesPage(props: { path: string }) {
@@ -70,6 +71,8 @@ function PageItem(props: { page: StatusPage; onDeleted: () => void }) {
     });
   const headingId = () => `sp-${p().id}`;
   const locked = () => p().visibility === 'password';
+  /** The ways of subscribing it offers besides RSS/Atom (none from a server that predates them). */
+  const offered = () => (['email', 'webhook'] as const).filter((kind) => p().subscriptions?.[kind]);
   return (
     <li class="sp-item" data-page-id={p().id} data-visibility={p().visibility} aria-labelledby={headingId()}>
       <div class="sp-head">
@@ -115,6 +118,16 @@ function PageItem(props: { page: StatusPage; onDeleted: () => void }) {
             <dd class="sp-response-times">{tsp('sp.responseTimes.shown')}</dd>
           </div>
         </Show>
+        <Show when={offered().length > 0}>
+          <div>
+            <dt>{tsp('sp.subscriptions')}</dt>
+            <dd class="sp-subscribable">
+              {offered()
+                .map((kind) => tsp(kind === 'email' ? 'sp.subscriptions.email' : 'sp.subscriptions.webhook'))
+                .join(' · ')}
+            </dd>
+          </div>
+        </Show>
       </dl>
       <div class="actions">
         {/* The server's page, not a route of this app: a new tab. */}
@@ -131,6 +144,7 @@ function PageItem(props: { page: StatusPage; onDeleted: () => void }) {
           text={{ delete: tsp('sp.delete'), confirm: tsp('sp.deleteConfirm', { title: p().title }), yes: tsp('sp.deleteYes'), cancel: tsp('sp.cancel') }}
         />
       </div>
+      <Subscribers pageId={p().id} pageTitle={p().title} enabled={offered().length > 0} />
     </li>
   );
 }
