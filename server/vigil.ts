@@ -18,7 +18,7 @@ import { badgeSource } from './services/status-pages/badge-figures.ts';
 import { publicStatusRoutes } from './http/routes/public-status.ts';
 import { SubscriberNotices } from './services/status-pages/subscriber-notices.ts';
 import type { SubscriptionDeps } from './services/status-pages/subscriptions.ts';
-import { sendMail } from './notifications/smtp.ts';
+import { pooledMailer } from './notifications/smtp.ts';
 import { MaintenanceCalendar } from './state/maintenance-calendar.ts';
 import { MaintenanceWatch } from './services/maintenance-windows/maintenance-watch.ts';
 import { StatusBoard } from './state/status-board.ts';
@@ -345,12 +345,12 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   // Visitors following a page by email or webhook: their webhooks may reach public addresses only.
   const visitorTargets = TargetPolicy.forVisitors(settings);
   const visitorHttp = notificationFetch({ lookup: guardedLookup(visitorTargets) });
+  const mailer = settings.smtp ? pooledMailer(settings.smtp, { timeoutMs: settings.notificationTimeoutMs }) : undefined;
   const subscriptions: SubscriptionDeps = {
     db: database.db,
     publicUrl,
     smtp: settings.smtp,
-    sendMail: (mail) =>
-      settings.smtp ? sendMail(settings.smtp, mail, { timeoutMs: settings.notificationTimeoutMs }) : Promise.reject(new Error('SMTP_URL is not set')),
+    sendMail: (mail) => (mailer ? mailer.send(mail) : Promise.reject(new Error('SMTP_URL is not set'))),
     webhook: { fetch: visitorHttp, timeoutMs: settings.notificationTimeoutMs, userAgent: 'Vigil-Status-Page/0.1' },
     visitorTargets,
   };
@@ -522,6 +522,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       await relay?.stop();
       await dispatcher.stop();
       await subscriberNotices.stop();
+      await mailer?.close();
       // Each transport sends the shutdown notice and closes so that its clients reconnect.
       await Promise.all([ws!.close(), socketIo!.close(), sse.close(), publicSite.close()]);
       publicPages.close();

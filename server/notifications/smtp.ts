@@ -37,15 +37,12 @@ export function messageIdOf(local: string): string {
   return `<${local.replace(/[^A-Za-z0-9._-]/g, '-')}@vigil>`;
 }
 
-/**
- * Hands one mail to an SMTP server with nodemailer (loaded on the first mail, so a Vigil that
- * sends none never pays for it), within `timeoutMs` for the whole exchange. Never throws: SMTP 4xx
- * and network errors are worth a retry, 5xx and a bad config are not. `tls`: options added to the
- * connection (tests trust a CA they made; Vigil passes none: the system's CAs, full verification).
- */
-export async function sendMail(server: SmtpServerConfig, mail: MailToSend, options: { timeoutMs: number; tls?: ConnectionOptions }): Promise<ProviderAnswer> {
+type Transport = ReturnType<typeof import('nodemailer')['createTransport']>;
+
+async function transportFor(server: SmtpServerConfig, options: { timeoutMs: number; tls?: ConnectionOptions; pool?: boolean }): Promise<Transport> {
   const { default: nodemailer } = await import('nodemailer');
-  const transport = nodemailer.createTransport({
+  return nodemailer.createTransport({
+    ...(options.pool ? { pool: true, maxConnections: 4 } : {}),
     host: server.host,
     port: server.port,
     secure: server.security === 'tls',
@@ -57,10 +54,41 @@ export async function sendMail(server: SmtpServerConfig, mail: MailToSend, optio
     socketTimeout: options.timeoutMs,
     ...(options.tls ? { tls: options.tls } : {}),
   });
+}
+
+/**
+ * Hands one mail to an SMTP server with nodemailer (loaded on the first mail, so a Vigil that
+ * sends none never pays for it), on a connection of its own. Never throws: see `deliver`.
+ * `tls`: options added to the connection (tests trust a CA they made; Vigil passes none: the
+ * system's CAs, full verification).
+ */
+export async function sendMail(server: SmtpServerConfig, mail: MailToSend, options: { timeoutMs: number; tls?: ConnectionOptions }): Promise<ProviderAnswer> {
+  const transport = await transportFor(server, options);
+  try {
+    return await deliver(transport, server, mail, options.timeoutMs);
+  } finally {
+    transport.close();
+  }
+}
+
+/** A mail server kept open (up to 4 connections, reused): many mails to many people, as to a page's subscribers. */
+export function pooledMailer(server: SmtpServerConfig, options: { timeoutMs: number; tls?: ConnectionOptions }) {
+  let transport: Promise<Transport> | undefined;
+  return {
+    send: async (mail: MailToSend): Promise<ProviderAnswer> => {
+      transport ??= transportFor(server, { ...options, pool: true });
+      return deliver(await transport, server, mail, options.timeoutMs);
+    },
+    close: async () => (await transport)?.close(),
+  };
+}
+
+/** Within `timeoutMs` for the whole exchange. SMTP 4xx and network errors are worth a retry, 5xx and a bad config are not. */
+async function deliver(transport: Transport, server: SmtpServerConfig, mail: MailToSend, timeoutMs: number): Promise<ProviderAnswer> {
   let timer: NodeJS.Timeout | undefined;
   // nodemailer's timeouts are per step; this bounds the whole exchange.
   const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
     const sent = transport.sendMail({
@@ -76,7 +104,7 @@ export async function sendMail(server: SmtpServerConfig, mail: MailToSend, optio
     sent.catch(() => undefined);
     const result = await Promise.race([sent, deadline]);
     if (result === 'timeout') {
-      return { ok: false, statusCode: null, answer: `timed out after ${options.timeoutMs} ms`, retryable: true, retryAfterMs: null, threadRef: null };
+      return { ok: false, statusCode: null, answer: `timed out after ${timeoutMs} ms`, retryable: true, retryAfterMs: null, threadRef: null };
     }
     const code = Number.parseInt(result.response.slice(0, 3), 10);
     const rejected = result.rejected.length ? ` (refused: ${result.rejected.map(String).join(', ')})` : '';
@@ -95,6 +123,5 @@ export async function sendMail(server: SmtpServerConfig, mail: MailToSend, optio
     return { ok: false, statusCode: code, answer: redact(e.message || String(error), [server.password]), retryable, retryAfterMs: null, threadRef: null };
   } finally {
     clearTimeout(timer);
-    transport.close();
   }
 }
