@@ -306,7 +306,10 @@ export function parseSmtpUrl(value: string): Omit<SmtpServer, 'from'> | string {
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return 'must start with smtp:// (STARTTLS) or smtps:// (TLS)';
   if (url.hostname === '') return 'must name a host';
   const security = url.searchParams.get('security');
-  if (security !== null && !(security === 'none' && url.protocol === 'smtp:')) return 'the only option is ?security=none, with smtp://';
+  const others = [...url.searchParams.keys()].filter((key) => key !== 'security');
+  if (others.length > 0 || (security !== null && !(security === 'none' && url.protocol === 'smtp:'))) {
+    return 'the only option is ?security=none, with smtp://';
+  }
   if (url.pathname !== '' && url.pathname !== '/') return 'must have no path';
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),

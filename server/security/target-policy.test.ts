@@ -177,3 +177,40 @@ describe('embeddedIPv4', () => {
     expect(embeddedIPv4(address)).toBe(ipv4);
   });
 });
+
+describe('TargetPolicy.forVisitors (status page subscribers’ webhooks): public addresses only', () => {
+  const visitors = (settings: Partial<TargetPolicySettings> = {}) =>
+    TargetPolicy.forVisitors({ blockedTargets: [], allowedTargets: [], blockDefaultTargets: true, ...settings });
+
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['2130706433', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['10.1.2.3', 'private network'],
+    ['167772161', 'private network'],
+    ['172.20.0.1', 'private network'],
+    ['192.168.1.1', 'private network'],
+    ['[::ffff:10.0.0.1]', 'private network'],
+    ['100.64.0.1', 'shared address space'],
+    ['[fd12::1]', 'unique local'],
+    ['224.0.0.1', 'multicast'],
+    ['localhost', 'this machine'],
+    ['api.localhost', 'this machine'],
+    ['169.254.169.254', 'link-local / cloud metadata'],
+  ])('refuses %s (%s)', (host, reason) => {
+    const decision = visitors().decide(host);
+    expect(decision.allowed).toBe(false);
+    expect(decision.allowed === false && decision.reason).toContain(reason);
+  });
+
+  it.each(['93.184.216.34', '[2606:2800:220:1::]', 'hooks.example.com'])('takes %s', (host) => {
+    expect(visitors().decide(host)).toEqual({ allowed: true });
+  });
+
+  it('lets ALLOWED_TARGETS through, and BLOCKED_TARGETS=none does not open private ranges', () => {
+    expect(visitors({ allowedTargets: ['127.0.0.1'] }).decide('127.0.0.1')).toEqual({ allowed: true });
+    expect(visitors({ allowedTargets: ['127.0.0.1'] }).decide('127.0.0.2').allowed).toBe(false);
+    expect(visitors({ blockDefaultTargets: false }).decide('10.0.0.1').allowed).toBe(false);
+    expect(visitors({ blockedTargets: ['hooks.example.com'] }).decide('hooks.example.com').allowed).toBe(false);
+  });
+});
