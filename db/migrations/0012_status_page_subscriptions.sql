@@ -28,6 +28,7 @@ CREATE TABLE "status_page_subscribers" (
 	"language" text NOT NULL,
 	"token" text NOT NULL,
 	"secret" text,
+	"access_key" text,
 	"origin" text NOT NULL,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"confirmed_at" timestamp (3) with time zone,

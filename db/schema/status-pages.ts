@@ -71,6 +71,8 @@ export const statusPageSubscribers = pgTable(
     token: text('token').notNull(),
     /** The webhook's signing key, given to the receiver in the challenge; null for email. */
     secret: text('secret'),
+    /** On a password page, its password hash when the visitor subscribed: a new password (or public → password) ends the subscription, as it ends readers' streams. Null: subscribed on a public page. */
+    accessKey: text('access_key'),
     /** The origin the visitor subscribed through (links in messages when PUBLIC_URL is not set). */
     origin: text('origin').notNull(),
     createdAt: timestamp('created_at', ms).notNull(),

@@ -5,15 +5,21 @@
  * real local target: the banner, the rows and their 90-day bars (seeded history), the open
  * incident's timeline, the maintenance block; laid out at 1280 and 390 px; live over SSE without
  * a reload; the same page without JavaScript; a password page and its sign-in; Korean and dark;
+ * following a page by email (the form, the mailed link, Confirm, a notice's unsubscribe link) and
+ * by webhook, with and without JavaScript, and the subscriber pages laid out at 390 and 1280 px;
  * and no console error or CSP violation anywhere.
  */
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusPage } from '../../server/contract/status-pages.ts';
+import type { StatusPage, StatusPageSubscriber, SubscriberWebhookBody } from '../../server/contract/status-pages.ts';
 import type { Check, Endpoint, Incident, Page as ListPage } from '../../server/contract/types.ts';
 import { launchBrowser, newPage, type OpenedPage, saveScreenshot } from '../support/browser.ts';
 import { layoutOf, seriousViolations } from '../support/page-checks.ts';
+import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import type { TargetServer } from '../support/target-server.ts';
 import { type TestVigil, useSharedVigil, useTargetServer, waitFor } from '../support/vigil.ts';
 
@@ -23,8 +29,38 @@ let vigil: TestVigil;
 let target: TargetServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** Subscribers' mail (a real SMTP server) and webhooks (a receiver that echoes the challenge), both on 127.0.0.1. */
+let smtp: SmtpReceiver;
+let hookServer: http.Server;
+const hookUrl = (path: string) => `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}${path}`;
+/** Filled in before the shared Vigil starts: it needs the SMTP server's port. */
+const vigilEnv: Record<string, string> = {};
 useTargetServer((t) => (target = t));
-useSharedVigil((v) => (vigil = v));
+beforeAll(async () => {
+  smtp = await startSmtpReceiver();
+  hookServer = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as SubscriberWebhookBody;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(body.type === 'subscription.confirm' ? body.challenge : 'ok');
+    });
+  });
+  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+  Object.assign(vigilEnv, {
+    SMTP_URL: `smtp://${smtp.host}:${smtp.port}?security=none`,
+    SMTP_FROM: 'Acme Status <status@acme.example>',
+    ALLOWED_TARGETS: '127.0.0.1',
+    NOTIFICATION_SWEEP_MS: '200',
+    NOTIFICATION_RETRY_BASE_MS: '100',
+  });
+});
+afterAll(async () => {
+  await smtp?.close();
+  hookServer?.closeAllConnections();
+  await new Promise<void>((resolve) => (hookServer ? hookServer.close(() => resolve()) : resolve()));
+});
+useSharedVigil((v) => (vigil = v), vigilEnv);
 beforeAll(async () => {
   browser = await launchBrowser();
 });
@@ -641,5 +677,267 @@ describe('the public status page', () => {
 
     // Refused answers are the page's 401s (the form, the wrong password, the form in Korean), nothing else.
     expect(errors).toEqual(['HTTP 401: GET /status/internal', 'HTTP 401: POST /status/internal/login', 'HTTP 401: GET /status/internal?lang=ko']);
+  });
+});
+
+/** Where the subscription tests leave their screenshots, to be looked at. */
+const SUBSCRIBE_SHOTS = '/tmp/vigil-subscribe';
+
+async function shot(page: Page, name: string) {
+  mkdirSync(SUBSCRIBE_SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SUBSCRIBE_SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** The mails to `address`, once there are `count`. */
+const mailsTo = (address: string, count: number, timeoutMs = 10_000) =>
+  waitFor(
+    () => {
+      const mails = smtp.mails.filter((m) => m.envelopeTo.includes(address));
+      return mails.length >= count ? mails : null;
+    },
+    timeoutMs,
+    `${count} mails to ${address}`,
+  );
+
+/** The subscriber's link of that kind in a mail's text. */
+function linkIn(mail: ReceivedMail, kind: 'subscription' | 'unsubscribe'): string {
+  const link = new RegExp(`https?://\\S+/${kind}\\?token=[\\w-]+`).exec(mail.text)?.[0];
+  expect(link, mail.text).toBeDefined();
+  return link!;
+}
+
+async function subscriberOf(page: StatusPage, target: string): Promise<StatusPageSubscriber | undefined> {
+  const res = await vigil.api<ListPage<StatusPageSubscriber>>('GET', `/api/status-pages/${page.id}/subscribers?limit=500`);
+  expect(res.status).toBe(200);
+  return res.body.items.find((s) => s.target === target);
+}
+
+/** Submits the subscribe block's form of that kind (the browser's own form post): its answer. */
+async function submitSubscribe(page: Page, kind: 'email' | 'webhook', value: string) {
+  const input = page.locator(kind === 'email' ? '#se' : '#sw');
+  await input.fill(value);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/subscribe') && r.request().method() === 'POST'),
+    page.locator('#subscribe form').filter({ has: input }).locator('button').click(),
+  ]);
+  await page.waitForLoadState();
+  return answer;
+}
+
+/** Presses a subscriber page's button (a form POST): its answer. */
+async function press(page: Page, name: string) {
+  const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name, exact: true }).click()]);
+  await page.waitForLoadState();
+  return answer;
+}
+
+/**
+ * A subscriber page or the status page with its subscribe block: nothing wider than the window,
+ * nothing out of it, no two blocks (or a form's parts) on each other; a form's inputs and buttons
+ * as wide as the form.
+ */
+async function expectSubscribeLayout(page: Page, width: number, what: string) {
+  for (const selector of ['.wrap > *', '.box > *', '#subscribe > *', '#subscribe .card > *', 'form > *']) {
+    const layout = await layoutOf(page, selector);
+    expect(layout.overlapping, `${what}: ${selector}`).toEqual([]);
+    expect(layout.outside, `${what}: ${selector}`).toEqual([]);
+    expect(layout.sideways, what).toBe(false);
+  }
+  const outside = await page.evaluate(() =>
+    [...document.querySelectorAll('.box *, #subscribe *')]
+      .map((e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.left < -0.5 || r.right > window.innerWidth + 0.5))
+      .map(({ e, r }) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.left)}–${Math.round(r.right)}`),
+  );
+  expect(outside, what).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(width);
+  const fields = await page.locator('form').evaluateAll((forms) =>
+    forms.map((f) => ({
+      form: f.getBoundingClientRect().width,
+      parts: [...f.querySelectorAll('input:not([type=hidden]), button')].map((e) => e.getBoundingClientRect().width),
+    })),
+  );
+  for (const { form, parts } of fields) for (const part of parts) expect(part, what).toBeGreaterThanOrEqual(form - 1);
+}
+
+describe('following a status page', () => {
+  const SLUG = 'acme-orders';
+  let endpoint: Endpoint;
+  let statusPage: StatusPage;
+  beforeAll(async () => {
+    target.setMode('/orders', { kind: 'ok' });
+    endpoint = await createEndpoint({ path: '/orders', name: 'Order API', paused: true, failureThreshold: 1, recoveryThreshold: 1 });
+    await checkNow(endpoint);
+    statusPage = await post<StatusPage>('/api/status-pages', {
+      slug: SLUG,
+      title: 'Acme order status',
+      sections: [{ name: 'Orders', endpointIds: [endpoint.id] }],
+      subscriptions: { email: true, webhook: true },
+    });
+  });
+
+  it('by email: the form, the mailed link and its Confirm button, then the Unsubscribe button of a notice’s link', async () => {
+    const email = 'ada@example.com';
+    const { page, errors } = await openStatus(`/status/${SLUG}`, DESKTOP);
+    const block = page.locator('details#subscribe');
+    expect(await block.locator('summary').textContent()).toBe('Subscribe to updates');
+    expect(await block.getAttribute('open')).toBeNull();
+    expect(await page.locator('#se').isVisible()).toBe(false);
+    await block.locator('summary').click();
+    expect(await block.getAttribute('open')).toBe('');
+    expect(await page.locator('label[for="se"]').textContent()).toBe('Email');
+    expect(await page.locator('label[for="sw"]').textContent()).toBe('Webhook URL');
+    expect(await page.locator('#se').getAttribute('type')).toBe('email');
+    expect(await page.locator('#sw').getAttribute('type')).toBe('url');
+
+    const answer = await submitSubscribe(page, 'email', email);
+    expect(answer.status()).toBe(202);
+    expect(page.url()).toBe(`${base()}/status/${SLUG}/subscribe`);
+    expect(await page.title()).toBe('Acme order status');
+    expect(await page.locator('.box > p').first().textContent()).toBe(`If ${email} can receive mail, a link to confirm is on its way (valid 48 hours).`);
+    expect(await page.getByRole('link', { name: 'Back to the status page' }).getAttribute('href')).toBe(`/status/${SLUG}`);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The link of the mail: the subscriber's page, with a Confirm button; opening it confirmed nothing.
+    const [confirmation] = await mailsTo(email, 1);
+    expect(confirmation!.subject).toBe('Confirm your subscription to Acme order status');
+    const manage = linkIn(confirmation!, 'subscription');
+    expect(manage.startsWith(`${base()}/status/${SLUG}/subscription?token=`)).toBe(true);
+    expect(confirmation!.html).toContain(`href="${manage}"`);
+    expect((await page.goto(manage))?.status()).toBe(200);
+    expect(await page.locator('.box > p').allTextContents()).toEqual([
+      `Email: ${email}`,
+      'Not confirmed yet: confirm to start getting notices.',
+      'Back to the status page',
+    ]);
+    expect((await subscriberOf(statusPage, email))?.confirmedAt).toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await press(page, 'Confirm subscription')).status()).toBe(200);
+    expect(page.url()).toMatch(new RegExp(`/status/${SLUG}/confirm\\?token=`));
+    expect(await page.locator('.box > p').first().textContent()).toBe(
+      `Subscription confirmed. ${email} will get a notice when an incident starts, is updated or is resolved.`,
+    );
+    // The dashboard's API shows it confirmed.
+    const subscriber = await subscriberOf(statusPage, email);
+    expect(subscriber).toMatchObject({ kind: 'email', target: email, language: 'en', failedDeliveries: 0 });
+    expect(subscriber!.confirmedAt).not.toBeNull();
+
+    // An incident: a notice mail, whose unsubscribe link (the same as List-Unsubscribe) the reader opens and uses.
+    target.setMode('/orders', { kind: 'ok', status: 503 });
+    await checkNow(endpoint);
+    const notice = (await mailsTo(email, 2))[1]!;
+    expect(notice.headers['x-vigil-event']).toBe('incident.started');
+    expect(notice.subject).toBe('[Acme order status] Order API: incident started');
+    const unsubscribe = linkIn(notice, 'unsubscribe');
+    expect(notice.headers['list-unsubscribe']).toBe(`<${unsubscribe}>`);
+    expect((await page.goto(unsubscribe))?.status()).toBe(200);
+    expect(await page.locator('.box > p').nth(1).textContent()).toBe('Subscribed: it gets a notice when an incident starts, is updated or is resolved.');
+    expect(await page.getByRole('button').allTextContents()).toEqual(['Unsubscribe']);
+    expect((await press(page, 'Unsubscribe')).status()).toBe(200);
+    expect(await page.locator('.box > p').first().textContent()).toBe(`Unsubscribed. ${email} will get no more notices from this page.`);
+    expect(await subscriberOf(statusPage, email)).toBeUndefined();
+    // The link is spent.
+    expect((await page.goto(unsubscribe))?.status()).toBe(404);
+    expect(await page.locator('.err').textContent()).toBe('This link is unknown or has expired. Subscribe again from the status page.');
+    target.setMode('/orders', { kind: 'ok' });
+    await checkNow(endpoint);
+    expect(errors).toEqual([`HTTP 404: GET /status/${SLUG}/unsubscribe?token=${new URL(unsubscribe).searchParams.get('token')}`]);
+  });
+
+  it('the same without JavaScript: the block opens, the form posts, the link’s page confirms and unsubscribes', async () => {
+    const email = 'grace@example.com';
+    const { page, errors } = await openStatus(`/status/${SLUG}`, { ...DESKTOP, javaScriptEnabled: false });
+    expect(await page.locator('#live').isHidden()).toBe(true);
+    await page.locator('#subscribe summary').click();
+    expect((await submitSubscribe(page, 'email', email)).status()).toBe(202);
+    expect(await page.locator('.box > p').first().textContent()).toBe(`If ${email} can receive mail, a link to confirm is on its way (valid 48 hours).`);
+    const manage = linkIn((await mailsTo(email, 1))[0]!, 'subscription');
+    await page.goto(manage);
+    expect((await press(page, 'Confirm subscription')).status()).toBe(200);
+    expect((await subscriberOf(statusPage, email))?.confirmedAt).not.toBeNull();
+    // Back on the link's page: confirmed now, and its Unsubscribe button.
+    await page.goto(manage);
+    expect(await page.locator('.box > p').nth(1).textContent()).toBe('Subscribed: it gets a notice when an incident starts, is updated or is resolved.');
+    expect((await press(page, 'Unsubscribe')).status()).toBe(200);
+    expect(await page.locator('.box > p').first().textContent()).toBe(`Unsubscribed. ${email} will get no more notices from this page.`);
+    expect(await subscriberOf(statusPage, email)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  // (Chromium always comes from 127.0.0.1, and the file sends 8 mails and challenges: SUBSCRIPTION_LIMITS allows 10 a minute.
+  // Asking again for the same address within ten minutes sends nothing, so each round asks for the same one.)
+  it('lays out the subscribe block and the subscriber pages at 1280 and 390 px, in Korean, and dark', async () => {
+    const email = 'layout-reader@example.com';
+    const KO_PHONE = { ...PHONE, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
+    const configs: { name: string; options: BrowserContextOptions; width: number; ko?: boolean; dark?: boolean }[] = [
+      { name: 'en-1280', options: DESKTOP, width: 1280 },
+      { name: 'en-390', options: PHONE, width: 390 },
+      { name: 'ko-390', options: KO_PHONE, width: 390, ko: true },
+      { name: 'ko-390-dark', options: { ...KO_PHONE, colorScheme: 'dark' }, width: 390, ko: true, dark: true },
+      { name: 'en-1280-dark', options: { ...DESKTOP, colorScheme: 'dark' }, width: 1280, dark: true },
+    ];
+    let manage: string | undefined;
+    const allErrors: string[] = [];
+    for (const { name, options, width, ko, dark } of configs) {
+      const { page, errors } = await openStatus(`/status/${SLUG}`, options);
+      await page.locator('#subscribe summary').click();
+      expect(await page.locator('#subscribe summary').textContent()).toBe(ko ? '업데이트 구독' : 'Subscribe to updates');
+      expect(await page.locator('#subscribe form button').allTextContents()).toEqual(ko ? ['구독하기', '구독하기'] : ['Subscribe', 'Subscribe']);
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(dark ? 'rgb(14, 17, 22)' : 'rgb(245, 246, 248)');
+      if (dark) {
+        // The fields are dark too, their text light.
+        const field = await page.locator('#se').evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+        expect(field[0]).toBe('rgb(14, 17, 22)');
+        expect(field[1]).not.toBe('rgb(0, 0, 0)');
+      }
+      await expectSubscribeLayout(page, width, `${name} status page`);
+      await expectNoOverlap(page, width);
+      if (width === 390) {
+        // Full width on a phone: the window less the page's and the card's margins.
+        const inputs = await page.locator('#subscribe input').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+        for (const w of inputs) expect(w, name).toBeGreaterThanOrEqual(320);
+      }
+      expect(await seriousViolations(page), name).toEqual([]);
+      await shot(page, `${name}-status-page`);
+      await page.locator('#subscribe').screenshot({ path: `${SUBSCRIBE_SHOTS}/${name}-subscribe-block.png` });
+
+      // The answer to the email form (a second ask of the same address sends no second mail: the same answer).
+      expect((await submitSubscribe(page, 'email', email)).status()).toBe(202);
+      expect(await page.locator('.box > p').first().textContent()).toBe(
+        ko
+          ? `${email} 주소로 메일을 받을 수 있다면 구독 확인 링크가 곧 도착합니다(48시간 동안 유효).`
+          : `If ${email} can receive mail, a link to confirm is on its way (valid 48 hours).`,
+      );
+      await expectSubscribeLayout(page, width, `${name} email sent`);
+      expect(await seriousViolations(page), name).toEqual([]);
+      await shot(page, `${name}-email-sent`);
+
+      // The link's page, with its two buttons.
+      manage ??= linkIn((await mailsTo(email, 1))[0]!, 'subscription');
+      await page.goto(manage);
+      expect(await page.getByRole('button').allTextContents()).toEqual(ko ? ['구독 확인', '구독 해지'] : ['Confirm subscription', 'Unsubscribe']);
+      await expectSubscribeLayout(page, width, `${name} manage`);
+      expect(await seriousViolations(page), name).toEqual([]);
+      await shot(page, `${name}-manage`);
+
+      // A webhook by the form: the answer holds the long unsubscribe URL, which must wrap.
+      const hook = hookUrl(`/acme-orders/${name}/a-rather-long-path-for-the-receiver-of-acme-incidents`);
+      await page.goto(`${base()}/status/${SLUG}`);
+      await page.locator('#subscribe summary').click();
+      const answer = await submitSubscribe(page, 'webhook', hook);
+      expect(answer.status(), await answer.text()).toBe(201);
+      expect(await page.locator('.box code').textContent()).toMatch(new RegExp(`^${base()}/status/${SLUG}/unsubscribe\\?token=[\\w-]+$`));
+      await expectSubscribeLayout(page, width, `${name} webhook subscribed`);
+      expect(await seriousViolations(page), name).toEqual([]);
+      await shot(page, `${name}-webhook-subscribed`);
+      expect((await subscriberOf(statusPage, hook))?.confirmedAt).not.toBeNull();
+
+      // A link that is not (or no longer) one.
+      expect((await page.goto(`${base()}/status/${SLUG}/subscription?token=nope`))?.status()).toBe(404);
+      await expectSubscribeLayout(page, width, `${name} invalid link`);
+      await shot(page, `${name}-invalid-link`);
+      allErrors.push(...errors.filter((e) => e !== `HTTP 404: GET /status/${SLUG}/subscription?token=nope`));
+    }
+    expect(allErrors).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@
  * that store nothing. A real SMTP server and a real HTTP receiver on 127.0.0.1.
  */
 import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import http from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentUpdate, StatusPage, StatusPageSubscriber, SubscriberWebhookBody } from '../../server/contract/status-pages.ts';
@@ -236,6 +238,61 @@ describe('by webhook', () => {
     expect(html.status).toBe(400);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await subscribers(page)).toEqual([]);
+  });
+});
+
+describe('privacy and order', () => {
+  it('stops telling subscribers of a page that turns private, and takes new ones under its password', async () => {
+    const { endpoint, page, path } = await endpointOnPage({ webhook: true });
+    const before = `/${unique('hook')}`;
+    expect((await vigil.api('POST', `/status/${page.slug}/subscribe`, { webhookUrl: hooks.url(before) })).status).toBe(201);
+    const locked = await vigil.api<StatusPage>('PATCH', `/api/status-pages/${page.id}`, { visibility: 'password', password: 'correct horse battery' });
+    expect(locked.status).toBe(200);
+    // Subscribing now needs the password (its cookie).
+    expect((await vigil.api('POST', `/status/${page.slug}/subscribe`, { webhookUrl: hooks.url('/any') })).status).toBe(404);
+    const login = await fetch(`${base()}/status/${page.slug}/login`, { ...form({ password: 'correct horse battery' }), redirect: 'manual' });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const after = `/${unique('hook')}`;
+    const res = await vigil.api('POST', `/status/${page.slug}/subscribe`, { webhookUrl: hooks.url(after) }, { cookie });
+    expect(res.status).toBe(201);
+    await openIncident(endpoint, path);
+    await waitFor(() => hooks.to(after).some((h) => h.body.type === 'incident.started'), 10_000, 'the notice to the subscriber under the password');
+    // A few sweeps more: still nothing for the one who subscribed while the page was public.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(hooks.to(before).map((h) => h.body.type)).toEqual(['subscription.confirm']);
+  });
+
+  it('tells one subscriber an incident that started and resolved at once in order, each notice as it stood then', async () => {
+    const { endpoint, page, path } = await endpointOnPage({ webhook: true });
+    const hook = `/${unique('hook')}`;
+    expect((await vigil.api('POST', `/status/${page.slug}/subscribe`, { webhookUrl: hooks.url(hook) })).status).toBe(201);
+    target.setMode(path, { kind: 'ok', status: 503 });
+    await check(endpoint);
+    target.setMode(path, { kind: 'ok', status: 200 });
+    await check(endpoint);
+    const notices = await waitFor(() => {
+      const got = hooks.to(hook).filter((h) => h.body.type !== 'subscription.confirm');
+      return got.length >= 2 ? got : null;
+    }, 10_000);
+    expect(notices.map((h) => h.body.type)).toEqual(['incident.started', 'incident.resolved']);
+    expect(notices[0]!.body.notice!.incident.resolvedAt).toBeNull();
+    expect(notices[1]!.body.notice!.incident.resolvedAt).not.toBeNull();
+  });
+
+  it('never tells a visitor what a name resolves to when it is refused at connect time', async () => {
+    const bare = await startTestVigil();
+    try {
+      const res = await bare.api<StatusPage>('POST', '/api/status-pages', { slug: 'named', title: 'T', subscriptions: { webhook: true } });
+      expect(res.status).toBe(201);
+      const addresses = (await lookup(hostname(), { all: true }).catch(() => [])).map((a) => a.address);
+      const answer = await bare.api<ProblemDetails>('POST', '/status/named/subscribe', { webhookUrl: `http://${hostname()}:9/hook` });
+      expect(answer.status).toBe(400);
+      expect(['blocked_target', 'webhook_not_confirmed']).toContain(answer.body.code);
+      for (const address of [...addresses, '127.0.0.1', 'Blocked by policy', 'ENOTFOUND', 'getaddrinfo'])
+        expect(JSON.stringify(answer.body)).not.toContain(address);
+    } finally {
+      await bare.dispose();
+    }
   });
 });
 

@@ -4,8 +4,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client.ts';
 import { accessCookieName, accessToken } from '../../server/auth/page-password.ts';
-import type { PublicStatusPage, StatusPage } from '../../server/contract/status-pages.ts';
-import type { Check, Endpoint, Incident, MaintenanceWindow, Page } from '../../server/contract/types.ts';
+import type { PublicStatusPage, StatusPage, StatusPageSubscriber, SubscriberWebhookBody } from '../../server/contract/status-pages.ts';
+import type { Check, Endpoint, Incident, MaintenanceWindow, Page, ProblemDetails } from '../../server/contract/types.ts';
+import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
 import { createTestDatabase, startTestVigil, type TestDatabase, waitFor, type TestVigil } from '../support/vigil.ts';
 
@@ -74,6 +75,9 @@ interface RequestOptions {
 }
 
 let target: TargetServer;
+/** What the pages' subscribers receive: mail (a real SMTP server) and webhooks. */
+let smtp: SmtpReceiver;
+let hooks: HookReceiver;
 let vigil: TestVigil;
 /** The shared Vigil's database, disposed by the file itself (the last test stops Vigil, which may hang). */
 let database: TestDatabase;
@@ -302,8 +306,20 @@ async function signIn(slugOrRoot: string, password: string, options: RequestOpti
 }
 
 beforeAll(async () => {
-  [target, database] = await Promise.all([startTargetServer(), createTestDatabase()]);
-  vigil = await startTestVigil({ API_KEY: KEY, REALTIME_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS_PER_ADDRESS) }, database);
+  [target, database, smtp, hooks] = await Promise.all([startTargetServer(), createTestDatabase(), startSmtpReceiver(), startHookReceiver()]);
+  vigil = await startTestVigil(
+    {
+      API_KEY: KEY,
+      REALTIME_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS_PER_ADDRESS),
+      // Subscriptions: mail to the test's SMTP server, webhooks to its receiver on 127.0.0.1 (the one private address let through).
+      SMTP_URL: `smtp://${smtp.host}:${smtp.port}?security=none`,
+      SMTP_FROM: `Status <status-${RUN}@vigil.test>`,
+      ALLOWED_TARGETS: '127.0.0.1',
+      NOTIFICATION_SWEEP_MS: '200',
+      NOTIFICATION_RETRY_BASE_MS: '100',
+    },
+    database,
+  );
 
   const create = async (key: keyof typeof ep, body: Record<string, unknown>) => {
     ep[key] = await admin<Endpoint>('POST', '/api/endpoints', body);
@@ -413,7 +429,7 @@ afterAll(async () => {
   vigil?.server.closeAllConnections();
   vigil?.server.close();
   await database?.dispose();
-  await target?.close();
+  await Promise.all([target?.close(), smtp?.close(), hooks?.close()]);
 });
 
 /** Stops a Vigil; false when it has not stopped within `ms`. */
@@ -1233,6 +1249,680 @@ describe('headers of public answers', () => {
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(scriptSrc(csp(stream))).not.toMatch(/unsafe-inline/);
     stream.close();
+  });
+});
+
+/** A request the hook receiver got. */
+interface Hook {
+  path: string;
+  /** The Host it was addressed to. */
+  host: string;
+  headers: http.IncomingHttpHeaders;
+  raw: string;
+  /** Parsed, when it is JSON. */
+  body: SubscriberWebhookBody | null;
+}
+
+interface HookReceiver {
+  /** Every request received, on any loopback address. */
+  requests: Hook[];
+  port: number;
+  /** http://127.0.0.1:<port><path> */
+  url(path: string): string;
+  to(path: string): Hook[];
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribers' webhooks, and the canary for those that must never be called: on every loopback
+ * address (IPv4 and IPv6, 127.0.0.2 and ::1 as well), it records every request, echoes
+ * subscription challenges and takes notices with a 200.
+ */
+async function startHookReceiver(): Promise<HookReceiver> {
+  const requests: Hook[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => {
+      let body: SubscriberWebhookBody | null = null;
+      try {
+        body = JSON.parse(raw) as SubscriberWebhookBody;
+      } catch {
+        // Not JSON: recorded as it came.
+      }
+      requests.push({ path: req.url ?? '/', host: req.headers.host ?? '', headers: req.headers, raw, body });
+      if (body?.type === 'subscription.confirm') res.writeHead(200, { 'content-type': 'text/plain' }).end(body.challenge);
+      else res.writeHead(200).end('thanks');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    requests,
+    port,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    to: (path) => requests.filter((r) => r.path === path),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function postForm(path: string, fields: Record<string, string>, options: RequestOptions = {}): Promise<Answer> {
+  return send(path, { ...options, method: 'POST', headers: { ...FORM, ...options.headers }, body: new URLSearchParams(fields).toString() });
+}
+
+function postJson(path: string, body: unknown, options: RequestOptions = {}): Promise<Answer> {
+  return send(path, { ...options, method: 'POST', headers: { 'content-type': 'application/json', ...options.headers }, body: JSON.stringify(body) });
+}
+
+/** Opens a link from a mail or a webhook body as its reader would: to this Vigil, with the link's host as Host. */
+function follow(link: string, options: RequestOptions = {}): Promise<Answer> {
+  const url = new URL(link);
+  return send(`${url.pathname}${url.search}`, { ...options, host: url.host });
+}
+
+/** The subscriber's link of that kind in a mail's text. */
+function linkIn(mail: ReceivedMail, kind: 'subscription' | 'unsubscribe'): string {
+  const link = new RegExp(`https?://[^\\s"<>]+/${kind}\\?token=[\\w-]+`).exec(mail.text)?.[0];
+  expect(link, mail.text).toBeDefined();
+  return link!;
+}
+
+/** Subscribes the hook receiver's `path` to the page at `base` (JSON): its answer. */
+async function subscribeHook(base: string, path: string, options: RequestOptions = {}): Promise<{ url: string; unsubscribeUrl: string }> {
+  const res = await postJson(`${base}/subscribe`, { webhookUrl: hooks.url(path) }, options);
+  expect(res.status, res.body).toBe(201);
+  return JSON.parse(res.body);
+}
+
+const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
+/** The same link with another last path segment: /subscription?token=… → /confirm?token=… */
+const linkTo = (link: string, action: 'subscription' | 'confirm' | 'unsubscribe') => link.replace(/\/(subscription|confirm|unsubscribe)\?/, `/${action}?`);
+
+/** The mails to `address` once there are `count` of them. */
+const mailsTo = (address: string, count: number, timeoutMs = 10_000) =>
+  waitFor(
+    () => {
+      const mails = smtp.mails.filter((m) => m.envelopeTo.includes(address));
+      return mails.length >= count ? mails : null;
+    },
+    timeoutMs,
+    `${count} mails to ${address}`,
+  );
+
+const subscribersOf = async (p: StatusPage) => (await admin<Page<StatusPageSubscriber>>('GET', `/api/status-pages/${p.id}/subscribers?limit=500`)).items;
+/** A page's subscribers as [target, confirmed], sorted. */
+const followersOf = async (p: StatusPage) => (await subscribersOf(p)).map((s) => [s.target, s.confirmedAt !== null] as const).sort();
+
+/** Everything a subscriber received, as one text per message: mails whole (headers, subject, text, HTML), webhooks whole (headers, body). */
+const receivedText = (mails: ReceivedMail[], requests: Hook[]) => [
+  ...mails.map((m) => ({ what: `mail "${m.subject}" to ${m.envelopeTo}`, text: `${JSON.stringify(m.headers)}\n${m.subject}\n${m.text}\n${m.html}` })),
+  ...requests.map((h) => ({ what: `webhook ${h.body?.type} to ${h.path}`, text: `${JSON.stringify(h.headers)}\n${h.raw}` })),
+];
+
+/** The tags a subscriber page may have: no script, image, frame, style or SVG, whatever a visitor typed. */
+const SUBSCRIBER_PAGE_TAGS = new Set(['html', 'head', 'meta', 'title', 'link', 'body', 'main', 'div', 'h1', 'p', 'b', 'code', 'form', 'button', 'a', 'nav']);
+const unsafeMarkup = (markup: string) => {
+  const tags = tagsOf(markup);
+  return [
+    ...tags.filter((t) => !SUBSCRIBER_PAGE_TAGS.has(t.name)).map((t) => `<${t.name}>`),
+    ...tags.flatMap((t) => t.attributes.filter((a) => a.startsWith('on') || a === 'style' || a === 'srcdoc').map((a) => `<${t.name} ${a}>`)),
+    ...(/(?:href|src|action)\s*=\s*"\s*javascript:/i.test(markup) ? ['javascript: URL'] : []),
+  ];
+};
+/** What a mail's HTML may not hold (its styles are inline, as mail clients need). */
+const MAIL_DENIED_TAGS = new Set(['script', 'img', 'svg', 'iframe', 'object', 'embed', 'base', 'form', 'input', 'link', 'style', 'meta-refresh']);
+const unsafeMailMarkup = (markup: string) => {
+  const tags = tagsOf(markup);
+  return [
+    ...tags.filter((t) => MAIL_DENIED_TAGS.has(t.name)).map((t) => `<${t.name}>`),
+    ...tags.flatMap((t) => t.attributes.filter((a) => a.startsWith('on') || a === 'srcdoc').map((a) => `<${t.name} ${a}>`)),
+    ...(/(?:href|src)\s*=\s*"\s*javascript:/i.test(markup) ? ['javascript: URL'] : []),
+  ];
+};
+
+describe('status page subscribers', () => {
+  beforeAll(async () => {
+    // The public page (with its custom domain) offers both; so does the badge page, for pages to tell apart.
+    await admin('PATCH', `/api/status-pages/${page.pub.id}`, { subscriptions: { email: true, webhook: true } });
+    await admin('PATCH', `/api/status-pages/${page.badge.id}`, { subscriptions: { email: true, webhook: true } });
+    const html = await send(`/status/${SLUG.pub}`);
+    expect(html.body).toContain(`action="/status/${SLUG.pub}/subscribe"`);
+  });
+
+  it('tells its mail and webhook subscribers what the page shows of its own endpoints, and nothing of hidden endpoints, of the checks or of other pages', async () => {
+    const from = '127.0.0.21';
+    const own = `/status/${SLUG.pub}`;
+    const emailOwn = `reader-own-${RUN}@example.com`;
+    const emailDomain = `reader-domain-${RUN}@example.com`;
+    const hookOwn = `/hooks/own-${RUN}`;
+    const hookDomain = `/hooks/domain-${RUN}`;
+
+    // Two by mail (one in Korean, one on the custom domain), two by webhook (Vigil's host and the domain).
+    const answers = [
+      await postForm(`${own}/subscribe?lang=ko`, { email: emailOwn }, { from }),
+      await postForm('/subscribe', { email: emailDomain }, { from, host: DOMAIN.pub }),
+      await postJson(`${own}/subscribe`, { webhookUrl: hooks.url(hookOwn) }, { from }),
+      await postForm('/subscribe', { webhookUrl: hooks.url(hookDomain) }, { from, host: DOMAIN.pub }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 201, 201]);
+    const [confirmOwn] = await mailsTo(emailOwn, 1);
+    const [confirmDomain] = await mailsTo(emailDomain, 1);
+    const manageOwn = linkIn(confirmOwn!, 'subscription');
+    const manageDomain = linkIn(confirmDomain!, 'subscription');
+    expect(manageOwn.startsWith(`http://${ownHost()}${own}/subscription?token=`), manageOwn).toBe(true);
+    expect(manageDomain.startsWith(`http://${DOMAIN.pub}/subscription?token=`), manageDomain).toBe(true);
+    for (const link of [manageOwn, manageDomain]) expect((await follow(linkTo(link, 'confirm'), { method: 'POST', headers: FORM })).status).toBe(200);
+    expect(await followersOf(page.pub)).toEqual(
+      [
+        [emailOwn, true],
+        [emailDomain, true],
+        [hooks.url(hookOwn), true],
+        [hooks.url(hookDomain), true],
+      ].sort(),
+    );
+
+    // Hidden endpoints change: one on no page fails, is renamed, gets updates and recovers; the password page's one too.
+    const hidden = await admin<Endpoint>('POST', '/api/endpoints', secretEndpoint(`zqHidden Subscribed ${RUN}`, '/zqpath/hidden-sub'));
+    target.setMode(targetPath('/zqpath/hidden-sub'), failing);
+    await checkNow(hidden);
+    const hiddenIncident2 = (await openIncidentOf(hidden))!;
+    await admin('POST', `/api/incidents/${hiddenIncident2.id}/updates`, { state: 'identified', message: `${HIDDEN_UPDATE} for subscribers` });
+    await admin('PATCH', `/api/endpoints/${hidden.id}`, { name: `zqHidden Renamed ${RUN}`, headers: { 'X-Other': SECRET.headerValue } });
+    target.setMode(targetPath('/zqpath/priv-only'), failing);
+    await checkNow(ep.privOnly);
+    const privIncident2 = (await openIncidentOf(ep.privOnly))!;
+    await admin('POST', `/api/incidents/${privIncident2.id}/updates`, { state: 'investigating', message: `${PRIV_UPDATE} for subscribers` });
+    target.setMode(targetPath('/zqpath/hidden-sub'), { kind: 'ok' });
+    await checkNow(hidden);
+    target.setMode(targetPath('/zqpath/priv-only'), { kind: 'ok' });
+    await checkNow(ep.privOnly);
+
+    // Then the page's own: Public Queue fails with a telling status and body, gets an update and recovers; the hostile name fails and recovers.
+    target.setMode(targetPath('/zqpath/pub-flaky'), { kind: 'ok', status: 507, body: `${SECRET.errorBody} at ${SECRET.errorStack}` });
+    await checkNow(ep.pubFlaky);
+    const shown = (await openIncidentOf(ep.pubFlaky))!;
+    const publicNotice = `Queue workers are being restarted ${RUN}.\nNext update within 30 minutes.`;
+    await admin('POST', `/api/incidents/${shown.id}/updates`, { state: 'identified', message: publicNotice });
+    target.setMode(targetPath('/zqpath/pub-hostile'), failing);
+    await checkNow(ep.pubHostile);
+    const hostile = (await openIncidentOf(ep.pubHostile))!;
+    target.setMode(targetPath('/zqpath/pub-flaky'), { kind: 'ok' });
+    target.setMode(targetPath('/zqpath/pub-hostile'), { kind: 'ok' });
+    await checkNow(ep.pubFlaky);
+    await checkNow(ep.pubHostile);
+
+    // Each subscriber: Public Queue started, updated, resolved; the hostile one started, resolved. Then nothing more.
+    const expected = { 'incident.started': 2, 'incident.updated': 1, 'incident.resolved': 2 };
+    await mailsTo(emailOwn, 6, 15_000);
+    await mailsTo(emailDomain, 6, 15_000);
+    await waitFor(() => hooks.to(hookOwn).length >= 6 && hooks.to(hookDomain).length >= 6, 15_000, 'the webhook notices');
+    await sleep(1500);
+    const mails = smtp.mails.filter((m) => m.envelopeTo.includes(emailOwn) || m.envelopeTo.includes(emailDomain));
+    const requests = [...hooks.to(hookOwn), ...hooks.to(hookDomain)];
+    expect(mails).toHaveLength(12);
+    expect(requests).toHaveLength(12);
+    const noticeMails = mails.filter((m) => m.headers['x-vigil-event'] !== 'subscription.confirm');
+    const notices = requests.filter((h) => h.body?.type !== 'subscription.confirm');
+    const count = (kinds: (string | undefined)[]) => Object.fromEntries(Object.keys(expected).map((k) => [k, kinds.filter((x) => x === k).length / 2]));
+    expect(count(noticeMails.map((m) => m.headers['x-vigil-event']))).toEqual(expected);
+    expect(count(notices.map((h) => h.body?.type))).toEqual(expected);
+
+    // Nothing hidden, no secret, and nothing of the check (its URL, error text or status) in anything they got.
+    const forbidden: Record<string, string> = {
+      ...forbiddenForAnonymous(),
+      hiddenSubId: hidden.id,
+      hiddenSubName: hidden.name,
+      hiddenSubRenamed: `zqHidden Renamed ${RUN}`,
+      hiddenSubIncident: hiddenIncident2.id,
+      privIncident2: privIncident2.id,
+      targetOrigin: target.origin,
+      shownUrl: ep.pubFlaky.url,
+      shownError: shown.errorMessage ?? 'no error message',
+      hostileError: hostile.errorMessage ?? 'no error message',
+    };
+    expect(shown.errorMessage).toMatch(/\w/);
+    const leaks = receivedText(mails, requests).flatMap(({ what, text }) => leaksIn({ headers: {}, body: text }, forbidden).map((l) => `${what}: ${l}`));
+    expect(leaks).toEqual([]);
+    // The check's status code is nowhere in the words (URLs, ids and times aside).
+    const words = [
+      ...noticeMails.map((m) => `${m.subject}\n${m.text}\n${m.html}`),
+      ...notices.map((h) => `${h.body!.text}\n${JSON.stringify(h.body!.notice)}`),
+    ].map((t) => t.replace(/https?:\/\/\S+/g, ''));
+    expect(words.filter((t) => /(?<![\w.:+-])507(?!\w)/.test(t))).toEqual([]);
+
+    // The notices hold what the page shows of those two incidents: ids, names, updates, times; no other field.
+    const view = JSON.parse((await send(`${own}/page.json`)).body) as PublicStatusPage;
+    const onPage = new Map([...view.activeIncidents, ...view.pastIncidents].map((i) => [i.id, i]));
+    expect(onPage.has(shown.id) && onPage.has(hostile.id)).toBe(true);
+    for (const hook of notices) {
+      const body = hook.body!;
+      expect(Object.keys(body).sort()).toEqual(['notice', 'page', 'sentAt', 'text', 'type', 'unsubscribeUrl']);
+      expect(body.page).toEqual({ slug: SLUG.pub, title: page.pub.title, url: hook.path === hookOwn ? `http://${ownHost()}${own}` : `http://${DOMAIN.pub}/` });
+      const notice = body.notice!;
+      expect(Object.keys(notice).sort()).toEqual(['incident', 'kind', 'occurredAt', 'update']);
+      expect(Object.keys(notice.incident).sort()).toEqual(['endpointId', 'endpointName', 'id', 'resolvedAt', 'startedAt', 'updates']);
+      for (const u of notice.incident.updates) expect(Object.keys(u).sort()).toEqual(['createdAt', 'id', 'message', 'state']);
+      expect([shown.id, hostile.id]).toContain(notice.incident.id);
+      const pageIncident = onPage.get(notice.incident.id)!;
+      expect([notice.incident.endpointId, notice.incident.endpointName, notice.incident.startedAt]).toEqual([
+        pageIncident.endpointId,
+        pageIncident.endpointName,
+        pageIncident.startedAt,
+      ]);
+      for (const u of notice.incident.updates) expect(pageIncident.updates).toContainEqual(u);
+    }
+    expect(notices.find((h) => h.body!.type === 'incident.updated')!.body!.notice!.update!.message).toBe(publicNotice);
+
+    // The mails: their page's links and words, on one subject line; the hostile name as text, never markup.
+    for (const mail of noticeMails) {
+      const domainReader = mail.envelopeTo.includes(emailDomain);
+      expect(mail.headers['list-unsubscribe']).toMatch(
+        domainReader
+          ? new RegExp(`^<http://${DOMAIN.pub.replace(/\./g, '\\.')}/unsubscribe\\?token=[\\w-]+>$`)
+          : new RegExp(`^<http://${ownHost()}${own}/unsubscribe\\?token=[\\w-]+>$`),
+      );
+      expect(mail.subject).toContain(page.pub.title);
+      expect(mail.subject).not.toMatch(/[\r\n]/);
+      expect(mail.subject.includes(ep.pubFlaky.name) || mail.subject.includes('Evil <script>alert('), mail.subject).toBe(true);
+      expect(unsafeMailMarkup(mail.html), mail.subject).toEqual([]);
+      expect(mail.html).toContain(`lang="${domainReader ? 'en' : 'ko'}"`);
+    }
+    const hostileMails = noticeMails.filter((m) => m.subject.includes('Evil'));
+    expect(hostileMails).toHaveLength(4);
+    for (const mail of hostileMails) {
+      expect(mail.html).toContain('Evil &lt;script&gt;alert(');
+      expect(mail.html).not.toMatch(/<script|<img/i);
+    }
+
+    // One click (RFC 8058) from each mail and webhook body ends it.
+    for (const link of [
+      ...[emailOwn, emailDomain].map((a) => noticeMails.find((m) => m.envelopeTo.includes(a))!.headers['list-unsubscribe']!.slice(1, -1)),
+      ...[hookOwn, hookDomain].map((p) => hooks.to(p).at(-1)!.body!.unsubscribeUrl),
+    ]) {
+      expect((await follow(link, { method: 'POST', headers: FORM, body: 'List-Unsubscribe=One-Click' })).status, link).toBe(200);
+    }
+    expect(await subscribersOf(page.pub)).toEqual([]);
+  });
+
+  it('answers the subscription routes on a custom domain for its own page alone', async () => {
+    const from = '127.0.0.22';
+    const email = `domain-only-${RUN}@example.com`;
+    const other = `domain-other-${RUN}@example.com`;
+    const titles = { priv: page.priv.title, priv2: page.priv2.title, flip: page.flip.title, badge: page.badge.title };
+    const forbidden = { ...forbiddenForAnonymous(), ...titles };
+    const hooksBefore = hooks.requests.length;
+
+    expect((await postForm('/subscribe', { email }, { from, host: DOMAIN.pub })).status).toBe(202);
+    const manage = linkIn((await mailsTo(email, 1))[0]!, 'subscription');
+    expect(manage.startsWith(`http://${DOMAIN.pub}/subscription?token=`), manage).toBe(true);
+    const token = tokenOf(manage);
+    const shown = await follow(manage);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain(`action="/confirm?token=${token}"`);
+    expect(shown.body).toContain(`action="/unsubscribe?token=${token}"`);
+    expect(shown.body).toContain(page.pub.title);
+    expect(leaksIn(shown, forbidden)).toEqual([]);
+
+    // Every other page's subscription routes, by slug on this domain: not found, nothing taken, nothing told.
+    const refused: string[] = [];
+    const answers: { what: string; res: Answer }[] = [];
+    for (const slug of [SLUG.badge, SLUG.flip, SLUG.priv, SLUG.priv2, `nope-${RUN}`]) {
+      const base = `/status/${slug}`;
+      const tries: [string, () => Promise<Answer>][] = [
+        [`POST ${base}/subscribe (form)`, () => postForm(`${base}/subscribe`, { email: other }, { from, host: DOMAIN.pub })],
+        [`POST ${base}/subscribe (JSON)`, () => postJson(`${base}/subscribe`, { webhookUrl: hooks.url(`/domain-${slug}`) }, { from, host: DOMAIN.pub })],
+        [`GET ${base}/subscription`, () => send(`${base}/subscription?token=${token}`, { host: DOMAIN.pub })],
+        [`GET ${base}/unsubscribe`, () => send(`${base}/unsubscribe?token=${token}`, { host: DOMAIN.pub })],
+        [`POST ${base}/confirm`, () => postForm(`${base}/confirm?token=${token}`, {}, { host: DOMAIN.pub })],
+        [`POST ${base}/unsubscribe`, () => postForm(`${base}/unsubscribe?token=${token}`, { 'List-Unsubscribe': 'One-Click' }, { host: DOMAIN.pub })],
+      ];
+      for (const [what, run] of tries) answers.push({ what, res: await run() });
+    }
+    // …and the other domain's root, with this page's link.
+    for (const [what, run] of [
+      ['GET /subscription', () => send(`/subscription?token=${token}`, { host: DOMAIN.priv })],
+      ['GET /unsubscribe', () => send(`/unsubscribe?token=${token}`, { host: DOMAIN.priv })],
+      ['POST /confirm', () => postForm(`/confirm?token=${token}`, {}, { host: DOMAIN.priv })],
+      ['POST /unsubscribe', () => postForm(`/unsubscribe?token=${token}`, {}, { host: DOMAIN.priv })],
+    ] as const) {
+      answers.push({ what: `${what} on ${DOMAIN.priv}`, res: await run() });
+    }
+    for (const { what, res } of answers) {
+      if (res.status !== 404) refused.push(`${what} → ${res.status}`);
+      // (The other domain's own page may name itself, as its password form does.)
+      const { priv: _title, ...others } = forbidden;
+      for (const leak of leaksIn(res, { ...(what.endsWith(DOMAIN.priv) ? others : forbidden), email, other })) refused.push(`${what}: ${leak}`);
+    }
+    expect(refused).toEqual([]);
+    expect(smtp.mails.filter((m) => m.envelopeTo.includes(other))).toEqual([]);
+    expect(hooks.requests.length).toBe(hooksBefore);
+    expect(await subscribersOf(page.badge)).toEqual([]);
+    expect(await followersOf(page.pub)).toEqual([[email, false]]);
+
+    // The page's own slug on its domain is the page: its link works there too; then confirm and one-click unsubscribe at the root.
+    expect((await send(`/status/${SLUG.pub}/subscription?token=${token}`, { host: DOMAIN.pub })).status).toBe(200);
+    const confirmed = await postForm(`/confirm?token=${token}`, {}, { host: DOMAIN.pub });
+    expect(confirmed.status).toBe(200);
+    expect(leaksIn(confirmed, forbidden)).toEqual([]);
+    expect(await followersOf(page.pub)).toEqual([[email, true]]);
+    const gone = await postForm(`/unsubscribe?token=${token}`, { 'List-Unsubscribe': 'One-Click' }, { host: DOMAIN.pub });
+    expect(gone.status).toBe(200);
+    expect(leaksIn(gone, forbidden)).toEqual([]);
+    expect(await subscribersOf(page.pub)).toEqual([]);
+  });
+
+  it('takes no subscription to a password page before sign-in, on either host; and one after', async () => {
+    const from = '127.0.0.23';
+    await admin('PATCH', `/api/status-pages/${page.priv.id}`, { subscriptions: { email: true, webhook: true } });
+    const email = `private-reader-${RUN}@example.com`;
+    const hook = `/hooks/private-${RUN}`;
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = hooks.requests.length;
+    const forged = `${accessCookieName(page.priv.id)}=${accessToken(page.priv.id, 'scrypt$c2FsdA$aGFzaA')}`;
+    const refused: string[] = [];
+    for (const [base, host] of [
+      [`/status/${SLUG.priv}`, ownHost()],
+      ['', DOMAIN.priv],
+      [`/status/${SLUG.priv}`, DOMAIN.priv],
+    ] as const) {
+      // Before sign-in the page is the password form: no subscribe block.
+      expect((await send(base || '/', { host })).body).not.toContain('id="subscribe"');
+      for (const cookie of [undefined, forged]) {
+        const headers: Record<string, string> = cookie ? { cookie } : {};
+        for (const [what, res] of [
+          ['form email', await postForm(`${base}/subscribe`, { email }, { from, host, headers })],
+          ['form webhook', await postForm(`${base}/subscribe`, { webhookUrl: hooks.url(hook) }, { from, host, headers })],
+          ['JSON email', await postJson(`${base}/subscribe`, { email }, { from, host, headers })],
+          ['JSON webhook', await postJson(`${base}/subscribe`, { webhookUrl: hooks.url(hook) }, { from, host, headers })],
+        ] as const) {
+          const label = `${what} to ${base}/subscribe on ${host}${cookie ? ' with a forged cookie' : ''}`;
+          if (res.status !== 404) refused.push(`${label} → ${res.status}`);
+          for (const leak of leaksIn(res, { ...privateContent(), email })) refused.push(`${label}: ${leak}`);
+        }
+      }
+    }
+    expect(refused).toEqual([]);
+    await sleep(200);
+    expect(smtp.mails.length).toBe(mailsBefore);
+    expect(hooks.requests.length).toBe(hooksBefore);
+    expect(await subscribersOf(page.priv)).toEqual([]);
+
+    // Signed in, the same forms work: on Vigil's host by mail, on the domain by webhook.
+    const cookie = await signIn(`/status/${SLUG.priv}`, PASSWORD, { from });
+    expect((await postForm(`/status/${SLUG.priv}/subscribe`, { email }, { from, headers: { cookie } })).status).toBe(202);
+    const manage = linkIn((await mailsTo(email, 1))[0]!, 'subscription');
+    expect(manage.startsWith(`http://${ownHost()}/status/${SLUG.priv}/subscription?token=`)).toBe(true);
+    const domainCookie = await signIn('', PASSWORD, { from, host: DOMAIN.priv });
+    const subscribed = await postJson('/subscribe', { webhookUrl: hooks.url(hook) }, { from, host: DOMAIN.priv, headers: { cookie: domainCookie } });
+    expect(subscribed.status).toBe(201);
+    expect(JSON.parse(subscribed.body).unsubscribeUrl).toMatch(new RegExp(`^http://${DOMAIN.priv.replace(/\./g, '\\.')}/unsubscribe\\?token=`));
+    expect(await followersOf(page.priv)).toEqual(
+      [
+        [email, false],
+        [hooks.url(hook), true],
+      ].sort(),
+    );
+    for (const link of [linkTo(manage, 'unsubscribe'), JSON.parse(subscribed.body).unsubscribeUrl as string]) {
+      expect((await follow(link, { method: 'POST', headers: FORM, body: '' })).status).toBe(200);
+    }
+    expect(await subscribersOf(page.priv)).toEqual([]);
+  });
+
+  it("does nothing with one page's subscriber links on another page: 404, and nothing changes", async () => {
+    const from = '127.0.0.24';
+    const email = `tokens-${RUN}@example.com`;
+    expect((await postForm(`/status/${SLUG.pub}/subscribe`, { email }, { from })).status).toBe(202);
+    const pending = tokenOf(linkIn((await mailsTo(email, 1))[0]!, 'subscription'));
+    const webhook = await subscribeHook(`/status/${SLUG.pub}`, `/hooks/tokens-${RUN}`, { from });
+    const confirmed = tokenOf(webhook.unsubscribeUrl);
+    // A subscriber of the badge page, whose link must not work on the public page either.
+    const badgeHook = await subscribeHook(`/status/${SLUG.badge}`, `/hooks/badge-${RUN}`, { from });
+    const badgeToken = tokenOf(badgeHook.unsubscribeUrl);
+    const pubBefore = await followersOf(page.pub);
+    const badgeBefore = await followersOf(page.badge);
+    expect(pubBefore).toHaveLength(2);
+    expect(badgeBefore).toHaveLength(1);
+
+    const privCookie = await signIn(`/status/${SLUG.priv}`, PASSWORD, { from });
+    const elsewhere: [string, string, string, Record<string, string>][] = [
+      // [base, host, token, headers]
+      ...[pending, confirmed].flatMap((token): [string, string, string, Record<string, string>][] => [
+        [`/status/${SLUG.badge}`, ownHost(), token, {}],
+        [`/status/${SLUG.flip}`, ownHost(), token, {}],
+        [`/status/${SLUG.priv}`, ownHost(), token, { cookie: privCookie }],
+        [`/status/${SLUG.priv2}`, ownHost(), token, {}],
+        ['', DOMAIN.priv, token, {}],
+        [`/status/nope-${RUN}`, ownHost(), token, {}],
+      ]),
+      [`/status/${SLUG.pub}`, ownHost(), badgeToken, {}],
+      ['', DOMAIN.pub, badgeToken, {}],
+    ];
+    const wrong: string[] = [];
+    for (const [base, host, token, headers] of elsewhere) {
+      for (const [what, run] of [
+        ['GET subscription', () => send(`${base}/subscription?token=${token}`, { host, headers })],
+        ['GET unsubscribe', () => send(`${base}/unsubscribe?token=${token}`, { host, headers })],
+        ['POST confirm', () => postForm(`${base}/confirm?token=${token}`, {}, { host, headers })],
+        ['POST unsubscribe', () => postForm(`${base}/unsubscribe?token=${token}`, { 'List-Unsubscribe': 'One-Click' }, { host, headers })],
+      ] as const) {
+        const res = await run();
+        const label = `${what} ${base || '/'} on ${host}`;
+        if (res.status !== 404) wrong.push(`${label} → ${res.status}`);
+        for (const leak of leaksIn(res, { email, webhook: webhook.url, badgeHook: badgeHook.url })) wrong.push(`${label}: ${leak}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await followersOf(page.pub)).toEqual(pubBefore);
+    expect(await followersOf(page.badge)).toEqual(badgeBefore);
+    expect(await subscribersOf(page.priv)).toEqual([]);
+
+    for (const [base, token] of [
+      [`/status/${SLUG.pub}`, pending],
+      [`/status/${SLUG.pub}`, confirmed],
+      [`/status/${SLUG.badge}`, badgeToken],
+    ] as const) {
+      expect((await postForm(`${base}/unsubscribe?token=${token}`, {})).status).toBe(200);
+    }
+    expect([...(await subscribersOf(page.pub)), ...(await subscribersOf(page.badge))]).toEqual([]);
+  });
+
+  it('changes nothing when a link is only opened (GET or HEAD, as mail scanners do), on either host', async () => {
+    const from = '127.0.0.25';
+    const pendingEmail = `scanned-pending-${RUN}@example.com`;
+    const confirmedEmail = `scanned-confirmed-${RUN}@example.com`;
+    expect((await postForm(`/status/${SLUG.pub}/subscribe`, { email: pendingEmail }, { from })).status).toBe(202);
+    expect((await postForm('/subscribe', { email: confirmedEmail }, { from, host: DOMAIN.pub })).status).toBe(202);
+    const pending = linkIn((await mailsTo(pendingEmail, 1))[0]!, 'subscription');
+    const confirmed = linkIn((await mailsTo(confirmedEmail, 1))[0]!, 'subscription');
+    expect((await follow(linkTo(confirmed, 'confirm'), { method: 'POST', headers: FORM })).status).toBe(200);
+    const before = await followersOf(page.pub);
+    expect(before).toEqual([
+      [confirmedEmail, true],
+      [pendingEmail, false],
+    ]);
+
+    for (const link of [pending, confirmed]) {
+      // The scanner follows the links of the mail, and of the pages they open, again and again.
+      for (let round = 0; round < 3; round++) {
+        for (const action of ['subscription', 'unsubscribe', 'confirm'] as const) {
+          for (const method of ['GET', 'HEAD']) {
+            const res = await follow(linkTo(link, action), { method });
+            if (action !== 'confirm') expect(res.status, `${method} ${action}`).toBe(200);
+            if (method === 'GET' && action !== 'confirm') {
+              // The page offers buttons that POST; it links nowhere that acts.
+              expect(res.body).toMatch(/<form method="post" action="[^"]*\/unsubscribe\?token=/);
+              expect(res.body).not.toMatch(/<a [^>]*href="[^"]*\/(confirm|unsubscribe)\?/);
+            }
+          }
+        }
+      }
+      expect(await followersOf(page.pub)).toEqual(before);
+    }
+    for (const link of [pending, confirmed]) expect((await follow(linkTo(link, 'unsubscribe'), { method: 'POST', headers: FORM })).status).toBe(200);
+    expect(await subscribersOf(page.pub)).toEqual([]);
+  });
+
+  it('escapes a hostile email address and webhook URL on every subscriber page', async () => {
+    const from = '127.0.0.26';
+    // No < > " ; or space is taken in an address: a quote and ampersands (&lt without its semicolon is still read as "<").
+    const email = `o'neil&lt&gt&amp+{x}|=?${RUN}@example.com`;
+    const hostileUrl = hooks.url(`/h/'"><svg onload=alert(1)>/${RUN}?q='<script>alert(2)</script>&x="y"#<img src=x onerror=alert(3)>`);
+    const pages: { what: string; res: Answer }[] = [];
+
+    const sent = await postForm(`/status/${SLUG.pub}/subscribe`, { email }, { from });
+    expect(sent.status, sent.body).toBe(202);
+    pages.push({ what: 'email sent', res: sent });
+    const manage = linkIn((await mailsTo(email.toLowerCase(), 1))[0]!, 'subscription');
+    pages.push({ what: 'email manage', res: await follow(manage) });
+    pages.push({ what: 'email confirmed', res: await follow(linkTo(manage, 'confirm'), { method: 'POST', headers: FORM }) });
+    pages.push({ what: 'email manage (confirmed)', res: await follow(manage) });
+    pages.push({ what: 'email unsubscribed', res: await follow(linkTo(manage, 'unsubscribe'), { method: 'POST', headers: FORM }) });
+
+    const subscribed = await postForm('/subscribe', { webhookUrl: hostileUrl }, { from, host: DOMAIN.pub });
+    expect(subscribed.status, subscribed.body).toBe(201);
+    pages.push({ what: 'webhook subscribed', res: subscribed });
+    const [{ target: stored }] = (await subscribersOf(page.pub)) as [StatusPageSubscriber];
+    const unsubscribeUrl = hooks.requests.find((h) => h.body?.type === 'subscription.confirm' && h.path.includes(RUN) && h.path.startsWith('/h/'))!.body!
+      .unsubscribeUrl;
+    pages.push({ what: 'webhook manage', res: await follow(unsubscribeUrl) });
+    pages.push({ what: 'webhook unsubscribed', res: await follow(unsubscribeUrl, { method: 'POST', headers: FORM }) });
+
+    for (const { what, res } of pages) {
+      expect(res.status, what).toBeLessThan(300);
+      expect(unsafeMarkup(res.body), what).toEqual([]);
+      expect(res.body, what).not.toMatch(/<svg|<script|<img/i);
+      // The address and URL are there, as text: each quote and ampersand escaped, none raw.
+      const shown = what.startsWith('email') ? email.toLowerCase() : stored;
+      expect(res.body, what).toContain(shown.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;'));
+      expect(res.body, what).not.toContain(shown.slice(0, shown.indexOf("'") + 4));
+    }
+    expect(await subscribersOf(page.pub)).toEqual([]);
+  });
+
+  it('refuses cross-site POSTs to subscribe, confirm and unsubscribe (403) on either host, taking and sending nothing', async () => {
+    const from = '127.0.0.27';
+    const email = `cross-site-${RUN}@example.com`;
+    expect((await postForm(`/status/${SLUG.pub}/subscribe`, { email }, { from })).status).toBe(202);
+    const pending = tokenOf(linkIn((await mailsTo(email, 1))[0]!, 'subscription'));
+    const webhook = await subscribeHook(`/status/${SLUG.pub}`, `/hooks/cross-${RUN}`, { from });
+    const confirmed = tokenOf(webhook.unsubscribeUrl);
+    const before = await followersOf(page.pub);
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = hooks.requests.length;
+
+    const refused: string[] = [];
+    for (const [base, host] of [
+      [`/status/${SLUG.pub}`, ownHost()],
+      ['', DOMAIN.pub],
+      [`/status/${SLUG.pub}`, DOMAIN.pub],
+    ] as const) {
+      const attackers: Record<string, string>[] = [
+        { origin: FOREIGN },
+        { origin: 'null' },
+        { origin: `http://${DOMAIN.priv}` },
+        { origin: `http://${host === ownHost() ? DOMAIN.pub : ownHost()}` },
+        { origin: `https://${DOMAIN.pub}.evil.example` },
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+      ];
+      for (const headers of attackers) {
+        const label = `on ${host} with ${JSON.stringify(headers)}`;
+        for (const [what, res] of [
+          ['subscribe (form, email)', await postForm(`${base}/subscribe`, { email: `victim-${RUN}@example.com` }, { from, host, headers })],
+          ['subscribe (form, webhook)', await postForm(`${base}/subscribe`, { webhookUrl: hooks.url(`/hooks/victim-${RUN}`) }, { from, host, headers })],
+          ['subscribe (JSON)', await postJson(`${base}/subscribe`, { email: `victim-${RUN}@example.com` }, { from, host, headers })],
+          ['confirm', await postForm(`${base}/confirm?token=${pending}`, {}, { host, headers })],
+          ['unsubscribe (confirmed)', await postForm(`${base}/unsubscribe?token=${confirmed}`, { 'List-Unsubscribe': 'One-Click' }, { host, headers })],
+          ['unsubscribe (pending)', await postForm(`${base}/unsubscribe?token=${pending}`, {}, { host, headers })],
+        ] as const) {
+          if (res.status !== 403) refused.push(`${what} ${label} → ${res.status}`);
+        }
+      }
+    }
+    expect(refused).toEqual([]);
+    await sleep(200);
+    expect(smtp.mails.length).toBe(mailsBefore);
+    expect(hooks.requests.length).toBe(hooksBefore);
+    expect(await followersOf(page.pub)).toEqual(before);
+
+    // The page's own origin may (the refusals were for the Origin's sake).
+    const own = await postForm(
+      `/status/${SLUG.pub}/confirm?token=${pending}`,
+      {},
+      { headers: { origin: `http://${ownHost()}`, 'sec-fetch-site': 'same-origin' } },
+    );
+    expect(own.status).toBe(200);
+    const onDomain = await postForm(`/unsubscribe?token=${confirmed}`, {}, { host: DOMAIN.pub, headers: { origin: `http://${DOMAIN.pub}` } });
+    expect(onDomain.status).toBe(200);
+    expect(await followersOf(page.pub)).toEqual([[email, true]]);
+    expect((await postForm(`/status/${SLUG.pub}/unsubscribe?token=${pending}`, {})).status).toBe(200);
+  });
+
+  it('keeps visitors’ webhooks off private, loopback and metadata addresses: 400 blocked_target, nothing stored, no request made', async () => {
+    const from = '127.0.0.28';
+    const canary = hooks.port;
+    const urls = [
+      'http://10.0.0.1/hook',
+      'http://10.255.255.254:8443/x',
+      'https://192.168.1.1/',
+      'http://192.168.0.10:8080/hook',
+      'http://172.16.5.4/',
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://0xa9fea9fe/',
+      'http://0251.0376.0251.0376/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://[fd00:ec2::254]/',
+      'http://100.100.100.200/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[::ffff:a00:1]/',
+      'http://[64:ff9b::a00:1]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://167772161/',
+      'http://3232235777/',
+      'http://10.1/',
+      'http://0/',
+      'http://[::]/',
+      'http://[fe80::1]/',
+      'http://[fc00::1]/',
+      // This machine, where the canary listens on every loopback address: only 127.0.0.1 is let through (ALLOWED_TARGETS).
+      `http://localhost:${canary}/canary`,
+      `http://LOCALHOST.:${canary}/canary`,
+      `http://hooks.localhost:${canary}/canary`,
+      `http://127.0.0.2:${canary}/canary`,
+      `http://127.1.2.3:${canary}/canary`,
+      `http://2130706434:${canary}/canary`,
+      `http://[::1]:${canary}/canary`,
+      `http://[::ffff:127.0.0.2]:${canary}/canary`,
+    ];
+    const hooksBefore = hooks.requests.length;
+    const wrong: string[] = [];
+    for (const url of urls) {
+      for (const [base, host] of [
+        [`/status/${SLUG.pub}`, ownHost()],
+        ['', DOMAIN.pub],
+      ] as const) {
+        const started = Date.now();
+        const json = await postJson(`${base}/subscribe`, { webhookUrl: url }, { from, host });
+        const problem = JSON.parse(json.body) as ProblemDetails;
+        if (json.status !== 400 || problem.code !== 'blocked_target') wrong.push(`JSON ${url} on ${host} → ${json.status} ${problem.code}: ${problem.detail}`);
+        const html = await postForm(`${base}/subscribe`, { webhookUrl: url }, { from, host });
+        if (html.status !== 400 || !html.body.includes('Notices cannot be sent to that address')) wrong.push(`form ${url} on ${host} → ${html.status}`);
+        // Refused before any connection: no time spent waiting on one.
+        if (Date.now() - started > 2000) wrong.push(`${url} on ${host}: ${Date.now() - started} ms`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    await sleep(200);
+    expect(hooks.requests.slice(hooksBefore).map((h) => `${h.host}${h.path}`)).toEqual([]);
+    expect(await subscribersOf(page.pub)).toEqual([]);
   });
 });
 

@@ -3,7 +3,13 @@ import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { type StatusPageRow, type StatusPageSubscriberRow, statusPageDeliveries, statusPageNotices, statusPageSubscribers } from '../../../db/schema/index.ts';
 import type { ServerEventName } from '../../contract/events.ts';
-import { type PublicStatusPage, type StatusPageLanguage, type SubscriberNotice, SUBSCRIPTION_LIMITS } from '../../contract/status-pages.ts';
+import {
+  type PublicIncident,
+  type PublicStatusPage,
+  type StatusPageLanguage,
+  type SubscriberNotice,
+  SUBSCRIPTION_LIMITS,
+} from '../../contract/status-pages.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { ProviderAnswer } from '../../notifications/provider.ts';
 import { answerFrom } from '../../notifications/providers/http-answer.ts';
@@ -11,7 +17,7 @@ import { messageIdOf } from '../../notifications/smtp.ts';
 import { noticeText, renderNoticeMail } from '../../public/subscriber-messages.ts';
 import type { StatusPageDirectory } from '../../state/status-page-directory.ts';
 import type { Snapshot } from './public-cache.ts';
-import { offeredKinds, postSigned, type SubscriptionDeps, subscriberLinks } from './subscriptions.ts';
+import { mayTell, offeredKinds, postSigned, type SubscriptionDeps, subscriberLinks } from './subscriptions.ts';
 
 /** An item older than this when first seen is not told (a restart after a long outage does not send yesterday's news). */
 const LOOKBACK_MS = 3_600_000;
@@ -159,6 +165,7 @@ export class SubscriberNotices {
         select gen_random_uuid(), ${row.id}, s.id, now() from status_page_subscribers s
         where s.page_id = ${page.id} and s.confirmed_at is not null and s.confirmed_at <= ${notice.occurredAt}::timestamptz
           and s.kind = any(${`{${kinds.join(',')}}`}::text[])
+          and (${page.visibility} = 'public' or s.access_key = ${page.passwordHash ?? ''})
         on conflict do nothing`);
     });
   }
@@ -194,14 +201,30 @@ export class SubscriberNotices {
         const pair = byId.get(c.id);
         return pair ? [{ id: c.id, attempts: c.attempts, noticeId: c.notice_id, notice: pair.notice, subscriber: pair.subscriber }] : [];
       });
+      // One subscriber's notices one after another, in the order they happened (a resolution never
+      // before its start); subscribers in parallel. After a failure the rest of its notices wait as long.
+      const bySubscriber = new Map<string, Claimed[]>();
+      for (const item of work.sort((a, b) => Date.parse(a.notice.occurredAt) - Date.parse(b.notice.occurredAt))) {
+        const queue = bySubscriber.get(item.subscriber.id) ?? [];
+        queue.push(item);
+        bySubscriber.set(item.subscriber.id, queue);
+      }
+      const queues = [...bySubscriber.values()];
       let next = 0;
       const lane = async () => {
-        while (next < work.length) {
-          const item = work[next++]!;
-          await this.settle(item, await this.send(item));
+        while (next < queues.length) {
+          const queue = queues[next++]!;
+          for (let i = 0; i < queue.length; i++) {
+            const answer = await this.send(queue[i]!);
+            const dueAt = await this.settle(queue[i]!, answer);
+            if (dueAt) {
+              await this.postpone(queue.slice(i + 1), dueAt);
+              break;
+            }
+          }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, work.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, queues.length) }, lane));
     } finally {
       for (const id of ids) this.inFlight.delete(id);
     }
@@ -213,6 +236,9 @@ export class SubscriberNotices {
     const { subscriber, notice } = item;
     const page = this.o.pages.get(subscriber.pageId);
     if (!page) return { ok: false, statusCode: null, answer: 'the page was deleted', retryable: false, retryAfterMs: null, threadRef: null };
+    // Turned private (or its password changed) since: what it shows is no longer this subscriber's to read.
+    if (!mayTell(page, subscriber))
+      return { ok: false, statusCode: null, answer: 'the page is private now', retryable: false, retryAfterMs: null, threadRef: null };
     const language = subscriber.language as StatusPageLanguage;
     const links = subscriberLinks(page, subscriber, this.o.deps.publicUrl);
     if (subscriber.kind === 'email') {
@@ -251,7 +277,8 @@ export class SubscriberNotices {
     return answerFrom(reply, { secrets: [subscriber.secret] });
   }
 
-  private async settle(item: Claimed, answer: ProviderAnswer): Promise<void> {
+  /** Records the outcome; returns when it is tried again, for a retry (undefined otherwise). */
+  private async settle(item: Claimed, answer: ProviderAnswer): Promise<Date | undefined> {
     const db = this.o.deps.db;
     const now = new Date();
     if (answer.ok) {
@@ -281,6 +308,21 @@ export class SubscriberNotices {
     const backoff = Math.min(MAX_BACKOFF_MS, this.o.retryBaseMs * 2 ** (item.attempts - 1));
     const dueAt = new Date(now.getTime() + Math.max(backoff, answer.retryAfterMs ?? 0));
     await db.update(statusPageDeliveries).set({ dueAt, claimedBy: null, claimedUntil: null, lastError: error }).where(eq(statusPageDeliveries.id, item.id));
+    return dueAt;
+  }
+
+  /** Notices behind one to retry wait with it (unclaimed, their attempt not counted). */
+  private async postpone(items: Claimed[], dueAt: Date): Promise<void> {
+    if (items.length === 0) return;
+    await this.o.deps.db
+      .update(statusPageDeliveries)
+      .set({ dueAt, claimedBy: null, claimedUntil: null, attempts: sql`${statusPageDeliveries.attempts} - 1` })
+      .where(
+        inArray(
+          statusPageDeliveries.id,
+          items.map((i) => i.id),
+        ),
+      );
   }
 
   /** Hourly: told notices after KEEP_MS, addresses never confirmed after SUBSCRIPTION_LIMITS.pendingHours. */
@@ -310,9 +352,15 @@ export function noticesOf(page: PublicStatusPage, since: number): [string, Subsc
     const add = (key: string, notice: SubscriberNotice) => {
       if (Date.parse(notice.occurredAt) >= since) out.push([key, notice]);
     };
-    add(`incident:${incident.id}:started`, { kind: 'incident.started', incident, update: null, occurredAt: incident.startedAt });
+    // Each as it stood then: a start does not carry the later updates or the resolution.
+    const asOf = (at: string): PublicIncident => ({
+      ...incident,
+      resolvedAt: incident.resolvedAt !== null && Date.parse(incident.resolvedAt) <= Date.parse(at) ? incident.resolvedAt : null,
+      updates: incident.updates.filter((u) => Date.parse(u.createdAt) <= Date.parse(at)),
+    });
+    add(`incident:${incident.id}:started`, { kind: 'incident.started', incident: asOf(incident.startedAt), update: null, occurredAt: incident.startedAt });
     for (const update of [...incident.updates].reverse()) {
-      add(`update:${update.id}`, { kind: 'incident.updated', incident, update, occurredAt: update.createdAt });
+      add(`update:${update.id}`, { kind: 'incident.updated', incident: asOf(update.createdAt), update, occurredAt: update.createdAt });
     }
     if (incident.resolvedAt) add(`incident:${incident.id}:resolved`, { kind: 'incident.resolved', incident, update: null, occurredAt: incident.resolvedAt });
   }

@@ -121,6 +121,7 @@ async function subscribeByEmail(
       language: visitor.language,
       token: newToken(),
       secret: null,
+      accessKey: accessKeyOf(page),
       origin: visitor.origin,
       createdAt: now,
     });
@@ -143,7 +144,10 @@ async function subscribeByEmail(
   if (!answer.ok) {
     throw new SubscribeError('mail_unavailable', 503, 'The confirmation mail could not be sent now; try again in a few minutes', answer.answer);
   }
-  await deps.db.update(statusPageSubscribers).set({ confirmationSentAt: now }).where(eq(statusPageSubscribers.id, row.id));
+  await deps.db
+    .update(statusPageSubscribers)
+    .set({ confirmationSentAt: now, accessKey: accessKeyOf(page) })
+    .where(eq(statusPageSubscribers.id, row.id));
   return { kind: 'email-sent', email: input.target };
 }
 
@@ -184,16 +188,23 @@ async function subscribeByWebhook(
   const reply = await postSigned(deps.webhook, input.target, message, secret, `confirm-${randomUUID()}`);
   const echoed = reply.status !== null && reply.status >= 200 && reply.status < 300 && echoes(reply.text, reply.json, challenge);
   if (!echoed) {
+    // A name that resolved to a refused address: said without the address (a visitor must not learn
+    // what internal names resolve to); any other failure to connect, without the system's words.
+    if (reply.status === null && reply.permanent) {
+      throw new SubscribeError('blocked_target', 400, 'The webhook URL does not lead to a public address', 'not a public address');
+    }
     const detail =
       reply.status === null
-        ? (reply.error ?? 'no answer')
+        ? reply.error?.startsWith('timed out')
+          ? reply.error
+          : 'no answer (the address could not be reached)'
         : reply.status < 200 || reply.status >= 300
           ? `the URL answered ${reply.status}`
           : 'the answer did not hold the challenge';
     throw new SubscribeError('webhook_not_confirmed', 400, `The webhook did not confirm: ${detail}`, detail);
   }
   const now = new Date();
-  const values = { token, secret, origin: visitor.origin, language: visitor.language, confirmedAt: now, failedDeliveries: 0 };
+  const values = { token, secret, accessKey: accessKeyOf(page), origin: visitor.origin, language: visitor.language, confirmedAt: now, failedDeliveries: 0 };
   if (existing) {
     await deps.db.update(statusPageSubscribers).set(values).where(eq(statusPageSubscribers.id, existing.id));
   } else {
@@ -201,6 +212,16 @@ async function subscribeByWebhook(
     if (row.token !== token) await deps.db.update(statusPageSubscribers).set(values).where(eq(statusPageSubscribers.id, row.id));
   }
   return { kind: 'webhook-subscribed', url: input.target, unsubscribeUrl: links.unsubscribeUrl };
+}
+
+/** What a subscriber's access is tied to: a password page's password hash (null on a public page). */
+function accessKeyOf(page: StatusPageRow): string | null {
+  return page.visibility === 'password' ? page.passwordHash : null;
+}
+
+/** Whether the page may still tell this subscriber anything: public, or the password it subscribed under. */
+export function mayTell(page: StatusPageRow, subscriber: Pick<StatusPageSubscriberRow, 'accessKey'>): boolean {
+  return page.visibility === 'public' || (page.passwordHash !== null && subscriber.accessKey === page.passwordHash);
 }
 
 /** The receiver's 2xx body is the challenge, or JSON holding it as `challenge`. */
