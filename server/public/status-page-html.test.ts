@@ -409,7 +409,7 @@ describe('the subscribe block', () => {
       '<details id="subscribe"><summary>Subscribe to updates</summary><div class="card">' +
         '<form method="post" action="/status/acme/subscribe"><label for="se">Email</label>' +
         '<input id="se" type="email" name="email" maxlength="254" autocomplete="email" required>' +
-        '<p class="meta">We’ll send a link to confirm.</p><button>Subscribe</button></form></div></details>\n',
+        '<p class="meta">We’ll send a link to confirm.</p><button aria-label="Subscribe: Email">Subscribe</button></form></div></details>\n',
     );
     expect(email.indexOf('<details id="subscribe">')).toBeLessThan(email.indexOf('<footer'));
     expect(email.indexOf('<details id="subscribe">')).toBeGreaterThan(email.indexOf('<section class="past">'));
@@ -418,7 +418,7 @@ describe('the subscribe block', () => {
     const webhook = block(renderStatusPage(page({ subscriptions: { email: false, webhook: true } }), OPTIONS))!;
     expect(webhook).not.toContain('name="email"');
     expect(webhook).toContain('<label for="sw">Webhook URL</label><input id="sw" type="url" name="webhookUrl" maxlength="2048" required>');
-    expect(webhook).toContain('Vigil POSTs a JSON challenge your URL must echo; see the docs.');
+    expect(webhook).toContain('Vigil POSTs a JSON challenge; your URL must answer with it.');
 
     const both = block(renderStatusPage(page({ subscriptions: { email: true, webhook: true } }), { ...OPTIONS, basePath: '' }))!;
     expect(both.match(/<form method="post" action="\/subscribe">/g)).toHaveLength(2);
@@ -432,7 +432,7 @@ describe('the subscribe block', () => {
     expect(ko).toContain('<label for="se">이메일</label>');
     expect(ko).toContain('<label for="sw">웹훅 URL</label>');
     expect(ko).toContain('확인 링크를 메일로 보내 드립니다.');
-    expect(ko).toContain('<button>구독하기</button>');
+    expect(ko).toContain('<button aria-label="구독하기: 이메일">구독하기</button>');
   });
 
   it('escapes where it posts', () => {

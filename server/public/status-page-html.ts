@@ -186,7 +186,7 @@ function subscribeBlock(s: StatusPageSubscriptions | undefined, w: StatusWords, 
   // Ids se and sw; a button in a form submits by default.
   const form = (kind: SubscriberKind, input: string) =>
     `<form method="post" action="${b}/subscribe"><label for="s${kind[0]}">${w.sub.kind[kind]}</label><input id="s${kind[0]}" ${input} required>` +
-    `<p class="meta">${w.sub.hint[kind]}</p><button>${w.sub.button}</button></form>`;
+    `<p class="meta">${w.sub.hint[kind]}</p><button aria-label="${w.sub.button}: ${w.sub.kind[kind]}">${w.sub.button}</button></form>`;
   const forms =
     (s?.email ? form('email', `type="email" name="email" maxlength="${SUBSCRIPTION_LIMITS.emailLength}" autocomplete="email"`) : '') +
     (s?.webhook ? form('webhook', `type="url" name="webhookUrl" maxlength="${SUBSCRIPTION_LIMITS.webhookUrlLength}"`) : '');

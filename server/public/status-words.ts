@@ -165,7 +165,7 @@ const en: StatusWords = {
   sub: {
     summary: 'Subscribe to updates',
     kind: { email: 'Email', webhook: 'Webhook URL' },
-    hint: { email: 'We’ll send a link to confirm.', webhook: 'Vigil POSTs a JSON challenge your URL must echo; see the docs.' },
+    hint: { email: 'We’ll send a link to confirm.', webhook: 'Vigil POSTs a JSON challenge; your URL must answer with it.' },
     button: 'Subscribe',
     back: 'Back to the status page',
     emailSent: (e, h) => `If ${e} can receive mail, a link to confirm is on its way (valid ${h} hours).`,
@@ -266,7 +266,7 @@ const ko: StatusWords = {
     kind: { email: '이메일', webhook: '웹훅 URL' },
     hint: {
       email: '확인 링크를 메일로 보내 드립니다.',
-      webhook: 'Vigil이 POST로 보내는 JSON 챌린지를 URL이 그대로 돌려줘야 합니다. 문서를 참고하세요.',
+      webhook: 'Vigil이 POST로 보내는 JSON 챌린지를 URL이 그대로 돌려줘야 합니다.',
     },
     button: '구독하기',
     back: '상태 페이지로 돌아가기',
