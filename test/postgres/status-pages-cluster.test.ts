@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentUpdate, PublicStatusPage, StatusPage, StatusPageSubscriber, SubscriberWebhookBody } from '../../server/contract/status-pages.ts';
 import type { Endpoint, Incident, Page } from '../../server/contract/types.ts';
-import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
+import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
 import { startVigilProcess, type VigilProcess } from '../support/vigil-process.ts';
 import { createTestDatabase, type TestDatabase, waitFor } from '../support/vigil.ts';
@@ -191,7 +191,7 @@ describe('status pages on several instances', () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** How many of each kind, and whether all ids differ: what "exactly one of each" means to a receiver. */
+/** How many notices of each kind arrived. */
 const tally = (kinds: string[]) => Object.fromEntries([...new Set(kinds)].sort().map((kind) => [kind, kinds.filter((k) => k === kind).length]));
 
 describe('status page subscribers on several instances', () => {
@@ -246,7 +246,10 @@ describe('status page subscribers on several instances', () => {
       10_000,
       'the incident',
     );
-    const update = await api<IncidentUpdate>(b, 'POST', `/api/incidents/${incident.id}/updates`, { state: 'identified', message: 'The card processor is down.' });
+    const update = await api<IncidentUpdate>(b, 'POST', `/api/incidents/${incident.id}/updates`, {
+      state: 'identified',
+      message: 'The card processor is down.',
+    });
     expect(update.status, JSON.stringify(update.body)).toBe(201);
     target.setMode(path, { kind: 'ok', status: 200 });
 
@@ -265,7 +268,7 @@ describe('status page subscribers on several instances', () => {
     }
     expect(notices.find((h) => h.body.type === 'incident.updated')!.body.notice!.update!.message).toBe('The card processor is down.');
 
-    const mails = smtp.mails.filter((m: ReceivedMail) => m.headers['x-vigil-event'] !== 'subscription.confirm');
+    const mails = smtp.mails.filter((m) => m.headers['x-vigil-event'] !== 'subscription.confirm');
     expect(tally(mails.map((m) => m.headers['x-vigil-event']!))).toEqual({ 'incident.resolved': 1, 'incident.started': 1, 'incident.updated': 1 });
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(3);
     for (const mail of mails) expect(mail.envelopeTo).toEqual(['ann@example.com']);

@@ -174,6 +174,8 @@ export class PublicPageCache {
       .then(
         (snapshot) => {
           entry.retryAt = undefined;
+          // Something changed while the first view was read (events found no snapshot to mark): again.
+          if (entry.stale) queueMicrotask(() => this.schedule(pageId));
           return snapshot;
         },
         (error: unknown) => {
@@ -207,11 +209,13 @@ export class PublicPageCache {
   }
 
   private hear<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
+    const endpointId = (data as { endpointId?: string }).endpointId;
+    // A first view being read may have missed this change (it is not known yet what it shows): read again after.
+    for (const entry of this.entries.values()) if (!entry.snapshot && entry.building && (SHAPE.has(event) || endpointId !== undefined)) entry.stale = true;
     if (SHAPE.has(event)) {
       for (const pageId of this.entries.keys()) this.schedule(pageId);
       return;
     }
-    const endpointId = (data as { endpointId?: string }).endpointId;
     if (endpointId === undefined) return;
     for (const [pageId, entry] of this.entries) {
       if (!entry.snapshot?.shown.has(endpointId)) continue;

@@ -25,7 +25,7 @@ const LOOKBACK_MS = 3_600_000;
 const KEEP_MS = 7 * 86_400_000;
 /** A claim lasts this long; a dead instance's deliveries are taken over after it. */
 const CLAIM_MS = 120_000;
-const BATCH = 200;
+const BATCH = 64;
 const PARALLEL = 8;
 const MAX_ATTEMPTS = 12;
 const MAX_BACKOFF_MS = 30 * 60_000;
@@ -189,6 +189,9 @@ export class SubscriberNotices {
     if (claimed.length === 0) return 0;
     const ids = claimed.map((c) => c.id);
     for (const id of ids) this.inFlight.add(id);
+    // Held while they are worked through (a slow receiver, many notices of one subscriber): nobody takes them meanwhile.
+    const extend = setInterval(() => void this.extendClaims().catch(() => undefined), CLAIM_MS / 4);
+    extend.unref();
     try {
       const pairs = await db
         .select({ id: statusPageDeliveries.id, notice: statusPageNotices.notice, subscriber: statusPageSubscribers })
@@ -226,9 +229,25 @@ export class SubscriberNotices {
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL, queues.length) }, lane));
     } finally {
+      clearInterval(extend);
       for (const id of ids) this.inFlight.delete(id);
     }
     return claimed.length;
+  }
+
+  /** Claims of the deliveries being worked on, renewed. */
+  private async extendClaims(): Promise<void> {
+    const ids = [...this.inFlight];
+    if (ids.length === 0) return;
+    await this.o.deps.db
+      .update(statusPageDeliveries)
+      .set({ claimedUntil: sql`now() + ${`${CLAIM_MS} milliseconds`}::interval` })
+      .where(and(inArray(statusPageDeliveries.id, ids), eq(statusPageDeliveries.claimedBy, this.o.instanceId)));
+  }
+
+  /** A delivery this instance still holds: an outcome is written only then (another may have taken it over). */
+  private mine(id: string) {
+    return and(eq(statusPageDeliveries.id, id), eq(statusPageDeliveries.claimedBy, this.o.instanceId));
   }
 
   /** One notice to one subscriber, in its language, with its own unsubscribe link. */
@@ -282,10 +301,7 @@ export class SubscriberNotices {
     const db = this.o.deps.db;
     const now = new Date();
     if (answer.ok) {
-      await db
-        .update(statusPageDeliveries)
-        .set({ deliveredAt: now, claimedBy: null, claimedUntil: null, lastError: null })
-        .where(eq(statusPageDeliveries.id, item.id));
+      await db.update(statusPageDeliveries).set({ deliveredAt: now, claimedBy: null, claimedUntil: null, lastError: null }).where(this.mine(item.id));
       await db.update(statusPageSubscribers).set({ lastDeliveredAt: now }).where(eq(statusPageSubscribers.id, item.subscriber.id));
       return;
     }
@@ -295,10 +311,7 @@ export class SubscriberNotices {
     }
     const error = `${answer.statusCode ?? ''} ${answer.answer}`.trim().slice(0, 500);
     if (!answer.retryable || item.attempts >= MAX_ATTEMPTS) {
-      await db
-        .update(statusPageDeliveries)
-        .set({ failedAt: now, claimedBy: null, claimedUntil: null, lastError: error })
-        .where(eq(statusPageDeliveries.id, item.id));
+      await db.update(statusPageDeliveries).set({ failedAt: now, claimedBy: null, claimedUntil: null, lastError: error }).where(this.mine(item.id));
       await db
         .update(statusPageSubscribers)
         .set({ failedDeliveries: sql`${statusPageSubscribers.failedDeliveries} + 1` })
@@ -307,7 +320,7 @@ export class SubscriberNotices {
     }
     const backoff = Math.min(MAX_BACKOFF_MS, this.o.retryBaseMs * 2 ** (item.attempts - 1));
     const dueAt = new Date(now.getTime() + Math.max(backoff, answer.retryAfterMs ?? 0));
-    await db.update(statusPageDeliveries).set({ dueAt, claimedBy: null, claimedUntil: null, lastError: error }).where(eq(statusPageDeliveries.id, item.id));
+    await db.update(statusPageDeliveries).set({ dueAt, claimedBy: null, claimedUntil: null, lastError: error }).where(this.mine(item.id));
     return dueAt;
   }
 
