@@ -11,6 +11,9 @@ const shared = {
   globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // Two files at a time (vitest's default on 2 cores is one): most of a file's time is spent waiting
+  // on sockets, timers and the database, not on a core.
+  maxWorkers: 2,
 };
 
 export default defineConfig({
