@@ -15,9 +15,6 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // Two files at a time (vitest's default on 2 cores is one): most of a file's time is spent waiting
-    // on sockets, timers and the database, not on a core. Browser and fault files still go one by one.
-    maxWorkers: 2,
     projects: [
       // Unit tests of single modules and scripts, no database and no Vigil: `npm run test:unit`, in seconds.
       { test: { name: 'unit', include: ['server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/notifications/providers.test.ts'], testTimeout: 30_000 } },

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../server/logger.ts';
 import { loadSettings } from '../server/settings.ts';
@@ -95,11 +98,14 @@ describe('the start-up warning about an open instance', () => {
   async function warningsAt(env: Record<string, string>): Promise<string[]> {
     const lines: { level: string; msg: string }[] = [];
     const database = await createTestDatabase();
-    const settings = loadSettings({ PORT: '0', ...database.env, ...env });
+    // Its own DATA_DIR on PostgreSQL too (the instance id is kept there): the default ./data may be another test's.
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-warnings-'));
+    const settings = loadSettings({ PORT: '0', DATA_DIR: dataDir, ...database.env, ...env });
     const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) });
     const vigil = await startVigil(settings, { logger });
     await vigil.stop();
     await database.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
     expect(
       lines.some((l) => l.msg.startsWith('Vigil listening on')),
       'logs JSON lines with msg',
