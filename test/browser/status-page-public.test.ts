@@ -688,16 +688,7 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${SUBSCRIBE_SHOTS}/${name}.png`, fullPage: true });
 }
 
-/** The mails to `address`, once there are `count`. */
-const mailsTo = (address: string, count: number, timeoutMs = 10_000) =>
-  waitFor(
-    () => {
-      const mails = smtp.mails.filter((m) => m.envelopeTo.includes(address));
-      return mails.length >= count ? mails : null;
-    },
-    timeoutMs,
-    `${count} mails to ${address}`,
-  );
+const mailsTo = (address: string, count: number, timeoutMs = 10_000) => smtp.mailsTo(address, count, timeoutMs);
 
 /** The subscriber's link of that kind in a mail's text. */
 function linkIn(mail: ReceivedMail, kind: 'subscription' | 'unsubscribe'): string {

@@ -10,7 +10,7 @@ import type { Check, Endpoint } from '../../server/contract/types.ts';
 import { type ProviderReceivers, startProviderReceivers } from '../support/provider-receivers.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
-import { startVigilProcess, type VigilProcess } from '../support/vigil-process.ts';
+import { startVigilProcess, type VigilProcess, killNine, processApi } from '../support/vigil-process.ts';
 import { waitFor } from '../support/vigil.ts';
 
 /**
@@ -85,20 +85,7 @@ async function start(store: Store): Promise<VigilProcess> {
   return vigil;
 }
 
-async function killNine(vigil: VigilProcess): Promise<void> {
-  vigil.proc.kill('SIGKILL');
-  expect((await vigil.exited).signal).toBe('SIGKILL');
-}
-
-async function api<T>(vigil: VigilProcess, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await vigil.fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? null : await response.json()) as T;
-}
+const api = processApi;
 
 const createChannel = (vigil: VigilProcess, type: 'webhook' | 'pagerduty', groupSeconds: number) =>
   api<NotificationChannel>(vigil, 'POST', '/api/notification-channels', {

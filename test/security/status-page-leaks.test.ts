@@ -1345,16 +1345,7 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 /** The same link with another last path segment: /subscription?token=… → /confirm?token=… */
 const linkTo = (link: string, action: 'subscription' | 'confirm' | 'unsubscribe') => link.replace(/\/(subscription|confirm|unsubscribe)\?/, `/${action}?`);
 
-/** The mails to `address` once there are `count` of them. */
-const mailsTo = (address: string, count: number, timeoutMs = 10_000) =>
-  waitFor(
-    () => {
-      const mails = smtp.mails.filter((m) => m.envelopeTo.includes(address));
-      return mails.length >= count ? mails : null;
-    },
-    timeoutMs,
-    `${count} mails to ${address}`,
-  );
+const mailsTo = (address: string, count: number, timeoutMs = 10_000) => smtp.mailsTo(address, count, timeoutMs);
 
 const subscribersOf = async (p: StatusPage) => (await admin<Page<StatusPageSubscriber>>('GET', `/api/status-pages/${p.id}/subscribers?limit=500`)).items;
 /** A page's subscribers as [target, confirmed], sorted. */

@@ -57,6 +57,8 @@ export interface SmtpReceiver {
   configFor(overrides?: Record<string, ChannelConfigValue>): Record<string, ChannelConfigValue>;
   answerNext(...scripts: SmtpScript[]): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** The mails to `address`, once there are `count` of them. */
+  mailsTo(address: string, count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,15 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       ...overrides,
     }),
     answerNext: (...next) => void scripts.push(...next),
+    async mailsTo(address, count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const to = mails.filter((m) => m.envelopeTo.includes(address));
+        if (to.length >= count) return to;
+        if (Date.now() > deadline) throw new Error(`smtp: ${to.length} of ${count} mails to ${address} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     async waitFor(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (mails.length < count) {

@@ -96,3 +96,21 @@ export async function startVigilProcess(options: VigilProcessOptions): Promise<V
     },
   };
 }
+
+/** Kills the process with SIGKILL (no shutdown code runs) and waits until it is gone. */
+export async function killNine(vigil: VigilProcess): Promise<void> {
+  vigil.proc.kill('SIGKILL');
+  const exited = await vigil.exited;
+  if (exited.signal !== 'SIGKILL') throw new Error(`expected the process to die of SIGKILL, it exited with ${JSON.stringify(exited)}`);
+}
+
+/** A JSON call to the process; anything but 2xx throws with the answer. */
+export async function processApi<T>(vigil: VigilProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await vigil.fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 ? null : await response.json()) as T;
+}
