@@ -78,9 +78,9 @@ export class SubscriberNotices {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.tickSoon(0), this.o.sweepMs);
+    this.timer = setInterval(() => void this.tick(), this.o.sweepMs);
     this.timer.unref();
-    this.tickSoon(0);
+    void this.tick();
   }
 
   /** Finishes what is being sent (a few seconds at most); the rest stays for the next run or another instance. */
@@ -92,11 +92,12 @@ export class SubscriberNotices {
     await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
 
-  /** Looks for notices and sends what is due, now (tests, and after a subscription). */
+  /**
+   * A pass `delayMs` from now, once the page views have taken the change in (their rebuild waits
+   * 250 ms). A sweep meanwhile does not cancel it: that sweep may read the view before the change.
+   */
   tickSoon(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.soon && delayMs > 0) return;
-    clearTimeout(this.soon);
+    if (this.stopped || this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
       void this.tick();
@@ -114,6 +115,7 @@ export class SubscriberNotices {
       do {
         this.again = false;
         try {
+          if (this.stopped) break;
           await this.record();
           while ((await this.deliver()) === BATCH && !this.stopped);
           await this.purge();
