@@ -38,6 +38,7 @@
  * event) as `<prefix>-<db>-<phase>.tsv`.
  * Prints Markdown tables on stdout, progress on stderr, details in bench/results/notifications-<time>.json.
  */
+import { apiOf } from './support/api.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -207,15 +208,7 @@ async function runDatabase(db: Db): Promise<{ results: PhaseResult[]; outbox: Re
     vigil = await startVigil([...startFlagsOf('.'), ...prof, '--import', 'tsx', 'server/main.ts'], database.env);
     if (options.cpuProf) progress(`${db}: Vigil's CPU profile goes to ${profDir} (written at its exit)`);
     const base = vigil.base;
-    const api = async <T>(method: string, path: string, body?: unknown, expect = 200): Promise<T> => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const api = apiOf(base);
 
     // Endpoints: push, no deadline within the run (interval and grace of an hour), DOWN at the first failure.
     progress(`${db}: creating ${options.endpoints} push endpoints and ${options.channels} channels`);

@@ -53,6 +53,7 @@
  * also the medians), progress on stderr, details (per-second latency included) in
  * bench/results/status-page-<time>.json, Vigil's log beside it.
  */
+import { apiOf } from './support/api.ts';
 import { readFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -430,18 +431,6 @@ async function runDatabase(db: Db, options: Options, target: Target, stamp: stri
     if (vigil) await stopGracefully(vigil.child);
     await database.dispose();
   }
-}
-
-function apiOf(base: string) {
-  return async <T>(method: string, path: string, body?: unknown, expect = 200): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
-  };
 }
 
 /** Rollups for the 90 days of the bars, the watermark, and resolved incidents with their updates (Vigil stopped). */

@@ -52,6 +52,7 @@
  * missed a notice or got one twice, a signature or thread was wrong, or a delivery row is not
  * delivered.
  */
+import { apiOf } from './support/api.ts';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -750,18 +751,6 @@ async function runOnce(db: Db, run: number, stamp: string): Promise<RunResult> {
     await database.dispose();
     await Promise.all([mail.close(), hooks.close(), target.close()]);
   }
-}
-
-function apiOf(base: string) {
-  return async <T>(method: string, path: string, body?: unknown, expect = 200): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
-  };
 }
 
 // ─── Run and report ──────────────────────────────────────────────────────────────────────────────
