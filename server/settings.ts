@@ -86,6 +86,10 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong API keys one client address may present per minute; past it they are answered 429 (the right key is always let in). */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** A dashboard session unused this long ends (default 7 days). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(10_080),
+  /** A dashboard session ends this long after sign-in, however used (default 30 days). */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(8_760).default(720),
   /** Targets checks may not reach, on top of the defaults (server/security/target-policy.ts); `none` blocks nothing. */
   BLOCKED_TARGETS: z
     .string()
@@ -210,6 +214,8 @@ export interface Settings {
   checkRetentionDays: number;
   rollupRetentionDays: number;
   authFailureLimit: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
   trustProxy: TrustProxy;
   realtimeConnectionsPerAddress: number;
   publicUrl: URL | undefined;
@@ -272,6 +278,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     checkRetentionDays: s.CHECK_RETENTION_DAYS,
     rollupRetentionDays: s.ROLLUP_RETENTION_DAYS,
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
+    sessionIdleMs: s.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: s.SESSION_MAX_HOURS * 3_600_000,
     trustProxy: s.TRUST_PROXY,
     realtimeConnectionsPerAddress: s.REALTIME_CONNECTIONS_PER_ADDRESS,
     publicUrl: s.PUBLIC_URL,

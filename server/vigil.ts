@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { ApiKeyGuard, parseApiKeys } from './auth/api-keys.ts';
-import { isLoopbackHost, OriginPolicy } from './security/origin-policy.ts';
+import { randomBytes } from 'node:crypto';
+import { ApiKeyGuard, parseApiKeys, type AuthorizeConnection } from './auth/api-keys.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { Accounts } from './services/accounts/accounts.ts';
+import { OwnerRecord } from './services/accounts/owner-state.ts';
+import { OriginPolicy } from './security/origin-policy.ts';
 import { clientAddressResolver } from './http/client-address.ts';
 import { ConnectionLimit } from './realtime/connection-limit.ts';
 import type { Server } from 'node:http';
@@ -311,7 +316,25 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     onRun: (report) => logger.info(report, 'retention run: check results rolled up and pruned'),
   });
   const guard = new ApiKeyGuard(parseApiKeys(settings.apiKey), { failureLimit: settings.authFailureLimit });
-  const authorize = guard.authorize;
+  // Accounts (docs/accounts.md): sessions by cookie, API_KEY for scripts, this machine until an owner exists.
+  const owner = new OwnerRecord(database.db);
+  const sessions = new SessionStore(database.db, { idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs });
+  const setupToken = randomBytes(24).toString('base64url');
+  const accounts = new Accounts({ db: database.db, sessions, owner, setupToken, failureLimit: settings.authFailureLimit });
+  const authenticator = new Authenticator({ keys: guard, sessions, owner });
+  const authorize: AuthorizeConnection = async (request) => {
+    const verdict = await authenticator.authenticate(request);
+    if (!verdict.ok) return verdict;
+    if (verdict.principal?.realtime) return { ok: true };
+    return {
+      ok: false,
+      status: 401,
+      message:
+        (await accounts.setupRequired()) && !guard.enabled
+          ? 'Vigil has no owner account yet: create it at /setup first.'
+          : 'This needs a session or an API key.',
+    };
+  };
   // Who the client is (X-Forwarded-For only through TRUST_PROXY's proxies), for REST and every realtime transport alike.
   const clientAddress = clientAddressResolver(settings.trustProxy);
   const realtimeConnections = new ConnectionLimit(settings.realtimeConnectionsPerAddress);
@@ -377,7 +400,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    authorize,
+    auth: { authenticator, accounts, sessions, idleMs: settings.sessionIdleMs },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,
@@ -482,10 +505,11 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     },
     `Vigil listening on ${url}${publicUrl ? `, reached at ${publicUrl}` : ''} (${database.driver === 'pglite' ? `embedded database in ${settings.dataDir}` : 'PostgreSQL'}), ${registry.size} endpoints`,
   );
-  if (!guard.enabled && !isLoopbackHost(settings.host)) {
+  if (await accounts.setupRequired()) {
+    const base = publicUrl || url;
     logger.warn(
-      { host: settings.host },
-      `API_KEY is not set and Vigil listens on ${settings.host}: anyone who can reach this port can change endpoints. Set API_KEY, or HOST=127.0.0.1.`,
+      { setupUrl: `${url}/setup` },
+      `No owner account yet: open ${url}/setup on this machine to create it (from another machine: ${base}/setup#token=${setupToken}). Until then only this machine${guard.enabled ? ' and API_KEY holders' : ''} may use Vigil.`,
     );
   }
 

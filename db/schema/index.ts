@@ -7,3 +7,4 @@ export * from './instances.ts';
 export * from './maintenance-windows.ts';
 export * from './notification-channels.ts';
 export * from './status-pages.ts';
+export * from './accounts.ts';

@@ -8,9 +8,21 @@ export interface AuthRequest {
   address: string;
 }
 
-export type AuthVerdict = { ok: true } | { ok: false; status: 401 | 429; message: string; retryAfterSeconds?: number };
+/** What a realtime transport knows about a caller connecting: a key, and the session cookie. */
+export interface ConnectRequest extends AuthRequest {
+  /** The session cookie's value. */
+  sessionToken: string | undefined;
+  /** From this machine itself, not through a proxy (server/auth/authenticator.ts isLocalRequest). */
+  local: boolean;
+}
 
+export type AuthVerdict = { ok: true } | { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
+
+/** The key check alone (synchronous): API_KEY. */
 export type Authorize = (request: AuthRequest) => AuthVerdict;
+
+/** Whether a realtime client may connect (a key or a session; server/vigil.ts). */
+export type AuthorizeConnection = (request: ConnectRequest) => AuthVerdict | Promise<AuthVerdict>;
 
 export interface ApiKeyGuardOptions {
   /** Wrong keys one address may present per window before its wrong keys are answered 429. */

@@ -79,3 +79,18 @@ function listedErrors(errors: FieldError[]): CodedFieldError[] {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const clipParams = (params: MessageParams): MessageParams =>
   Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? clip(value, 200) : value]));
+
+/** A caller who may not do this: 401 (who are you?), 403 (not you), 429 (too many tries). */
+export class AccessError extends DomainError {
+  constructor(
+    readonly status: 401 | 403 | 429,
+    message: string,
+    code: string,
+    params: MessageParams = {},
+    /** With 429: when to try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message, code, params);
+    this.name = 'AccessError';
+  }
+}

@@ -8,7 +8,7 @@ export interface SubscribeInput {
 }
 
 /** One address, no display name or list: what a mail server takes in RCPT TO. */
-const EMAIL = /^[^\s@<>,;:"()[\]\\]+@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}$/i;
+export const EMAIL = /^[^\s@<>,;:"()[\]\\]+@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}$/i;
 
 /**
  * Reads the subscribe form or JSON: `email` or `webhookUrl` (exactly one). Throws ValidationError

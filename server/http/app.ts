@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Authorize } from '../auth/api-keys.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { Accounts } from '../services/accounts/accounts.ts';
 import { errorReporter, type Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
-import { requireKey } from './middleware/require-key.ts';
+import { access } from './middleware/access.ts';
 import { databaseGuard } from './middleware/database-guard.ts';
 import { hostCheck } from './middleware/host-check.ts';
 import { PUBLIC_PATHS, type PublicStatusSite } from './routes/public-status.ts';
@@ -19,6 +21,7 @@ import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
 import { isClientAbort } from './client-abort.ts';
 import { authRoutes } from './routes/auth.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -32,8 +35,14 @@ import { webRoutes } from './routes/web.ts';
 
 export interface AppDeps extends SystemDeps {
   services: Services;
-  /** Decides who may write (see server/auth/api-keys.ts). */
-  authorize: Authorize;
+  /** Who is calling, and the accounts behind sessions (docs/accounts.md). */
+  auth: {
+    authenticator: Authenticator;
+    accounts: Accounts;
+    sessions: SessionStore;
+    /** A session unused this long ends (SESSION_IDLE_MINUTES). */
+    idleMs: number;
+  };
   /** The client address of a request (TRUST_PROXY; server/http/client-address.ts); default the TCP peer. */
   clientAddress?: ClientAddressOf;
   /** Whether API_KEY is set (writes and realtime connections need a key). */
@@ -94,14 +103,24 @@ export function createApp(deps: AppDeps) {
   // is taken while the database is away (it waits in memory with the checks).
   app.route('/api/push', pushRoutes(deps.services));
   if (deps.publicSite) app.route('/', deps.publicSite.routes);
-  app.use('/api/*', requireKey({ authorize: deps.authorize }));
+  app.use('/api/*', access({ authenticator: deps.auth.authenticator, setupRequired: () => deps.auth.accounts.setupRequired() }));
   app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
 
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/api', authRoutes(deps.keyRequired));
-  app.route('/api/endpoints', pushUrlRoutes(deps.services, { authorize: deps.authorize, publicUrl: deps.publicUrl }));
+  app.route(
+    '/api',
+    accountRoutes({
+      accounts: deps.auth.accounts,
+      sessions: deps.auth.sessions,
+      keyRequired: deps.keyRequired,
+      idleMs: deps.auth.idleMs,
+      publicUrl: deps.publicUrl,
+    }),
+  );
+  app.route('/api/endpoints', pushUrlRoutes(deps.services, { publicUrl: deps.publicUrl }));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));
   app.route('/api/incidents', incidentUpdateRoutes(deps.services));
@@ -110,7 +129,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/notification-channels', notificationChannelRoutes(deps.services));
   app.route('/api/status-pages', statusPageRoutes(deps.services));
   app.route('/api/reports', reportRoutes(deps.services));
-  app.route('/api', transferRoutes(deps.services, { authorize: deps.authorize }));
+  app.route('/api', transferRoutes(deps.services));
   if (deps.realtimeRoutes) app.route('/', deps.realtimeRoutes);
   app.route('/', webRoutes({ dir: deps.webDir }));
   return app;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import type { MessageParams, ProblemDetails } from '../contract/types.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError, type CodedFieldError } from '../domain/errors.ts';
+import { AccessError, ConflictError, DomainError, NotFoundError, ValidationError, type CodedFieldError } from '../domain/errors.ts';
 import { databaseFault, type DatabaseFault } from '../../db/unavailable.ts';
 import { CLIENT_ABORT_DETAIL, isClientAbort } from './client-abort.ts';
 
@@ -52,6 +52,7 @@ export function problem(c: Context, status: ContentfulStatusCode, detail: string
 
 /** The one place where errors become answers: a client's mistake is never a 500. */
 export function handleError(error: Error, c: Context, log: (e: unknown) => void = console.error): Response {
+  if (error instanceof AccessError && error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
   if (error instanceof DomainError) {
     const errors = error instanceof ValidationError ? error.errors : undefined;
     return problem(c, domainStatus(error), error.message, { code: error.code, params: error.params, errors });
@@ -78,6 +79,7 @@ function domainStatus(error: DomainError): ContentfulStatusCode {
   if (error instanceof ValidationError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof AccessError) return error.status;
   return 400;
 }
 

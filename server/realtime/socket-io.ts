@@ -2,7 +2,9 @@ import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 
 import { Server, type Socket } from 'socket.io';
 import { CLIENT_EVENT_NAMES, type ClientEventName, type ClientToServerEvents, type ServerToClientEvents, type SubscriptionAck } from '../contract/events.ts';
 import type { EventBus } from '../events/bus.ts';
-import { bearerToken, type Authorize } from '../auth/api-keys.ts';
+import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
+import { cookieValue, isLocalRequest } from '../auth/authenticator.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
 import type { ClientAddressOf } from '../http/client-address.ts';
@@ -19,7 +21,7 @@ export interface SocketIoOptions {
   feed: EventBus;
   endpointExists: (id: string) => boolean;
   /** Whether a handshake may connect (API key). */
-  authorize: Authorize;
+  authorize: AuthorizeConnection;
   /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
   policy: ConnectionPolicy;
   clientAddress: ClientAddressOf;
@@ -92,12 +94,23 @@ export function attachSocketIo(options: SocketIoOptions) {
     }
   });
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearerToken(socket.handshake.headers.authorization);
-    const verdict = options.authorize({ token, address: options.clientAddress(socket.request) });
+    const verdict = await options.authorize({
+      token,
+      address: options.clientAddress(socket.request),
+      sessionToken: cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE),
+      local: isLocalRequest(socket.request.socket?.remoteAddress, socket.request.headers),
+    });
     if (verdict.ok) return next();
     // The message says which (clients show it); `data` carries it for code.
-    const refused = new Error(verdict.status === 429 ? `throttled: ${verdict.message}` : `unauthorized: ${verdict.message} Pass auth: { token: "<API key>" }.`);
+    const refused = new Error(
+      verdict.status === 429
+        ? `throttled: ${verdict.message}`
+        : verdict.status === 503
+          ? `unavailable: ${verdict.message}`
+          : `unauthorized: ${verdict.message} Sign in, or pass auth: { token: "<API key>" }.`,
+    );
     Object.assign(refused, { data: { status: verdict.status, retryAfterSeconds: verdict.retryAfterSeconds } });
     next(refused);
   });

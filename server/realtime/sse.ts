@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { createFrameCache } from './frames.ts';
 import type { HubClient, SubscriptionHub } from './hub.ts';
-import { bearerToken, type Authorize } from '../auth/api-keys.ts';
+import { getCookie } from 'hono/cookie';
+import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
+import { isLocal } from '../http/middleware/access.ts';
 import { refusal } from '../http/middleware/require-key.ts';
 import { clientAddressOf } from '../http/remote-address.ts';
 import { problem } from '../http/problem.ts';
@@ -19,7 +22,7 @@ export interface SseOptions {
    * Whether a request may listen: the key from the Authorization header or, for EventSource (which
    * cannot set headers), from ?token= — the one place a key is read from a URL.
    */
-  authorize: Authorize;
+  authorize: AuthorizeConnection;
   /** Host and Origin checks (a page of another origin, DNS rebinding). */
   policy: ConnectionPolicy;
   /** Realtime connections per address, shared with the other transports. */
@@ -60,7 +63,12 @@ export function sseRoutes(options: SseOptions): SseTransport {
     const allowed = options.policy.checkWrite(originFacts((name) => c.req.header(name)));
     if (!allowed.ok) return problem(c, allowed.status, allowed.message);
     const address = clientAddressOf(c);
-    const verdict = options.authorize({ token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'), address });
+    const verdict = await options.authorize({
+      token: bearerToken(c.req.header('authorization')) ?? c.req.query('token'),
+      address,
+      sessionToken: getCookie(c, SESSION_COOKIE),
+      local: isLocal(c),
+    });
     if (!verdict.ok) return refusal(c, verdict);
     // A 503 would make EventSource give up for good; a stream that says "come back" and ends does not.
     if (stopping) return c.body(shutdownBlock(shutdownNotice(retryAfterMs)), 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });

@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { bearerToken, type Authorize } from '../auth/api-keys.ts';
+import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
+import { cookieValue, isLocalRequest } from '../auth/authenticator.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClientAddressOf } from '../http/client-address.ts';
 import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
@@ -20,7 +22,7 @@ export interface WsBridgeOptions {
   hub: SubscriptionHub;
   endpointExists: (id: string) => boolean;
   /** Whether an upgrade request may connect (API key). */
-  authorize: Authorize;
+  authorize: AuthorizeConnection;
   /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
   policy: ConnectionPolicy;
   clientAddress: ClientAddressOf;
@@ -74,7 +76,7 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
   const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
   let stopping = false;
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://vigil.local');
     if (url.pathname.startsWith('/socket.io/')) return;
     if (url.pathname !== path) return refuseUpgrade(socket, 404, 'Not Found');
@@ -98,9 +100,16 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
       );
     }
     const address = options.clientAddress(request);
-    const verdict = options.authorize({ token: bearerToken(request.headers.authorization) ?? protocolKey, address });
+    const verdict = await options.authorize({
+      token: bearerToken(request.headers.authorization) ?? protocolKey,
+      address,
+      sessionToken: cookieValue(request.headers.cookie, SESSION_COOKIE),
+      local: isLocalRequest(request.socket.remoteAddress, request.headers),
+    });
+    if (socket.destroyed) return;
     if (!verdict.ok) {
-      if (verdict.status === 429) return refuseUpgradeWithProblem(socket, 429, verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+      if (verdict.status !== 401)
+        return refuseUpgradeWithProblem(socket, verdict.status, verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
       const inUrl = url.searchParams.has('token') ? ' The key in ?token= is not read on /ws.' : '';
       return refuseUpgradeWithProblem(socket, 401, `${verdict.message}${inUrl} ${WS_KEY_HINT}`, { 'WWW-Authenticate': 'Bearer realm="vigil"' });
     }
@@ -111,6 +120,11 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.once('close', release);
       wss.emit('connection', ws, request);
+    });
+  };
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade(request, socket, head).catch(() => {
+      if (!socket.destroyed) refuseUpgradeWithProblem(socket, 500, 'The connection could not be checked; try again.');
     });
   };
   options.server.on('upgrade', onUpgrade);

@@ -4,7 +4,8 @@ import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import type { StatusPageRow } from '../../../db/schema/index.ts';
-import { accessCookieName, accessToken, ACCESS_DAYS, isAccessToken, verifyPagePassword } from '../../auth/page-password.ts';
+import { accessCookieName, accessToken, ACCESS_DAYS, isAccessToken } from '../../auth/page-password.ts';
+import { verifyPassword } from '../../auth/passwords.ts';
 import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
 import type { StatusPageLanguage } from '../../contract/status-pages.ts';
 import { type BadgeSpec, BADGE_COLORS, parseBadgeStyle, renderBadge, statusColor, uptimeColor } from '../../public/badge-svg.ts';
@@ -201,7 +202,7 @@ export function publicStatusRoutes(options: PublicStatusOptions): PublicStatusSi
       }
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
-      if (!(await verifyPagePassword(password, page.passwordHash))) {
+      if (!(await verifyPassword(password, page.passwordHash))) {
         failures.fail(key);
         return html(c, 401, renderPasswordPage({ title: page.title, basePath, language, assetVersion: ASSET_VERSION, error: 'wrong_password' }));
       }

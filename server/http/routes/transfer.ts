@@ -1,23 +1,18 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { Authorize } from '../../auth/api-keys.ts';
+import { EXPORT_SECRETS_PERMISSION } from '../../auth/route-permissions.ts';
 import { parseExportQuery } from '../../domain/endpoint-transfer.ts';
 import type { Services } from '../../services/index.ts';
-import { requireKey } from '../middleware/require-key.ts';
+import { refusal } from '../middleware/access.ts';
 import { readJson } from '../read-json.ts';
-
-export interface TransferRouteOptions {
-  /** Who may export with secrets: the same key check as a write (open when API_KEY is unset). */
-  authorize: Authorize;
-}
 
 /**
  * GET /api/export and POST /api/import: every endpoint definition as one JSON file.
- * The export redacts secrets; `?secrets=include` hands them out, and so needs the API key even
- * though other reads do not (a page of another origin is refused by the origin check).
+ * The export redacts secrets; `?secrets=include` hands them out, and so asks what an owner may
+ * (a page of another origin is refused by the origin check).
  */
-export function transferRoutes(services: Services, options: TransferRouteOptions) {
-  const keyCheck = requireKey({ authorize: options.authorize, methods: ['GET'] });
-  const keyForSecrets: MiddlewareHandler = (c, next) => (c.req.query('secrets') === 'include' ? keyCheck(c, next) : next());
+export function transferRoutes(services: Services) {
+  const keyForSecrets: MiddlewareHandler = async (c, next) =>
+    c.req.query('secrets') === 'include' ? ((await refusal(c, EXPORT_SECRETS_PERMISSION)) ?? next()) : next();
   return new Hono()
     .get('/export', keyForSecrets, async (c) => {
       const exportOptions = parseExportQuery(c.req.query());

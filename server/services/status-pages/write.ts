@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { type StatusPageRow, statusPages } from '../../../db/schema/index.ts';
 import { STATUS_PAGE_LIMITS, type StatusPage, type StatusPageDefinition } from '../../contract/status-pages.ts';
 import { SECRET_MARKER } from '../../contract/types.ts';
-import { hashPagePassword } from '../../auth/page-password.ts';
+import { hashPassword } from '../../auth/passwords.ts';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { assertPageCoherent, parseStatusPageCreate, parseStatusPagePatch } from '../../domain/status-page-input.ts';
 import type { ServiceContext } from '../context.ts';
@@ -73,7 +73,7 @@ function definitionOf(row: StatusPageRow): StatusPageDefinition {
 
 async function columnsOf(definition: StatusPageDefinition, keptHash: string | null) {
   const { password, subscriptions, ...rest } = definition;
-  const passwordHash = keptHash ?? (password === null ? null : await hashPagePassword(password));
+  const passwordHash = keptHash ?? (password === null ? null : await hashPassword(password));
   return { ...rest, passwordHash, subscribeEmail: subscriptions.email, subscribeWebhook: subscriptions.webhook };
 }
 

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, bigserial } from 'drizzle-orm/pg-core';
+
+const ms = { withTimezone: true, precision: 3 } as const;
+
+/** People who sign in to the dashboard (docs/accounts.md). The first is the owner made at set-up. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    /** Lowercase; the sign-in name. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** scrypt$<salt>$<hash> (base64url). */
+    passwordHash: text('password_hash').notNull(),
+    /** owner | editor | viewer */
+    role: text('role').notNull(),
+    createdAt: timestamp('created_at', ms).notNull(),
+    updatedAt: timestamp('updated_at', ms).notNull(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(t.email)],
+);
+
+/** Signed-in browsers. The cookie holds a random token; only its SHA-256 is stored (`id`). */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Sent back as X-CSRF-Token on every write the cookie authenticates. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', ms).notNull(),
+    /** Moved forward at most once a minute; a session unused for SESSION_IDLE_MINUTES ends. */
+    lastSeenAt: timestamp('last_seen_at', ms).notNull(),
+    /** The absolute end (SESSION_MAX_HOURS after sign-in), whatever the use. */
+    expiresAt: timestamp('expires_at', ms).notNull(),
+    address: text('address').notNull(),
+    userAgent: text('user_agent').notNull().default(''),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_at_idx').on(t.expiresAt)],
+);
+
+/** Who changed what (docs/accounts.md#audit-log); never holds secrets. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', ms).notNull(),
+    /** The user acting; null for API_KEY, this machine before set-up, or a failed sign-in. */
+    actorId: uuid('actor_id'),
+    /** What the actor was called then (a user's email, "API_KEY", "this machine"). */
+    actorName: text('actor_name').notNull(),
+    /** session | api-key | local | anonymous */
+    actorKind: text('actor_kind').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    targetName: text('target_name'),
+    address: text('address').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actorId, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
+);

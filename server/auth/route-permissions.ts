@@ -1,0 +1,97 @@
+import type { Permission } from './roles.ts';
+
+/**
+ * What every route under /api asks of its caller (docs/accounts.md#roles). A route missing here is
+ * refused to everyone but an owner, and test/security/route-permissions.test.ts, which walks the
+ * app's own route list, fails until it is added: a new route cannot be forgotten.
+ * Push pings (/api/push/…) are answered before authentication: a job's ping carries a token of its own.
+ */
+export const ROUTE_PERMISSIONS: Record<string, Permission> = {
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
+  'GET /api/docs/:file': 'public',
+  'GET /api/auth': 'public',
+  'POST /api/auth/verify': 'read',
+  // Accounts and sign-in (server/http/routes/accounts.ts).
+  'GET /api/session': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'public',
+  'POST /api/setup': 'public',
+  'GET /api/sessions': 'account',
+  'DELETE /api/sessions': 'account',
+  'DELETE /api/sessions/:id': 'account',
+  'GET /api/users': 'manage',
+  'PATCH /api/users/:id': 'manage',
+  'DELETE /api/users/:id': 'manage',
+  'GET /api/summary': 'read',
+  'GET /api/events': 'read',
+  'GET /api/endpoints': 'read',
+  'POST /api/endpoints': 'edit',
+  'GET /api/endpoints/:id': 'read',
+  'PATCH /api/endpoints/:id': 'edit',
+  'DELETE /api/endpoints/:id': 'edit',
+  'POST /api/endpoints/:id/check': 'edit',
+  'POST /api/endpoints/:id/pause': 'edit',
+  'POST /api/endpoints/:id/resume': 'edit',
+  'GET /api/endpoints/:id/checks': 'read',
+  'GET /api/endpoints/:id/uptime': 'read',
+  'GET /api/endpoints/:id/series': 'read',
+  // The push URL holds the token that reports a job's runs: only for those who may change the endpoint.
+  'GET /api/endpoints/:id/push-url': 'edit',
+  'POST /api/endpoints/:id/push-url': 'edit',
+  'GET /api/checks/recent': 'read',
+  'GET /api/incidents': 'read',
+  'GET /api/incidents/:id': 'read',
+  'GET /api/incidents/:id/updates': 'read',
+  'POST /api/incidents/:id/updates': 'edit',
+  'PATCH /api/incidents/:id/updates/:updateId': 'edit',
+  'DELETE /api/incidents/:id/updates/:updateId': 'edit',
+  'GET /api/maintenance-windows': 'read',
+  'POST /api/maintenance-windows': 'edit',
+  'GET /api/maintenance-windows/:id': 'read',
+  'PATCH /api/maintenance-windows/:id': 'edit',
+  'DELETE /api/maintenance-windows/:id': 'edit',
+  'GET /api/notification-channels': 'read',
+  'POST /api/notification-channels': 'edit',
+  'GET /api/notification-channels/:id': 'read',
+  'PATCH /api/notification-channels/:id': 'edit',
+  'DELETE /api/notification-channels/:id': 'edit',
+  'POST /api/notification-channels/:id/test': 'edit',
+  'GET /api/notification-channels/:id/deliveries': 'read',
+  'GET /api/status-pages': 'read',
+  'POST /api/status-pages': 'edit',
+  'GET /api/status-pages/:id': 'read',
+  'PATCH /api/status-pages/:id': 'edit',
+  'DELETE /api/status-pages/:id': 'edit',
+  // Subscribers' addresses are people's email addresses.
+  'GET /api/status-pages/:id/subscribers': 'edit',
+  'DELETE /api/status-pages/:id/subscribers/:subscriberId': 'edit',
+  'GET /api/reports/uptime': 'read',
+  // ?secrets= asks for 'manage' on top (server/http/routes/transfer.ts).
+  'GET /api/export': 'read',
+  'POST /api/import': 'manage',
+};
+
+/** Secrets in an export (the targets' credentials, channels' tokens): owners only. */
+export const EXPORT_SECRETS_PERMISSION: Permission = 'manage';
+
+interface CompiledRoute {
+  method: string;
+  pattern: RegExp;
+  permission: Permission;
+}
+
+const compiled: CompiledRoute[] = Object.entries(ROUTE_PERMISSIONS).map(([route, permission]) => {
+  const [method = '', path = ''] = route.split(' ');
+  const source = path
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return { method, pattern: new RegExp(`^${source}/?$`), permission };
+});
+
+/** The permission a request asks for: its route's, HEAD as GET; undefined for a path no route has. */
+export function permissionFor(method: string, path: string): Permission | undefined {
+  const asked = method === 'HEAD' ? 'GET' : method;
+  return compiled.find((route) => route.method === asked && route.pattern.test(path))?.permission;
+}

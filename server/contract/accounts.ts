@@ -1,0 +1,43 @@
+import type { Role } from '../auth/roles.ts';
+
+/** A person with an account, as the API answers it (never the password's hash). */
+export interface AccountUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+/** GET /api/session: what the dashboard needs to know before showing anything. */
+export interface SessionInfo {
+  /** No owner account yet: the dashboard shows the set-up page. */
+  setupRequired: boolean;
+  /** The request comes from the machine Vigil runs on (set-up needs no link from here). */
+  local: boolean;
+  /** Whether API_KEY is set. */
+  keyRequired: boolean;
+  /** Who the caller is: a signed-in person, API_KEY, this machine before set-up, or nobody. */
+  via: 'session' | 'api-key' | 'local' | null;
+  user: Omit<AccountUser, 'createdAt'> | null;
+  role: Role | null;
+  /** Whether the caller may write at all. */
+  canWrite: boolean;
+  /** Echo it as X-CSRF-Token on every write the session cookie authenticates. */
+  csrfToken: string | null;
+  /** When the session ends at the latest, and when it ends if unused (ISO 8601). */
+  expiresAt: string | null;
+  idleExpiresAt: string | null;
+}
+
+/** One signed-in browser of the caller (GET /api/sessions). */
+export interface SessionSummary {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  address: string;
+  userAgent: string;
+  /** The session of this request. */
+  current: boolean;
+}

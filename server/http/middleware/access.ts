@@ -1,0 +1,99 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { bearerToken } from '../../auth/api-keys.ts';
+import { isLocalRequest, type Authenticator } from '../../auth/authenticator.ts';
+import { permissionFor } from '../../auth/route-permissions.ts';
+import { isWrite, refusalOf, type Permission, type Principal } from '../../auth/roles.ts';
+import { SESSION_COOKIE, type SessionView } from '../../auth/sessions.ts';
+import { problem } from '../problem.ts';
+import { clientAddressOf, incomingOf } from '../remote-address.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Who is calling (set by `access`); null: nobody authenticated. */
+    principal: Principal | null;
+    /** The caller's session, when a cookie authenticated them. */
+    session: SessionView | undefined;
+  }
+}
+
+/** The header a cookie-authenticated write must carry, holding the session's CSRF token. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface AccessOptions {
+  authenticator: Authenticator;
+  /** Whether an owner account exists yet (the 401's wording). */
+  setupRequired: () => Promise<boolean>;
+}
+
+/** Whether the request comes from this machine itself (see isLocalRequest). */
+export const isLocal = (c: Context) => {
+  const incoming = incomingOf(c);
+  return incoming ? isLocalRequest(incoming.socket?.remoteAddress, incoming.headers) : false;
+};
+
+/**
+ * Authenticates every /api request (a key, the session cookie, or this machine before set-up) and
+ * checks what its route asks (server/auth/route-permissions.ts): 401 for nobody, 403 for a role or
+ * key scope that may not, 403 `csrf_token` for a cookie-authenticated write without the session's
+ * X-CSRF-Token. A route no table entry names is an owner's only.
+ */
+export function access(options: AccessOptions): MiddlewareHandler {
+  return async function accessMiddleware(c, next) {
+    const verdict = await options.authenticator.authenticate({
+      token: bearerToken(c.req.header('authorization')),
+      sessionToken: getCookie(c, SESSION_COOKIE),
+      address: clientAddressOf(c),
+      local: isLocal(c),
+    });
+    if (!verdict.ok) {
+      if (verdict.retryAfterSeconds !== undefined) c.header('Retry-After', String(verdict.retryAfterSeconds));
+      if (verdict.status === 401) c.header('WWW-Authenticate', 'Bearer realm="vigil"');
+      return problem(c, verdict.status, verdict.message);
+    }
+    c.set('principal', verdict.principal);
+    c.set('session', verdict.session);
+    const refused = await refusal(c, permissionFor(c.req.method, c.req.path) ?? 'manage', options);
+    return refused ?? next();
+  };
+}
+
+/**
+ * The answer refusing this request what `permission` asks, or undefined when it may go on. For
+ * routes asking more than their table entry in some cases (an export with secrets).
+ * @example const refused = await refusal(c, 'manage'); if (refused) return refused;
+ */
+export async function refusal(c: Context, permission: Permission, options?: Pick<AccessOptions, 'setupRequired'>): Promise<Response | undefined> {
+  if (permission === 'public') return undefined;
+  const principal = c.get('principal');
+  if (!principal) return unauthenticated(c, options ? await options.setupRequired() : false);
+  const reason = refusalOf(principal, permission, c.req.method);
+  if (reason !== null) {
+    // This machine's keyless calls with API_KEY set are refused as they were before accounts: 401.
+    if (principal.kind === 'local') return unauthenticated(c, false, 'This needs the API key: Authorization: Bearer <key>.');
+    return problem(c, 403, reason, { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
+  }
+  if (principal.session && isWrite(c.req.method) && !sameToken(c.req.header(CSRF_HEADER), principal.session.csrfToken)) {
+    return problem(c, 403, 'A write signed in by cookie must carry the X-CSRF-Token header that GET /api/session answers.', { code: 'csrf_token' });
+  }
+  return undefined;
+}
+
+function unauthenticated(c: Context, setupRequired: boolean, message?: string): Response {
+  c.header('WWW-Authenticate', 'Bearer realm="vigil"');
+  if (setupRequired) {
+    return problem(
+      c,
+      401,
+      "Vigil has no owner account yet: create it at /setup from the machine Vigil runs on (or with the set-up link in Vigil's log), or send Authorization: Bearer <API_KEY>.",
+      { code: 'setup_required' },
+    );
+  }
+  return problem(c, 401, message ?? 'Sign in, or send Authorization: Bearer <key>.');
+}
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (!given || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}

@@ -1,0 +1,134 @@
+import { type Context, Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { SessionStore, SessionView } from '../../auth/sessions.ts';
+import { SESSION_COOKIE } from '../../auth/sessions.ts';
+import type { SessionInfo, SessionSummary } from '../../contract/accounts.ts';
+import { bodyObject } from '../../domain/account-input.ts';
+import { UUID_PATTERN } from '../../domain/ids.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Accounts, SignedIn } from '../../services/accounts/accounts.ts';
+import { isLocal } from '../middleware/access.ts';
+import { readJson } from '../read-json.ts';
+import { clientAddressOf } from '../remote-address.ts';
+
+export interface AccountRouteOptions {
+  accounts: Accounts;
+  sessions: SessionStore;
+  /** Whether API_KEY is set. */
+  keyRequired: boolean;
+  /** A session unused this long ends. */
+  idleMs: number;
+  /** Where people reach Vigil: an https:// PUBLIC_URL makes the cookie Secure. */
+  publicUrl: URL | undefined;
+}
+
+/**
+ * Set-up, sign-in and sign-out, the caller's sessions, and the owner's list of people
+ * (docs/accounts.md). What each route asks is in server/auth/route-permissions.ts.
+ */
+export function accountRoutes(options: AccountRouteOptions) {
+  const { accounts, sessions } = options;
+  const facts = (c: Context) => ({ address: clientAddressOf(c), userAgent: c.req.header('user-agent') ?? '', local: isLocal(c) });
+  const secure = (c: Context) => options.publicUrl?.protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
+  const signedIn = (c: Context, result: SignedIn, status: 200 | 201) => {
+    setCookie(c, SESSION_COOKIE, result.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: secure(c),
+      maxAge: Math.floor((result.session.expiresAt - Date.now()) / 1000),
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(sessionInfo(result.session, { setupRequired: false, local: isLocal(c), keyRequired: options.keyRequired, idleMs: options.idleMs }), status);
+  };
+  const ownSession = (c: Context) => {
+    const principal = c.get('principal')!;
+    return { userId: principal.userId!, current: principal.session?.id };
+  };
+
+  return new Hono()
+    .get('/session', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const principal = c.get('principal');
+      const session = c.get('session');
+      const base = { setupRequired: await accounts.setupRequired(), local: isLocal(c), keyRequired: options.keyRequired, idleMs: options.idleMs };
+      if (session) return c.json(sessionInfo(session, base));
+      const info: SessionInfo = {
+        setupRequired: base.setupRequired,
+        local: base.local,
+        keyRequired: base.keyRequired,
+        via: principal?.kind ?? null,
+        user: null,
+        role: principal?.role ?? null,
+        canWrite: principal?.canWrite ?? false,
+        csrfToken: null,
+        expiresAt: null,
+        idleExpiresAt: null,
+      };
+      return c.json(info);
+    })
+    .post('/setup', async (c) => signedIn(c, await accounts.setUp(bodyObject(await readJson(c)), facts(c)), 201))
+    .post('/session', async (c) => signedIn(c, await accounts.signIn(bodyObject(await readJson(c)), facts(c)), 200))
+    .delete('/session', async (c) => {
+      const session = c.get('session');
+      if (session) await sessions.revoke(session.user.id, session.id);
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
+      return c.body(null, 204);
+    })
+    .get('/sessions', async (c) => {
+      const { userId, current } = ownSession(c);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ items: (await sessions.listOf(userId)).map((view) => summaryOf(view, current)) });
+    })
+    .delete('/sessions', async (c) => {
+      // Sign out everywhere else: this browser stays signed in (DELETE /api/session signs it out too).
+      const { userId, current } = ownSession(c);
+      return c.json({ ended: await sessions.revokeAll(userId, current) });
+    })
+    .delete('/sessions/:id', async (c) => {
+      const { userId } = ownSession(c);
+      const id = c.req.param('id');
+      if (!(await sessions.revoke(userId, id))) throw new NotFoundError('Session', id.slice(0, 100));
+      return c.body(null, 204);
+    })
+    .get('/users', async (c) => c.json({ items: await accounts.list() }))
+    .patch('/users/:id', async (c) => c.json(await accounts.changeRole(userId(c), bodyObject(await readJson(c)))))
+    .delete('/users/:id', async (c) => {
+      await accounts.remove(userId(c));
+      return c.body(null, 204);
+    });
+}
+
+/** The :id of a user route, or 404 when it is not a UUID (it names nobody). */
+function userId(c: Context): string {
+  const id = c.req.param('id') ?? '';
+  if (!UUID_PATTERN.test(id)) throw new NotFoundError('User', id.slice(0, 100));
+  return id;
+}
+
+function sessionInfo(session: SessionView, base: { setupRequired: boolean; local: boolean; keyRequired: boolean; idleMs: number }): SessionInfo {
+  return {
+    setupRequired: base.setupRequired,
+    local: base.local,
+    keyRequired: base.keyRequired,
+    via: 'session',
+    user: { ...session.user },
+    role: session.user.role,
+    canWrite: true,
+    csrfToken: session.csrfToken,
+    expiresAt: new Date(session.expiresAt).toISOString(),
+    idleExpiresAt: new Date(Math.min(session.expiresAt, session.lastSeenAt + base.idleMs)).toISOString(),
+  };
+}
+
+function summaryOf(view: SessionView, current: string | undefined): SessionSummary {
+  return {
+    id: view.id,
+    createdAt: new Date(view.createdAt).toISOString(),
+    lastSeenAt: new Date(view.lastSeenAt).toISOString(),
+    expiresAt: new Date(view.expiresAt).toISOString(),
+    address: view.address,
+    userAgent: view.userAgent,
+    current: view.id === current,
+  };
+}

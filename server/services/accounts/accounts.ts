@@ -1,0 +1,176 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.ts';
+import { users } from '../../../db/schema/index.ts';
+import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
+import type { Role } from '../../auth/roles.ts';
+import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
+import type { AccountUser } from '../../contract/accounts.ts';
+import { parseNewAccount, parseRole, parseSignIn } from '../../domain/account-input.ts';
+import { AccessError, ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { OwnerRecord } from './owner-state.ts';
+
+/** Where a sign-in or set-up comes from. */
+export interface CallerFacts {
+  address: string;
+  userAgent: string;
+  /** From this machine itself, not through a proxy. */
+  local: boolean;
+}
+
+export interface SignedIn {
+  user: AccountUser;
+  /** The cookie's value. */
+  token: string;
+  session: SessionView;
+}
+
+export interface AccountsOptions {
+  db: Database;
+  sessions: SessionStore;
+  owner: OwnerRecord;
+  /** The one-time token of the set-up link printed in the log (for set-up from another machine). */
+  setupToken: string;
+  /** Wrong passwords one address may send per minute before it is answered 429 (AUTH_FAILURE_LIMIT). */
+  failureLimit: number;
+  now?: () => number;
+}
+
+/**
+ * Accounts: set-up of the owner, sign-in, and the owner's management of people.
+ * Sign-in is throttled per address (AUTH_FAILURE_LIMIT a minute) and per account (100 an hour, so
+ * a guesser spread over many addresses is slowed too, without locking the person out for long).
+ */
+export class Accounts {
+  private readonly byAddress: FailureTable;
+  private readonly byAccount: FailureTable;
+
+  constructor(private readonly options: AccountsOptions) {
+    const now = options.now ?? Date.now;
+    this.byAddress = new FailureTable({ limit: options.failureLimit, windowMs: 60_000, capacity: 10_000, now });
+    this.byAccount = new FailureTable({ limit: 100, windowMs: 3_600_000, capacity: 10_000, now });
+  }
+
+  /** Whether set-up is still to be done. */
+  async setupRequired(): Promise<boolean> {
+    return !(await this.options.owner.exists());
+  }
+
+  /**
+   * Creates the owner account and signs them in. Only while no owner exists (409 already_set_up),
+   * and only from this machine or with the set-up link's token (403 setup_not_local).
+   */
+  async setUp(input: Record<string, unknown>, facts: CallerFacts): Promise<SignedIn> {
+    if (!(await this.setupRequired())) throw new ConflictError('Vigil is set up already: sign in.', 'already_set_up');
+    if (!facts.local && !sameToken(input.setupToken, this.options.setupToken)) {
+      throw new AccessError(
+        403,
+        "The owner account can only be created from the machine Vigil runs on, or with the set-up link printed in Vigil's log.",
+        'setup_not_local',
+      );
+    }
+    const account = parseNewAccount(input);
+    const passwordHash = await hashPassword(account.password);
+    const now = new Date((this.options.now ?? Date.now)());
+    const created = await this.options.db.transaction(async (tx) => {
+      // Two set-ups at once: the second waits here, then finds the owner.
+      await tx.execute(sql`lock table users in exclusive mode`);
+      const [existing] = await tx.select({ n: count() }).from(users);
+      if ((existing?.n ?? 0) > 0) return null;
+      const [row] = await tx
+        .insert(users)
+        .values({ id: randomUUID(), email: account.email, name: account.name, passwordHash, role: 'owner', createdAt: now, updatedAt: now })
+        .returning();
+      return row!;
+    });
+    if (!created) throw new ConflictError('Vigil is set up already: sign in.', 'already_set_up');
+    this.options.owner.created();
+    return this.startSession(created, facts);
+  }
+
+  /** Checks an email and password; a wrong pair is one 401 whatever was wrong (no telling which accounts exist). */
+  async signIn(input: Record<string, unknown>, facts: CallerFacts): Promise<SignedIn> {
+    const { email, password } = parseSignIn(input);
+    const address = throttleKey(facts.address);
+    const lockedFor = this.byAddress.lockedFor(address) ?? this.byAccount.lockedFor(email);
+    if (lockedFor !== null) throw tooMany(lockedFor);
+    const [row] = await this.options.db.select().from(users).where(eq(users.email, email)).limit(1);
+    const right = await verifyPassword(password, row?.passwordHash ?? UNMATCHABLE_HASH);
+    if (!row || !right) {
+      const wait = this.byAddress.fail(address) ?? this.byAccount.fail(email);
+      if (wait !== null) throw tooMany(wait);
+      throw new AccessError(401, 'The email or password is wrong.', 'invalid_credentials');
+    }
+    return this.startSession(row, facts);
+  }
+
+  /** Everyone with an account, oldest first. */
+  async list(): Promise<AccountUser[]> {
+    const rows = await this.options.db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
+    return rows.map(toAccountUser);
+  }
+
+  /** Changes a person's role (owner only); the last owner stays an owner. */
+  async changeRole(id: string, input: Record<string, unknown>): Promise<AccountUser> {
+    const role = parseRole(input.role);
+    const unknown = Object.keys(input).filter((key) => key !== 'role');
+    if (unknown.length) throw new ValidationError(unknown.map((path) => ({ path, message: 'is not a known field', code: 'unknown_field' })));
+    const updated = await this.options.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table users in exclusive mode`);
+      const [row] = await tx.select().from(users).where(eq(users.id, id)).limit(1);
+      if (!row) throw new NotFoundError('User', id);
+      if (row.role === 'owner' && role !== 'owner') await assertAnotherOwner(tx, id);
+      const [next] = await tx
+        .update(users)
+        .set({ role, updatedAt: new Date((this.options.now ?? Date.now)()) })
+        .where(eq(users.id, id))
+        .returning();
+      return next!;
+    });
+    this.options.sessions.forgetUser(id);
+    return toAccountUser(updated);
+  }
+
+  /** Removes a person and ends their sessions (owner only); the last owner cannot be removed. */
+  async remove(id: string): Promise<void> {
+    await this.options.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table users in exclusive mode`);
+      const [row] = await tx.select().from(users).where(eq(users.id, id)).limit(1);
+      if (!row) throw new NotFoundError('User', id);
+      if (row.role === 'owner') await assertAnotherOwner(tx, id);
+      await tx.delete(users).where(eq(users.id, id));
+    });
+    this.options.sessions.forgetUser(id);
+  }
+
+  private async startSession(row: typeof users.$inferSelect, facts: CallerFacts): Promise<SignedIn> {
+    const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+    const { token, view } = await this.options.sessions.create(user, facts);
+    return { user: toAccountUser(row), token, session: view };
+  }
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function assertAnotherOwner(tx: Tx, id: string): Promise<void> {
+  const [others] = await tx
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, 'owner'), ne(users.id, id)));
+  if ((others?.n ?? 0) === 0) throw new ConflictError('This is the last owner: make someone else an owner first.', 'last_owner');
+}
+
+function tooMany(waitMs: number): AccessError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new AccessError(429, `Too many wrong passwords; try again in ${seconds} s.`, 'too_many_attempts', { seconds }, seconds);
+}
+
+function sameToken(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
+export function toAccountUser(row: typeof users.$inferSelect): AccountUser {
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt.toISOString() };
+}
