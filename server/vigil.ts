@@ -5,6 +5,7 @@ import { Authenticator } from './auth/authenticator.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
+import { Invites } from './services/accounts/invites.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
 import { clientAddressResolver } from './http/client-address.ts';
 import { ConnectionLimit } from './realtime/connection-limit.ts';
@@ -321,6 +322,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const sessions = new SessionStore(database.db, { idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs });
   const setupToken = randomBytes(24).toString('base64url');
   const accounts = new Accounts({ db: database.db, sessions, owner, setupToken, failureLimit: settings.authFailureLimit });
+  const invites = new Invites(database.db, accounts);
   const authenticator = new Authenticator({ keys: guard, sessions, owner });
   const authorize: AuthorizeConnection = async (request) => {
     const verdict = await authenticator.authenticate(request);
@@ -400,7 +402,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    auth: { authenticator, accounts, sessions, idleMs: settings.sessionIdleMs },
+    auth: { authenticator, accounts, invites, sessions, idleMs: settings.sessionIdleMs },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,

@@ -63,3 +63,21 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actorId, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
 );
+
+/** One-time links that let a person make an account with a role (docs/accounts.md#invites). */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey(),
+    /** SHA-256 of the link's token (base64url): the link itself is shown once. */
+    tokenHash: text('token_hash').notNull(),
+    role: text('role').notNull(),
+    /** When set, only this address may accept. */
+    email: text('email'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByName: text('created_by_name').notNull(),
+    createdAt: timestamp('created_at', ms).notNull(),
+    expiresAt: timestamp('expires_at', ms).notNull(),
+  },
+  (t) => [uniqueIndex('invites_token_hash_idx').on(t.tokenHash)],
+);

@@ -23,6 +23,12 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/users': 'manage',
   'PATCH /api/users/:id': 'manage',
   'DELETE /api/users/:id': 'manage',
+  'GET /api/invites': 'manage',
+  'POST /api/invites': 'manage',
+  'DELETE /api/invites/:id': 'manage',
+  // The link's token is the credential.
+  'GET /api/invitations/:token': 'public',
+  'POST /api/invitations/:token': 'public',
   'GET /api/summary': 'read',
   'GET /api/events': 'read',
   'GET /api/endpoints': 'read',

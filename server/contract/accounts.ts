@@ -41,3 +41,22 @@ export interface SessionSummary {
   /** The session of this request. */
   current: boolean;
 }
+
+/** An open invite (GET /api/invites); its link's token is answered once, when it is made. */
+export interface Invite {
+  id: string;
+  role: Role;
+  /** When set, only this address may accept. */
+  email: string | null;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** What an invite link offers, as its page shows it (GET /api/invitations/:token). */
+export interface InvitePreview {
+  role: Role;
+  email: string | null;
+  invitedBy: string;
+  expiresAt: string;
+}

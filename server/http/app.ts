@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { Accounts } from '../services/accounts/accounts.ts';
+import type { Invites } from '../services/accounts/invites.ts';
 import { errorReporter, type Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
@@ -39,6 +40,7 @@ export interface AppDeps extends SystemDeps {
   auth: {
     authenticator: Authenticator;
     accounts: Accounts;
+    invites: Invites;
     sessions: SessionStore;
     /** A session unused this long ends (SESSION_IDLE_MINUTES). */
     idleMs: number;
@@ -114,6 +116,7 @@ export function createApp(deps: AppDeps) {
     '/api',
     accountRoutes({
       accounts: deps.auth.accounts,
+      invites: deps.auth.invites,
       sessions: deps.auth.sessions,
       keyRequired: deps.keyRequired,
       idleMs: deps.auth.idleMs,

@@ -7,12 +7,14 @@ import { bodyObject } from '../../domain/account-input.ts';
 import { UUID_PATTERN } from '../../domain/ids.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Accounts, SignedIn } from '../../services/accounts/accounts.ts';
+import type { Invites } from '../../services/accounts/invites.ts';
 import { isLocal } from '../middleware/access.ts';
 import { readJson } from '../read-json.ts';
 import { clientAddressOf } from '../remote-address.ts';
 
 export interface AccountRouteOptions {
   accounts: Accounts;
+  invites: Invites;
   sessions: SessionStore;
   /** Whether API_KEY is set. */
   keyRequired: boolean;
@@ -96,7 +98,22 @@ export function accountRoutes(options: AccountRouteOptions) {
     .delete('/users/:id', async (c) => {
       await accounts.remove(userId(c));
       return c.body(null, 204);
-    });
+    })
+    .get('/invites', async (c) => c.json({ items: await options.invites.list() }))
+    .post('/invites', async (c) => {
+      const invite = await options.invites.create(c.get('principal')!, await readJson(c));
+      const base = options.publicUrl?.href.replace(/\/$/, '') ?? new URL(c.req.url).origin;
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ...invite, url: `${base}/invite#token=${invite.token}` }, 201);
+    })
+    .delete('/invites/:id', async (c) => {
+      const id = c.req.param('id');
+      if (!UUID_PATTERN.test(id)) throw new NotFoundError('Invite', id.slice(0, 100));
+      await options.invites.withdraw(id);
+      return c.body(null, 204);
+    })
+    .get('/invitations/:token', async (c) => c.json(await options.invites.preview(c.req.param('token'))))
+    .post('/invitations/:token', async (c) => signedIn(c, await options.invites.accept(c.req.param('token'), await readJson(c), facts(c)), 201));
 }
 
 /** The :id of a user route, or 404 when it is not a UUID (it names nobody). */

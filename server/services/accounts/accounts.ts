@@ -144,6 +144,11 @@ export class Accounts {
     this.options.sessions.forgetUser(id);
   }
 
+  /** Signs in a person just made (an accepted invite). */
+  signInAs(row: typeof users.$inferSelect, facts: CallerFacts): Promise<SignedIn> {
+    return this.startSession(row, facts);
+  }
+
   private async startSession(row: typeof users.$inferSelect, facts: CallerFacts): Promise<SignedIn> {
     const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: row.role as Role };
     const { token, view } = await this.options.sessions.create(user, facts);
