@@ -86,6 +86,8 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong API keys one client address may present per minute; past it they are answered 429 (the right key is always let in). */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** How long the audit log keeps its entries. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   /** A dashboard session unused this long ends (default 7 days). */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(10_080),
   /** A dashboard session ends this long after sign-in, however used (default 30 days). */
@@ -216,6 +218,7 @@ export interface Settings {
   authFailureLimit: number;
   sessionIdleMs: number;
   sessionMaxMs: number;
+  auditRetentionDays: number;
   trustProxy: TrustProxy;
   realtimeConnectionsPerAddress: number;
   publicUrl: URL | undefined;
@@ -280,6 +283,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     authFailureLimit: s.AUTH_FAILURE_LIMIT,
     sessionIdleMs: s.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: s.SESSION_MAX_HOURS * 3_600_000,
+    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     trustProxy: s.TRUST_PROXY,
     realtimeConnectionsPerAddress: s.REALTIME_CONNECTIONS_PER_ADDRESS,
     publicUrl: s.PUBLIC_URL,

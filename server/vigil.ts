@@ -6,6 +6,7 @@ import { SessionStore } from './auth/sessions.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
+import { AuditLog } from './services/audit/audit-log.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
 import { clientAddressResolver } from './http/client-address.ts';
 import { ConnectionLimit } from './realtime/connection-limit.ts';
@@ -323,6 +324,17 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const setupToken = randomBytes(24).toString('base64url');
   const accounts = new Accounts({ db: database.db, sessions, owner, setupToken, failureLimit: settings.authFailureLimit });
   const invites = new Invites(database.db, accounts);
+  const auditLog = new AuditLog(database.db, {
+    retentionDays: settings.auditRetentionDays,
+    onError: errorReporter(logger, 'an audit log entry could not be written (the change itself stands)'),
+  });
+  const nameOf = (targetType: string, id: string): string | undefined => {
+    if (targetType === 'endpoint') return registry.get(id)?.definition.name;
+    if (targetType === 'notification-channel') return channels.get(id)?.channel.name;
+    if (targetType === 'status-page') return statusPages.get(id)?.title;
+    if (targetType === 'maintenance-window') return calendar.get(id)?.definition.name;
+    return undefined;
+  };
   const authenticator = new Authenticator({ keys: guard, sessions, owner });
   const authorize: AuthorizeConnection = async (request) => {
     const verdict = await authenticator.authenticate(request);
@@ -402,7 +414,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    auth: { authenticator, accounts, invites, sessions, idleMs: settings.sessionIdleMs },
+    auth: { authenticator, accounts, invites, sessions, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,
@@ -497,6 +509,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   maintenance.start();
   remoteWindows?.start();
   retention.start();
+  auditLog.start();
   logger.info(
     {
       url,
@@ -523,6 +536,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       socketIo!.stopAccepting();
       sse.stopAccepting();
       await retention.stop();
+      await auditLog.stop();
       remoteWindows?.stop();
       remoteChannels?.stop();
       remotePages?.stop();

@@ -94,35 +94,57 @@ describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
   });
 });
 
-describe('the start-up warning about an open instance', () => {
-  async function warningsAt(env: Record<string, string>): Promise<string[]> {
-    const lines: { level: string; msg: string }[] = [];
+describe('the start-up notice of an instance without an owner account', () => {
+  /** The warnings of each start, in order, of Vigils started one after another on one database; `between` runs against each running one. */
+  async function warningsAt(env: Record<string, string>, starts: ((vigil: { url: string }) => Promise<void>)[]): Promise<string[][]> {
     const database = await createTestDatabase();
     // Its own DATA_DIR on PostgreSQL too (the instance id is kept there): the default ./data may be another test's.
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-warnings-'));
-    const settings = loadSettings({ PORT: '0', DATA_DIR: dataDir, ...database.env, ...env });
-    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) });
-    const vigil = await startVigil(settings, { logger });
-    await vigil.stop();
-    await database.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
-    expect(
-      lines.some((l) => l.msg.startsWith('Vigil listening on')),
-      'logs JSON lines with msg',
-    ).toBe(true);
-    return lines.filter((l) => l.level === 'warn').map((l) => l.msg);
+    const all: string[][] = [];
+    try {
+      for (const during of starts) {
+        const lines: { level: string; msg: string }[] = [];
+        const settings = loadSettings({ PORT: '0', DATA_DIR: dataDir, ...database.env, ...env });
+        const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) });
+        const vigil = await startVigil(settings, { logger });
+        await during({ url: `http://127.0.0.1:${vigil.port}` });
+        await vigil.stop();
+        expect(
+          lines.some((l) => l.msg.startsWith('Vigil listening on')),
+          'logs JSON lines with msg',
+        ).toBe(true);
+        all.push(lines.filter((l) => l.level === 'warn').map((l) => l.msg));
+      }
+    } finally {
+      await database.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    return all;
   }
+  const nothing = async () => {};
+  const setUp = async ({ url }: { url: string }) => {
+    const res = await fetch(`${url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@example.com', password: 'a long enough password' }),
+    });
+    expect(res.status).toBe(201);
+  };
 
-  it('is logged when API_KEY is unset and Vigil listens beyond loopback', async () => {
-    const warnings = await warningsAt({ HOST: '0.0.0.0' });
-    expect(warnings).toEqual([expect.stringMatching(/API_KEY is not set and Vigil listens on 0\.0\.0\.0/)]);
+  it('names the set-up page, and the link with its one-time token for another machine', async () => {
+    const [warnings] = await warningsAt({ HOST: '0.0.0.0' }, [nothing]);
+    expect(warnings).toEqual([expect.stringMatching(/^No owner account yet: open http:\/\/localhost:\d+\/setup on this machine .*\/setup#token=[\w-]{32}\). Until then only this machine may use Vigil\.$/)]);
   });
 
-  it.each([
-    ['a key is set', { HOST: '0.0.0.0', API_KEY: 'k1' }],
-    ['Vigil listens on loopback only', { HOST: '127.0.0.1' }],
-  ])('is not logged when %s', async (_, env) => {
-    expect(await warningsAt(env)).toEqual([]);
+  it('says that API_KEY holders may use Vigil too when a key is set', async () => {
+    const [warnings] = await warningsAt({ HOST: '127.0.0.1', API_KEY: 'k1' }, [nothing]);
+    expect(warnings).toEqual([expect.stringMatching(/only this machine and API_KEY holders may use Vigil/)]);
+  });
+
+  it('is not logged once an owner exists', async () => {
+    const [first, second] = await warningsAt({ HOST: '0.0.0.0' }, [setUp, nothing]);
+    expect(first).toHaveLength(1);
+    expect(second).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, bigserial } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const ms = { withTimezone: true, precision: 3 } as const;
 
@@ -46,7 +46,7 @@ export const sessions = pgTable(
 export const auditLog = pgTable(
   'audit_log',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: uuid('id').primaryKey(),
     at: timestamp('at', ms).notNull(),
     /** The user acting; null for API_KEY, this machine before set-up, or a failed sign-in. */
     actorId: uuid('actor_id'),
@@ -61,7 +61,7 @@ export const auditLog = pgTable(
     address: text('address').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actorId, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
+  (t) => [index('audit_log_at_idx').on(t.at, t.id), index('audit_log_actor_idx').on(t.actorId, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
 );
 
 /** One-time links that let a person make an account with a role (docs/accounts.md#invites). */

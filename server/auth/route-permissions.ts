@@ -23,6 +23,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/users': 'manage',
   'PATCH /api/users/:id': 'manage',
   'DELETE /api/users/:id': 'manage',
+  'GET /api/audit-log': 'manage',
   'GET /api/invites': 'manage',
   'POST /api/invites': 'manage',
   'DELETE /api/invites/:id': 'manage',
@@ -82,22 +83,45 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
 export const EXPORT_SECRETS_PERMISSION: Permission = 'manage';
 
 interface CompiledRoute {
+  route: string;
   method: string;
   pattern: RegExp;
+  params: string[];
   permission: Permission;
 }
 
 const compiled: CompiledRoute[] = Object.entries(ROUTE_PERMISSIONS).map(([route, permission]) => {
   const [method = '', path = ''] = route.split(' ');
+  const params: string[] = [];
   const source = path
     .split('/')
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) => {
+      if (!part.startsWith(':')) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(part.slice(1));
+      return '([^/]+)';
+    })
     .join('/');
-  return { method, pattern: new RegExp(`^${source}/?$`), permission };
+  return { route, method, pattern: new RegExp(`^${source}/?$`), params, permission };
 });
 
-/** The permission a request asks for: its route's, HEAD as GET; undefined for a path no route has. */
-export function permissionFor(method: string, path: string): Permission | undefined {
+/** The table's route a request is for ("PATCH /api/endpoints/:id") with its parameters; HEAD as GET; undefined for none. */
+export function routeOf(method: string, path: string): { route: string; params: Record<string, string>; permission: Permission } | undefined {
   const asked = method === 'HEAD' ? 'GET' : method;
-  return compiled.find((route) => route.method === asked && route.pattern.test(path))?.permission;
+  for (const entry of compiled) {
+    if (entry.method !== asked) continue;
+    const match = entry.pattern.exec(path);
+    if (match) return { route: entry.route, permission: entry.permission, params: Object.fromEntries(entry.params.map((name, i) => [name, decoded(match[i + 1]!)])) };
+  }
+  return undefined;
 }
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** The permission a request asks for: its route's; undefined for a path no route has. */
+export const permissionFor = (method: string, path: string): Permission | undefined => routeOf(method, path)?.permission;

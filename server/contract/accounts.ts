@@ -60,3 +60,15 @@ export interface InvitePreview {
   invitedBy: string;
   expiresAt: string;
 }
+
+/** One entry of the audit log (GET /api/audit-log). */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { id: string | null; name: string; kind: 'session' | 'api-key' | 'local' | 'anonymous' };
+  /** e.g. endpoint.created, channel.updated, user.role-changed, session.signed-in, session.sign-in-failed */
+  action: string;
+  target: { type: string; id: string | null; name: string | null } | null;
+  address: string;
+  details: Record<string, unknown>;
+}

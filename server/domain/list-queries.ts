@@ -131,6 +131,23 @@ const UptimeReportQuery = z
 export type UptimeReportQuery = z.infer<typeof UptimeReportQuery>;
 export const parseUptimeReportQuery = (raw: Record<string, string>) => parseQuery(UptimeReportQuery, raw);
 
+const AuditList = z
+  .object({
+    actorId: uuid.transform((id) => id.toLowerCase()).optional(),
+    actorKind: z.enum(['session', 'api-key', 'local', 'anonymous'], { error: 'must be one of session, api-key, local, anonymous' }).optional(),
+    action: text(100).optional(),
+    targetType: text(50).optional(),
+    targetId: text(200).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    limit: limit(500, 100),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], ...coded('must not be after `to`', 'from_after_to') });
+
+export type AuditListQuery = z.infer<typeof AuditList>;
+export const parseAuditListQuery = (raw: Record<string, string>) => parseQuery(AuditList, raw);
+
 /** The query schemas by route, for the OpenAPI document (its parameters are these schemas' keys). */
 export const QUERY_SCHEMAS = {
   endpoints: EndpointList,
@@ -139,6 +156,7 @@ export const QUERY_SCHEMAS = {
   recentChecks: RecentChecks,
   maintenanceWindows: MaintenanceList,
   uptimeReport: UptimeReportQuery,
+  auditLog: AuditList,
 } as const;
 
 export type EndpointListQuery = z.infer<typeof EndpointList>;

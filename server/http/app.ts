@@ -4,6 +4,8 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { Accounts } from '../services/accounts/accounts.ts';
 import type { Invites } from '../services/accounts/invites.ts';
+import type { AuditLog } from '../services/audit/audit-log.ts';
+import { audit } from './middleware/audit.ts';
 import { errorReporter, type Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
 import { compressText } from './middleware/compress.ts';
@@ -42,6 +44,9 @@ export interface AppDeps extends SystemDeps {
     accounts: Accounts;
     invites: Invites;
     sessions: SessionStore;
+    audit: AuditLog;
+    /** A thing's name before it is deleted, for the audit log. */
+    nameOf: (targetType: string, id: string) => string | undefined;
     /** A session unused this long ends (SESSION_IDLE_MINUTES). */
     idleMs: number;
   };
@@ -106,6 +111,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/push', pushRoutes(deps.services));
   if (deps.publicSite) app.route('/', deps.publicSite.routes);
   app.use('/api/*', access({ authenticator: deps.auth.authenticator, setupRequired: () => deps.auth.accounts.setupRequired() }));
+  app.use('/api/*', audit({ log: deps.auth.audit, nameOf: deps.auth.nameOf }));
   app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));
 
@@ -117,6 +123,7 @@ export function createApp(deps: AppDeps) {
     accountRoutes({
       accounts: deps.auth.accounts,
       invites: deps.auth.invites,
+      audit: deps.auth.audit,
       sessions: deps.auth.sessions,
       keyRequired: deps.keyRequired,
       idleMs: deps.auth.idleMs,

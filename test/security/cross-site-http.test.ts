@@ -114,6 +114,11 @@ describe.each([
         'DELETE /api/status-pages/:id',
         'DELETE /api/incidents/:id/updates/:updateId',
         'DELETE /api/status-pages/:id/subscribers/:subscriberId',
+        'DELETE /api/session',
+        'DELETE /api/sessions',
+        'DELETE /api/sessions/:id',
+        'DELETE /api/users/:id',
+        'DELETE /api/invites/:id',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).

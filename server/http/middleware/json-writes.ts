@@ -16,6 +16,11 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'PATCH', path: /^\/api\/status-pages\/[^/]+\/?$/ },
   { method: 'POST', path: /^\/api\/incidents\/[^/]+\/updates\/?$/ },
   { method: 'PATCH', path: /^\/api\/incidents\/[^/]+\/updates\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/setup\/?$/ },
+  { method: 'POST', path: /^\/api\/session\/?$/ },
+  { method: 'PATCH', path: /^\/api\/users\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/invites\/?$/ },
+  { method: 'POST', path: /^\/api\/invitations\/[^/]+\/?$/ },
 ];
 
 /** `application/json` or a structured `application/…+json` type, whatever its parameters (charset…). */

@@ -8,6 +8,7 @@ import { UUID_PATTERN } from '../../domain/ids.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Accounts, SignedIn } from '../../services/accounts/accounts.ts';
 import type { Invites } from '../../services/accounts/invites.ts';
+import type { AuditLog } from '../../services/audit/audit-log.ts';
 import { isLocal } from '../middleware/access.ts';
 import { readJson } from '../read-json.ts';
 import { clientAddressOf } from '../remote-address.ts';
@@ -16,6 +17,7 @@ export interface AccountRouteOptions {
   accounts: Accounts;
   invites: Invites;
   sessions: SessionStore;
+  audit: AuditLog;
   /** Whether API_KEY is set. */
   keyRequired: boolean;
   /** A session unused this long ends. */
@@ -33,6 +35,7 @@ export function accountRoutes(options: AccountRouteOptions) {
   const facts = (c: Context) => ({ address: clientAddressOf(c), userAgent: c.req.header('user-agent') ?? '', local: isLocal(c) });
   const secure = (c: Context) => options.publicUrl?.protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
   const signedIn = (c: Context, result: SignedIn, status: 200 | 201) => {
+    c.set('audit', { actor: { kind: 'session', userId: result.user.id, name: result.user.email } });
     setCookie(c, SESSION_COOKIE, result.token, {
       path: '/',
       httpOnly: true,
@@ -112,6 +115,7 @@ export function accountRoutes(options: AccountRouteOptions) {
       await options.invites.withdraw(id);
       return c.body(null, 204);
     })
+    .get('/audit-log', async (c) => c.json(await options.audit.list(c.req.query())))
     .get('/invitations/:token', async (c) => c.json(await options.invites.preview(c.req.param('token'))))
     .post('/invitations/:token', async (c) => signedIn(c, await options.invites.accept(c.req.param('token'), await readJson(c), facts(c)), 201));
 }
