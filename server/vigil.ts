@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiKeyGuard, parseApiKeys, type AuthorizeConnection } from './auth/api-keys.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { SessionStore } from './auth/sessions.ts';
+import { PersonalKeys } from './auth/personal-keys.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
@@ -322,7 +323,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const owner = new OwnerRecord(database.db);
   const sessions = new SessionStore(database.db, { idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs });
   const setupToken = randomBytes(24).toString('base64url');
-  const accounts = new Accounts({ db: database.db, sessions, owner, setupToken, failureLimit: settings.authFailureLimit });
+  const personalKeys = new PersonalKeys(database.db);
+  const accounts = new Accounts({ db: database.db, sessions, personalKeys, owner, setupToken, failureLimit: settings.authFailureLimit });
   const invites = new Invites(database.db, accounts);
   const auditLog = new AuditLog(database.db, {
     retentionDays: settings.auditRetentionDays,
@@ -335,7 +337,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     if (targetType === 'maintenance-window') return calendar.get(id)?.definition.name;
     return undefined;
   };
-  const authenticator = new Authenticator({ keys: guard, sessions, owner });
+  const authenticator = new Authenticator({ keys: guard, personalKeys, sessions, owner });
   const authorize: AuthorizeConnection = async (request) => {
     const verdict = await authenticator.authenticate(request);
     if (!verdict.ok) return verdict;
@@ -414,7 +416,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    auth: { authenticator, accounts, invites, sessions, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
+    auth: { authenticator, accounts, invites, sessions, personalKeys, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,

@@ -81,3 +81,25 @@ export const invites = pgTable(
   },
   (t) => [uniqueIndex('invites_token_hash_idx').on(t.tokenHash)],
 );
+
+/** Personal API keys: act as their person, with the key's scope. Only the key's SHA-256 is stored. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The key's first characters, shown to tell keys apart (vk_AbCd…). */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** read | write */
+    scope: text('scope').notNull(),
+    expiresAt: timestamp('expires_at', ms),
+    createdAt: timestamp('created_at', ms).notNull(),
+    lastUsedAt: timestamp('last_used_at', ms),
+    lastUsedAddress: text('last_used_address'),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_idx').on(t.keyHash), index('api_keys_user_idx').on(t.userId)],
+);

@@ -87,13 +87,18 @@ export class ApiKeyGuard {
     if (!this.enabled) return { ok: true };
     if (!request.token) return { ok: false, status: 401, message: 'This needs an API key: Authorization: Bearer <key>.' };
     if (this.matches(request.token)) return { ok: true };
+    return this.refuse(request.address);
+  };
+
+  /** Counts a wrong key (API_KEY or a personal key) from an address: 401, or 429 past the limit. */
+  refuse(address: string): Exclude<AuthVerdict, { ok: true }> {
     this.rejected++;
-    const retryAfterMs = this.failures.fail(throttleKey(request.address));
+    const retryAfterMs = this.failures.fail(throttleKey(address));
     if (retryAfterMs === null) return { ok: false, status: 401, message: 'The API key is not valid.' };
     this.throttled++;
     const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     return { ok: false, status: 429, retryAfterSeconds, message: `Too many wrong API keys from this address; try again in ${retryAfterSeconds} s.` };
-  };
+  }
 
   /** Addresses tracked now (bounded by maxTrackedAddresses, plus the overflow bucket). */
   get trackedAddresses(): number {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { databaseFault } from '../../db/unavailable.ts';
 import type { ApiKeyGuard } from './api-keys.ts';
+import { PersonalKeys, type PersonalKeyView } from './personal-keys.ts';
 import type { Principal } from './roles.ts';
 import type { SessionStore, SessionView } from './sessions.ts';
 
@@ -29,8 +30,9 @@ export const API_KEY_PRINCIPAL: Principal = { kind: 'api-key', userId: null, nam
 
 /**
  * Tells who is calling, from a key, a session cookie, or where the call comes from:
- * 1. A Bearer key is API_KEY (full rights) or refused: 401, then 429 for an address guessing.
- *    Without API_KEY set, a presented key is ignored (as before accounts).
+ * 1. A Bearer key is a personal key (`vk_…`: its person's role, narrowed by its scope), or API_KEY
+ *    (full rights), or refused: 401, then 429 for an address guessing. Without API_KEY set, a
+ *    presented key that is not a personal key is ignored (as before accounts).
  * 2. A session cookie is a signed-in person with their role. A dead cookie counts as none.
  * 3. Until an owner account exists, this machine's own keyless calls act as before accounts: with
  *    every right, or with API_KEY set, reading REST only. Everyone else must hold API_KEY.
@@ -40,12 +42,23 @@ export class Authenticator {
   constructor(
     private readonly deps: {
       keys: ApiKeyGuard;
+      personalKeys: PersonalKeys;
       sessions: SessionStore;
       owner: OwnerState;
     },
   ) {}
 
   async authenticate(credentials: Credentials): Promise<Authentication> {
+    if (credentials.token && PersonalKeys.looksLikeKey(credentials.token)) {
+      let key: PersonalKeyView | null;
+      try {
+        key = await this.deps.personalKeys.lookup(credentials.token, credentials.address);
+      } catch (error) {
+        if (!databaseFault(error)) throw error;
+        return { ok: false, status: 503, retryAfterSeconds: 5, message: 'The key cannot be checked while the database is unavailable; try again shortly.' };
+      }
+      return key ? { ok: true, principal: keyPrincipal(key) } : this.deps.keys.refuse(credentials.address);
+    }
     if (credentials.token && this.deps.keys.enabled) {
       const verdict = this.deps.keys.authorize({ token: credentials.token, address: credentials.address });
       return verdict.ok ? { ok: true, principal: API_KEY_PRINCIPAL } : verdict;
@@ -77,6 +90,17 @@ export function principalOf(session: SessionView): Principal {
     canWrite: true,
     realtime: true,
     session: { id: session.id, csrfToken: session.csrfToken },
+  };
+}
+
+function keyPrincipal(key: PersonalKeyView): Principal {
+  return {
+    kind: 'key',
+    userId: key.user.id,
+    name: `${key.user.email} (key "${key.name}")`,
+    role: key.user.role,
+    canWrite: key.scope === 'write',
+    realtime: true,
   };
 }
 

@@ -9,12 +9,12 @@ export type Role = (typeof ROLES)[number];
 /** What a route asks: nothing, a person's own account, to read, to edit, or to manage (owner). */
 export type Permission = 'public' | 'account' | 'read' | 'edit' | 'manage';
 
-/** What a caller authenticated as: a signed-in person, API_KEY, or this machine before set-up. */
-export type PrincipalKind = 'session' | 'api-key' | 'local';
+/** What a caller authenticated as: a signed-in person, their personal key, API_KEY, or this machine before set-up. */
+export type PrincipalKind = 'session' | 'key' | 'api-key' | 'local';
 
 export interface Principal {
   kind: PrincipalKind;
-  /** The person acting; null for API_KEY and this machine. */
+  /** The person acting (signed in, or by their key); null for API_KEY and this machine. */
   userId: string | null;
   /** How the audit log names the actor: the person's email, "API_KEY", "this machine". */
   name: string;
@@ -49,7 +49,7 @@ export function refusalOf(principal: Principal, permission: Permission, method: 
     case 'read':
       return null;
     case 'account':
-      return principal.userId ? null : "This is about a person's own account: sign in as that person.";
+      return principal.kind === 'session' ? null : 'This is about your own account: sign in to the dashboard (keys cannot manage accounts or keys).';
     case 'edit':
       return atLeast(principal.role, 'editor') ? null : `A ${principal.role} may not change this; an editor or the owner may.`;
     case 'manage':

@@ -20,6 +20,10 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/sessions': 'account',
   'DELETE /api/sessions': 'account',
   'DELETE /api/sessions/:id': 'account',
+  // Personal keys: one's own (an owner may list everyone's with ?all=true, and revoke any).
+  'GET /api/keys': 'account',
+  'POST /api/keys': 'account',
+  'DELETE /api/keys/:id': 'account',
   'GET /api/users': 'manage',
   'PATCH /api/users/:id': 'manage',
   'DELETE /api/users/:id': 'manage',
@@ -110,7 +114,8 @@ export function routeOf(method: string, path: string): { route: string; params: 
   for (const entry of compiled) {
     if (entry.method !== asked) continue;
     const match = entry.pattern.exec(path);
-    if (match) return { route: entry.route, permission: entry.permission, params: Object.fromEntries(entry.params.map((name, i) => [name, decoded(match[i + 1]!)])) };
+    if (match)
+      return { route: entry.route, permission: entry.permission, params: Object.fromEntries(entry.params.map((name, i) => [name, decoded(match[i + 1]!)])) };
   }
   return undefined;
 }

@@ -17,8 +17,8 @@ export interface SessionInfo {
   local: boolean;
   /** Whether API_KEY is set. */
   keyRequired: boolean;
-  /** Who the caller is: a signed-in person, API_KEY, this machine before set-up, or nobody. */
-  via: 'session' | 'api-key' | 'local' | null;
+  /** Who the caller is: a signed-in person, their personal key, API_KEY, this machine before set-up, or nobody. */
+  via: 'session' | 'key' | 'api-key' | 'local' | null;
   user: Omit<AccountUser, 'createdAt'> | null;
   role: Role | null;
   /** Whether the caller may write at all. */
@@ -65,10 +65,27 @@ export interface InvitePreview {
 export interface AuditEntry {
   id: string;
   at: string;
-  actor: { id: string | null; name: string; kind: 'session' | 'api-key' | 'local' | 'anonymous' };
+  actor: { id: string | null; name: string; kind: 'session' | 'key' | 'api-key' | 'local' | 'anonymous' };
   /** e.g. endpoint.created, channel.updated, user.role-changed, session.signed-in, session.sign-in-failed */
   action: string;
   target: { type: string; id: string | null; name: string | null } | null;
   address: string;
   details: Record<string, unknown>;
+}
+
+/** A personal API key as listed (GET /api/keys); the key itself is answered once, when made. */
+export interface PersonalKey {
+  id: string;
+  name: string;
+  /** The key's first characters (vk_AbCd), to tell keys apart. */
+  prefix: string;
+  scope: 'read' | 'write';
+  expiresAt: string | null;
+  expired: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedAddress: string | null;
+  /** Whose key it is. */
+  userId: string;
+  userEmail: string | null;
 }

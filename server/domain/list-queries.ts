@@ -134,7 +134,7 @@ export const parseUptimeReportQuery = (raw: Record<string, string>) => parseQuer
 const AuditList = z
   .object({
     actorId: uuid.transform((id) => id.toLowerCase()).optional(),
-    actorKind: z.enum(['session', 'api-key', 'local', 'anonymous'], { error: 'must be one of session, api-key, local, anonymous' }).optional(),
+    actorKind: z.enum(['session', 'key', 'api-key', 'local', 'anonymous'], { error: 'must be one of session, key, api-key, local, anonymous' }).optional(),
     action: text(100).optional(),
     targetType: text(50).optional(),
     targetId: text(200).optional(),

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { SessionStore } from '../auth/sessions.ts';
+import type { PersonalKeys } from '../auth/personal-keys.ts';
 import type { Accounts } from '../services/accounts/accounts.ts';
 import type { Invites } from '../services/accounts/invites.ts';
 import type { AuditLog } from '../services/audit/audit-log.ts';
@@ -44,6 +45,7 @@ export interface AppDeps extends SystemDeps {
     accounts: Accounts;
     invites: Invites;
     sessions: SessionStore;
+    personalKeys: PersonalKeys;
     audit: AuditLog;
     /** A thing's name before it is deleted, for the audit log. */
     nameOf: (targetType: string, id: string) => string | undefined;
@@ -124,6 +126,7 @@ export function createApp(deps: AppDeps) {
       accounts: deps.auth.accounts,
       invites: deps.auth.invites,
       audit: deps.auth.audit,
+      personalKeys: deps.auth.personalKeys,
       sessions: deps.auth.sessions,
       keyRequired: deps.keyRequired,
       idleMs: deps.auth.idleMs,

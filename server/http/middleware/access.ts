@@ -72,7 +72,8 @@ export async function refusal(c: Context, permission: Permission, options?: Pick
   if (reason !== null) {
     // This machine's keyless calls with API_KEY set are refused as they were before accounts: 401.
     if (principal.kind === 'local') return unauthenticated(c, false, 'This needs the API key: Authorization: Bearer <key>.');
-    return problem(c, 403, reason, { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
+    const readOnlyKey = principal.kind === 'key' && !principal.canWrite && isWrite(c.req.method);
+    return problem(c, 403, reason, readOnlyKey ? { code: 'key_read_only' } : { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
   }
   if (principal.session && isWrite(c.req.method) && !sameToken(c.req.header(CSRF_HEADER), principal.session.csrfToken)) {
     return problem(c, 403, 'A write signed in by cookie must carry the X-CSRF-Token header that GET /api/session answers.', { code: 'csrf_token' });

@@ -33,6 +33,8 @@ export const AUDITED_ROUTES: Record<string, [action: string, targetType: string]
   'DELETE /api/sessions/:id': ['session.ended', 'user'],
   'PATCH /api/users/:id': ['user.role-changed', 'user'],
   'DELETE /api/users/:id': ['user.removed', 'user'],
+  'POST /api/keys': ['key.created', 'key'],
+  'DELETE /api/keys/:id': ['key.revoked', 'key'],
   'POST /api/invites': ['invite.created', 'invite'],
   'DELETE /api/invites/:id': ['invite.withdrawn', 'invite'],
   'POST /api/invitations/:token': ['account.joined', 'user'],
@@ -52,7 +54,7 @@ export interface AuditOptions {
 }
 
 /** Body fields that name no secret, recorded with their values (the rest by name only). */
-const PLAIN_FIELDS = new Set(['role', 'name', 'title', 'slug', 'enabled', 'paused', 'type', 'email']);
+const PLAIN_FIELDS = new Set(['role', 'name', 'title', 'slug', 'enabled', 'paused', 'type', 'email', 'scope', 'expiresAt']);
 
 /**
  * Records every change made through the API in the audit log, after it succeeded: who (the

@@ -20,6 +20,7 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/session\/?$/ },
   { method: 'PATCH', path: /^\/api\/users\/[^/]+\/?$/ },
   { method: 'POST', path: /^\/api\/invites\/?$/ },
+  { method: 'POST', path: /^\/api\/keys\/?$/ },
   { method: 'POST', path: /^\/api\/invitations\/[^/]+\/?$/ },
 ];
 

@@ -9,6 +9,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { Accounts, SignedIn } from '../../services/accounts/accounts.ts';
 import type { Invites } from '../../services/accounts/invites.ts';
 import type { AuditLog } from '../../services/audit/audit-log.ts';
+import type { PersonalKeys } from '../../auth/personal-keys.ts';
 import { isLocal } from '../middleware/access.ts';
 import { readJson } from '../read-json.ts';
 import { clientAddressOf } from '../remote-address.ts';
@@ -17,6 +18,7 @@ export interface AccountRouteOptions {
   accounts: Accounts;
   invites: Invites;
   sessions: SessionStore;
+  personalKeys: PersonalKeys;
   audit: AuditLog;
   /** Whether API_KEY is set. */
   keyRequired: boolean;
@@ -113,6 +115,23 @@ export function accountRoutes(options: AccountRouteOptions) {
       const id = c.req.param('id');
       if (!UUID_PATTERN.test(id)) throw new NotFoundError('Invite', id.slice(0, 100));
       await options.invites.withdraw(id);
+      return c.body(null, 204);
+    })
+    .get('/keys', async (c) => {
+      const principal = c.get('principal')!;
+      const everyone = c.req.query('all') === 'true' && principal.role === 'owner';
+      c.header('Cache-Control', 'no-store');
+      return c.json({ items: await options.personalKeys.list(everyone ? null : principal.userId) });
+    })
+    .post('/keys', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json(await options.personalKeys.create(c.get('principal')!.userId!, await readJson(c)), 201);
+    })
+    .delete('/keys/:id', async (c) => {
+      const principal = c.get('principal')!;
+      const id = c.req.param('id');
+      if (!UUID_PATTERN.test(id)) throw new NotFoundError('Key', id.slice(0, 100));
+      await options.personalKeys.revoke(id, principal.userId!, principal.role === 'owner');
       return c.body(null, 204);
     })
     .get('/audit-log', async (c) => c.json(await options.audit.list(c.req.query())))

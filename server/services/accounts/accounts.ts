@@ -6,6 +6,7 @@ import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
 import type { Role } from '../../auth/roles.ts';
 import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
+import type { PersonalKeys } from '../../auth/personal-keys.ts';
 import type { AccountUser } from '../../contract/accounts.ts';
 import { parseNewAccount, parseRole, parseSignIn } from '../../domain/account-input.ts';
 import { AccessError, ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
@@ -29,6 +30,8 @@ export interface SignedIn {
 export interface AccountsOptions {
   db: Database;
   sessions: SessionStore;
+  /** Told when a person's role changes or they are removed (their keys act with the new role at once). */
+  personalKeys: PersonalKeys;
   owner: OwnerRecord;
   /** The one-time token of the set-up link printed in the log (for set-up from another machine). */
   setupToken: string;
@@ -129,6 +132,7 @@ export class Accounts {
       return next!;
     });
     this.options.sessions.forgetUser(id);
+    this.options.personalKeys.forgetUser(id);
     return toAccountUser(updated);
   }
 
@@ -142,6 +146,7 @@ export class Accounts {
       await tx.delete(users).where(eq(users.id, id));
     });
     this.options.sessions.forgetUser(id);
+    this.options.personalKeys.forgetUser(id);
   }
 
   /** Signs in a person just made (an accepted invite). */
