@@ -7,6 +7,7 @@ import { PersonalKeys } from './auth/personal-keys.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
+import { TwoFactor } from './services/accounts/two-factor.ts';
 import { AuditLog } from './services/audit/audit-log.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
 import { clientAddressResolver } from './http/client-address.ts';
@@ -324,7 +325,8 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const sessions = new SessionStore(database.db, { idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs });
   const setupToken = randomBytes(24).toString('base64url');
   const personalKeys = new PersonalKeys(database.db);
-  const accounts = new Accounts({ db: database.db, sessions, personalKeys, owner, setupToken, failureLimit: settings.authFailureLimit });
+  const twoFactor = new TwoFactor(database.db);
+  const accounts = new Accounts({ db: database.db, sessions, personalKeys, twoFactor, owner, setupToken, failureLimit: settings.authFailureLimit });
   const invites = new Invites(database.db, accounts);
   const auditLog = new AuditLog(database.db, {
     retentionDays: settings.auditRetentionDays,
@@ -416,7 +418,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    auth: { authenticator, accounts, invites, sessions, personalKeys, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
+    auth: { authenticator, accounts, invites, sessions, personalKeys, twoFactor, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,

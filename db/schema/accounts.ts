@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const ms = { withTimezone: true, precision: 3 } as const;
 
@@ -15,6 +15,14 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** owner | editor | viewer */
     role: text('role').notNull(),
+    /** Two-factor sign-in (RFC 6238, base32); null while off. */
+    totpSecret: text('totp_secret'),
+    /** A secret shown for enrolment, until a code from it confirms it. */
+    totpPendingSecret: text('totp_pending_secret'),
+    /** The time step of the last code accepted: a code is taken once. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** SHA-256 of each unused recovery code. */
+    recoveryCodes: jsonb('recovery_codes').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     createdAt: timestamp('created_at', ms).notNull(),
     updatedAt: timestamp('updated_at', ms).notNull(),
   },

@@ -20,6 +20,14 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/sessions': 'account',
   'DELETE /api/sessions': 'account',
   'DELETE /api/sessions/:id': 'account',
+  // One's own account (server/http/routes/own-account.ts).
+  'GET /api/account': 'account',
+  'PATCH /api/account': 'account',
+  'POST /api/account/two-factor': 'account',
+  'POST /api/account/two-factor/confirm': 'account',
+  'POST /api/account/two-factor/disable': 'account',
+  'POST /api/account/recovery-codes': 'account',
+  'DELETE /api/users/:id/two-factor': 'manage',
   // Personal keys: one's own (an owner may list everyone's with ?all=true, and revoke any).
   'GET /api/keys': 'account',
   'POST /api/keys': 'account',

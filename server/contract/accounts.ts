@@ -89,3 +89,10 @@ export interface PersonalKey {
   userId: string;
   userEmail: string | null;
 }
+
+/** The caller's own account (GET /api/account). */
+export interface OwnAccount extends AccountUser {
+  /** Whether sign-in asks for a code from an authenticator app. */
+  twoFactor: boolean;
+  recoveryCodesLeft: number;
+}

@@ -5,6 +5,8 @@ import type { SessionStore } from '../auth/sessions.ts';
 import type { PersonalKeys } from '../auth/personal-keys.ts';
 import type { Accounts } from '../services/accounts/accounts.ts';
 import type { Invites } from '../services/accounts/invites.ts';
+import type { TwoFactor } from '../services/accounts/two-factor.ts';
+import { ownAccountRoutes } from './routes/own-account.ts';
 import type { AuditLog } from '../services/audit/audit-log.ts';
 import { audit } from './middleware/audit.ts';
 import { errorReporter, type Logger } from '../logger.ts';
@@ -46,6 +48,7 @@ export interface AppDeps extends SystemDeps {
     invites: Invites;
     sessions: SessionStore;
     personalKeys: PersonalKeys;
+    twoFactor: TwoFactor;
     audit: AuditLog;
     /** A thing's name before it is deleted, for the audit log. */
     nameOf: (targetType: string, id: string) => string | undefined;
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.publicUrl,
     }),
   );
+  app.route('/api', ownAccountRoutes({ accounts: deps.auth.accounts, twoFactor: deps.auth.twoFactor }));
   app.route('/api/endpoints', pushUrlRoutes(deps.services, { publicUrl: deps.publicUrl }));
   app.route('/api/endpoints', endpointRoutes(deps.services));
   app.route('/api/checks', checkRoutes(deps.services));

@@ -11,6 +11,11 @@ import { INCIDENT_UPDATE_STATES, PAGE_OVERALL_STATES, STATUS_PAGE_LANGUAGES, STA
 import { DEFAULT_SERIES_RANGE, SERIES_QUERY_SCHEMA, SERIES_RANGE_NAMES } from '../domain/series-query.ts';
 import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-transfer.ts';
 import { SECRET_MARKER } from '../domain/secrets.ts';
+import { ROLES, type Permission } from '../auth/roles.ts';
+import { permissionFor } from '../auth/route-permissions.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
+import { KEY_LIMITS } from '../auth/personal-keys.ts';
+import { ACCOUNT_LIMITS } from '../domain/account-input.ts';
 
 type Json = Record<string, unknown>;
 
@@ -58,8 +63,8 @@ const messageParams = { type: 'object', additionalProperties: { type: ['string',
 const errorParams = { ...messageParams, type: ['object', 'null'] };
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
-  401: 'Missing or wrong API key',
-  403: "Sent by a web page of another origin (Origin not Vigil's own nor in ALLOWED_ORIGINS)",
+  401: 'No session and no API key (or a wrong key): sign in (POST /api/session) or send Authorization: Bearer <API_KEY>; code setup_required before the owner account exists',
+  403: "Sent by a web page of another origin (Origin not Vigil's own nor in ALLOWED_ORIGINS); a role too low for the route, or a read-only key writing (code forbidden_role, params.role and params.needs); or a write signed in by cookie without X-CSRF-Token (code csrf_token)",
   404: 'Unknown id',
   409: 'Conflict',
   413: 'Body larger than BODY_LIMIT_BYTES',
@@ -75,10 +80,20 @@ const problems = (...statuses: number[]) =>
       { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } },
     ]),
   );
+/** A problem answer of one status with its own description (what the route's refusals mean). */
+const problemAs = (status: number, description: string) => ({
+  [String(status)]: { description, content: { 'application/problem+json': { schema: ref('Problem') } } },
+});
+/** Adds the problem answers an operation does not describe itself (its own description of a status stays). */
+const addProblems = (operation: { responses: Json }, statuses: number[]) => {
+  operation.responses = { ...operation.responses, ...problems(...statuses.filter((status) => !(String(status) in operation.responses))) };
+};
 const query = (name: string, schema: Json, description: string) => ({ name, in: 'query', required: false, schema, description });
 const idParam = { name: 'id', in: 'path', required: true, schema: uuid };
 const limit = (max: number, dflt: number): [Json, string] => [{ type: 'integer', minimum: 1, maximum: max, default: dflt }, 'Page size'];
 const cursor: [Json, string] = [{ type: 'string' }, 'nextCursor of the previous page'];
+/** Who an audit entry's actor is (what GET /api/audit-log?actorKind= takes). */
+const AUDIT_ACTOR_KINDS = QUERY_SCHEMAS.auditLog.shape.actorKind.unwrap().options;
 
 /**
  * The query parameters of a route: exactly the keys of the zod schema that parses its query
@@ -92,13 +107,6 @@ function queryParameters(schema: z.ZodObject, described: Record<string, [Json, s
   return names.map((name) => query(name, described[name]![0], described[name]![1]));
 }
 
-/** A mutating operation: needs the key when API_KEY is set, so it can answer 401 and 429. */
-const keyed = (operation: Json & { responses: Json }) => ({
-  ...operation,
-  security: [{ bearer: [] }],
-  responses: { ...operation.responses, ...problems(401, 429) },
-});
-
 /** How every read shows target credentials (server/domain/secrets.ts). */
 const SECRETS_NOTE =
   `Secrets are write-only. A header named authorization, proxy-authorization, cookie or set-cookie, whose name contains token, key, secret, password, passwd, auth, session or credential, or that secretHeaders names, reads as ${JSON.stringify(SECRET_MARKER)}; ` +
@@ -106,7 +114,7 @@ const SECRETS_NOTE =
 
 /** The OpenAPI 3.1 document of the REST API; request bodies come from the validating schemas. */
 export function buildOpenApi(options: { publicUrl?: URL | undefined } = {}): Json {
-  const document = withRequestChecks(withDatabaseUnavailable(buildDocument()));
+  const document = withAccess(withRequestChecks(withDatabaseUnavailable(buildDocument())));
   // Swagger UI's "Try it out" and generated clients then call the address people use.
   if (options.publicUrl) document.servers = [{ url: options.publicUrl.href.replace(/\/$/, '') }];
   return document;
@@ -115,15 +123,59 @@ export function buildOpenApi(options: { publicUrl?: URL | undefined } = {}): Jso
 /** Answered whatever the Host: container health checks and Prometheus use service names (server/http/middleware/host-check.ts). */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const METHODS = new Set(['get', ...WRITE_METHODS]);
+
+interface Operation {
+  responses: Json;
+  description?: string;
+  security?: Json[];
+}
+
+/** Every operation of the document with its path and (lower-case) method; a path item's `parameters` are not one. */
+function operationsOf(document: Json): [path: string, method: string, operation: Operation][] {
+  return Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.has(method))
+      .map(([method, operation]): [string, string, Operation] => [path, method, operation]),
+  );
+}
 
 /** The refusals of server/http/middleware/: Host (421) on every route but the probes, Origin (403) and Content-Type (415) on writes. */
 function withRequestChecks(document: Json): Json {
-  const paths = document.paths as Record<string, Record<string, { responses: Json }>>;
-  for (const [path, operations] of Object.entries(paths)) {
-    for (const [method, operation] of Object.entries(operations)) {
-      const statuses = [...(PROBES.has(path) ? [] : [421]), ...(WRITE_METHODS.has(method) ? [403, 415] : path === '/api/export' ? [403] : [])];
-      operation.responses = { ...operation.responses, ...problems(...statuses) };
+  for (const [path, method, operation] of operationsOf(document)) {
+    addProblems(operation, [...(PROBES.has(path) ? [] : [421]), ...(WRITE_METHODS.has(method) ? [403, 415] : path === '/api/export' ? [403] : [])]);
+  }
+  return document;
+}
+
+/** Who a permission of server/auth/route-permissions.ts lets in, as each operation's description says it. */
+const NEEDS: Record<Exclude<Permission, 'public'>, string> = {
+  read: 'Needs: viewer.',
+  edit: 'Needs: editor.',
+  manage: 'Needs: owner.',
+  account: "Needs: a signed-in person (it is about the caller's own account: only the session cookie; keys, API_KEY or personal, are refused 403).",
+};
+
+/**
+ * What every operation asks of its caller, from the table the server checks
+ * (server/auth/route-permissions.ts; a route it does not name is an owner's only): a route that is
+ * not public needs the session cookie or a key (the caller's own account, the cookie), and may answer 401 (nobody), 403 (a role too
+ * low, a cookie write without X-CSRF-Token) and 429 (too many wrong keys). Public routes, pings
+ * (their token is in the URL) and the public status site need nothing.
+ */
+function withAccess(document: Json): Json {
+  for (const [path, method, operation] of operationsOf(document)) {
+    const permission: Permission =
+      path.startsWith('/api/') && !path.startsWith('/api/push/')
+        ? (permissionFor(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1')) ?? 'manage')
+        : 'public';
+    if (permission === 'public') {
+      operation.security = [];
+      continue;
     }
+    operation.security = permission === 'account' ? [{ session: [] }] : [{ bearer: [] }, { session: [] }];
+    addProblems(operation, [401, 403, 429]);
+    operation.description = operation.description ? `${operation.description}\n\n${NEEDS[permission]}` : NEEDS[permission];
   }
   return document;
 }
@@ -133,15 +185,9 @@ const WITHOUT_DATABASE = new Set(['/api/openapi.json', '/api/auth', '/api/auth/v
 
 /** Every /api operation that reads or writes the database answers 503 while it is away. */
 function withDatabaseUnavailable(document: Json): Json {
-  const paths = document.paths as Record<string, Record<string, { responses: Json }>>;
-  for (const [path, operations] of Object.entries(paths)) {
+  for (const [path, , operation] of operationsOf(document)) {
     if (!path.startsWith('/api/') || WITHOUT_DATABASE.has(path)) continue;
-    for (const operation of Object.values(operations)) {
-      operation.responses = {
-        ...operation.responses,
-        '503': { description: PROBLEM_DESCRIPTIONS[503], content: { 'application/problem+json': { schema: ref('Problem') } } },
-      };
-    }
+    addProblems(operation, [503]);
   }
   return document;
 }
@@ -211,11 +257,67 @@ function buildDocument(): Json {
   };
   const windowInput = inputSchema(MaintenanceCreateSchema);
   const period = exact({ startsAt: time, endsAt: time });
+  const invite = {
+    id: uuid,
+    role: { enum: [...ROLES] },
+    email: nullable('string', { description: 'When set, only this address may accept' }),
+    invitedBy: { type: 'string', description: 'Who made it' },
+    createdAt: time,
+    expiresAt: time,
+  };
+  const personalKey = {
+    id: uuid,
+    name: { type: 'string' },
+    prefix: { type: 'string', description: 'The key’s first characters (vk_AbCd), to tell keys apart' },
+    scope: { enum: ['read', 'write'] },
+    expiresAt: nullable('string', { format: 'date-time', description: 'Null: never' }),
+    expired: { type: 'boolean' },
+    createdAt: time,
+    lastUsedAt: nullable('string', { format: 'date-time' }),
+    lastUsedAddress: nullable('string'),
+    userId: uuid,
+    userEmail: nullable('string', { description: 'Whose key it is (null in the answer that makes it)' }),
+  };
+  const newAccount = {
+    email: { type: 'string', format: 'email', maxLength: ACCOUNT_LIMITS.emailLength, description: 'The sign-in name (kept in lower case)' },
+    name: { type: 'string', maxLength: ACCOUNT_LIMITS.nameLength, description: "Shown to others; default the email's local part" },
+    password: {
+      type: 'string',
+      minLength: ACCOUNT_LIMITS.passwordMin,
+      maxLength: ACCOUNT_LIMITS.passwordMax,
+      description: 'Not the email address',
+    },
+  };
   return {
     openapi: '3.1.0',
-    info: { title: 'Vigil', version: '0.1.0', description: 'Self-hosted API health monitor.' },
+    info: {
+      title: 'Vigil',
+      version: '0.1.0',
+      description: [
+        'Self-hosted API health monitor.',
+        'Authentication (docs/accounts.md): a route that is not public takes the session cookie `' +
+          SESSION_COOKIE +
+          '` (POST /api/session signs in; a write with it carries X-CSRF-Token) or `Authorization: Bearer <API_KEY>`. ' +
+          'Each operation says the role it needs; a role includes those below it (owner, editor, viewer); API_KEY has every right but those of a person’s own account (sessions, keys), which only their session cookie reaches. ' +
+          'Until the owner account exists, this machine’s own keyless calls (from loopback, not through a proxy) act as before accounts: with every right, or with API_KEY set, reading only.',
+      ].join('\n\n'),
+    },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed on writes when API_KEY is set.' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'API_KEY (one of its comma-separated keys): every right, an owner’s, for scripts and automation; or a personal key (vk_…, POST /api/keys): its person, with their role, narrowed to its scope. Wrong keys from one address past AUTH_FAILURE_LIMIT a minute are answered 429.',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description:
+            'A signed-in person, with their role: the cookie POST /api/session sets (so do POST /api/setup and POST /api/invitations/{token}). A write with it must carry X-CSRF-Token, the csrfToken that sign-in and GET /api/session answer (else 403 csrf_token).',
+        },
+      },
       schemas: {
         EndpointInput: endpointInput,
         EndpointPatch: inputSchema(PatchSchema),
@@ -526,6 +628,130 @@ function buildDocument(): Json {
             }),
           },
         }),
+        AccountUser: exact(
+          { id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] }, createdAt: time },
+          { description: 'A person with an account (never their password)' },
+        ),
+        SessionInfo: exact(
+          {
+            setupRequired: { type: 'boolean', description: 'No owner account yet: the dashboard shows the set-up page' },
+            local: { type: 'boolean', description: 'The request comes from the machine Vigil runs on (set-up needs no link from here)' },
+            keyRequired: { type: 'boolean', description: 'API_KEY is set' },
+            via: {
+              enum: [...AUDIT_ACTOR_KINDS.filter((kind) => kind !== 'anonymous'), null],
+              description: 'Who the caller is: a signed-in person, API_KEY, this machine before set-up, or nobody (null)',
+            },
+            user: { oneOf: [exact({ id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] } }), { type: 'null' }] },
+            role: { enum: [...ROLES, null] },
+            canWrite: { type: 'boolean', description: 'Whether the caller may write at all (routes may ask more of the role)' },
+            csrfToken: nullable('string', { description: 'With a session: send it as X-CSRF-Token on every write the cookie authenticates' }),
+            expiresAt: nullable('string', { format: 'date-time', description: 'When the session ends at the latest' }),
+            idleExpiresAt: nullable('string', { format: 'date-time', description: 'When the session ends unless used before' }),
+          },
+          { description: 'Who is calling, and what the dashboard needs to know before showing anything' },
+        ),
+        SessionSummary: exact(
+          {
+            id: { type: 'string', description: "The SHA-256 of the session's cookie (DELETE /api/sessions/{id} ends it)" },
+            createdAt: time,
+            lastSeenAt: time,
+            expiresAt: time,
+            address: { type: 'string', description: 'Where it signed in from' },
+            userAgent: { type: 'string' },
+            current: { type: 'boolean', description: 'The session of this request' },
+          },
+          { description: "One of the caller's signed-in browsers" },
+        ),
+        Invite: exact(invite, { description: 'An open invite; its link is answered once, when it is made' }),
+        NewInvite: exact(
+          {
+            ...invite,
+            token: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$', description: 'The link’s secret: answered this once, stored only as a hash' },
+            url: { type: 'string', format: 'uri', description: 'The link to give the person: PUBLIC_URL/invite#token=<token>' },
+          },
+          { description: 'An invite just made, with its one-time link' },
+        ),
+        InvitePreview: exact(
+          { role: invite.role, email: invite.email, invitedBy: invite.invitedBy, expiresAt: invite.expiresAt },
+          { description: 'What an invite link offers' },
+        ),
+        AuditEntry: exact(
+          {
+            id: uuid,
+            at: time,
+            actor: exact({
+              id: nullable('string', { format: 'uuid', description: "The person's id; null for API_KEY, this machine and anonymous callers" }),
+              name: { type: 'string', description: 'The person’s email, "API_KEY", "this machine" or "anonymous"' },
+              kind: { enum: [...AUDIT_ACTOR_KINDS] },
+            }),
+            action: {
+              type: 'string',
+              description: 'What was done: endpoint.created, channel.updated, user.role-changed, session.signed-in, session.sign-in-failed…',
+            },
+            target: {
+              oneOf: [exact({ type: { type: 'string' }, id: nullable('string'), name: nullable('string') }), { type: 'null' }],
+              description: 'The thing it was done to; null when none',
+            },
+            address: { type: 'string', description: "The caller's address" },
+            details: { type: 'object', description: 'The names of the fields sent, and values of plain ones (never a secret)' },
+          },
+          { description: 'One entry of the audit log (docs/accounts.md#audit-log)' },
+        ),
+        PersonalKey: exact(personalKey, { description: "A person's API key as listed; the key itself is answered once, when it is made" }),
+        NewPersonalKey: exact(
+          { ...personalKey, secret: { type: 'string', pattern: '^vk_[A-Za-z0-9_-]{43}$', description: 'The key: answered this once, stored only as a hash' } },
+          { description: 'A personal key just made, with its secret' },
+        ),
+        PersonalKeyInput: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: KEY_LIMITS.nameLength },
+            scope: { enum: ['read', 'write'], default: 'read', description: 'read: reads only; write: whatever its person’s role may' },
+            expiresAt: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: `When it stops working (in the future, at most ${KEY_LIMITS.maxDays} days away); null or left out: never`,
+            },
+          },
+        },
+        SetupInput: {
+          type: 'object',
+          required: ['email', 'password'],
+          properties: {
+            email: newAccount.email,
+            name: newAccount.name,
+            password: newAccount.password,
+            setupToken: { type: 'string', description: "The #token= of the set-up link in Vigil's log: needed unless the request comes from this machine" },
+          },
+          description: 'The owner account',
+        },
+        SignInInput: {
+          type: 'object',
+          required: ['email', 'password'],
+          properties: { email: { type: 'string' }, password: { type: 'string' } },
+        },
+        RoleChange: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { enum: [...ROLES] } } },
+        InviteInput: {
+          type: 'object',
+          required: ['role'],
+          additionalProperties: false,
+          properties: {
+            role: { enum: [...ROLES] },
+            email: { type: ['string', 'null'], format: 'email', maxLength: ACCOUNT_LIMITS.emailLength, description: 'When set, only this address may accept' },
+          },
+        },
+        InvitationAcceptance: {
+          type: 'object',
+          required: ['password'],
+          properties: {
+            email: { ...newAccount.email, description: 'Required unless the invite names one (then it must be that one)' },
+            name: newAccount.name,
+            password: newAccount.password,
+          },
+          description: 'The new account',
+        },
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'code'],
@@ -560,6 +786,7 @@ function buildDocument(): Json {
       { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
       { name: 'System', description: 'Probes, metrics, keys and this document' },
+      { name: 'Accounts', description: 'Set-up, sign-in and sessions, personal keys, people, invites and the audit log (docs/accounts.md)' },
     ],
     paths: {
       '/api/endpoints': {
@@ -577,44 +804,44 @@ function buildDocument(): Json {
           }),
           responses: { '200': json(page('Endpoint')), ...problems(400) },
         },
-        post: keyed({
+        post: {
           tags: ['Endpoints'],
           summary: 'Register an endpoint (checked at once)',
           description:
             'A URL whose host is a blocked target (link-local or cloud-metadata addresses such as 169.254.169.254 in any notation, metadata host names, 0.0.0.0, ::; see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`. Names are resolved at check time: a check whose name or redirect leads to a blocked address fails with "Blocked by policy: …".',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointInput') } } },
           responses: { '201': json(ref('SavedEndpoint'), 'Created'), ...problems(400, 413) },
-        }),
+        },
       },
       '/api/endpoints/{id}': {
         parameters: [idParam],
         get: { tags: ['Endpoints'], summary: 'One endpoint', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } },
-        patch: keyed({
+        patch: {
           tags: ['Endpoints'],
           summary: 'Partial update; the schedule follows at once',
           description:
             'A new `url` whose host is a blocked target (see BLOCKED_TARGETS / ALLOWED_TARGETS) is refused with a 400 naming `url`; an endpoint stored before its target was blocked can still be updated otherwise (its checks fail with "Blocked by policy: …").',
           requestBody: { required: true, content: { 'application/json': { schema: ref('EndpointPatch') } } },
           responses: { '200': json(ref('SavedEndpoint')), ...problems(400, 404, 413) },
-        }),
-        delete: keyed({
+        },
+        delete: {
           tags: ['Endpoints'],
           summary: 'Delete with its checks and incidents',
           responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
-        }),
+        },
       },
       '/api/endpoints/{id}/push-url': {
         parameters: [idParam],
-        get: keyed({
+        get: {
           tags: ['Push'],
-          summary: "A push endpoint's ping URL (with its token; needs the key when API_KEY is set, even to read)",
+          summary: "A push endpoint's ping URL (with its token: an editor's, even to read)",
           responses: { '200': json(ref('PushUrl')), ...problems(400, 404) },
-        }),
-        post: keyed({
+        },
+        post: {
           tags: ['Push'],
           summary: 'A new token for a push endpoint: the old ping URL stops working at once',
           responses: { '200': json(ref('PushUrl')), ...problems(400, 404) },
-        }),
+        },
       },
       '/api/push/{token}': {
         parameters: [tokenParam],
@@ -638,15 +865,15 @@ function buildDocument(): Json {
       },
       '/api/endpoints/{id}/check': {
         parameters: [idParam],
-        post: keyed({ tags: ['Endpoints'], summary: 'Run one check now', responses: { '200': json(ref('Check')), ...problems(400, 404) } }),
+        post: { tags: ['Endpoints'], summary: 'Run one check now', responses: { '200': json(ref('Check')), ...problems(400, 404) } },
       },
       '/api/endpoints/{id}/pause': {
         parameters: [idParam],
-        post: keyed({ tags: ['Endpoints'], summary: 'Stop checking', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } }),
+        post: { tags: ['Endpoints'], summary: 'Stop checking', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } },
       },
       '/api/endpoints/{id}/resume': {
         parameters: [idParam],
-        post: keyed({ tags: ['Endpoints'], summary: 'Check now, then on the interval', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } }),
+        post: { tags: ['Endpoints'], summary: 'Check now, then on the interval', responses: { '200': json(ref('Endpoint')), ...problems(400, 404) } },
       },
       '/api/endpoints/{id}/checks': {
         parameters: [idParam],
@@ -729,27 +956,27 @@ function buildDocument(): Json {
           }),
           responses: { '200': json(page('MaintenanceWindow')), ...problems(400, 404) },
         },
-        post: keyed({
+        post: {
           tags: ['Maintenance'],
           summary: 'Create a window; the endpoints it covers enter maintenance at once if a period is on',
           requestBody: { required: true, content: { 'application/json': { schema: ref('MaintenanceWindowInput') } } },
           responses: { '201': json(ref('MaintenanceWindow'), 'Created'), ...problems(400, 413) },
-        }),
+        },
       },
       '/api/maintenance-windows/{id}': {
         parameters: [idParam],
         get: { tags: ['Maintenance'], summary: 'One window', responses: { '200': json(ref('MaintenanceWindow')), ...problems(400, 404) } },
-        patch: keyed({
+        patch: {
           tags: ['Maintenance'],
           summary: 'Change some fields (the whole is checked again)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('MaintenanceWindowPatch') } } },
           responses: { '200': json(ref('MaintenanceWindow')), ...problems(400, 404, 413) },
-        }),
-        delete: keyed({
+        },
+        delete: {
           tags: ['Maintenance'],
           summary: 'Delete a window: its endpoints leave maintenance at once',
           responses: { '204': { description: 'Deleted' }, ...problems(400, 404) },
-        }),
+        },
       },
       '/api/notification-channels': {
         get: {
@@ -757,35 +984,35 @@ function buildDocument(): Json {
           summary: 'Notification channels, in creation order',
           responses: { '200': json(exact({ items: { type: 'array', items: ref('NotificationChannel') } })) },
         },
-        post: keyed({
+        post: {
           tags: ['Notifications'],
           summary: 'Create a channel: it is told of what happens from now on',
           requestBody: { required: true, content: { 'application/json': { schema: ref('NotificationChannelInput') } } },
           responses: { '201': json(ref('NotificationChannel'), 'Created'), ...problems(400, 413) },
-        }),
+        },
       },
       '/api/notification-channels/{id}': {
         parameters: [idParam],
         get: { tags: ['Notifications'], summary: 'One channel', responses: { '200': json(ref('NotificationChannel')), ...problems(400, 404) } },
-        patch: keyed({
+        patch: {
           tags: ['Notifications'],
           summary: `Change some fields; a secret sent as ${JSON.stringify(SECRET_MARKER)} keeps its stored value (409 for the WEBHOOK_URL channel)`,
           requestBody: { required: true, content: { 'application/json': { schema: ref('NotificationChannelPatch') } } },
           responses: { '200': json(ref('NotificationChannel')), ...problems(400, 404, 409, 413) },
-        }),
-        delete: keyed({
+        },
+        delete: {
           tags: ['Notifications'],
           summary: 'Delete a channel and its delivery log; what waited for it is not sent (409 for the WEBHOOK_URL channel)',
           responses: { '204': { description: 'Deleted' }, ...problems(400, 404, 409) },
-        }),
+        },
       },
       '/api/notification-channels/{id}/test': {
         parameters: [idParam],
-        post: keyed({
+        post: {
           tags: ['Notifications'],
           summary: "Send a test message now and answer with the provider's answer (a failed send is 200 with ok: false)",
           responses: { '200': json(ref('ChannelTestResult')), ...problems(400, 404) },
-        }),
+        },
       },
       '/api/notification-channels/{id}/deliveries': {
         parameters: [idParam],
@@ -805,23 +1032,23 @@ function buildDocument(): Json {
           summary: 'Status pages, in creation order',
           responses: { '200': json(page('StatusPage')) },
         },
-        post: keyed({
+        post: {
           tags: ['Status pages'],
           summary: 'Create a status page (served at /status/<slug>, and at the root of its customDomain)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('StatusPageInput') } } },
           responses: { '201': json(ref('StatusPage'), 'Created'), ...problems(400, 409, 413) },
-        }),
+        },
       },
       '/api/status-pages/{id}': {
         parameters: [idParam],
         get: { tags: ['Status pages'], summary: 'One status page', responses: { '200': json(ref('StatusPage')), ...problems(400, 404) } },
-        patch: keyed({
+        patch: {
           tags: ['Status pages'],
           summary: `Change some fields; password ${JSON.stringify(SECRET_MARKER)} keeps the stored one (a new one signs every reader out)`,
           requestBody: { required: true, content: { 'application/json': { schema: ref('StatusPagePatch') } } },
           responses: { '200': json(ref('StatusPage')), ...problems(400, 404, 409, 413) },
-        }),
-        delete: keyed({ tags: ['Status pages'], summary: 'Delete a status page', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
+        },
+        delete: { tags: ['Status pages'], summary: 'Delete a status page', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } },
       },
       '/api/status-pages/{id}/subscribers': {
         parameters: [idParam],
@@ -838,11 +1065,11 @@ function buildDocument(): Json {
       },
       '/api/status-pages/{id}/subscribers/{subscriberId}': {
         parameters: [idParam, { name: 'subscriberId', in: 'path', required: true, schema: uuid }],
-        delete: keyed({
+        delete: {
           tags: ['Status pages'],
           summary: 'Remove a subscriber (it is told nothing more)',
           responses: { '204': { description: 'Removed' }, ...problems(400, 404) },
-        }),
+        },
       },
       '/api/incidents/{id}/updates': {
         parameters: [idParam],
@@ -851,22 +1078,22 @@ function buildDocument(): Json {
           summary: "An incident's updates, oldest first",
           responses: { '200': json(exact({ items: { type: 'array', items: ref('IncidentUpdate') } })), ...problems(400, 404) },
         },
-        post: keyed({
+        post: {
           tags: ['Status pages'],
           summary: 'Post an update (investigating, identified, monitoring, resolved): the status pages showing its endpoint show it at once',
           requestBody: { required: true, content: { 'application/json': { schema: ref('IncidentUpdateInput') } } },
           responses: { '201': json(ref('IncidentUpdate'), 'Created'), ...problems(400, 404, 413) },
-        }),
+        },
       },
       '/api/incidents/{id}/updates/{updateId}': {
         parameters: [idParam, { name: 'updateId', in: 'path', required: true, schema: uuid }],
-        patch: keyed({
+        patch: {
           tags: ['Status pages'],
           summary: 'Edit an update',
           requestBody: { required: true, content: { 'application/json': { schema: ref('IncidentUpdatePatch') } } },
           responses: { '200': json(ref('IncidentUpdate')), ...problems(400, 404, 413) },
-        }),
-        delete: keyed({ tags: ['Status pages'], summary: 'Take an update back', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } }),
+        },
+        delete: { tags: ['Status pages'], summary: 'Take an update back', responses: { '204': { description: 'Deleted' }, ...problems(400, 404) } },
       },
       '/api/reports/uptime': {
         get: {
@@ -897,15 +1124,14 @@ function buildDocument(): Json {
             query(
               'secrets',
               { enum: ['redact', 'include'], default: 'redact' },
-              `include: the real secret values, for a move to another Vigil (needs the key when API_KEY is set, even though other reads do not; refused from a page of another origin). redact: each secret as ${JSON.stringify(SECRET_MARKER)}, which an import into the same Vigil reads as "keep the stored value"`,
+              `include: the real secret values, for a move to another Vigil (needs an owner or API_KEY, though the export itself needs a viewer: else 403 forbidden_role; refused from a page of another origin). redact: each secret as ${JSON.stringify(SECRET_MARKER)}, which an import into the same Vigil reads as "keep the stored value"`,
             ),
           ],
-          security: [{ bearer: [] }, {}],
-          responses: { '200': json(ref('EndpointsFile')), ...problems(400, 401, 429) },
+          responses: { '200': json(ref('EndpointsFile')), ...problems(400) },
         },
       },
       '/api/import': {
-        post: keyed({
+        post: {
           tags: ['Transfer'],
           summary: 'Create or update endpoints from an export file, all or nothing; matched by id, else by unique name',
           description:
@@ -916,20 +1142,23 @@ function buildDocument(): Json {
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ImportFile') } } },
           responses: { '200': json(ref('ImportResult')), ...problems(400, 409, 413) },
-        }),
+        },
       },
       '/api/events': {
         get: {
           tags: ['Realtime'],
-          summary: 'Server-Sent Events (all endpoints, or ?endpointId=); needs the key when API_KEY is set',
+          summary: 'Server-Sent Events (all endpoints, or ?endpointId=)',
           parameters: [
             query('endpointId', uuid, 'Only this endpoint'),
-            query('token', { type: 'string' }, 'API key, when API_KEY is set (or the Authorization header)'),
+            query('token', { type: 'string' }, 'API_KEY, for EventSource, which cannot send the Authorization header (a signed-in browser sends its cookie)'),
           ],
-          security: [{ bearer: [] }, {}],
           responses: {
             '200': { description: 'event: <name> / data: <json>', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-            ...problems(400, 401, 404, 429),
+            ...problems(400, 404),
+            '429': {
+              description: 'Too many wrong API keys, or too many live connections, from this address; see Retry-After',
+              content: { 'application/problem+json': { schema: ref('Problem') } },
+            },
           },
         },
       },
@@ -941,12 +1170,13 @@ function buildDocument(): Json {
         },
       },
       '/api/auth/verify': {
-        post: keyed({
+        post: {
           tags: ['System'],
           summary: 'Try a key without changing anything',
           responses: { '200': json(exact({ ok: { const: true }, keyRequired: { type: 'boolean' } })) },
-        }),
+        },
       },
+      ...accountPaths(),
       '/api/openapi.json': { get: { tags: ['System'], summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { tags: ['System'], summary: 'Liveness: the process runs', responses: { '200': json(exact({ status: { const: 'ok' } })) } } },
       '/readyz': {
@@ -1128,5 +1358,188 @@ function publicPaths(): Json {
       { '200': svg, '404': svg },
       badgeParams,
     ),
+  };
+}
+
+/** Set-up, sign-in and sessions, personal keys, people, invites and the audit log (server/http/routes/accounts.ts; docs/accounts.md). */
+function accountPaths(): Json {
+  const tags = ['Accounts'];
+  const body = (schema: string) => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
+  /** An answer that signs a browser in: the session, and its cookie. */
+  const signedIn = (description: string) => ({
+    ...json(ref('SessionInfo'), description),
+    headers: {
+      'Set-Cookie': {
+        description: `${SESSION_COOKIE}=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https): the session`,
+        schema: { type: 'string' },
+      },
+    },
+  });
+  const items = (item: string) => json(exact({ items: { type: 'array', items: ref(item) } }));
+  const tokenParameter = {
+    name: 'token',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+    description: 'The token of the invite link (its #token=)',
+  };
+  const inviteNotValid = problemAs(409, 'The link has been used, withdrawn or has expired (invite_not_valid)');
+  const lastOwner = problemAs(409, 'The last owner cannot be demoted or removed (last_owner)');
+  return {
+    '/api/session': {
+      get: {
+        tags,
+        summary: 'Who is calling: whether set-up is needed, the signed-in person and role, the CSRF token of their session',
+        responses: { '200': json(ref('SessionInfo')) },
+      },
+      post: {
+        tags,
+        summary: 'Sign in with email and password: the session, its cookie set (a new token at every sign-in)',
+        requestBody: body('SignInInput'),
+        responses: {
+          '200': signedIn('Signed in'),
+          ...problems(400, 413),
+          ...problemAs(401, 'The email or the password is wrong (invalid_credentials: the same answer for both)'),
+          ...problemAs(429, 'Too many wrong passwords from this address or for this account (too_many_attempts); see Retry-After'),
+        },
+      },
+      delete: {
+        tags,
+        summary: "Sign out: ends this browser's session on the server and clears its cookie (204 without one too)",
+        responses: { '204': { description: 'Signed out' } },
+      },
+    },
+    '/api/setup': {
+      post: {
+        tags,
+        summary: 'Create the owner account and sign them in: from the machine Vigil runs on, or with the set-up link in its log',
+        requestBody: body('SetupInput'),
+        responses: {
+          '201': signedIn('The owner, signed in'),
+          ...problems(400, 413),
+          ...problemAs(
+            403,
+            "Not from this machine and without the set-up link's token (setup_not_local); or sent by a web page of another origin (Origin not Vigil's own nor in ALLOWED_ORIGINS)",
+          ),
+          ...problemAs(409, 'There is an owner already (already_set_up): sign in'),
+        },
+      },
+    },
+    '/api/sessions': {
+      get: {
+        tags,
+        summary: "The caller's signed-in browsers, this one included (current)",
+        responses: { '200': items('SessionSummary') },
+      },
+      delete: {
+        tags,
+        summary: "Sign out everywhere else: ends every session of the caller's but this one",
+        responses: { '200': json(exact({ ended: { ...int, description: 'How many sessions were ended' } })) },
+      },
+    },
+    '/api/sessions/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A SessionSummary id' }],
+      delete: {
+        tags,
+        summary: "End one of the caller's sessions",
+        responses: { '204': { description: 'Ended' }, ...problemAs(404, 'No such session of the caller') },
+      },
+    },
+    '/api/keys': {
+      get: {
+        tags,
+        summary: "The caller's personal keys, newest first (expired ones included, marked)",
+        parameters: [query('all', { type: 'boolean', default: false }, "true: everyone's keys (owners only; ignored for others)")],
+        responses: { '200': items('PersonalKey') },
+      },
+      post: {
+        tags,
+        summary: 'Make a personal key for scripts: it acts as the caller, with their role, narrowed to its scope; answered this once',
+        requestBody: body('PersonalKeyInput'),
+        responses: {
+          '201': json(ref('NewPersonalKey'), 'Created'),
+          ...problems(400, 413),
+          ...problemAs(409, `At most ${KEY_LIMITS.perPerson} keys a person (too_many_keys): revoke some first`),
+        },
+      },
+    },
+    '/api/keys/{id}': {
+      parameters: [idParam],
+      delete: {
+        tags,
+        summary: 'Revoke a personal key: the caller’s own, or any for an owner',
+        responses: { '204': { description: 'Revoked' }, ...problemAs(404, 'No such key of the caller’s') },
+      },
+    },
+    '/api/users': {
+      get: { tags, summary: 'Everyone with an account, oldest first', responses: { '200': items('AccountUser') } },
+    },
+    '/api/users/{id}': {
+      parameters: [idParam],
+      patch: {
+        tags,
+        summary: "Change a person's role (their sessions take it at once)",
+        requestBody: body('RoleChange'),
+        responses: { '200': json(ref('AccountUser')), ...problems(400, 404, 413), ...lastOwner },
+      },
+      delete: {
+        tags,
+        summary: 'Remove a person and end their sessions',
+        responses: { '204': { description: 'Removed' }, ...problems(404), ...lastOwner },
+      },
+    },
+    '/api/invites': {
+      get: { tags, summary: 'The open invites, oldest first', responses: { '200': items('Invite') } },
+      post: {
+        tags,
+        summary: 'Invite someone with a role (and, optionally, only one email address): a one-time link for 7 days, answered this once',
+        requestBody: body('InviteInput'),
+        responses: {
+          '201': json(ref('NewInvite'), 'Created'),
+          ...problems(400, 413),
+          ...problemAs(409, 'Too many open invites (too_many_invites): withdraw some first'),
+        },
+      },
+    },
+    '/api/invites/{id}': {
+      parameters: [idParam],
+      delete: { tags, summary: 'Withdraw an invite: its link stops working', responses: { '204': { description: 'Withdrawn' }, ...problems(404) } },
+    },
+    '/api/invitations/{token}': {
+      parameters: [tokenParameter],
+      get: {
+        tags,
+        summary: 'What an invite link offers (the role, for whom, from whom, until when); the link is the credential',
+        responses: { '200': json(ref('InvitePreview')), ...inviteNotValid },
+      },
+      post: {
+        tags,
+        summary: 'Accept an invite: make the account it offers and sign in (the link is used up)',
+        requestBody: body('InvitationAcceptance'),
+        responses: {
+          '201': signedIn('The new person, signed in'),
+          ...problems(400, 413),
+          ...problemAs(409, 'The link has been used, withdrawn or has expired (invite_not_valid); or the email has an account already (email_taken)'),
+        },
+      },
+    },
+    '/api/audit-log': {
+      get: {
+        tags,
+        summary: 'Who changed what and when, newest first',
+        parameters: queryParameters(QUERY_SCHEMAS.auditLog, {
+          actorId: [uuid, "One person's"],
+          actorKind: [{ enum: [...AUDIT_ACTOR_KINDS] }, 'Only a signed-in person, API_KEY, this machine, or anonymous callers (failed sign-ins)'],
+          action: [{ type: 'string', maxLength: 100 }, 'One action, e.g. endpoint.created'],
+          targetType: [{ type: 'string', maxLength: 50 }, 'Only entries about this kind of thing, e.g. endpoint'],
+          targetId: [{ type: 'string', maxLength: 200 }, 'Only entries about this thing'],
+          from: [time, 'From this time (inclusive)'],
+          to: [time, 'Up to this time (inclusive)'],
+          limit: limit(500, 100),
+          cursor,
+        }),
+        responses: { '200': json(page('AuditEntry')), ...problems(400) },
+      },
+    },
   };
 }

@@ -33,6 +33,11 @@ export const AUDITED_ROUTES: Record<string, [action: string, targetType: string]
   'DELETE /api/sessions/:id': ['session.ended', 'user'],
   'PATCH /api/users/:id': ['user.role-changed', 'user'],
   'DELETE /api/users/:id': ['user.removed', 'user'],
+  'PATCH /api/account': ['account.updated', 'user'],
+  'POST /api/account/two-factor/confirm': ['account.two-factor-on', 'user'],
+  'POST /api/account/two-factor/disable': ['account.two-factor-off', 'user'],
+  'POST /api/account/recovery-codes': ['account.recovery-codes-renewed', 'user'],
+  'DELETE /api/users/:id/two-factor': ['user.two-factor-reset', 'user'],
   'POST /api/keys': ['key.created', 'key'],
   'DELETE /api/keys/:id': ['key.revoked', 'key'],
   'POST /api/invites': ['invite.created', 'invite'],
@@ -76,15 +81,20 @@ export function audit(options: AuditOptions): MiddlewareHandler {
     const signInFailed = match.route === 'POST /api/session' && (status === 401 || status === 429);
     if (status >= 400 && !signInFailed) return;
     const body = match.route === 'POST /api/import' ? undefined : await requestFields(c);
-    const answer = status < 300 && c.req.method !== 'DELETE' ? await answerOf(c) : undefined;
+    const answer = (status < 300 && c.req.method !== 'DELETE') || signInFailed ? await answerOf(c) : undefined;
+    // The first step of a two-factor sign-in: the password was right, the code is asked for next.
+    if (signInFailed && answer?.code === 'second_factor_required') return;
     const told = c.get('audit') ?? {};
     const actor = told.actor ?? c.get('principal') ?? null;
     const record: AuditRecord = {
       action: signInFailed ? 'session.sign-in-failed' : action,
       targetType,
-      targetId: told.targetId ?? targetId ?? stringOf(answer?.id) ?? stringOf(answer?.user && (answer.user as Record<string, unknown>).id),
-      targetName: told.targetName ?? nameBefore ?? nameIn(answer) ?? (signInFailed ? stringOf(body?.email) : undefined),
-      details: { ...fieldsOf(body, match.route), ...told.details },
+      targetId:
+        told.targetId ??
+        targetId ??
+        (signInFailed ? undefined : (stringOf(answer?.id) ?? stringOf(answer?.user && (answer.user as Record<string, unknown>).id))),
+      targetName: told.targetName ?? nameBefore ?? (signInFailed ? stringOf(body?.email)?.slice(0, 254) : nameIn(answer)),
+      details: { ...fieldsOf(body, match.route), ...(signInFailed ? { reason: answer?.code } : {}), ...told.details },
     };
     await options.log.record(actor, clientAddressOf(c), record);
   };
@@ -121,6 +131,7 @@ function nameIn(answer: Record<string, unknown> | undefined): string | undefined
 /** The request's fields: plain ones with their values, the rest by name only. Nothing of sign-in but the email. */
 function fieldsOf(body: Record<string, unknown> | undefined, route: string): Record<string, unknown> {
   if (!body || route === 'POST /api/session' || route === 'POST /api/import') return {};
+  if (route.startsWith('POST /api/account')) return { fields: Object.keys(body).slice(0, 50) };
   const fields = Object.keys(body).slice(0, 50);
   const values = Object.fromEntries(fields.filter((key) => PLAIN_FIELDS.has(key) && typeof body[key] !== 'object').map((key) => [key, body[key]]));
   return { fields, ...values };

@@ -21,6 +21,9 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'PATCH', path: /^\/api\/users\/[^/]+\/?$/ },
   { method: 'POST', path: /^\/api\/invites\/?$/ },
   { method: 'POST', path: /^\/api\/keys\/?$/ },
+  { method: 'PATCH', path: /^\/api\/account\/?$/ },
+  { method: 'POST', path: /^\/api\/account\/two-factor\/(?:confirm|disable)\/?$/ },
+  { method: 'POST', path: /^\/api\/account\/recovery-codes\/?$/ },
   { method: 'POST', path: /^\/api\/invitations\/[^/]+\/?$/ },
 ];
 

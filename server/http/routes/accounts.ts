@@ -37,7 +37,7 @@ export function accountRoutes(options: AccountRouteOptions) {
   const facts = (c: Context) => ({ address: clientAddressOf(c), userAgent: c.req.header('user-agent') ?? '', local: isLocal(c) });
   const secure = (c: Context) => options.publicUrl?.protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
   const signedIn = (c: Context, result: SignedIn, status: 200 | 201) => {
-    c.set('audit', { actor: { kind: 'session', userId: result.user.id, name: result.user.email } });
+    c.set('audit', { actor: { kind: 'session', userId: result.user.id, name: result.user.email }, details: result.method ? { method: result.method } : {} });
     setCookie(c, SESSION_COOKIE, result.token, {
       path: '/',
       httpOnly: true,

@@ -7,9 +7,10 @@ import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passw
 import type { Role } from '../../auth/roles.ts';
 import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
 import type { PersonalKeys } from '../../auth/personal-keys.ts';
-import type { AccountUser } from '../../contract/accounts.ts';
-import { parseNewAccount, parseRole, parseSignIn } from '../../domain/account-input.ts';
-import { AccessError, ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { AccountUser, OwnAccount } from '../../contract/accounts.ts';
+import { ACCOUNT_LIMITS, bodyObject, parseNewAccount, parseRole, parseSignIn, passwordErrors } from '../../domain/account-input.ts';
+import { AccessError, ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import type { TwoFactor } from './two-factor.ts';
 import type { OwnerRecord } from './owner-state.ts';
 
 /** Where a sign-in or set-up comes from. */
@@ -25,6 +26,8 @@ export interface SignedIn {
   /** The cookie's value. */
   token: string;
   session: SessionView;
+  /** How they proved who they are (the audit log's `details.method`). */
+  method?: 'password' | 'password+code' | 'password+recovery-code' | 'oidc' | 'invite' | 'set-up';
 }
 
 export interface AccountsOptions {
@@ -32,6 +35,8 @@ export interface AccountsOptions {
   sessions: SessionStore;
   /** Told when a person's role changes or they are removed (their keys act with the new role at once). */
   personalKeys: PersonalKeys;
+  /** The second step of sign-in, for people with two-factor sign-in on. */
+  twoFactor: TwoFactor;
   owner: OwnerRecord;
   /** The one-time token of the set-up link printed in the log (for set-up from another machine). */
   setupToken: string;
@@ -105,7 +110,77 @@ export class Accounts {
       if (wait !== null) throw tooMany(wait);
       throw new AccessError(401, 'The email or password is wrong.', 'invalid_credentials');
     }
-    return this.startSession(row, facts);
+    let method: SignedIn['method'] = 'password';
+    if (row.totpSecret) {
+      try {
+        method = (await this.options.twoFactor.verify(row, input)) === 'code' ? 'password+code' : 'password+recovery-code';
+      } catch (error) {
+        // A wrong code counts like a wrong password; a missing one (the first step of the form) does not.
+        if (error instanceof AccessError && error.code === 'invalid_second_factor') {
+          const wait = this.byAddress.fail(address) ?? this.byAccount.fail(email);
+          if (wait !== null) throw tooMany(wait);
+        }
+        throw error;
+      }
+    }
+    return { ...(await this.startSession(row, facts)), method };
+  }
+
+  /** The caller's own account, with whether two-factor sign-in is on and how many recovery codes are left. */
+  async own(userId: string): Promise<OwnAccount> {
+    const row = await this.row(userId);
+    return { ...toAccountUser(row), twoFactor: row.totpSecret !== null, recoveryCodesLeft: row.recoveryCodes.length };
+  }
+
+  /**
+   * Changes one's own name and password. A new password needs the current one, and ends every
+   * other session of the person (whoever had it, has it no more).
+   */
+  async updateOwn(userId: string, input: unknown, keepSession: string | undefined): Promise<OwnAccount> {
+    const body = bodyObject(input);
+    const row = await this.row(userId);
+    const errors: FieldError[] = [];
+    for (const path of Object.keys(body).filter((key) => !['name', 'password', 'currentPassword'].includes(key))) {
+      errors.push({ path, message: 'is not a known field', code: 'unknown_field' });
+    }
+    const changes: Partial<typeof users.$inferInsert> = {};
+    if (body.name !== undefined) {
+      const name = typeof body.name === 'string' ? body.name.trim() : '';
+      if (!name) errors.push({ path: 'name', message: 'must not be empty', code: 'empty' });
+      else if (name.length > ACCOUNT_LIMITS.nameLength)
+        errors.push({
+          path: 'name',
+          message: `must be at most ${ACCOUNT_LIMITS.nameLength} characters`,
+          code: 'too_long',
+          params: { max: ACCOUNT_LIMITS.nameLength },
+        });
+      else changes.name = name;
+    }
+    if (body.password !== undefined) {
+      const password = typeof body.password === 'string' ? body.password : '';
+      const problems = passwordErrors(password, row.email);
+      errors.push(...problems);
+      const current = typeof body.currentPassword === 'string' ? body.currentPassword : '';
+      if (!(await verifyPassword(current, row.passwordHash))) errors.push({ path: 'currentPassword', message: 'is not your password', code: 'wrong_password' });
+      if (!problems.length) changes.passwordHash = await hashPassword(password);
+    }
+    if (errors.length) throw new ValidationError(errors);
+    if (Object.keys(changes).length) {
+      await this.options.db
+        .update(users)
+        .set({ ...changes, updatedAt: new Date((this.options.now ?? Date.now)()) })
+        .where(eq(users.id, userId));
+      this.options.sessions.forgetUser(userId);
+      this.options.personalKeys.forgetUser(userId);
+      if (changes.passwordHash) await this.options.sessions.revokeAll(userId, keepSession);
+    }
+    return this.own(userId);
+  }
+
+  private async row(userId: string): Promise<typeof users.$inferSelect> {
+    const [row] = await this.options.db.select().from(users).where(eq(users.id, userId)).limit(1);
+    if (!row) throw new NotFoundError('User', userId);
+    return row;
   }
 
   /** Everyone with an account, oldest first. */
