@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OidcSettings } from './auth/oidc.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { NO_BLOCKED_TARGETS, splitTargetList } from './security/target-policy.ts';
 
@@ -86,6 +87,24 @@ const SettingsSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(30, 'must be at least 30 (the longest uptime window)').max(3650).default(400),
   /** Wrong API keys one client address may present per minute; past it they are answered 429 (the right key is always let in). */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Sign-in through an OpenID Connect provider (docs/accounts.md#single-sign-on-openid-connect): all three, or none. */
+  OIDC_ISSUER: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        const url = new URL(value);
+        if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password) return url;
+      } catch {}
+      ctx.addIssue({ code: 'custom', message: `must be the provider's issuer URL (https://…), got "${value.slice(0, 100)}"` });
+      return z.NEVER;
+    })
+    .optional(),
+  OIDC_CLIENT_ID: z.string().max(1000).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(1000).optional(),
+  /** The sign-in button's label. */
+  OIDC_NAME: z.string().max(100).default('Single sign-on'),
+  /** viewer or editor: people without an account are made at their first sign-in; unset: only existing accounts. */
+  OIDC_NEW_USER_ROLE: z.enum(['viewer', 'editor'], { error: 'must be viewer or editor (or unset: only people with an account may sign in)' }).optional(),
   /** How long the audit log keeps its entries. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   /** A dashboard session unused this long ends (default 7 days). */
@@ -219,6 +238,8 @@ export interface Settings {
   sessionIdleMs: number;
   sessionMaxMs: number;
   auditRetentionDays: number;
+  /** Sign-in through an OpenID Connect provider; undefined: off. */
+  oidc: OidcSettings | undefined;
   trustProxy: TrustProxy;
   realtimeConnectionsPerAddress: number;
   publicUrl: URL | undefined;
@@ -251,6 +272,12 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   }
   const s = parsed.data;
   if (s.SMTP_URL && !s.SMTP_FROM) throw new SettingsError("Invalid settings:\n  SMTP_FROM: is required with SMTP_URL (the From of subscribers' mails)");
+  const oidcParts = [s.OIDC_ISSUER, s.OIDC_CLIENT_ID, s.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (oidcParts !== 0 && oidcParts !== 3) {
+    throw new SettingsError(
+      'Invalid settings:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three for sign-in through an OpenID Connect provider, or none',
+    );
+  }
   if (s.ROLLUP_RETENTION_DAYS < s.CHECK_RETENTION_DAYS) {
     throw new SettingsError(
       `Invalid settings:\n  ROLLUP_RETENTION_DAYS: must be at least CHECK_RETENTION_DAYS (${s.CHECK_RETENTION_DAYS}): hourly rollups outlive the raw results they sum up`,
@@ -284,6 +311,16 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     sessionIdleMs: s.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: s.SESSION_MAX_HOURS * 3_600_000,
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
+    oidc:
+      s.OIDC_ISSUER && s.OIDC_CLIENT_ID && s.OIDC_CLIENT_SECRET
+        ? {
+            issuer: s.OIDC_ISSUER,
+            clientId: s.OIDC_CLIENT_ID,
+            clientSecret: s.OIDC_CLIENT_SECRET,
+            name: s.OIDC_NAME,
+            newUserRole: s.OIDC_NEW_USER_ROLE ?? null,
+          }
+        : undefined,
     trustProxy: s.TRUST_PROXY,
     realtimeConnectionsPerAddress: s.REALTIME_CONNECTIONS_PER_ADDRESS,
     publicUrl: s.PUBLIC_URL,

@@ -4,6 +4,7 @@ import { ApiKeyGuard, parseApiKeys, type AuthorizeConnection } from './auth/api-
 import { Authenticator } from './auth/authenticator.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { PersonalKeys } from './auth/personal-keys.ts';
+import { OidcClient } from './auth/oidc.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
@@ -418,7 +419,18 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
 
   const app = createApp({
     services,
-    auth: { authenticator, accounts, invites, sessions, personalKeys, twoFactor, audit: auditLog, nameOf, idleMs: settings.sessionIdleMs },
+    auth: {
+      authenticator,
+      accounts,
+      invites,
+      sessions,
+      personalKeys,
+      twoFactor,
+      oidc: settings.oidc && new OidcClient(settings.oidc),
+      audit: auditLog,
+      nameOf,
+      idleMs: settings.sessionIdleMs,
+    },
     clientAddress,
     keyRequired: guard.enabled,
     originPolicy,

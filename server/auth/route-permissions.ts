@@ -17,6 +17,9 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
   'POST /api/setup': 'public',
+  // Sign-in through an OpenID Connect provider (when OIDC_* are set).
+  'GET /api/auth/oidc/start': 'public',
+  'GET /api/auth/oidc/callback': 'public',
   'GET /api/sessions': 'account',
   'DELETE /api/sessions': 'account',
   'DELETE /api/sessions/:id': 'account',

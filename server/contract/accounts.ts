@@ -28,6 +28,8 @@ export interface SessionInfo {
   /** When the session ends at the latest, and when it ends if unused (ISO 8601). */
   expiresAt: string | null;
   idleExpiresAt: string | null;
+  /** Sign-in through an OpenID Connect provider is offered (GET /api/auth/oidc/start), under this name; null: not set up. */
+  oidc: { name: string } | null;
 }
 
 /** One signed-in browser of the caller (GET /api/sessions). */

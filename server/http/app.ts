@@ -7,6 +7,8 @@ import type { Accounts } from '../services/accounts/accounts.ts';
 import type { Invites } from '../services/accounts/invites.ts';
 import type { TwoFactor } from '../services/accounts/two-factor.ts';
 import { ownAccountRoutes } from './routes/own-account.ts';
+import { oidcRoutes } from './routes/oidc.ts';
+import type { OidcClient } from '../auth/oidc.ts';
 import type { AuditLog } from '../services/audit/audit-log.ts';
 import { audit } from './middleware/audit.ts';
 import { errorReporter, type Logger } from '../logger.ts';
@@ -27,7 +29,7 @@ import type { DatabaseFault } from '../../db/unavailable.ts';
 import { handleError, problem } from './problem.ts';
 import { isClientAbort } from './client-abort.ts';
 import { authRoutes } from './routes/auth.ts';
-import { accountRoutes } from './routes/accounts.ts';
+import { accountRoutes, startSession } from './routes/accounts.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -49,6 +51,8 @@ export interface AppDeps extends SystemDeps {
     sessions: SessionStore;
     personalKeys: PersonalKeys;
     twoFactor: TwoFactor;
+    /** Sign-in through an OpenID Connect provider, when OIDC_* are set. */
+    oidc?: OidcClient;
     audit: AuditLog;
     /** A thing's name before it is deleted, for the audit log. */
     nameOf: (targetType: string, id: string) => string | undefined;
@@ -130,12 +134,20 @@ export function createApp(deps: AppDeps) {
       invites: deps.auth.invites,
       audit: deps.auth.audit,
       personalKeys: deps.auth.personalKeys,
+      oidcName: deps.auth.oidc?.settings.name,
       sessions: deps.auth.sessions,
       keyRequired: deps.keyRequired,
       idleMs: deps.auth.idleMs,
       publicUrl: deps.publicUrl,
     }),
   );
+  if (deps.auth.oidc) {
+    const oidc = deps.auth.oidc;
+    app.route(
+      '/api',
+      oidcRoutes({ oidc, accounts: deps.auth.accounts, publicUrl: deps.publicUrl, startSession: (c, result) => startSession(c, result, deps.publicUrl) }),
+    );
+  }
   app.route('/api', ownAccountRoutes({ accounts: deps.auth.accounts, twoFactor: deps.auth.twoFactor }));
   app.route('/api/endpoints', pushUrlRoutes(deps.services, { publicUrl: deps.publicUrl }));
   app.route('/api/endpoints', endpointRoutes(deps.services));

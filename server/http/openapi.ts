@@ -265,6 +265,7 @@ function buildDocument(): Json {
     createdAt: time,
     expiresAt: time,
   };
+  const accountUser = { id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] }, createdAt: time };
   const personalKey = {
     id: uuid,
     name: { type: 'string' },
@@ -628,10 +629,7 @@ function buildDocument(): Json {
             }),
           },
         }),
-        AccountUser: exact(
-          { id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] }, createdAt: time },
-          { description: 'A person with an account (never their password)' },
-        ),
+        AccountUser: exact(accountUser, { description: 'A person with an account (never their password)' }),
         SessionInfo: exact(
           {
             setupRequired: { type: 'boolean', description: 'No owner account yet: the dashboard shows the set-up page' },
@@ -716,6 +714,34 @@ function buildDocument(): Json {
             },
           },
         },
+        OwnAccount: exact(
+          {
+            ...accountUser,
+            twoFactor: { type: 'boolean', description: 'Whether sign-in asks for a code from an authenticator app' },
+            recoveryCodesLeft: int,
+          },
+          { description: "The caller's own account" },
+        ),
+        OwnAccountPatch: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: ACCOUNT_LIMITS.nameLength },
+            password: { ...newAccount.password, description: 'A new password: needs currentPassword, and ends every other session of the person' },
+            currentPassword: { type: 'string' },
+          },
+        },
+        TwoFactorEnrolment: exact(
+          {
+            secret: { type: 'string', description: 'The base32 secret to type into an authenticator app' },
+            otpauthUrl: { type: 'string', description: 'The same as an otpauth:// URL (for a QR code)' },
+          },
+          { description: 'A pending two-factor secret: on once a code from it is confirmed' },
+        ),
+        RecoveryCodes: exact(
+          { recoveryCodes: { type: 'array', items: { type: 'string' }, description: 'One-time codes for a lost device: shown this once' } },
+          { description: 'New recovery codes; the old ones no longer work' },
+        ),
         SetupInput: {
           type: 'object',
           required: ['email', 'password'],
@@ -730,7 +756,12 @@ function buildDocument(): Json {
         SignInInput: {
           type: 'object',
           required: ['email', 'password'],
-          properties: { email: { type: 'string' }, password: { type: 'string' } },
+          properties: {
+            email: { type: 'string' },
+            password: { type: 'string' },
+            code: { type: 'string', description: 'With two-factor sign-in on: the code the authenticator app shows' },
+            recoveryCode: { type: 'string', description: 'With two-factor sign-in on, instead of code: a recovery code (each works once)' },
+          },
         },
         RoleChange: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { enum: [...ROLES] } } },
         InviteInput: {
@@ -742,6 +773,8 @@ function buildDocument(): Json {
             email: { type: ['string', 'null'], format: 'email', maxLength: ACCOUNT_LIMITS.emailLength, description: 'When set, only this address may accept' },
           },
         },
+        TwoFactorCode: { type: 'object', required: ['code'], properties: { code: { type: 'string', description: 'The code the app shows now' } } },
+        PasswordConfirmation: { type: 'object', required: ['password'], properties: { password: { type: 'string', description: 'The caller’s password' } } },
         InvitationAcceptance: {
           type: 'object',
           required: ['password'],
@@ -786,7 +819,11 @@ function buildDocument(): Json {
       { name: 'Push', description: 'What a job sends to a push endpoint: no key (the token in the URL is the secret), no JSON (docs/monitor-types.md#push)' },
       { name: 'Realtime', description: 'Server-Sent Events (Socket.io at /socket.io and a WebSocket at /ws carry the same events)' },
       { name: 'System', description: 'Probes, metrics, keys and this document' },
-      { name: 'Accounts', description: 'Set-up, sign-in and sessions, personal keys, people, invites and the audit log (docs/accounts.md)' },
+      {
+        name: 'Accounts',
+        description:
+          'Set-up, sign-in and sessions, one’s own account and two-factor sign-in, personal keys, people, invites and the audit log (docs/accounts.md)',
+      },
     ],
     paths: {
       '/api/endpoints': {
@@ -1399,8 +1436,11 @@ function accountPaths(): Json {
         responses: {
           '200': signedIn('Signed in'),
           ...problems(400, 413),
-          ...problemAs(401, 'The email or the password is wrong (invalid_credentials: the same answer for both)'),
-          ...problemAs(429, 'Too many wrong passwords from this address or for this account (too_many_attempts); see Retry-After'),
+          ...problemAs(
+            401,
+            'The email or the password is wrong (invalid_credentials: the same answer for both); with two-factor sign-in on, no code sent (second_factor_required: ask for it, send all again) or a wrong or used one (invalid_second_factor)',
+          ),
+          ...problemAs(429, 'Too many wrong passwords or codes from this address or for this account (too_many_attempts); see Retry-After'),
         },
       },
       delete: {
@@ -1469,6 +1509,62 @@ function accountPaths(): Json {
         tags,
         summary: 'Revoke a personal key: the caller’s own, or any for an owner',
         responses: { '204': { description: 'Revoked' }, ...problemAs(404, 'No such key of the caller’s') },
+      },
+    },
+    '/api/account': {
+      get: { tags, summary: "The caller's own account, with whether two-factor sign-in is on", responses: { '200': json(ref('OwnAccount')) } },
+      patch: {
+        tags,
+        summary: 'Change one’s own name, or password (with the current one: every other session of the person ends)',
+        requestBody: body('OwnAccountPatch'),
+        responses: { '200': json(ref('OwnAccount')), ...problems(400, 413) },
+      },
+    },
+    '/api/account/two-factor': {
+      post: {
+        tags,
+        summary: 'Start two-factor sign-in: a new secret for an authenticator app, on once confirmed',
+        responses: { '200': json(ref('TwoFactorEnrolment')), ...problemAs(409, 'It is on already (two_factor_on): turn it off first') },
+      },
+    },
+    '/api/account/two-factor/confirm': {
+      post: {
+        tags,
+        summary: 'Turn two-factor sign-in on with a code from the new secret: answers the recovery codes, this once',
+        requestBody: body('TwoFactorCode'),
+        responses: {
+          '200': json(ref('RecoveryCodes')),
+          ...problems(400, 413),
+          ...problemAs(409, 'No enrolment started (two_factor_not_started)'),
+        },
+      },
+    },
+    '/api/account/two-factor/disable': {
+      post: {
+        tags,
+        summary: 'Turn two-factor sign-in off (the password is asked again)',
+        requestBody: body('PasswordConfirmation'),
+        responses: { '204': { description: 'Off' }, ...problems(400, 413) },
+      },
+    },
+    '/api/account/recovery-codes': {
+      post: {
+        tags,
+        summary: 'New recovery codes, the old ones void (the password is asked again)',
+        requestBody: body('PasswordConfirmation'),
+        responses: {
+          '200': json(ref('RecoveryCodes')),
+          ...problems(400, 413),
+          ...problemAs(409, 'Two-factor sign-in is off (two_factor_off)'),
+        },
+      },
+    },
+    '/api/users/{id}/two-factor': {
+      parameters: [idParam],
+      delete: {
+        tags,
+        summary: 'Turn off the two-factor sign-in of someone who lost their device: they sign in with their password, then enrol again',
+        responses: { '204': { description: 'Off' }, ...problems(404) },
       },
     },
     '/api/users': {

@@ -28,6 +28,7 @@ export const AUDITED_ROUTES: Record<string, [action: string, targetType: string]
   'GET /api/export': ['endpoints.exported-with-secrets', 'endpoint'],
   'POST /api/setup': ['account.owner-created', 'user'],
   'POST /api/session': ['session.signed-in', 'user'],
+  'GET /api/auth/oidc/callback': ['session.signed-in', 'user'],
   'DELETE /api/session': ['session.signed-out', 'user'],
   'DELETE /api/sessions': ['session.signed-out-elsewhere', 'user'],
   'DELETE /api/sessions/:id': ['session.ended', 'user'],
@@ -87,7 +88,7 @@ export function audit(options: AuditOptions): MiddlewareHandler {
     const told = c.get('audit') ?? {};
     const actor = told.actor ?? c.get('principal') ?? null;
     const record: AuditRecord = {
-      action: signInFailed ? 'session.sign-in-failed' : action,
+      action: told.action ?? (signInFailed ? 'session.sign-in-failed' : action),
       targetType,
       targetId:
         told.targetId ??

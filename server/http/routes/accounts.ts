@@ -26,6 +26,8 @@ export interface AccountRouteOptions {
   idleMs: number;
   /** Where people reach Vigil: an https:// PUBLIC_URL makes the cookie Secure. */
   publicUrl: URL | undefined;
+  /** The single sign-on button's label, when OIDC_* are set. */
+  oidcName: string | undefined;
 }
 
 /**
@@ -35,18 +37,18 @@ export interface AccountRouteOptions {
 export function accountRoutes(options: AccountRouteOptions) {
   const { accounts, sessions } = options;
   const facts = (c: Context) => ({ address: clientAddressOf(c), userAgent: c.req.header('user-agent') ?? '', local: isLocal(c) });
-  const secure = (c: Context) => options.publicUrl?.protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
   const signedIn = (c: Context, result: SignedIn, status: 200 | 201) => {
-    c.set('audit', { actor: { kind: 'session', userId: result.user.id, name: result.user.email }, details: result.method ? { method: result.method } : {} });
-    setCookie(c, SESSION_COOKIE, result.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: secure(c),
-      maxAge: Math.floor((result.session.expiresAt - Date.now()) / 1000),
-    });
-    c.header('Cache-Control', 'no-store');
-    return c.json(sessionInfo(result.session, { setupRequired: false, local: isLocal(c), keyRequired: options.keyRequired, idleMs: options.idleMs }), status);
+    startSession(c, result, options.publicUrl);
+    return c.json(
+      sessionInfo(result.session, {
+        setupRequired: false,
+        local: isLocal(c),
+        keyRequired: options.keyRequired,
+        idleMs: options.idleMs,
+        oidc: options.oidcName,
+      }),
+      status,
+    );
   };
   const ownSession = (c: Context) => {
     const principal = c.get('principal')!;
@@ -58,7 +60,13 @@ export function accountRoutes(options: AccountRouteOptions) {
       c.header('Cache-Control', 'no-store');
       const principal = c.get('principal');
       const session = c.get('session');
-      const base = { setupRequired: await accounts.setupRequired(), local: isLocal(c), keyRequired: options.keyRequired, idleMs: options.idleMs };
+      const base = {
+        setupRequired: await accounts.setupRequired(),
+        local: isLocal(c),
+        keyRequired: options.keyRequired,
+        idleMs: options.idleMs,
+        oidc: options.oidcName,
+      };
       if (session) return c.json(sessionInfo(session, base));
       const info: SessionInfo = {
         setupRequired: base.setupRequired,
@@ -71,6 +79,7 @@ export function accountRoutes(options: AccountRouteOptions) {
         csrfToken: null,
         expiresAt: null,
         idleExpiresAt: null,
+        oidc: base.oidc ? { name: base.oidc } : null,
       };
       return c.json(info);
     })
@@ -79,7 +88,7 @@ export function accountRoutes(options: AccountRouteOptions) {
     .delete('/session', async (c) => {
       const session = c.get('session');
       if (session) await sessions.revoke(session.user.id, session.id);
-      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c, options.publicUrl) });
       return c.body(null, 204);
     })
     .get('/sessions', async (c) => {
@@ -146,7 +155,31 @@ function userId(c: Context): string {
   return id;
 }
 
-function sessionInfo(session: SessionView, base: { setupRequired: boolean; local: boolean; keyRequired: boolean; idleMs: number }): SessionInfo {
+/** Whether cookies get `Secure`: served over https, or reached at an https PUBLIC_URL. */
+const isSecure = (c: Context, publicUrl: URL | undefined) => publicUrl?.protocol === 'https:' || new URL(c.req.url).protocol === 'https:';
+
+/** Sets the session cookie of a sign-in, and tells the audit log who signed in and how. */
+export function startSession(c: Context, result: SignedIn, publicUrl: URL | undefined): void {
+  c.set('audit', {
+    actor: { kind: 'session', userId: result.user.id, name: result.user.email },
+    targetId: result.user.id,
+    targetName: result.user.email,
+    details: result.method ? { method: result.method } : {},
+  });
+  setCookie(c, SESSION_COOKIE, result.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isSecure(c, publicUrl),
+    maxAge: Math.floor((result.session.expiresAt - Date.now()) / 1000),
+  });
+  c.header('Cache-Control', 'no-store');
+}
+
+function sessionInfo(
+  session: SessionView,
+  base: { setupRequired: boolean; local: boolean; keyRequired: boolean; idleMs: number; oidc: string | undefined },
+): SessionInfo {
   return {
     setupRequired: base.setupRequired,
     local: base.local,
@@ -158,6 +191,7 @@ function sessionInfo(session: SessionView, base: { setupRequired: boolean; local
     csrfToken: session.csrfToken,
     expiresAt: new Date(session.expiresAt).toISOString(),
     idleExpiresAt: new Date(Math.min(session.expiresAt, session.lastSeenAt + base.idleMs)).toISOString(),
+    oidc: base.oidc ? { name: base.oidc } : null,
   };
 }
 

@@ -11,6 +11,7 @@ import type { AccountUser, OwnAccount } from '../../contract/accounts.ts';
 import { ACCOUNT_LIMITS, bodyObject, parseNewAccount, parseRole, parseSignIn, passwordErrors } from '../../domain/account-input.ts';
 import { AccessError, ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
 import type { TwoFactor } from './two-factor.ts';
+import type { OidcIdentity } from '../../auth/oidc.ts';
 import type { OwnerRecord } from './owner-state.ts';
 
 /** Where a sign-in or set-up comes from. */
@@ -126,6 +127,31 @@ export class Accounts {
     return { ...(await this.startSession(row, facts)), method };
   }
 
+  /**
+   * Signs in a person the OpenID Connect provider vouches for: matched by verified email to an
+   * account; without one, made with `newUserRole` when set (never an owner), else refused. The
+   * provider's own second factor stands for Vigil's (two-factor sign-in is not asked again).
+   */
+  async signInWithOidc(identity: OidcIdentity, facts: CallerFacts, newUserRole: 'viewer' | 'editor' | null): Promise<SignedIn> {
+    if (!identity.email) throw new AccessError(403, 'The provider did not say which email address signed in.', 'oidc_email_unverified');
+    if (!identity.emailVerified) throw new AccessError(403, `The provider has not verified ${identity.email}.`, 'oidc_email_unverified');
+    const [row] = await this.options.db.select().from(users).where(eq(users.email, identity.email)).limit(1);
+    if (row) return { ...(await this.startSession(row, facts)), method: 'oidc' };
+    if (!newUserRole || (await this.setupRequired())) {
+      throw new AccessError(403, `There is no account for ${identity.email}: ask an owner for an invite.`, 'oidc_no_account');
+    }
+    const now = new Date((this.options.now ?? Date.now)());
+    const name = (identity.name?.trim() || identity.email.split('@')[0] || identity.email).slice(0, ACCOUNT_LIMITS.nameLength);
+    // No password: such a person signs in through the provider only.
+    const [created] = await this.options.db
+      .insert(users)
+      .values({ id: randomUUID(), email: identity.email, name, passwordHash: NO_PASSWORD, role: newUserRole, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    const person = created ?? (await this.options.db.select().from(users).where(eq(users.email, identity.email)).limit(1))[0]!;
+    return { ...(await this.startSession(person, facts)), method: 'oidc' };
+  }
+
   /** The caller's own account, with whether two-factor sign-in is on and how many recovery codes are left. */
   async own(userId: string): Promise<OwnAccount> {
     const row = await this.row(userId);
@@ -235,6 +261,9 @@ export class Accounts {
     return { user: toAccountUser(row), token, session: view };
   }
 }
+
+/** The stored hash of an account without a password (made through single sign-on): no password matches it. */
+export const NO_PASSWORD = 'none';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
