@@ -5,6 +5,7 @@ import { Authenticator } from './auth/authenticator.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { PersonalKeys } from './auth/personal-keys.ts';
 import { OidcClient } from './auth/oidc.ts';
+import { SessionConnections } from './realtime/session-connections.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
@@ -341,10 +342,12 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
     return undefined;
   };
   const authenticator = new Authenticator({ keys: guard, personalKeys, sessions, owner });
+  // Realtime connections opened by a session end with it (checked every 5 s).
+  const sessionConnections = new SessionConnections(async (token) => (await sessions.lookup(token)) !== null);
   const authorize: AuthorizeConnection = async (request) => {
     const verdict = await authenticator.authenticate(request);
     if (!verdict.ok) return verdict;
-    if (verdict.principal?.realtime) return { ok: true };
+    if (verdict.principal?.realtime) return { ok: true, sessionToken: verdict.principal.kind === 'session' ? request.sessionToken : undefined };
     return {
       ok: false,
       status: 401,
@@ -371,6 +374,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   let sseClients = 0;
   const sse = sseRoutes({
     hub,
+    sessions: sessionConnections,
     endpointExists: services.endpointExists,
     authorize,
     policy: originPolicy,
@@ -475,6 +479,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   }) as Server;
   socketIo = attachSocketIo({
     server,
+    sessions: sessionConnections,
     feed,
     endpointExists: services.endpointExists,
     authorize,
@@ -485,6 +490,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   });
   ws = attachWsBridge({
     server,
+    sessions: sessionConnections,
     hub,
     endpointExists: services.endpointExists,
     authorize,
@@ -526,6 +532,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   remoteWindows?.start();
   retention.start();
   auditLog.start();
+  sessionConnections.start();
   logger.info(
     {
       url,
@@ -553,6 +560,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       sse.stopAccepting();
       await retention.stop();
       await auditLog.stop();
+      sessionConnections.stop();
       remoteWindows?.stop();
       remoteChannels?.stop();
       remotePages?.stop();

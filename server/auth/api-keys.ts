@@ -16,7 +16,7 @@ export interface ConnectRequest extends AuthRequest {
   local: boolean;
 }
 
-export type AuthVerdict = { ok: true } | { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
+export type AuthVerdict = { ok: true; sessionToken?: string } | { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
 
 /** The key check alone (synchronous): API_KEY. */
 export type Authorize = (request: AuthRequest) => AuthVerdict;

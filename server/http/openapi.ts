@@ -159,9 +159,10 @@ const NEEDS: Record<Exclude<Permission, 'public'>, string> = {
 /**
  * What every operation asks of its caller, from the table the server checks
  * (server/auth/route-permissions.ts; a route it does not name is an owner's only): a route that is
- * not public needs the session cookie or a key (the caller's own account, the cookie), and may answer 401 (nobody), 403 (a role too
- * low, a cookie write without X-CSRF-Token) and 429 (too many wrong keys). Public routes, pings
- * (their token is in the URL) and the public status site need nothing.
+ * not public needs the session cookie or a key (the caller's own account: the cookie only), and
+ * may answer 401 (nobody), 403 (a role too low, a cookie write without X-CSRF-Token) and 429 (too
+ * many wrong keys). Public routes, pings (their token is in the URL) and the public status site
+ * need nothing.
  */
 function withAccess(document: Json): Json {
   for (const [path, method, operation] of operationsOf(document)) {
@@ -298,7 +299,7 @@ function buildDocument(): Json {
         'Self-hosted API health monitor.',
         'Authentication (docs/accounts.md): a route that is not public takes the session cookie `' +
           SESSION_COOKIE +
-          '` (POST /api/session signs in; a write with it carries X-CSRF-Token) or `Authorization: Bearer <API_KEY>`. ' +
+          '` (POST /api/session signs in; a write with it carries X-CSRF-Token) or `Authorization: Bearer <key>` (API_KEY, or a personal key). ' +
           'Each operation says the role it needs; a role includes those below it (owner, editor, viewer); API_KEY has every right but those of a person’s own account (sessions, keys), which only their session cookie reaches. ' +
           'Until the owner account exists, this machine’s own keyless calls (from loopback, not through a proxy) act as before accounts: with every right, or with API_KEY set, reading only.',
       ].join('\n\n'),
@@ -637,7 +638,7 @@ function buildDocument(): Json {
             keyRequired: { type: 'boolean', description: 'API_KEY is set' },
             via: {
               enum: [...AUDIT_ACTOR_KINDS.filter((kind) => kind !== 'anonymous'), null],
-              description: 'Who the caller is: a signed-in person, API_KEY, this machine before set-up, or nobody (null)',
+              description: 'Who the caller is: a signed-in person, a personal key, API_KEY, this machine before set-up, or nobody (null)',
             },
             user: { oneOf: [exact({ id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] } }), { type: 'null' }] },
             role: { enum: [...ROLES, null] },

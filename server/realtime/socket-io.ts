@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus.ts';
 import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
 import { cookieValue, isLocalRequest } from '../auth/authenticator.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
+import type { SessionConnections } from './session-connections.ts';
 import { CommandRateLimiter, RATE_LIMITED, runCommand, type SubscriptionTarget } from './commands.ts';
 import { endpointOf } from './routing.ts';
 import type { ClientAddressOf } from '../http/client-address.ts';
@@ -24,6 +25,8 @@ export interface SocketIoOptions {
   authorize: AuthorizeConnection;
   /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
   policy: ConnectionPolicy;
+  /** Closes the connections of sessions that end (sign-out, expiry). */
+  sessions?: SessionConnections;
   clientAddress: ClientAddressOf;
   /** Realtime connections per address, shared with the other transports. */
   connections: ConnectionLimit;
@@ -102,7 +105,10 @@ export function attachSocketIo(options: SocketIoOptions) {
       sessionToken: cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE),
       local: isLocalRequest(socket.request.socket?.remoteAddress, socket.request.headers),
     });
-    if (verdict.ok) return next();
+    if (verdict.ok) {
+      if (verdict.sessionToken) socket.data.sessionToken = verdict.sessionToken;
+      return next();
+    }
     // The message says which (clients show it); `data` carries it for code.
     const refused = new Error(
       verdict.status === 429
@@ -188,7 +194,9 @@ export function attachSocketIo(options: SocketIoOptions) {
     // Recovery needs the client to hold the offset of a broadcast it received: give it one at
     // once, so that a client dropped before any event arrived is still recovered.
     if (!socket.recovered) io.to(socket.id).emit('realtime:ready', { recovered: false });
+    const forget = socket.data.sessionToken ? options.sessions?.add(socket.data.sessionToken, () => socket.disconnect(true)) : undefined;
     socket.on('disconnect', () => {
+      forget?.();
       if (!batched) recoverableUntil = Math.max(recoverableUntil, Date.now() + recoveryWindowMs);
       batchedSockets.delete(socket);
       batcher.remove(socket);

@@ -5,6 +5,7 @@ import type { HubClient, SubscriptionHub } from './hub.ts';
 import { getCookie } from 'hono/cookie';
 import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
+import type { SessionConnections } from './session-connections.ts';
 import { isLocal } from '../http/middleware/access.ts';
 import { refusal } from '../http/middleware/require-key.ts';
 import { clientAddressOf } from '../http/remote-address.ts';
@@ -23,6 +24,8 @@ export interface SseOptions {
    * cannot set headers), from ?token= — the one place a key is read from a URL.
    */
   authorize: AuthorizeConnection;
+  /** Closes the streams of sessions that end (sign-out, expiry). */
+  sessions?: SessionConnections;
   /** Host and Origin checks (a page of another origin, DNS rebinding). */
   policy: ConnectionPolicy;
   /** Realtime connections per address, shared with the other transports. */
@@ -110,6 +113,13 @@ export function sseRoutes(options: SseOptions): SseTransport {
           resolve();
         };
         stream.onAbort(close);
+        const forget = verdict.sessionToken
+          ? options.sessions?.add(verdict.sessionToken, () => {
+              close();
+              void stream.close();
+            })
+          : undefined;
+        if (forget) stream.onAbort(forget);
         const write = (text: string) => {
           if (closed) return;
           if (pending >= maxPending) {

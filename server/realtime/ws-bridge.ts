@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { bearerToken, type AuthorizeConnection } from '../auth/api-keys.ts';
 import { cookieValue, isLocalRequest } from '../auth/authenticator.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
+import type { SessionConnections } from './session-connections.ts';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClientAddressOf } from '../http/client-address.ts';
 import { originFacts, type ConnectionPolicy } from './connection-policy.ts';
@@ -23,6 +24,8 @@ export interface WsBridgeOptions {
   endpointExists: (id: string) => boolean;
   /** Whether an upgrade request may connect (API key). */
   authorize: AuthorizeConnection;
+  /** Closes the connections of sessions that end (sign-out, expiry). */
+  sessions?: SessionConnections;
   /** Host and Origin checks (cross-site WebSocket hijacking, DNS rebinding). */
   policy: ConnectionPolicy;
   clientAddress: ClientAddressOf;
@@ -119,6 +122,8 @@ export function attachWsBridge(options: WsBridgeOptions): WsBridge {
     socket.once('close', release);
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.once('close', release);
+      // A session's connection ends with it: 4401, and the dashboard asks to sign in again.
+      if (verdict.sessionToken) ws.once('close', options.sessions?.add(verdict.sessionToken, () => ws.close(4401, 'session ended')) ?? (() => {}));
       wss.emit('connection', ws, request);
     });
   };
