@@ -646,6 +646,10 @@ function buildDocument(): Json {
             csrfToken: nullable('string', { description: 'With a session: send it as X-CSRF-Token on every write the cookie authenticates' }),
             expiresAt: nullable('string', { format: 'date-time', description: 'When the session ends at the latest' }),
             idleExpiresAt: nullable('string', { format: 'date-time', description: 'When the session ends unless used before' }),
+            oidc: {
+              oneOf: [exact({ name: { type: 'string', description: 'The button’s label' } }), { type: 'null' }],
+              description: 'Single sign-on through an OpenID Connect provider is offered (GET /api/auth/oidc/start); null: OIDC_* are not set',
+            },
           },
           { description: 'Who is calling, and what the dashboard needs to know before showing anything' },
         ),
@@ -1448,6 +1452,39 @@ function accountPaths(): Json {
         tags,
         summary: "Sign out: ends this browser's session on the server and clears its cookie (204 without one too)",
         responses: { '204': { description: 'Signed out' } },
+      },
+    },
+    '/api/auth/oidc/start': {
+      get: {
+        tags,
+        summary: 'Single sign-on (only when OIDC_* are set): to the OpenID Connect provider, with the attempt in a cookie for 10 minutes',
+        parameters: [query('next', { type: 'string' }, 'Where to land once signed in: a path of this Vigil (default /)')],
+        responses: {
+          '302': {
+            description: "To the provider's sign-in page (to /?signin-error=oidc_failed when the provider cannot be reached)",
+            headers: { Location: { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/api/auth/oidc/callback': {
+      get: {
+        tags,
+        summary: 'Where the provider sends the browser back (only when OIDC_* are set): signed in by the verified email of an account',
+        parameters: [
+          query('code', { type: 'string' }, "The provider's authorization code"),
+          query('state', { type: 'string' }, 'The state of the attempt started here'),
+        ],
+        responses: {
+          '302': {
+            description:
+              'Signed in: to `next`, with the session cookie; else to /?signin-error=<code> (oidc_state, oidc_failed, oidc_email_unverified, oidc_no_account)',
+            headers: {
+              Location: { schema: { type: 'string' } },
+              'Set-Cookie': { description: `${SESSION_COOKIE}=<token>…: the session, once signed in`, schema: { type: 'string' } },
+            },
+          },
+        },
       },
     },
     '/api/setup': {
