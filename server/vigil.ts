@@ -344,8 +344,10 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const authenticator = new Authenticator({ keys: guard, personalKeys, sessions, owner });
   // Realtime connections opened by a session end with it (checked every 5 s).
   const sessionConnections = new SessionConnections(async (token) => (await sessions.lookup(token)) !== null);
+  // Under TRUST_PROXY no request counts as this machine's: a proxy on it connects from loopback.
+  const localRequests = settings.trustProxy.kind === 'none';
   const authorize: AuthorizeConnection = async (request) => {
-    const verdict = await authenticator.authenticate(request);
+    const verdict = await authenticator.authenticate({ ...request, local: request.local && localRequests });
     if (!verdict.ok) return verdict;
     if (verdict.principal?.realtime) return { ok: true, sessionToken: verdict.principal.kind === 'session' ? request.sessionToken : undefined };
     return {
@@ -434,6 +436,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       audit: auditLog,
       nameOf,
       idleMs: settings.sessionIdleMs,
+      localRequests,
     },
     clientAddress,
     keyRequired: guard.enabled,

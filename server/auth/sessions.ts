@@ -127,6 +127,8 @@ export class SessionStore {
       this.cache.delete(id);
       return null;
     }
+    // The last use written once a minute may not have landed yet: the later one counts.
+    if (cached) view.lastSeenAt = Math.max(view.lastSeenAt, cached.view.lastSeenAt);
     this.remember(view, now);
     return this.live(view, now);
   }

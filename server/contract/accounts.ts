@@ -21,7 +21,7 @@ export interface SessionInfo {
   via: 'session' | 'key' | 'api-key' | 'local' | null;
   user: Omit<AccountUser, 'createdAt'> | null;
   role: Role | null;
-  /** Whether the caller may write at all. */
+  /** Whether the caller may change anything at all (not a viewer, not a read-only key); routes may ask more of the role. */
   canWrite: boolean;
   /** Echo it as X-CSRF-Token on every write the session cookie authenticates. */
   csrfToken: string | null;

@@ -58,6 +58,8 @@ export interface AppDeps extends SystemDeps {
     nameOf: (targetType: string, id: string) => string | undefined;
     /** A session unused this long ends (SESSION_IDLE_MINUTES). */
     idleMs: number;
+    /** Whether requests may count as this machine's (not under TRUST_PROXY). */
+    localRequests: boolean;
   };
   /** The client address of a request (TRUST_PROXY; server/http/client-address.ts); default the TCP peer. */
   clientAddress?: ClientAddressOf;
@@ -119,7 +121,10 @@ export function createApp(deps: AppDeps) {
   // is taken while the database is away (it waits in memory with the checks).
   app.route('/api/push', pushRoutes(deps.services));
   if (deps.publicSite) app.route('/', deps.publicSite.routes);
-  app.use('/api/*', access({ authenticator: deps.auth.authenticator, setupRequired: () => deps.auth.accounts.setupRequired() }));
+  app.use(
+    '/api/*',
+    access({ authenticator: deps.auth.authenticator, setupRequired: () => deps.auth.accounts.setupRequired(), localRequests: deps.auth.localRequests }),
+  );
   app.use('/api/*', audit({ log: deps.auth.audit, nameOf: deps.auth.nameOf }));
   app.use(jsonWrites());
   if (deps.database) app.use('/api/*', databaseGuard({ unreachable: deps.database.unreachable }));

@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { bearerToken } from '../../auth/api-keys.ts';
 import { isLocalRequest, type Authenticator } from '../../auth/authenticator.ts';
 import { permissionFor } from '../../auth/route-permissions.ts';
 import { isWrite, refusalOf, type Permission, type Principal } from '../../auth/roles.ts';
+import { sameSecret } from '../../auth/passwords.ts';
 import { SESSION_COOKIE, type SessionView } from '../../auth/sessions.ts';
 import { problem } from '../problem.ts';
 import { clientAddressOf, incomingOf } from '../remote-address.ts';
@@ -15,6 +15,8 @@ declare module 'hono' {
     principal: Principal | null;
     /** The caller's session, when a cookie authenticated them. */
     session: SessionView | undefined;
+    /** The request comes from this machine itself (set by `access`). */
+    local: boolean;
   }
 }
 
@@ -25,13 +27,15 @@ export interface AccessOptions {
   authenticator: Authenticator;
   /** Whether an owner account exists yet (the 401's wording). */
   setupRequired: () => Promise<boolean>;
+  /**
+   * Whether any request may count as this machine's (false under TRUST_PROXY: a proxy on the same
+   * machine connects from loopback, and may not say so).
+   */
+  localRequests: boolean;
 }
 
-/** Whether the request comes from this machine itself (see isLocalRequest). */
-export const isLocal = (c: Context) => {
-  const incoming = incomingOf(c);
-  return incoming ? isLocalRequest(incoming.socket?.remoteAddress, incoming.headers) : false;
-};
+/** Whether the request comes from this machine itself (see isLocalRequest), as `access` found. */
+export const isLocal = (c: Context) => c.get('local') === true;
 
 /**
  * Authenticates every /api request (a key, the session cookie, or this machine before set-up) and
@@ -41,20 +45,30 @@ export const isLocal = (c: Context) => {
  */
 export function access(options: AccessOptions): MiddlewareHandler {
   return async function accessMiddleware(c, next) {
+    const incoming = incomingOf(c);
+    const local = options.localRequests && incoming !== undefined && isLocalRequest(incoming.socket?.remoteAddress, incoming.headers);
+    c.set('local', local);
     const verdict = await options.authenticator.authenticate({
       token: bearerToken(c.req.header('authorization')),
       sessionToken: getCookie(c, SESSION_COOKIE),
       address: clientAddressOf(c),
-      local: isLocal(c),
+      local,
     });
+    const permission = permissionFor(c.req.method, c.req.path) ?? 'manage';
     if (!verdict.ok) {
+      // A public route answers whoever calls (sign-in with a stale key in the header, set-up while
+      // the database is away): the credentials it could not accept are not its business.
+      if (permission === 'public') {
+        c.set('principal', null);
+        return next();
+      }
       if (verdict.retryAfterSeconds !== undefined) c.header('Retry-After', String(verdict.retryAfterSeconds));
       if (verdict.status === 401) c.header('WWW-Authenticate', 'Bearer realm="vigil"');
       return problem(c, verdict.status, verdict.message);
     }
     c.set('principal', verdict.principal);
     c.set('session', verdict.session);
-    const refused = await refusal(c, permissionFor(c.req.method, c.req.path) ?? 'manage', options);
+    const refused = await refusal(c, permission, options);
     return refused ?? next();
   };
 }
@@ -72,10 +86,11 @@ export async function refusal(c: Context, permission: Permission, options?: Pick
   if (reason !== null) {
     // This machine's keyless calls with API_KEY set are refused as they were before accounts: 401.
     if (principal.kind === 'local') return unauthenticated(c, false, 'This needs the API key: Authorization: Bearer <key>.');
-    const readOnlyKey = principal.kind === 'key' && !principal.canWrite && isWrite(c.req.method);
-    return problem(c, 403, reason, readOnlyKey ? { code: 'key_read_only' } : { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
+    if (principal.kind === 'key' && !principal.canWrite && isWrite(c.req.method)) return problem(c, 403, reason, { code: 'key_read_only' });
+    if (permission === 'account') return problem(c, 403, reason, { code: 'session_required' });
+    return problem(c, 403, reason, { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
   }
-  if (principal.session && isWrite(c.req.method) && !sameToken(c.req.header(CSRF_HEADER), principal.session.csrfToken)) {
+  if (principal.session && isWrite(c.req.method) && !sameSecret(c.req.header(CSRF_HEADER), principal.session.csrfToken)) {
     return problem(c, 403, 'A write signed in by cookie must carry the X-CSRF-Token header that GET /api/session answers.', { code: 'csrf_token' });
   }
   return undefined;
@@ -92,9 +107,4 @@ function unauthenticated(c: Context, setupRequired: boolean, message?: string): 
     );
   }
   return problem(c, 401, message ?? 'Sign in, or send Authorization: Bearer <key>.');
-}
-
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (!given || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }

@@ -4,6 +4,7 @@ import { parseExportQuery } from '../../domain/endpoint-transfer.ts';
 import type { Services } from '../../services/index.ts';
 import { refusal } from '../middleware/access.ts';
 import { readJson } from '../read-json.ts';
+import { problem } from '../problem.ts';
 
 /**
  * GET /api/export and POST /api/import: every endpoint definition as one JSON file.
@@ -11,8 +12,15 @@ import { readJson } from '../read-json.ts';
  * (a page of another origin is refused by the origin check).
  */
 export function transferRoutes(services: Services) {
-  const keyForSecrets: MiddlewareHandler = async (c, next) =>
-    c.req.query('secrets') === 'include' ? ((await refusal(c, EXPORT_SECRETS_PERMISSION)) ?? next()) : next();
+  const keyForSecrets: MiddlewareHandler = async (c, next) => {
+    if (c.req.query('secrets') !== 'include') return next();
+    const refused = await refusal(c, EXPORT_SECRETS_PERMISSION);
+    if (refused) return refused;
+    // The secrets are what a write key could set: a read-only key (even an owner's) does not get them.
+    const principal = c.get('principal');
+    if (principal?.kind === 'key' && !principal.canWrite) return problem(c, 403, 'A read-only key cannot export secrets.', { code: 'key_read_only' });
+    return next();
+  };
   return new Hono()
     .get('/export', keyForSecrets, async (c) => {
       const exportOptions = parseExportQuery(c.req.query());

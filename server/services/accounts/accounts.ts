@@ -1,9 +1,9 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { users } from '../../../db/schema/index.ts';
 import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
-import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
+import { hashPassword, sameSecret, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
 import type { Role } from '../../auth/roles.ts';
 import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
 import type { PersonalKeys } from '../../auth/personal-keys.ts';
@@ -48,8 +48,9 @@ export interface AccountsOptions {
 
 /**
  * Accounts: set-up of the owner, sign-in, and the owner's management of people.
- * Sign-in is throttled per address (AUTH_FAILURE_LIMIT a minute) and per account (100 an hour, so
- * a guesser spread over many addresses is slowed too, without locking the person out for long).
+ * Sign-in is throttled per address (AUTH_FAILURE_LIMIT wrong tries a minute, then 429 for
+ * everything from it) and per account (past 100 wrong passwords an hour from anywhere, wrong
+ * passwords get 429; the right one still works, so nobody can lock a person out by their email).
  */
 export class Accounts {
   private readonly byAddress: FailureTable;
@@ -72,7 +73,7 @@ export class Accounts {
    */
   async setUp(input: Record<string, unknown>, facts: CallerFacts): Promise<SignedIn> {
     if (!(await this.setupRequired())) throw new ConflictError('Vigil is set up already: sign in.', 'already_set_up');
-    if (!facts.local && !sameToken(input.setupToken, this.options.setupToken)) {
+    if (!facts.local && !sameSecret(input.setupToken, this.options.setupToken)) {
       throw new AccessError(
         403,
         "The owner account can only be created from the machine Vigil runs on, or with the set-up link printed in Vigil's log.",
@@ -102,12 +103,14 @@ export class Accounts {
   async signIn(input: Record<string, unknown>, facts: CallerFacts): Promise<SignedIn> {
     const { email, password } = parseSignIn(input);
     const address = throttleKey(facts.address);
-    const lockedFor = this.byAddress.lockedFor(address) ?? this.byAccount.lockedFor(email);
+    // An address past its limit is refused before any check. An account past its own limit refuses
+    // wrong passwords only: whoever knows someone's email cannot lock them out.
+    const lockedFor = this.byAddress.lockedFor(address);
     if (lockedFor !== null) throw tooMany(lockedFor);
     const [row] = await this.options.db.select().from(users).where(eq(users.email, email)).limit(1);
     const right = await verifyPassword(password, row?.passwordHash ?? UNMATCHABLE_HASH);
     if (!row || !right) {
-      const wait = this.byAddress.fail(address) ?? this.byAccount.fail(email);
+      const wait = this.failed(address, email);
       if (wait !== null) throw tooMany(wait);
       throw new AccessError(401, 'The email or password is wrong.', 'invalid_credentials');
     }
@@ -118,7 +121,7 @@ export class Accounts {
       } catch (error) {
         // A wrong code counts like a wrong password; a missing one (the first step of the form) does not.
         if (error instanceof AccessError && error.code === 'invalid_second_factor') {
-          const wait = this.byAddress.fail(address) ?? this.byAccount.fail(email);
+          const wait = this.failed(address, email);
           if (wait !== null) throw tooMany(wait);
         }
         throw error;
@@ -209,6 +212,12 @@ export class Accounts {
     return row;
   }
 
+  /** Counts a wrong password or code against the address and the account: null, or how long to wait. */
+  private failed(address: string, email: string): number | null {
+    const waits = [this.byAddress.fail(address), this.byAccount.fail(email)].filter((wait) => wait !== null);
+    return waits.length ? Math.max(...waits) : null;
+  }
+
   /** Everyone with an account, oldest first. */
   async list(): Promise<AccountUser[]> {
     const rows = await this.options.db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
@@ -278,11 +287,6 @@ async function assertAnotherOwner(tx: Tx, id: string): Promise<void> {
 function tooMany(waitMs: number): AccessError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   return new AccessError(429, `Too many wrong passwords; try again in ${seconds} s.`, 'too_many_attempts', { seconds }, seconds);
-}
-
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }
 
 export function toAccountUser(row: typeof users.$inferSelect): AccountUser {

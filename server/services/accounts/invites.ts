@@ -85,7 +85,7 @@ export class Invites {
     if (!gone.length) throw new NotFoundError('Invite', id);
   }
 
-  /** What an invite link offers (for the page that accepts it); 404 when used, withdrawn or expired. */
+  /** What an invite link offers (for the page that accepts it); 409 invite_not_valid when used, withdrawn or expired. */
   async preview(token: string): Promise<InvitePreview> {
     const row = await this.find(token);
     return { role: row.role as Invite['role'], email: row.email, invitedBy: row.createdByName, expiresAt: row.expiresAt.toISOString() };
