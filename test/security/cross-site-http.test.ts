@@ -119,6 +119,9 @@ describe.each([
         'DELETE /api/sessions/:id',
         'DELETE /api/users/:id',
         'DELETE /api/invites/:id',
+        'DELETE /api/keys/:id',
+        'POST /api/account/two-factor',
+        'DELETE /api/users/:id/two-factor',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).

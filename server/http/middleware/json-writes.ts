@@ -22,7 +22,8 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/invites\/?$/ },
   { method: 'POST', path: /^\/api\/keys\/?$/ },
   { method: 'PATCH', path: /^\/api\/account\/?$/ },
-  { method: 'POST', path: /^\/api\/account\/two-factor\/(?:confirm|disable)\/?$/ },
+  { method: 'POST', path: /^\/api\/account\/two-factor\/confirm\/?$/ },
+  { method: 'POST', path: /^\/api\/account\/two-factor\/disable\/?$/ },
   { method: 'POST', path: /^\/api\/account\/recovery-codes\/?$/ },
   { method: 'POST', path: /^\/api\/invitations\/[^/]+\/?$/ },
 ];

@@ -83,7 +83,11 @@ export function accountRoutes(options: AccountRouteOptions) {
       };
       return c.json(info);
     })
-    .post('/setup', async (c) => signedIn(c, await accounts.setUp(bodyObject(await readJson(c)), facts(c)), 201))
+    .post('/setup', async (c) => {
+      // API_KEY is the bootstrap key: its holder may make the owner from anywhere, as this machine may.
+      const viaKey = c.get('principal')?.kind === 'api-key';
+      return signedIn(c, await accounts.setUp(bodyObject(await readJson(c)), { ...facts(c), local: isLocal(c) || viaKey }), 201);
+    })
     .post('/session', async (c) => signedIn(c, await accounts.signIn(bodyObject(await readJson(c)), facts(c)), 200))
     .delete('/session', async (c) => {
       const session = c.get('session');

@@ -18,7 +18,7 @@ import type { OwnerRecord } from './owner-state.ts';
 export interface CallerFacts {
   address: string;
   userAgent: string;
-  /** From this machine itself, not through a proxy. */
+  /** From this machine itself, not through a proxy (for set-up: or holding API_KEY). */
   local: boolean;
 }
 
@@ -76,7 +76,7 @@ export class Accounts {
     if (!facts.local && !sameSecret(input.setupToken, this.options.setupToken)) {
       throw new AccessError(
         403,
-        "The owner account can only be created from the machine Vigil runs on, or with the set-up link printed in Vigil's log.",
+        "The owner account can only be created from the machine Vigil runs on, with the set-up link printed in Vigil's log, or with API_KEY.",
         'setup_not_local',
       );
     }
