@@ -68,7 +68,10 @@ export class OidcClient {
     });
     const claims = tokens.claims()!;
     let source: Record<string, unknown> = claims;
-    if (typeof claims.email !== 'string') source = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    // Some providers put the email, or whether it is verified, only in userinfo.
+    if (typeof claims.email !== 'string' || typeof claims.email_verified !== 'boolean') {
+      source = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)) };
+    }
     return {
       subject: claims.sub,
       email: typeof source.email === 'string' ? source.email.trim().toLowerCase() : null,

@@ -148,10 +148,9 @@ export function createApp(deps: AppDeps) {
   );
   if (deps.auth.oidc) {
     const oidc = deps.auth.oidc;
-    app.route(
-      '/api',
-      oidcRoutes({ oidc, accounts: deps.auth.accounts, publicUrl: deps.publicUrl, startSession: (c, result) => startSession(c, result, deps.publicUrl) }),
-    );
+    const onTrouble = (what: string, error: unknown) => deps.logger?.warn({ cause: error instanceof Error ? error.message : String(error) }, what);
+    const startWith = (c: Parameters<typeof startSession>[0], result: Parameters<typeof startSession>[1]) => startSession(c, result, deps.publicUrl);
+    app.route('/api', oidcRoutes({ oidc, accounts: deps.auth.accounts, publicUrl: deps.publicUrl, startSession: startWith, onTrouble }));
   }
   app.route('/api', ownAccountRoutes({ accounts: deps.auth.accounts, twoFactor: deps.auth.twoFactor }));
   app.route('/api/endpoints', pushUrlRoutes(deps.services, { publicUrl: deps.publicUrl }));

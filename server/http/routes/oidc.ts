@@ -16,6 +16,8 @@ export interface OidcRouteOptions {
   publicUrl: URL | undefined;
   /** Sets the session cookie of a sign-in (the same as a password sign-in). */
   startSession: (c: Context, result: SignedIn) => void;
+  /** Told why the provider could not be used (unreachable, a wrong secret, a refused token): the operator's log. */
+  onTrouble: (what: string, error: unknown) => void;
 }
 
 /**
@@ -37,8 +39,9 @@ export function oidcRoutes(options: OidcRouteOptions) {
       let started: Awaited<ReturnType<OidcClient['start']>>;
       try {
         started = await options.oidc.start(redirectUri(c), safeNext(c.req.query('next')));
-      } catch {
-        return c.redirect('/?signin-error=oidc_failed', 302);
+      } catch (error) {
+        options.onTrouble('cannot start a sign-in through the OpenID Connect provider', error);
+        return failed(c, 'oidc_failed');
       }
       setCookie(c, OIDC_COOKIE, Buffer.from(JSON.stringify(started.attempt)).toString('base64url'), {
         path: '/api/auth/oidc',
@@ -61,7 +64,8 @@ export function oidcRoutes(options: OidcRouteOptions) {
       let identity: Awaited<ReturnType<OidcClient['finish']>>;
       try {
         identity = await options.oidc.finish(callbackUrl, attempt);
-      } catch {
+      } catch (error) {
+        options.onTrouble('the OpenID Connect provider did not confirm a sign-in', error);
         return failed(c, 'oidc_failed');
       }
       try {
