@@ -133,7 +133,11 @@ describe('the start-up notice of an instance without an owner account', () => {
 
   it('names the set-up page, and the link with its one-time token for another machine', async () => {
     const [warnings] = await warningsAt({ HOST: '0.0.0.0' }, [nothing]);
-    expect(warnings).toEqual([expect.stringMatching(/^No owner account yet: open http:\/\/localhost:\d+\/setup on this machine .*\/setup#token=[\w-]{32}\). Until then only this machine may use Vigil\.$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^No owner account yet: open http:\/\/localhost:\d+\/setup on this machine .*\/setup#token=[\w-]{32}\). Until then only this machine may use Vigil\.$/,
+      ),
+    ]);
   });
 
   it('says that API_KEY holders may use Vigil too when a key is set', async () => {

@@ -69,7 +69,11 @@ export const auditLog = pgTable(
     address: text('address').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
-  (t) => [index('audit_log_at_idx').on(t.at, t.id), index('audit_log_actor_idx').on(t.actorId, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at, t.id),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    index('audit_log_target_idx').on(t.targetType, t.targetId),
+  ],
 );
 
 /** One-time links that let a person make an account with a role (docs/accounts.md#invites). */

@@ -17,7 +17,8 @@ describe('the audit log', () => {
   let vigil: TestVigil;
   let owner: SignedIn;
   let editor: SignedIn;
-  const log = async (query = '') => (await vigil.api<{ items: Entry[]; nextCursor: string | null }>('GET', `/api/audit-log${query}`, undefined, owner.headers)).body;
+  const log = async (query = '') =>
+    (await vigil.api<{ items: Entry[]; nextCursor: string | null }>('GET', `/api/audit-log${query}`, undefined, owner.headers)).body;
   beforeAll(async () => {
     vigil = await startTestVigil({ API_KEY: 'automation-key-1', ALLOWED_TARGETS: '127.0.0.1' });
     owner = await setUpOwner(vigil);
@@ -28,7 +29,12 @@ describe('the audit log', () => {
   });
 
   it('records who changed which endpoint and how, newest first, with the name even of a deleted one', async () => {
-    const created = await vigil.api('POST', '/api/endpoints', { name: 'Payments API', url: 'http://127.0.0.1:9/health', intervalSeconds: 3600 }, editor.headers);
+    const created = await vigil.api(
+      'POST',
+      '/api/endpoints',
+      { name: 'Payments API', url: 'http://127.0.0.1:9/health', intervalSeconds: 3600 },
+      editor.headers,
+    );
     const id = created.body.id as string;
     await vigil.api('PATCH', `/api/endpoints/${id}`, { intervalSeconds: 600, headers: { authorization: 'Bearer target-secret-123' } }, editor.headers);
     await vigil.api('POST', `/api/endpoints/${id}/pause`, undefined, { authorization: 'Bearer automation-key-1' });
@@ -57,7 +63,12 @@ describe('the audit log', () => {
   });
 
   it('records people, invites and keys, and holds no secret anywhere', async () => {
-    const made = await vigil.api('POST', '/api/notification-channels', { name: 'Ops hook', type: 'webhook', config: { url: 'http://127.0.0.1:9/hook-secret-path', secret: 'hmac-secret-456' } }, editor.headers);
+    const made = await vigil.api(
+      'POST',
+      '/api/notification-channels',
+      { name: 'Ops hook', type: 'webhook', config: { url: 'http://127.0.0.1:9/hook-secret-path', secret: 'hmac-secret-456' } },
+      editor.headers,
+    );
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const key = await vigil.api('POST', '/api/keys', { name: 'ci', scope: 'write' }, editor.headers);
     const invited = await vigil.api('POST', '/api/invites', { role: 'viewer' }, owner.headers);
@@ -65,7 +76,16 @@ describe('the audit log', () => {
     await vigil.api('PATCH', `/api/users/${editor.user.id}`, { role: 'editor' }, owner.headers);
 
     const all = JSON.stringify(await log('?limit=500'));
-    for (const secret of [PASSWORD, 'Wrong-Password-Typed', 'target-secret-123', 'hook-secret-path', 'hmac-secret-456', key.body.secret, invited.body.token, 'automation-key-1']) {
+    for (const secret of [
+      PASSWORD,
+      'Wrong-Password-Typed',
+      'target-secret-123',
+      'hook-secret-path',
+      'hmac-secret-456',
+      key.body.secret,
+      invited.body.token,
+      'automation-key-1',
+    ]) {
       expect(all, secret).not.toContain(secret);
     }
     const roles = (await log(`?action=user.role-changed&targetId=${editor.user.id}`)).items;
