@@ -43,10 +43,16 @@ describe('OIDC_*', () => {
   const provider = { OIDC_CLIENT_ID: 'vigil', OIDC_CLIENT_SECRET: 's3cret' };
 
   it('takes an https issuer, or http on loopback only', () => {
-    expect(loadSettings({ ...provider, OIDC_ISSUER: 'https://sso.example.com/realms/x' }).oidc).toMatchObject({ clientId: 'vigil', name: 'Single sign-on', newUserRole: null });
+    expect(loadSettings({ ...provider, OIDC_ISSUER: 'https://sso.example.com/realms/x' }).oidc).toMatchObject({
+      clientId: 'vigil',
+      name: 'Single sign-on',
+      newUserRole: null,
+    });
     expect(loadSettings({ ...provider, OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_NEW_USER_ROLE: 'viewer' }).oidc?.newUserRole).toBe('viewer');
     expect(() => loadSettings({ ...provider, OIDC_ISSUER: 'http://sso.example.com' })).toThrow(/OIDC_ISSUER: must be the provider's issuer URL, https:\/\//);
-    expect(() => loadSettings({ ...provider, OIDC_ISSUER: 'https://sso.example.com', OIDC_NEW_USER_ROLE: 'owner' })).toThrow(/OIDC_NEW_USER_ROLE: must be viewer or editor/);
+    expect(() => loadSettings({ ...provider, OIDC_ISSUER: 'https://sso.example.com', OIDC_NEW_USER_ROLE: 'owner' })).toThrow(
+      /OIDC_NEW_USER_ROLE: must be viewer or editor/,
+    );
   });
 
   it('needs all three of issuer, client id and secret, or none', () => {

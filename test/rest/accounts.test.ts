@@ -569,7 +569,12 @@ describe('throttled sign-in', () => {
   let owner: SignedIn;
   beforeAll(async () => {
     // Under TRUST_PROXY nothing counts as this machine: API_KEY, the bootstrap key, makes the owner.
-    const made = await vigil.api<SessionInfo>('POST', '/api/setup', { email: uniqueEmail('owner'), password: PASSWORD }, { authorization: 'Bearer bootstrap-key' });
+    const made = await vigil.api<SessionInfo>(
+      'POST',
+      '/api/setup',
+      { email: uniqueEmail('owner'), password: PASSWORD },
+      { authorization: 'Bearer bootstrap-key' },
+    );
     owner = signedInBy(made, 201);
   });
 
