@@ -41,6 +41,8 @@ export async function newDashboardPage(
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   await page.addInitScript({ content: pageInstruments(expectedCards) });
+  // No owner account: this machine goes on without one (the set-up page's "Continue without an account").
+  await page.addInitScript({ content: "localStorage.setItem('vigil.setup.deferred', '1')" });
   const frames = new FrameCounter();
   frames.attach(page);
   page.on('console', (m) => {

@@ -144,7 +144,10 @@ export async function runRestartDashboard(db: BenchDatabase, logDir: string): Pr
   });
   const browser = await launchBrowser();
   onCleanup('browsers', () => browser.close());
-  const page = await (await browser.newContext({ baseURL: vigil.base })).newPage();
+  const context = await browser.newContext({ baseURL: vigil.base });
+  // No owner account: this machine goes on without one (the set-up page's "Continue without an account").
+  await context.addInitScript({ content: "localStorage.setItem('vigil.setup.deferred', '1')" });
+  const page = await context.newPage();
   const connState = () => page.evaluate(() => document.querySelector('.conn')?.getAttribute('data-state') ?? null).catch(() => 'page gone');
   await page.goto('/');
   await page.waitForSelector('.conn[data-state=connected]', { timeout: 30_000 });

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { parseApiKeys } from '../../server/auth/api-keys.ts';
 import type { Endpoint } from '../../server/contract/types.ts';
-import { launchBrowser, newPage, type OpenedPage } from './browser.ts';
+import { launchBrowser, newPage, type OpenedPage, type PageOptions } from './browser.ts';
 import { startTargetServer, type TargetServer } from './target-server.ts';
 import { startTestVigil, type TestVigil } from './vigil.ts';
 
@@ -46,14 +46,14 @@ export function useBrowserTestEnv(vigilEnv: Record<string, string> = {}) {
     /** This test's Vigil, e.g. http://127.0.0.1:41234 */
     base: () => `http://127.0.0.1:${vigil.port}`,
     /** A new page in its own context (English unless told otherwise), closed after the test. */
-    async newPage(options: BrowserContextOptions = {}): Promise<OpenedPage> {
-      const opened = await newPage(browser, { locale: 'en-US', ...options });
+    async newPage(options: BrowserContextOptions = {}, pageOptions: PageOptions = {}): Promise<OpenedPage> {
+      const opened = await newPage(browser, { locale: 'en-US', ...options }, pageOptions);
       contexts.push(opened.context);
       return opened;
     },
     /** A new page, opened at `path` of this test's Vigil. */
-    async open(path: string, options: BrowserContextOptions = {}): Promise<OpenedPage> {
-      const opened = await env.newPage(options);
+    async open(path: string, options: BrowserContextOptions = {}, pageOptions: PageOptions = {}): Promise<OpenedPage> {
+      const opened = await env.newPage(options, pageOptions);
       await opened.page.goto(env.base() + path);
       return opened;
     },

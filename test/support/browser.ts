@@ -50,13 +50,23 @@ export interface OpenedPage {
 
 const RESPONDED_WITH_STATUS = /^Failed to load resource: the server responded with a status of \d+/;
 
+/** What a test's page does beyond its context options. */
+export interface PageOptions {
+  /**
+   * Whether the page has chosen "Continue without an account for now" on a Vigil without an owner
+   * account (default true): it sees the dashboard, as before accounts. False: the set-up page.
+   */
+  deferSetup?: boolean;
+}
+
 /**
  * A fresh context and page. `options` is the base URL (so `page.goto('/')` works) or any context
  * options (`locale`, `viewport`, `baseURL`…). Close `context` when done.
  * @example const { page, errors } = await newPage(browser, vigil.url); await page.goto('/'); expect(errors).toEqual([]);
  */
-export async function newPage(browser: Browser, options: string | BrowserContextOptions = {}): Promise<OpenedPage> {
+export async function newPage(browser: Browser, options: string | BrowserContextOptions = {}, pageOptions: PageOptions = {}): Promise<OpenedPage> {
   const context = await browser.newContext(typeof options === 'string' ? { baseURL: options } : options);
+  if (pageOptions.deferSetup ?? true) await context.addInitScript(() => localStorage.setItem('vigil.setup.deferred', '1'));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {

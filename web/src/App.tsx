@@ -9,8 +9,9 @@ import { matchPath, pathname } from './lib/router.ts';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { EndpointListPage } from './pages/EndpointListPage.tsx';
 import { IncidentsPage } from './pages/IncidentsPage.tsx';
-import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { Allowed, NotFoundPage } from './pages/NotFoundPage.tsx';
 import { keyRequest } from './stores/auth.store.ts';
+import { can, gate, user } from './stores/session.store.ts';
 
 // Pages that are not the first view load their code when visited (the chart library with them).
 const EndpointPage = lazy(() => import('./pages/EndpointPage.tsx'));
@@ -20,8 +21,37 @@ const MaintenancePage = lazy(() => import('./pages/MaintenancePage.tsx'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage.tsx'));
 const StatusPagesPage = lazy(() => import('./pages/StatusPagesPage.tsx'));
 const ReportsPage = lazy(() => import('./pages/ReportsPage.tsx'));
+const PeoplePage = lazy(() => import('./pages/PeoplePage.tsx'));
+const SessionsPage = lazy(() => import('./pages/SessionsPage.tsx'));
+// Before the dashboard: set-up, sign-in, an invite (their words and forms load with them).
+const SetupPage = lazy(() => import('./pages/SetupPage.tsx'));
+const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
+const InvitePage = lazy(() => import('./pages/InvitePage.tsx'));
 
 export function App() {
+  return (
+    <>
+      <Switch>
+        <Match when={gate() === 'app'}>
+          <Dashboard />
+        </Match>
+        <Match when={gate() === 'setup'}>
+          <SetupPage />
+        </Match>
+        <Match when={gate() === 'sign-in'}>
+          <SignInPage />
+        </Match>
+        <Match when={gate() === 'invite'}>
+          <InvitePage />
+        </Match>
+      </Switch>
+      <Toasts />
+      <Show when={keyRequest()}>{(reason) => <KeyDialog reason={reason()} />}</Show>
+    </>
+  );
+}
+
+function Dashboard() {
   const endpointId = createMemo(() => {
     const params = matchPath('/endpoints/:id', pathname());
     return params && params.id !== 'new' ? params.id : null;
@@ -44,11 +74,17 @@ export function App() {
             <EndpointListPage />
           </Match>
           <Match when={pathname() === '/endpoints/new'}>
-            <EndpointFormPage />
+            <Allowed when={can('edit')} ability="edit">
+              <EndpointFormPage />
+            </Allowed>
           </Match>
           <Match when={editId()}>
             <Show when={editId()} keyed>
-              {(id) => <EndpointFormPage id={id} />}
+              {(id) => (
+                <Allowed when={can('edit')} ability="edit">
+                  <EndpointFormPage id={id} />
+                </Allowed>
+              )}
             </Show>
           </Match>
           <Match when={endpointId()}>
@@ -76,10 +112,17 @@ export function App() {
               {(id) => <IncidentPage id={id} />}
             </Show>
           </Match>
+          <Match when={pathname() === '/people'}>
+            <Allowed when={can('manage')} ability="manage">
+              <PeoplePage />
+            </Allowed>
+          </Match>
+          {/* A person's own sessions: API_KEY and this machine have none. */}
+          <Match when={pathname() === '/sessions' && user()}>
+            <SessionsPage />
+          </Match>
         </Switch>
       </main>
-      <Toasts />
-      <Show when={keyRequest()}>{(reason) => <KeyDialog reason={reason()} />}</Show>
     </>
   );
 }

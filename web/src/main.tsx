@@ -8,6 +8,7 @@ import { enqueueLiveEvent } from './services/live-events.ts';
 import { socketService } from './services/socket.service.ts';
 import { startAuth } from './stores/auth.store.ts';
 import { startEndpointsStore } from './stores/endpoints.store.ts';
+import { startSession } from './stores/session.store.ts';
 import { startSubscriptions } from './stores/subscription.store.ts';
 import { startEventToasts } from './stores/toast.store.ts';
 import { startUptime24h } from './stores/uptime24h.store.ts';
@@ -25,7 +26,10 @@ startUptime24h();
 startEndpointsStore();
 startSubscriptions();
 startEventToasts();
-startTabStatus();
-// Then the connection, and the page.
-socketService.start(enqueueLiveEvent);
+// Who this page is (GET /api/session); once the dashboard shows, the tab's counts and the
+// connection (a page that only signs in or sets up opens neither), then the page.
+startSession(() => {
+  startTabStatus();
+  socketService.start(enqueueLiveEvent);
+});
 render(() => <App />, document.getElementById('app')!);

@@ -1,10 +1,15 @@
-import { For, Show } from 'solid-js';
-import { LOCALES, LOCALE_NAMES, locale, setLocale, t, type Locale } from '../i18n/index.ts';
+import { For, Show, lazy } from 'solid-js';
+import { t } from '../i18n/index.ts';
 import { pathname } from '../lib/router.ts';
 import { apiKey, askForKey, keyRequired } from '../stores/auth.store.ts';
+import { can, user } from '../stores/session.store.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
 import { MenuButton, menuOpen } from './MenuButton.tsx';
 import { ThemeSwitch } from './ThemeSwitch.tsx';
+
+// Only for someone signed in: its code and words load then.
+const AccountMenu = lazy(() => import('./AccountMenu.tsx'));
 
 const NAV = [
   { href: '/', key: 'nav.dashboard', active: (p: string) => p === '/' },
@@ -38,13 +43,16 @@ export function Header() {
         <a href="/api/docs" data-external>
           {t('nav.apiDocs')}
         </a>
-        <a class="button primary" href="/endpoints/new" aria-keyshortcuts="n">
-          + {t('nav.add')}
-        </a>
+        <Show when={can('edit')}>
+          <a class="button primary" href="/endpoints/new" aria-keyshortcuts="n">
+            + {t('nav.add')}
+          </a>
+        </Show>
       </nav>
       <div id="header-tools" class="header-end">
         <ConnectionStatus />
-        <Show when={keyRequired() || apiKey()}>
+        {/* A signed-in person needs no key; one saved before can still be forgotten here. */}
+        <Show when={apiKey() || (keyRequired() && !user())}>
           <button type="button" class="key-button" data-key-saved={apiKey() ? 'true' : 'false'} onClick={() => void askForKey('user')}>
             {t('key.button')}
             <Show when={apiKey()}>
@@ -54,11 +62,10 @@ export function Header() {
           </button>
         </Show>
         <ThemeSwitch />
-        <label class="lang">
-          <select aria-label={t('lang.label')} value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
-            <For each={LOCALES}>{(l) => <option value={l}>{LOCALE_NAMES[l]}</option>}</For>
-          </select>
-        </label>
+        <LanguageSelect />
+        <Show when={user()}>
+          <AccountMenu />
+        </Show>
       </div>
     </header>
   );

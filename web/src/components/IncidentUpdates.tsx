@@ -12,6 +12,7 @@ import { reportLoadFailure } from '../lib/page-data.ts';
 import { ApiError } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { incidentUpdatesApi } from '../services/status-pages-api.ts';
+import { can } from '../stores/session.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import { Field, FormError, controlProps } from './Field.tsx';
 import { DeleteButton, useItemAction } from './ResourcePage.tsx';
@@ -100,14 +101,16 @@ export function IncidentUpdatesSection(props: { incidentId: string; resolved: bo
           <For each={props.updates.items()}>{(u) => <UpdateItem update={u} onSaved={props.updates.upsert} onDeleted={() => props.updates.remove(u.id)} />}</For>
         </ol>
       </Show>
-      <UpdateForm
-        incidentId={props.incidentId}
-        suggested={nextState(latest(), props.resolved)}
-        onSaved={(u) => {
-          props.updates.upsert(u);
-          addToast('success', tiu('iu.toast.posted'));
-        }}
-      />
+      <Show when={can('edit')}>
+        <UpdateForm
+          incidentId={props.incidentId}
+          suggested={nextState(latest(), props.resolved)}
+          onSaved={(u) => {
+            props.updates.upsert(u);
+            addToast('success', tiu('iu.toast.posted'));
+          }}
+        />
+      </Show>
     </section>
   );
 }
@@ -137,17 +140,19 @@ function UpdateItem(props: { update: IncidentUpdate; onSaved: (u: IncidentUpdate
         fallback={
           <>
             <p class="iu-message">{u().message}</p>
-            <div class="actions iu-actions">
-              <button type="button" onClick={() => setEditing(true)} aria-label={tiu('iu.editLabel', { time: time() })}>
-                {tiu('iu.edit')}
-              </button>
-              <DeleteButton
-                name={time()}
-                busy={busy()}
-                onDelete={remove}
-                text={{ delete: tiu('iu.delete'), confirm: tiu('iu.deleteConfirm'), yes: tiu('iu.deleteYes'), cancel: tiu('iu.cancel') }}
-              />
-            </div>
+            <Show when={can('edit')}>
+              <div class="actions iu-actions">
+                <button type="button" onClick={() => setEditing(true)} aria-label={tiu('iu.editLabel', { time: time() })}>
+                  {tiu('iu.edit')}
+                </button>
+                <DeleteButton
+                  name={time()}
+                  busy={busy()}
+                  onDelete={remove}
+                  text={{ delete: tiu('iu.delete'), confirm: tiu('iu.deleteConfirm'), yes: tiu('iu.deleteYes'), cancel: tiu('iu.cancel') }}
+                />
+              </div>
+            </Show>
           </>
         }
       >

@@ -2,40 +2,14 @@ import { Match, Show, Switch, createResource, createSignal, onCleanup } from 'so
 import { t } from '../i18n/index.ts';
 import { tp } from '../i18n/push-messages.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { ApiError, api } from '../services/api.ts';
-import { addToast } from '../stores/toast.store.ts';
+import { addToast, toastActionFailed } from '../stores/toast.store.ts';
 
 type Read = { url: string } | { needsKey: true } | { error: string };
 
 /** The line a job runs at its end: quiet unless it fails, 10 s at most, 3 retries. */
 export const pingCommand = (url: string) => `curl -fsS -m 10 --retry 3 ${url}`;
-
-/**
- * Copies text: the Clipboard API where the page may use it (HTTPS, localhost), else the old way
- * through a selected, unseen text area (a Vigil on a LAN address over plain HTTP).
- */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.append(area);
-    area.select();
-    let copied = false;
-    try {
-      copied = document.execCommand('copy');
-    } catch {
-      copied = false;
-    }
-    area.remove();
-    return copied;
-  }
-}
 
 /**
  * A push endpoint's ping URL, the one place that shows its token: read from the API (with the
@@ -83,7 +57,7 @@ export function PushUrl(props: { endpointId: string; name: string; updatedAt: st
       setConfirming(false);
       addToast('info', tp('push.renewed', { name: props.name }));
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
+      toastActionFailed(error);
     } finally {
       setRenewing(false);
     }

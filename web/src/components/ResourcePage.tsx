@@ -1,13 +1,13 @@
 import { type Component, type JSX, Match, Show, Switch, createSignal } from 'solid-js';
 import { t } from '../i18n/index.ts';
-import { describeRequestError } from '../i18n/server-messages.ts';
 import { matchPath } from '../lib/router.ts';
-import { NotFoundPage } from '../pages/NotFoundPage.tsx';
-import { addToast } from '../stores/toast.store.ts';
+import { Allowed, NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { can } from '../stores/session.store.ts';
+import { toastActionFailed } from '../stores/toast.store.ts';
 
 /**
  * The routes of a page that lists stored items and adds or edits them: `base` (the list),
- * `base`/new and `base`/:id/edit; any other path under it is not found.
+ * `base`/new and `base`/:id/edit (the forms for those who may edit); any other path under it is not found.
  */
 export function ResourceRoutes(props: { base: string; path: string; list: Component; form: Component<{ id?: string }> }) {
   const editId = () => matchPath(`${props.base}/:id/edit`, props.path)?.id ?? null;
@@ -23,10 +23,16 @@ export function ResourceRoutes(props: { base: string; path: string; list: Compon
         <props.list />
       </Match>
       <Match when={route() === 'new'}>
-        <props.form />
+        <Allowed when={can('edit')} ability="edit">
+          <props.form />
+        </Allowed>
       </Match>
       <Match when={route() === 'edit' && editId()} keyed>
-        {(id) => <props.form id={id} />}
+        {(id) => (
+          <Allowed when={can('edit')} ability="edit">
+            <props.form id={id} />
+          </Allowed>
+        )}
       </Match>
     </Switch>
   );
@@ -51,9 +57,11 @@ export function ResourceList(props: {
     <section class={`${props.prefix}-page`} aria-labelledby={`${props.prefix}-title`}>
       <div class="page-head">
         <h1 id={`${props.prefix}-title`}>{props.title}</h1>
-        <a class="button primary" href={props.newHref}>
-          + {props.newLabel}
-        </a>
+        <Show when={can('edit')}>
+          <a class="button primary" href={props.newHref}>
+            + {props.newLabel}
+          </a>
+        </Show>
       </div>
       <p class={`muted ${props.prefix}-intro`}>{props.intro}</p>
       <Show when={props.loaded} fallback={<p class="muted">{t('common.loading')}</p>}>
@@ -65,15 +73,15 @@ export function ResourceList(props: {
   );
 }
 
-/** An item's actions, one at a time: `busy` while one runs; a failure is told in a toast. */
-export function useItemAction() {
+/** An item's actions, one at a time: `busy` while one runs; a failure is told in a toast (`describe`: in a page's own words). */
+export function useItemAction(describe?: (error: unknown) => string) {
   const [busy, setBusy] = createSignal(false);
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
     try {
       await action();
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
+      toastActionFailed(error, describe?.(error));
     } finally {
       setBusy(false);
     }

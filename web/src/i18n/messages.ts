@@ -296,6 +296,10 @@ export const en = {
   'ep.schedule.every': 'Every {interval}',
   'key.intro.secret': 'Showing a ping URL needs the API key of this Vigil. Enter it to go on; it is kept in this browser.',
   'card.lastPing': 'Last ping',
+  // what a role may not do (the account pages' and menu's own words: account-messages.ts)
+  'role.notAllowed': 'Not for your role',
+  'role.refused.edit': 'A viewer may not change this; ask an editor or the owner.',
+  'role.refused.manage': 'Only an owner may do this; ask the owner.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -595,4 +599,7 @@ export const ko: Record<MessageKey, string> = {
   'ep.schedule.every': '{interval}마다',
   'key.intro.secret': '핑 URL을 보려면 이 Vigil의 API 키가 필요합니다. 계속하려면 키를 입력하세요. 키는 이 브라우저에 저장됩니다.',
   'card.lastPing': '마지막 핑',
+  'role.notAllowed': '권한이 없습니다',
+  'role.refused.edit': '뷰어는 변경할 수 없습니다. 편집자나 소유자에게 요청하세요.',
+  'role.refused.manage': '소유자만 할 수 있습니다. 소유자에게 요청하세요.',
 };

@@ -1,6 +1,6 @@
 import type { CheckErrorCode, FailedAssertion, MessageParams, ProblemDetails } from '../../../server/contract/types.ts';
 import { formatTime } from '../lib/format.ts';
-import { locale } from './index.ts';
+import { locale, t } from './index.ts';
 
 /**
  * The server's messages in the UI's language, from their codes and parameters (docs/api-errors.md).
@@ -174,5 +174,7 @@ export function describeRequestError(error: unknown): string {
 
 /** A problem+json answer's `code` (404 not_found, 503 database_unavailable…) in the UI's language. */
 export function describeProblem(code: string | null | undefined, params: MessageParams | null | undefined, fallbackText: string): string {
+  // What a role may not do is worded by the page in both languages, with whom to ask.
+  if (code === 'forbidden_role' && (params?.needs === 'edit' || params?.needs === 'manage')) return t(`role.refused.${params.needs}`);
   return describe(locale() === 'ko' ? PROBLEMS_KO : null, code, params, fallbackText);
 }

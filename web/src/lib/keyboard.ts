@@ -1,5 +1,6 @@
 import { onCleanup } from 'solid-js';
 import { closeMenu, menuOpen } from '../components/MenuButton.tsx';
+import { can } from '../stores/session.store.ts';
 import { navigate } from './router.ts';
 
 /** Where typing goes: letters typed there are text, not shortcuts. */
@@ -29,9 +30,9 @@ function focusWhenShown(selector: string, framesLeft = 120) {
 }
 
 /**
- * The keyboard shortcuts: `/` focuses search, `n` opens the new-endpoint form, Escape closes the
- * menu (a modal <dialog> closes itself on Escape). Letters typed into a field stay text; Escape
- * works everywhere.
+ * The keyboard shortcuts: `/` focuses search, `n` opens the new-endpoint form (for those who may
+ * add one), Escape closes the menu (a modal <dialog> closes itself on Escape). Letters typed into a
+ * field stay text; Escape works everywhere.
  */
 export function useKeyboardShortcuts() {
   const onKey = (event: KeyboardEvent) => {
@@ -47,7 +48,7 @@ export function useKeyboardShortcuts() {
     if (event.key === '/') {
       event.preventDefault();
       focusSearch();
-    } else if (event.key === 'n') {
+    } else if (event.key === 'n' && can('edit')) {
       event.preventDefault();
       navigate('/endpoints/new');
       // The name: the type above it keeps HTTP unless the user picks another.

@@ -47,9 +47,9 @@ export function useLiveData(options: { endpointId?: string; load: () => void | P
   });
 }
 
-/** A page's load failed: a toast says why, unless a banner already does (the database is away, or Vigil is restarting). */
+/** A page's load failed: a toast says why, unless a banner already does (the database is away, or Vigil is restarting) or the page has told it (ApiError.told). */
 export function reportLoadFailure(error: unknown) {
-  if (error instanceof ApiError && (error.databaseUnavailable || (error.status === 0 && connection.restarting))) return;
+  if (error instanceof ApiError && (error.databaseUnavailable || error.told || (error.status === 0 && connection.restarting))) return;
   addToast('error', t('toast.loadFailed', { message: describeRequestError(error) }));
 }
 

@@ -18,6 +18,7 @@ import {
 import { useLiveData } from '../lib/page-data.ts';
 import { searchParams, setSearchParams } from '../lib/router.ts';
 import { endpoints, loadEndpoints, openIncidentCount, statusCounts, stripItems } from '../stores/endpoints.store.ts';
+import { can } from '../stores/session.store.ts';
 import { refreshUptime24hPeriodically } from '../stores/uptime24h.store.ts';
 
 const COUNTED: DisplayStatus[] = ['UP', 'DEGRADED', 'DOWN', 'PENDING', 'MAINTENANCE', 'PAUSED'];
@@ -151,7 +152,10 @@ export function DashboardPage() {
         </Match>
         <Match when={endpoints.loaded && endpoints.ids.length === 0}>
           <p class="empty">
-            {t('dash.empty')} <a href="/endpoints/new">{t('dash.emptyAction')}</a>
+            {t('dash.empty')}{' '}
+            <Show when={can('edit')}>
+              <a href="/endpoints/new">{t('dash.emptyAction')}</a>
+            </Show>
           </p>
         </Match>
       </Switch>

@@ -21,7 +21,8 @@ import { navigate } from '../lib/router.ts';
 import { ApiError, api } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { endpoints, removeEndpoint, upsertEndpoint } from '../stores/endpoints.store.ts';
-import { addToast } from '../stores/toast.store.ts';
+import { can } from '../stores/session.store.ts';
+import { addToast, toastActionFailed } from '../stores/toast.store.ts';
 import { EndpointNotFound } from './NotFoundPage.tsx';
 import { Fact } from '../components/Fact.tsx';
 import { PushTimes, ScheduleText } from '../components/PushFacts.tsx';
@@ -152,7 +153,7 @@ export default function EndpointPage(props: { id: string }) {
       await action();
       addToast('info', message());
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
+      toastActionFailed(error);
     } finally {
       setBusy(false);
     }
@@ -166,7 +167,7 @@ export default function EndpointPage(props: { id: string }) {
       const check = await api.checkNow(props.id);
       addToast('info', t('toast.checked', { name: name(), status: t(`status.${check.status}`) }));
     } catch (error) {
-      addToast('error', t('toast.actionFailed', { message: describeRequestError(error) }));
+      toastActionFailed(error);
     } finally {
       setChecking(false);
     }
@@ -243,41 +244,44 @@ export default function EndpointPage(props: { id: string }) {
               </Switch>
             </p>
             <EndpointRelations relations={relations} />
-            <div class="actions">
-              {/* A push endpoint has nothing to call: it waits for pings. */}
-              <Show when={typeOf(e()) !== 'push'}>
-                <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
-                  <Show when={checking()} fallback={t('ep.checkNow')}>
-                    <span class="spinner" aria-hidden="true" />
-                    {t('ep.checking')}
-                  </Show>
+            {/* Checking, pausing, editing and deleting: for those who may change endpoints. */}
+            <Show when={can('edit')}>
+              <div class="actions">
+                {/* A push endpoint has nothing to call: it waits for pings. */}
+                <Show when={typeOf(e()) !== 'push'}>
+                  <button type="button" class="check-now" onClick={checkNow} disabled={checking() || busy()} aria-busy={checking()}>
+                    <Show when={checking()} fallback={t('ep.checkNow')}>
+                      <span class="spinner" aria-hidden="true" />
+                      {t('ep.checking')}
+                    </Show>
+                  </button>
+                </Show>
+                <button type="button" onClick={togglePause} disabled={busy()}>
+                  {e().paused ? t('ep.resume') : t('ep.pause')}
                 </button>
-              </Show>
-              <button type="button" onClick={togglePause} disabled={busy()}>
-                {e().paused ? t('ep.resume') : t('ep.pause')}
-              </button>
-              <a class="button" href={`/endpoints/${props.id}/edit`}>
-                {t('ep.edit')}
-              </a>
-              <Show
-                when={confirmingDelete()}
-                fallback={
-                  <button type="button" class="danger" onClick={() => setConfirmingDelete(true)} disabled={busy()}>
-                    {t('ep.delete')}
-                  </button>
-                }
-              >
-                <span class="confirm" role="group" aria-label={t('ep.deleteConfirm', { name: e().name })}>
-                  <span>{t('ep.deleteConfirm', { name: e().name })}</span>
-                  <button type="button" class="danger" onClick={remove} disabled={busy()}>
-                    {t('ep.deleteYes')}
-                  </button>
-                  <button type="button" onClick={() => setConfirmingDelete(false)}>
-                    {t('ep.cancel')}
-                  </button>
-                </span>
-              </Show>
-            </div>
+                <a class="button" href={`/endpoints/${props.id}/edit`}>
+                  {t('ep.edit')}
+                </a>
+                <Show
+                  when={confirmingDelete()}
+                  fallback={
+                    <button type="button" class="danger" onClick={() => setConfirmingDelete(true)} disabled={busy()}>
+                      {t('ep.delete')}
+                    </button>
+                  }
+                >
+                  <span class="confirm" role="group" aria-label={t('ep.deleteConfirm', { name: e().name })}>
+                    <span>{t('ep.deleteConfirm', { name: e().name })}</span>
+                    <button type="button" class="danger" onClick={remove} disabled={busy()}>
+                      {t('ep.deleteYes')}
+                    </button>
+                    <button type="button" onClick={() => setConfirmingDelete(false)}>
+                      {t('ep.cancel')}
+                    </button>
+                  </span>
+                </Show>
+              </div>
+            </Show>
 
             <p class="check-progress" role="status">
               {checking() ? t('ep.checking.upTo', { timeout: e().timeoutMs < 1000 ? formatMs(e().timeoutMs) : formatDuration(e().timeoutMs) }) : ''}
@@ -323,7 +327,8 @@ export default function EndpointPage(props: { id: string }) {
               </Show>
             </dl>
 
-            <Show when={typeOf(e()) === 'push'}>
+            {/* The ping URL holds the token that reports the job's runs: for those who may change the endpoint. */}
+            <Show when={typeOf(e()) === 'push' && can('edit')}>
               <PushUrl endpointId={props.id} name={e().name} updatedAt={e().updatedAt} />
             </Show>
 

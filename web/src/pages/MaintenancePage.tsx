@@ -9,6 +9,7 @@ import { useLiveData } from '../lib/page-data.ts';
 import { maintenanceApi } from '../services/maintenance-api.ts';
 import { endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
 import { useMaintenanceWindows } from '../stores/maintenance.store.ts';
+import { can } from '../stores/session.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 
 const GROUPS: WindowState[] = ['active', 'upcoming', 'past'];
@@ -130,22 +131,24 @@ function WindowItem(props: { window: MaintenanceWindow; onDeleted: () => void; o
           </div>
         </Show>
       </dl>
-      <div class="actions">
-        <a class="button" href={`/maintenance/${w().id}/edit`} aria-label={`${tm('mw.edit')}: ${w().name}`}>
-          {tm('mw.edit')}
-        </a>
-        <Show when={w().kind === 'once' && w().currentPeriod}>
-          <button type="button" onClick={endNow} disabled={busy()} aria-label={`${tm('mw.endNow')}: ${w().name}`}>
-            {tm('mw.endNow')}
-          </button>
-        </Show>
-        <DeleteButton
-          name={w().name}
-          busy={busy()}
-          onDelete={remove}
-          text={{ delete: tm('mw.delete'), confirm: tm('mw.deleteConfirm', { name: w().name }), yes: tm('mw.deleteYes'), cancel: tm('mw.cancel') }}
-        />
-      </div>
+      <Show when={can('edit')}>
+        <div class="actions">
+          <a class="button" href={`/maintenance/${w().id}/edit`} aria-label={`${tm('mw.edit')}: ${w().name}`}>
+            {tm('mw.edit')}
+          </a>
+          <Show when={w().kind === 'once' && w().currentPeriod}>
+            <button type="button" onClick={endNow} disabled={busy()} aria-label={`${tm('mw.endNow')}: ${w().name}`}>
+              {tm('mw.endNow')}
+            </button>
+          </Show>
+          <DeleteButton
+            name={w().name}
+            busy={busy()}
+            onDelete={remove}
+            text={{ delete: tm('mw.delete'), confirm: tm('mw.deleteConfirm', { name: w().name }), yes: tm('mw.deleteYes'), cancel: tm('mw.cancel') }}
+          />
+        </div>
+      </Show>
     </li>
   );
 }

@@ -1,4 +1,6 @@
+import { type JSX, Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
+import type { Ability } from '../stores/session.store.ts';
 
 export function NotFoundPage() {
   return (
@@ -20,5 +22,26 @@ export function EndpointNotFound() {
         <a href="/endpoints">{t('ep.back')}</a>
       </p>
     </section>
+  );
+}
+
+/**
+ * `children` when the caller may (`when`: can(`ability`)); else, in their place, who may (a viewer
+ * who opened /endpoints/new). `when` is passed in: this module, imported by lazily loaded pages too,
+ * importing the session store itself made the bundler split the first view in two (over its budget).
+ */
+export function Allowed(props: { when: boolean; ability: Ability; children: JSX.Element }) {
+  return (
+    <Show
+      when={props.when}
+      fallback={
+        <section class="not-allowed" aria-labelledby="not-allowed-title">
+          <h1 id="not-allowed-title">{t('role.notAllowed')}</h1>
+          <p class="empty">{t(`role.refused.${props.ability}`)}</p>
+        </section>
+      }
+    >
+      {props.children}
+    </Show>
   );
 }

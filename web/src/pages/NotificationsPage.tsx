@@ -3,7 +3,7 @@ import { type ChannelTestResult, NOTIFICATION_EVENTS, type NotificationChannel, 
 import { ChannelForm } from '../components/ChannelForm.tsx';
 import { DeliveryLog, Outcome } from '../components/DeliveryLog.tsx';
 import { DeleteButton, ResourceList, ResourceRoutes, useItemAction } from '../components/ResourcePage.tsx';
-import { LOCALE_NAMES, locale, t } from '../i18n/index.ts';
+import { LOCALE_NAMES, locale } from '../i18n/index.ts';
 import { eventName, TYPE_NAMES, tn } from '../i18n/notification-messages.ts';
 import { describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime, formatMs, formatTime } from '../lib/format.ts';
@@ -11,7 +11,8 @@ import { useLiveData } from '../lib/page-data.ts';
 import { notificationsApi } from '../services/notifications-api.ts';
 import { loadEndpoints } from '../stores/endpoints.store.ts';
 import { useNotificationChannels } from '../stores/notification-channels.store.ts';
-import { addToast } from '../stores/toast.store.ts';
+import { addToast, toastActionFailed } from '../stores/toast.store.ts';
+import { can } from '../stores/session.store.ts';
 
 /**
  * Notification channels: the list (each with its test, its delivery log, edit and delete), and the
@@ -78,7 +79,9 @@ function ChannelItem(props: {
   const [test, setTest] = createSignal<ChannelTestResult | { error: string } | null>(null);
   const [logOpen, setLogOpen] = createSignal(false);
   const c = () => props.channel;
-  const readOnly = () => c().fromSettings;
+  /** Set by the server's settings (WEBHOOK_URL): shown, not changed here. */
+  const fromSettings = () => c().fromSettings;
+  const readOnly = () => fromSettings() || !can('edit');
 
   const setEnabled = (enabled: boolean) =>
     act(async () => {
@@ -105,7 +108,7 @@ function ChannelItem(props: {
     } catch (error) {
       const message = describeRequestError(error);
       setTest({ error: message });
-      addToast('error', t('toast.actionFailed', { message }));
+      toastActionFailed(error, message);
     } finally {
       setTesting(false);
     }
@@ -120,7 +123,7 @@ function ChannelItem(props: {
           {TYPE_NAMES[c().type][locale()]}
         </span>
         <h3 id={headingId()}>{c().name}</h3>
-        <Show when={readOnly()}>
+        <Show when={fromSettings()}>
           <span class="ntf-settings-badge">{tn('ch.fromSettings.badge')}</span>
         </Show>
         <label class="ntf-switch" for={switchId()}>
@@ -143,7 +146,7 @@ function ChannelItem(props: {
           <span class="ntf-switch-text">{c().enabled ? tn('ch.enabled') : tn('ch.disabledNote')}</span>
         </label>
       </div>
-      <Show when={readOnly()}>
+      <Show when={fromSettings()}>
         <p class="ntf-readonly">{tn('ch.fromSettings')}</p>
       </Show>
       <ul class="ntf-events" aria-label={tn('ch.events')}>
@@ -195,9 +198,11 @@ function ChannelItem(props: {
         </div>
       </dl>
       <div class="actions">
-        <button type="button" class="ntf-test-button" onClick={sendTest} disabled={testing()} aria-busy={testing() ? 'true' : undefined}>
-          {testing() ? tn('ch.testing') : tn('ch.test')}
-        </button>
+        <Show when={can('edit')}>
+          <button type="button" class="ntf-test-button" onClick={sendTest} disabled={testing()} aria-busy={testing() ? 'true' : undefined}>
+            {testing() ? tn('ch.testing') : tn('ch.test')}
+          </button>
+        </Show>
         <button
           type="button"
           aria-expanded={logOpen() ? 'true' : 'false'}

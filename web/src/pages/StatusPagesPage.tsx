@@ -8,6 +8,7 @@ import { tsp } from '../i18n/status-page-messages.ts';
 import { useLiveData } from '../lib/page-data.ts';
 import { statusPagesApi } from '../services/status-pages-api.ts';
 import { endpoints, loadEndpoints } from '../stores/endpoints.store.ts';
+import { can } from '../stores/session.store.ts';
 import { useStatusPages } from '../stores/status-pages.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import '../status-pages.css';
@@ -134,17 +135,22 @@ function PageItem(props: { page: StatusPage; onDeleted: () => void }) {
         <a class="button sp-open" href={p().url} target="_blank" rel="noopener" data-external aria-label={tsp('sp.open.label', { title: p().title })}>
           {tsp('sp.open')} <span aria-hidden="true">↗</span>
         </a>
-        <a class="button" href={`/status-pages/${p().id}/edit`} aria-label={`${tsp('sp.edit')}: ${p().title}`}>
-          {tsp('sp.edit')}
-        </a>
-        <DeleteButton
-          name={p().title}
-          busy={busy()}
-          onDelete={remove}
-          text={{ delete: tsp('sp.delete'), confirm: tsp('sp.deleteConfirm', { title: p().title }), yes: tsp('sp.deleteYes'), cancel: tsp('sp.cancel') }}
-        />
+        <Show when={can('edit')}>
+          <a class="button" href={`/status-pages/${p().id}/edit`} aria-label={`${tsp('sp.edit')}: ${p().title}`}>
+            {tsp('sp.edit')}
+          </a>
+          <DeleteButton
+            name={p().title}
+            busy={busy()}
+            onDelete={remove}
+            text={{ delete: tsp('sp.delete'), confirm: tsp('sp.deleteConfirm', { title: p().title }), yes: tsp('sp.deleteYes'), cancel: tsp('sp.cancel') }}
+          />
+        </Show>
       </div>
-      <Subscribers pageId={p().id} pageTitle={p().title} enabled={offered().length > 0} />
+      {/* Subscribers' addresses are people's email addresses: for those who may edit. */}
+      <Show when={can('edit')}>
+        <Subscribers pageId={p().id} pageTitle={p().title} enabled={offered().length > 0} />
+      </Show>
     </li>
   );
 }

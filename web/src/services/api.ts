@@ -22,6 +22,9 @@ export interface PushUrl {
 
 /** A refused or failed request, with the server's problem+json when it sent one. */
 export class ApiError extends Error {
+  /** The page has told the user already (the sign-in page for an ended session, a toast for a role that may not); callers need not say it again. */
+  told = false;
+
   constructor(
     readonly status: number,
     readonly problem: ProblemDetails | null,
@@ -51,19 +54,44 @@ export function useApiKeySource(source: ApiKeySource) {
   keySource = source;
 }
 
+/**
+ * What a refusal means for the signed-in person (the session store): `retry` once (a CSRF token
+ * renewed meanwhile), `told` (handled there: the session ended, a role may not), or `pass` (nothing
+ * to do with a session: the key flow as before accounts).
+ */
+export type RefusalVerdict = 'retry' | 'told' | 'pass';
+
+/** How requests get the session's CSRF token, and who hears of refusals that concern the session (the session store). */
+export interface SessionSource {
+  csrfToken(): string | null;
+  refused(error: ApiError, sentKey: boolean): Promise<RefusalVerdict>;
+}
+
+let sessionSource: SessionSource = { csrfToken: () => null, refused: async () => 'pass' };
+
+export function useSessionSource(source: SessionSource) {
+  sessionSource = source;
+}
+
 interface RequestOptions {
   /** This key instead of the saved one (trying a key before saving it). */
   key?: string;
   /** Whether a 401 may ask for a key and retry once (writes by default; a read only when it asks to). */
   askForKey?: boolean;
+  /** Refusals are the caller's own business (signing in: a wrong password is a 401 that ends no session). */
+  quiet?: boolean;
+  /** Sent again with a renewed CSRF token: a second refusal is final. */
+  renewed?: boolean;
 }
 
-/** One request to the API (JSON both ways, the key on writes); exported for the API calls of lazily loaded pages. */
+/** One request to the API (JSON both ways, the key and the session's CSRF token on writes); exported for the API calls of lazily loaded pages. */
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const key = options.key ?? keySource.key();
+  const csrf = method === 'GET' ? null : sessionSource.csrfToken();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key) headers.authorization = `Bearer ${key}`;
+  if (csrf) headers['x-csrf-token'] = csrf;
   let response: Response;
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -77,6 +105,11 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   if (!response.ok) {
     const error = new ApiError(response.status, json as ProblemDetails | null);
     if (error.databaseUnavailable) reportDatabaseUnavailable(error.problem?.detail ?? '', retryAfterSeconds(response));
+    if (options.quiet) throw error;
+    const verdict = await sessionSource.refused(error, Boolean(key));
+    if (verdict === 'retry' && !options.renewed) return request<T>(method, path, body, { ...options, renewed: true });
+    error.told = verdict === 'told';
+    if (verdict !== 'pass') throw error;
     const mayAsk = response.status === 401 && (options.askForKey ?? method !== 'GET');
     // Retried once, with the key just saved: a second refusal is the caller's error.
     if (mayAsk && (await keySource.refused(error, Boolean(key), method === 'GET'))) return request<T>(method, path, body, { askForKey: false });
@@ -148,8 +181,6 @@ export const api = {
     request<PushUrl>('GET', `/api/endpoints/${enc(id)}/push-url`, undefined, { askForKey: options.askForKey ?? false }),
   /** Gives a push endpoint a new token: the old ping URL stops working. */
   renewPushUrl: (id: string) => request<PushUrl>('POST', `/api/endpoints/${enc(id)}/push-url`),
-  /** Whether writes and realtime connections need an API key. */
-  authInfo: () => request<{ keyRequired: boolean }>('GET', '/api/auth'),
   /** Tries a key without side effects: resolves when the server accepts it, else an ApiError (401, or 429 when throttled). */
   verifyKey: (key: string) => request<{ ok: true; keyRequired: boolean }>('POST', '/api/auth/verify', undefined, { key, askForKey: false }),
 };

@@ -27,12 +27,37 @@ function storeKey(key: string | null) {
   }
 }
 
-const [apiKey, setApiKey] = createSignal<string | null>(null);
-/** Whether this instance asks for a key (GET /api/auth, or learnt from a refusal). */
+const [apiKey, setApiKeySignal] = createSignal<string | null>(null);
+/**
+ * GET /api/session refused the saved key or passed it over (replaced, or too many wrong ones from
+ * here): REST requests leave it out, so that the page's reads do not count as wrong keys, until the
+ * live connection's handshake settles it (refused there, it is dropped and asked for, as before
+ * accounts).
+ */
+const [doubted, setDoubted] = createSignal(false);
+
+function setApiKey(key: string | null) {
+  setDoubted(false);
+  setApiKeySignal(key);
+}
+
+/** The server refused the saved key on a request of the page's own: see `doubted`. */
+export function doubtKey() {
+  if (apiKey()) setDoubted(true);
+}
+
+/** The key REST requests send: the saved one, unless doubted. */
+export const requestKey = () => (doubted() ? null : apiKey());
+/** Whether this instance asks for a key (GET /api/session, or learnt from a refusal). */
 const [keyRequired, setKeyRequired] = createSignal(false);
 const [keyRequest, setKeyRequest] = createSignal<KeyRequestReason | null>(null);
 
 export { apiKey, keyRequired, keyRequest };
+
+/** What GET /api/session says of API_KEY: the server's word replaces what a refusal made us guess. */
+export function learnKeyRequired(required: boolean) {
+  setKeyRequired(required);
+}
 
 /** The open dialog's answer: every caller that asked while it was open gets the same one. */
 let answer: { promise: Promise<boolean>; resolve: (saved: boolean) => void } | null = null;
@@ -95,14 +120,13 @@ function dropKey() {
 }
 
 /**
- * Takes the saved key and lends it to REST requests and the live connection, asks the server
- * whether it wants one, and follows other tabs' keys. Called once, from main.tsx, before the
- * first request and the connection.
+ * Takes the saved key and lends it to REST requests and the live connection, and follows other
+ * tabs' keys. Called once, from main.tsx, before the first request and the connection.
  */
 export function startAuth() {
   setApiKey(readStoredKey());
   useApiKeySource({
-    key: apiKey,
+    key: requestKey,
     refused: (_error, sentKey, read) => {
       setKeyRequired(true);
       if (sentKey) dropKey();
@@ -118,10 +142,7 @@ export function startAuth() {
     void askForKey('invalid');
   });
 
-  api.authInfo().then(
-    (info) => setKeyRequired(info.keyRequired),
-    () => {}, // an older server without /api/auth: refusals still tell
-  );
+  // Whether this Vigil wants a key comes with the session (session.store.ts: learnKeyRequired); refusals tell too.
 
   // A key saved or forgotten in another tab of this Vigil applies here too.
   window.addEventListener('storage', (event) => {

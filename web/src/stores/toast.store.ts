@@ -1,5 +1,6 @@
 import { toast } from 'solid-sonner';
 import { t } from '../i18n/index.ts';
+import { describeRequestError } from '../i18n/server-messages.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { endpoints } from './endpoints.store.ts';
 
@@ -24,6 +25,11 @@ export function addToast(type: ToastType, message: string, duration = TOAST_DURA
   });
   shown.push(id);
   return id;
+}
+
+/** "The action failed: …" (`message`: the error in the UI's language); nothing when the page has told of it already (ApiError.told). */
+export function toastActionFailed(error: unknown, message = describeRequestError(error)) {
+  if (!(error as { told?: boolean } | null)?.told) addToast('error', t('toast.actionFailed', { message }));
 }
 
 export function removeToast(id: string | number) {
