@@ -44,7 +44,7 @@ export const isWrite = (method: string) => WRITES.has(method.toUpperCase());
 export function refusalOf(principal: Principal, permission: Permission, method: string): string | null {
   if (permission === 'public') return null;
   if (isWrite(method) && !principal.canWrite)
-    return principal.kind === 'local' ? 'This needs the API key: Authorization: Bearer <key>.' : 'This key may only read.';
+    return principal.kind === 'local' ? 'This needs an API key: Authorization: Bearer <key>.' : 'This key may only read.';
   switch (permission) {
     case 'read':
       return null;

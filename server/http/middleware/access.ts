@@ -85,7 +85,7 @@ export async function refusal(c: Context, permission: Permission, options?: Pick
   const reason = refusalOf(principal, permission, c.req.method);
   if (reason !== null) {
     // This machine's keyless calls with API_KEY set are refused as they were before accounts: 401.
-    if (principal.kind === 'local') return unauthenticated(c, false, 'This needs the API key: Authorization: Bearer <key>.');
+    if (principal.kind === 'local') return unauthenticated(c, false, 'This needs an API key: Authorization: Bearer <key>.');
     if (principal.kind === 'key' && !principal.canWrite && isWrite(c.req.method)) return problem(c, 403, reason, { code: 'key_read_only' });
     if (permission === 'account') return problem(c, 403, reason, { code: 'session_required' });
     return problem(c, 403, reason, { code: 'forbidden_role', params: { role: principal.role, needs: permission } });
