@@ -13,7 +13,7 @@ import type { AccountUser, SessionInfo } from '../../server/contract/accounts.ts
 import { createLogger } from '../../server/logger.ts';
 import { loadSettings } from '../../server/settings.ts';
 import { startVigil, type Vigil } from '../../server/vigil.ts';
-import { createTestDatabase, type ApiAnswer, type TestVigil } from './vigil.ts';
+import { apiOf, createTestDatabase, type ApiAnswer, type TestVigil } from './vigil.ts';
 
 /** A password every test person has (long enough, not their email). */
 export const PASSWORD = 'correct horse battery staple';
@@ -111,16 +111,7 @@ export async function startLoggedVigil(env: Record<string, string> = {}): Promis
   const settings = loadSettings({ HOST: '127.0.0.1', PORT: '0', SHUTDOWN_TIMEOUT_MS: '3000', ...database.env, ...env });
   const lines: LogLine[] = [];
   const vigil = await startVigil(settings, { logger: createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) }) });
-  const api: TestVigil['api'] = async (method, path, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] = 'application/json';
-    }
-    const res = await fetch(`http://127.0.0.1:${vigil.port}${path}`, init);
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-  };
+  const api = apiOf(vigil.port);
   return {
     vigil,
     lines,

@@ -87,22 +87,7 @@ export async function startTestVigil(
       stopped = true;
       await vigil.stop();
     },
-    api: async (method, path, body, headers = {}) => {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] = 'application/json';
-      }
-      const res = await fetch(`http://127.0.0.1:${vigil.port}${path}`, init);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        /* plain text answer, e.g. /metrics */
-      }
-      return { status: res.status, headers: res.headers, body: parsed as never };
-    },
+    api: apiOf(vigil.port),
     dispose: async () => {
       if (!stopped) await self.stop();
       await db.dispose();
@@ -113,6 +98,26 @@ export async function startTestVigil(
     },
   };
   return self;
+}
+
+/** fetch() against the Vigil on `port` of 127.0.0.1, JSON in and out (a plain text answer, e.g. /metrics, as text). */
+export function apiOf(port: number): TestVigil['api'] {
+  return async (method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* plain text answer */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as never };
+  };
 }
 
 /** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */
