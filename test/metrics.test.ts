@@ -28,16 +28,17 @@ async function checkedEndpoint(path: string, mode: Parameters<TargetServer['setM
 
 it('histograms check durations by result, in seconds, with cumulative buckets', async () => {
   await checkedEndpoint('/fast', { kind: 'ok' });
-  await checkedEndpoint('/slow', { kind: 'slow', delayMs: 120 });
+  // Far apart, so that a loaded machine does not push the fast check past the slow one's bucket.
+  await checkedEndpoint('/slow', { kind: 'slow', delayMs: 400 });
   await checkedEndpoint('/broken', { kind: 'ok', status: 500 });
   const text = await scrape();
 
   expect(sample(text, 'vigil_check_duration_seconds_count{status="UP"}')).toBe(2);
   expect(sample(text, 'vigil_check_duration_seconds_count{status="DOWN"}')).toBe(1);
   expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="+Inf"}')).toBe(2);
-  expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.1"}'), 'the 120 ms check is above 0.1 s').toBe(1);
-  expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.25"}')).toBe(2);
-  expect(sample(text, 'vigil_check_duration_seconds_sum{status="UP"}')).toBeGreaterThanOrEqual(0.12);
+  expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.25"}'), 'the 400 ms check is above 0.25 s').toBe(1);
+  expect(sample(text, 'vigil_check_duration_seconds_bucket{status="UP",le="0.5"}')).toBe(2);
+  expect(sample(text, 'vigil_check_duration_seconds_sum{status="UP"}')).toBeGreaterThanOrEqual(0.4);
   const upBuckets = text
     .split('\n')
     .filter((l) => l.startsWith('vigil_check_duration_seconds_bucket{status="UP"'))
