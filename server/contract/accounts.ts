@@ -7,6 +7,8 @@ export interface AccountUser {
   name: string;
   role: Role;
   createdAt: string;
+  /** Whether sign-in asks for a code from an authenticator app. */
+  twoFactor: boolean;
 }
 
 /** GET /api/session: what the dashboard needs to know before showing anything. */
@@ -19,7 +21,7 @@ export interface SessionInfo {
   keyRequired: boolean;
   /** Who the caller is: a signed-in person, their personal key, API_KEY, this machine before set-up, or nobody. */
   via: 'session' | 'key' | 'api-key' | 'local' | null;
-  user: Omit<AccountUser, 'createdAt'> | null;
+  user: Pick<AccountUser, 'id' | 'email' | 'name' | 'role'> | null;
   role: Role | null;
   /** Whether the caller may change anything at all (not a viewer, not a read-only key); routes may ask more of the role. */
   canWrite: boolean;
@@ -94,7 +96,5 @@ export interface PersonalKey {
 
 /** The caller's own account (GET /api/account). */
 export interface OwnAccount extends AccountUser {
-  /** Whether sign-in asks for a code from an authenticator app. */
-  twoFactor: boolean;
   recoveryCodesLeft: number;
 }

@@ -266,7 +266,14 @@ function buildDocument(): Json {
     createdAt: time,
     expiresAt: time,
   };
-  const accountUser = { id: uuid, email: { type: 'string' }, name: { type: 'string' }, role: { enum: [...ROLES] }, createdAt: time };
+  const accountUser = {
+    id: uuid,
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { enum: [...ROLES] },
+    createdAt: time,
+    twoFactor: { type: 'boolean', description: 'Whether sign-in asks for a code from an authenticator app' },
+  };
   const personalKey = {
     id: uuid,
     name: { type: 'string' },
@@ -722,7 +729,6 @@ function buildDocument(): Json {
         OwnAccount: exact(
           {
             ...accountUser,
-            twoFactor: { type: 'boolean', description: 'Whether sign-in asks for a code from an authenticator app' },
             recoveryCodesLeft: int,
           },
           { description: "The caller's own account" },

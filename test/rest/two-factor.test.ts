@@ -37,6 +37,10 @@ describe('two-factor sign-in over REST', () => {
     expect(right.status).toBe(200);
     expect(right.body.recoveryCodes).toHaveLength(10);
     expect((await vigil.api('GET', '/api/account', undefined, person.headers)).body).toMatchObject({ twoFactor: true, recoveryCodesLeft: 10 });
+    // The owner's list of people says who has it on (for the People page's reset).
+    const people = (await vigil.api('GET', '/api/users', undefined, owner.headers)).body.items;
+    expect(people.find((u: { id: string }) => u.id === person.user.id)).toMatchObject({ twoFactor: true });
+    expect(people.find((u: { id: string }) => u.id === owner.user.id)).toMatchObject({ twoFactor: false });
     // Enrolling again needs turning it off first.
     expect((await vigil.api('POST', '/api/account/two-factor', undefined, person.headers)).body.code).toBe('two_factor_on');
   });

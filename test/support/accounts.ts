@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import type { Role } from '../../server/auth/roles.ts';
 import { SESSION_COOKIE } from '../../server/auth/sessions.ts';
-import type { AccountUser, SessionInfo } from '../../server/contract/accounts.ts';
+import type { SessionInfo } from '../../server/contract/accounts.ts';
 import { createLogger } from '../../server/logger.ts';
 import { loadSettings } from '../../server/settings.ts';
 import { startVigil, type Vigil } from '../../server/vigil.ts';
@@ -24,7 +24,7 @@ export const uniqueEmail = (label = 'person') => `${label}-${++people}-${Math.ra
 
 /** A browser signed in as someone. */
 export interface SignedIn {
-  user: Omit<AccountUser, 'createdAt'>;
+  user: NonNullable<SessionInfo['user']>;
   /** The cookie's value. */
   token: string;
   /** What GET /api/session answers this browser as csrfToken. */

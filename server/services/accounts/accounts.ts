@@ -158,7 +158,7 @@ export class Accounts {
   /** The caller's own account, with whether two-factor sign-in is on and how many recovery codes are left. */
   async own(userId: string): Promise<OwnAccount> {
     const row = await this.row(userId);
-    return { ...toAccountUser(row), twoFactor: row.totpSecret !== null, recoveryCodesLeft: row.recoveryCodes.length };
+    return { ...toAccountUser(row), recoveryCodesLeft: row.recoveryCodes.length };
   }
 
   /**
@@ -290,5 +290,5 @@ function tooMany(waitMs: number): AccessError {
 }
 
 export function toAccountUser(row: typeof users.$inferSelect): AccountUser {
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt.toISOString(), twoFactor: row.totpSecret !== null };
 }
