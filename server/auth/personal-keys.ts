@@ -5,6 +5,7 @@ import { apiKeys, users } from '../../db/schema/index.ts';
 import type { PersonalKey } from '../contract/accounts.ts';
 import { bodyObject } from '../domain/account-input.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { RecheckedCache } from './rechecked-cache.ts';
 import type { Role } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
 
@@ -31,15 +32,17 @@ const TOUCH_EVERY_MS = 60_000;
  * scoped (read, or read and write), with an optional expiry; shown once, stored as SHA-256;
  * last use (time and address) written at most once a minute; revocable by their person or an
  * owner. A key acts as its person with their current role, narrowed by its scope. Memory is
- * trusted for `recheckMs` (a revocation on another instance shows within it; here at once).
+ * a RecheckedCache: a revocation on another instance shows within `recheckMs`, here at once.
  */
 export class PersonalKeys {
-  private readonly cache = new Map<string, { view: PersonalKeyView; checkedAt: number }>();
+  private readonly cache: RecheckedCache<PersonalKeyView>;
 
   constructor(
     private readonly db: Database,
     private readonly options: { now?: () => number; recheckMs?: number; capacity?: number } = {},
-  ) {}
+  ) {
+    this.cache = new RecheckedCache({ recheckMs: options.recheckMs ?? 10_000, capacity: options.capacity ?? 10_000 });
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -99,23 +102,8 @@ export class PersonalKeys {
     if (!KEY.test(token)) return null;
     const hash = hashOf(token);
     const now = this.now();
-    const cached = this.cache.get(hash);
-    let view = cached && now - cached.checkedAt < (this.options.recheckMs ?? 10_000) ? cached.view : undefined;
-    if (!view) {
-      try {
-        view = (await this.read(hash)) ?? undefined;
-      } catch (error) {
-        if (!cached) throw error;
-        view = cached.view;
-      }
-      if (!view) {
-        this.cache.delete(hash);
-        return null;
-      }
-      this.cache.delete(hash);
-      if (this.cache.size >= (this.options.capacity ?? 10_000)) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { view, checkedAt: now });
-    }
+    const view = await this.cache.get(hash, now, () => this.read(hash));
+    if (!view) return null;
     if (view.expiresAt !== null && now >= view.expiresAt) return null;
     if (view.lastUsedAt === null || now - view.lastUsedAt >= TOUCH_EVERY_MS) {
       view.lastUsedAt = now;
@@ -130,7 +118,7 @@ export class PersonalKeys {
 
   /** Forgets what memory holds of a person's keys (their role changed, or they were removed). */
   forgetUser(userId: string): void {
-    for (const [hash, cached] of this.cache) if (cached.view.user.id === userId) this.cache.delete(hash);
+    this.cache.forgetUser(userId);
   }
 
   private async read(hash: string): Promise<PersonalKeyView | null> {

@@ -119,8 +119,15 @@ const compiled: CompiledRoute[] = Object.entries(ROUTE_PERMISSIONS).map(([route,
   return { route, method, pattern: new RegExp(`^${source}/?$`), params, permission };
 });
 
-/** The table's route a request is for ("PATCH /api/endpoints/:id") with its parameters; HEAD as GET; undefined for none. */
-export function routeOf(method: string, path: string): { route: string; params: Record<string, string>; permission: Permission } | undefined {
+/** A request's route in the table ("PATCH /api/endpoints/:id"), with its parameters and permission. */
+export interface RouteMatch {
+  route: string;
+  params: Record<string, string>;
+  permission: Permission;
+}
+
+/** The table's route a request is for; HEAD as GET; undefined for none. */
+export function routeOf(method: string, path: string): RouteMatch | undefined {
   const asked = method === 'HEAD' ? 'GET' : method;
   for (const entry of compiled) {
     if (entry.method !== asked) continue;

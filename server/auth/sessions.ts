@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { sessions, users } from '../../db/schema/index.ts';
+import { RecheckedCache } from './rechecked-cache.ts';
 import type { Role } from './roles.ts';
 
 /** The session cookie's name. */
@@ -47,33 +48,23 @@ export const sessionIdOf = (token: string) => createHash('sha256').update(token)
 const TOUCH_EVERY_MS = 60_000;
 const COOKIE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-interface Cached {
-  view: SessionView;
-  checkedAt: number;
-}
-
 /**
- * Sessions in the database, the ones in use also in memory:
- * 1. Sign-in makes a fresh random token (never one the browser brought: no fixation).
- * 2. A lookup trusts memory for `recheckMs`, then asks the database again, so a session revoked or
- *    a role changed on another instance takes effect here within that time (here: at once).
- * 3. While the database is away, a session seen before goes on being accepted until it expires:
- *    open dashboards keep their live view through an outage. An unknown one cannot be checked.
- * 4. Idle and absolute expiry are checked at every lookup; last use is written at most once a minute.
+ * Sessions in the database, the ones in use also in memory (a RecheckedCache: a revocation or role
+ * change on another instance shows here within `recheckMs`, at once on this one; through a database
+ * outage a session seen before goes on being accepted until it expires).
+ * - Sign-in makes a fresh random token (never one the browser brought: no fixation).
+ * - Idle and absolute expiry are checked at every lookup; last use is written at most once a minute.
  */
 export class SessionStore {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: RecheckedCache<SessionView>;
   private readonly now: () => number;
-  private readonly recheckMs: number;
-  private readonly capacity: number;
 
   constructor(
     private readonly db: Database,
     private readonly options: SessionStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.recheckMs = options.recheckMs ?? 10_000;
-    this.capacity = options.capacity ?? 10_000;
+    this.cache = new RecheckedCache({ recheckMs: options.recheckMs ?? 10_000, capacity: options.capacity ?? 10_000 });
   }
 
   /** Starts a session for a user; answers the cookie's token (shown once, stored hashed). */
@@ -100,7 +91,7 @@ export class SessionStore {
       address: view.address,
       userAgent: view.userAgent,
     });
-    this.remember(view, now);
+    this.cache.remember(view.id, view, now);
     // Ended sessions go when new ones start: the table holds about the live ones.
     await this.db
       .delete(sessions)
@@ -114,23 +105,16 @@ export class SessionStore {
     if (!token || !COOKIE_TOKEN.test(token)) return null;
     const id = sessionIdOf(token);
     const now = this.now();
-    const cached = this.cache.get(id);
-    if (cached && now - cached.checkedAt < this.recheckMs) return this.live(cached.view, now);
-    let view: SessionView | null;
-    try {
-      view = await this.read(id);
-    } catch (error) {
-      if (cached) return this.live(cached.view, now);
-      throw error;
-    }
-    if (!view) {
-      this.cache.delete(id);
-      return null;
-    }
     // The last use written once a minute may not have landed yet: the later one counts.
-    if (cached) view.lastSeenAt = Math.max(view.lastSeenAt, cached.view.lastSeenAt);
-    this.remember(view, now);
-    return this.live(view, now);
+    const view = await this.cache.get(
+      id,
+      now,
+      () => this.read(id),
+      (fresh, remembered) => {
+        fresh.lastSeenAt = Math.max(fresh.lastSeenAt, remembered.lastSeenAt);
+      },
+    );
+    return view && this.live(view, now);
   }
 
   /** The user's live sessions, newest first. */
@@ -155,7 +139,7 @@ export class SessionStore {
 
   /** Ends every session of a user but `keep` (sign out everywhere else); answers how many ended. */
   async revokeAll(userId: string, keep?: string): Promise<number> {
-    for (const [id, cached] of this.cache) if (cached.view.user.id === userId && id !== keep) this.cache.delete(id);
+    this.cache.forgetUser(userId, keep);
     const condition = keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId);
     const gone = await this.db.delete(sessions).where(condition).returning({ id: sessions.id });
     return gone.length;
@@ -163,7 +147,7 @@ export class SessionStore {
 
   /** Forgets what memory holds of a user's sessions (their role or name changed): the next lookup reads it again. */
   forgetUser(userId: string): void {
-    for (const [id, cached] of this.cache) if (cached.view.user.id === userId) this.cache.delete(id);
+    this.cache.forgetUser(userId);
   }
 
   private async read(id: string): Promise<SessionView | null> {
@@ -193,12 +177,6 @@ export class SessionStore {
 
   private endedAt(view: SessionView, now: number): boolean {
     return now >= view.expiresAt || now - view.lastSeenAt >= this.options.idleMs;
-  }
-
-  private remember(view: SessionView, now: number): void {
-    this.cache.delete(view.id);
-    if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(view.id, { view, checkedAt: now });
   }
 }
 

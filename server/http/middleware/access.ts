@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { bearerToken } from '../../auth/api-keys.ts';
 import { isLocalRequest, type Authenticator } from '../../auth/authenticator.ts';
-import { permissionFor } from '../../auth/route-permissions.ts';
+import { type RouteMatch, routeOf } from '../../auth/route-permissions.ts';
 import { isWrite, refusalOf, type Permission, type Principal } from '../../auth/roles.ts';
 import { sameSecret } from '../../auth/passwords.ts';
 import { SESSION_COOKIE, type SessionView } from '../../auth/sessions.ts';
@@ -17,6 +17,8 @@ declare module 'hono' {
     session: SessionView | undefined;
     /** The request comes from this machine itself (set by `access`). */
     local: boolean;
+    /** The permission table's route of this request, once `access` looked it up (the audit log reads it too). */
+    route: RouteMatch | undefined;
   }
 }
 
@@ -54,7 +56,9 @@ export function access(options: AccessOptions): MiddlewareHandler {
       address: clientAddressOf(c),
       local,
     });
-    const permission = permissionFor(c.req.method, c.req.path) ?? 'manage';
+    const route = routeOf(c.req.method, c.req.path);
+    c.set('route', route);
+    const permission = route?.permission ?? 'manage';
     if (!verdict.ok) {
       // A public route answers whoever calls (sign-in with a stale key in the header, set-up while
       // the database is away): the credentials it could not accept are not its business.

@@ -70,7 +70,7 @@ const PLAIN_FIELDS = new Set(['role', 'name', 'title', 'slug', 'enabled', 'pause
  */
 export function audit(options: AuditOptions): MiddlewareHandler {
   return async function auditMiddleware(c, next) {
-    const match = routeOf(c.req.method, c.req.path);
+    const match = c.get('route') ?? routeOf(c.req.method, c.req.path);
     const audited = match && AUDITED_ROUTES[match.route];
     if (!match || !audited) return next();
     if (match.route === 'GET /api/export' && c.req.query('secrets') !== 'include') return next();
