@@ -175,7 +175,8 @@ describe('signing in with OpenID Connect', () => {
     await page.goto(`${scene.base}/`);
     expect((await sessionOf(page)).oidc).toEqual({ name: SSO_NAME });
 
-    await page.goto(`${scene.base}/api/auth/oidc/start`);
+    // As a person does: the sign-in page's button, named after the provider.
+    await page.getByRole('link', { name: `Sign in with ${SSO_NAME}` }).click();
     const landing = await signInAtProvider(page, scene, OWNER.email);
     expect(landing.origin).toBe(scene.base);
     expect(landing.pathname).toBe('/');
@@ -199,6 +200,8 @@ describe('signing in with OpenID Connect', () => {
     const { page, errors } = await openPage();
     const landing = await signInFromStart(page, scene, NEWCOMER);
     expect(`${landing.pathname}${landing.search}`).toBe('/?signin-error=oidc_no_account');
+    // The sign-in page says why, in words.
+    await page.getByText('There is no account here for that email address').waitFor();
     await expectSignedOut(page, scene);
     expect((await users(scene)).map((user) => user.email)).toEqual([OWNER.email]);
     const audit = await scene.vigil.api<{ items: AuditEntry[] }>('GET', '/api/audit-log?action=session.sign-in-failed', undefined, scene.owner);
