@@ -9,6 +9,7 @@ import { SessionConnections } from './realtime/session-connections.ts';
 import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
+import { PasswordResets } from './services/accounts/password-resets.ts';
 import { TwoFactor } from './services/accounts/two-factor.ts';
 import { AuditLog } from './services/audit/audit-log.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
@@ -330,6 +331,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const twoFactor = new TwoFactor(database.db);
   const accounts = new Accounts({ db: database.db, sessions, personalKeys, twoFactor, owner, setupToken, failureLimit: settings.authFailureLimit });
   const invites = new Invites(database.db, accounts);
+  const passwordResets = new PasswordResets(database.db, sessions);
   const auditLog = new AuditLog(database.db, {
     retentionDays: settings.auditRetentionDays,
     onError: errorReporter(logger, 'an audit log entry could not be written (the change itself stands)'),
@@ -429,6 +431,7 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
       authenticator,
       accounts,
       invites,
+      passwordResets,
       sessions,
       personalKeys,
       twoFactor,

@@ -115,3 +115,21 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex('api_keys_key_hash_idx').on(t.keyHash), index('api_keys_user_idx').on(t.userId)],
 );
+
+/**
+ * One-time links an owner makes for someone who forgot their password (docs/accounts.md). One open
+ * link a person; only the token's SHA-256 is stored; removing the person removes it.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdByName: text('created_by_name').notNull(),
+    createdAt: timestamp('created_at', ms).notNull(),
+    expiresAt: timestamp('expires_at', ms).notNull(),
+  },
+  (t) => [uniqueIndex('password_resets_token_hash_idx').on(t.tokenHash)],
+);

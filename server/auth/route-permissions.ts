@@ -38,6 +38,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/users': 'manage',
   'PATCH /api/users/:id': 'manage',
   'DELETE /api/users/:id': 'manage',
+  'POST /api/users/:id/password-reset': 'manage',
+  'DELETE /api/users/:id/password-reset': 'manage',
   'GET /api/audit-log': 'manage',
   'GET /api/invites': 'manage',
   'POST /api/invites': 'manage',
@@ -45,6 +47,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // The link's token is the credential.
   'GET /api/invitations/:token': 'public',
   'POST /api/invitations/:token': 'public',
+  'GET /api/password-resets/:token': 'public',
+  'POST /api/password-resets/:token': 'public',
   'GET /api/summary': 'read',
   'GET /api/events': 'read',
   'GET /api/endpoints': 'read',

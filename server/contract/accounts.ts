@@ -65,6 +65,23 @@ export interface InvitePreview {
   expiresAt: string;
 }
 
+/** A password reset link as made (POST /api/users/:id/password-reset); its token and URL are answered this once. */
+export interface PasswordReset {
+  userId: string;
+  token: string;
+  url: string;
+  expiresAt: string;
+}
+
+/** Whose password a reset link sets, as its page shows it (GET /api/password-resets/:token). */
+export interface PasswordResetPreview {
+  email: string;
+  name: string;
+  /** Who made the link. */
+  createdBy: string;
+  expiresAt: string;
+}
+
 /** One entry of the audit log (GET /api/audit-log). */
 export interface AuditEntry {
   id: string;

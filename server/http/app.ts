@@ -5,6 +5,7 @@ import type { SessionStore } from '../auth/sessions.ts';
 import type { PersonalKeys } from '../auth/personal-keys.ts';
 import type { Accounts } from '../services/accounts/accounts.ts';
 import type { Invites } from '../services/accounts/invites.ts';
+import type { PasswordResets } from '../services/accounts/password-resets.ts';
 import type { TwoFactor } from '../services/accounts/two-factor.ts';
 import { ownAccountRoutes } from './routes/own-account.ts';
 import { oidcRoutes } from './routes/oidc.ts';
@@ -48,6 +49,7 @@ export interface AppDeps extends SystemDeps {
     authenticator: Authenticator;
     accounts: Accounts;
     invites: Invites;
+    passwordResets: PasswordResets;
     sessions: SessionStore;
     personalKeys: PersonalKeys;
     twoFactor: TwoFactor;
@@ -137,6 +139,7 @@ export function createApp(deps: AppDeps) {
     accountRoutes({
       accounts: deps.auth.accounts,
       invites: deps.auth.invites,
+      passwordResets: deps.auth.passwordResets,
       audit: deps.auth.audit,
       personalKeys: deps.auth.personalKeys,
       oidcName: deps.auth.oidc?.settings.name,

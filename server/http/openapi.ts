@@ -13,6 +13,7 @@ import { ImportDocumentSchema, MAX_IMPORT_ENTRIES } from '../domain/endpoint-tra
 import { SECRET_MARKER } from '../domain/secrets.ts';
 import { ROLES, type Permission } from '../auth/roles.ts';
 import { permissionFor } from '../auth/route-permissions.ts';
+import { RESET_HOURS } from '../services/accounts/password-resets.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { KEY_LIMITS } from '../auth/personal-keys.ts';
 import { ACCOUNT_LIMITS } from '../domain/account-input.ts';
@@ -685,6 +686,26 @@ function buildDocument(): Json {
           { role: invite.role, email: invite.email, invitedBy: invite.invitedBy, expiresAt: invite.expiresAt },
           { description: 'What an invite link offers' },
         ),
+        PasswordReset: exact(
+          {
+            userId: uuid,
+            token: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$', description: 'The link’s secret: answered this once, stored only as a hash' },
+            url: { type: 'string', format: 'uri', description: 'The link to give the person: PUBLIC_URL/reset-password#token=<token>' },
+            expiresAt: time,
+          },
+          { description: 'A password reset link just made (it replaces the person’s earlier one)' },
+        ),
+        PasswordResetPreview: exact(
+          { email: { type: 'string' }, name: { type: 'string' }, createdBy: { type: 'string', description: 'Who made the link' }, expiresAt: time },
+          { description: 'Whose password a reset link sets' },
+        ),
+        NewPassword: {
+          type: 'object',
+          required: ['password'],
+          additionalProperties: false,
+          properties: { password: newAccount.password },
+          description: 'The new password',
+        },
         AuditEntry: exact(
           {
             id: uuid,
@@ -1432,6 +1453,7 @@ function accountPaths(): Json {
     description: 'The token of the invite link (its #token=)',
   };
   const inviteNotValid = problemAs(409, 'The link has been used, withdrawn or has expired (invite_not_valid)');
+  const resetNotValid = problemAs(409, 'The link has been used, replaced or has expired (reset_not_valid)');
   const lastOwner = problemAs(409, 'The last owner cannot be demoted or removed (last_owner)');
   return {
     '/api/session': {
@@ -1626,6 +1648,30 @@ function accountPaths(): Json {
         tags,
         summary: 'Remove a person and end their sessions',
         responses: { '204': { description: 'Removed' }, ...problems(404), ...lastOwner },
+      },
+    },
+    '/api/users/{id}/password-reset': {
+      parameters: [idParam],
+      post: {
+        tags,
+        summary: `Make a one-time link (${RESET_HOURS} h) for someone who forgot their password, answered this once; it replaces their earlier one`,
+        responses: { '201': json(ref('PasswordReset'), 'Created'), ...problems(404) },
+      },
+      delete: { tags, summary: 'Withdraw the person’s open password reset link', responses: { '204': { description: 'Withdrawn' }, ...problems(404) } },
+    },
+    '/api/password-resets/{token}': {
+      parameters: [tokenParameter],
+      get: {
+        tags,
+        summary: 'Whose password a reset link sets; the link is the credential',
+        responses: { '200': json(ref('PasswordResetPreview')), ...resetNotValid },
+      },
+      post: {
+        tags,
+        summary:
+          'Set a new password with a reset link: the link is used up and every session of the person ends (sign in after, with the two-factor code if it is on)',
+        requestBody: body('NewPassword'),
+        responses: { '204': { description: 'Set' }, ...problems(400, 413), ...resetNotValid },
       },
     },
     '/api/invites': {

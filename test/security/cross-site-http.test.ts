@@ -122,6 +122,8 @@ describe.each([
         'DELETE /api/keys/:id',
         'POST /api/account/two-factor',
         'DELETE /api/users/:id/two-factor',
+        'POST /api/users/:id/password-reset',
+        'DELETE /api/users/:id/password-reset',
       ];
       // A job's pings take any body (its log, say) and no key: the token in the URL is the secret,
       // and a page of another origin is refused by the origin check like any write (below).

@@ -44,6 +44,9 @@ export const AUDITED_ROUTES: Record<string, [action: string, targetType: string]
   'POST /api/invites': ['invite.created', 'invite'],
   'DELETE /api/invites/:id': ['invite.withdrawn', 'invite'],
   'POST /api/invitations/:token': ['account.joined', 'user'],
+  'POST /api/users/:id/password-reset': ['user.password-reset-link-made', 'user'],
+  'DELETE /api/users/:id/password-reset': ['user.password-reset-link-withdrawn', 'user'],
+  'POST /api/password-resets/:token': ['account.password-reset', 'user'],
 };
 
 declare module 'hono' {

@@ -26,6 +26,7 @@ export const JSON_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/account\/two-factor\/disable\/?$/ },
   { method: 'POST', path: /^\/api\/account\/recovery-codes\/?$/ },
   { method: 'POST', path: /^\/api\/invitations\/[^/]+\/?$/ },
+  { method: 'POST', path: /^\/api\/password-resets\/[^/]+\/?$/ },
 ];
 
 /** `application/json` or a structured `application/…+json` type, whatever its parameters (charset…). */

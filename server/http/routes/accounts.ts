@@ -8,6 +8,7 @@ import { UUID_PATTERN } from '../../domain/ids.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Accounts, SignedIn } from '../../services/accounts/accounts.ts';
 import type { Invites } from '../../services/accounts/invites.ts';
+import type { PasswordResets } from '../../services/accounts/password-resets.ts';
 import type { AuditLog } from '../../services/audit/audit-log.ts';
 import type { PersonalKeys } from '../../auth/personal-keys.ts';
 import { isLocal } from '../middleware/access.ts';
@@ -17,6 +18,7 @@ import { clientAddressOf } from '../remote-address.ts';
 export interface AccountRouteOptions {
   accounts: Accounts;
   invites: Invites;
+  passwordResets: PasswordResets;
   sessions: SessionStore;
   personalKeys: PersonalKeys;
   audit: AuditLog;
@@ -50,6 +52,8 @@ export function accountRoutes(options: AccountRouteOptions) {
       status,
     );
   };
+  /** Where links point: PUBLIC_URL, else the origin the request came to. */
+  const baseOf = (c: Context) => options.publicUrl?.href.replace(/\/$/, '') ?? new URL(c.req.url).origin;
   const ownSession = (c: Context) => {
     const principal = c.get('principal')!;
     return { userId: principal.userId!, current: principal.session?.id };
@@ -117,12 +121,21 @@ export function accountRoutes(options: AccountRouteOptions) {
       await accounts.remove(userId(c));
       return c.body(null, 204);
     })
+    .post('/users/:id/password-reset', async (c) => {
+      const { email, ...made } = await options.passwordResets.create(c.get('principal')!, userId(c));
+      c.set('audit', { targetName: email });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ...made, url: `${baseOf(c)}/reset-password#token=${made.token}` }, 201);
+    })
+    .delete('/users/:id/password-reset', async (c) => {
+      await options.passwordResets.withdraw(userId(c));
+      return c.body(null, 204);
+    })
     .get('/invites', async (c) => c.json({ items: await options.invites.list() }))
     .post('/invites', async (c) => {
       const invite = await options.invites.create(c.get('principal')!, await readJson(c));
-      const base = options.publicUrl?.href.replace(/\/$/, '') ?? new URL(c.req.url).origin;
       c.header('Cache-Control', 'no-store');
-      return c.json({ ...invite, url: `${base}/invite#token=${invite.token}` }, 201);
+      return c.json({ ...invite, url: `${baseOf(c)}/invite#token=${invite.token}` }, 201);
     })
     .delete('/invites/:id', async (c) => {
       const id = c.req.param('id');
@@ -149,7 +162,13 @@ export function accountRoutes(options: AccountRouteOptions) {
     })
     .get('/audit-log', async (c) => c.json(await options.audit.list(c.req.query())))
     .get('/invitations/:token', async (c) => c.json(await options.invites.preview(c.req.param('token'))))
-    .post('/invitations/:token', async (c) => signedIn(c, await options.invites.accept(c.req.param('token'), await readJson(c), facts(c)), 201));
+    .post('/invitations/:token', async (c) => signedIn(c, await options.invites.accept(c.req.param('token'), await readJson(c), facts(c)), 201))
+    .get('/password-resets/:token', async (c) => c.json(await options.passwordResets.preview(c.req.param('token'))))
+    .post('/password-resets/:token', async (c) => {
+      const done = await options.passwordResets.use(c.req.param('token'), await readJson(c));
+      c.set('audit', { targetId: done.userId, targetName: done.email });
+      return c.body(null, 204);
+    });
 }
 
 /** The :id of a user route, or 404 when it is not a UUID (it names nobody). */
