@@ -10,6 +10,7 @@ import { Accounts } from './services/accounts/accounts.ts';
 import { OwnerRecord } from './services/accounts/owner-state.ts';
 import { Invites } from './services/accounts/invites.ts';
 import { PasswordResets } from './services/accounts/password-resets.ts';
+import { PasswordThrottle } from './services/accounts/password-throttle.ts';
 import { TwoFactor } from './services/accounts/two-factor.ts';
 import { AuditLog } from './services/audit/audit-log.ts';
 import { OriginPolicy } from './security/origin-policy.ts';
@@ -328,8 +329,9 @@ export async function startVigil(settings: Settings, options: StartOptions = {})
   const sessions = new SessionStore(database.db, { idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs });
   const setupToken = randomBytes(24).toString('base64url');
   const personalKeys = new PersonalKeys(database.db);
-  const twoFactor = new TwoFactor(database.db);
-  const accounts = new Accounts({ db: database.db, sessions, personalKeys, twoFactor, owner, setupToken, failureLimit: settings.authFailureLimit });
+  const throttle = new PasswordThrottle({ failureLimit: settings.authFailureLimit });
+  const twoFactor = new TwoFactor(database.db, throttle);
+  const accounts = new Accounts({ db: database.db, sessions, personalKeys, twoFactor, throttle, owner, setupToken });
   const invites = new Invites(database.db, accounts);
   const passwordResets = new PasswordResets(database.db, sessions);
   const auditLog = new AuditLog(database.db, {

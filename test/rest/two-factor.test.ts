@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt, stepAt } from '../../server/auth/totp.ts';
+import { PasswordThrottle } from '../../server/services/accounts/password-throttle.ts';
 import { TwoFactor } from '../../server/services/accounts/two-factor.ts';
 import { invitePerson, PASSWORD, setUpOwner, signIn, type SignedIn, sessionTokenOf } from '../support/accounts.ts';
 import { startTestVigil, type TestVigil } from '../support/vigil.ts';
@@ -120,6 +121,33 @@ describe('two-factor sign-in over REST', () => {
       await limited.dispose();
     }
   });
+
+  it('counts a wrong password confirming a change like a wrong sign-in: a borrowed session cannot guess it', async () => {
+    const limited = await startTestVigil({ AUTH_FAILURE_LIMIT: '3' });
+    try {
+      const boss = await setUpOwner(limited);
+      await enrol(limited, boss);
+      const tries: [string, string, Record<string, string>][] = [
+        ['PATCH', '/api/account', { password: 'a new passphrase here', currentPassword: 'guess one' }],
+        ['POST', '/api/account/two-factor/disable', { password: 'guess two' }],
+        ['POST', '/api/account/recovery-codes', { password: 'guess three' }],
+        ['PATCH', '/api/account', { password: 'a new passphrase here', currentPassword: 'guess four' }],
+        ['POST', '/api/account/two-factor/disable', { password: PASSWORD }],
+      ];
+      const answers: (string | number)[] = [];
+      for (const [method, path, body] of tries) {
+        const answer = await limited.api(method, path, body, boss.headers);
+        answers.push(answer.status === 400 ? answer.body.errors[0].code : answer.status);
+      }
+      // Three wrong ones, then the address waits: even the right password is refused for now.
+      expect(answers).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 429, 429]);
+      // The name alone asks for no password, and is not held up.
+      expect((await limited.api('PATCH', '/api/account', { name: 'Still Me' }, boss.headers)).status).toBe(200);
+      expect((await limited.api('GET', '/api/account', undefined, boss.headers)).body).toMatchObject({ twoFactor: true, name: 'Still Me' });
+    } finally {
+      await limited.dispose();
+    }
+  });
 });
 
 describe('two-factor codes against a controllable clock', () => {
@@ -135,7 +163,7 @@ describe('two-factor codes against a controllable clock', () => {
 
   it('accepts one 30-second step of drift either way, never a code twice, and none from further away', async () => {
     let now = Date.parse('2026-12-06T12:00:10Z');
-    const twoFactor = new TwoFactor(vigil.database.db, () => now);
+    const twoFactor = new TwoFactor(vigil.database.db, new PasswordThrottle({ failureLimit: 10 }), () => now);
     const { secret } = await twoFactor.begin(person.user.id);
     const t0 = stepAt(now);
     await twoFactor.confirm(person.user.id, { code: codeAt(secret, t0) });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { users } from '../../../db/schema/index.ts';
-import { FailureTable, throttleKey } from '../../auth/api-keys.ts';
 import { hashPassword, sameSecret, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
 import type { Role } from '../../auth/roles.ts';
 import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
@@ -10,6 +9,7 @@ import type { PersonalKeys } from '../../auth/personal-keys.ts';
 import type { AccountUser, OwnAccount } from '../../contract/accounts.ts';
 import { ACCOUNT_LIMITS, bodyObject, parseNewAccount, parseRole, parseSignIn, passwordErrors } from '../../domain/account-input.ts';
 import { AccessError, ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import type { PasswordThrottle } from './password-throttle.ts';
 import type { TwoFactor } from './two-factor.ts';
 import type { OidcIdentity } from '../../auth/oidc.ts';
 import type { OwnerRecord } from './owner-state.ts';
@@ -38,29 +38,20 @@ export interface AccountsOptions {
   personalKeys: PersonalKeys;
   /** The second step of sign-in, for people with two-factor sign-in on. */
   twoFactor: TwoFactor;
+  /** Wrong passwords and codes, counted (shared with two-factor's password checks). */
+  throttle: PasswordThrottle;
   owner: OwnerRecord;
   /** The one-time token of the set-up link printed in the log (for set-up from another machine). */
   setupToken: string;
-  /** Wrong passwords one address may send per minute before it is answered 429 (AUTH_FAILURE_LIMIT). */
-  failureLimit: number;
   now?: () => number;
 }
 
 /**
- * Accounts: set-up of the owner, sign-in, and the owner's management of people.
- * Sign-in is throttled per address (AUTH_FAILURE_LIMIT wrong tries a minute, then 429 for
- * everything from it) and per account (past 100 wrong passwords an hour from anywhere, wrong
- * passwords get 429; the right one still works, so nobody can lock a person out by their email).
+ * Accounts: set-up of the owner, sign-in, and the owner's management of people. Wrong passwords
+ * and codes are counted by the PasswordThrottle, per address and per account.
  */
 export class Accounts {
-  private readonly byAddress: FailureTable;
-  private readonly byAccount: FailureTable;
-
-  constructor(private readonly options: AccountsOptions) {
-    const now = options.now ?? Date.now;
-    this.byAddress = new FailureTable({ limit: options.failureLimit, windowMs: 60_000, capacity: 10_000, now });
-    this.byAccount = new FailureTable({ limit: 100, windowMs: 3_600_000, capacity: 10_000, now });
-  }
+  constructor(private readonly options: AccountsOptions) {}
 
   /** Whether set-up is still to be done. */
   async setupRequired(): Promise<boolean> {
@@ -102,16 +93,14 @@ export class Accounts {
   /** Checks an email and password; a wrong pair is one 401 whatever was wrong (no telling which accounts exist). */
   async signIn(input: Record<string, unknown>, facts: CallerFacts): Promise<SignedIn> {
     const { email, password } = parseSignIn(input);
-    const address = throttleKey(facts.address);
+    const { throttle } = this.options;
     // An address past its limit is refused before any check. An account past its own limit refuses
     // wrong passwords only: whoever knows someone's email cannot lock them out.
-    const lockedFor = this.byAddress.lockedFor(address);
-    if (lockedFor !== null) throw tooMany(lockedFor);
+    throttle.assertOpen(facts.address);
     const [row] = await this.options.db.select().from(users).where(eq(users.email, email)).limit(1);
     const right = await verifyPassword(password, row?.passwordHash ?? UNMATCHABLE_HASH);
     if (!row || !right) {
-      const wait = this.failed(address, email);
-      if (wait !== null) throw tooMany(wait);
+      throttle.failed(facts.address, email);
       throw new AccessError(401, 'The email or password is wrong.', 'invalid_credentials');
     }
     let method: SignedIn['method'] = 'password';
@@ -120,10 +109,7 @@ export class Accounts {
         method = (await this.options.twoFactor.verify(row, input)) === 'code' ? 'password+code' : 'password+recovery-code';
       } catch (error) {
         // A wrong code counts like a wrong password; a missing one (the first step of the form) does not.
-        if (error instanceof AccessError && error.code === 'invalid_second_factor') {
-          const wait = this.failed(address, email);
-          if (wait !== null) throw tooMany(wait);
-        }
+        if (error instanceof AccessError && error.code === 'invalid_second_factor') throttle.failed(facts.address, email);
         throw error;
       }
     }
@@ -165,9 +151,10 @@ export class Accounts {
    * Changes one's own name and password. A new password needs the current one, and ends every
    * other session of the person (whoever had it, has it no more).
    */
-  async updateOwn(userId: string, input: unknown, keepSession: string | undefined): Promise<OwnAccount> {
+  async updateOwn(userId: string, input: unknown, caller: { session: string | undefined; address: string }): Promise<OwnAccount> {
     const body = bodyObject(input);
     const row = await this.row(userId);
+    if (body.password !== undefined) this.options.throttle.assertOpen(caller.address);
     const errors: FieldError[] = [];
     for (const path of Object.keys(body).filter((key) => !['name', 'password', 'currentPassword'].includes(key))) {
       errors.push({ path, message: 'is not a known field', code: 'unknown_field' });
@@ -190,7 +177,10 @@ export class Accounts {
       const problems = passwordErrors(password, row.email);
       errors.push(...problems);
       const current = typeof body.currentPassword === 'string' ? body.currentPassword : '';
-      if (!(await verifyPassword(current, row.passwordHash))) errors.push({ path: 'currentPassword', message: 'is not your password', code: 'wrong_password' });
+      if (!(await verifyPassword(current, row.passwordHash))) {
+        this.options.throttle.failed(caller.address, row.email);
+        errors.push({ path: 'currentPassword', message: 'is not your password', code: 'wrong_password' });
+      }
       if (!problems.length) changes.passwordHash = await hashPassword(password);
     }
     if (errors.length) throw new ValidationError(errors);
@@ -201,7 +191,7 @@ export class Accounts {
         .where(eq(users.id, userId));
       this.options.sessions.forgetUser(userId);
       this.options.personalKeys.forgetUser(userId);
-      if (changes.passwordHash) await this.options.sessions.revokeAll(userId, keepSession);
+      if (changes.passwordHash) await this.options.sessions.revokeAll(userId, caller.session);
     }
     return this.own(userId);
   }
@@ -210,12 +200,6 @@ export class Accounts {
     const [row] = await this.options.db.select().from(users).where(eq(users.id, userId)).limit(1);
     if (!row) throw new NotFoundError('User', userId);
     return row;
-  }
-
-  /** Counts a wrong password or code against the address and the account: null, or how long to wait. */
-  private failed(address: string, email: string): number | null {
-    const waits = [this.byAddress.fail(address), this.byAccount.fail(email)].filter((wait) => wait !== null);
-    return waits.length ? Math.max(...waits) : null;
   }
 
   /** Everyone with an account, oldest first. */
@@ -282,11 +266,6 @@ async function assertAnotherOwner(tx: Tx, id: string): Promise<void> {
     .from(users)
     .where(and(eq(users.role, 'owner'), ne(users.id, id)));
   if ((others?.n ?? 0) === 0) throw new ConflictError('This is the last owner: make someone else an owner first.', 'last_owner');
-}
-
-function tooMany(waitMs: number): AccessError {
-  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new AccessError(429, `Too many wrong passwords; try again in ${seconds} s.`, 'too_many_attempts', { seconds }, seconds);
 }
 
 export function toAccountUser(row: typeof users.$inferSelect): AccountUser {

@@ -4,6 +4,7 @@ import { users } from '../../../db/schema/index.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { matchingStep, newRecoveryCodes, newTotpSecret, otpauthUrl, recoveryHash } from '../../auth/totp.ts';
 import { bodyObject } from '../../domain/account-input.ts';
+import type { PasswordThrottle } from './password-throttle.ts';
 import { AccessError, ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 type UserRow = typeof users.$inferSelect;
@@ -16,6 +17,7 @@ type UserRow = typeof users.$inferSelect;
 export class TwoFactor {
   constructor(
     private readonly db: Database,
+    private readonly throttle: PasswordThrottle,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -44,9 +46,9 @@ export class TwoFactor {
   }
 
   /** Turns it off; the person's password is asked again (a borrowed session cannot). */
-  async disable(userId: string, input: unknown): Promise<void> {
+  async disable(userId: string, input: unknown, address: string): Promise<void> {
     const row = await this.user(userId);
-    await this.checkPassword(row, bodyObject(input));
+    await this.checkPassword(row, bodyObject(input), address);
     await this.clear(userId);
   }
 
@@ -57,9 +59,9 @@ export class TwoFactor {
   }
 
   /** New recovery codes, the old ones void; the password is asked again. */
-  async renewRecoveryCodes(userId: string, input: unknown): Promise<{ recoveryCodes: string[] }> {
+  async renewRecoveryCodes(userId: string, input: unknown, address: string): Promise<{ recoveryCodes: string[] }> {
     const row = await this.user(userId);
-    await this.checkPassword(row, bodyObject(input));
+    await this.checkPassword(row, bodyObject(input), address);
     if (!row.totpSecret) throw new ConflictError('Two-factor sign-in is off: recovery codes come with it.', 'two_factor_off');
     const { codes, hashes } = newRecoveryCodes();
     await this.db.update(users).set({ recoveryCodes: hashes }).where(eq(users.id, userId));
@@ -110,9 +112,12 @@ export class TwoFactor {
       .where(eq(users.id, userId));
   }
 
-  private async checkPassword(row: UserRow, body: Record<string, unknown>): Promise<void> {
+  /** The person's own password, confirming a change; wrong ones count as wrong sign-ins do. */
+  private async checkPassword(row: UserRow, body: Record<string, unknown>, address: string): Promise<void> {
+    this.throttle.assertOpen(address);
     const password = stringField(body, 'password');
     if (!(await verifyPassword(password, row.passwordHash))) {
+      this.throttle.failed(address, row.email);
       throw new ValidationError([{ path: 'password', message: 'is not your password', code: 'wrong_password' }]);
     }
   }
