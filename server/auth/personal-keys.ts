@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { apiKeys, users } from '../../db/schema/index.ts';
@@ -6,6 +6,7 @@ import type { PersonalKey } from '../contract/accounts.ts';
 import { bodyObject } from '../domain/account-input.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { RecheckedCache } from './rechecked-cache.ts';
+import { digestOf } from './secret-tokens.ts';
 import type { Role } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
 
@@ -24,7 +25,6 @@ export interface PersonalKeyView {
   user: SessionUser;
 }
 
-const hashOf = (key: string) => createHash('sha256').update(key).digest('base64url');
 const TOUCH_EVERY_MS = 60_000;
 
 /**
@@ -62,7 +62,7 @@ export class PersonalKeys {
         userId,
         name,
         prefix: secret.slice(0, 8),
-        keyHash: hashOf(secret),
+        keyHash: digestOf(secret),
         scope,
         expiresAt,
         createdAt: new Date(this.now()),
@@ -100,7 +100,7 @@ export class PersonalKeys {
   /** The live key a token is, or null (unknown, revoked, expired). Throws when the database cannot say and memory has not seen it. */
   async lookup(token: string, address: string): Promise<PersonalKeyView | null> {
     if (!KEY.test(token)) return null;
-    const hash = hashOf(token);
+    const hash = digestOf(token);
     const now = this.now();
     const view = await this.cache.get(hash, now, () => this.read(hash));
     if (!view) return null;

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { sessions, users } from '../../db/schema/index.ts';
 import { RecheckedCache } from './rechecked-cache.ts';
+import { digestOf } from './secret-tokens.ts';
 import type { Role } from './roles.ts';
 
 /** The session cookie's name. */
@@ -43,7 +44,7 @@ export interface SessionStoreOptions extends SessionTimes {
 }
 
 /** The stored id of a cookie's token: its SHA-256 (a stolen table holds no usable cookie). */
-export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+export const sessionIdOf = digestOf;
 
 const TOUCH_EVERY_MS = 60_000;
 const COOKIE_TOKEN = /^[A-Za-z0-9_-]{43}$/;

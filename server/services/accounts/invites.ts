@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { invites, users } from '../../../db/schema/index.ts';
 import { hashPassword } from '../../auth/passwords.ts';
+import { digestOf, isLinkToken, newLinkToken } from '../../auth/secret-tokens.ts';
 import type { Principal } from '../../auth/roles.ts';
 import type { Invite, InvitePreview } from '../../contract/accounts.ts';
 import { bodyObject, parseNewAccount, parseRole } from '../../domain/account-input.ts';
@@ -13,9 +14,6 @@ import type { Accounts, CallerFacts, SignedIn } from './accounts.ts';
 /** How long an invite link can be used. */
 export const INVITE_DAYS = 7;
 const MAX_OPEN_INVITES = 100;
-
-const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /**
  * Invites: an owner makes a one-time link for a role (optionally for one email address); whoever
@@ -52,12 +50,12 @@ export class Invites {
     const open = await this.db.$count(invites);
     if (open >= MAX_OPEN_INVITES)
       throw new ConflictError(`At most ${MAX_OPEN_INVITES} open invites: withdraw some first.`, 'too_many_invites', { max: MAX_OPEN_INVITES });
-    const token = randomBytes(24).toString('base64url');
+    const token = newLinkToken();
     const [row] = await this.db
       .insert(invites)
       .values({
         id: randomUUID(),
-        tokenHash: hashOf(token),
+        tokenHash: digestOf(token),
         role,
         email,
         createdBy: actor.userId,
@@ -120,11 +118,11 @@ export class Invites {
   }
 
   private async find(token: string) {
-    const [row] = TOKEN.test(token)
+    const [row] = isLinkToken(token)
       ? await this.db
           .select()
           .from(invites)
-          .where(and(eq(invites.tokenHash, hashOf(token)), gt(invites.expiresAt, new Date(this.now()))))
+          .where(and(eq(invites.tokenHash, digestOf(token)), gt(invites.expiresAt, new Date(this.now()))))
           .limit(1)
       : [];
     if (!row) throw notValid();

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { passwordResets, users } from '../../../db/schema/index.ts';
 import type { SessionStore } from '../../auth/sessions.ts';
 import { hashPassword } from '../../auth/passwords.ts';
+import { digestOf, isLinkToken, newLinkToken } from '../../auth/secret-tokens.ts';
 import type { Principal } from '../../auth/roles.ts';
 import type { PasswordResetPreview } from '../../contract/accounts.ts';
 import { bodyObject, passwordErrors } from '../../domain/account-input.ts';
@@ -11,9 +11,6 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 
 /** How long a password reset link can be used. */
 export const RESET_HOURS = 24;
-
-const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /**
  * Password reset links (docs/accounts.md#forgotten-passwords): there is no mail to send one, so an
@@ -33,10 +30,10 @@ export class PasswordResets {
   async create(actor: Principal, userId: string): Promise<{ token: string; expiresAt: string; userId: string; email: string }> {
     const [person] = await this.db.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
     if (!person) throw new NotFoundError('User', userId);
-    const token = randomBytes(24).toString('base64url');
+    const token = newLinkToken();
     const now = this.now();
     const row = {
-      tokenHash: hashOf(token),
+      tokenHash: digestOf(token),
       createdByName: actor.name.slice(0, 300),
       createdAt: new Date(now),
       expiresAt: new Date(now + RESET_HOURS * 3_600_000),
@@ -80,7 +77,7 @@ export class PasswordResets {
     const changed = await this.db.transaction(async (tx) => {
       const [used] = await tx
         .delete(passwordResets)
-        .where(and(eq(passwordResets.userId, found.users.id), eq(passwordResets.tokenHash, hashOf(token)), gt(passwordResets.expiresAt, now)))
+        .where(and(eq(passwordResets.userId, found.users.id), eq(passwordResets.tokenHash, digestOf(token)), gt(passwordResets.expiresAt, now)))
         .returning();
       if (!used) return false;
       await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, used.userId));
@@ -93,12 +90,12 @@ export class PasswordResets {
   }
 
   private async find(token: string) {
-    const [row] = TOKEN.test(token)
+    const [row] = isLinkToken(token)
       ? await this.db
           .select()
           .from(passwordResets)
           .innerJoin(users, eq(users.id, passwordResets.userId))
-          .where(and(eq(passwordResets.tokenHash, hashOf(token)), gt(passwordResets.expiresAt, new Date(this.now()))))
+          .where(and(eq(passwordResets.tokenHash, digestOf(token)), gt(passwordResets.expiresAt, new Date(this.now()))))
           .limit(1)
       : [];
     if (!row) throw notValid();
