@@ -23,6 +23,8 @@ const StatusPagesPage = lazy(() => import('./pages/StatusPagesPage.tsx'));
 const ReportsPage = lazy(() => import('./pages/ReportsPage.tsx'));
 const PeoplePage = lazy(() => import('./pages/PeoplePage.tsx'));
 const SessionsPage = lazy(() => import('./pages/SessionsPage.tsx'));
+// One's own account and API keys, and the owner's audit log: one chunk (pages/AccountPages.tsx says why).
+const AccountPages = lazy(() => import('./pages/AccountPages.tsx'));
 // Before the dashboard: set-up, sign-in, an invite (their words and forms load with them).
 const SetupPage = lazy(() => import('./pages/SetupPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
@@ -117,9 +119,17 @@ function Dashboard() {
               <PeoplePage />
             </Allowed>
           </Match>
-          {/* A person's own sessions: API_KEY and this machine have none. */}
+          <Match when={pathname() === '/audit-log'}>
+            <Allowed when={can('manage')} ability="manage">
+              <AccountPages path="/audit-log" />
+            </Allowed>
+          </Match>
+          {/* A person's own sessions, account and keys: API_KEY and this machine have none. */}
           <Match when={pathname() === '/sessions' && user()}>
             <SessionsPage />
+          </Match>
+          <Match when={(pathname() === '/account' || pathname() === '/keys') && user()}>
+            <AccountPages path={pathname()} />
           </Match>
         </Switch>
       </main>

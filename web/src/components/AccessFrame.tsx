@@ -83,9 +83,16 @@ export function AccountFields(props: {
 /**
  * A form of these pages: its errors by field, its line, whether it sends. `submit` checks (errors
  * found here stop it), sends, and puts the server's refusal beside the fields or in the line; the
- * first field in error takes the focus.
+ * first field in error takes the focus. `words`: how a page words the refusals of its own routes
+ * (the account pages' words unless told).
  */
-export function useAccessForm(form: () => HTMLFormElement | undefined) {
+export function useAccessForm(
+  form: () => HTMLFormElement | undefined,
+  words: { fieldErrors: (error: unknown) => Record<string, string>; problem: (error: unknown) => string } = {
+    fieldErrors: accountFieldErrors,
+    problem: describeAccountProblem,
+  },
+) {
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [formError, setFormError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -104,9 +111,9 @@ export function useAccessForm(form: () => HTMLFormElement | undefined) {
       await send();
       return true;
     } catch (error) {
-      const { _: general, ...fields } = accountFieldErrors(error);
+      const { _: general, ...fields } = words.fieldErrors(error);
       setErrors(fields);
-      setFormError(general ?? (Object.keys(fields).length ? ta(failed) : describeAccountProblem(error)));
+      setFormError(general ?? (Object.keys(fields).length ? ta(failed) : words.problem(error)));
       focusFirstError();
       return false;
     } finally {

@@ -18,9 +18,9 @@ export async function signOutOthers(): Promise<number | null> {
 }
 
 /**
- * The signed-in person's menu in the header: who they are, their sessions, People (owners), and
- * signing out here or everywhere else. A disclosure: the button opens a panel of links and buttons;
- * Escape, a click outside or leaving the page closes it. Where the header is tight only the initial
+ * The signed-in person's menu in the header: who they are, their account, sessions and API keys,
+ * People and the audit log (owners), and signing out here or everywhere else. A disclosure: the
+ * button opens a panel of links and buttons; Escape, a click outside or leaving the page closes it. Where the header is tight only the initial
  * shows. Loaded once someone is signed in (its words with it): not part of the first view's code.
  */
 export default function AccountMenu() {
@@ -69,9 +69,12 @@ export default function AccountMenu() {
                 <span>{person().email}</span>
                 <span class="account-role">{ta(`account.role.${person().role}`)}</span>
               </p>
+              <a href="/account">{ta('account.account')}</a>
               <a href="/sessions">{ta('account.sessions')}</a>
+              <a href="/keys">{ta('account.keys')}</a>
               <Show when={can('manage')}>
                 <a href="/people">{ta('account.people')}</a>
+                <a href="/audit-log">{ta('account.auditLog')}</a>
               </Show>
               <hr />
               <button

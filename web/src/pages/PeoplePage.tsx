@@ -4,6 +4,7 @@ import { useAccessForm } from '../components/AccessFrame.tsx';
 import { Field, FormError, controlProps } from '../components/Field.tsx';
 import { DeleteButton, useItemAction } from '../components/ResourcePage.tsx';
 import { describeAccountProblem, ta } from '../i18n/account-messages.ts';
+import { tp } from '../i18n/account-page-messages.ts';
 import { locale, t } from '../i18n/index.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { formatDateTime } from '../lib/format.ts';
@@ -145,6 +146,13 @@ function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) =
       props.onRemoved();
       addToast('success', ta('people.removed', { name: p().name }));
     });
+  // For someone who lost their phone: they sign in with their password, then turn it on again.
+  const resetTwoFactor = () =>
+    act(async () => {
+      await accountsApi.resetTwoFactor(p().id);
+      props.onSaved({ ...p(), twoFactor: false });
+      addToast('success', tp('people.tfa.resetDone', { name: p().name }));
+    });
   return (
     <tr data-user-id={p().id}>
       <td>
@@ -152,6 +160,12 @@ function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) =
         <Show when={me()}>
           {' '}
           <span class="muted">{ta('people.you')}</span>
+        </Show>
+        <Show when={p().twoFactor}>
+          {' '}
+          <abbr class="tfa-mark" title={tp('people.tfa.title')}>
+            {tp('people.tfa')}
+          </abbr>
         </Show>
       </td>
       <td data-label={ta('people.col.email')} class="people-email">
@@ -170,6 +184,19 @@ function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) =
       </td>
       <td data-label={ta('people.col.since')}>{dateOf(p().createdAt)}</td>
       <td class="people-action">
+        <Show when={!me() && p().twoFactor}>
+          <DeleteButton
+            name={p().name}
+            busy={busy()}
+            onDelete={resetTwoFactor}
+            text={{
+              delete: tp('people.tfa.reset'),
+              confirm: tp('people.tfa.resetConfirm', { name: p().name }),
+              yes: tp('people.tfa.resetYes'),
+              cancel: ta('people.cancel'),
+            }}
+          />{' '}
+        </Show>
         <Show when={!me()}>
           <DeleteButton
             name={p().name}

@@ -1,5 +1,15 @@
-import type { AccountUser, Invite, InvitePreview, SessionInfo, SessionSummary } from '../../../server/contract/accounts.ts';
-import { request } from './api.ts';
+import type {
+  AccountUser,
+  AuditEntry,
+  Invite,
+  InvitePreview,
+  OwnAccount,
+  PersonalKey,
+  SessionInfo,
+  SessionSummary,
+} from '../../../server/contract/accounts.ts';
+import type { Page } from '../../../server/contract/types.ts';
+import { query, request } from './api.ts';
 
 type Role = AccountUser['role'];
 
@@ -12,6 +22,28 @@ export interface NewAccount {
 
 /** POST /api/invites: the invite, with its link's token and URL (answered this once). */
 export type CreatedInvite = Invite & { token: string; url: string };
+
+/** POST /api/keys: the key, with the key itself (answered this once). */
+export type CreatedKey = PersonalKey & { secret: string };
+
+/** A new personal key: `expiresAt` an ISO 8601 time, or none (until revoked). */
+export interface NewKey {
+  name: string;
+  scope: PersonalKey['scope'];
+  expiresAt?: string;
+}
+
+/** The audit log's filters (GET /api/audit-log; docs/accounts.md#audit-log). */
+export interface AuditQuery {
+  actorId?: string;
+  actorKind?: AuditEntry['actor']['kind'];
+  action?: string;
+  targetType?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
 
 const enc = encodeURIComponent;
 
@@ -39,4 +71,23 @@ export const accountsApi = {
   invites: () => request<{ items: Invite[] }>('GET', '/api/invites'),
   invite: (input: { role: Role; email?: string }) => request<CreatedInvite>('POST', '/api/invites', input),
   withdrawInvite: (id: string) => request<void>('DELETE', `/api/invites/${enc(id)}`),
+  /** Turns someone's two-factor sign-in off (they lost their phone). */
+  resetTwoFactor: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}/two-factor`),
+  auditLog: (params: AuditQuery) => request<Page<AuditEntry>>('GET', `/api/audit-log${query({ ...params })}`),
+
+  // The signed-in person's own account: name, password, two-factor sign-in.
+  account: () => request<OwnAccount>('GET', '/api/account'),
+  /** A new password needs the current one, and ends every other session of the person. */
+  updateAccount: (changes: { name: string } | { password: string; currentPassword: string }) => request<OwnAccount>('PATCH', '/api/account', changes),
+  /** Starts enrolment: a secret for the authenticator app (and its otpauth:// URL), on once confirmed. */
+  beginTwoFactor: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/account/two-factor'),
+  /** Turns it on with a code from the app; answers the recovery codes (this once). */
+  confirmTwoFactor: (code: string) => request<{ recoveryCodes: string[] }>('POST', '/api/account/two-factor/confirm', { code }),
+  disableTwoFactor: (password: string) => request<void>('POST', '/api/account/two-factor/disable', { password }),
+  renewRecoveryCodes: (password: string) => request<{ recoveryCodes: string[] }>('POST', '/api/account/recovery-codes', { password }),
+
+  // Personal API keys: one's own (an owner: everyone's with `all`).
+  keys: (all = false) => request<{ items: PersonalKey[] }>('GET', `/api/keys${all ? '?all=true' : ''}`),
+  createKey: (input: NewKey) => request<CreatedKey>('POST', '/api/keys', input),
+  revokeKey: (id: string) => request<void>('DELETE', `/api/keys/${enc(id)}`),
 };
