@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ConflictError } from '../domain/errors.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -35,4 +36,12 @@ export function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The stored hash of an account without a password (made through single sign-on): no password matches it. */
+export const NO_PASSWORD = 'none';
+
+/** 409 for a password or two-factor change of an account that signs in through single sign-on. */
+export function noPassword(): ConflictError {
+  return new ConflictError('This account signs in through single sign-on: its password and two-factor sign-in are the provider’s.', 'no_password');
 }

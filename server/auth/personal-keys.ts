@@ -49,8 +49,9 @@ export class PersonalKeys {
   }
 
   /** Makes a key for a person; the answer's `secret` is shown this once. */
-  async create(userId: string, input: unknown): Promise<PersonalKey & { secret: string }> {
-    const { name, scope, expiresAt } = this.parse(bodyObject(input));
+  async create(person: { userId: string; role: Role }, input: unknown): Promise<PersonalKey & { secret: string }> {
+    const { userId } = person;
+    const { name, scope, expiresAt } = this.parse(bodyObject(input), person.role);
     const mine = await this.db.$count(apiKeys, eq(apiKeys.userId, userId));
     if (mine >= KEY_LIMITS.perPerson)
       throw new ConflictError(`At most ${KEY_LIMITS.perPerson} keys a person: revoke some first.`, 'too_many_keys', { max: KEY_LIMITS.perPerson });
@@ -134,7 +135,8 @@ export class PersonalKeys {
     };
   }
 
-  private parse(body: Record<string, unknown>): { name: string; scope: 'read' | 'write'; expiresAt: Date | null } {
+  /** A key's fields; a viewer may make read keys only (a write key would gain writes the day they were promoted). */
+  private parse(body: Record<string, unknown>, role: Role): { name: string; scope: 'read' | 'write'; expiresAt: Date | null } {
     const errors: FieldError[] = [];
     for (const path of Object.keys(body).filter((key) => !['name', 'scope', 'expiresAt'].includes(key))) {
       errors.push({ path, message: 'is not a known field', code: 'unknown_field' });
@@ -146,6 +148,8 @@ export class PersonalKeys {
     const scope = body.scope ?? 'read';
     if (scope !== 'read' && scope !== 'write')
       errors.push({ path: 'scope', message: 'must be one of read, write', code: 'invalid_choice', params: { allowed: 'read, write' } });
+    else if (scope === 'write' && role === 'viewer')
+      errors.push({ path: 'scope', message: 'a viewer may make read keys only', code: 'scope_above_role', params: { role } });
     let expiresAt: Date | null = null;
     if (body.expiresAt !== undefined && body.expiresAt !== null) {
       const at = typeof body.expiresAt === 'string' && /^\d{4}-\d\d-\d\d/.test(body.expiresAt) ? new Date(body.expiresAt) : new Date(Number.NaN);

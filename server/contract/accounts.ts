@@ -114,4 +114,6 @@ export interface PersonalKey {
 /** The caller's own account (GET /api/account). */
 export interface OwnAccount extends AccountUser {
   recoveryCodesLeft: number;
+  /** False for an account made through single sign-on: it signs in at its provider, with no password (nor two-factor sign-in) here. */
+  hasPassword: boolean;
 }

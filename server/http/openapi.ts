@@ -751,6 +751,7 @@ function buildDocument(): Json {
           {
             ...accountUser,
             recoveryCodesLeft: int,
+            hasPassword: { type: 'boolean', description: 'False for an account made through single sign-on: no password (nor two-factor sign-in) here' },
           },
           { description: "The caller's own account" },
         ),

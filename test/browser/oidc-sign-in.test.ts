@@ -217,6 +217,29 @@ describe('signing in with OpenID Connect', () => {
 
     expect(await sessionOf(page)).toMatchObject({ via: 'session', role: 'viewer', user: { email: NEWCOMER, role: 'viewer' } });
     expect(await users(scene)).toContainEqual(expect.objectContaining({ email: NEWCOMER, name: 'Nina Newcomer', role: 'viewer' }));
+
+    // No password here: none to change, and two-factor sign-in is the provider's.
+    const own = await page.evaluate(async () => {
+      const { csrfToken } = await (await fetch('/api/session')).json();
+      const call = async (method: string, path: string, body?: unknown) => {
+        const answer = await fetch(path, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: answer.status, body: await answer.json() };
+      };
+      return {
+        account: await call('GET', '/api/account'),
+        newPassword: await call('PATCH', '/api/account', { password: 'a password of my own', currentPassword: 'anything' }),
+        twoFactor: await call('POST', '/api/account/two-factor'),
+        rename: await call('PATCH', '/api/account', { name: 'Nina N.' }),
+      };
+    });
+    expect(own.account.body).toMatchObject({ hasPassword: false, twoFactor: false });
+    expect([own.newPassword.status, own.newPassword.body.code]).toEqual([409, 'no_password']);
+    expect([own.twoFactor.status, own.twoFactor.body.code]).toEqual([409, 'no_password']);
+    expect(own.rename.body).toMatchObject({ name: 'Nina N.', hasPassword: false });
     expect(errors).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ describe('personal API keys', () => {
     await vigil?.dispose();
   });
 
-  async function makeKey(person: SignedIn, fields: Record<string, unknown>): Promise<{ id: string; secret: string; prefix: string }> {
+  async function makeKey(person: SignedIn, fields: Record<string, unknown>): Promise<{ id: string; secret: string; prefix: string; scope: string }> {
     const made = await vigil.api('POST', '/api/keys', fields, person.headers);
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     expect(made.headers.get('cache-control')).toBe('no-store');
@@ -67,6 +67,15 @@ describe('personal API keys', () => {
     expect((await vigil.api('POST', '/api/endpoints', endpoint('as viewer'), bearer(key.secret))).body.code).toBe('forbidden_role');
     expect((await vigil.api('DELETE', `/api/users/${person.user.id}`, undefined, owner.headers)).status).toBe(204);
     expect((await vigil.api('GET', '/api/endpoints', undefined, bearer(key.secret))).status).toBe(401);
+  });
+
+  it('is read-only when a viewer makes it: a write key would gain writes the day they were promoted', async () => {
+    const viewer = await invitePerson(vigil, owner, 'viewer');
+    const refused = await vigil.api('POST', '/api/keys', { name: 'wants writes', scope: 'write' }, viewer.headers);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'scope', code: 'scope_above_role', params: { role: 'viewer' } })]);
+    expect((await vigil.api('GET', '/api/keys', undefined, viewer.headers)).body.items).toEqual([]);
+    expect((await makeKey(viewer, { name: 'reads', scope: 'read' })).scope).toBe('read');
   });
 
   it('expires at its time, and is revoked at once by its person or an owner', async () => {

@@ -151,7 +151,8 @@ export function accountRoutes(options: AccountRouteOptions) {
     })
     .post('/keys', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json(await options.personalKeys.create(c.get('principal')!.userId!, await readJson(c)), 201);
+      const principal = c.get('principal')!;
+      return c.json(await options.personalKeys.create({ userId: principal.userId!, role: principal.role }, await readJson(c)), 201);
     })
     .delete('/keys/:id', async (c) => {
       const principal = c.get('principal')!;

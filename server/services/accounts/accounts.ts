@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { users } from '../../../db/schema/index.ts';
-import { hashPassword, sameSecret, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
+import { hashPassword, NO_PASSWORD, noPassword, sameSecret, UNMATCHABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
 import type { Role } from '../../auth/roles.ts';
 import type { SessionStore, SessionUser, SessionView } from '../../auth/sessions.ts';
 import type { PersonalKeys } from '../../auth/personal-keys.ts';
@@ -144,7 +144,7 @@ export class Accounts {
   /** The caller's own account, with whether two-factor sign-in is on and how many recovery codes are left. */
   async own(userId: string): Promise<OwnAccount> {
     const row = await this.row(userId);
-    return { ...toAccountUser(row), recoveryCodesLeft: row.recoveryCodes.length };
+    return { ...toAccountUser(row), recoveryCodesLeft: row.recoveryCodes.length, hasPassword: row.passwordHash !== NO_PASSWORD };
   }
 
   /**
@@ -173,6 +173,7 @@ export class Accounts {
       else changes.name = name;
     }
     if (body.password !== undefined) {
+      if (row.passwordHash === NO_PASSWORD) throw noPassword();
       const password = typeof body.password === 'string' ? body.password : '';
       const problems = passwordErrors(password, row.email);
       errors.push(...problems);
@@ -254,9 +255,6 @@ export class Accounts {
     return { user: toAccountUser(row), token, session: view };
   }
 }
-
-/** The stored hash of an account without a password (made through single sign-on): no password matches it. */
-export const NO_PASSWORD = 'none';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 

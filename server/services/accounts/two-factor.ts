@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { users } from '../../../db/schema/index.ts';
-import { verifyPassword } from '../../auth/passwords.ts';
+import { NO_PASSWORD, noPassword, verifyPassword } from '../../auth/passwords.ts';
 import { matchingStep, newRecoveryCodes, newTotpSecret, otpauthUrl, recoveryHash } from '../../auth/totp.ts';
 import { bodyObject } from '../../domain/account-input.ts';
 import type { PasswordThrottle } from './password-throttle.ts';
@@ -24,6 +24,7 @@ export class TwoFactor {
   /** Starts enrolment: a new secret, kept pending until `confirm`. */
   async begin(userId: string): Promise<{ secret: string; otpauthUrl: string }> {
     const row = await this.user(userId);
+    if (row.passwordHash === NO_PASSWORD) throw noPassword();
     if (row.totpSecret) throw new ConflictError('Two-factor sign-in is on already: turn it off first to enrol another app.', 'two_factor_on');
     const secret = newTotpSecret();
     await this.db.update(users).set({ totpPendingSecret: secret }).where(eq(users.id, userId));
