@@ -136,7 +136,7 @@ for (const kind of options.dbs) {
     signIns.sort((a, b) => a - b);
 
     lines.push(
-      `\n${db.label}: GET /api/summary, ${options.requests} requests × ${options.runs} runs, ${options.concurrency} at a time (medians of the runs)\n`,
+      `\n${kind === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'}: GET /api/summary, ${options.requests} requests × ${options.runs} runs, ${options.concurrency} at a time (medians of the runs)\n`,
     );
     lines.push('| caller | requests/s | p50 ms | p99 ms | Vigil CPU ms per request |', '| --- | ---: | ---: | ---: | ---: |');
     for (const [name] of callers) {
