@@ -25,10 +25,10 @@ const PeoplePage = lazy(() => import('./pages/PeoplePage.tsx'));
 const SessionsPage = lazy(() => import('./pages/SessionsPage.tsx'));
 // One's own account and API keys, and the owner's audit log: one chunk (pages/AccountPages.tsx says why).
 const AccountPages = lazy(() => import('./pages/AccountPages.tsx'));
-// Before the dashboard: set-up, sign-in, an invite (their words and forms load with them).
+// Before the dashboard: set-up, sign-in, a link's page (an invite, a password reset: one chunk); their words and forms load with them.
 const SetupPage = lazy(() => import('./pages/SetupPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
-const InvitePage = lazy(() => import('./pages/InvitePage.tsx'));
+const LinkPages = lazy(() => import('./pages/LinkPages.tsx'));
 
 export function App() {
   return (
@@ -43,8 +43,8 @@ export function App() {
         <Match when={gate() === 'sign-in'}>
           <SignInPage />
         </Match>
-        <Match when={gate() === 'invite'}>
-          <InvitePage />
+        <Match when={gate() === 'link'}>
+          <LinkPages />
         </Match>
       </Switch>
       <Toasts />

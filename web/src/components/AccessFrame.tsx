@@ -123,7 +123,22 @@ export function useAccessForm(
   return { errors, formError, setFormError, busy, submit };
 }
 
-/** The token of a link's fragment (#token=…): set-up and invite links carry it there, where no server log sees it. */
+/** The email the sign-in page starts with, once (after a password reset: whose it was). */
+let signInEmail = '';
+
+/** Has the next sign-in page start with this email. */
+export function prefillSignIn(email: string) {
+  signInEmail = email;
+}
+
+/** The email to start the sign-in page with (empty unless prefilled), then forgotten. */
+export function takeSignInEmail(): string {
+  const email = signInEmail;
+  signInEmail = '';
+  return email;
+}
+
+/** The token of a link's fragment (#token=…): set-up, invite and password reset links carry it there, where no server log sees it. */
 export function fragmentToken(): string | null {
   return new URLSearchParams(window.location.hash.slice(1)).get('token');
 }

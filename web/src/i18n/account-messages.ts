@@ -5,7 +5,7 @@ import { describeRequestError } from './server-messages.ts';
 import { translator } from './translator.ts';
 
 /**
- * The words of the set-up, sign-in and invite pages, of People and Sessions, and of the header's
+ * The words of the set-up, sign-in, invite and password reset pages, of People and Sessions, and of the header's
  * account menu, in English and Korean. Apart from messages.ts because only those need them: they
  * load with them, not with the first view (whose JavaScript has a budget). What a role may not do
  * stays in messages.ts (any page may be told).
@@ -64,6 +64,7 @@ const en = {
   'signIn.ended': 'Your session has ended: sign in again.',
   'signIn.useKey': 'Use an API key instead',
   'signIn.noAccount': 'No account yet? Ask the owner of this Vigil for an invite.',
+  'signIn.forgot': 'Forgot your password? Ask the owner of this Vigil for a password reset link.',
   'signIn.codeNeeded': 'Two-factor sign-in is on for this account: enter the code your authenticator app shows.',
   'signIn.code': 'Code from your authenticator app',
   'signIn.recoveryCode': 'Recovery code',
@@ -87,6 +88,20 @@ const en = {
   'invite.emailTaken': 'An account with this email address exists already: sign in instead.',
   'invite.signIn': 'Sign in',
   'invite.welcome': 'Welcome, {name}.',
+
+  'reset.title': 'Reset password',
+  'reset.offer': 'Set a new password for {name} ({email}).',
+  'reset.madeBy': '{createdBy} made this link. It works once, until {time}.',
+  'reset.signsOut': 'Setting it signs this account out on every browser and device. Then sign in with the new password.',
+  'reset.password': 'New password',
+  'reset.again': 'New password again',
+  'reset.submit': 'Set new password',
+  'reset.submitting': 'Setting…',
+  'reset.done': 'The new password for {email} is set, and every session of this account was signed out.',
+  'reset.done.next': 'Sign in with the new password (and the code from your authenticator app, if two-factor sign-in is on).',
+  'reset.signIn': 'Sign in',
+  'reset.notValid': 'This password reset link has been used, replaced by a newer one or has expired: ask the owner of this Vigil for a new one.',
+  'reset.noToken': 'This link is incomplete: open the whole password reset link you were given, or ask the owner of this Vigil for a new one.',
 
   'people.title': 'People',
   'people.intro': 'Who may use this Vigil, and what each role may do.',
@@ -203,6 +218,7 @@ const ko: Record<AccountMessageKey, string> = {
   'signIn.ended': '세션이 끝났습니다. 다시 로그인하세요.',
   'signIn.useKey': '대신 API 키 사용',
   'signIn.noAccount': '아직 계정이 없나요? 이 Vigil의 소유자에게 초대를 요청하세요.',
+  'signIn.forgot': '비밀번호를 잊으셨나요? 이 Vigil의 소유자에게 비밀번호 재설정 링크를 요청하세요.',
   'signIn.codeNeeded': '이 계정은 2단계 인증을 사용합니다. 인증 앱에 표시된 코드를 입력하세요.',
   'signIn.code': '인증 앱의 코드',
   'signIn.recoveryCode': '복구 코드',
@@ -226,6 +242,20 @@ const ko: Record<AccountMessageKey, string> = {
   'invite.emailTaken': '이 이메일 주소로 된 계정이 이미 있습니다. 대신 로그인하세요.',
   'invite.signIn': '로그인',
   'invite.welcome': '{name} 님, 환영합니다.',
+
+  'reset.title': '비밀번호 재설정',
+  'reset.offer': '{name} 님({email})의 새 비밀번호를 설정하세요.',
+  'reset.madeBy': '{createdBy} 님이 만든 링크입니다. {time}까지 한 번 쓸 수 있습니다.',
+  'reset.signsOut': '새 비밀번호를 설정하면 이 계정은 모든 브라우저와 기기에서 로그아웃됩니다. 그런 다음 새 비밀번호로 로그인하세요.',
+  'reset.password': '새 비밀번호',
+  'reset.again': '새 비밀번호 확인',
+  'reset.submit': '새 비밀번호 설정',
+  'reset.submitting': '설정하는 중…',
+  'reset.done': '{email} 계정의 새 비밀번호를 설정했습니다. 이 계정의 모든 세션은 로그아웃되었습니다.',
+  'reset.done.next': '새 비밀번호로 로그인하세요. 2단계 인증을 사용 중이면 인증 앱의 코드도 입력해야 합니다.',
+  'reset.signIn': '로그인',
+  'reset.notValid': '이미 사용했거나 새 링크로 바뀌었거나 만료된 비밀번호 재설정 링크입니다. 이 Vigil의 소유자에게 새 링크를 요청하세요.',
+  'reset.noToken': '링크가 잘렸습니다. 받은 비밀번호 재설정 링크 전체를 열거나, 이 Vigil의 소유자에게 새 링크를 요청하세요.',
 
   'people.title': '구성원',
   'people.intro': '이 Vigil을 쓸 수 있는 사람과 역할별로 할 수 있는 일입니다.',
@@ -318,6 +348,7 @@ const PROBLEMS: Record<string, AccountMessageKey> = {
   setup_not_local: 'setup.notLocal',
   already_set_up: 'setup.done',
   invite_not_valid: 'invite.notValid',
+  reset_not_valid: 'reset.notValid',
   email_taken: 'invite.emailTaken',
   last_owner: 'people.lastOwner',
   too_many_invites: 'invite.new.tooMany',

@@ -1,10 +1,10 @@
 import { ApiError } from '../services/api.ts';
-import { describeAccountError, describeAccountProblem } from './account-messages.ts';
+import { describeAccountError, describeAccountProblem, ta } from './account-messages.ts';
 import { translator } from './translator.ts';
 
 /**
  * The words of one's own account page (name, password, two-factor sign-in), the API keys page, the
- * audit log, and People's two-factor reset, in English and Korean. Apart from account-messages.ts
+ * audit log, and People's two-factor reset and password reset links, in English and Korean. Apart from account-messages.ts
  * because only those pages need them: they load with them, never with the first view or the sign-in
  * page.
  */
@@ -27,6 +27,9 @@ const en = {
   'me.password.save': 'Change password',
   'me.password.saving': 'Changing…',
   'me.password.saved': 'Password changed. Your other sessions were signed out.',
+  'me.signIn.title': 'Signing in',
+  'me.sso': 'You sign in with {name}: your password and two-factor sign-in are kept there.',
+  'me.sso.unnamed': 'You sign in through single sign-on: your password and two-factor sign-in are kept there.',
 
   'tfa.title': 'Two-factor sign-in',
   'tfa.off': 'Off. With it on, signing in asks for a code from an authenticator app on your phone as well as your password.',
@@ -180,6 +183,9 @@ const en = {
   'audit.action.key.revoked': 'Revoked an API key',
   'audit.action.invite.created': 'Invited someone',
   'audit.action.invite.withdrawn': 'Withdrew an invite',
+  'audit.action.user.password-reset-link-made': 'Made a password reset link',
+  'audit.action.user.password-reset-link-withdrawn': 'Withdrew a password reset link',
+  'audit.action.account.password-reset': 'Set a new password with a reset link',
 
   'people.tfa': '2FA',
   'people.tfa.title': 'Two-factor sign-in is on',
@@ -188,6 +194,16 @@ const en = {
     'Turn off two-factor sign-in for {name}? For someone who lost their phone: they sign in with their password, then turn it on again.',
   'people.tfa.resetYes': 'Yes, turn off',
   'people.tfa.resetDone': 'Two-factor sign-in is off for {name}',
+
+  'people.reset': 'Password reset link',
+  'people.reset.title': 'Password reset link · {name} ({email})',
+  'people.reset.once': 'Shown this once: copy it now and give it to {name}. It works once, for 24 hours (until {time}).',
+  'people.reset.effect': 'Setting a password with it signs {name} out everywhere. A new link replaces this one.',
+  'people.reset.copy': 'Copy link',
+  'people.reset.withdraw': 'Withdraw link',
+  'people.reset.withdrawn': 'Password reset link for {name} withdrawn',
+  'people.reset.close': 'Done',
+  'people.reset.gone': 'The link for {name} was no longer open (used already?): nothing to withdraw.',
 
   'err.wrongPassword': 'This is not your password',
   'err.wrongCode': 'Not the code the app shows now: enter the newest one',
@@ -198,6 +214,8 @@ const en = {
   'err.twoFactorOn': 'Two-factor sign-in is on already.',
   'err.twoFactorNotStarted': 'That took too long: start again.',
   'err.twoFactorOff': 'Two-factor sign-in is off.',
+  'err.noPassword': 'This account signs in through single sign-on: it has no password here.',
+  'err.scopeAboveRole': 'Your role ({role}) may make read keys only',
 } as const;
 
 export type AccountPageMessageKey = keyof typeof en;
@@ -221,6 +239,9 @@ const ko: Record<AccountPageMessageKey, string> = {
   'me.password.save': '비밀번호 바꾸기',
   'me.password.saving': '바꾸는 중…',
   'me.password.saved': '비밀번호를 바꿨습니다. 다른 세션은 모두 로그아웃되었습니다.',
+  'me.signIn.title': '로그인 방식',
+  'me.sso': '{name}(으)로 로그인합니다. 비밀번호와 2단계 인증은 그곳에서 관리합니다.',
+  'me.sso.unnamed': '통합 로그인으로 로그인합니다. 비밀번호와 2단계 인증은 그곳에서 관리합니다.',
 
   'tfa.title': '2단계 인증',
   'tfa.off': '꺼져 있습니다. 켜면 로그인할 때 비밀번호와 함께 휴대폰 인증 앱의 코드를 입력해야 합니다.',
@@ -375,6 +396,9 @@ const ko: Record<AccountPageMessageKey, string> = {
   'audit.action.key.revoked': 'API 키 폐기',
   'audit.action.invite.created': '초대하기',
   'audit.action.invite.withdrawn': '초대 철회',
+  'audit.action.user.password-reset-link-made': '비밀번호 재설정 링크 만들기',
+  'audit.action.user.password-reset-link-withdrawn': '비밀번호 재설정 링크 철회',
+  'audit.action.account.password-reset': '재설정 링크로 새 비밀번호 설정',
 
   'people.tfa': '2FA',
   'people.tfa.title': '2단계 인증 사용 중',
@@ -382,6 +406,16 @@ const ko: Record<AccountPageMessageKey, string> = {
   'people.tfa.resetConfirm': '{name} 님의 2단계 인증을 끌까요? 휴대폰을 잃어버린 사람을 위한 것입니다. 비밀번호로 로그인한 뒤 2단계 인증을 다시 켜면 됩니다.',
   'people.tfa.resetYes': '끄기',
   'people.tfa.resetDone': '{name} 님의 2단계 인증을 껐습니다',
+
+  'people.reset': '비밀번호 재설정 링크',
+  'people.reset.title': '비밀번호 재설정 링크 · {name} ({email})',
+  'people.reset.once': '지금 한 번만 보입니다. 복사해서 {name} 님에게 전하세요. 24시간 동안({time}까지) 한 번 쓸 수 있습니다.',
+  'people.reset.effect': '이 링크로 비밀번호를 설정하면 {name} 님은 모든 곳에서 로그아웃됩니다. 새 링크를 만들면 이 링크는 쓸 수 없게 됩니다.',
+  'people.reset.copy': '링크 복사',
+  'people.reset.withdraw': '링크 철회',
+  'people.reset.withdrawn': '{name} 님의 비밀번호 재설정 링크를 철회했습니다',
+  'people.reset.close': '완료',
+  'people.reset.gone': '{name} 님의 링크는 이미 사용되었거나 철회되어 철회할 것이 없습니다.',
 
   'err.wrongPassword': '비밀번호가 틀렸습니다',
   'err.wrongCode': '앱에 지금 표시된 코드가 아닙니다. 가장 최근 코드를 입력하세요',
@@ -392,6 +426,8 @@ const ko: Record<AccountPageMessageKey, string> = {
   'err.twoFactorOn': '2단계 인증이 이미 켜져 있습니다.',
   'err.twoFactorNotStarted': '시간이 너무 오래 지났습니다. 처음부터 다시 하세요.',
   'err.twoFactorOff': '2단계 인증이 꺼져 있습니다.',
+  'err.noPassword': '이 계정은 통합 로그인을 사용하므로 여기에는 비밀번호가 없습니다.',
+  'err.scopeAboveRole': '내 역할({role})로는 읽기 키만 만들 수 있습니다',
 };
 
 /**
@@ -430,6 +466,7 @@ const FIELD_ERRORS: Record<string, AccountPageMessageKey> = {
   too_far: 'err.tooFar',
   invalid_time: 'err.invalidTime',
   empty: 'err.empty',
+  scope_above_role: 'err.scopeAboveRole',
 };
 
 /**
@@ -444,7 +481,10 @@ export function pageFieldErrors(error: unknown, rename: Record<string, string> =
   for (const e of listed) {
     const key = FIELD_ERRORS[e.code];
     const path = rename[e.path] ?? (e.path || '_');
-    errors[path] ??= key ? tp(key, e.params) : describeAccountError(e);
+    // A role named by the server (scope_above_role) in words.
+    const role = e.params?.role;
+    const params = role === 'viewer' || role === 'editor' || role === 'owner' ? { ...e.params, role: ta(`account.role.${role}`) } : e.params;
+    errors[path] ??= key ? tp(key, params) : describeAccountError(e);
   }
   return errors;
 }
@@ -454,6 +494,7 @@ const PROBLEMS: Record<string, AccountPageMessageKey> = {
   two_factor_on: 'err.twoFactorOn',
   two_factor_not_started: 'err.twoFactorNotStarted',
   two_factor_off: 'err.twoFactorOff',
+  no_password: 'err.noPassword',
   too_many_keys: 'keys.tooMany',
 };
 

@@ -7,7 +7,7 @@ import { type AccountPageMessageKey, describePageProblem, pageFieldErrors, tp } 
 import { t } from '../i18n/index.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { accountsApi } from '../services/accounts-api.ts';
-import { refreshSession } from '../stores/session.store.ts';
+import { refreshSession, session } from '../stores/session.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import '../accounts.css';
 
@@ -19,10 +19,13 @@ const FEW_CODES = 3;
 
 /**
  * The signed-in person's own account: who they are, their name and password, and two-factor
- * sign-in (enrolled with a key typed into an authenticator app, its recovery codes shown once).
+ * sign-in (enrolled with a key typed into an authenticator app, its recovery codes shown once). An
+ * account made through single sign-on is told that its provider keeps those.
  */
 export default function AccountPage() {
   const [loadError, setLoadError] = createSignal('');
+  // An account made through single sign-on has no password here (nor two-factor sign-in): its provider keeps them.
+  const oidc = () => session()?.oidc?.name ?? null;
   const [account, { mutate }] = createResource(() =>
     accountsApi.account().catch((error: unknown) => {
       setLoadError(describePageProblem(error));
@@ -55,16 +58,26 @@ export default function AccountPage() {
               <NameForm name={me().name} onSaved={mutate} />
             </section>
 
-            <section class="account-part" aria-labelledby="me-password-title">
-              <h2 id="me-password-title">{tp('me.password.title')}</h2>
-              <p class="muted">{tp('me.password.intro')}</p>
-              <PasswordForm />
-            </section>
+            <Show
+              when={me().hasPassword}
+              fallback={
+                <section class="account-part" aria-labelledby="me-sso-title">
+                  <h2 id="me-sso-title">{tp('me.signIn.title')}</h2>
+                  <p class="account-sso">{oidc() ? tp('me.sso', { name: oidc()! }) : tp('me.sso.unnamed')}</p>
+                </section>
+              }
+            >
+              <section class="account-part" aria-labelledby="me-password-title">
+                <h2 id="me-password-title">{tp('me.password.title')}</h2>
+                <p class="muted">{tp('me.password.intro')}</p>
+                <PasswordForm />
+              </section>
 
-            <section class="account-part" aria-labelledby="tfa-title">
-              <h2 id="tfa-title">{tp('tfa.title')}</h2>
-              <TwoFactorPart account={me()} onChanged={(changes) => mutate({ ...me(), ...changes })} />
-            </section>
+              <section class="account-part" aria-labelledby="tfa-title">
+                <h2 id="tfa-title">{tp('tfa.title')}</h2>
+                <TwoFactorPart account={me()} onChanged={(changes) => mutate({ ...me(), ...changes })} />
+              </section>
+            </Show>
           </>
         )}
       </Show>

@@ -1,5 +1,5 @@
 import { For, Show, createResource, createSignal, onMount } from 'solid-js';
-import type { AccountUser, Invite } from '../../../server/contract/accounts.ts';
+import type { AccountUser, Invite, PasswordReset } from '../../../server/contract/accounts.ts';
 import { useAccessForm } from '../components/AccessFrame.tsx';
 import { Field, FormError, controlProps } from '../components/Field.tsx';
 import { DeleteButton, useItemAction } from '../components/ResourcePage.tsx';
@@ -9,6 +9,7 @@ import { locale, t } from '../i18n/index.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { type CreatedInvite, accountsApi } from '../services/accounts-api.ts';
+import { ApiError } from '../services/api.ts';
 import { refreshSession, user } from '../stores/session.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 import '../accounts.css';
@@ -21,9 +22,16 @@ const dateOf = (iso: string) => new Date(iso).toLocaleDateString(locale());
 /** An item's actions, one at a time; a refusal told in these pages' words (the last owner…). */
 const useAction = () => useItemAction(describeAccountProblem);
 
+/** A password reset link just made, and whose. */
+interface MadeReset {
+  reset: PasswordReset;
+  person: AccountUser;
+}
+
 /**
  * The owner's page of people: everyone with an account (their role changed in place, removed after
- * asking), inviting someone (the link shown once, with a copy button), and the open invites.
+ * asking, a password reset link made for them), inviting someone (the link shown once, with a copy
+ * button), and the open invites.
  */
 export default function PeoplePage() {
   const [loadError, setLoadError] = createSignal('');
@@ -34,6 +42,7 @@ export default function PeoplePage() {
   const [people, { mutate: setPeople }] = createResource(() => accountsApi.users().then(({ items }) => items, failed));
   const [invites, { mutate: setInvites }] = createResource(() => accountsApi.invites().then(({ items }) => items, failed));
   const [created, setCreated] = createSignal<CreatedInvite | null>(null);
+  const [reset, setReset] = createSignal<MadeReset | null>(null);
 
   return (
     <section class="people-page" aria-labelledby="people-title">
@@ -72,7 +81,11 @@ export default function PeoplePage() {
                     <PersonRow
                       person={person}
                       onSaved={(saved) => setPeople(list().map((p) => (p.id === saved.id ? saved : p)))}
-                      onRemoved={() => setPeople(list().filter((p) => p.id !== person.id))}
+                      onRemoved={() => {
+                        setPeople(list().filter((p) => p.id !== person.id));
+                        if (reset()?.person.id === person.id) setReset(null);
+                      }}
+                      onReset={(made) => setReset({ reset: made, person })}
                     />
                   )}
                 </For>
@@ -80,6 +93,10 @@ export default function PeoplePage() {
             </table>
           </div>
         )}
+      </Show>
+      {/* Its link leaves the page with it, when dismissed or withdrawn, or when the page is left. */}
+      <Show when={reset()} keyed>
+        {(made) => <ResetLink made={made} onClose={() => setReset(null)} />}
       </Show>
 
       <h2 id="invite-new-title">{ta('invite.new.title')}</h2>
@@ -123,7 +140,7 @@ export default function PeoplePage() {
   );
 }
 
-function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) => void; onRemoved: () => void }) {
+function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) => void; onRemoved: () => void; onReset: (made: PasswordReset) => void }) {
   const { busy, act } = useAction();
   const p = () => props.person;
   const me = () => user()?.id === p().id;
@@ -152,6 +169,11 @@ function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) =
       await accountsApi.resetTwoFactor(p().id);
       props.onSaved({ ...p(), twoFactor: false });
       addToast('success', tp('people.tfa.resetDone', { name: p().name }));
+    });
+  // For someone who forgot their password (single sign-on people too: it gives them one).
+  const makeReset = () =>
+    act(async () => {
+      props.onReset(await accountsApi.makePasswordReset(p().id));
     });
   return (
     <tr data-user-id={p().id}>
@@ -184,6 +206,11 @@ function PersonRow(props: { person: AccountUser; onSaved: (saved: AccountUser) =
       </td>
       <td data-label={ta('people.col.since')}>{dateOf(p().createdAt)}</td>
       <td class="people-action">
+        <Show when={!me()}>
+          <button type="button" disabled={busy()} onClick={() => void makeReset()} aria-label={`${tp('people.reset')}: ${p().name}`}>
+            {tp('people.reset')}
+          </button>{' '}
+        </Show>
         <Show when={!me() && p().twoFactor}>
           <DeleteButton
             name={p().name}
@@ -281,6 +308,70 @@ function CreatedLink(props: { invite: CreatedInvite; onClose: () => void }) {
       <button type="button" onClick={() => props.onClose()}>
         {ta('invite.new.close')}
       </button>
+    </div>
+  );
+}
+
+/**
+ * A password reset link just made: shown this once, selected for copying, with what it does; "Done"
+ * takes it off the page, "Withdraw link" makes it stop working too.
+ */
+function ResetLink(props: { made: MadeReset; onClose: () => void }) {
+  const [copied, setCopied] = createSignal<boolean | null>(null);
+  const { busy, act } = useAction();
+  let input: HTMLInputElement | undefined;
+  onMount(() => {
+    input?.select();
+    input?.scrollIntoView({ block: 'nearest' });
+  });
+  const person = () => props.made.person;
+  const copy = async () => setCopied(await copyText(props.made.reset.url));
+  const withdraw = () =>
+    act(async () => {
+      try {
+        await accountsApi.withdrawPasswordReset(person().id);
+        addToast('success', tp('people.reset.withdrawn', { name: person().name }));
+      } catch (error) {
+        // None open: used meanwhile (or withdrawn in another tab).
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+        addToast('info', tp('people.reset.gone', { name: person().name }));
+      }
+      props.onClose();
+    });
+  return (
+    <div class="invite-created reset-created" role="group" aria-labelledby="reset-link-title">
+      <label id="reset-link-title" for="reset-link">
+        {tp('people.reset.title', { name: person().name, email: person().email })}
+      </label>
+      <div class="invite-link-row">
+        <input
+          ref={input}
+          id="reset-link"
+          class="invite-link"
+          type="text"
+          readOnly
+          spellcheck={false}
+          autocomplete="off"
+          value={props.made.reset.url}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button type="button" class="primary" onClick={() => void copy()}>
+          {tp('people.reset.copy')}
+        </button>
+      </div>
+      <p class="key-once">{tp('people.reset.once', { name: person().name, time: formatDateTime(props.made.reset.expiresAt) })}</p>
+      <p class="muted">{tp('people.reset.effect', { name: person().name })}</p>
+      <p class="invite-copied" role="status">
+        {copied() === null ? '' : copied() ? ta('invite.new.copied') : ta('invite.new.copyFailed')}
+      </p>
+      <div class="actions account-actions">
+        <button type="button" onClick={() => props.onClose()}>
+          {tp('people.reset.close')}
+        </button>
+        <button type="button" class="danger" disabled={busy()} onClick={() => void withdraw()}>
+          {tp('people.reset.withdraw')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { Show, createSignal } from 'solid-js';
+import { Show, createSignal, onMount } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { AccessFrame, useAccessForm } from '../components/AccessFrame.tsx';
+import { AccessFrame, takeSignInEmail, useAccessForm } from '../components/AccessFrame.tsx';
 import { Field, FormError, controlProps } from '../components/Field.tsx';
 import { type AccountMessageKey, ta } from '../i18n/account-messages.ts';
 import { pathname, searchParams } from '../lib/router.ts';
@@ -24,12 +24,17 @@ const OIDC_ERRORS: Record<string, AccountMessageKey> = {
  * key when API_KEY is set.
  */
 export default function SignInPage() {
-  const [values, setValues] = createStore({ email: '', password: '', code: '' });
+  // After a password reset, its person's email: the new password is all there is to type.
+  const prefilled = takeSignInEmail();
+  const [values, setValues] = createStore({ email: prefilled, password: '', code: '' });
   /** Asked for after a right password: the app's code, or a recovery code. */
   const [second, setSecond] = createSignal<'code' | 'recovery' | null>(null);
   let form: HTMLFormElement | undefined;
   const { errors, formError, setFormError, busy, submit } = useAccessForm(() => form);
   const oidc = () => session()?.oidc?.name ?? null;
+  onMount(() => {
+    if (prefilled) document.getElementById('f-password')?.focus();
+  });
   const oidcError = OIDC_ERRORS[searchParams().get('signin-error') ?? ''];
   if (oidcError) setFormError(ta(oidcError, { name: oidc() ?? '' }));
   // Back here after the provider, without the reason in the address.
@@ -147,7 +152,10 @@ export default function SignInPage() {
           </button>
         </p>
       </Show>
-      <p class="access-aside muted">{ta('signIn.noAccount')}</p>
+      <p class="access-aside muted">
+        <span>{ta('signIn.forgot')}</span>
+        <span>{ta('signIn.noAccount')}</span>
+      </p>
     </AccessFrame>
   );
 }

@@ -4,6 +4,8 @@ import type {
   Invite,
   InvitePreview,
   OwnAccount,
+  PasswordReset,
+  PasswordResetPreview,
   PersonalKey,
   SessionInfo,
   SessionSummary,
@@ -57,6 +59,10 @@ export const accountsApi = {
   signIn: (credentials: { email: string; password: string }) => request<SessionInfo>('POST', '/api/session', credentials, { quiet: true }),
   invitation: (token: string) => request<InvitePreview>('GET', `/api/invitations/${enc(token)}`, undefined, { quiet: true }),
   accept: (token: string, account: NewAccount) => request<SessionInfo>('POST', `/api/invitations/${enc(token)}`, account, { quiet: true }),
+  /** Whose password a reset link sets; 409 reset_not_valid when it has been used, replaced or has expired. */
+  passwordReset: (token: string) => request<PasswordResetPreview>('GET', `/api/password-resets/${enc(token)}`, undefined, { quiet: true }),
+  /** Sets the new password: the link is used up and every session of its person ends; nobody is signed in. */
+  resetPassword: (token: string, password: string) => request<void>('POST', `/api/password-resets/${enc(token)}`, { password }, { quiet: true }),
 
   /** The signed-in person's own sessions. */
   sessions: () => request<{ items: SessionSummary[] }>('GET', '/api/sessions'),
@@ -73,6 +79,9 @@ export const accountsApi = {
   withdrawInvite: (id: string) => request<void>('DELETE', `/api/invites/${enc(id)}`),
   /** Turns someone's two-factor sign-in off (they lost their phone). */
   resetTwoFactor: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}/two-factor`),
+  /** A one-time link that sets someone's password (they forgot it): its URL answered this once; it replaces their earlier one. */
+  makePasswordReset: (id: string) => request<PasswordReset>('POST', `/api/users/${enc(id)}/password-reset`),
+  withdrawPasswordReset: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}/password-reset`),
   auditLog: (params: AuditQuery) => request<Page<AuditEntry>>('GET', `/api/audit-log${query({ ...params })}`),
 
   // The signed-in person's own account: name, password, two-factor sign-in.

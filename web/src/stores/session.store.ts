@@ -30,12 +30,13 @@ const [deferred, setDeferred] = createSignal(false);
 
 export { session, ended };
 
-/** What the page shows: the set-up, sign-in or invite page, the dashboard, or nothing yet. */
-export type Gate = 'loading' | 'setup' | 'sign-in' | 'invite' | 'app';
+/** What the page shows: the set-up or sign-in page, a link's page (an invite, a password reset), the dashboard, or nothing yet. */
+export type Gate = 'loading' | 'setup' | 'sign-in' | 'link' | 'app';
 
 /**
  * Which page the caller gets (reactive):
- * 1. An invite link (/invite#token=…) is its own page, signed in or not.
+ * 1. An invite link (/invite#token=…) or a password reset link (/reset-password#token=…) is its
+ *    own page, signed in or not.
  * 2. Before an owner exists, the set-up page, at / and /setup; this machine may go on without an
  *    account once it asked to (SETUP_DEFERRED), and an API_KEY holder may too. /setup stays reachable.
  * 3. Once set up, nobody authenticated gets the sign-in page, at whatever path they asked for.
@@ -43,7 +44,7 @@ export type Gate = 'loading' | 'setup' | 'sign-in' | 'invite' | 'app';
 export const gate = (): Gate => gateOf(session(), pathname(), deferred(), unanswered());
 
 function gateOf(info: SessionInfo | null, path: string, deferredNow: boolean, unansweredNow: boolean): Gate {
-  if (path === '/invite') return 'invite';
+  if (path === '/invite' || path === '/reset-password') return 'link';
   if (!info) return unansweredNow ? 'app' : 'loading';
   if (info.setupRequired) {
     const mayGoOn = info.via === 'api-key' || (info.via === 'local' && deferredNow);
