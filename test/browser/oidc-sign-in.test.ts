@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountUser, AuditEntry, SessionInfo } from '../../server/contract/accounts.ts';
-import { launchBrowser, newPage, type OpenedPage } from '../support/browser.ts';
+import { launchBrowser, newPage, type OpenedPage, saveScreenshot } from '../support/browser.ts';
 import { freePort } from '../support/free-port.ts';
 import { startOidcProvider, type OidcAccount, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
@@ -240,6 +240,14 @@ describe('signing in with OpenID Connect', () => {
     expect([own.newPassword.status, own.newPassword.body.code]).toEqual([409, 'no_password']);
     expect([own.twoFactor.status, own.twoFactor.body.code]).toEqual([409, 'no_password']);
     expect(own.rename.body).toMatchObject({ name: 'Nina N.', hasPassword: false });
+
+    // The Account page says where the password and two-factor sign-in are kept, and keeps the name form.
+    await page.goto(`${scene.base}/account`);
+    await page.getByText(`You sign in with ${SSO_NAME}: your password and two-factor sign-in are kept there.`).waitFor();
+    expect(await page.getByRole('heading', { name: 'Password' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Two-factor sign-in' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save name' }).isVisible()).toBe(true);
+    await saveScreenshot(page, 'oidc-account-page');
     expect(errors).toEqual([]);
   });
 

@@ -11,9 +11,9 @@ import { seriousViolations } from '../support/page-checks.ts';
  * Password reset links in the dashboard, in real Chromium: the owner makes one on People (shown
  * once), the person opens it signed out in another browser, sets a new password, and is signed out
  * everywhere while nobody is signed in; the link then refuses; a new link replaces the earlier one
- * and Withdraw ends one; a signed-in owner may use a link too. Also: the Account page of an account
- * made through single sign-on, a key scope above one's role said beside its field, Korean, axe
- * (with a success toast shown) and a phone's width.
+ * and Withdraw ends one; a signed-in owner may use a link too. Also: a key scope above one's role
+ * said beside its field, Korean, axe (with a success toast shown) and a phone's width. (The Account
+ * page of a single sign-on account: test/browser/oidc-sign-in.test.ts, with a real provider.)
  */
 
 const env = useBrowserTestEnv();
@@ -256,37 +256,6 @@ describe('a password reset link', () => {
     await page.goto(`${env.base()}/reset-password#token=not-a-token`);
     await page.reload();
     await page.getByText('This password reset link has been used, replaced by a newer one or has expired').waitFor();
-    expect(errors).toEqual([]);
-  });
-});
-
-describe('the Account page of a single sign-on account', () => {
-  it('says the provider keeps its password and two-factor sign-in, and keeps the name form', async () => {
-    await ownerByApi();
-    const { page, errors } = await visit('/');
-    await signIn(page, OWNER.email);
-    await accountButton(page).waitFor();
-    // No provider in this test: GET /api/account answers as for an account made through single sign-on.
-    await page.route('**/api/account', async (route) => {
-      if (route.request().method() !== 'GET') return route.fallback();
-      const answer = await route.fetch();
-      await route.fulfill({ response: answer, json: { ...(await answer.json()), hasPassword: false } });
-    });
-    await page.goto(`${env.base()}/account`);
-    await page.getByText('You sign in through single sign-on: your password and two-factor sign-in are kept there.').waitFor();
-    expect(await page.getByRole('heading', { name: 'Signing in' }).isVisible()).toBe(true);
-    expect(await page.getByRole('heading', { name: 'Password' }).count()).toBe(0);
-    expect(await page.getByRole('heading', { name: 'Two-factor sign-in' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Save name' }).isVisible()).toBe(true);
-    // With the provider's name, as GET /api/session says it.
-    await page.route('**/api/session', async (route) => {
-      if (route.request().method() !== 'GET') return route.fallback();
-      const answer = await route.fetch();
-      await route.fulfill({ response: answer, json: { ...(await answer.json()), oidc: { name: 'Example SSO' } } });
-    });
-    await page.reload();
-    await page.getByText('You sign in with Example SSO: your password and two-factor sign-in are kept there.').waitFor();
-    await saveScreenshot(page, 'password-reset-account-sso');
     expect(errors).toEqual([]);
   });
 });
