@@ -16,7 +16,7 @@ const shared = {
 export default defineConfig({
   test: {
     // Two test files at a time on the database projects (most wait on sockets, timers and the
-    // database, not the CPU): 9 minutes instead of about 17 for both databases on 2 cores. The
+    // database, not the CPU): both databases in 9 minutes on 2 cores, where PGlite alone took 9 one at a time. The
     // browser and fault projects still run one file at a time (fileParallelism: false).
     maxWorkers: 2,
     projects: [
