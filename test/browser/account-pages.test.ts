@@ -7,7 +7,7 @@ import type { AccountUser, AuditEntry, SessionInfo } from '../../server/contract
 import { codeAt, stepAt } from '../../server/auth/totp.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
-import { seriousViolations } from '../support/page-checks.ts';
+import { latinWords, overflowing, seriousViolations } from '../support/page-checks.ts';
 
 /**
  * One's own account, API keys and the audit log in the dashboard, in real Chromium: a key made in
@@ -87,24 +87,6 @@ async function fromAccountMenu(page: Page, entry: string) {
 /** A request to this test's Vigil with a key, as a script sends it. */
 const withKey = (key: string, method: string, path: string, body?: unknown) =>
   env.vigil.api<{ code?: string }>(method, path, body, { authorization: `Bearer ${key}` });
-
-/** The elements of `main` whose boxes run past the window's edges (hidden ones and screen-reader text aside), and whether the page scrolls sideways. */
-function overflowing(page: Page) {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const out = [...document.querySelectorAll<HTMLElement>('main *')]
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0 || el.closest('.sr-only')) return false;
-        return box.left < -0.5 || box.right > width + 0.5;
-      })
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`);
-    return { out, sideways: document.scrollingElement!.scrollWidth > width };
-  });
-}
-
-/** The words of `main` in Latin letters, once each: what a Korean page must not show of its own words. */
-const latinWords = (page: Page) => page.evaluate(() => [...new Set(document.querySelector('main')!.innerText.match(/[A-Za-z][A-Za-z_'’]+/g) ?? [])]);
 
 describe('API keys', () => {
   it('makes a key in the page, shows it once, and it works as a read key against the REST API until it is revoked', async () => {

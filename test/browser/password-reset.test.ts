@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountUser, OwnAccount, PasswordReset, SessionInfo } from '../../server/contract/accounts.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
-import { seriousViolations } from '../support/page-checks.ts';
+import { latinWords, overflowing, seriousViolations } from '../support/page-checks.ts';
 
 /**
  * Password reset links in the dashboard, in real Chromium: the owner makes one on People (shown
@@ -102,24 +102,6 @@ async function setPassword(page: Page, password: string, again = password) {
   await page.getByLabel('New password again').fill(again);
   await page.getByRole('button', { name: 'Set new password' }).click();
 }
-
-/** The elements of `main` whose boxes run past the window's edges (hidden ones and screen-reader text aside), and whether the page scrolls sideways. */
-function overflowing(page: Page) {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const out = [...document.querySelectorAll<HTMLElement>('main *')]
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0 || el.closest('.sr-only')) return false;
-        return box.left < -0.5 || box.right > width + 0.5;
-      })
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`);
-    return { out, sideways: document.scrollingElement!.scrollWidth > width };
-  });
-}
-
-/** The words of `main` in Latin letters, once each: what a Korean page must not show of its own words. */
-const latinWords = (page: Page) => page.evaluate(() => [...new Set(document.querySelector('main')!.innerText.match(/[A-Za-z][A-Za-z_'’]+/g) ?? [])]);
 
 describe('a password reset link', () => {
   it('is made on People and shown once; opened signed out, it sets a new password, ends every session of the person and signs nobody in; then it refuses', async () => {

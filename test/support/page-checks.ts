@@ -57,3 +57,21 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
+
+/** The elements of `main` whose boxes run past the window's edges (hidden ones and screen-reader text aside), and whether the page scrolls sideways. */
+export function overflowing(page: Page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const out = [...document.querySelectorAll<HTMLElement>('main *')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || el.closest('.sr-only')) return false;
+        return box.left < -0.5 || box.right > width + 0.5;
+      })
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`);
+    return { out, sideways: document.scrollingElement!.scrollWidth > width };
+  });
+}
+
+/** The words of `main` in Latin letters, once each: what a Korean page must not show of its own words. */
+export const latinWords = (page: Page) => page.evaluate(() => [...new Set(document.querySelector('main')!.innerText.match(/[A-Za-z][A-Za-z_'’]+/g) ?? [])]);

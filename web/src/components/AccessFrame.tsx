@@ -1,4 +1,4 @@
-import { type JSX, createSignal } from 'solid-js';
+import { type JSX, createResource, createSignal } from 'solid-js';
 import { type AccountMessageKey, accountFieldErrors, describeAccountProblem, ta } from '../i18n/account-messages.ts';
 import '../accounts.css';
 import { Field, controlProps } from './Field.tsx';
@@ -78,6 +78,28 @@ export function AccountFields(props: {
       </Field>
     </>
   );
+}
+
+/**
+ * What a one-time link (an invite, a password reset) offers, read once by its token: `found` while
+ * the link holds, `refusal` in words when the server refused it (used, replaced, expired, unknown).
+ * No token: neither (the page says the link is incomplete).
+ */
+export function useLinkPreview<T extends object>(token: string | null, read: (token: string) => Promise<T>) {
+  const [preview] = createResource(
+    () => token,
+    (value) => read(value).catch((error: unknown) => ({ error: describeAccountProblem(error) })),
+  );
+  return {
+    found: (): T | null => {
+      const answer = preview();
+      return answer && !('error' in answer) ? answer : null;
+    },
+    refusal: (): string | null => {
+      const answer = preview();
+      return answer && 'error' in answer ? answer.error : null;
+    },
+  };
 }
 
 /**

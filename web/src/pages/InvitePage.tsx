@@ -1,8 +1,8 @@
-import { Match, Switch, createResource } from 'solid-js';
+import { Match, Switch } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { AccessFrame, AccountFields, checkDraft, emptyDraft, fragmentToken, useAccessForm } from '../components/AccessFrame.tsx';
+import { AccessFrame, AccountFields, checkDraft, emptyDraft, fragmentToken, useAccessForm, useLinkPreview } from '../components/AccessFrame.tsx';
 import { FormError } from '../components/Field.tsx';
-import { describeAccountProblem, ta } from '../i18n/account-messages.ts';
+import { ta } from '../i18n/account-messages.ts';
 import { t } from '../i18n/index.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
@@ -16,21 +16,10 @@ import { addToast } from '../stores/toast.store.ts';
  */
 export default function InvitePage() {
   const token = fragmentToken();
-  const [preview] = createResource(
-    () => token,
-    (value) => accountsApi.invitation(value).catch((error: unknown) => ({ error: describeAccountProblem(error) })),
-  );
+  const { found: offer, refusal } = useLinkPreview(token, accountsApi.invitation);
   const [draft, setDraft] = createStore(emptyDraft());
   let form: HTMLFormElement | undefined;
   const { errors, formError, busy, submit } = useAccessForm(() => form);
-  const offer = () => {
-    const answer = preview();
-    return answer && !('error' in answer) ? answer : null;
-  };
-  const refusal = () => {
-    const answer = preview();
-    return answer && 'error' in answer ? answer.error : null;
-  };
 
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();

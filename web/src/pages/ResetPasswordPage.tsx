@@ -1,8 +1,8 @@
-import { Match, Switch, createResource, createSignal } from 'solid-js';
+import { Match, Switch, createSignal } from 'solid-js';
 import type { PasswordResetPreview } from '../../../server/contract/accounts.ts';
-import { AccessFrame, checkDraft, fragmentToken, prefillSignIn, useAccessForm } from '../components/AccessFrame.tsx';
+import { AccessFrame, checkDraft, fragmentToken, prefillSignIn, useAccessForm, useLinkPreview } from '../components/AccessFrame.tsx';
 import { Field, FormError, controlProps } from '../components/Field.tsx';
-import { describeAccountProblem, ta } from '../i18n/account-messages.ts';
+import { ta } from '../i18n/account-messages.ts';
 import { t } from '../i18n/index.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
@@ -17,10 +17,7 @@ import { refreshSession } from '../stores/session.store.ts';
  */
 export default function ResetPasswordPage() {
   const token = fragmentToken();
-  const [preview] = createResource(
-    () => token,
-    (value) => accountsApi.passwordReset(value).catch((error: unknown) => ({ error: describeAccountProblem(error) })),
-  );
+  const { found: whose, refusal } = useLinkPreview(token, accountsApi.passwordReset);
   const [password, setPassword] = createSignal('');
   const [again, setAgain] = createSignal('');
   /** Whose password was set: the page says so instead of the form. */
@@ -28,14 +25,6 @@ export default function ResetPasswordPage() {
   let form: HTMLFormElement | undefined;
   let note: HTMLParagraphElement | undefined;
   const { errors, formError, busy, submit } = useAccessForm(() => form);
-  const whose = () => {
-    const answer = preview();
-    return answer && !('error' in answer) ? answer : null;
-  };
-  const refusal = () => {
-    const answer = preview();
-    return answer && 'error' in answer ? answer.error : null;
-  };
 
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
