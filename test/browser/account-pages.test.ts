@@ -5,6 +5,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AccountUser, AuditEntry, SessionInfo } from '../../server/contract/accounts.ts';
 import { codeAt, stepAt } from '../../server/auth/totp.ts';
+import { signedInBy } from '../support/accounts.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
 import { latinWords, overflowing, seriousViolations } from '../support/page-checks.ts';
@@ -34,20 +35,11 @@ const toast = (page: Page, text: string | RegExp) => page.locator('[data-sonner-
 const accountButton = (page: Page) => page.locator('.header .account-button');
 const visit = (path: string, options: BrowserContextOptions = {}) => env.open(path, { ...DESKTOP, ...options }, FIRST_VISIT);
 
-/** The cookie and CSRF token of a sign-in answer, for API calls as that person. */
-function headersOf(answer: { headers: globalThis.Headers; body: SessionInfo }): Headers {
-  const cookie = answer.headers
-    .getSetCookie()
-    .find((line) => line.startsWith('vigil_session='))!
-    .split(';')[0]!;
-  return { cookie, 'x-csrf-token': answer.body.csrfToken! };
-}
-
 /** The owner, made through the API from this machine. */
 async function ownerByApi(): Promise<Headers> {
   const made = await env.vigil.api<SessionInfo>('POST', '/api/setup', { ...OWNER, password: PASSWORD });
   expect(made.status).toBe(201);
-  return headersOf(made);
+  return signedInBy(made, 201).headers;
 }
 
 /** Someone invited by the owner with `role`, joined through the API; their cookie and CSRF token. */
@@ -56,7 +48,7 @@ async function personByApi(owner: Headers, role: AccountUser['role'], email: str
   expect(invite.status).toBe(201);
   const joined = await env.vigil.api<SessionInfo>('POST', `/api/invitations/${invite.body.token}`, { email, name, password: PASSWORD });
   expect(joined.status).toBe(201);
-  return headersOf(joined);
+  return signedInBy(joined, 201).headers;
 }
 
 /** Turns on two-factor sign-in through the API; answers the secret. */

@@ -3,6 +3,7 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AccountUser, OwnAccount, PasswordReset, SessionInfo } from '../../server/contract/accounts.ts';
+import { signedInBy } from '../support/accounts.ts';
 import { saveScreenshot } from '../support/browser.ts';
 import { useBrowserTestEnv } from '../support/browser-env.ts';
 import { latinWords, overflowing, seriousViolations } from '../support/page-checks.ts';
@@ -38,20 +39,11 @@ const pathOf = (url: string) => {
 };
 const tokenOf = (url: string) => new URL(url).hash.replace('#token=', '');
 
-/** The cookie and CSRF token of a sign-in answer, for API calls as that person. */
-function headersOf(answer: { headers: globalThis.Headers; body: SessionInfo }): Headers {
-  const cookie = answer.headers
-    .getSetCookie()
-    .find((line) => line.startsWith('vigil_session='))!
-    .split(';')[0]!;
-  return { cookie, 'x-csrf-token': answer.body.csrfToken! };
-}
-
 /** The owner, made through the API from this machine. */
 async function ownerByApi(): Promise<Headers> {
   const made = await env.vigil.api<SessionInfo>('POST', '/api/setup', { ...OWNER, password: PASSWORD });
   expect(made.status).toBe(201);
-  return headersOf(made);
+  return signedInBy(made, 201).headers;
 }
 
 /** Someone invited by the owner with `role`, joined through the API; their id, cookie and CSRF token. */
@@ -60,7 +52,7 @@ async function personByApi(owner: Headers, role: AccountUser['role'], person: { 
   expect(invite.status).toBe(201);
   const joined = await env.vigil.api<SessionInfo>('POST', `/api/invitations/${invite.body.token}`, { ...person, password: PASSWORD });
   expect(joined.status).toBe(201);
-  return { id: joined.body.user!.id, headers: headersOf(joined) };
+  return { id: joined.body.user!.id, headers: signedInBy(joined, 201).headers };
 }
 
 /** A reset link made through the API by the owner. */

@@ -1,5 +1,7 @@
-import { type JSX, createResource, createSignal } from 'solid-js';
+import { type JSX, Show, createResource, createSignal } from 'solid-js';
 import { type AccountMessageKey, accountFieldErrors, describeAccountProblem, ta } from '../i18n/account-messages.ts';
+import { askForKey, keyRequired } from '../stores/auth.store.ts';
+import { refreshSession } from '../stores/session.store.ts';
 import '../accounts.css';
 import { Field, controlProps } from './Field.tsx';
 import { LanguageSelect } from './LanguageSelect.tsx';
@@ -77,6 +79,22 @@ export function AccountFields(props: {
         {input('again', { type: 'password', autocomplete: 'new-password' })}
       </Field>
     </>
+  );
+}
+
+/** "Use an API key instead" (set-up and sign-in), when API_KEY is set: a key saved here opens what it may. */
+export function KeyInstead() {
+  const useKey = async () => {
+    if (await askForKey('user')) void refreshSession();
+  };
+  return (
+    <Show when={keyRequired()}>
+      <p class="access-aside">
+        <button type="button" class="link-button" onClick={() => void useKey()}>
+          {ta('signIn.useKey')}
+        </button>
+      </p>
+    </Show>
   );
 }
 

@@ -1,12 +1,11 @@
 import { Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { AccessFrame, AccountFields, checkDraft, emptyDraft, fragmentToken, useAccessForm } from '../components/AccessFrame.tsx';
+import { AccessFrame, AccountFields, KeyInstead, checkDraft, emptyDraft, fragmentToken, useAccessForm } from '../components/AccessFrame.tsx';
 import { FormError } from '../components/Field.tsx';
 import { ta } from '../i18n/account-messages.ts';
 import { navigate } from '../lib/router.ts';
 import { ApiError } from '../services/api.ts';
 import { accountsApi } from '../services/accounts-api.ts';
-import { askForKey, keyRequired } from '../stores/auth.store.ts';
 import { deferSetup, refreshSession, session, signedIn } from '../stores/session.store.ts';
 import { addToast } from '../stores/toast.store.ts';
 
@@ -38,9 +37,6 @@ export default function SetupPage() {
       }
     });
   };
-  const useKey = async () => {
-    if (await askForKey('user')) void refreshSession();
-  };
 
   return (
     <AccessFrame page="setup-page" title={ta('setup.title')}>
@@ -68,13 +64,7 @@ export default function SetupPage() {
           <span class="muted">{ta('setup.deferNote')}</span>
         </p>
       </Show>
-      <Show when={keyRequired()}>
-        <p class="access-aside">
-          <button type="button" class="link-button" onClick={() => void useKey()}>
-            {ta('signIn.useKey')}
-          </button>
-        </p>
-      </Show>
+      <KeyInstead />
     </AccessFrame>
   );
 }

@@ -1,13 +1,12 @@
 import { Show, createSignal, onMount } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { AccessFrame, takeSignInEmail, useAccessForm } from '../components/AccessFrame.tsx';
+import { AccessFrame, KeyInstead, takeSignInEmail, useAccessForm } from '../components/AccessFrame.tsx';
 import { Field, FormError, controlProps } from '../components/Field.tsx';
 import { type AccountMessageKey, ta } from '../i18n/account-messages.ts';
 import { pathname, searchParams } from '../lib/router.ts';
 import { ApiError } from '../services/api.ts';
 import { accountsApi } from '../services/accounts-api.ts';
-import { askForKey, keyRequired } from '../stores/auth.store.ts';
-import { ended, refreshSession, session, signedIn } from '../stores/session.store.ts';
+import { ended, session, signedIn } from '../stores/session.store.ts';
 
 /** Why a sign-in through the OpenID Connect provider came back without a session (`?signin-error=`). */
 const OIDC_ERRORS: Record<string, AccountMessageKey> = {
@@ -63,9 +62,6 @@ export default function SignInPage() {
         queueMicrotask(() => document.getElementById('f-code')?.focus());
       }
     });
-  };
-  const useKey = async () => {
-    if (await askForKey('user')) void refreshSession();
   };
   const switchSecond = () => {
     setSecond(second() === 'code' ? 'recovery' : 'code');
@@ -145,13 +141,7 @@ export default function SignInPage() {
           </>
         )}
       </Show>
-      <Show when={keyRequired()}>
-        <p class="access-aside">
-          <button type="button" class="link-button" onClick={() => void useKey()}>
-            {ta('signIn.useKey')}
-          </button>
-        </p>
-      </Show>
+      <KeyInstead />
       <p class="access-aside muted">
         <span>{ta('signIn.forgot')}</span>
         <span>{ta('signIn.noAccount')}</span>
