@@ -29,6 +29,14 @@ function zoneInput(ms: number): string {
 const minuteIso = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
 const clockIn = (iso: string, timeZone = ZONE) =>
   new Intl.DateTimeFormat('en', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+/**
+ * The hour of the day, in `timeZone`, twelve hours from now: a recurring window of a few hours
+ * starting then is never going on while the test runs, whatever the time CI starts it.
+ */
+function hourAway(timeZone: string): { cron: string; clock: string } {
+  const hour = Number(new Intl.DateTimeFormat('en', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(Date.now() + 12 * 3_600_000));
+  return { cron: String(hour), clock: String(hour).padStart(2, '0') };
+}
 
 async function expectLaidOut(page: Page, selector: string, atLeast: number) {
   const layout = await layoutOf(page, selector);
@@ -161,13 +169,16 @@ describe('maintenance windows in the dashboard', () => {
   it('lists a window another client adds over REST live, adds a recurring one in the browser’s zone, shows the API’s field errors, and ends a one-off window now', async () => {
     env.target.setMode('/search', { kind: 'ok' });
     const search = await env.createEndpoint({ path: '/search', name: 'Search', tags: ['shop'] });
+    const berlin = hourAway('Europe/Berlin');
+    const seoul = hourAway(ZONE);
+    const sundays = `0 ${seoul.cron} * * 0`;
     const { page, errors } = await env.open('/maintenance', { viewport: { width: 1280, height: 900 }, timezoneId: ZONE });
     await page.locator('.empty').waitFor();
 
     // Another client: a weekly window over the shop tag. It shows at once, among those to come.
     const created = await env.vigil.api<MaintenanceWindow>('POST', '/api/maintenance-windows', {
       name: 'Weekly reindex',
-      cron: '30 3 * * 1-5',
+      cron: `30 ${berlin.cron} * * 1-5`,
       durationMinutes: 90,
       timezone: 'Europe/Berlin',
       tags: ['shop'],
@@ -178,7 +189,7 @@ describe('maintenance windows in the dashboard', () => {
     expect(await listed.getAttribute('data-state')).toBe('upcoming');
     expect(await listed.locator('.mw-kind').innerText()).toBe('Recurring');
     expect(await listed.locator('.mw-when').innerText()).toBe(
-      'every Monday, Tuesday, Wednesday, Thursday, and Friday at 03:30 (cron 30 3 * * 1-5) · Europe/Berlin · lasting 90 min',
+      `every Monday, Tuesday, Wednesday, Thursday, and Friday at ${berlin.clock}:30 (cron 30 ${berlin.cron} * * 1-5) · Europe/Berlin · lasting 90 min`,
     );
     expect(await listed.locator('.mw-state').innerText()).toMatch(/^Next: .+ – .+$/);
     expect(await listed.locator('.mw-facts dd').nth(1).innerText()).toBe('tags shop');
@@ -194,8 +205,8 @@ describe('maintenance windows in the dashboard', () => {
     await page.getByRole('radio', { name: 'On a schedule (cron)' }).check();
     expect(await page.locator('#f-timezone').inputValue()).toBe(ZONE);
     expect(await page.getByLabel('Not before (optional)').count()).toBe(1);
-    await page.locator('#f-cron').fill('0 2 * * 0');
-    expect(await page.locator('#f-cron-hint').innerText()).toBe('That is: every Sunday at 02:00');
+    await page.locator('#f-cron').fill(sundays);
+    expect(await page.locator('#f-cron-hint').innerText()).toBe(`That is: every Sunday at ${seoul.clock}:00`);
     await page.locator('#f-durationMinutes').fill('120');
     expect(await page.locator('#f-durationMinutes-hint').innerText()).toBe('Each period lasts 2 h');
     await page.getByRole('radio', { name: 'All endpoints' }).check();
@@ -209,19 +220,19 @@ describe('maintenance windows in the dashboard', () => {
     await page.locator('#f-durationMinutes').fill('120');
     await page.locator('#f-timezone').fill(ZONE);
     // The API's: five fields the browser lets through, but no minute 61.
-    await page.locator('#f-cron').fill('61 2 * * 0');
+    await page.locator('#f-cron').fill(`61 ${seoul.cron} * * 0`);
     await page.getByRole('button', { name: 'Create window' }).click();
     await expect.poll(() => fieldError(page, 'cron').innerText()).toMatch(/^Not a cron expression Vigil can follow: .+/);
     expect(await page.locator('#f-cron').getAttribute('aria-invalid')).toBe('true');
     expect(await windows()).toEqual([]);
     await page.locator('#form-title').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'maintenance-form-recurring');
-    await page.locator('#f-cron').fill('0 2 * * 0');
+    await page.locator('#f-cron').fill(sundays);
     await page.getByRole('button', { name: 'Create window' }).click();
     await item(page, 'Sunday backups').waitFor();
     expect((await windows())[0]).toMatchObject({
       kind: 'recurring',
-      cron: '0 2 * * 0',
+      cron: sundays,
       durationMinutes: 120,
       timezone: ZONE,
       startsAt: null,
@@ -230,11 +241,11 @@ describe('maintenance windows in the dashboard', () => {
       endpointIds: [],
       tags: [],
     });
-    expect(await item(page, 'Sunday backups').locator('.mw-when').innerText()).toBe(`every Sunday at 02:00 (cron 0 2 * * 0) · ${ZONE} · lasting 2 h`);
+    expect(await item(page, 'Sunday backups').locator('.mw-when').innerText()).toBe(`every Sunday at ${seoul.clock}:00 (cron ${sundays}) · ${ZONE} · lasting 2 h`);
 
     // Edited: the form comes back filled; the kind changed to once needs a start and an end.
     await item(page, 'Sunday backups').getByRole('link', { name: 'Edit: Sunday backups' }).click();
-    await expect.poll(() => page.locator('#f-cron').inputValue()).toBe('0 2 * * 0');
+    await expect.poll(() => page.locator('#f-cron').inputValue()).toBe(sundays);
     expect(await page.getByRole('radio', { name: 'All endpoints' }).isChecked()).toBe(true);
     await page.getByRole('link', { name: 'Cancel' }).click();
 
@@ -272,7 +283,8 @@ describe('maintenance windows in the dashboard', () => {
         endsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(),
         endpointIds: [pay.id],
       });
-      await post({ name: '주간 재색인', cron: '0 2 * * 0', durationMinutes: 120, timezone: ZONE, tags: ['payments'] });
+      const seoul = hourAway(ZONE);
+      await post({ name: '주간 재색인', cron: `0 ${seoul.cron} * * 0`, durationMinutes: 120, timezone: ZONE, tags: ['payments'] });
       await post({ name: '지난 점검', startsAt: '2025-01-01T00:00:00Z', endsAt: '2025-01-01T01:00:00Z', allEndpoints: true });
       const options = { locale: 'ko-KR', viewport: { width: 375, height: 800 }, timezoneId: ZONE, colorScheme: scheme };
 
@@ -280,7 +292,7 @@ describe('maintenance windows in the dashboard', () => {
       await expect.poll(() => page.locator('.mw-item').count()).toBe(3);
       expect(await page.locator('#mw-title').innerText()).toBe('점검 일정');
       expect(await page.locator('.mw-group h2').allInnerTexts()).toEqual(['지금 점검 중 (1)', '예정 (1)', '종료됨 (1)']);
-      expect(await item(page, '주간 재색인').locator('.mw-when').innerText()).toBe(`매주 일요일 02:00 (cron 0 2 * * 0) · ${ZONE} · 2시간 동안`);
+      expect(await item(page, '주간 재색인').locator('.mw-when').innerText()).toBe(`매주 일요일 ${seoul.clock}:00 (cron 0 ${seoul.cron} * * 0) · ${ZONE} · 2시간 동안`);
       expect(await item(page, '지난 점검').locator('.mw-facts dd').nth(1).innerText()).toBe('모든 엔드포인트');
       await expectLaidOut(page, '.page-head h1, .page-head .button, .mw-intro', 3);
       await expectLaidOut(page, '.mw-item', 3);
