@@ -241,7 +241,9 @@ describe('maintenance windows in the dashboard', () => {
       endpointIds: [],
       tags: [],
     });
-    expect(await item(page, 'Sunday backups').locator('.mw-when').innerText()).toBe(`every Sunday at ${seoul.clock}:00 (cron ${sundays}) · ${ZONE} · lasting 2 h`);
+    expect(await item(page, 'Sunday backups').locator('.mw-when').innerText()).toBe(
+      `every Sunday at ${seoul.clock}:00 (cron ${sundays}) · ${ZONE} · lasting 2 h`,
+    );
 
     // Edited: the form comes back filled; the kind changed to once needs a start and an end.
     await item(page, 'Sunday backups').getByRole('link', { name: 'Edit: Sunday backups' }).click();
@@ -292,7 +294,9 @@ describe('maintenance windows in the dashboard', () => {
       await expect.poll(() => page.locator('.mw-item').count()).toBe(3);
       expect(await page.locator('#mw-title').innerText()).toBe('점검 일정');
       expect(await page.locator('.mw-group h2').allInnerTexts()).toEqual(['지금 점검 중 (1)', '예정 (1)', '종료됨 (1)']);
-      expect(await item(page, '주간 재색인').locator('.mw-when').innerText()).toBe(`매주 일요일 ${seoul.clock}:00 (cron 0 ${seoul.cron} * * 0) · ${ZONE} · 2시간 동안`);
+      expect(await item(page, '주간 재색인').locator('.mw-when').innerText()).toBe(
+        `매주 일요일 ${seoul.clock}:00 (cron 0 ${seoul.cron} * * 0) · ${ZONE} · 2시간 동안`,
+      );
       expect(await item(page, '지난 점검').locator('.mw-facts dd').nth(1).innerText()).toBe('모든 엔드포인트');
       await expectLaidOut(page, '.page-head h1, .page-head .button, .mw-intro', 3);
       await expectLaidOut(page, '.mw-item', 3);
