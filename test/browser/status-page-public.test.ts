@@ -21,6 +21,7 @@ import { launchBrowser, newPage, type OpenedPage, saveScreenshot } from '../supp
 import { layoutOf, seriousViolations } from '../support/page-checks.ts';
 import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import type { TargetServer } from '../support/target-server.ts';
+import { clearOfUtcMidnight } from '../support/utc-day.ts';
 import { type TestVigil, useSharedVigil, useTargetServer, waitFor } from '../support/vigil.ts';
 
 // One Vigil for the file (each test must leave it with no error logged): the first three tests read
@@ -334,8 +335,10 @@ const barsOf = (page: Page) =>
 describe('a public page with 90 days of history, an open incident and maintenance', () => {
   let seeded: Seeded;
   beforeAll(async () => {
+    // Seeded and read on one UTC day (the tests take about 10 s): across midnight the days would be one off.
+    await clearOfUtcMidnight(60_000);
     seeded = await seedStatusPage();
-  });
+  }, 120_000);
 
   it('shows the banner, each row with its status, 90-day bars, the incident timeline and maintenance, laid out at 1280 and 390 px', async () => {
     const { page, errors } = await openStatus('/status/acme', DESKTOP);

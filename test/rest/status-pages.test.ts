@@ -12,6 +12,7 @@ import type { Endpoint, Incident, Page, ProblemDetails } from '../../server/cont
 import { closeRealtimeClients, connectSocketIo, received } from '../support/realtime-clients.ts';
 import { ISO, unique, useRestApi, UUID } from '../support/rest-api.ts';
 import type { TargetServer } from '../support/target-server.ts';
+import { clearOfUtcMidnight } from '../support/utc-day.ts';
 import { type TestVigil, waitFor } from '../support/vigil.ts';
 
 let vigil: TestVigil;
@@ -241,6 +242,8 @@ describe('what a page shows', () => {
   });
 
   it('shows an open incident with its updates, live, then in the history once resolved', async () => {
+    // The incident counts in the day it started: today's, unless the test straddles midnight UTC.
+    await clearOfUtcMidnight(10_000);
     const endpoint = await create({ name: 'Payments', failureThreshold: 1 });
     const page = await createPage({ sections: [{ name: 'All', endpointIds: [endpoint.id] }] });
     await publicPage(page);
@@ -291,6 +294,8 @@ describe('what a page shows', () => {
   it('shows 90 days from the hourly rollups, and the report counts them with the incidents and the error budget', async () => {
     const endpoint = await create({ name: 'Ledger', slaTarget: 99.9 });
     expect(endpoint.slaTarget).toBe(99.9);
+    // The page's days are counted back from today as the test sees it: both on the same UTC day.
+    await clearOfUtcMidnight(10_000);
     const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
     const day = today - 3 * DAY_MS;
     // 24 hours of 60 checks each; 6 DOWN in the tenth hour.
@@ -372,7 +377,8 @@ describe('what a page shows', () => {
 describe('uptime reports', () => {
   it('quotes what a spreadsheet would run, and refuses bad periods and lists precisely', async () => {
     const endpoint = await create({ name: '=HYPERLINK("http://evil")', tags: ['@risk'] });
-    const csv = await (await fetch(`http://127.0.0.1:${vigil.port}/api/reports/uptime?from=2026-01-01T00:00:00Z&endpointIds=${endpoint.id}&format=csv`)).text();
+    const from = new Date(Date.now() - DAY_MS).toISOString();
+    const csv = await (await fetch(`http://127.0.0.1:${vigil.port}/api/reports/uptime?from=${from}&endpointIds=${endpoint.id}&format=csv`)).text();
     expect(csv.split('\r\n')[1]).toBe(`${endpoint.id},"'=HYPERLINK(""http://evil"")",'@risk,0,,,0,0,,,,`);
     const refusals: [string, string, string][] = [
       ['', 'from', 'required'],

@@ -5,15 +5,16 @@ import { TwoFactor } from '../../server/services/accounts/two-factor.ts';
 import { invitePerson, PASSWORD, setUpOwner, signIn, type SignedIn, sessionTokenOf } from '../support/accounts.ts';
 import { startTestVigil, type TestVigil } from '../support/vigil.ts';
 
-/** Turns two-factor sign-in on for a person; answers the secret and the recovery codes. */
-async function enrol(vigil: TestVigil, person: SignedIn): Promise<{ secret: string; recoveryCodes: string[] }> {
+/** Turns two-factor sign-in on for a person; answers the secret, the time step of the code it took, and the recovery codes. */
+async function enrol(vigil: TestVigil, person: SignedIn): Promise<{ secret: string; step: number; recoveryCodes: string[] }> {
   const begun = await vigil.api('POST', '/api/account/two-factor', undefined, person.headers);
   expect(begun.status, JSON.stringify(begun.body)).toBe(200);
   const { secret, otpauthUrl } = begun.body;
   expect(otpauthUrl).toBe(`otpauth://totp/Vigil:${encodeURIComponent(person.user.email)}?secret=${secret}&issuer=Vigil&algorithm=SHA1&digits=6&period=30`);
-  const confirmed = await vigil.api('POST', '/api/account/two-factor/confirm', { code: codeAt(secret, stepAt(Date.now())) }, person.headers);
+  const step = stepAt(Date.now());
+  const confirmed = await vigil.api('POST', '/api/account/two-factor/confirm', { code: codeAt(secret, step) }, person.headers);
   expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-  return { secret, recoveryCodes: confirmed.body.recoveryCodes };
+  return { secret, step, recoveryCodes: confirmed.body.recoveryCodes };
 }
 
 describe('two-factor sign-in over REST', () => {
@@ -48,7 +49,7 @@ describe('two-factor sign-in over REST', () => {
 
   it('asks for the code after a right password, takes each code once, and sets no cookie before', async () => {
     const person = await invitePerson(vigil, owner, 'viewer');
-    const { secret } = await enrol(vigil, person);
+    const { secret, step } = await enrol(vigil, person);
     const email = person.user.email;
 
     const first = await vigil.api('POST', '/api/session', { email, password: PASSWORD });
@@ -60,10 +61,10 @@ describe('two-factor sign-in over REST', () => {
     expect([wrong.status, wrong.body.code]).toEqual([401, 'invalid_second_factor']);
     expect(sessionTokenOf(wrong.headers)).toBeUndefined();
 
-    // The code confirmed at enrolment is spent; the next step's (one step of drift) is not.
-    const spent = await vigil.api('POST', '/api/session', { email, password: PASSWORD, code: codeAt(secret, stepAt(Date.now())) });
+    // The code confirmed at enrolment is spent (even once a new 30-second step has begun); the next step's (one step of drift) is not.
+    const spent = await vigil.api('POST', '/api/session', { email, password: PASSWORD, code: codeAt(secret, step) });
     expect(spent.body.code).toBe('invalid_second_factor');
-    const next = codeAt(secret, stepAt(Date.now()) + 1);
+    const next = codeAt(secret, step + 1);
     const ok = await vigil.api('POST', '/api/session', { email, password: PASSWORD, code: next });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(sessionTokenOf(ok.headers)).toBeTruthy();
