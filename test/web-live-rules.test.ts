@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, Uptime } from '../server/contract/types.ts';
 import { isNewer, lastFieldsOf, withNewerLiveFacts } from '../web/src/lib/newest-check.ts';
+import { createLiveReads } from '../web/src/lib/live-reads.ts';
 import { countCheck } from '../web/src/lib/uptime-live.ts';
 import { endpointFixture } from './support/endpoints.ts';
 
@@ -87,5 +88,78 @@ describe('counting a live check into the uptime windows', () => {
     const w = { uptime: 75, checks: 4, avgResponseTime: 100 };
     const next = countCheck({ '24h': w, '7d': w, '30d': w }, { status: 'DEGRADED', responseTime: 2600 });
     expect(next['7d']).toEqual({ uptime: 80, checks: 5, avgResponseTime: 725 });
+  });
+});
+
+describe('a list read over REST while its events come (createLiveReads)', () => {
+  /** A read whose answer the test gives when it likes: the server read before the events that overtake it. */
+  const pending = <T>() => {
+    let answer!: (value: T) => void;
+    const promise = new Promise<T>((resolve) => {
+      answer = resolve;
+    });
+    return { promise, answer };
+  };
+
+  it('keeps a delete and an add that overtook the answer, and applies a later change once', async () => {
+    let list: string[] = [];
+    const reads = createLiveReads();
+    const read = pending<string[]>();
+    const loaded = reads.read(
+      () => read.promise,
+      (value) => (list = [...value]),
+    );
+    reads.change(() => (list = list.filter((x) => x !== 'ops')));
+    reads.change(() => (list = [...list.filter((x) => x !== 'new'), 'new']));
+    expect(list).toEqual(['new']);
+    read.answer(['ops', 'shop']); // read before both changes
+    expect(await loaded).toEqual(['ops', 'shop']);
+    expect(list).toEqual(['shop', 'new']);
+    // After the answer, a change is applied once, and kept for no read.
+    reads.change(() => (list = list.filter((x) => x !== 'shop')));
+    expect(list).toEqual(['new']);
+  });
+
+  it('sets only the newest read, and nothing after stop', async () => {
+    let list: string[] = [];
+    const reads = createLiveReads();
+    const first = pending<string[]>();
+    const second = pending<string[]>();
+    const one = reads.read(
+      () => first.promise,
+      (value) => (list = value),
+    );
+    const two = reads.read(
+      () => second.promise,
+      (value) => (list = value),
+    );
+    second.answer(['b']);
+    first.answer(['a']);
+    expect([await one, await two, list]).toEqual([undefined, ['b'], ['b']]);
+    const third = pending<string[]>();
+    const three = reads.read(
+      () => third.promise,
+      (value) => (list = value),
+    );
+    reads.stop();
+    third.answer(['c']);
+    expect([await three, list]).toEqual([undefined, ['b']]);
+  });
+
+  it('lets a failed read go without setting anything or keeping changes for it', async () => {
+    let list = ['a'];
+    const reads = createLiveReads();
+    const failed = reads.read(
+      () => Promise.reject(new Error('503')),
+      () => (list = []),
+    );
+    await expect(failed).rejects.toThrow('503');
+    let applied = 0;
+    reads.change(() => applied++);
+    const ok = reads.read(
+      () => Promise.resolve(['x']),
+      (value) => (list = value),
+    );
+    expect([await ok, list, applied]).toEqual([['x'], ['x'], 1]);
   });
 });

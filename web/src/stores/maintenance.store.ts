@@ -1,5 +1,6 @@
 import { createSignal, onCleanup } from 'solid-js';
 import type { MaintenanceWindow } from '../../../server/contract/types.ts';
+import { createLiveReads } from '../lib/live-reads.ts';
 import { nextChange } from '../lib/maintenance.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { maintenanceApi } from '../services/maintenance-api.ts';
@@ -20,17 +21,19 @@ const REREAD_DEBOUNCE_MS = 300;
 export function useMaintenanceWindows(options: { endpointId?: string } = {}) {
   const [windows, setWindows] = createSignal<MaintenanceWindow[]>([]);
   const [loaded, setLoaded] = createSignal(false);
-  let reading = 0;
+  const reads = createLiveReads();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
   const load = async () => {
-    const request = ++reading;
-    const list = await maintenanceApi.all(options.endpointId ? { endpointId: options.endpointId } : {});
-    if (request !== reading) return;
-    setWindows(list);
-    setLoaded(true);
-    schedule(list);
+    const list = await reads.read(
+      () => maintenanceApi.all(options.endpointId ? { endpointId: options.endpointId } : {}),
+      (list) => {
+        setWindows(list);
+        setLoaded(true);
+      },
+    );
+    if (list) schedule(windows());
   };
   const loadSoon = () => {
     clearTimeout(debounce);
@@ -44,20 +47,23 @@ export function useMaintenanceWindows(options: { endpointId?: string } = {}) {
   };
 
   const upsert = (w: MaintenanceWindow) =>
-    setWindows((list) => {
-      const i = list.findIndex((x) => x.id === w.id);
-      if (i < 0) return [...list, w];
-      const next = list.slice();
-      next[i] = w;
-      return next;
-    });
+    reads.change(() =>
+      setWindows((list) => {
+        const i = list.findIndex((x) => x.id === w.id);
+        if (i < 0) return [...list, w];
+        const next = list.slice();
+        next[i] = w;
+        return next;
+      }),
+    );
+  const remove = (id: string) => reads.change(() => setWindows((list) => list.filter((w) => w.id !== id)));
 
   const stops = options.endpointId
     ? [
         // Which windows cover this endpoint (by tag, all) only the server knows: it is asked again.
         onLiveEvent('maintenance:created', loadSoon),
         onLiveEvent('maintenance:updated', loadSoon),
-        onLiveEvent('maintenance:deleted', (e) => setWindows((list) => list.filter((w) => w.id !== e.windowId))),
+        onLiveEvent('maintenance:deleted', (e) => remove(e.windowId)),
         onLiveEvent('maintenance:started', (e) => e.endpointId === options.endpointId && loadSoon()),
         onLiveEvent('maintenance:ended', (e) => e.endpointId === options.endpointId && loadSoon()),
       ]
@@ -70,7 +76,7 @@ export function useMaintenanceWindows(options: { endpointId?: string } = {}) {
           upsert(w);
           schedule(windows());
         }),
-        onLiveEvent('maintenance:deleted', (e) => setWindows((list) => list.filter((w) => w.id !== e.windowId))),
+        onLiveEvent('maintenance:deleted', (e) => remove(e.windowId)),
         // A period began or ended for some endpoint: the windows' current and next periods moved on.
         onLiveEvent('maintenance:started', loadSoon),
         onLiveEvent('maintenance:ended', loadSoon),
@@ -79,8 +85,8 @@ export function useMaintenanceWindows(options: { endpointId?: string } = {}) {
     for (const stop of stops) stop();
     clearTimeout(timer);
     clearTimeout(debounce);
-    reading++;
+    reads.stop();
   });
 
-  return { windows, loaded, load, upsert, remove: (id: string) => setWindows((list) => list.filter((w) => w.id !== id)) };
+  return { windows, loaded, load, upsert, remove };
 }

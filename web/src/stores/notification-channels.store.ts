@@ -1,6 +1,7 @@
 import { createSignal, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { NotificationChannel, NotificationDelivery } from '../../../server/contract/notifications.ts';
+import { createLiveReads } from '../lib/live-reads.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { notificationsApi } from '../services/notifications-api.ts';
 
@@ -21,6 +22,8 @@ export function useNotificationChannels() {
   const [state, setState] = createStore<{ channels: NotificationChannel[] }>({ channels: [] });
   const [loaded, setLoaded] = createSignal(false);
   const [last, setLast] = createSignal<Readonly<Record<string, NotificationDelivery | null>>>({});
+  const reads = createLiveReads();
+  /** The newest load, for its second step (the deliveries). */
   let reading = 0;
 
   const noteDelivery = (d: NotificationDelivery) => {
@@ -30,10 +33,15 @@ export function useNotificationChannels() {
 
   const load = async () => {
     const request = ++reading;
-    const { items } = await notificationsApi.list();
-    if (request !== reading) return;
-    setState('channels', reconcile(items, { key: 'id' }));
-    setLoaded(true);
+    const answer = await reads.read(
+      () => notificationsApi.list(),
+      ({ items }) => {
+        setState('channels', reconcile(items, { key: 'id' }));
+        setLoaded(true);
+      },
+    );
+    if (!answer || request !== reading) return;
+    const { items } = answer;
     // The newest delivery of each (they are few: at most 200 channels).
     const newest = await Promise.all(
       items.map((c) =>
@@ -55,12 +63,13 @@ export function useNotificationChannels() {
     setLast(next);
   };
 
-  const upsert = (channel: NotificationChannel) => {
-    const i = state.channels.findIndex((x) => x.id === channel.id);
-    if (i < 0) setState('channels', state.channels.length, channel);
-    else setState('channels', i, reconcile(channel));
-  };
-  const remove = (id: string) => setState('channels', (list) => list.filter((c) => c.id !== id));
+  const upsert = (channel: NotificationChannel) =>
+    reads.change(() => {
+      const i = state.channels.findIndex((x) => x.id === channel.id);
+      if (i < 0) setState('channels', state.channels.length, channel);
+      else setState('channels', i, reconcile(channel));
+    });
+  const remove = (id: string) => reads.change(() => setState('channels', (list) => list.filter((c) => c.id !== id)));
 
   const stops = [
     onLiveEvent('channel:created', upsert),
@@ -70,6 +79,7 @@ export function useNotificationChannels() {
   ];
   onCleanup(() => {
     for (const stop of stops) stop();
+    reads.stop();
     reading++;
   });
 

@@ -2,6 +2,7 @@ import { createSignal, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { StatusPage } from '../../../server/contract/status-pages.ts';
 import { compareNames } from '../lib/compare-names.ts';
+import { createLiveReads } from '../lib/live-reads.ts';
 import { onLiveEvent } from '../services/live-events.ts';
 import { statusPagesApi } from '../services/status-pages-api.ts';
 
@@ -16,20 +17,23 @@ const byTitle = (a: StatusPage, b: StatusPage) => compareNames(a.title, b.title)
 export function useStatusPages() {
   const [state, setState] = createStore<{ pages: StatusPage[] }>({ pages: [] });
   const [loaded, setLoaded] = createSignal(false);
-  let reading = 0;
+  const reads = createLiveReads();
 
   const load = async () => {
-    const request = ++reading;
-    const { items } = await statusPagesApi.list();
-    if (request !== reading) return;
-    setState('pages', reconcile([...items].sort(byTitle), { key: 'id' }));
-    setLoaded(true);
+    await reads.read(
+      () => statusPagesApi.list(),
+      ({ items }) => {
+        setState('pages', reconcile([...items].sort(byTitle), { key: 'id' }));
+        setLoaded(true);
+      },
+    );
   };
-  const upsert = (page: StatusPage) => {
-    const others = state.pages.filter((p) => p.id !== page.id);
-    setState('pages', reconcile([...others, page].sort(byTitle), { key: 'id' }));
-  };
-  const remove = (id: string) => setState('pages', (list) => list.filter((p) => p.id !== id));
+  const upsert = (page: StatusPage) =>
+    reads.change(() => {
+      const others = state.pages.filter((p) => p.id !== page.id);
+      setState('pages', reconcile([...others, page].sort(byTitle), { key: 'id' }));
+    });
+  const remove = (id: string) => reads.change(() => setState('pages', (list) => list.filter((p) => p.id !== id)));
 
   const stops = [
     onLiveEvent('status-page:created', upsert),
@@ -38,7 +42,7 @@ export function useStatusPages() {
   ];
   onCleanup(() => {
     for (const stop of stops) stop();
-    reading++;
+    reads.stop();
   });
 
   return { pages: () => state.pages, loaded, load, upsert, remove };
