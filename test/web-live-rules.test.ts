@@ -146,6 +146,22 @@ describe('a list read over REST while its events come (createLiveReads)', () => 
     expect([await three, list]).toEqual([undefined, ['b']]);
   });
 
+  it('drops the failure of a read a newer one replaced, and throws the newest one’s', async () => {
+    const reads = createLiveReads();
+    const first = pending<string[]>();
+    const replaced = reads.read(
+      () => first.promise.then(() => Promise.reject(new Error('old 503'))),
+      () => {},
+    );
+    const newest = reads.read(
+      () => Promise.reject(new Error('new 503')),
+      () => {},
+    );
+    first.answer([]);
+    expect(await replaced).toBeUndefined();
+    await expect(newest).rejects.toThrow('new 503');
+  });
+
   it('lets a failed read go without setting anything or keeping changes for it', async () => {
     let list = ['a'];
     const reads = createLiveReads();

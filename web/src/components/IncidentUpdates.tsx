@@ -8,6 +8,7 @@ import {
 import { describeUpdateError, stateName, tiu } from '../i18n/incident-update-messages.ts';
 import { describeProblem, describeRequestError } from '../i18n/server-messages.ts';
 import { formatDateTime } from '../lib/format.ts';
+import { createLiveReads } from '../lib/live-reads.ts';
 import { reportLoadFailure } from '../lib/page-data.ts';
 import { ApiError } from '../services/api.ts';
 import { onLiveEvent } from '../services/live-events.ts';
@@ -28,28 +29,27 @@ const oldestFirst = (a: IncidentUpdate, b: IncidentUpdate) => a.createdAt.locale
 export function useIncidentUpdates(incidentId: () => string) {
   const [items, setItems] = createSignal<IncidentUpdate[]>([]);
   const [loaded, setLoaded] = createSignal(false);
-  let reading = 0;
+  const reads = createLiveReads();
 
   const reload = () => {
-    const request = ++reading;
-    incidentUpdatesApi.list(incidentId()).then(
-      ({ items: read }) => {
-        if (request !== reading) return;
-        setItems([...read].sort(oldestFirst));
-        setLoaded(true);
-      },
-      (error: unknown) => {
-        if (request !== reading) return;
+    reads
+      .read(
+        () => incidentUpdatesApi.list(incidentId()),
+        ({ items: read }) => {
+          setItems([...read].sort(oldestFirst));
+          setLoaded(true);
+        },
+      )
+      .catch((error: unknown) => {
         // The incident itself is gone: the page says so.
         if (!(error instanceof ApiError && error.status === 404)) reportLoadFailure(error);
-      },
-    );
+      });
   };
   const upsert = (u: IncidentUpdate) => {
     if (u.incidentId !== incidentId()) return;
-    setItems((list) => [...list.filter((x) => x.id !== u.id), u].sort(oldestFirst));
+    reads.change(() => setItems((list) => [...list.filter((x) => x.id !== u.id), u].sort(oldestFirst)));
   };
-  const remove = (id: string) => setItems((list) => list.filter((x) => x.id !== id));
+  const remove = (id: string) => reads.change(() => setItems((list) => list.filter((x) => x.id !== id)));
 
   const stops = [
     onLiveEvent('incident-update:created', upsert),
@@ -58,7 +58,7 @@ export function useIncidentUpdates(incidentId: () => string) {
   ];
   onCleanup(() => {
     for (const stop of stops) stop();
-    reading++;
+    reads.stop();
   });
   return { items, loaded, reload, upsert, remove };
 }

@@ -15,13 +15,22 @@ export function createLiveReads() {
       apply();
       for (const changes of kept) changes.push(apply);
     },
-    /** Reads; sets the answer with `set` unless a newer read began or `stop` came meanwhile. Answers the value set, or undefined. */
+    /**
+     * Reads; sets the answer with `set` unless a newer read began or `stop` came meanwhile.
+     * Answers the value set, or undefined; throws the newest read's failure only.
+     */
     async read<T>(request: () => Promise<T>, set: (value: T) => void): Promise<T | undefined> {
       const id = ++newest;
       const changes: Array<() => void> = [];
       kept.add(changes);
       try {
-        const value = await request();
+        let value: T;
+        try {
+          value = await request();
+        } catch (error) {
+          if (id !== newest) return undefined;
+          throw error;
+        }
         if (id !== newest) return undefined;
         set(value);
         for (const apply of changes) apply();
